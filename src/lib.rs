@@ -1,0 +1,9 @@
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+//! Statutory timescales for reviews of looked-after children in England and Wales.
+
+pub mod calendar;
+mod error;
+pub mod period;
+
+pub use error::{Error, ErrorKind, Result};

@@ -1,0 +1,313 @@
+//! Periods and the two ways of counting them. **The only place counting rules live.**
+//!
+//! | Phrase in the rule | Function | Meaning |
+//! |---|---|---|
+//! | "within P of/after X" | [`within_after`] | X is day 0 and never counts; the deadline is the last day of P after X |
+//! | "at least P before X" | [`at_least_before`] | the latest date that still leaves P before X |
+//!
+//! Counting for each kind of period:
+//! - **working days**: the n-th working day after (or before) X. X may itself be a non-working day.
+//!   20 working days after Thu 1 Jan 2026 is Thu 29 Jan 2026.
+//! - **days / weeks**: X plus (or minus) n (or 7n) calendar days. 4 weeks after 3 Feb is 3 Mar.
+//! - **months**: the corresponding date n months later; if that month is too short, its last day
+//!   (*Dodds v Walker* [1981] 1 WLR 1027). Always counted from X itself, never from an earlier
+//!   deadline: 31 Aug + 3 months = 30 Nov; 30 Nov 2027 + 3 months = 29 Feb 2028;
+//!   28 Feb 2023 + 6 months = 28 Aug 2023. Before X: the latest date D with D + n months <= X
+//!   (so 1 month before 28 Feb 2023 is 31 Jan 2023, because 31 Jan + 1 month = 28 Feb).
+//! - **hours**: events carry dates, not times, so n hours resolve to whole calendar days: the
+//!   deadline is the day on which n hours after the event can end at the latest, X + ceil(n/24)
+//!   days ("24 hours" = the next day, "48 hours" = two days later); before X: X - ceil(n/24) days.
+//!
+//! Calendar-day, week, month and hour deadlines are **not** moved off weekends or bank holidays
+//! by law: each [`Deadline`] reports the legal date and, beside it, the last working day on or
+//! before it (the day to plan for).
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::error::{Error, Result};
+
+/// A length of time in a rule: "20 working days", "28 days", "4 weeks", "3 months", "24 hours".
+///
+/// Parsed from and printed as that short text (singular for 1: "1 month"), and serialised as it.
+///
+/// # Example
+/// ```
+/// use lac_timescales::period::Period;
+/// let p: Period = "20 working days".parse()?;
+/// assert_eq!(p, Period::WorkingDays(20));
+/// assert_eq!(Period::Months(1).to_string(), "1 month");
+/// assert!("three months".parse::<Period>().is_err());
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Period {
+    /// Working days in England and Wales.
+    WorkingDays(u32),
+    /// Calendar days.
+    Days(u32),
+    /// Weeks of seven calendar days.
+    Weeks(u32),
+    /// Calendar months, by the corresponding-date rule.
+    Months(u32),
+    /// Hours, resolved to whole calendar days (see the module docs).
+    Hours(u32),
+}
+
+/// The largest count a period may have: keeps every computation inside the calendar range.
+pub const MAX_COUNT: u32 = 100_000;
+
+impl Period {
+    /// The number in the period.
+    pub fn count(self) -> u32 {
+        match self {
+            Period::WorkingDays(n)
+            | Period::Days(n)
+            | Period::Weeks(n)
+            | Period::Months(n)
+            | Period::Hours(n) => n,
+        }
+    }
+
+    fn unit(self) -> (&'static str, &'static str) {
+        match self {
+            Period::WorkingDays(_) => ("working day", "working days"),
+            Period::Days(_) => ("day", "days"),
+            Period::Weeks(_) => ("week", "weeks"),
+            Period::Months(_) => ("month", "months"),
+            Period::Hours(_) => ("hour", "hours"),
+        }
+    }
+
+    /// Calendar days that an hours period resolves to: ceil(n / 24).
+    fn hours_as_days(n: u32) -> u64 {
+        u64::from(n).div_ceil(24)
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (one, many) = self.unit();
+        let n = self.count();
+        write!(f, "{n} {}", if n == 1 { one } else { many })
+    }
+}
+
+impl FromStr for Period {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Period> {
+        let bad = |reason: &str| Error::InvalidPeriod {
+            text: text.to_string(),
+            reason: reason.to_string(),
+        };
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let (number, unit) = match words.as_slice() {
+            [n, u] => (*n, u.to_ascii_lowercase()),
+            [n, w, u] => (
+                *n,
+                format!("{} {}", w.to_ascii_lowercase(), u.to_ascii_lowercase()),
+            ),
+            _ => {
+                return Err(bad(
+                    "expected a number and a unit, e.g. \"20 working days\", \"3 months\"",
+                ))
+            }
+        };
+        let n: u32 = number
+            .parse()
+            .map_err(|_| bad("the number must be a whole number written in digits"))?;
+        if n > MAX_COUNT {
+            return Err(bad("the number is too large (at most 100000)"));
+        }
+        let p = match unit.as_str() {
+            "working day" | "working days" => Period::WorkingDays(n),
+            "day" | "days" => Period::Days(n),
+            "week" | "weeks" => Period::Weeks(n),
+            "month" | "months" => Period::Months(n),
+            "hour" | "hours" => Period::Hours(n),
+            _ => {
+                return Err(bad(
+                    "unknown unit (expected working days, days, weeks, months or hours)",
+                ))
+            }
+        };
+        Ok(p)
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Period, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Which way a period is counted from its anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// "within P after the anchor": see [`within_after`].
+    After,
+    /// "at least P before the anchor": see [`at_least_before`].
+    Before,
+}
+
+/// A computed deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    /// The legal deadline.
+    pub date: NaiveDate,
+    /// The last working day on or before the legal deadline: the day to plan for. Equal to
+    /// `date` for working-day periods.
+    pub latest_working_day: NaiveDate,
+    /// True when the count relied on bank holidays projected for a year not yet announced.
+    pub provisional: bool,
+}
+
+/// Counts `period` from `anchor` in `direction`: [`within_after`] or [`at_least_before`].
+///
+/// # Errors
+/// As [`within_after`].
+pub fn count(
+    anchor: NaiveDate,
+    period: Period,
+    direction: Direction,
+    calendar: &Calendar,
+) -> Result<Deadline> {
+    match direction {
+        Direction::After => within_after(anchor, period, calendar),
+        Direction::Before => at_least_before(anchor, period, calendar),
+    }
+}
+
+/// The deadline for something that must happen "within `period` after `anchor`".
+///
+/// # Errors
+/// [`Error::DateOutOfRange`] when the anchor or the deadline lies outside the calendar's range.
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use lac_timescales::{calendar::Calendar, period::{within_after, Period}};
+/// let cal = Calendar::england_and_wales();
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// // 3 months after 31 August is 30 November (the month is too short for the 31st).
+/// let dl = within_after(d(2026, 8, 31), Period::Months(3), &cal)?;
+/// assert_eq!(dl.date, d(2026, 11, 30));
+/// // 28 days after Fri 4 Dec 2026 is Fri 1 Jan 2027, a bank holiday: plan for Thu 31 Dec.
+/// let dl = within_after(d(2026, 12, 4), Period::Days(28), &cal)?;
+/// assert_eq!((dl.date, dl.latest_working_day), (d(2027, 1, 1), d(2026, 12, 31)));
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
+pub fn within_after(anchor: NaiveDate, period: Period, calendar: &Calendar) -> Result<Deadline> {
+    calendar.check_in_range(anchor)?;
+    let overflow = || out_of_range(anchor, period, "after");
+    let date = match period {
+        Period::WorkingDays(n) => calendar.add_working_days(anchor, n)?,
+        Period::Days(n) => anchor
+            .checked_add_days(Days::new(n.into()))
+            .ok_or_else(overflow)?,
+        Period::Weeks(n) => anchor
+            .checked_add_days(Days::new(u64::from(n) * 7))
+            .ok_or_else(overflow)?,
+        Period::Months(n) => anchor
+            .checked_add_months(Months::new(n))
+            .ok_or_else(overflow)?,
+        Period::Hours(n) => anchor
+            .checked_add_days(Days::new(Period::hours_as_days(n)))
+            .ok_or_else(overflow)?,
+    };
+    finish(anchor, date, period, calendar, "after")
+}
+
+/// The latest date on which something that must happen "at least `period` before `anchor`" can
+/// still be done.
+///
+/// # Errors
+/// [`Error::DateOutOfRange`] when the anchor or the result lies outside the calendar's range.
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use lac_timescales::{calendar::Calendar, period::{at_least_before, Period}};
+/// let cal = Calendar::england_and_wales();
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// // 10 working days before Tue 5 Jan 2027 skips Christmas (Fri 25, Mon 28) and New Year (Fri 1).
+/// assert_eq!(at_least_before(d(2027, 1, 5), Period::WorkingDays(10), &cal)?.date, d(2026, 12, 17));
+/// // 5 days before Thu 7 May 2026 is Sat 2 May: plan for Fri 1 May.
+/// let dl = at_least_before(d(2026, 5, 7), Period::Days(5), &cal)?;
+/// assert_eq!((dl.date, dl.latest_working_day), (d(2026, 5, 2), d(2026, 5, 1)));
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
+pub fn at_least_before(anchor: NaiveDate, period: Period, calendar: &Calendar) -> Result<Deadline> {
+    calendar.check_in_range(anchor)?;
+    let overflow = || out_of_range(anchor, period, "before");
+    let date = match period {
+        Period::WorkingDays(n) => calendar.sub_working_days(anchor, n)?,
+        Period::Days(n) => anchor
+            .checked_sub_days(Days::new(n.into()))
+            .ok_or_else(overflow)?,
+        Period::Weeks(n) => anchor
+            .checked_sub_days(Days::new(u64::from(n) * 7))
+            .ok_or_else(overflow)?,
+        Period::Months(n) => months_before(anchor, n).ok_or_else(overflow)?,
+        Period::Hours(n) => anchor
+            .checked_sub_days(Days::new(Period::hours_as_days(n)))
+            .ok_or_else(overflow)?,
+    };
+    finish(anchor, date, period, calendar, "before")
+}
+
+/// The latest date D with D + n months <= anchor (corresponding-date rule, month-end fall-back).
+fn months_before(anchor: NaiveDate, n: u32) -> Option<NaiveDate> {
+    let back = anchor.checked_sub_months(Months::new(n))?;
+    let anchor_is_month_end = anchor
+        .succ_opt()
+        .is_none_or(|next| next.month() != anchor.month());
+    if anchor_is_month_end {
+        // Every day of `back`'s month lands on or before the anchor: take the month's last day.
+        let first_of_next = NaiveDate::from_ymd_opt(back.year(), back.month(), 1)?
+            .checked_add_months(Months::new(1))?;
+        first_of_next.pred_opt()
+    } else {
+        Some(back)
+    }
+}
+
+fn finish(
+    anchor: NaiveDate,
+    date: NaiveDate,
+    period: Period,
+    calendar: &Calendar,
+    dir: &str,
+) -> Result<Deadline> {
+    calendar
+        .check_in_range(date)
+        .map_err(|_| out_of_range(anchor, period, dir))?;
+    Ok(Deadline {
+        date,
+        latest_working_day: calendar.last_working_day_on_or_before(date)?,
+        provisional: calendar.is_provisional(anchor, date),
+    })
+}
+
+#[cold]
+fn out_of_range(anchor: NaiveDate, period: Period, dir: &str) -> Error {
+    Error::ResultOutOfRange {
+        date: anchor,
+        what: format!("{period} {dir}"),
+        first: crate::calendar::FIRST_DATE,
+        last: crate::calendar::LAST_DATE,
+    }
+}
