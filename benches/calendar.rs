@@ -13,9 +13,7 @@ fn inputs(n: usize) -> Vec<(NaiveDate, u32)> {
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     (0..n)
         .map(|_| {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             let day = (x >> 33) % 65_000;
             let n = ((x >> 17) % 260) as u32 + 1;
             (start + chrono::Days::new(day), n)

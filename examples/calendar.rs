@@ -43,19 +43,14 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
     loop {
         match rest {
             [flag, file, tail @ ..] if flag == "--govuk-json" => {
-                let text = std::fs::read_to_string(file)
-                    .map_err(|e| format!("cannot read {file}: {e}"))?;
+                let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
                 cal = cal.with_govuk_json(&text).map_err(|e| e.to_string())?;
                 rest = tail;
             }
             [flag, file, tail @ ..] if flag == "--closure-days" => {
-                let text = std::fs::read_to_string(file)
-                    .map_err(|e| format!("cannot read {file}: {e}"))?;
-                let days =
-                    Calendar::parse_closure_days(&text).map_err(|e| format!("{file}: {e}"))?;
-                cal = cal
-                    .with_closure_days(days)
-                    .map_err(|e| format!("{file}: {e}"))?;
+                let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+                let days = Calendar::parse_closure_days(&text).map_err(|e| format!("{file}: {e}"))?;
+                cal = cal.with_closure_days(days).map_err(|e| format!("{file}: {e}"))?;
                 rest = tail;
             }
             [flag] if flag.starts_with("--") => return Err(format!("{flag} needs a FILE")),
@@ -66,9 +61,7 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
         [cmd, from, to] if cmd == "holidays" => holidays(&cal, from, to),
         [cmd] if cmd == "offset" => offset(&cal),
         [cmd, a, b] if cmd == "between" => {
-            let n = cal
-                .working_days_between(date(a)?, date(b)?)
-                .map_err(|e| e.to_string())?;
+            let n = cal.working_days_between(date(a)?, date(b)?).map_err(|e| e.to_string())?;
             println!("{n}");
             Ok(ExitCode::SUCCESS)
         }
@@ -79,8 +72,7 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
 }
 
 fn date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|e| format!("bad date {text:?} (expected YYYY-MM-DD): {e}"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| format!("bad date {text:?} (expected YYYY-MM-DD): {e}"))
 }
 
 fn year(text: &str) -> Result<i32, String> {
@@ -109,11 +101,8 @@ fn offset_line(cal: &Calendar, line: &str) -> Result<NaiveDate, String> {
         return Err(format!("expected \"YYYY-MM-DD N\", got {line:?}"));
     };
     let d = date(d)?;
-    let n: i64 = n
-        .parse()
-        .map_err(|_| format!("bad offset {n:?} (expected a non-zero whole number)"))?;
-    let magnitude =
-        u32::try_from(n.unsigned_abs()).map_err(|_| format!("offset {n} is too large"))?;
+    let n: i64 = n.parse().map_err(|_| format!("bad offset {n:?} (expected a non-zero whole number)"))?;
+    let magnitude = u32::try_from(n.unsigned_abs()).map_err(|_| format!("offset {n} is too large"))?;
     let r = match n {
         0 => return Err("offset 0 is not allowed (use a positive or negative number)".into()),
         n if n > 0 => cal.add_working_days(d, magnitude),
@@ -138,11 +127,7 @@ fn offset(cal: &Calendar) -> Result<ExitCode, String> {
         }
         .map_err(|e| e.to_string())?;
     }
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 fn throughput(cal: &Calendar, n: &str) -> Result<ExitCode, String> {
@@ -157,13 +142,8 @@ fn throughput(cal: &Calendar, n: &str) -> Result<ExitCode, String> {
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let inputs: Vec<(NaiveDate, u32)> = (0..INPUTS)
         .map(|_| {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (
-                base + chrono::Days::new((x >> 33) % 65_000),
-                ((x >> 17) % 260) as u32 + 1,
-            )
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (base + chrono::Days::new((x >> 33) % 65_000), ((x >> 17) % 260) as u32 + 1)
         })
         .collect();
     let start = Instant::now();

@@ -149,9 +149,7 @@ impl Error {
     /// The kind of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::DateOutOfRange { .. } | Error::ResultOutOfRange { .. } => {
-                ErrorKind::DateOutOfRange
-            }
+            Error::DateOutOfRange { .. } | Error::ResultOutOfRange { .. } => ErrorKind::DateOutOfRange,
             Error::InvalidPeriod { .. } => ErrorKind::InvalidPeriod,
             Error::InvalidData { .. } => ErrorKind::InvalidData,
             Error::InvalidInput { .. } => ErrorKind::InvalidInput,
@@ -165,29 +163,13 @@ impl Error {
         self.kind() == ErrorKind::DateOutOfRange
     }
 
-    pub(crate) fn data(
-        source_name: impl Into<String>,
-        location: impl Into<String>,
-        reason: impl Into<String>,
-    ) -> Self {
-        Error::InvalidData {
-            source_name: source_name.into(),
-            location: location.into(),
-            reason: reason.into(),
-        }
+    pub(crate) fn data(source_name: impl Into<String>, location: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidData { source_name: source_name.into(), location: location.into(), reason: reason.into() }
     }
 
     #[allow(dead_code)] // used by the request parser of the schedule engine
-    pub(crate) fn input(
-        field: impl Into<String>,
-        value: impl Into<String>,
-        reason: impl Into<String>,
-    ) -> Self {
-        Error::InvalidInput {
-            field: field.into(),
-            value: value.into(),
-            reason: reason.into(),
-        }
+    pub(crate) fn input(field: impl Into<String>, value: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidInput { field: field.into(), value: value.into(), reason: reason.into() }
     }
 }
 

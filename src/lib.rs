@@ -7,3 +7,8 @@ mod error;
 pub mod period;
 
 pub use error::{Error, ErrorKind, Result};
+pub(crate) mod clocks;
+pub mod json;
+pub mod model;
+pub mod profile;
+pub mod schedule;

@@ -65,11 +65,7 @@ impl Period {
     /// The number in the period.
     pub fn count(self) -> u32 {
         match self {
-            Period::WorkingDays(n)
-            | Period::Days(n)
-            | Period::Weeks(n)
-            | Period::Months(n)
-            | Period::Hours(n) => n,
+            Period::WorkingDays(n) | Period::Days(n) | Period::Weeks(n) | Period::Months(n) | Period::Hours(n) => n,
         }
     }
 
@@ -101,26 +97,14 @@ impl FromStr for Period {
     type Err = Error;
 
     fn from_str(text: &str) -> Result<Period> {
-        let bad = |reason: &str| Error::InvalidPeriod {
-            text: text.to_string(),
-            reason: reason.to_string(),
-        };
+        let bad = |reason: &str| Error::InvalidPeriod { text: text.to_string(), reason: reason.to_string() };
         let words: Vec<&str> = text.split_whitespace().collect();
         let (number, unit) = match words.as_slice() {
             [n, u] => (*n, u.to_ascii_lowercase()),
-            [n, w, u] => (
-                *n,
-                format!("{} {}", w.to_ascii_lowercase(), u.to_ascii_lowercase()),
-            ),
-            _ => {
-                return Err(bad(
-                    "expected a number and a unit, e.g. \"20 working days\", \"3 months\"",
-                ))
-            }
+            [n, w, u] => (*n, format!("{} {}", w.to_ascii_lowercase(), u.to_ascii_lowercase())),
+            _ => return Err(bad("expected a number and a unit, e.g. \"20 working days\", \"3 months\"")),
         };
-        let n: u32 = number
-            .parse()
-            .map_err(|_| bad("the number must be a whole number written in digits"))?;
+        let n: u32 = number.parse().map_err(|_| bad("the number must be a whole number written in digits"))?;
         if n > MAX_COUNT {
             return Err(bad("the number is too large (at most 100000)"));
         }
@@ -130,11 +114,7 @@ impl FromStr for Period {
             "week" | "weeks" => Period::Weeks(n),
             "month" | "months" => Period::Months(n),
             "hour" | "hours" => Period::Hours(n),
-            _ => {
-                return Err(bad(
-                    "unknown unit (expected working days, days, weeks, months or hours)",
-                ))
-            }
+            _ => return Err(bad("unknown unit (expected working days, days, weeks, months or hours)")),
         };
         Ok(p)
     }
@@ -179,12 +159,7 @@ pub struct Deadline {
 ///
 /// # Errors
 /// As [`within_after`].
-pub fn count(
-    anchor: NaiveDate,
-    period: Period,
-    direction: Direction,
-    calendar: &Calendar,
-) -> Result<Deadline> {
+pub fn count(anchor: NaiveDate, period: Period, direction: Direction, calendar: &Calendar) -> Result<Deadline> {
     match direction {
         Direction::After => within_after(anchor, period, calendar),
         Direction::Before => at_least_before(anchor, period, calendar),
@@ -215,18 +190,10 @@ pub fn within_after(anchor: NaiveDate, period: Period, calendar: &Calendar) -> R
     let overflow = || out_of_range(anchor, period, "after");
     let date = match period {
         Period::WorkingDays(n) => calendar.add_working_days(anchor, n)?,
-        Period::Days(n) => anchor
-            .checked_add_days(Days::new(n.into()))
-            .ok_or_else(overflow)?,
-        Period::Weeks(n) => anchor
-            .checked_add_days(Days::new(u64::from(n) * 7))
-            .ok_or_else(overflow)?,
-        Period::Months(n) => anchor
-            .checked_add_months(Months::new(n))
-            .ok_or_else(overflow)?,
-        Period::Hours(n) => anchor
-            .checked_add_days(Days::new(Period::hours_as_days(n)))
-            .ok_or_else(overflow)?,
+        Period::Days(n) => anchor.checked_add_days(Days::new(n.into())).ok_or_else(overflow)?,
+        Period::Weeks(n) => anchor.checked_add_days(Days::new(u64::from(n) * 7)).ok_or_else(overflow)?,
+        Period::Months(n) => anchor.checked_add_months(Months::new(n)).ok_or_else(overflow)?,
+        Period::Hours(n) => anchor.checked_add_days(Days::new(Period::hours_as_days(n))).ok_or_else(overflow)?,
     };
     finish(anchor, date, period, calendar, "after")
 }
@@ -255,16 +222,10 @@ pub fn at_least_before(anchor: NaiveDate, period: Period, calendar: &Calendar) -
     let overflow = || out_of_range(anchor, period, "before");
     let date = match period {
         Period::WorkingDays(n) => calendar.sub_working_days(anchor, n)?,
-        Period::Days(n) => anchor
-            .checked_sub_days(Days::new(n.into()))
-            .ok_or_else(overflow)?,
-        Period::Weeks(n) => anchor
-            .checked_sub_days(Days::new(u64::from(n) * 7))
-            .ok_or_else(overflow)?,
+        Period::Days(n) => anchor.checked_sub_days(Days::new(n.into())).ok_or_else(overflow)?,
+        Period::Weeks(n) => anchor.checked_sub_days(Days::new(u64::from(n) * 7)).ok_or_else(overflow)?,
         Period::Months(n) => months_before(anchor, n).ok_or_else(overflow)?,
-        Period::Hours(n) => anchor
-            .checked_sub_days(Days::new(Period::hours_as_days(n)))
-            .ok_or_else(overflow)?,
+        Period::Hours(n) => anchor.checked_sub_days(Days::new(Period::hours_as_days(n))).ok_or_else(overflow)?,
     };
     finish(anchor, date, period, calendar, "before")
 }
@@ -272,29 +233,19 @@ pub fn at_least_before(anchor: NaiveDate, period: Period, calendar: &Calendar) -
 /// The latest date D with D + n months <= anchor (corresponding-date rule, month-end fall-back).
 fn months_before(anchor: NaiveDate, n: u32) -> Option<NaiveDate> {
     let back = anchor.checked_sub_months(Months::new(n))?;
-    let anchor_is_month_end = anchor
-        .succ_opt()
-        .is_none_or(|next| next.month() != anchor.month());
+    let anchor_is_month_end = anchor.succ_opt().is_none_or(|next| next.month() != anchor.month());
     if anchor_is_month_end {
         // Every day of `back`'s month lands on or before the anchor: take the month's last day.
-        let first_of_next = NaiveDate::from_ymd_opt(back.year(), back.month(), 1)?
-            .checked_add_months(Months::new(1))?;
+        let first_of_next =
+            NaiveDate::from_ymd_opt(back.year(), back.month(), 1)?.checked_add_months(Months::new(1))?;
         first_of_next.pred_opt()
     } else {
         Some(back)
     }
 }
 
-fn finish(
-    anchor: NaiveDate,
-    date: NaiveDate,
-    period: Period,
-    calendar: &Calendar,
-    dir: &str,
-) -> Result<Deadline> {
-    calendar
-        .check_in_range(date)
-        .map_err(|_| out_of_range(anchor, period, dir))?;
+fn finish(anchor: NaiveDate, date: NaiveDate, period: Period, calendar: &Calendar, dir: &str) -> Result<Deadline> {
+    calendar.check_in_range(date).map_err(|_| out_of_range(anchor, period, dir))?;
     Ok(Deadline {
         date,
         latest_working_day: calendar.last_working_day_on_or_before(date)?,

@@ -35,10 +35,7 @@ fn every_announced_year_is_exactly_what_the_calendar_gives() {
     let cal = Calendar::england_and_wales();
     let announced = rows("announced");
     let years: std::collections::BTreeSet<i32> = announced.iter().map(|(x, _)| x.year()).collect();
-    assert_eq!(
-        years.into_iter().collect::<Vec<_>>(),
-        vec![2026, 2027, 2028]
-    );
+    assert_eq!(years.into_iter().collect::<Vec<_>>(), vec![2026, 2027, 2028]);
     for year in 2026..=2028 {
         let mut expected: Vec<NaiveDate> = announced
             .iter()
@@ -46,11 +43,7 @@ fn every_announced_year_is_exactly_what_the_calendar_gives() {
             .filter(|x| x.year() == year && !matches!(x.weekday(), Weekday::Sat | Weekday::Sun))
             .collect();
         expected.sort();
-        assert_eq!(
-            weekday_non_working(&cal, year),
-            expected,
-            "announced year {year}"
-        );
+        assert_eq!(weekday_non_working(&cal, year), expected, "announced year {year}");
     }
 }
 
@@ -60,20 +53,14 @@ fn one_offs_are_holidays_removed_days_and_disputed_days_are_working_days() {
     let one_offs = rows("one_off");
     assert_eq!(one_offs.len(), 15, "one-off rows in the data file");
     for (date, name) in &one_offs {
-        assert!(
-            !cal.is_working_day(*date).unwrap(),
-            "{date} {name} should be a holiday"
-        );
+        assert!(!cal.is_working_day(*date).unwrap(), "{date} {name} should be a holiday");
         let h = cal.bank_holiday(*date).unwrap().unwrap();
         assert_eq!(h.kind, HolidayKind::OneOff, "{date}");
         assert_eq!(&h.name, name);
         assert!(!h.source.is_empty());
     }
     for (date, _) in rows("removed") {
-        assert!(
-            cal.is_working_day(date).unwrap(),
-            "{date} was moved and is a working day"
-        );
+        assert!(cal.is_working_day(date).unwrap(), "{date} was moved and is a working day");
         assert!(cal.bank_holiday(date).unwrap().is_none(), "{date}");
     }
     let disputed = cal.disputed_days();
@@ -116,18 +103,12 @@ fn dates_outside_the_range_are_errors_naming_date_and_range() {
         let e = cal.is_working_day(d(bad)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::DateOutOfRange);
         let msg = e.to_string();
-        assert!(
-            msg.contains(bad) && msg.contains("1971-01-01") && msg.contains("2199-12-31"),
-            "{msg}"
-        );
+        assert!(msg.contains(bad) && msg.contains("1971-01-01") && msg.contains("2199-12-31"), "{msg}");
     }
     assert!(cal.bank_holidays(d("2026-01-01"), d("2200-01-01")).is_err());
     assert!(cal.bank_holiday(d("1970-01-01")).is_err());
     // A range read backwards is empty, not an error.
-    assert!(cal
-        .bank_holidays(d("2026-12-31"), d("2026-01-01"))
-        .unwrap()
-        .is_empty());
+    assert!(cal.bank_holidays(d("2026-12-31"), d("2026-01-01")).unwrap().is_empty());
 }
 
 // ---- GOV.UK feed ----
@@ -165,12 +146,7 @@ fn govuk_feed_adds_announced_days_and_ends_provisional_marking_for_its_years() {
     assert_eq!(cal.version().verified_through, d("2029-12-31"));
     assert_eq!(cal.version().govuk_feed_years, vec![2029]);
     // 2030 is still projected.
-    assert!(
-        cal.bank_holiday(d("2030-01-01"))
-            .unwrap()
-            .unwrap()
-            .provisional
-    );
+    assert!(cal.bank_holiday(d("2030-01-01")).unwrap().unwrap().provisional);
     // Scotland's day is ignored.
     assert!(cal.is_working_day(d("2029-11-30")).unwrap());
     // The whole of 2029 now has exactly the feed's nine weekday dates.
@@ -190,10 +166,7 @@ fn govuk_feed_replaces_the_weekday_dates_of_the_years_it_covers() {
         {"title": "Christmas Day (substitute day)", "date": "2027-12-27"},
         {"title": "Boxing Day (substitute day)", "date": "2027-12-28"}]}}"#;
     let cal = Calendar::england_and_wales().with_govuk_json(feed).unwrap();
-    assert!(
-        cal.is_working_day(d("2027-05-03")).unwrap(),
-        "built-in 3 May replaced"
-    );
+    assert!(cal.is_working_day(d("2027-05-03")).unwrap(), "built-in 3 May replaced");
     assert!(!cal.is_working_day(d("2027-05-07")).unwrap());
     // Other years untouched.
     assert!(!cal.is_working_day(d("2026-05-04")).unwrap());
@@ -203,49 +176,29 @@ fn govuk_feed_replaces_the_weekday_dates_of_the_years_it_covers() {
 #[test]
 fn malformed_feeds_are_errors_that_say_what_and_where() {
     let cal = Calendar::england_and_wales();
-    let e = cal
-        .with_govuk_json("{\"england-and-wales\": {\"events\": [}")
-        .unwrap_err();
+    let e = cal.with_govuk_json("{\"england-and-wales\": {\"events\": [}").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidData);
     assert!(e.to_string().contains("line 1 column"), "{e}");
 
-    let e = cal
-        .with_govuk_json(r#"{"scotland": {"events": []}}"#)
-        .unwrap_err();
-    assert!(
-        e.to_string()
-            .contains("no \"england-and-wales\" division (found: scotland)"),
-        "{e}"
-    );
+    let e = cal.with_govuk_json(r#"{"scotland": {"events": []}}"#).unwrap_err();
+    assert!(e.to_string().contains("no \"england-and-wales\" division (found: scotland)"), "{e}");
 
     let e = cal
         .with_govuk_json(r#"{"england-and-wales": {"events": [{"title": "A", "date": "2029-01-01"}, {"title": "B", "date": "2029-02-30"}]}}"#)
         .unwrap_err();
     let msg = e.to_string();
-    assert!(
-        msg.contains("england-and-wales.events[1].date") && msg.contains("2029-02-30"),
-        "{msg}"
-    );
+    assert!(msg.contains("england-and-wales.events[1].date") && msg.contains("2029-02-30"), "{msg}");
 
-    let e = cal
-        .with_govuk_json(r#"{"england-and-wales": {"events": [{"date": "2029-01-01"}]}}"#)
-        .unwrap_err();
+    let e = cal.with_govuk_json(r#"{"england-and-wales": {"events": [{"date": "2029-01-01"}]}}"#).unwrap_err();
     assert!(e.to_string().contains("events[0].title"), "{e}");
 
-    let e = cal
-        .with_govuk_json(r#"{"england-and-wales": {"division": "x"}}"#)
-        .unwrap_err();
+    let e = cal.with_govuk_json(r#"{"england-and-wales": {"division": "x"}}"#).unwrap_err();
     assert!(e.to_string().contains("england-and-wales.events"), "{e}");
 
     let e = cal
-        .with_govuk_json(
-            r#"{"england-and-wales": {"events": [{"title": "A", "date": "2250-01-01"}]}}"#,
-        )
+        .with_govuk_json(r#"{"england-and-wales": {"events": [{"title": "A", "date": "2250-01-01"}]}}"#)
         .unwrap_err();
-    assert!(
-        e.to_string().contains("events[0].date") && e.to_string().contains("2250-01-01"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("events[0].date") && e.to_string().contains("2250-01-01"), "{e}");
 
     let e = cal.with_govuk_json("[1, 2]").unwrap_err();
     assert!(e.to_string().contains("top level"), "{e}");
@@ -265,35 +218,18 @@ fn closure_days_make_a_new_calendar_for_local_duties() {
     assert_eq!(council.version().closure_days, 3);
     // 20 working days after Thu 24 Dec 2026 is Tue 26 Jan 2027 by statute; with 29 and 30 Dec
     // closed it is two working days later: Thu 28 Jan 2027.
-    assert_eq!(
-        base.add_working_days(d("2026-12-24"), 20).unwrap(),
-        d("2027-01-26")
-    );
-    assert_eq!(
-        council.add_working_days(d("2026-12-24"), 20).unwrap(),
-        d("2027-01-28")
-    );
+    assert_eq!(base.add_working_days(d("2026-12-24"), 20).unwrap(), d("2027-01-26"));
+    assert_eq!(council.add_working_days(d("2026-12-24"), 20).unwrap(), d("2027-01-28"));
     // Christmas Day keeps its legal basis rather than becoming a closure day.
-    assert_eq!(
-        council.bank_holiday(d("2026-12-25")).unwrap().unwrap().kind,
-        HolidayKind::CommonLaw
-    );
-    assert_eq!(
-        council.bank_holiday(d("2026-12-30")).unwrap().unwrap().name,
-        "Council closure"
-    );
+    assert_eq!(council.bank_holiday(d("2026-12-25")).unwrap().unwrap().kind, HolidayKind::CommonLaw);
+    assert_eq!(council.bank_holiday(d("2026-12-30")).unwrap().unwrap().name, "Council closure");
 }
 
 #[test]
 fn bad_closure_lists_name_the_line() {
     let e = Calendar::parse_closure_days("2026-12-29\n\n29/12/2026\n").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidData);
-    assert!(
-        e.to_string().contains("line 3") && e.to_string().contains("29/12/2026"),
-        "{e}"
-    );
-    let e = Calendar::england_and_wales()
-        .with_closure_days([(d("2201-01-01"), String::new())])
-        .unwrap_err();
+    assert!(e.to_string().contains("line 3") && e.to_string().contains("29/12/2026"), "{e}");
+    let e = Calendar::england_and_wales().with_closure_days([(d("2201-01-01"), String::new())]).unwrap_err();
     assert!(e.to_string().contains("2201-01-01"), "{e}");
 }

@@ -11,15 +11,9 @@ const DIVISION: &str = "england-and-wales";
 /// The England and Wales events of a GOV.UK feed: (date, title).
 pub(crate) fn parse(json: &str) -> Result<Vec<(NaiveDate, String)>> {
     let doc: Value = serde_json::from_str(json).map_err(|e| {
-        Error::data(
-            SOURCE,
-            format!("line {} column {}", e.line(), e.column()),
-            format!("malformed JSON: {e}"),
-        )
+        Error::data(SOURCE, format!("line {} column {}", e.line(), e.column()), format!("malformed JSON: {e}"))
     })?;
-    let top = doc
-        .as_object()
-        .ok_or_else(|| Error::data(SOURCE, "top level", "expected a JSON object of divisions"))?;
+    let top = doc.as_object().ok_or_else(|| Error::data(SOURCE, "top level", "expected a JSON object of divisions"))?;
     let division = top.get(DIVISION).ok_or_else(|| {
         let found: Vec<&str> = top.keys().map(String::as_str).collect();
         Error::data(
@@ -27,24 +21,14 @@ pub(crate) fn parse(json: &str) -> Result<Vec<(NaiveDate, String)>> {
             "top level",
             format!(
                 "no {DIVISION:?} division (found: {})",
-                if found.is_empty() {
-                    "nothing".into()
-                } else {
-                    found.join(", ")
-                }
+                if found.is_empty() { "nothing".into() } else { found.join(", ") }
             ),
         )
     })?;
     let events = division
         .get("events")
         .and_then(Value::as_array)
-        .ok_or_else(|| {
-            Error::data(
-                SOURCE,
-                format!("{DIVISION}.events"),
-                "missing or not a list",
-            )
-        })?;
+        .ok_or_else(|| Error::data(SOURCE, format!("{DIVISION}.events"), "missing or not a list"))?;
     let mut out = Vec::with_capacity(events.len());
     for (i, ev) in events.iter().enumerate() {
         let at = |field: &str| format!("{DIVISION}.events[{i}].{field}");
@@ -53,11 +37,7 @@ pub(crate) fn parse(json: &str) -> Result<Vec<(NaiveDate, String)>> {
             .and_then(Value::as_str)
             .ok_or_else(|| Error::data(SOURCE, at("date"), "missing or not a string"))?;
         let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d").map_err(|e| {
-            Error::data(
-                SOURCE,
-                at("date"),
-                format!("bad date {date_text:?} (expected YYYY-MM-DD): {e}"),
-            )
+            Error::data(SOURCE, at("date"), format!("bad date {date_text:?} (expected YYYY-MM-DD): {e}"))
         })?;
         let title = ev
             .get("title")
@@ -66,11 +46,7 @@ pub(crate) fn parse(json: &str) -> Result<Vec<(NaiveDate, String)>> {
         out.push((date, title.to_string()));
     }
     if out.is_empty() {
-        return Err(Error::data(
-            SOURCE,
-            format!("{DIVISION}.events"),
-            "the list is empty",
-        ));
+        return Err(Error::data(SOURCE, format!("{DIVISION}.events"), "the list is empty"));
     }
     Ok(out)
 }

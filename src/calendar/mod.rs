@@ -176,14 +176,7 @@ impl Inner {
         let year_start = (FIRST_DATE.year()..=LAST_DATE.year())
             .map(|y| (rules::ymd(y, 1, 1).num_days_from_ce() - first_ce()) as u32)
             .collect();
-        Inner {
-            holidays,
-            disputed,
-            packed,
-            working,
-            year_start,
-            version,
-        }
+        Inner { holidays, disputed, packed, working, year_start, version }
     }
 
     fn builtin() -> Inner {
@@ -196,12 +189,8 @@ impl Inner {
             .map(|r| r.date.year())
             .max()
             .expect("the built-in table lists announced years");
-        let removed: BTreeSet<NaiveDate> = data
-            .rows
-            .iter()
-            .filter(|r| r.kind == rules::RowKind::Removed)
-            .map(|r| r.date)
-            .collect();
+        let removed: BTreeSet<NaiveDate> =
+            data.rows.iter().filter(|r| r.kind == rules::RowKind::Removed).map(|r| r.date).collect();
         let mut holidays: Vec<Holiday> = (FIRST_DATE.year()..=LAST_DATE.year())
             .flat_map(rules::rule_holidays)
             .filter(|h| !removed.contains(&h.date))
@@ -255,11 +244,7 @@ impl Calendar {
     /// ```
     pub fn england_and_wales() -> Calendar {
         static BUILTIN: OnceLock<Calendar> = OnceLock::new();
-        BUILTIN
-            .get_or_init(|| Calendar {
-                inner: Arc::new(Inner::builtin()),
-            })
-            .clone()
+        BUILTIN.get_or_init(|| Calendar { inner: Arc::new(Inner::builtin()) }).clone()
     }
 
     /// The versions of the data behind this calendar.
@@ -323,10 +308,7 @@ impl Calendar {
     pub fn bank_holiday(&self, date: NaiveDate) -> Result<Option<&Holiday>> {
         self.index(date)?;
         let hs = &self.inner.holidays;
-        Ok(hs
-            .binary_search_by_key(&date, |h| h.date)
-            .ok()
-            .map(|i| &hs[i]))
+        Ok(hs.binary_search_by_key(&date, |h| h.date).ok().map(|i| &hs[i]))
     }
 
     /// Every holiday from `from` to `to` inclusive, sorted (weekend-falling ones included).
@@ -351,11 +333,7 @@ impl Calendar {
         let hs = &self.inner.holidays;
         let start = hs.partition_point(|h| h.date < from);
         let end = hs.partition_point(|h| h.date <= to);
-        Ok(hs
-            .get(start..end.max(start))
-            .unwrap_or(&[])
-            .iter()
-            .collect())
+        Ok(hs.get(start..end.max(start)).unwrap_or(&[]).iter().collect())
     }
 
     /// Days that some sources list as holidays but that are working days here (14 Nov 1973).
@@ -422,10 +400,7 @@ impl Calendar {
         let before = ((p >> 1) - (p & 1)) as usize;
         match before.checked_sub(n as usize) {
             Some(k) => Ok(self.inner.working[k]),
-            None => Err(result_out_of_range(
-                date,
-                format!("{n} working days before"),
-            )),
+            None => Err(result_out_of_range(date, format!("{n} working days before"))),
         }
     }
 
@@ -472,10 +447,7 @@ impl Calendar {
         let on_or_before = (self.inner.packed[i] >> 1) as usize;
         match on_or_before.checked_sub(1) {
             Some(k) => Ok(self.inner.working[k]),
-            None => Err(result_out_of_range(
-                date,
-                "the last working day on or before".into(),
-            )),
+            None => Err(result_out_of_range(date, "the last working day on or before".into())),
         }
     }
 
@@ -501,10 +473,7 @@ impl Calendar {
         let before = ((p >> 1) - (p & 1)) as usize;
         match self.inner.working.get(before) {
             Some(&d) => Ok(d),
-            None => Err(result_out_of_range(
-                date,
-                "the next working day on or after".into(),
-            )),
+            None => Err(result_out_of_range(date, "the next working day on or after".into())),
         }
     }
 
@@ -577,11 +546,7 @@ impl Calendar {
             added += 1;
             holidays.push(Holiday {
                 date,
-                name: if name.trim().is_empty() {
-                    "Local closure day".into()
-                } else {
-                    name
-                },
+                name: if name.trim().is_empty() { "Local closure day".into() } else { name },
                 kind: HolidayKind::Closure,
                 provisional: false,
                 disputed: false,
@@ -590,9 +555,7 @@ impl Calendar {
         }
         let mut version = self.inner.version.clone();
         version.closure_days += added;
-        Ok(Calendar {
-            inner: Arc::new(Inner::build(holidays, self.inner.disputed.clone(), version)),
-        })
+        Ok(Calendar { inner: Arc::new(Inner::build(holidays, self.inner.disputed.clone(), version)) })
     }
 
     /// Parses a closure-day list: one `YYYY-MM-DD` per line, optionally followed by whitespace
@@ -675,10 +638,7 @@ impl Calendar {
             .cloned()
             .collect();
         for (date, title) in &events {
-            if let Some(h) = holidays
-                .iter_mut()
-                .find(|h| h.date == *date && h.kind != HolidayKind::Closure)
-            {
+            if let Some(h) = holidays.iter_mut().find(|h| h.date == *date && h.kind != HolidayKind::Closure) {
                 h.provisional = false;
             } else {
                 holidays.push(Holiday {
@@ -708,27 +668,16 @@ impl Calendar {
                 h.provisional = h.date.year() > last && !years.contains(&h.date.year());
             }
         }
-        Ok(Calendar {
-            inner: Arc::new(Inner::build(holidays, self.inner.disputed.clone(), version)),
-        })
+        Ok(Calendar { inner: Arc::new(Inner::build(holidays, self.inner.disputed.clone(), version)) })
     }
 }
 
 #[cold]
 fn out_of_range(date: NaiveDate) -> Error {
-    Error::DateOutOfRange {
-        date,
-        first: FIRST_DATE,
-        last: LAST_DATE,
-    }
+    Error::DateOutOfRange { date, first: FIRST_DATE, last: LAST_DATE }
 }
 
 #[cold]
 fn result_out_of_range(date: NaiveDate, what: String) -> Error {
-    Error::ResultOutOfRange {
-        date,
-        what,
-        first: FIRST_DATE,
-        last: LAST_DATE,
-    }
+    Error::ResultOutOfRange { date, what, first: FIRST_DATE, last: LAST_DATE }
 }

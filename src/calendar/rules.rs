@@ -7,8 +7,7 @@ use crate::error::{Error, Result};
 
 const SCHEDULE_1: &str = "Banking and Financial Dealings Act 1971, Schedule 1";
 const COMMON_LAW: &str = "Common law holiday in England and Wales";
-const PROCLAMATION: &str =
-    "Annual royal proclamation under s.1(3) Banking and Financial Dealings Act 1971";
+const PROCLAMATION: &str = "Annual royal proclamation under s.1(3) Banking and Financial Dealings Act 1971";
 
 /// First year whose New Year's Day is a bank holiday (by proclamation).
 const NEW_YEAR_FROM: i32 = 1974;
@@ -50,14 +49,7 @@ fn last_monday(year: i32, month: u32) -> NaiveDate {
 }
 
 fn holiday(date: NaiveDate, name: &str, kind: HolidayKind, source: &str) -> Holiday {
-    Holiday {
-        date,
-        name: name.to_string(),
-        kind,
-        provisional: false,
-        disputed: false,
-        source: source.to_string(),
-    }
+    Holiday { date, name: name.to_string(), kind, provisional: false, disputed: false, source: source.to_string() }
 }
 
 /// The holidays the rules alone give for `year`, weekend-falling ones included.
@@ -67,54 +59,23 @@ pub(crate) fn rule_holidays(year: i32) -> Vec<Holiday> {
     if year >= NEW_YEAR_FROM {
         let jan1 = ymd(year, 1, 1);
         match jan1.weekday() {
-            Weekday::Sat => out.push(holiday(
-                ymd(year, 1, 3),
-                "New Year's Day (substitute day)",
-                Substitute,
-                PROCLAMATION,
-            )),
-            Weekday::Sun => out.push(holiday(
-                ymd(year, 1, 2),
-                "New Year's Day (substitute day)",
-                Substitute,
-                PROCLAMATION,
-            )),
+            Weekday::Sat => {
+                out.push(holiday(ymd(year, 1, 3), "New Year's Day (substitute day)", Substitute, PROCLAMATION))
+            }
+            Weekday::Sun => {
+                out.push(holiday(ymd(year, 1, 2), "New Year's Day (substitute day)", Substitute, PROCLAMATION))
+            }
             _ => out.push(holiday(jan1, "New Year's Day", Proclamation, PROCLAMATION)),
         }
     }
     let easter = easter_sunday(year);
-    out.push(holiday(
-        easter - chrono::Days::new(2),
-        "Good Friday",
-        CommonLaw,
-        COMMON_LAW,
-    ));
-    out.push(holiday(
-        easter + chrono::Days::new(1),
-        "Easter Monday",
-        Schedule1,
-        SCHEDULE_1,
-    ));
+    out.push(holiday(easter - chrono::Days::new(2), "Good Friday", CommonLaw, COMMON_LAW));
+    out.push(holiday(easter + chrono::Days::new(1), "Easter Monday", Schedule1, SCHEDULE_1));
     if year >= EARLY_MAY_FROM {
-        out.push(holiday(
-            first_monday(year, 5),
-            "Early May bank holiday",
-            Proclamation,
-            PROCLAMATION,
-        ));
+        out.push(holiday(first_monday(year, 5), "Early May bank holiday", Proclamation, PROCLAMATION));
     }
-    out.push(holiday(
-        last_monday(year, 5),
-        "Spring bank holiday",
-        Schedule1,
-        SCHEDULE_1,
-    ));
-    out.push(holiday(
-        last_monday(year, 8),
-        "Summer bank holiday",
-        Schedule1,
-        SCHEDULE_1,
-    ));
+    out.push(holiday(last_monday(year, 5), "Spring bank holiday", Schedule1, SCHEDULE_1));
+    out.push(holiday(last_monday(year, 8), "Summer bank holiday", Schedule1, SCHEDULE_1));
 
     // Christmas. Schedule 1 gives 26 Dec unless a Sunday, and 27 Dec when 25 or 26 Dec is a
     // Sunday; the proclamation adds the remaining substitute day when 25 Dec is a Saturday
@@ -123,46 +84,29 @@ pub(crate) fn rule_holidays(year: i32) -> Vec<Holiday> {
     out.push(holiday(christmas, "Christmas Day", CommonLaw, COMMON_LAW));
     match christmas.weekday() {
         Weekday::Fri => {
-            out.push(holiday(
-                ymd(year, 12, 26),
-                "Boxing Day",
-                Schedule1,
-                SCHEDULE_1,
-            ));
-            out.push(holiday(
-                ymd(year, 12, 28),
-                "Boxing Day (substitute day)",
-                Substitute,
-                PROCLAMATION,
-            ));
+            out.push(holiday(ymd(year, 12, 26), "Boxing Day", Schedule1, SCHEDULE_1));
+            out.push(holiday(ymd(year, 12, 28), "Boxing Day (substitute day)", Substitute, PROCLAMATION));
         }
         Weekday::Sat => {
             // GOV.UK names 27 Dec for Christmas Day and 28 Dec for Boxing Day.
-            out.push(holiday(ymd(year, 12, 27), "Christmas Day (substitute day)", Substitute,
-                "Banking and Financial Dealings Act 1971, Schedule 1 (27 December when 26 December is a Sunday)"));
             out.push(holiday(
-                ymd(year, 12, 28),
-                "Boxing Day (substitute day)",
+                ymd(year, 12, 27),
+                "Christmas Day (substitute day)",
                 Substitute,
-                PROCLAMATION,
+                "Banking and Financial Dealings Act 1971, Schedule 1 (27 December when 26 December is a Sunday)",
             ));
+            out.push(holiday(ymd(year, 12, 28), "Boxing Day (substitute day)", Substitute, PROCLAMATION));
         }
         Weekday::Sun => {
+            out.push(holiday(ymd(year, 12, 26), "Boxing Day", Schedule1, SCHEDULE_1));
             out.push(holiday(
-                ymd(year, 12, 26),
-                "Boxing Day",
-                Schedule1,
-                SCHEDULE_1,
+                ymd(year, 12, 27),
+                "Christmas Day (substitute day)",
+                Substitute,
+                "Banking and Financial Dealings Act 1971, Schedule 1 (27 December when 25 December is a Sunday)",
             ));
-            out.push(holiday(ymd(year, 12, 27), "Christmas Day (substitute day)", Substitute,
-                "Banking and Financial Dealings Act 1971, Schedule 1 (27 December when 25 December is a Sunday)"));
         }
-        _ => out.push(holiday(
-            ymd(year, 12, 26),
-            "Boxing Day",
-            Schedule1,
-            SCHEDULE_1,
-        )),
+        _ => out.push(holiday(ymd(year, 12, 26), "Boxing Day", Schedule1, SCHEDULE_1)),
     }
     out
 }
@@ -216,13 +160,7 @@ pub(crate) fn parse_data_file(name: &str, text: &str) -> Result<DataFile> {
                 "version" => version = Some(value.to_string()),
                 "verified_through" => verified_through = Some(parse_date(name, &loc(), value)?),
                 "checked" => checked = Some(parse_date(name, &loc(), value)?),
-                other => {
-                    return Err(Error::data(
-                        name,
-                        loc(),
-                        format!("unknown metadata key {other:?}"),
-                    ))
-                }
+                other => return Err(Error::data(name, loc(), format!("unknown metadata key {other:?}"))),
             }
             continue;
         }
@@ -230,10 +168,7 @@ pub(crate) fn parse_data_file(name: &str, text: &str) -> Result<DataFile> {
             return Err(Error::data(
                 name,
                 loc(),
-                format!(
-                    "expected 4 tab-separated columns (date, kind, name, source), found {}",
-                    cols.len()
-                ),
+                format!("expected 4 tab-separated columns (date, kind, name, source), found {}", cols.len()),
             ));
         }
         let date = parse_date(name, &loc(), cols[0].trim())?;
@@ -246,26 +181,15 @@ pub(crate) fn parse_data_file(name: &str, text: &str) -> Result<DataFile> {
                 return Err(Error::data(
                     name,
                     loc(),
-                    format!(
-                        "unknown kind {other:?} (expected one_off, removed, disputed or announced)"
-                    ),
+                    format!("unknown kind {other:?} (expected one_off, removed, disputed or announced)"),
                 ))
             }
         };
         let (nm, src) = (cols[2].trim(), cols[3].trim());
         if nm.is_empty() || src.is_empty() {
-            return Err(Error::data(
-                name,
-                loc(),
-                "name and source must not be empty",
-            ));
+            return Err(Error::data(name, loc(), "name and source must not be empty"));
         }
-        rows.push(DataRow {
-            date,
-            kind,
-            name: nm.to_string(),
-            source: src.to_string(),
-        });
+        rows.push(DataRow { date, kind, name: nm.to_string(), source: src.to_string() });
     }
     let missing = |k: &str| Error::data(name, "metadata", format!("missing @{k} line"));
     Ok(DataFile {
@@ -277,11 +201,6 @@ pub(crate) fn parse_data_file(name: &str, text: &str) -> Result<DataFile> {
 }
 
 pub(crate) fn parse_date(source: &str, location: &str, value: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|e| {
-        Error::data(
-            source,
-            location,
-            format!("bad date {value:?} (expected YYYY-MM-DD): {e}"),
-        )
-    })
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|e| Error::data(source, location, format!("bad date {value:?} (expected YYYY-MM-DD): {e}")))
 }

@@ -1,0 +1,325 @@
+//! Every dated obligation for a looked-after child's reviews.
+//!
+//! ```text
+//! cargo run --example schedule                                   # the embedded sample child
+//! cargo run --example schedule -- --looked-after-from 2026-03-02 [--profile ID|FILE] [--jurisdiction wales]
+//!                                 [--as-at DATE] [--horizon-months N] [--explain N]
+//! cargo run --example schedule -- --json [--input FILE]          # request JSON (stdin by default) -> response JSON
+//! cargo run --release --example schedule -- throughput N         # N synthetic schedules in process
+//! ```
+//! In `--json` mode an error prints `{"error": {"kind": ..., "message": ...}}` and exits with 2.
+
+use std::io::Read;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use lac_timescales::calendar::Calendar;
+use lac_timescales::json::{self, ErrorResponse, ScheduleRequest};
+use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+use lac_timescales::profile::Profile;
+use lac_timescales::schedule::{schedule, Breach, Obligation, ScheduleOptions};
+use lac_timescales::Error;
+
+const USAGE: &str = "usage: schedule [--looked-after-from DATE] [--profile ID|FILE] [--jurisdiction england|wales] [--as-at DATE] [--horizon-months N] [--explain N]
+       schedule --json [--input FILE]
+       schedule throughput N";
+
+/// The embedded sample child: looked after since Mon 5 Jan 2026, first review held on time,
+/// second review adjourned and completed, a significant change proposed.
+const SAMPLE: &str = r#"{
+  "jurisdiction": "england",
+  "profile": "england",
+  "as_at": "2026-06-01",
+  "horizon_months": 9,
+  "child": {"date_of_birth": "2011-02-14"},
+  "events": [
+    {"event": "became_looked_after", "date": "2026-01-05"},
+    {"event": "care_plan_started", "date": "2026-01-05"},
+    {"event": "review_held", "date": "2026-01-29"},
+    {"event": "review_adjourned", "date": "2026-04-22"},
+    {"event": "review_held", "date": "2026-05-06"},
+    {"event": "significant_change", "date": "2026-05-27", "note": "proposed move to a new foster placement"}
+  ]
+}"#;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("throughput") {
+        return match args.get(1).and_then(|n| n.parse::<usize>().ok()) {
+            Some(n) if n > 0 => throughput(n),
+            _ => {
+                eprintln!("error: throughput needs a count above 0\n{USAGE}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    if args.iter().any(|a| a == "--json") {
+        return json_mode(&args);
+    }
+    match human(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("error: {msg}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn value<'a>(args: &'a [String], flag: &str) -> Result<Option<&'a str>, String> {
+    match args.iter().position(|a| a == flag) {
+        None => Ok(None),
+        Some(i) => args.get(i + 1).map(|s| Some(s.as_str())).ok_or_else(|| format!("{flag} needs a value")),
+    }
+}
+
+fn json_mode(args: &[String]) -> ExitCode {
+    let text = match value(args, "--input") {
+        Ok(Some(path)) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
+        Ok(None) => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map(|_| s).map_err(|e| format!("cannot read stdin: {e}"))
+        }
+        Err(e) => Err(e),
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            println!(
+                "{}",
+                ErrorResponse::from_error(&Error::InvalidInput {
+                    field: "input".into(),
+                    value: String::new(),
+                    reason: e
+                })
+                .to_json()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match json::schedule_json(&text) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            println!("{err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn human(args: &[String]) -> Result<(), String> {
+    let known = ["--looked-after-from", "--profile", "--jurisdiction", "--as-at", "--horizon-months", "--explain"];
+    let mut i = 0;
+    while i < args.len() {
+        if !known.contains(&args[i].as_str()) {
+            return Err(format!("unrecognised argument {:?}", args[i]));
+        }
+        i += 2;
+    }
+    let mut req: ScheduleRequest = serde_json::from_str(SAMPLE).map_err(|e| e.to_string())?;
+    let sample = value(args, "--looked-after-from")?.is_none();
+    if let Some(j) = value(args, "--jurisdiction")? {
+        req.jurisdiction = match j {
+            "england" => Jurisdiction::England,
+            "wales" => Jurisdiction::Wales,
+            _ => return Err(format!("bad jurisdiction {j:?} (england or wales)")),
+        };
+        if value(args, "--profile")?.is_none() {
+            req.profile = Some(j.to_string());
+        }
+    }
+    if let Some(d) = value(args, "--looked-after-from")? {
+        let date = NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|e| format!("bad date {d:?}: {e}"))?;
+        req.events =
+            vec![serde_json::to_value(Event::new(date, EventKind::BecameLookedAfter)).map_err(|e| e.to_string())?];
+        req.child = None;
+        req.as_at = None;
+        req.horizon_months = Some(12);
+        if value(args, "--profile")?.is_none() && value(args, "--jurisdiction")?.is_none() {
+            req.profile = None;
+        }
+    }
+    if let Some(p) = value(args, "--profile")? {
+        req.profile = Some(p.to_string());
+    }
+    if let Some(a) = value(args, "--as-at")? {
+        req.as_at = Some(NaiveDate::parse_from_str(a, "%Y-%m-%d").map_err(|e| format!("bad --as-at {a:?}: {e}"))?);
+    }
+    if let Some(h) = value(args, "--horizon-months")? {
+        req.horizon_months = Some(h.parse().map_err(|_| format!("bad --horizon-months {h:?}"))?);
+    }
+    let (case, s, _) = json::run(&req).map_err(|e| e.to_string())?;
+    if let Some(n) = value(args, "--explain")? {
+        let n: usize = n.parse().map_err(|_| format!("bad --explain {n:?} (an obligation number)"))?;
+        let ex = s.explain(n, &Calendar::england_and_wales(), case.events()).map_err(|e| e.to_string())?;
+        let o = &s.obligations[n];
+        println!("Obligation {n}: {} — {}", o.duty, o.action);
+        for step in ex.steps {
+            println!("  - {step}");
+        }
+        return Ok(());
+    }
+    print_timeline(&case, &s, sample);
+    Ok(())
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%a %e %b %Y").to_string()
+}
+
+/// A group of obligations: the review (number, regime) it belongs to, and obligation indices.
+type Group = (Option<(u32, String)>, Vec<usize>);
+
+fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sample: bool) {
+    let m = &s.metadata;
+    if sample {
+        println!("Sample child (born 14 Feb 2011), looked after since Mon 5 Jan 2026.");
+        println!("First review held 29 Jan; second review adjourned on 22 Apr and completed on 6 May;");
+        println!("a move to a new foster placement proposed on 27 May.");
+    }
+    println!(
+        "Rules: {} {} on {} statute {} | calendar {} (verified to {}) | as at {} | planning to {}",
+        m.profile,
+        m.profile_version,
+        m.statutory_profile,
+        m.statutory_profile_version,
+        m.calendar.table_version,
+        m.calendar.verified_through,
+        m.as_at.map(day).unwrap_or_else(|| "-".into()),
+        m.horizon_end.map(day).unwrap_or_else(|| "next review only".into()),
+    );
+    println!("Dates are the last working day to act by; '(deadline Sat 3 Jan)' shows a legal deadline that falls on a non-working day.");
+    println!("No. = the obligation number for --explain N.\n");
+    // Group: whole-case duties first, then each review in order.
+    let mut groups: Vec<Group> = Vec::new();
+    let key = |o: &Obligation| match (o.review_number, o.regime) {
+        (Some(n), Some(r)) => Some((n, r.as_str().to_string())),
+        _ => None,
+    };
+    for (i, o) in s.obligations.iter().enumerate() {
+        let k = key(o);
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, v)) => v.push(i),
+            None => groups.push((k, vec![i])),
+        }
+    }
+    groups.sort_by_key(|(k, v)| (k.is_some(), k.as_ref().map(|(n, r)| (r != "looked_after", *n)), v[0]));
+    for (k, items) in &groups {
+        match k {
+            None => println!("Whole period of care"),
+            Some((n, regime)) => {
+                let review =
+                    items.iter().map(|i| &s.obligations[*i]).find(|o| o.duty.as_str() == "hold_review" && !o.early);
+                let status = match review.and_then(|o| o.done) {
+                    Some(d) => format!("held {}", day(d)),
+                    None if review.is_some_and(|o| o.projected) => "projected".to_string(),
+                    None => "not yet held".to_string(),
+                };
+                let regime = lac_timescales::model::Regime::from_id(regime).map(|r| r.describe()).unwrap_or("review");
+                println!("Review {n} ({regime}) — {status}");
+            }
+        }
+        for &i in items {
+            println!("{}", line(i, &s.obligations[i], case));
+        }
+        println!();
+    }
+    if let Some(n) = s.next_review() {
+        let when = n.latest_working_day.map(day).unwrap_or_else(|| "no date fixed".into());
+        println!("Next review due: review {} by {}.", n.review_number.unwrap_or(0), when);
+    }
+}
+
+fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
+    let date = match (o.latest_working_day, o.latest) {
+        (Some(w), Some(l)) if w != l => format!("{} (deadline {})", day(w), l.format("%a %-d %b")),
+        (Some(w), _) => day(w),
+        _ => "no date fixed".to_string(),
+    };
+    let mut flags = Vec::new();
+    if o.early {
+        flags.push("EARLY REVIEW".to_string());
+    }
+    if let Some(d) = o.done {
+        flags.push(format!("done {}", d.format("%-d %b")));
+    }
+    if let Some(b) = &o.breach {
+        flags.push(match b {
+            Breach::LateReview { working_days_late, .. } => format!("LATE by {working_days_late} working days"),
+            Breach::NotHeld { .. } => "OVERDUE".into(),
+            Breach::SecondAdjournment { .. } => "SECOND ADJOURNMENT (not allowed)".into(),
+            Breach::AdjournedReviewCompletedLate { working_days_late, .. } => {
+                format!("completed {working_days_late} working days late")
+            }
+            Breach::RearrangedPastDeadline { .. } => "MOVED PAST STATUTORY DATE".into(),
+        });
+    }
+    if o.projected {
+        flags.push("projected".into());
+    }
+    if o.provisional {
+        flags.push("provisional".into());
+    }
+    let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
+    let who = o.role.describe();
+    format!(
+        "  {i:>3}  {date:<34} {who:<20} {}{flags}\n       {:<34} {} — {}, {}",
+        o.action, "", o.basis, o.citation.instrument, o.citation.provision
+    )
+}
+
+fn throughput(n: usize) -> ExitCode {
+    let cal = Calendar::england_and_wales();
+    let profile = match Profile::builtin("england") {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Synthetic histories of 5-10 events, built before timing.
+    let base = NaiveDate::from_ymd_opt(2012, 1, 2).expect("valid date");
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |m: u64| {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (x >> 33) % m
+    };
+    let cases: Vec<CaseHistory> = (0..1024)
+        .map(|_| {
+            let start = base + chrono::Days::new(next(5000));
+            let mut d = start;
+            let mut events = vec![Event::new(d, EventKind::BecameLookedAfter)];
+            let k = 4 + next(6) as usize;
+            for j in 0..k {
+                d = d + chrono::Days::new(if j == 0 { 15 + next(20) } else { 60 + next(150) });
+                let kind = match next(10) {
+                    0 => EventKind::SignificantChange { note: None },
+                    1 => EventKind::ReviewAdjourned,
+                    _ => EventKind::ReviewHeld { meeting: true, regimes: None },
+                };
+                events.push(Event::new(d, kind));
+            }
+            CaseHistory::new(Jurisdiction::England, Child::default(), events).expect("synthetic case is valid")
+        })
+        .collect();
+    let opts = ScheduleOptions::default();
+    let start = Instant::now();
+    let mut obligations = 0usize;
+    for i in 0..n {
+        match schedule(&cases[i & 1023], &profile, &cal, &opts) {
+            Ok(s) => obligations += s.obligations.len(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!("schedules: {n}");
+    println!("obligations: {obligations}");
+    println!("seconds: {secs:.6}");
+    println!("schedules_per_second: {:.0}", n as f64 / secs);
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,544 @@
+//! The review regimes as clocks: one walk over a case history that validates it and records the
+//! periods of care, the runs of each regime's clock, and the review meetings that satisfy them.
+//!
+//! Interplay (reference section 2):
+//! - `became_looked_after` starts a period of care and the looked-after clock; a later
+//!   `became_looked_after` after `ceased_to_be_looked_after` starts a new period, numbered from 1.
+//! - `authority_to_place` starts the adoption-authorised clock beside the looked-after clock; one
+//!   review meeting satisfies both (CPPCR reg 32(3)) unless `review_held.regimes` says otherwise.
+//! - `placed_for_adoption` stops both and starts the adoption-placed clock; `returned_to_agency`
+//!   stops it and restarts the looked-after clock (and the authorised clock while authority is
+//!   held). The restarted clock counts its first review from the return (status U: the law does not
+//!   say; this is the earlier, safer reading).
+//! - Secure accommodation runs its own clock, satisfied only by `secure_review_held`.
+//! - A short-break series runs its own clock; the child counts as looked after for validation.
+//! - `placed_with_parent_before_assessment` starts a one-review clock; the next review ends it.
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+use crate::error::{Error, Result};
+use crate::model::{Anchor, Child, Duty, Event, EventKind, Regime};
+
+/// A period of care (or a short-break series).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CarePeriod {
+    pub start: NaiveDate,
+    pub start_event: usize,
+    pub end: Option<(NaiveDate, usize)>,
+    pub short_breaks: bool,
+    /// Ended by `ceased_to_be_looked_after` (not by an adoption order or the end of short breaks).
+    pub ceased: bool,
+}
+
+/// One run of a regime's clock: from its start event to its end (if any).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Run {
+    pub regime: Regime,
+    pub start: NaiveDate,
+    pub start_event: usize,
+    pub end: Option<(NaiveDate, usize)>,
+    pub period: usize,
+    /// Meetings that satisfied this run, in order (review n is `held[n - 1]`).
+    pub held: Vec<usize>,
+}
+
+/// A review meeting that happened (held, or adjourned and perhaps completed later).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Meeting {
+    /// The date of the (first) meeting.
+    pub date: NaiveDate,
+    pub event: usize,
+    /// The meeting that completed the review: the same as (date, event) unless adjourned.
+    pub completed: Option<(NaiveDate, usize)>,
+    /// `review_adjourned` events of this review (two or more is a breach).
+    pub adjournments: Vec<usize>,
+    /// Held with a meeting (false: a review without a meeting).
+    pub with_meeting: bool,
+    /// (run, review number) pairs this meeting satisfied.
+    pub slots: Vec<(usize, u32)>,
+    pub secure: bool,
+    pub period: usize,
+}
+
+/// A `review_rearranged` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rearrangement {
+    pub event: usize,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The meeting it applied to, if one was held after it (else: the upcoming review).
+    pub meeting: Option<usize>,
+    pub period: usize,
+}
+
+/// An event recorded for rules anchored on it (triggers, care plans, disputes...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Marker {
+    pub event: usize,
+    pub date: NaiveDate,
+    pub anchor: Anchor,
+    pub period: usize,
+}
+
+/// A `duty_done` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Done {
+    pub event: usize,
+    pub date: NaiveDate,
+    pub duty: Duty,
+    pub review_number: Option<u32>,
+    pub period: Option<usize>,
+}
+
+/// Everything the walk learned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Walk {
+    pub periods: Vec<CarePeriod>,
+    pub runs: Vec<Run>,
+    pub meetings: Vec<Meeting>,
+    pub rearrangements: Vec<Rearrangement>,
+    pub markers: Vec<Marker>,
+    pub long_term_foster: Vec<(usize, NaiveDate, usize)>,
+    pub done: Vec<Done>,
+}
+
+/// Validates `events` and walks them.
+pub(crate) fn validate(events: &[Event], child: &Child, cal: &Calendar) -> Result<Walk> {
+    let mut w = Walker::default();
+    for (i, ev) in events.iter().enumerate() {
+        w.step(i, ev, child, cal, events)?;
+    }
+    Ok(w.walk)
+}
+
+#[derive(Default)]
+struct Walker {
+    walk: Walk,
+    /// Current period of care (not short breaks) and short-break series.
+    care: Option<usize>,
+    breaks: Option<usize>,
+    /// Active run per regime (index by Regime position).
+    active: [Option<usize>; 6],
+    authority_held: bool,
+    placed: bool,
+    /// An adjourned review awaiting completion.
+    pending: Option<usize>,
+    /// Rearrangements not yet attached to a held meeting.
+    open_rearrangements: Vec<usize>,
+}
+
+fn slot(r: Regime) -> usize {
+    Regime::ALL.iter().position(|x| *x == r).unwrap_or(0)
+}
+
+impl Walker {
+    fn err(i: usize, ev: &Event, field: &str, value: String, reason: impl Into<String>) -> Error {
+        Error::InvalidEvent {
+            index: i,
+            event: ev.kind.name().into(),
+            field: field.into(),
+            value,
+            reason: reason.into(),
+        }
+    }
+
+    fn start_run(&mut self, regime: Regime, date: NaiveDate, event: usize, period: usize) {
+        self.walk.runs.push(Run { regime, start: date, start_event: event, end: None, period, held: Vec::new() });
+        self.active[slot(regime)] = Some(self.walk.runs.len() - 1);
+    }
+
+    fn end_run(&mut self, regime: Regime, date: NaiveDate, event: usize) {
+        if let Some(r) = self.active[slot(regime)].take() {
+            self.walk.runs[r].end = Some((date, event));
+        }
+    }
+
+    /// The period a review or marker belongs to: the period of care, else the short-break series.
+    fn current_period(&self) -> Option<usize> {
+        self.care.or(self.breaks)
+    }
+
+    fn review_runs(&self) -> Vec<usize> {
+        Regime::ALL
+            .iter()
+            .filter(|r| **r != Regime::SecureAccommodation)
+            .filter_map(|r| self.active[slot(*r)])
+            .collect()
+    }
+
+    fn step(&mut self, i: usize, ev: &Event, child: &Child, cal: &Calendar, events: &[Event]) -> Result<()> {
+        let date = ev.date;
+        cal.check_in_range(date).map_err(|e| Self::err(i, ev, "date", date.to_string(), e.to_string()))?;
+        if let Some(prev) = i.checked_sub(1).map(|p| &events[p]) {
+            if date < prev.date {
+                return Err(Self::err(
+                    i,
+                    ev,
+                    "date",
+                    date.to_string(),
+                    format!("events must be in date order: event {} is dated {}", i - 1, prev.date),
+                ));
+            }
+        }
+        if let Some(dob) = child.date_of_birth {
+            if date < dob {
+                return Err(Self::err(
+                    i,
+                    ev,
+                    "date",
+                    date.to_string(),
+                    format!("before the child's date of birth {dob}"),
+                ));
+            }
+        }
+        let not_looked_after =
+            || Self::err(i, ev, "event", ev.kind.name().into(), "the child is not looked after at this date");
+        use EventKind::*;
+        match &ev.kind {
+            BecameLookedAfter => {
+                if self.care.is_some() {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "the child is already looked after (no ceased_to_be_looked_after since)",
+                    ));
+                }
+                self.walk.periods.push(CarePeriod {
+                    start: date,
+                    start_event: i,
+                    end: None,
+                    short_breaks: false,
+                    ceased: false,
+                });
+                let p = self.walk.periods.len() - 1;
+                self.care = Some(p);
+                self.start_run(Regime::LookedAfter, date, i, p);
+            }
+            CeasedToBeLookedAfter => {
+                let p = self.care.take().ok_or_else(not_looked_after)?;
+                for r in [
+                    Regime::LookedAfter,
+                    Regime::AdoptionAuthorised,
+                    Regime::AdoptionPlaced,
+                    Regime::SecureAccommodation,
+                    Regime::PlacedWithParent,
+                ] {
+                    self.end_run(r, date, i);
+                }
+                self.walk.periods[p].end = Some((date, i));
+                self.walk.periods[p].ceased = true;
+                self.authority_held = false;
+                self.placed = false;
+                self.pending = None;
+            }
+            ShortBreaksStarted => {
+                if self.breaks.is_some() {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "a short-break series is already running",
+                    ));
+                }
+                self.walk.periods.push(CarePeriod {
+                    start: date,
+                    start_event: i,
+                    end: None,
+                    short_breaks: true,
+                    ceased: false,
+                });
+                let p = self.walk.periods.len() - 1;
+                self.breaks = Some(p);
+                self.start_run(Regime::ShortBreaks, date, i, p);
+            }
+            ShortBreaksEnded => {
+                let p = self.breaks.take().ok_or_else(|| {
+                    Self::err(i, ev, "event", ev.kind.name().into(), "no short-break series is running")
+                })?;
+                self.end_run(Regime::ShortBreaks, date, i);
+                self.walk.periods[p].end = Some((date, i));
+            }
+            AuthorityToPlace => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                if self.authority_held {
+                    return Err(Self::err(i, ev, "event", ev.kind.name().into(), "authority to place is already held"));
+                }
+                self.authority_held = true;
+                if !self.placed {
+                    self.start_run(Regime::AdoptionAuthorised, date, i, p);
+                }
+            }
+            AuthorityToPlaceEnded => {
+                if !self.authority_held {
+                    return Err(Self::err(i, ev, "event", ev.kind.name().into(), "no authority to place is held"));
+                }
+                self.authority_held = false;
+                self.end_run(Regime::AdoptionAuthorised, date, i);
+            }
+            PlacedForAdoption => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                if self.placed {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "the child is already placed for adoption",
+                    ));
+                }
+                self.placed = true;
+                self.end_run(Regime::LookedAfter, date, i);
+                self.end_run(Regime::AdoptionAuthorised, date, i);
+                self.end_run(Regime::PlacedWithParent, date, i);
+                self.start_run(Regime::AdoptionPlaced, date, i, p);
+            }
+            ReturnedToAgency => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                if !self.placed {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "the child is not placed for adoption",
+                    ));
+                }
+                self.placed = false;
+                self.end_run(Regime::AdoptionPlaced, date, i);
+                self.start_run(Regime::LookedAfter, date, i, p);
+                if self.authority_held {
+                    self.start_run(Regime::AdoptionAuthorised, date, i, p);
+                }
+            }
+            AdoptionOrderMade => {
+                let p = self.care.take().ok_or_else(not_looked_after)?;
+                if !self.placed {
+                    self.care = Some(p);
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "the child is not placed for adoption",
+                    ));
+                }
+                for r in [Regime::AdoptionPlaced, Regime::SecureAccommodation, Regime::PlacedWithParent] {
+                    self.end_run(r, date, i);
+                }
+                self.walk.periods[p].end = Some((date, i));
+                self.placed = false;
+                self.authority_held = false;
+                self.pending = None;
+            }
+            PlacedInSecureAccommodation => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                if self.active[slot(Regime::SecureAccommodation)].is_some() {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "the child is already in secure accommodation",
+                    ));
+                }
+                self.start_run(Regime::SecureAccommodation, date, i, p);
+            }
+            LeftSecureAccommodation => {
+                if self.active[slot(Regime::SecureAccommodation)].is_none() {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "the child is not in secure accommodation",
+                    ));
+                }
+                self.end_run(Regime::SecureAccommodation, date, i);
+            }
+            SecureReviewHeld => {
+                let r = self.active[slot(Regime::SecureAccommodation)].ok_or_else(|| {
+                    Self::err(i, ev, "event", ev.kind.name().into(), "the child is not in secure accommodation")
+                })?;
+                let n = self.walk.runs[r].held.len() as u32 + 1;
+                let period = self.walk.runs[r].period;
+                self.walk.meetings.push(Meeting {
+                    date,
+                    event: i,
+                    completed: Some((date, i)),
+                    adjournments: Vec::new(),
+                    with_meeting: true,
+                    slots: vec![(r, n)],
+                    secure: true,
+                    period,
+                });
+                let m = self.walk.meetings.len() - 1;
+                self.walk.runs[r].held.push(m);
+            }
+            PlacedWithParentBeforeAssessment => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                self.end_run(Regime::PlacedWithParent, date, i);
+                self.start_run(Regime::PlacedWithParent, date, i, p);
+            }
+            ReviewHeld { meeting, regimes } => {
+                if let Some(m) = self.pending.take() {
+                    // Completes the adjourned review.
+                    self.walk.meetings[m].completed = Some((date, i));
+                    self.walk.meetings[m].with_meeting |= *meeting;
+                    return Ok(());
+                }
+                self.hold(i, ev, date, *meeting, regimes.as_deref())?;
+                if let Some(m) = self.walk.meetings.len().checked_sub(1) {
+                    self.walk.meetings[m].completed = Some((date, i));
+                }
+            }
+            ReviewAdjourned => {
+                if let Some(m) = self.pending {
+                    self.walk.meetings[m].adjournments.push(i);
+                    return Ok(());
+                }
+                self.hold(i, ev, date, true, None)?;
+                let m = self.walk.meetings.len() - 1;
+                self.walk.meetings[m].adjournments.push(i);
+                self.walk.meetings[m].completed = None;
+                self.pending = Some(m);
+            }
+            ReviewRearranged { from, to } => {
+                let p = self.current_period().ok_or_else(not_looked_after)?;
+                if self.review_runs().is_empty() {
+                    return Err(not_looked_after());
+                }
+                for (field, d) in [("from", from), ("to", to)] {
+                    cal.check_in_range(*d).map_err(|e| Self::err(i, ev, field, d.to_string(), e.to_string()))?;
+                }
+                if *to < date {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "to",
+                        to.to_string(),
+                        format!("the new date is before the rearrangement was made ({date})"),
+                    ));
+                }
+                self.walk.rearrangements.push(Rearrangement {
+                    event: i,
+                    from: *from,
+                    to: *to,
+                    meeting: None,
+                    period: p,
+                });
+                self.open_rearrangements.push(self.walk.rearrangements.len() - 1);
+            }
+            LongTermFosterPlacement => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                self.walk.long_term_foster.push((i, date, p));
+            }
+            CarePlanStarted => {
+                let p = self.current_period().ok_or_else(not_looked_after)?;
+                self.walk.markers.push(Marker { event: i, date, anchor: Anchor::CarePlanStarted, period: p });
+            }
+            DisputeStarted => {
+                let p = self.current_period().ok_or_else(not_looked_after)?;
+                self.walk.markers.push(Marker { event: i, date, anchor: Anchor::DisputeStarted, period: p });
+            }
+            DutyDone { duty, review_number } => {
+                self.walk.done.push(Done {
+                    event: i,
+                    date,
+                    duty: *duty,
+                    review_number: *review_number,
+                    period: self.current_period(),
+                });
+            }
+            kind => {
+                let anchor = kind.trigger().expect("every remaining event kind is an early-review trigger");
+                let p = self.care.ok_or_else(not_looked_after)?;
+                self.walk.markers.push(Marker { event: i, date, anchor, period: p });
+            }
+        }
+        Ok(())
+    }
+
+    /// Records a review meeting satisfying the running clocks (all, or those named).
+    fn hold(
+        &mut self,
+        i: usize,
+        ev: &Event,
+        date: NaiveDate,
+        with_meeting: bool,
+        only: Option<&[Regime]>,
+    ) -> Result<()> {
+        let runs = self.review_runs();
+        if runs.is_empty() {
+            return Err(Self::err(
+                i,
+                ev,
+                "event",
+                ev.kind.name().into(),
+                "the child is not looked after at this date (no review clock is running)",
+            ));
+        }
+        let chosen: Vec<usize> = match only {
+            None => runs,
+            Some(list) => {
+                if list.is_empty() {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "regimes",
+                        "[]".into(),
+                        "name at least one regime, or leave regimes out",
+                    ));
+                }
+                let mut v = Vec::new();
+                for r in list {
+                    match runs.iter().find(|x| self.walk.runs[**x].regime == *r) {
+                        Some(x) => v.push(*x),
+                        None => {
+                            return Err(Self::err(
+                                i,
+                                ev,
+                                "regimes",
+                                r.as_str().into(),
+                                "that regime's clock is not running at this date",
+                            ));
+                        }
+                    }
+                }
+                v
+            }
+        };
+        let m = self.walk.meetings.len();
+        let mut slots = Vec::with_capacity(chosen.len());
+        for r in &chosen {
+            let run = &mut self.walk.runs[*r];
+            run.held.push(m);
+            slots.push((*r, run.held.len() as u32));
+        }
+        let period = self.walk.runs[chosen[0]].period;
+        self.walk.meetings.push(Meeting {
+            date,
+            event: i,
+            completed: Some((date, i)),
+            adjournments: Vec::new(),
+            with_meeting,
+            slots,
+            secure: false,
+            period,
+        });
+        for r in self.open_rearrangements.drain(..) {
+            self.walk.rearrangements[r].meeting = Some(m);
+        }
+        for r in [Regime::PlacedWithParent] {
+            if let Some(run) = self.active[slot(r)] {
+                if chosen.contains(&run) {
+                    self.end_run(r, date, i);
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,547 @@
+//! The case model: jurisdictions, roles, review regimes, duties, events and the validated
+//! [`CaseHistory`].
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::error::{Error, Result};
+
+/// Which law applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Jurisdiction {
+    /// England: CPPCR 2010 (from 1 Apr 2011), earlier the Review of Children's Cases Regs 1991.
+    England,
+    /// Wales: CPPCR (Wales) 2015 (from 6 Apr 2016), earlier the 2007 Welsh regulations.
+    Wales,
+}
+
+macro_rules! snake_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal : $plain:literal,)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $variant,)+ }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stable snake_case id.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+
+            /// A plain-English description.
+            pub fn describe(self) -> &'static str {
+                match self { $($name::$variant => $plain,)+ }
+            }
+
+            /// Looks up a value by its snake_case id.
+            pub fn from_id(id: &str) -> Option<$name> {
+                match id { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+snake_enum! {
+    /// Who must act.
+    Role {
+        /// The responsible local authority (the corporate duty-holder).
+        LocalAuthority = "local_authority": "Local authority",
+        /// The independent reviewing officer.
+        Iro = "iro": "IRO",
+        /// The child's social worker.
+        SocialWorker = "social_worker": "Social worker",
+        /// The social worker's team manager.
+        TeamManager = "team_manager": "Team manager",
+        /// The senior manager who considers review decisions.
+        SeniorManager = "senior_manager": "Senior manager",
+        /// Review administration (business support, review unit).
+        ReviewAdministrator = "review_administrator": "Review administrator",
+        /// The IRO service manager.
+        IroServiceManager = "iro_service_manager": "IRO service manager",
+        /// The officer nominated to approve a child ceasing to be looked after (CPPCR reg 39).
+        NominatedOfficer = "nominated_officer": "Nominated officer",
+    }
+}
+
+snake_enum! {
+    /// A statutory review regime: an independent clock of reviews.
+    Regime {
+        /// Reviews of a looked-after child.
+        LookedAfter = "looked_after": "looked-after review",
+        /// Reviews of a child in a series of short breaks.
+        ShortBreaks = "short_breaks": "short-breaks review",
+        /// Adoption reviews while authorised to place but not placed.
+        AdoptionAuthorised = "adoption_authorised": "adoption review (authorised, not placed)",
+        /// Adoption reviews while placed for adoption.
+        AdoptionPlaced = "adoption_placed": "adoption review (placed)",
+        /// Secure-accommodation panel reviews.
+        SecureAccommodation = "secure_accommodation": "secure-accommodation review",
+        /// The review after placement with a parent before assessment is complete.
+        PlacedWithParent = "placed_with_parent": "review of placement with parent",
+    }
+}
+
+snake_enum! {
+    /// What must be done: stable duty ids.
+    Duty {
+        /// Hold a review (statutory clock, or early when a trigger requires it).
+        HoldReview = "hold_review": "Hold the review",
+        /// Complete a review adjourned at its meeting.
+        CompleteAdjournedReview = "complete_adjourned_review": "Complete the adjourned review",
+        /// The IRO speaks to the child in private before the review.
+        IroSpeakToChild = "iro_speak_to_child": "Speak to the child in private before the review",
+        /// Written record of the review's decisions.
+        IssueDecisions = "issue_decisions": "Issue the written decisions of the review",
+        /// Complete the full record of the review.
+        CompleteReviewRecord = "complete_review_record": "Complete the full record of the review",
+        /// Distribute the full record.
+        DistributeReviewRecord = "distribute_review_record": "Distribute the full record of the review",
+        /// A manager considers (and may object to) the decisions.
+        ConsiderDecisions = "consider_decisions": "Consider the review decisions (object in writing or they stand)",
+        /// Complete the pathway needs assessment.
+        CompleteNeedsAssessment = "complete_needs_assessment": "Complete the pathway needs assessment",
+        /// Approve a decision that the child cease to be looked after.
+        ApproveCessation = "approve_cessation": "Approve the decision that the child stops being looked after",
+        /// Notify the review service that the child is looked after.
+        NotifyReviewService = "notify_review_service": "Notify the review service that the child is looked after",
+        /// Appoint an IRO.
+        AppointIro = "appoint_iro": "Appoint an IRO",
+        /// Send the IRO's introduction letter to the child.
+        SendIntroductionLetter = "send_introduction_letter": "Send the IRO's introduction letter to the child",
+        /// Discuss with the child who attends and where.
+        ConsultChildOnArrangements = "consult_child_on_arrangements": "Discuss with the child who to invite and where to meet",
+        /// IRO and social worker discuss the case before the review.
+        IroConsultSocialWorker = "iro_consult_social_worker": "IRO and social worker discuss the case before the review",
+        /// Send consultation documents.
+        SendConsultationDocuments = "send_consultation_documents": "Send consultation documents to the child, parents and carers",
+        /// Social work report to the IRO.
+        SubmitSocialWorkReport = "submit_social_work_report": "Send the social work report (care plan for review) to the IRO",
+        /// Team manager quality-assures the report.
+        QualityAssureReport = "quality_assure_report": "Quality-assure the social work report",
+        /// Social worker gives the IRO the list of attendees.
+        ProvideAttendeeList = "provide_attendee_list": "Give the IRO the list of people to invite",
+        /// Update the care plan after the review.
+        UpdateCarePlan = "update_care_plan": "Update the care plan after the review",
+        /// IRO monitors progress after the review.
+        MonitorProgress = "monitor_progress": "Check the child's record and monitor progress",
+        /// Mid-point progress review by the IRO.
+        ProgressReview = "progress_review": "Mid-point progress check between reviews",
+        /// Social worker's six-monthly case summary.
+        CaseSummary = "case_summary": "Write the six-monthly case summary",
+        /// Resolve a dispute raised by the IRO.
+        ResolveDispute = "resolve_dispute": "Resolve the dispute raised by the IRO",
+        /// Hold a review with a meeting (long-term foster placements).
+        HoldReviewMeeting = "hold_review_meeting": "Hold a review with a meeting (at least yearly)",
+        /// Start the pathway needs assessment.
+        StartNeedsAssessment = "start_needs_assessment": "Start the pathway needs assessment",
+        /// Authorise moving a review past its statutory date.
+        AuthoriseRearrangement = "authorise_rearrangement": "Authorise moving the review past its statutory date",
+        /// Send invitations to the review.
+        SendInvitations = "send_invitations": "Send the review invitations",
+        /// IRO meets the child before the first review.
+        IroMeetChild = "iro_meet_child": "Meet the child before the review",
+        /// IRO considers direct contact with the child between reviews.
+        IroContactChild = "iro_contact_child": "Consider direct contact with the child between reviews",
+        /// Distribute the minutes of the review.
+        DistributeMinutes = "distribute_minutes": "Send out the minutes of the review",
+        /// Team manager agrees the updated care plan.
+        AgreeCarePlan = "agree_care_plan": "Agree the updated care plan",
+    }
+}
+
+snake_enum! {
+    /// What a rule's period is counted from.
+    Anchor {
+        /// The start of the review regime (became looked after, authority to place, placement...).
+        RegimeStart = "regime_start": "the start of the review regime",
+        /// The recorded date of the previous review.
+        PreviousReview = "previous_review": "the previous review",
+        /// The date of the review meeting (for duties before it).
+        ReviewDate = "review_date": "the review meeting",
+        /// The completion of the review (the completing meeting of an adjourned review).
+        ReviewCompleted = "review_completed": "the completion of the review",
+        /// The day the child became looked after (start of the period of care).
+        BecameLookedAfter = "became_looked_after": "the day the child became looked after",
+        /// The start of the care plan (`care_plan_started`).
+        CarePlanStarted = "care_plan_started": "the start of the care plan",
+        /// The child's date of birth.
+        DateOfBirth = "date_of_birth": "the child's date of birth",
+        /// The 16th birthday, or the date the child became eligible if later.
+        SixteenthBirthday = "sixteenth_birthday": "the 16th birthday (or eligibility, if later)",
+        /// Half way between a review and the next review's deadline.
+        Midpoint = "midpoint": "the mid-point between reviews",
+        /// The IRO starting the dispute resolution process (`dispute_started`).
+        DisputeStarted = "dispute_started": "the start of the dispute resolution process",
+        /// The child ceasing to be looked after.
+        CeasedToBeLookedAfter = "ceased_to_be_looked_after": "the child ceasing to be looked after",
+        /// The last review held with a meeting, in a long-term foster placement.
+        LastReviewMeeting = "last_review_meeting": "the last review held with a meeting",
+        /// A significant change to the care plan is proposed.
+        SignificantChange = "significant_change": "the proposed significant change to the care plan",
+        /// The IRO asks for a review.
+        IroRequestedReview = "iro_requested_review": "the IRO's request for a review",
+        /// Accommodation (or police protection, remand, detention) is to end on this date.
+        AccommodationEnding = "accommodation_ending": "the planned end of accommodation",
+        /// A visit found the placement does not safeguard the child.
+        PlacementNotSafeguarding = "placement_not_safeguarding": "the finding that the placement does not safeguard the child",
+        /// The child asks for a review (Wales).
+        ChildRequestedReview = "child_requested_review": "the child's request for a review",
+        /// The child is absent, or often absent, from the placement (Wales).
+        ChildAbsent = "child_absent": "the child's absence from the placement",
+        /// Notice that the child is at risk of harm (Wales).
+        ChildAtRisk = "child_at_risk": "the notice that the child is at risk of harm",
+        /// Referral to an integrated family support team (Wales).
+        FamilySupportReferral = "family_support_referral": "the referral to an integrated family support team",
+        /// The decisions were received: a recorded `duty_done` for `issue_decisions`, else its deadline.
+        DecisionsReceived = "decisions_received": "receipt of the review decisions",
+        /// The IRO was appointed: a recorded `duty_done` for `appoint_iro`, else its deadline.
+        IroAppointed = "iro_appointed": "the IRO's appointment",
+        /// The review service was notified: `duty_done` for `notify_review_service`, else its deadline.
+        ReviewServiceNotified = "review_service_notified": "notification of the review service",
+    }
+}
+
+impl Anchor {
+    /// For anchors that mean "when duty X was done": X. The date is a recorded `duty_done` event
+    /// for X in the same scope, or X's binding deadline when none is recorded.
+    pub fn done_duty(self) -> Option<Duty> {
+        match self {
+            Anchor::DecisionsReceived => Some(Duty::IssueDecisions),
+            Anchor::IroAppointed => Some(Duty::AppointIro),
+            Anchor::ReviewServiceNotified => Some(Duty::NotifyReviewService),
+            _ => None,
+        }
+    }
+
+    /// True for anchors that are early-review triggers: a `hold_review` rule on them produces an
+    /// early review.
+    pub fn is_trigger(self) -> bool {
+        matches!(
+            self,
+            Anchor::SignificantChange
+                | Anchor::IroRequestedReview
+                | Anchor::AccommodationEnding
+                | Anchor::PlacementNotSafeguarding
+                | Anchor::ChildRequestedReview
+                | Anchor::ChildAbsent
+                | Anchor::ChildAtRisk
+                | Anchor::FamilySupportReferral
+        )
+    }
+}
+
+/// What happened, serde-tagged by `"event"` in snake_case. The date sits beside it in [`Event`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
+pub enum EventKind {
+    /// The child became looked after: starts a period of care and the looked-after clock.
+    BecameLookedAfter,
+    /// The child ceased to be looked after: ends the period of care.
+    CeasedToBeLookedAfter,
+    /// A review was held (or an adjourned review completed).
+    ReviewHeld {
+        /// False for a review held without a meeting (long-term foster placements).
+        #[serde(default = "yes", skip_serializing_if = "is_true")]
+        meeting: bool,
+        /// The clocks this review satisfies, when only some (default: every running clock).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        regimes: Option<Vec<Regime>>,
+    },
+    /// The review meeting on this date was adjourned.
+    ReviewAdjourned,
+    /// The planned date of the next review moved from `from` to `to`.
+    ReviewRearranged {
+        /// The previously planned date.
+        from: NaiveDate,
+        /// The new planned date.
+        to: NaiveDate,
+    },
+    /// A series of short breaks started (the child is not otherwise looked after).
+    ShortBreaksStarted,
+    /// The series of short breaks ended.
+    ShortBreaksEnded,
+    /// The agency became authorised to place the child for adoption.
+    AuthorityToPlace,
+    /// The authority to place ended.
+    AuthorityToPlaceEnded,
+    /// The child was placed for adoption.
+    PlacedForAdoption,
+    /// The child was returned to the agency from an adoptive placement.
+    ReturnedToAgency,
+    /// An adoption order was made.
+    AdoptionOrderMade,
+    /// The child was placed in secure accommodation.
+    PlacedInSecureAccommodation,
+    /// The child left secure accommodation.
+    LeftSecureAccommodation,
+    /// A secure-accommodation panel review was held.
+    SecureReviewHeld,
+    /// The child was placed with a parent before the assessment was complete.
+    PlacedWithParentBeforeAssessment,
+    /// The IRO asked for a review.
+    IroRequestedReview,
+    /// A significant change to the care plan is proposed.
+    SignificantChange {
+        /// Free text.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Accommodation (or police protection, remand, detention) ends on this date: a review must
+    /// be held before it.
+    AccommodationEnding,
+    /// A visit found that the placement does not safeguard the child (CPPCR reg 30).
+    PlacementNotSafeguarding,
+    /// The child asked for a review (Wales reg 39(4)).
+    ChildRequestedReview,
+    /// The child is absent, or often absent, from the placement (Wales).
+    ChildAbsent,
+    /// Notice that the child is at risk of harm (Wales).
+    ChildAtRisk,
+    /// The family was referred to an integrated family support team (Wales).
+    FamilySupportReferral,
+    /// The child moved to a designated long-term foster placement.
+    LongTermFosterPlacement,
+    /// The care plan started (six-monthly case summaries count from here).
+    CarePlanStarted,
+    /// The IRO started the dispute resolution process.
+    DisputeStarted,
+    /// A duty was done on this date (for audits, and for anchors such as `decisions_received`).
+    DutyDone {
+        /// The duty done.
+        duty: Duty,
+        /// The review it belongs to, when it is about a review (default: the latest review).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        review_number: Option<u32>,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+impl EventKind {
+    /// The snake_case event name.
+    pub fn name(&self) -> &'static str {
+        use EventKind::*;
+        match self {
+            BecameLookedAfter => "became_looked_after",
+            CeasedToBeLookedAfter => "ceased_to_be_looked_after",
+            ReviewHeld { .. } => "review_held",
+            ReviewAdjourned => "review_adjourned",
+            ReviewRearranged { .. } => "review_rearranged",
+            ShortBreaksStarted => "short_breaks_started",
+            ShortBreaksEnded => "short_breaks_ended",
+            AuthorityToPlace => "authority_to_place",
+            AuthorityToPlaceEnded => "authority_to_place_ended",
+            PlacedForAdoption => "placed_for_adoption",
+            ReturnedToAgency => "returned_to_agency",
+            AdoptionOrderMade => "adoption_order_made",
+            PlacedInSecureAccommodation => "placed_in_secure_accommodation",
+            LeftSecureAccommodation => "left_secure_accommodation",
+            SecureReviewHeld => "secure_review_held",
+            PlacedWithParentBeforeAssessment => "placed_with_parent_before_assessment",
+            IroRequestedReview => "iro_requested_review",
+            SignificantChange { .. } => "significant_change",
+            AccommodationEnding => "accommodation_ending",
+            PlacementNotSafeguarding => "placement_not_safeguarding",
+            ChildRequestedReview => "child_requested_review",
+            ChildAbsent => "child_absent",
+            ChildAtRisk => "child_at_risk",
+            FamilySupportReferral => "family_support_referral",
+            LongTermFosterPlacement => "long_term_foster_placement",
+            CarePlanStarted => "care_plan_started",
+            DisputeStarted => "dispute_started",
+            DutyDone { .. } => "duty_done",
+        }
+    }
+
+    /// The early-review trigger anchor this event is, if any.
+    pub fn trigger(&self) -> Option<Anchor> {
+        use EventKind::*;
+        Some(match self {
+            IroRequestedReview => Anchor::IroRequestedReview,
+            SignificantChange { .. } => Anchor::SignificantChange,
+            AccommodationEnding => Anchor::AccommodationEnding,
+            PlacementNotSafeguarding => Anchor::PlacementNotSafeguarding,
+            ChildRequestedReview => Anchor::ChildRequestedReview,
+            ChildAbsent => Anchor::ChildAbsent,
+            ChildAtRisk => Anchor::ChildAtRisk,
+            FamilySupportReferral => Anchor::FamilySupportReferral,
+            _ => return None,
+        })
+    }
+}
+
+/// One dated event of a case history: `{"event": "review_held", "date": "2026-03-02", ...}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    /// When it happened.
+    pub date: NaiveDate,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// An event on `date`.
+    pub fn new(date: NaiveDate, kind: EventKind) -> Event {
+        Event { date, kind }
+    }
+
+    /// Reads event number `index` of a list from JSON, with errors naming the index, the field and
+    /// the value.
+    ///
+    /// # Errors
+    /// [`Error::InvalidEvent`].
+    ///
+    /// # Example
+    /// ```
+    /// use lac_timescales::model::Event;
+    /// let v = serde_json::json!({"event": "review_held", "date": "2026-02-30"});
+    /// let err = Event::from_json(0, &v).unwrap_err();
+    /// assert!(err.to_string().contains("2026-02-30"));
+    /// ```
+    pub fn from_json(index: usize, value: &serde_json::Value) -> Result<Event> {
+        let invalid = |event: &str, field: &str, value: String, reason: String| Error::InvalidEvent {
+            index,
+            event: event.to_string(),
+            field: field.to_string(),
+            value,
+            reason,
+        };
+        let obj = value
+            .as_object()
+            .ok_or_else(|| invalid("?", "event", value.to_string(), "each event must be a JSON object".into()))?;
+        let name = match obj.get("event") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => return Err(invalid("?", "event", other.to_string(), "must be a string".into())),
+            None => return Err(invalid("?", "event", String::new(), "missing (e.g. \"became_looked_after\")".into())),
+        };
+        let date_text = match obj.get("date") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => return Err(invalid(&name, "date", other.to_string(), "must be a string YYYY-MM-DD".into())),
+            None => return Err(invalid(&name, "date", String::new(), "missing (expected YYYY-MM-DD)".into())),
+        };
+        let date = NaiveDate::parse_from_str(&date_text, "%Y-%m-%d")
+            .map_err(|e| invalid(&name, "date", date_text.clone(), format!("not a valid date YYYY-MM-DD: {e}")))?;
+        let mut rest = obj.clone();
+        rest.remove("date");
+        let kind: EventKind = serde_json::from_value(serde_json::Value::Object(rest)).map_err(|e| {
+            let msg = e.to_string();
+            let field = if msg.contains("unknown variant") { "event" } else { "fields" };
+            let value = if field == "event" { name.clone() } else { value.to_string() };
+            invalid(&name, field, value, msg)
+        })?;
+        Ok(Event { date, kind })
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Event, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        Event::from_json(0, &v).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Details of the child.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Child {
+    /// Date of birth, for age-based duties (pathway needs assessment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<NaiveDate>,
+}
+
+/// The most events one case may have.
+pub const MAX_EVENTS: usize = 10_000;
+
+/// A validated case history: events in date order, each possible given the ones before it.
+///
+/// Impossible histories are rejected with [`Error::InvalidEvent`] naming the event index, the
+/// field and the value: dates out of order or outside the calendar, a review while not looked
+/// after, placement for adoption of a child who is not looked after, and so on. Unlawful but real
+/// events (a late review, a second adjournment, a rearrangement past the deadline) are accepted:
+/// the schedule reports them as breaches.
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// let case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+///     Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+///     Event::new(d(2026, 1, 30), EventKind::ReviewHeld { meeting: true, regimes: None }),
+/// ])?;
+/// assert_eq!(case.events().len(), 2);
+///
+/// let err = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+///     Event::new(d(2026, 1, 30), EventKind::ReviewHeld { meeting: true, regimes: None }),
+/// ]).unwrap_err();
+/// assert!(err.to_string().contains("not looked after"));
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseHistory {
+    jurisdiction: Jurisdiction,
+    child: Child,
+    events: Vec<Event>,
+    #[serde(skip)]
+    walk: crate::clocks::Walk,
+}
+
+impl CaseHistory {
+    /// Validates and builds a case history.
+    ///
+    /// # Errors
+    /// [`Error::InvalidEvent`] naming the first impossible event; [`Error::LimitExceeded`] above
+    /// [`MAX_EVENTS`] events; [`Error::InvalidInput`] for a date of birth outside the calendar.
+    pub fn new(jurisdiction: Jurisdiction, child: Child, events: Vec<Event>) -> Result<CaseHistory> {
+        if events.len() > MAX_EVENTS {
+            return Err(Error::LimitExceeded {
+                what: "number of events".into(),
+                actual: events.len(),
+                limit: MAX_EVENTS,
+            });
+        }
+        let cal = Calendar::england_and_wales();
+        if let Some(dob) = child.date_of_birth {
+            cal.check_in_range(dob).map_err(|e| Error::input("child.date_of_birth", dob.to_string(), e.to_string()))?;
+        }
+        let walk = crate::clocks::validate(&events, &child, &cal)?;
+        Ok(CaseHistory { jurisdiction, child, events, walk })
+    }
+
+    /// The jurisdiction.
+    pub fn jurisdiction(&self) -> Jurisdiction {
+        self.jurisdiction
+    }
+
+    /// The child's details.
+    pub fn child(&self) -> &Child {
+        &self.child
+    }
+
+    /// The events, in date order.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    pub(crate) fn walk(&self) -> &crate::clocks::Walk {
+        &self.walk
+    }
+}

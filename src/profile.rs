@@ -1,0 +1,622 @@
+//! Rule sets as data: the statutory profile of each jurisdiction, and local-practice profiles
+//! layered on top.
+//!
+//! A profile is a TOML file (see `data/profiles/`). Each `[[rule]]` says who (`role`) must do
+//! what (`duty`), counted from what (`anchor`), how long (`period`), which way (`direction`:
+//! `after` = within the period after the anchor, `before` = at least the period before it), for
+//! which reviews (`reviews`, `regimes`), when the rule was in force (`in_force_from`,
+//! `in_force_to`), and on what authority (`citation`). Built-in profiles are compiled in; users
+//! load their own local profiles with [`Profile::from_toml`].
+//!
+//! Where a local rule and a statutory rule govern the same duty, the schedule takes the earlier
+//! deadline and says which rule bound, so a local profile can never loosen statute.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::error::{Error, Result};
+use crate::model::{Anchor, Duty, Jurisdiction, Regime, Role};
+use crate::period::{Direction, Period};
+
+/// How firmly a rule was checked: against the instrument's (or seed procedure's) text, against
+/// statutory guidance or a consistent secondary source, or not verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Status {
+    /// Checked against the text of the instrument (or, for local rules, of the procedure).
+    V,
+    /// Statutory guidance or a consistent secondary source.
+    G,
+    /// Unverified: believed right, not seen in the primary text. Never settled law.
+    U,
+}
+
+/// Where a rule comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    /// The instrument or document, e.g. "Care Planning, Placement and Case Review (England)
+    /// Regulations 2010 (SI 2010/959)".
+    pub instrument: String,
+    /// The provision, e.g. "reg 33(1)".
+    pub provision: String,
+    /// How firmly it was checked.
+    pub status: Status,
+    /// A note on the reading (ambiguities, dates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl fmt::Display for Citation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, {} [{:?}]", self.instrument, self.provision, self.status)
+    }
+}
+
+/// Whether an obligation rests on statute (regulations or statutory guidance) or on a local
+/// procedure. Serialised as `"statutory"` or `"local:<profile id>"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Basis {
+    /// Regulations or statutory guidance.
+    Statutory,
+    /// A local-practice profile, by id.
+    Local(Arc<str>),
+}
+
+impl fmt::Display for Basis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Basis::Statutory => f.write_str("statutory"),
+            Basis::Local(id) => write!(f, "local:{id}"),
+        }
+    }
+}
+
+impl Serialize for Basis {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Basis {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Basis, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.strip_prefix("local:") {
+            Some(id) if !id.is_empty() => Ok(Basis::Local(id.into())),
+            _ if s == "statutory" => Ok(Basis::Statutory),
+            _ => Err(serde::de::Error::custom(format!("bad basis {s:?} (expected \"statutory\" or \"local:<id>\")"))),
+        }
+    }
+}
+
+/// Which reviews of a regime a rule applies to, by review number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewFilter {
+    /// Every review.
+    #[default]
+    All,
+    /// The first review only.
+    First,
+    /// The second review only.
+    Second,
+    /// The third review onward.
+    Later,
+    /// The second review onward.
+    Subsequent,
+}
+
+impl ReviewFilter {
+    /// Whether review number `n` (from 1) matches.
+    pub fn matches(self, n: u32) -> bool {
+        match self {
+            ReviewFilter::All => true,
+            ReviewFilter::First => n == 1,
+            ReviewFilter::Second => n == 2,
+            ReviewFilter::Later => n >= 3,
+            ReviewFilter::Subsequent => n >= 2,
+        }
+    }
+}
+
+/// Which date an adjourned review is recorded on (and so counts the next review from).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdjournedReviewDate {
+    /// The originally scheduled (adjourned) meeting: the earlier, safer next deadline. Default.
+    #[default]
+    Original,
+    /// The meeting that completed the review.
+    CompletingMeeting,
+}
+
+/// Profile-wide settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Settings {
+    /// Which date an adjourned review is recorded on.
+    pub adjourned_review_date: AdjournedReviewDate,
+}
+
+/// One rule: who must do what, by when, on what authority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rule {
+    /// What must be done.
+    pub duty: Duty,
+    /// Who must do it.
+    pub role: Role,
+    /// What the period is counted from.
+    pub anchor: Anchor,
+    /// Which way the period is counted.
+    pub direction: Direction,
+    /// How long; `None` for a duty with no fixed time (e.g. an early review "before" a change).
+    pub period: Option<Period>,
+    /// Which reviews, by number.
+    pub reviews: ReviewFilter,
+    /// Which regimes (for review-related rules); `None` = every regime but secure accommodation.
+    pub regimes: Option<Vec<Regime>>,
+    /// First day the rule is in force (by the date of the triggering event).
+    pub in_force_from: Option<NaiveDate>,
+    /// Last day the rule is in force.
+    pub in_force_to: Option<NaiveDate>,
+    /// Repeat at every multiple of the period from the anchor (6, 12, 18 months...).
+    pub repeat: bool,
+    /// Applies only when the child has been looked after at least this long by the anchor date.
+    pub when_looked_after_for: Option<Period>,
+    /// The action in plain English.
+    pub action: Arc<str>,
+    /// Where the rule comes from.
+    pub citation: Arc<Citation>,
+    /// The words the rule encodes (paraphrase or short quote).
+    pub text: Option<String>,
+    /// Statutory or local.
+    pub basis: Basis,
+    /// Line of the rule in its profile file.
+    pub line: usize,
+}
+
+impl Rule {
+    /// Whether the rule is in force on `date`.
+    pub fn in_force(&self, date: NaiveDate) -> bool {
+        self.in_force_from.is_none_or(|f| date >= f) && self.in_force_to.is_none_or(|t| date <= t)
+    }
+
+    /// Whether the rule applies to reviews of `regime`.
+    pub fn applies_to_regime(&self, regime: Regime) -> bool {
+        match &self.regimes {
+            Some(rs) => rs.contains(&regime),
+            None => regime != Regime::SecureAccommodation,
+        }
+    }
+}
+
+/// Statutory or local profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileKind {
+    /// The law of a jurisdiction.
+    Statutory,
+    /// A local procedure layered on a statutory profile.
+    Local,
+}
+
+/// A rule set: a statutory profile, or a local profile layered on one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Profile {
+    /// Profile id (`england`, `wales`, `dudley`, ...).
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// Statutory or local.
+    pub kind: ProfileKind,
+    /// The jurisdiction whose statute it layers on.
+    pub jurisdiction: Jurisdiction,
+    /// Version of this profile.
+    pub version: String,
+    /// Version of the statutory profile underneath (equal to `version` for a statutory profile).
+    pub statutory_version: String,
+    /// The source document.
+    pub source: String,
+    /// Settings (local settings override statutory ones).
+    pub settings: Settings,
+    /// Every rule: statutory first, then local.
+    #[serde(skip)]
+    pub rules: Vec<Arc<Rule>>,
+}
+
+const ENGLAND: &str = include_str!("../data/profiles/england.toml");
+const WALES: &str = include_str!("../data/profiles/wales.toml");
+const LOCAL: &[(&str, &str)] = &[
+    // LOCAL-PROFILES-PENDING
+];
+
+impl Profile {
+    /// Ids of the built-in profiles: `england`, `wales`, then the local ones.
+    pub fn builtin_ids() -> Vec<&'static str> {
+        let mut v = vec!["england", "wales"];
+        v.extend(LOCAL.iter().map(|(id, _)| *id));
+        v
+    }
+
+    /// A built-in profile by id, layered on its statutory profile when local.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an unknown id, listing the known ones.
+    ///
+    /// # Example
+    /// ```
+    /// use lac_timescales::profile::Profile;
+    /// let p = Profile::builtin("dudley")?;
+    /// assert_eq!(p.statutory().id, "england");
+    /// assert!(Profile::builtin("nowhere").is_err());
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn builtin(id: &str) -> Result<Profile> {
+        match id {
+            "england" => parse(&format!("data/profiles/{id}.toml"), ENGLAND, None),
+            "wales" => parse(&format!("data/profiles/{id}.toml"), WALES, None),
+            _ => match LOCAL.iter().find(|(k, _)| *k == id) {
+                Some((k, text)) => Profile::from_toml(&format!("data/profiles/local/{k}.toml"), text),
+                None => Err(Error::input(
+                    "profile",
+                    id,
+                    format!("unknown profile (built-in: {})", Profile::builtin_ids().join(", ")),
+                )),
+            },
+        }
+    }
+
+    /// The statutory profile of a jurisdiction.
+    pub fn statutory_for(jurisdiction: Jurisdiction) -> Profile {
+        let id = match jurisdiction {
+            Jurisdiction::England => "england",
+            Jurisdiction::Wales => "wales",
+        };
+        Profile::builtin(id).expect("built-in statutory profiles load (checked by tests)")
+    }
+
+    /// A statutory-only view of this profile (id and rules of the statutory layer).
+    pub fn statutory(&self) -> Profile {
+        Profile::statutory_for(self.jurisdiction)
+    }
+
+    /// Loads a local profile from TOML text, layered on the statutory profile it `extends`.
+    /// `file` names the source in error messages.
+    ///
+    /// # Errors
+    /// [`Error::InvalidData`] naming the file, line and value for malformed TOML, unknown duties,
+    /// roles, anchors, regimes or directions, malformed periods and dates, a missing `extends`, or
+    /// a `kind` other than `local` (statutory profiles are built in and cannot be replaced).
+    ///
+    /// # Example
+    /// ```
+    /// use lac_timescales::profile::Profile;
+    /// let text = r#"
+    /// id = "my-council"
+    /// name = "My council"
+    /// kind = "local"
+    /// extends = "england"
+    /// version = "1"
+    /// source = "Our procedure"
+    /// [[rule]]
+    /// duty = "submit_social_work_report"
+    /// role = "social_worker"
+    /// anchor = "review_date"
+    /// direction = "before"
+    /// period = "5 working days"
+    /// action = "Send your report to the IRO"
+    /// citation = { instrument = "My council procedure", provision = "s.4", status = "V" }
+    /// "#;
+    /// let p = Profile::from_toml("my-council.toml", text)?;
+    /// assert_eq!(p.id, "my-council");
+    /// let bad = text.replace("social_worker", "socail_worker");
+    /// let err = Profile::from_toml("my-council.toml", &bad).unwrap_err();
+    /// assert!(err.to_string().contains("line 10") && err.to_string().contains("socail_worker"));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn from_toml(file: &str, text: &str) -> Result<Profile> {
+        parse(file, text, Some(()))
+    }
+
+    /// The rules for a duty, statutory first.
+    pub fn rules_for(&self, duty: Duty) -> impl Iterator<Item = &Arc<Rule>> {
+        self.rules.iter().filter(move |r| r.duty == duty)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    id: Spanned<String>,
+    name: String,
+    kind: Spanned<String>,
+    #[serde(default)]
+    jurisdiction: Option<Spanned<String>>,
+    #[serde(default)]
+    extends: Option<Spanned<String>>,
+    version: String,
+    source: String,
+    #[serde(default)]
+    settings: RawSettings,
+    #[serde(default, rename = "rule")]
+    rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    #[serde(default)]
+    adjourned_review_date: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    duty: Spanned<String>,
+    role: Spanned<String>,
+    anchor: Spanned<String>,
+    direction: Spanned<String>,
+    #[serde(default)]
+    period: Option<Spanned<String>>,
+    #[serde(default)]
+    reviews: Option<Spanned<String>>,
+    #[serde(default)]
+    regimes: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    in_force_from: Option<Spanned<String>>,
+    #[serde(default)]
+    in_force_to: Option<Spanned<String>>,
+    #[serde(default)]
+    repeat: bool,
+    #[serde(default)]
+    when_looked_after_for: Option<Spanned<String>>,
+    action: String,
+    citation: RawCitation,
+    #[serde(default)]
+    text: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCitation {
+    instrument: String,
+    provision: String,
+    status: Spanned<String>,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Ctx<'_> {
+    fn line(&self, offset: usize) -> usize {
+        self.text.as_bytes()[..offset.min(self.text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    }
+
+    fn err(&self, at: &Spanned<String>, what: &str, reason: &str) -> Error {
+        Error::data(
+            self.file,
+            format!("line {}", self.line(at.span().start)),
+            format!("{what} {:?}: {reason}", at.get_ref()),
+        )
+    }
+
+    fn pick<T: Copy>(
+        &self,
+        at: &Spanned<String>,
+        what: &str,
+        lookup: fn(&str) -> Option<T>,
+        all: &[&str],
+    ) -> Result<T> {
+        lookup(at.get_ref())
+            .ok_or_else(|| self.err(at, what, &format!("unknown {what} (expected one of: {})", all.join(", "))))
+    }
+
+    fn date(&self, at: &Spanned<String>, what: &str) -> Result<NaiveDate> {
+        NaiveDate::parse_from_str(at.get_ref(), "%Y-%m-%d")
+            .map_err(|_| self.err(at, what, "expected a quoted date \"YYYY-MM-DD\""))
+    }
+
+    fn period(&self, at: &Spanned<String>, what: &str) -> Result<Period> {
+        at.get_ref().parse::<Period>().map_err(|e| self.err(at, what, &e.to_string()))
+    }
+}
+
+fn names<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|x| f(*x)).collect()
+}
+
+fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
+    let cx = Ctx { file, text };
+    let raw: RawProfile = toml::from_str(text).map_err(|e| {
+        let loc = e.span().map(|s| format!("line {}", cx.line(s.start))).unwrap_or_else(|| "file".into());
+        Error::data(file, loc, e.message().to_string())
+    })?;
+    let kind = match raw.kind.get_ref().as_str() {
+        "statutory" => ProfileKind::Statutory,
+        "local" => ProfileKind::Local,
+        _ => return Err(cx.err(&raw.kind, "kind", "expected \"statutory\" or \"local\"")),
+    };
+    let mut base = match (kind, local) {
+        (ProfileKind::Local, _) => {
+            let ext = raw.extends.as_ref().ok_or_else(|| {
+                Error::data(file, "line 1", "a local profile needs `extends = \"england\"` or `\"wales\"`")
+            })?;
+            match ext.get_ref().as_str() {
+                "england" => Some(Profile::statutory_for(Jurisdiction::England)),
+                "wales" => Some(Profile::statutory_for(Jurisdiction::Wales)),
+                _ => return Err(cx.err(ext, "extends", "expected \"england\" or \"wales\"")),
+            }
+        }
+        (ProfileKind::Statutory, Some(())) => {
+            return Err(cx.err(&raw.kind, "kind", "only local profiles can be loaded; statutory profiles are built in"))
+        }
+        (ProfileKind::Statutory, None) => None,
+    };
+    let id = raw.id.get_ref().clone();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Err(cx.err(&raw.id, "id", "use lower-case letters, digits and '-'"));
+    }
+    if kind == ProfileKind::Local && (id == "england" || id == "wales") {
+        return Err(cx.err(&raw.id, "id", "a local profile cannot take a statutory profile's id"));
+    }
+    let jurisdiction = match (&base, &raw.jurisdiction) {
+        (Some(b), _) => b.jurisdiction,
+        (None, Some(j)) => match j.get_ref().as_str() {
+            "england" => Jurisdiction::England,
+            "wales" => Jurisdiction::Wales,
+            _ => return Err(cx.err(j, "jurisdiction", "expected \"england\" or \"wales\"")),
+        },
+        (None, None) => return Err(Error::data(file, "line 1", "a statutory profile needs `jurisdiction`")),
+    };
+    let mut settings = base.as_ref().map(|b| b.settings).unwrap_or_default();
+    if let Some(a) = &raw.settings.adjourned_review_date {
+        settings.adjourned_review_date = match a.get_ref().as_str() {
+            "original" => AdjournedReviewDate::Original,
+            "completing_meeting" => AdjournedReviewDate::CompletingMeeting,
+            _ => return Err(cx.err(a, "adjourned_review_date", "expected \"original\" or \"completing_meeting\"")),
+        };
+    }
+    let basis = match kind {
+        ProfileKind::Statutory => Basis::Statutory,
+        ProfileKind::Local => Basis::Local(id.as_str().into()),
+    };
+    let mut rules: Vec<Arc<Rule>> = base.as_mut().map(|b| std::mem::take(&mut b.rules)).unwrap_or_default();
+    for spanned in &raw.rules {
+        let line = cx.line(spanned.span().start);
+        let r = spanned.get_ref();
+        let duty = cx.pick(&r.duty, "duty", Duty::from_id, &names(Duty::ALL, Duty::as_str))?;
+        let role = cx.pick(&r.role, "role", Role::from_id, &names(Role::ALL, Role::as_str))?;
+        let anchor = cx.pick(&r.anchor, "anchor", Anchor::from_id, &names(Anchor::ALL, Anchor::as_str))?;
+        let direction = match r.direction.get_ref().as_str() {
+            "after" => Direction::After,
+            "before" => Direction::Before,
+            _ => return Err(cx.err(&r.direction, "direction", "expected \"after\" or \"before\"")),
+        };
+        let period = r.period.as_ref().map(|p| cx.period(p, "period")).transpose()?;
+        let reviews = match &r.reviews {
+            None => ReviewFilter::All,
+            Some(s) => match s.get_ref().as_str() {
+                "all" => ReviewFilter::All,
+                "first" => ReviewFilter::First,
+                "second" => ReviewFilter::Second,
+                "later" => ReviewFilter::Later,
+                "subsequent" => ReviewFilter::Subsequent,
+                _ => return Err(cx.err(s, "reviews", "expected all, first, second, later or subsequent")),
+            },
+        };
+        let regimes = match &r.regimes {
+            None => None,
+            Some(list) => Some(
+                list.iter()
+                    .map(|s| cx.pick(s, "regime", Regime::from_id, &names(Regime::ALL, Regime::as_str)))
+                    .collect::<Result<Vec<_>>>()?,
+            ),
+        };
+        let status = match r.citation.status.get_ref().as_str() {
+            "V" => Status::V,
+            "G" => Status::G,
+            "U" => Status::U,
+            _ => return Err(cx.err(&r.citation.status, "citation.status", "expected \"V\", \"G\" or \"U\"")),
+        };
+        let in_force_from = r.in_force_from.as_ref().map(|d| cx.date(d, "in_force_from")).transpose()?;
+        let in_force_to = r.in_force_to.as_ref().map(|d| cx.date(d, "in_force_to")).transpose()?;
+        let when_looked_after_for =
+            r.when_looked_after_for.as_ref().map(|p| cx.period(p, "when_looked_after_for")).transpose()?;
+        let here = |reason: String| Error::data(file, format!("line {line}"), reason);
+        if let (Some(f), Some(t)) = (in_force_from, in_force_to) {
+            if t < f {
+                return Err(here(format!("in_force_to {t} is before in_force_from {f}")));
+            }
+        }
+        if r.action.trim().is_empty()
+            || r.citation.instrument.trim().is_empty()
+            || r.citation.provision.trim().is_empty()
+        {
+            return Err(here("action, citation.instrument and citation.provision must not be empty".into()));
+        }
+        let slot_anchor = matches!(anchor, Anchor::RegimeStart | Anchor::PreviousReview);
+        if duty == Duty::HoldReview && !(slot_anchor || anchor.is_trigger()) {
+            return Err(cx.err(
+                &r.anchor,
+                "anchor",
+                "hold_review counts from regime_start, previous_review or an early-review trigger",
+            ));
+        }
+        if duty != Duty::HoldReview && slot_anchor {
+            return Err(cx.err(&r.anchor, "anchor", "only hold_review counts from regime_start or previous_review"));
+        }
+        if slot_anchor && direction != Direction::After {
+            return Err(here("a review-interval rule counts with direction = \"after\"".into()));
+        }
+        if repeat_invalid(r.repeat, period) {
+            return Err(here("repeat needs a non-zero period".into()));
+        }
+        if let Some(dep) = anchor.done_duty() {
+            if dep == duty {
+                return Err(cx.err(&r.anchor, "anchor", "a duty cannot count from its own completion"));
+            }
+        }
+        rules.push(Arc::new(Rule {
+            duty,
+            role,
+            anchor,
+            direction,
+            period,
+            reviews,
+            regimes,
+            in_force_from,
+            in_force_to,
+            repeat: r.repeat,
+            when_looked_after_for,
+            action: r.action.trim().into(),
+            citation: Arc::new(Citation {
+                instrument: r.citation.instrument.trim().to_string(),
+                provision: r.citation.provision.trim().to_string(),
+                status,
+                note: r.citation.note.clone(),
+            }),
+            text: r.text.clone(),
+            basis: basis.clone(),
+            line,
+        }));
+    }
+    // A rule counting from when another duty was done needs that duty to exist in the profile.
+    let duties: BTreeMap<Duty, ()> = rules.iter().map(|r| (r.duty, ())).collect();
+    for r in &rules {
+        if let Some(dep) = r.anchor.done_duty() {
+            if !duties.contains_key(&dep) {
+                return Err(Error::data(
+                    file,
+                    format!("line {}", r.line),
+                    format!(
+                        "anchor {:?} counts from duty {:?}, which no rule in this profile defines",
+                        r.anchor.as_str(),
+                        dep.as_str()
+                    ),
+                ));
+            }
+        }
+    }
+    let statutory_version = base.as_ref().map(|b| b.version.clone()).unwrap_or_else(|| raw.version.clone());
+    Ok(Profile {
+        id,
+        name: raw.name,
+        kind,
+        jurisdiction,
+        version: raw.version,
+        statutory_version,
+        source: raw.source,
+        settings,
+        rules,
+    })
+}
+
+fn repeat_invalid(repeat: bool, period: Option<Period>) -> bool {
+    repeat && period.is_none_or(|p| p.count() == 0)
+}
