@@ -28,6 +28,7 @@ pub const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
 
 /// A schedule request.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleRequest {
     /// `england` or `wales`.
@@ -52,11 +53,13 @@ pub struct ScheduleRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closure_days: Option<Vec<NaiveDate>>,
     /// The case history: events in date order.
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::model::Event>"))]
     pub events: Vec<serde_json::Value>,
 }
 
 /// One obligation in a response, with its explanation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ObligationOut {
     /// The obligation.
     #[serde(flatten)]
@@ -67,6 +70,7 @@ pub struct ObligationOut {
 
 /// A schedule response.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ScheduleResponse {
     /// Every obligation, sorted by date.
     pub obligations: Vec<ObligationOut>,
@@ -78,6 +82,7 @@ pub struct ScheduleResponse {
 
 /// An error response.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorResponse {
     /// The error.
     pub error: ErrorBody,
@@ -85,6 +90,7 @@ pub struct ErrorResponse {
 
 /// The body of an error response.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// The fixed kind name ([`crate::ErrorKind::as_str`]).
     pub kind: String,

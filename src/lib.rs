@@ -12,3 +12,5 @@ pub mod json;
 pub mod model;
 pub mod profile;
 pub mod schedule;
+pub mod audit;
+pub mod export;

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 
 /// Which law applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Jurisdiction {
     /// England: CPPCR 2010 (from 1 Apr 2011), earlier the Review of Children's Cases Regs 1991.
@@ -23,6 +24,7 @@ macro_rules! snake_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal : $plain:literal,)+ }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vm])* $variant,)+ }
 
@@ -243,6 +245,7 @@ impl Anchor {
 
 /// What happened, serde-tagged by `"event"` in snake_case. The date sits beside it in [`Event`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventKind {
     /// The child became looked after: starts a period of care and the looked-after clock.
@@ -389,6 +392,7 @@ impl EventKind {
 
 /// One dated event of a case history: `{"event": "review_held", "date": "2026-03-02", ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Event {
     /// When it happened.
     pub date: NaiveDate,
@@ -460,6 +464,7 @@ impl<'de> Deserialize<'de> for Event {
 
 /// Details of the child.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Child {
     /// Date of birth, for age-based duties (pathway needs assessment).

@@ -262,3 +262,18 @@ fn out_of_range(anchor: NaiveDate, period: Period, dir: &str) -> Error {
         last: crate::calendar::LAST_DATE,
     }
 }
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Period {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Period".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A period as short text: \"20 working days\", \"28 days\", \"4 weeks\", \"3 months\", \"24 hours\".",
+            "pattern": "^\\s*[0-9]+\\s+(working\\s+)?(day|days|week|weeks|month|months|hour|hours)\\s*$"
+        })
+    }
+}

@@ -26,6 +26,7 @@ use crate::period::{Direction, Period};
 /// How firmly a rule was checked: against the instrument's (or seed procedure's) text, against
 /// statutory guidance or a consistent secondary source, or not verified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Status {
     /// Checked against the text of the instrument (or, for local rules, of the procedure).
     V,
@@ -37,6 +38,7 @@ pub enum Status {
 
 /// Where a rule comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Citation {
     /// The instrument or document, e.g. "Care Planning, Placement and Case Review (England)
     /// Regulations 2010 (SI 2010/959)".
@@ -92,6 +94,21 @@ impl<'de> Deserialize<'de> for Basis {
     }
 }
 
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Basis {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Basis".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "\"statutory\" or \"local:<profile id>\"",
+            "pattern": "^(statutory|local:[a-z0-9-]+)$"
+        })
+    }
+}
+
 /// Which reviews of a regime a rule applies to, by review number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -124,6 +141,7 @@ impl ReviewFilter {
 
 /// Which date an adjourned review is recorded on (and so counts the next review from).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AdjournedReviewDate {
     /// The originally scheduled (adjourned) meeting: the earlier, safer next deadline. Default.

@@ -45,6 +45,7 @@ pub struct ScheduleOptions {
 
 /// What went wrong with an obligation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Breach {
     /// The review was held after its deadline.
@@ -86,6 +87,7 @@ pub enum Breach {
 
 /// Another rule that governs the same duty, with the deadline it gives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Considered {
     /// Statutory or local.
     pub basis: Basis,
@@ -99,6 +101,7 @@ pub struct Considered {
 
 /// One dated obligation: who must do what, by when, on what authority.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Obligation {
     /// What must be done.
     pub duty: Duty,
@@ -160,6 +163,7 @@ struct Trail {
 
 /// Schedule metadata: what produced it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Metadata {
     /// The profile id.
     pub profile: String,

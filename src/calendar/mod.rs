@@ -86,6 +86,7 @@ pub struct Holiday {
 
 /// The versions of the data behind a calendar, reported in every schedule's metadata.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DataVersion {
     /// Version of the built-in bank-holiday table.
     pub table_version: String,

@@ -1,0 +1,1 @@
+//! Compliance audit (being built).

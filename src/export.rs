@@ -1,0 +1,1 @@
+//! Exports: CSV and iCalendar (being built).
