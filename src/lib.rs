@@ -7,10 +7,10 @@ mod error;
 pub mod period;
 
 pub use error::{Error, ErrorKind, Result};
+pub mod audit;
 pub(crate) mod clocks;
+pub mod export;
 pub mod json;
 pub mod model;
 pub mod profile;
 pub mod schedule;
-pub mod audit;
-pub mod export;

@@ -373,6 +373,18 @@ impl EventKind {
         }
     }
 
+    /// The fields this kind of event may carry besides `event` and `date`.
+    pub fn fields(&self) -> &'static [&'static str] {
+        use EventKind::*;
+        match self {
+            ReviewHeld { .. } => &["meeting", "regimes"],
+            ReviewRearranged { .. } => &["from", "to"],
+            SignificantChange { .. } => &["note"],
+            DutyDone { .. } => &["duty", "review_number"],
+            _ => &[],
+        }
+    }
+
     /// The early-review trigger anchor this event is, if any.
     pub fn trigger(&self) -> Option<Anchor> {
         use EventKind::*;
@@ -451,6 +463,17 @@ impl Event {
             let value = if field == "event" { name.clone() } else { value.to_string() };
             invalid(&name, field, value, msg)
         })?;
+        // serde ignores unknown fields on unit variants, so check every event here.
+        let allowed = kind.fields();
+        if let Some(extra) = obj.keys().find(|k| *k != "event" && *k != "date" && !allowed.contains(&k.as_str())) {
+            let expected = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
+            return Err(invalid(
+                &name,
+                extra,
+                obj[extra].to_string(),
+                format!("unknown field for this event (allowed besides event and date: {expected})"),
+            ));
+        }
         Ok(Event { date, kind })
     }
 }
