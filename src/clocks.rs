@@ -65,6 +65,8 @@ pub(crate) struct Meeting {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rearrangement {
     pub event: usize,
+    /// When the rearrangement was made.
+    pub date: NaiveDate,
     pub from: NaiveDate,
     pub to: NaiveDate,
     /// The meeting it applied to, if one was held after it (else: the upcoming review).
@@ -425,6 +427,7 @@ impl Walker {
                 }
                 self.walk.rearrangements.push(Rearrangement {
                     event: i,
+                    date,
                     from: *from,
                     to: *to,
                     meeting: None,

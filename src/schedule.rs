@@ -17,6 +17,7 @@
 //! ```
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use chrono::{Days, Months, NaiveDate};
@@ -131,7 +132,7 @@ pub struct Obligation {
     /// The binding rule's citation.
     pub citation: Arc<Citation>,
     /// Indices of the events that triggered it.
-    pub triggered_by: Vec<usize>,
+    pub triggered_by: Arc<[usize]>,
     /// True when it rests on an assumed review date (a review not yet held).
     pub projected: bool,
     /// True when its date relies on bank holidays projected for a year not yet announced.
@@ -231,7 +232,7 @@ impl Schedule {
         let mut steps = Vec::new();
         let fmt = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
         steps.push(format!("{}: {}.", o.role.describe(), o.action));
-        for &e in &o.triggered_by {
+        for &e in o.triggered_by.iter() {
             if let Some(ev) = events.get(e) {
                 steps.push(format!("Triggered by event {e}: {} on {}.", ev.kind.name(), fmt(ev.date)));
             }
@@ -354,7 +355,7 @@ struct Mtg {
     period: usize,
     with_meeting: bool,
     adjourned: Vec<usize>,
-    events: Vec<usize>,
+    events: Arc<[usize]>,
 }
 
 struct Cand {
@@ -369,11 +370,13 @@ struct Pending {
     duty: Duty,
     regime: Option<Regime>,
     review_number: Option<u32>,
-    triggered_by: Vec<usize>,
+    triggered_by: Arc<[usize]>,
     early: bool,
     done: Option<NaiveDate>,
     breach: Option<Breach>,
-    cands: Vec<Cand>,
+    /// Index in `Builder::cands` of the binding candidate, and how many candidates there are.
+    best: usize,
+    n_cands: u32,
     note: Option<String>,
 }
 
@@ -384,10 +387,46 @@ struct Builder<'a> {
     local_cal: Option<&'a Calendar>,
     as_at: Option<NaiveDate>,
     pending: Vec<Pending>,
-    index: HashMap<(Duty, Scope), usize>,
+    /// Every candidate rule of every obligation, with the obligation's index (one shared vector
+    /// rather than one per obligation).
+    cands: Vec<(usize, Cand)>,
+    index: FastMap<(Duty, Scope), usize>,
     /// Binding deadline of each slot, for midpoints and rearrangements.
-    slot_latest: HashMap<(usize, u32), Option<NaiveDate>>,
+    slot_latest: FastMap<(usize, u32), Option<NaiveDate>>,
 }
+
+/// A multiply-rotate hasher (the Fx hash of rustc) for the engine's small internal maps, whose
+/// keys are plain integers built by the engine itself: no untrusted keys, so no need for SipHash.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_isize(&mut self, n: isize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// Order in which a meeting's regimes give its review number and regime.
 const PRIMARY: [Regime; 6] = [
@@ -453,9 +492,10 @@ pub fn schedule(
         cal: calendar,
         local_cal: options.local_calendar.as_ref(),
         as_at,
-        pending: Vec::new(),
-        index: HashMap::new(),
-        slot_latest: HashMap::new(),
+        pending: Vec::with_capacity(64),
+        cands: Vec::with_capacity(64),
+        index: FastMap::with_capacity_and_hasher(64, Default::default()),
+        slot_latest: FastMap::with_capacity_and_hasher(16, Default::default()),
     };
     let meetings = b.clocks(horizon_end, horizon == 0)?;
     b.meeting_duties(&meetings, case)?;
@@ -495,7 +535,7 @@ impl Profile {
     }
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
     fn cal_for(&self, rule: &Rule) -> (&Calendar, bool) {
         match (&rule.basis, self.local_cal) {
             (Basis::Local(_), Some(c)) => (c, false),
@@ -512,56 +552,67 @@ impl Builder<'_> {
         Ok(Cand { rule: rule.clone(), anchor_date, assumed, deadline, statutory_calendar })
     }
 
-    /// Adds a candidate rule to the obligation (duty, scope), creating it when new.
-    #[allow(clippy::too_many_arguments)]
+    /// Adds a candidate rule to the obligation (duty, scope), creating it when new. The earliest
+    /// deadline binds; on a tie the first candidate (statute comes first in a profile) keeps it.
     fn add(
         &mut self,
         scope: Scope,
         cand: Cand,
         regime: Option<Regime>,
         review_number: Option<u32>,
-        triggered_by: &[usize],
+        triggered_by: &Arc<[usize]>,
         early: bool,
     ) -> usize {
         let key = (cand.rule.duty, scope);
+        let c = self.cands.len();
         let i = *self.index.entry(key).or_insert_with(|| {
             self.pending.push(Pending {
                 duty: cand.rule.duty,
                 regime,
                 review_number,
-                triggered_by: triggered_by.to_vec(),
+                triggered_by: triggered_by.clone(),
                 early,
                 done: None,
                 breach: None,
-                cands: Vec::with_capacity(2),
+                best: c,
+                n_cands: 0,
                 note: None,
             });
             self.pending.len() - 1
         });
-        self.pending[i].cands.push(cand);
+        let p = &mut self.pending[i];
+        if p.n_cands > 0 && earlier(&cand, &self.cands[p.best].1) {
+            p.best = c;
+        }
+        p.n_cands += 1;
+        self.cands.push((i, cand));
         i
     }
 
+    fn best(&self, i: usize) -> &Cand {
+        &self.cands[self.pending[i].best].1
+    }
+
     fn binding_latest(&self, i: usize) -> Option<NaiveDate> {
-        binding(&self.pending[i].cands).and_then(|c| c.deadline.map(|d| d.date))
+        self.best(i).deadline.map(|d| d.date)
     }
 
     /// The review-interval rules for review `n` of `regime` counted from `anchor`.
-    fn interval_rules(&self, regime: Regime, n: u32, anchor: NaiveDate) -> Vec<Arc<Rule>> {
+    fn interval_rules(&self, regime: Regime, n: u32, anchor: NaiveDate) -> impl Iterator<Item = &'a Arc<Rule>> + 'a {
         let want = if n == 1 { Anchor::RegimeStart } else { Anchor::PreviousReview };
-        self.profile
-            .rules_for(Duty::HoldReview)
-            .filter(|r| r.anchor == want && r.reviews.matches(n) && r.in_force(anchor))
-            .filter(|r| r.regimes.as_ref().is_some_and(|rs| rs.contains(&regime)))
-            .cloned()
-            .collect()
+        self.profile.rules.iter().filter(move |r| {
+            r.duty == Duty::HoldReview
+                && r.anchor == want
+                && r.reviews.matches(n)
+                && r.in_force(anchor)
+                && r.regimes.as_ref().is_some_and(|rs| rs.contains(&regime))
+        })
     }
 
     /// Adds the hold_review obligation for review `n` of run `r`; returns its index.
     fn slot(&mut self, r: usize, n: u32, anchor: NaiveDate, assumed: bool, trig: &[usize]) -> Result<usize> {
         let run = &self.walk.runs[r];
-        let rules = self.interval_rules(run.regime, n, anchor);
-        if rules.iter().all(|x| x.basis != Basis::Statutory) {
+        if !self.interval_rules(run.regime, n, anchor).any(|x| x.basis == Basis::Statutory) {
             return Err(Error::InvalidEvent {
                 index: trig.first().copied().unwrap_or(run.start_event),
                 event: "review clock".into(),
@@ -575,15 +626,14 @@ impl Builder<'_> {
             });
         }
         let mut idx = None;
-        for rule in &rules {
+        let trig: Arc<[usize]> = Arc::from(trig);
+        for rule in self.interval_rules(run.regime, n, anchor) {
             let c = self.cand(rule, anchor, assumed)?;
-            idx = Some(self.add(Scope::Slot(r, n), c, Some(run.regime), Some(n), trig, false));
+            idx = Some(self.add(Scope::Slot(r, n), c, Some(run.regime), Some(n), &trig, false));
         }
         let i = idx.expect("at least one rule");
         let latest = self.binding_latest(i);
         self.slot_latest.insert((r, n), latest);
-        let a = if n == 1 { Anchor::RegimeStart } else { Anchor::PreviousReview };
-        self.pending[i].note = Some(format!("Anchor kind: {}.", a.as_str()));
         Ok(i)
     }
 
@@ -632,9 +682,8 @@ impl Builder<'_> {
                 None => open.push((r, n, anchor.0, anchor.1, trig)),
                 Some((end, end_event)) => {
                     // The clock stopped: a review whose deadline passed before it stopped was missed.
-                    let rules = self.interval_rules(run.regime, n, anchor.0);
                     let mut missed = false;
-                    for rule in &rules {
+                    for rule in self.interval_rules(run.regime, n, anchor.0) {
                         if let Some(p) = rule.period {
                             if period::within_after(anchor.0, p, self.cal)?.date < end {
                                 missed = true;
@@ -678,7 +727,7 @@ impl Builder<'_> {
                     period: mt.period,
                     with_meeting: mt.with_meeting,
                     adjourned: mt.adjournments.clone(),
-                    events,
+                    events: events.into(),
                 }
             })
             .collect();
@@ -691,10 +740,8 @@ impl Builder<'_> {
                 let mut dates = Vec::new();
                 for (r, n, anchor, assumed, trig) in &open {
                     let i = self.slot(*r, *n, *anchor, *assumed || iteration > 0, trig)?;
-                    if let Some(c) = binding(&self.pending[i].cands) {
-                        if let Some(d) = c.deadline {
-                            dates.push(d.latest_working_day);
-                        }
+                    if let Some(d) = self.best(i).deadline {
+                        dates.push(d.latest_working_day);
                     }
                     if let (Some(as_at), Some(l)) = (self.as_at, self.binding_latest(i)) {
                         if iteration == 0 && l < as_at {
@@ -727,7 +774,7 @@ impl Builder<'_> {
                     period,
                     with_meeting: true,
                     adjourned: Vec::new(),
-                    events,
+                    events: events.into(),
                 });
                 projected += 1;
                 open = open
@@ -775,12 +822,21 @@ impl Builder<'_> {
             let mut idx = 0;
             for rule in &rules {
                 let c = self.cand(rule, mk.date, false)?;
-                idx = self.add(Scope::Event(mk.event), c, Some(Regime::LookedAfter), number, &[mk.event], true);
+                idx = self.add(
+                    Scope::Event(mk.event),
+                    c,
+                    Some(Regime::LookedAfter),
+                    number,
+                    &Arc::from(&[mk.event][..]),
+                    true,
+                );
             }
             match satisfied {
                 Some(m) => {
                     self.pending[idx].done = Some(m.date);
-                    self.pending[idx].triggered_by.extend(m.events.first().copied());
+                    let mut t = self.pending[idx].triggered_by.to_vec();
+                    t.extend(m.events.first().copied());
+                    self.pending[idx].triggered_by = t.into();
                     if let Some(l) = self.binding_latest(idx) {
                         if m.date > l {
                             self.pending[idx].breach = Some(Breach::LateReview {
@@ -792,7 +848,7 @@ impl Builder<'_> {
                     }
                 }
                 None => {
-                    if let Some(c) = binding(&self.pending[idx].cands).and_then(|c| c.deadline) {
+                    if let Some(c) = self.best(idx).deadline {
                         open_dates.push(c.latest_working_day);
                         if self.as_at.is_some_and(|a| c.date < a) {
                             self.pending[idx].breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(c.date) });
@@ -813,13 +869,25 @@ impl Builder<'_> {
     /// Duties anchored on a review meeting.
     fn meeting_duties(&mut self, mtgs: &[Mtg], case: &CaseHistory) -> Result<()> {
         let profile = self.profile;
+        // The rules that can apply to a meeting, split by pass: those counting from another
+        // duty's completion go second, once that duty's deadline is known.
+        let meeting_anchor = |a: Anchor| {
+            matches!(
+                a,
+                Anchor::ReviewDate
+                    | Anchor::ReviewCompleted
+                    | Anchor::Midpoint
+                    | Anchor::LastReviewMeeting
+                    | Anchor::DecisionsReceived
+            )
+        };
+        let relevant: Vec<&Arc<Rule>> =
+            profile.rules.iter().filter(|r| r.duty != Duty::HoldReview && meeting_anchor(r.anchor)).collect();
         for pass in 0..2 {
             for m in mtgs {
-                let Some((run, n, regime)) = self.primary(m) else {
-                    continue;
-                };
-                for rule in &profile.rules {
-                    if rule.duty == Duty::HoldReview || !rule.reviews.matches(n) || !rule.applies_to_regime(regime) {
+                let Some((run, n, regime)) = self.primary(m) else { continue };
+                for &rule in &relevant {
+                    if !rule.reviews.matches(n) || !rule.applies_to_regime(regime) {
                         continue;
                     }
                     let is_done_anchor = rule.anchor.done_duty().is_some();
@@ -966,7 +1034,7 @@ impl Builder<'_> {
                         }
                     }
                     let c = self.cand(rule, anchor, assumed)?;
-                    self.add(Scope::Period(p), c, None, None, &trig, false);
+                    self.add(Scope::Period(p), c, None, None, &Arc::from(&trig[..]), false);
                 }
             }
         }
@@ -989,7 +1057,7 @@ impl Builder<'_> {
             {
                 if !rule.repeat {
                     let c = self.cand(rule, mk.date, false)?;
-                    self.add(Scope::Event(mk.event), c, None, None, &[mk.event], false);
+                    self.add(Scope::Event(mk.event), c, None, None, &Arc::from(&[mk.event][..]), false);
                     continue;
                 }
                 let Some(p) = rule.period else { continue };
@@ -1011,7 +1079,7 @@ impl Builder<'_> {
                     let deadline = Some(period::within_after(mk.date, step, cal)?);
                     let c =
                         Cand { rule: rule.clone(), anchor_date: mk.date, assumed: false, deadline, statutory_calendar };
-                    let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), &[mk.event], false);
+                    let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), &Arc::from(&[mk.event][..]), false);
                     self.pending[i].note =
                         Some(format!("Repetition {k}: {step} after the anchor, counted from the anchor itself."));
                 }
@@ -1045,9 +1113,7 @@ impl Builder<'_> {
                 continue;
             }
             let p = &self.pending[slot_i];
-            let Some(bc) = binding(&p.cands) else {
-                continue;
-            };
+            let bc = self.best(slot_i);
             let rule = Arc::new(Rule {
                 duty: Duty::AuthoriseRearrangement,
                 role: Role::IroServiceManager,
@@ -1065,45 +1131,51 @@ impl Builder<'_> {
                 ..(*bc.rule).clone()
             });
             let (regime, number) = (p.regime, p.review_number);
+            // Authority is needed when the move is made: the deadline is the rearrangement's date.
+            let deadline_made = Deadline {
+                date: ra.date,
+                latest_working_day: self.cal.last_working_day_on_or_before(ra.date).unwrap_or(ra.date),
+                provisional: false,
+            };
             let c = Cand {
                 rule,
-                anchor_date: self.walk_event_date(ra.event),
+                anchor_date: ra.date,
                 assumed: false,
-                deadline: None,
+                deadline: Some(deadline_made),
                 statutory_calendar: true,
             };
-            let date = c.anchor_date;
-            let i = self.add(Scope::Event(ra.event), c, regime, number, &[ra.event], false);
-            if let Some(c) = self.pending[i].cands.last_mut() {
-                c.deadline = Some(Deadline {
-                    date,
-                    latest_working_day: self.cal.last_working_day_on_or_before(date).unwrap_or(date),
-                    provisional: false,
-                });
-            }
+            let i = self.add(Scope::Event(ra.event), c, regime, number, &Arc::from(&[ra.event][..]), false);
             self.pending[i].breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline });
             self.pending[i].note = Some("Moving a review past its statutory date breaches the review regulations; local procedures require the IRO service manager's authority, given when the move is made.".into());
         }
     }
 
-    fn walk_event_date(&self, event: usize) -> NaiveDate {
-        self.walk.rearrangements.iter().find(|r| r.event == event).map(|r| r.from.min(r.to)).unwrap_or(NaiveDate::MIN)
-    }
-
     fn finish(self) -> Vec<Obligation> {
         let cal = self.cal;
-        self.pending
+        let cands = &self.cands;
+        // Sort by the day to plan for (undated last), then review number and duty: sort small
+        // keys, then build each obligation once, in order.
+        let mut order: Vec<_> = self
+            .pending
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let dl = cands[p.best].1.deadline;
+                let day = dl.map(|d| d.latest_working_day);
+                (day.is_none(), day, p.review_number, p.duty, i)
+            })
+            .collect();
+        order.sort_unstable();
+        let mut pending: Vec<Option<Pending>> = self.pending.into_iter().map(Some).collect();
+        order
             .into_iter()
-            .filter_map(|p| {
-                let b = binding(&p.cands)?;
-                let binding_list = (p.cands.len() > 1).then(|| {
-                    let mut v: Vec<&Cand> = p.cands.iter().collect();
+            .filter_map(|k| pending[k.4].take().map(|p| (k.4, p)))
+            .map(|(pi, p)| {
+                let b = &cands[p.best].1;
+                let binding_list = (p.n_cands > 1).then(|| {
+                    let mut v: Vec<&Cand> = cands.iter().filter(|(o, _)| *o == pi).map(|(_, c)| c).collect();
                     v.sort_by_key(|c| {
-                        (
-                            c.deadline.map(|d| d.date).is_none(),
-                            c.deadline.map(|d| d.date),
-                            c.rule.basis != Basis::Statutory,
-                        )
+                        (c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
                     });
                     v.iter()
                         .map(|c| Considered {
@@ -1114,12 +1186,11 @@ impl Builder<'_> {
                         })
                         .collect()
                 });
-                let projected = p.cands.iter().any(|c| c.assumed && std::ptr::eq(c, b)) || b.assumed;
                 let earliest =
                     (b.rule.direction == Direction::After && b.rule.duty != Duty::HoldReview).then_some(b.anchor_date);
                 let provisional =
                     b.deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
-                Some(Obligation {
+                Obligation {
                     duty: p.duty,
                     role: b.rule.role,
                     action: b.rule.action.clone(),
@@ -1132,7 +1203,7 @@ impl Builder<'_> {
                     binding: binding_list,
                     citation: b.rule.citation.clone(),
                     triggered_by: p.triggered_by,
-                    projected,
+                    projected: b.assumed,
                     provisional,
                     early: p.early,
                     done: p.done,
@@ -1146,14 +1217,17 @@ impl Builder<'_> {
                         statutory_calendar: b.statutory_calendar,
                         note: p.note,
                     },
-                })
+                }
             })
             .collect()
     }
 }
 
-/// The binding candidate: the earliest deadline (no deadline = latest); ties go to the first
-/// (statutory rules come first in a profile).
-fn binding(cands: &[Cand]) -> Option<&Cand> {
-    cands.iter().min_by_key(|c| (c.deadline.is_none(), c.deadline.map(|d| d.date)))
+/// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest).
+fn earlier(a: &Cand, b: &Cand) -> bool {
+    match (a.deadline, b.deadline) {
+        (Some(x), Some(y)) => x.date < y.date,
+        (Some(_), None) => true,
+        _ => false,
+    }
 }

@@ -376,6 +376,8 @@ fn rearranging_past_the_deadline_needs_authority_and_is_a_breach() {
     assert_eq!(auth.len(), 1);
     assert_eq!(auth[0].role, Role::IroServiceManager);
     assert_eq!(auth[0].review_number, Some(2));
+    // Authority is needed when the move is made: Mon 20 Apr 2026.
+    assert_eq!(auth[0].latest, Some(d("2026-04-20")));
     assert_eq!(
         auth[0].breach,
         Some(Breach::RearrangedPastDeadline { from: d("2026-04-28"), to: d("2026-05-05"), deadline: d("2026-04-29") })
