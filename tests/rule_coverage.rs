@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use lac_timescales::calendar::LAST_DATE;
 use lac_timescales::model::{Duty, Regime};
 use lac_timescales::profile::{Profile, ReviewFilter};
