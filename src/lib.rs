@@ -14,3 +14,8 @@ pub mod json;
 pub mod model;
 pub mod profile;
 pub mod schedule;
+
+/// The README's Rust examples run as doc tests, so the quick start stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
