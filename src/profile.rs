@@ -266,8 +266,8 @@ impl Profile {
     /// # Example
     /// ```
     /// use lac_timescales::profile::Profile;
-    /// let p = Profile::builtin("dudley")?;
-    /// assert_eq!(p.statutory().id, "england");
+    /// let p = Profile::builtin("wales")?;
+    /// assert_eq!(p.statutory().id, "wales");
     /// assert!(Profile::builtin("nowhere").is_err());
     /// # Ok::<(), lac_timescales::Error>(())
     /// ```
