@@ -74,7 +74,10 @@ fn profiles() -> Vec<Profile> {
     Profile::builtin_ids().into_iter().map(|id| Profile::builtin(id).unwrap()).collect()
 }
 
-fn settled(o: &Obligation) -> Option<(Duty, Option<Regime>, Option<u32>, Option<NaiveDate>, Option<NaiveDate>, bool)> {
+/// What must not move: duty, regime, review number, deadline, planning day, early flag.
+type Settled = (Duty, Option<Regime>, Option<u32>, Option<NaiveDate>, Option<NaiveDate>, bool);
+
+fn settled(o: &Obligation) -> Option<Settled> {
     (!o.projected).then_some((o.duty, o.regime, o.review_number, o.latest, o.latest_working_day, o.early))
 }
 
