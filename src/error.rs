@@ -59,7 +59,7 @@ pub enum Error {
     InvalidData {
         /// Which document: a file name, or a description such as "GOV.UK bank-holidays JSON".
         source_name: String,
-        /// Where in it: "line 12", "events[3].date", ...
+        /// Where in it: "line 12", "events\[3\].date", ...
         location: String,
         /// What was wrong, naming the value.
         reason: String,

@@ -10,7 +10,7 @@
 //!   20 working days after Thu 1 Jan 2026 is Thu 29 Jan 2026.
 //! - **days / weeks**: X plus (or minus) n (or 7n) calendar days. 4 weeks after 3 Feb is 3 Mar.
 //! - **months**: the corresponding date n months later; if that month is too short, its last day
-//!   (*Dodds v Walker* [1981] 1 WLR 1027). Always counted from X itself, never from an earlier
+//!   (*Dodds v Walker* \[1981\] 1 WLR 1027). Always counted from X itself, never from an earlier
 //!   deadline: 31 Aug + 3 months = 30 Nov; 30 Nov 2027 + 3 months = 29 Feb 2028;
 //!   28 Feb 2023 + 6 months = 28 Aug 2023. Before X: the latest date D with D + n months <= X
 //!   (so 1 month before 28 Feb 2023 is 31 Jan 2023, because 31 Jan + 1 month = 28 Feb).
