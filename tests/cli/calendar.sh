@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The calendar example's command-line contract, with expected output worked out by hand.
+# Run by .ci/run. Fails loudly on the first difference.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo build --quiet --example calendar
+bin=target/debug/examples/calendar
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "calendar example: $*" >&2; exit 1; }
+
+# holidays: one line per weekday holiday, TAB-separated; 2029 is projected (provisional).
+"$bin" holidays 2026 2026 > "$tmp/h"
+[ "$(wc -l < "$tmp/h")" -eq 8 ] || fail "2026 should list 8 weekday holidays"
+grep -qxP '2026-12-28\tBoxing Day \(substitute day\)' "$tmp/h" || fail "missing 2026-12-28 substitute day"
+"$bin" holidays 2029 2029 | grep -qxP '2029-03-30\tGood Friday\tprovisional' || fail "2029 Good Friday should be provisional"
+"$bin" holidays 2022 2022 | grep -qxP '2022-09-19\tState Funeral of Queen Elizabeth II' || fail "missing the 2022 State Funeral"
+
+# offset: one output line per input line, errors in place, exit status 1 if any line failed.
+printf '2026-01-01 20\n2022-09-09 20\nnot a line\n2026-01-29 -20\n2026-12-24 20\n' > "$tmp/in"
+set +e
+"$bin" offset < "$tmp/in" > "$tmp/out"
+status=$?
+set -e
+[ "$status" -eq 1 ] || fail "offset with a bad line should exit 1, got $status"
+printf '2026-01-29\n2022-10-10\nerror: expected "YYYY-MM-DD N", got "not a line"\n2025-12-31\n2027-01-26\n' > "$tmp/want"
+diff -u "$tmp/want" "$tmp/out" || fail "offset output differs"
+printf '2026-01-01 20\n' | "$bin" offset > /dev/null || fail "a clean offset run should exit 0"
+
+# between: working days x with A < x <= B; 2026 has 253 working days.
+[ "$("$bin" between 2025-12-31 2026-12-31)" = "253" ] || fail "2026 should have 253 working days"
+[ "$("$bin" between 2026-01-29 2026-01-01)" = "-20" ] || fail "between should be negative backwards"
+
+# options: a GOV.UK feed replacing 2027, and closure days.
+cat > "$tmp/feed.json" <<'JSON'
+{"england-and-wales": {"division": "england-and-wales", "events": [
+  {"title": "New Year's Day", "date": "2027-01-01"}, {"title": "Extra day", "date": "2027-06-11"}]}}
+JSON
+"$bin" --govuk-json "$tmp/feed.json" holidays 2027 2027 | grep -qxP '2027-06-11\tExtra day' || fail "--govuk-json not applied"
+printf '2026-12-29 Council closure\n2026-12-30\n' > "$tmp/closures"
+# 20 working days after Thu 24 Dec 2026 is Tue 26 Jan 2027; with two closure days, Thu 28 Jan.
+[ "$(printf '2026-12-24 20\n' | "$bin" --closure-days "$tmp/closures" offset)" = "2027-01-28" ] || fail "--closure-days not applied"
+set +e
+"$bin" --govuk-json /nonexistent holidays 2026 2026 2> "$tmp/err"
+status=$?
+set -e
+[ "$status" -eq 2 ] && grep -q "cannot read /nonexistent" "$tmp/err" || fail "a missing feed file should exit 2 with a clear message"
+
+# throughput: last line names the rate.
+"$bin" throughput 1000 | tail -1 | grep -qE '^offsets_per_second: [0-9]+$' || fail "throughput output"
+echo "calendar example: all command-line checks passed"
