@@ -29,7 +29,7 @@ const USAGE: &str = "usage: schedule [--looked-after-from DATE] [--profile ID|FI
 /// second review adjourned and completed, a significant change proposed.
 const SAMPLE: &str = r#"{
   "jurisdiction": "england",
-  "profile": "england",
+  "profile": "dudley",
   "as_at": "2026-06-01",
   "horizon_months": 9,
   "child": {"date_of_birth": "2011-02-14"},
@@ -265,7 +265,7 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
     let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
     let who = o.role.describe();
     format!(
-        "  {i:>3}  {date:<34} {who:<20} {}{flags}\n       {:<34} {} — {}, {}",
+        "  {i:>3}  {date:<37} {who:<20} {}{flags}\n       {:<37} {} — {}, {}",
         o.action, "", o.basis, o.citation.instrument, o.citation.provision
     )
 }

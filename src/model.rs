@@ -149,14 +149,10 @@ snake_enum! {
         StartNeedsAssessment = "start_needs_assessment": "Start the pathway needs assessment",
         /// Authorise moving a review past its statutory date.
         AuthoriseRearrangement = "authorise_rearrangement": "Authorise moving the review past its statutory date",
-        /// Send invitations to the review.
-        SendInvitations = "send_invitations": "Send the review invitations",
         /// IRO meets the child before the first review.
         IroMeetChild = "iro_meet_child": "Meet the child before the review",
         /// IRO considers direct contact with the child between reviews.
         IroContactChild = "iro_contact_child": "Consider direct contact with the child between reviews",
-        /// Distribute the minutes of the review.
-        DistributeMinutes = "distribute_minutes": "Send out the minutes of the review",
         /// Team manager agrees the updated care plan.
         AgreeCarePlan = "agree_care_plan": "Agree the updated care plan",
     }

@@ -247,7 +247,10 @@ pub struct Profile {
 const ENGLAND: &str = include_str!("../data/profiles/england.toml");
 const WALES: &str = include_str!("../data/profiles/wales.toml");
 const LOCAL: &[(&str, &str)] = &[
-    // LOCAL-PROFILES-PENDING
+    ("sars-checklist", include_str!("../data/profiles/local/sars-checklist.toml")),
+    ("isu-procedure", include_str!("../data/profiles/local/isu-procedure.toml")),
+    ("dudley", include_str!("../data/profiles/local/dudley.toml")),
+    ("iro-expectations", include_str!("../data/profiles/local/iro-expectations.toml")),
 ];
 
 impl Profile {
@@ -266,8 +269,9 @@ impl Profile {
     /// # Example
     /// ```
     /// use lac_timescales::profile::Profile;
-    /// let p = Profile::builtin("wales")?;
-    /// assert_eq!(p.statutory().id, "wales");
+    /// let p = Profile::builtin("dudley")?;
+    /// assert_eq!(p.statutory().id, "england");
+    /// assert_eq!(p.rules_for(lac_timescales::model::Duty::ProgressReview).count(), 1);
     /// assert!(Profile::builtin("nowhere").is_err());
     /// # Ok::<(), lac_timescales::Error>(())
     /// ```

@@ -609,6 +609,23 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// The binding deadline of the review after review `n` of run `r` (held on `held`): the
+    /// scheduled slot's when there is one, else counted from `held` by the interval rules (the
+    /// clock stopped before that review fell due, so it has no slot).
+    fn next_deadline(&self, r: usize, n: u32, held: NaiveDate) -> Result<Option<NaiveDate>> {
+        if let Some(l) = self.slot_latest.get(&(r, n + 1)) {
+            return Ok(*l);
+        }
+        let mut best: Option<NaiveDate> = None;
+        for rule in self.interval_rules(self.walk.runs[r].regime, n + 1, held) {
+            if let Some(p) = rule.period {
+                let d = period::count(held, p, rule.direction, self.cal_for(rule).0)?.date;
+                best = Some(best.map_or(d, |b| b.min(d)));
+            }
+        }
+        Ok(best)
+    }
+
     /// Adds the hold_review obligation for review `n` of run `r`; returns its index.
     fn slot(&mut self, r: usize, n: u32, anchor: NaiveDate, assumed: bool, trig: &[usize]) -> Result<usize> {
         let run = &self.walk.runs[r];
@@ -900,9 +917,14 @@ impl<'a> Builder<'a> {
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::ReviewDate => (m.date, m.assumed),
                         Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
-                        Anchor::Midpoint => match self.slot_latest.get(&(run, n + 1)).copied().flatten() {
+                        Anchor::Midpoint => match self.next_deadline(run, n, m.date)? {
                             Some(next) => {
-                                (m.date + Days::new(((next - m.date).num_days().max(0) / 2) as u64), m.assumed)
+                                let mid = m.date + Days::new(((next - m.date).num_days().max(0) / 2) as u64);
+                                // A clock that stopped before the mid-point has no mid-point duty.
+                                if self.walk.runs[run].end.is_some_and(|(e, _)| e < mid) {
+                                    continue;
+                                }
+                                (mid, m.assumed)
                             }
                             None => continue,
                         },
@@ -1072,9 +1094,12 @@ impl<'a> Builder<'a> {
                     let Ok(dl) = period::within_after(mk.date, step, self.cal) else {
                         break;
                     };
-                    if end.is_some_and(|e| dl.date > e) || until.is_none_or(|u| dl.date > u) {
+                    // Repetitions up to the as-at date or horizon, and the next one after it (like
+                    // the next review, the next repetition is always shown).
+                    if end.is_some_and(|e| dl.date > e) {
                         break;
                     }
+                    let last = until.is_none_or(|u| dl.date > u);
                     let (cal, statutory_calendar) = self.cal_for(rule);
                     let deadline = Some(period::within_after(mk.date, step, cal)?);
                     let c =
@@ -1082,6 +1107,9 @@ impl<'a> Builder<'a> {
                     let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), &Arc::from(&[mk.event][..]), false);
                     self.pending[i].note =
                         Some(format!("Repetition {k}: {step} after the anchor, counted from the anchor itself."));
+                    if last {
+                        break;
+                    }
                 }
             }
         }

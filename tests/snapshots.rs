@@ -153,3 +153,29 @@ fn england_rearranged_past_deadline_and_second_adjournment() {
         {"event": "review_held", "date": "2026-06-09"}]}"#
     ));
 }
+
+#[test]
+fn dudley_first_year_adjourned_second_review_and_180_days() {
+    insta::assert_snapshot!(snap(
+        r#"{"jurisdiction":"england","profile":"dudley","as_at":"2026-06-01","horizon_months":6,
+            "child":{"date_of_birth":"2011-02-14"},
+            "events":[{"event":"became_looked_after","date":"2026-01-05"},
+                      {"event":"review_held","date":"2026-01-29"},
+                      {"event":"review_adjourned","date":"2026-04-22"},
+                      {"event":"review_held","date":"2026-05-06"}]}"#
+    ));
+}
+
+#[test]
+fn isu_procedure_case_summaries_long_term_foster_and_dispute() {
+    insta::assert_snapshot!(snap(
+        r#"{"jurisdiction":"england","profile":"isu-procedure","as_at":"2026-11-01","horizon_months":0,
+            "events":[{"event":"became_looked_after","date":"2026-01-05"},
+                      {"event":"care_plan_started","date":"2026-01-12"},
+                      {"event":"review_held","date":"2026-01-29"},
+                      {"event":"long_term_foster_placement","date":"2026-02-02"},
+                      {"event":"dispute_started","date":"2026-03-02"},
+                      {"event":"review_held","date":"2026-04-28"},
+                      {"event":"review_held","date":"2026-10-20","meeting":false}]}"#
+    ));
+}
