@@ -204,16 +204,25 @@ pub struct Explanation {
     pub steps: Vec<String>,
 }
 
+/// Order of urgency: the day to act by, then the legal deadline; undated last.
+fn due_key(o: &Obligation) -> (bool, Option<NaiveDate>, Option<NaiveDate>) {
+    (o.latest_working_day.is_none(), o.latest_working_day, o.latest)
+}
+
 impl Schedule {
-    /// The next review due: the earliest review (regular or early) not yet held.
+    /// The next review due: the review (regular or early) not yet held with the earliest day to
+    /// act by, then the earliest legal deadline (two clocks can share a day to act by).
     pub fn next_review(&self) -> Option<&Obligation> {
-        self.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.done.is_none())
+        self.obligations.iter().filter(|o| o.duty == Duty::HoldReview && o.done.is_none()).min_by_key(|o| due_key(o))
     }
 
     /// The next review due as seen on `as_at`: the earliest review not held by that date (a
     /// review held after `as_at` was still due on it). Overdue reviews count: they are still due.
     pub fn next_review_due(&self, as_at: NaiveDate) -> Option<&Obligation> {
-        self.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.done.is_none_or(|d| d > as_at))
+        self.obligations
+            .iter()
+            .filter(|o| o.duty == Duty::HoldReview && o.done.is_none_or(|d| d > as_at))
+            .min_by_key(|o| due_key(o))
     }
 
     /// Explains obligation `index`: trigger, rule, counting, days skipped, binding rule, versions.

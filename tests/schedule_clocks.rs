@@ -573,3 +573,24 @@ fn as_at_before_the_last_event_is_an_error() {
     let e = schedule(&c, &Profile::builtin("england").unwrap(), &Calendar::england_and_wales(), &opts).unwrap_err();
     assert!(e.to_string().contains("as_at") && e.to_string().contains("2026-01-01"), "{e}");
 }
+
+#[test]
+fn next_review_is_the_earliest_legal_deadline_when_two_clocks_share_a_day_to_act_by() {
+    // Reviews held 26 Dec 2022 and Thu 6 Apr 2023; the third looked-after review is due six
+    // months later, Fri 6 Oct 2023. Authority to place on Fri 7 Jul 2023 starts the adoption
+    // clock: first review within three months, Sat 7 Oct, so by Fri 6 Oct too. The next review
+    // is the looked-after one, whose legal deadline (6 Oct) is earlier; holding it on Sat 7 Oct
+    // would be a day late for it.
+    let s = england(
+        r#"[{"event":"became_looked_after","date":"2022-10-25"},{"event":"review_held","date":"2022-12-26"},
+            {"event":"review_held","date":"2023-04-06"},{"event":"authority_to_place","date":"2023-07-07"}]"#,
+    );
+    let next = s.next_review().unwrap();
+    assert_eq!(
+        (next.regime, next.review_number, next.latest),
+        (Some(Regime::LookedAfter), Some(3), Some(d("2023-10-06")))
+    );
+    let adoption = review(&s, Regime::AdoptionAuthorised, 1);
+    assert_eq!((adoption.latest, adoption.latest_working_day), (Some(d("2023-10-07")), Some(d("2023-10-06"))));
+    assert_eq!(s.next_review_due(d("2023-07-07")).map(|o| o.regime), Some(Some(Regime::LookedAfter)));
+}
