@@ -476,3 +476,78 @@ fn aggregates_by_every_dimension() {
     let back: Aggregates = serde_json::from_str(&serde_json::to_string(&agg).unwrap()).unwrap();
     assert_eq!(back, agg);
 }
+
+mod props {
+    use super::*;
+    use chrono::Days;
+    use lac_timescales::audit::Aggregates;
+    use lac_timescales::model::EventKind;
+    use proptest::prelude::*;
+
+    fn kind(k: u8, n: u8) -> EventKind {
+        use EventKind::*;
+        let duty = Duty::ALL[n as usize % Duty::ALL.len()];
+        let review_number = (n % 3 > 0).then_some(u32::from(n % 5));
+        match k % 16 {
+            0 => BecameLookedAfter,
+            1 => CeasedToBeLookedAfter,
+            2..=5 => ReviewHeld { meeting: true, regimes: None },
+            6 => ReviewAdjourned,
+            7 => ReviewRearranged { from: d("2000-01-01"), to: d("2000-01-01") + Days::new(u64::from(n) * 3) },
+            8 => SignificantChange { note: None },
+            9 => AccommodationEnding,
+            10 => AuthorityToPlace,
+            11 => PlacedInSecureAccommodation,
+            12 => SecureReviewHeld,
+            _ => DutyDone { duty, review_number },
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        /// No panic on any history, and the audit's accounting holds together.
+        #[test]
+        fn audit_accounts_for_everything(
+            wales in any::<bool>(),
+            start in 0u64..9_000,
+            evs in prop::collection::vec((any::<u8>(), any::<u8>(), 0u64..120), 0..16),
+            extra in 0u64..400,
+        ) {
+            let mut day = d("2001-01-01") + Days::new(start);
+            let mut events = vec![Event::new(day, EventKind::BecameLookedAfter)];
+            for (k, n, gap) in evs {
+                day = day + Days::new(gap);
+                events.push(Event::new(day, kind(k, n)));
+            }
+            let j = if wales { Jurisdiction::Wales } else { Jurisdiction::England };
+            let Ok(c) = CaseHistory::new(j, Child::default(), events) else { return Ok(()) };
+            let p = Profile::statutory_for(j);
+            let opts = AuditOptions { as_at: Some(day + Days::new(extra)), ..Default::default() };
+            let Ok(a) = audit(&c, &p, &Calendar::england_and_wales(), &opts) else { return Ok(()) };
+            prop_assert_eq!(a.events.len(), c.events().len());
+            for e in &a.events {
+                prop_assert_eq!(e.done.is_empty() && e.triggered.is_empty(), e.unmatched.is_some());
+                for &k in e.done.iter().chain(&e.triggered) {
+                    prop_assert!(k < a.obligations.len());
+                }
+            }
+            for o in &a.obligations {
+                let k = o.status.kind();
+                match (o.obligation.done, o.obligation.latest) {
+                    (Some(done), Some(l)) => prop_assert_eq!(k, if done > l { StatusKind::Late } else { StatusKind::Met }),
+                    (_, None) => prop_assert_eq!(k, StatusKind::NotApplicable),
+                    (None, Some(l)) if l >= a.as_at => prop_assert!(matches!(k, StatusKind::Pending | StatusKind::NotApplicable)),
+                    (None, Some(_)) => prop_assert!(matches!(k, StatusKind::Overdue | StatusKind::NotApplicable)),
+                }
+            }
+            let agg = Aggregates::from_audits([&a, &a]);
+            prop_assert_eq!(agg.total.total(), 2 * a.obligations.len() as u64);
+            for dim in [&agg.by_regime, &agg.by_review_number, &agg.by_month, &agg.by_year, &agg.by_duty, &agg.by_role] {
+                prop_assert_eq!(dim.iter().map(|g| g.counts.total()).sum::<u64>(), agg.total.total());
+            }
+            let json = serde_json::to_string(&a).unwrap();
+            let back: Audit = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(back.obligations.len(), a.obligations.len());
+        }
+    }
+}

@@ -305,3 +305,32 @@ fn uids_are_stable_and_unique() {
     sorted.dedup();
     assert_eq!(sorted.len(), ub.len());
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+        /// Any text: folded lines stay within 75 octets, unfold to the original, and TEXT escaping
+        /// is undone by the icalendar crate's unescaper (control characters other than tab and
+        /// line breaks become spaces).
+        #[test]
+        fn fold_and_escape_round_trip(text in "\\PC{0,300}", raw in any::<String>()) {
+            let mut out = String::new();
+            let line = format!("DESCRIPTION:{}", ics_text(&text));
+            ics_line(&mut out, &line);
+            prop_assert!(out.ends_with("\r\n"));
+            prop_assert!(out.split("\r\n").all(|l| l.len() <= 75));
+            prop_assert_eq!(icalendar::parser::unfold(&out), format!("{line}\r\n"));
+            let value = icalendar::parser::ParseString::from(ics_text(&text)).unescape_text();
+            prop_assert_eq!(value.as_str(), text.as_str());
+            // Arbitrary strings (controls included) never panic and never leave a bare CR or LF.
+            let escaped = ics_text(&raw);
+            prop_assert!(!escaped.contains('\n') && !escaped.contains('\r'));
+            let mut f = String::new();
+            csv_field(&mut f, &raw);
+            prop_assert_eq!(read_csv(&format!("{f}\r\n")), vec![vec![raw.clone()]]);
+        }
+    }
+}
