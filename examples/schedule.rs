@@ -4,7 +4,9 @@
 //! cargo run --example schedule                                   # the embedded sample child
 //! cargo run --example schedule -- --looked-after-from 2026-03-02 [--profile ID|FILE] [--jurisdiction wales]
 //!                                 [--as-at DATE] [--horizon-months N] [--explain N]
-//! cargo run --example schedule -- --json [--input FILE]          # request JSON (stdin by default) -> response JSON
+//!                                 [--csv FILE] [--ics FILE] [--case-id ID]   # also write the exports
+//! cargo run --example schedule -- --audit [--as-at DATE] [--csv FILE]   # statuses as at DATE; CSV: aggregates
+//! cargo run --example schedule -- --json [--audit] [--input FILE]  # request JSON (stdin by default) -> response JSON
 //! cargo run --release --example schedule -- throughput N         # N synthetic schedules in process
 //! ```
 //! In `--json` mode an error prints `{"error": {"kind": ..., "message": ...}}` and exits with 2.
@@ -21,8 +23,8 @@ use lac_timescales::profile::Profile;
 use lac_timescales::schedule::{schedule, Breach, Obligation, ScheduleOptions};
 use lac_timescales::Error;
 
-const USAGE: &str = "usage: schedule [--looked-after-from DATE] [--profile ID|FILE] [--jurisdiction england|wales] [--as-at DATE] [--horizon-months N] [--explain N]
-       schedule --json [--input FILE]
+const USAGE: &str = "usage: schedule [--looked-after-from DATE] [--profile ID|FILE] [--jurisdiction england|wales] [--as-at DATE] [--horizon-months N] [--explain N] [--csv FILE] [--ics FILE] [--case-id ID] [--audit]
+       schedule --json [--audit] [--input FILE]
        schedule throughput N";
 
 /// The embedded sample child: looked after since Mon 5 Jan 2026, first review held on time,
@@ -97,7 +99,8 @@ fn json_mode(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match json::schedule_json(&text) {
+    let out = if args.iter().any(|a| a == "--audit") { json::audit_json(&text) } else { json::schedule_json(&text) };
+    match out {
         Ok(out) => {
             println!("{out}");
             ExitCode::SUCCESS
@@ -110,9 +113,24 @@ fn json_mode(args: &[String]) -> ExitCode {
 }
 
 fn human(args: &[String]) -> Result<(), String> {
-    let known = ["--looked-after-from", "--profile", "--jurisdiction", "--as-at", "--horizon-months", "--explain"];
+    let known = [
+        "--looked-after-from",
+        "--profile",
+        "--jurisdiction",
+        "--as-at",
+        "--horizon-months",
+        "--explain",
+        "--csv",
+        "--ics",
+        "--case-id",
+    ];
+    let audit = args.iter().any(|a| a == "--audit");
     let mut i = 0;
     while i < args.len() {
+        if args[i] == "--audit" {
+            i += 1;
+            continue;
+        }
         if !known.contains(&args[i].as_str()) {
             return Err(format!("unrecognised argument {:?}", args[i]));
         }
@@ -150,7 +168,24 @@ fn human(args: &[String]) -> Result<(), String> {
     if let Some(h) = value(args, "--horizon-months")? {
         req.horizon_months = Some(h.parse().map_err(|_| format!("bad --horizon-months {h:?}"))?);
     }
+    if audit {
+        if value(args, "--horizon-months")?.is_none() {
+            req.horizon_months = None;
+        }
+        return print_audit(&req, value(args, "--csv")?);
+    }
     let (case, s, _) = json::run(&req).map_err(|e| e.to_string())?;
+    let write = |path: &str, text: String| std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"));
+    if let Some(path) = value(args, "--csv")? {
+        write(path, lac_timescales::export::schedule_csv(&s))?;
+    }
+    if let Some(path) = value(args, "--ics")? {
+        let first = case.events().first().map(|e| e.date.to_string()).unwrap_or_default();
+        let case_id = value(args, "--case-id")?
+            .map_or_else(|| format!("{:?}-{first}", case.jurisdiction()).to_lowercase(), String::from);
+        let opts = lac_timescales::export::IcsOptions { case_id, dtstamp: None };
+        write(path, lac_timescales::export::schedule_ics(&s, &case, &opts))?;
+    }
     if let Some(n) = value(args, "--explain")? {
         let n: usize = n.parse().map_err(|_| format!("bad --explain {n:?} (an obligation number)"))?;
         let ex = s.explain(n, &Calendar::england_and_wales(), case.events()).map_err(|e| e.to_string())?;
@@ -162,6 +197,52 @@ fn human(args: &[String]) -> Result<(), String> {
         return Ok(());
     }
     print_timeline(&case, &s, sample);
+    Ok(())
+}
+
+/// `--audit`: each obligation's status as at the audit date, the breaches, unmatched events and
+/// the totals; `--csv FILE` writes the aggregates.
+fn print_audit(req: &ScheduleRequest, csv: Option<&str>) -> Result<(), String> {
+    use lac_timescales::audit::Status;
+    let (_, a) = json::run_audit(req).map_err(|e| e.to_string())?;
+    println!("Audit as at {}: profile {} {}", day(a.as_at), a.metadata.profile, a.metadata.profile_version);
+    for ao in &a.obligations {
+        let o = &ao.obligation;
+        let status = match &ao.status {
+            Status::Met { margin_working_days: w, margin_calendar_days: c, .. } => {
+                format!("met, {w} wd / {c} d to spare")
+            }
+            Status::Late { late_working_days: w, late_calendar_days: c, .. } => format!("LATE by {w} wd / {c} d"),
+            Status::Overdue { overdue_working_days: w, overdue_calendar_days: c } => {
+                format!("OVERDUE by {w} wd / {c} d")
+            }
+            Status::Pending { working_days_left: w, calendar_days_left: c } => format!("pending, {w} wd / {c} d left"),
+            Status::NotApplicable { reason } => format!("n/a: {reason}"),
+        };
+        let review = o.review_number.map(|n| format!(" (review {n})")).unwrap_or_default();
+        let due = o.latest.map(day).unwrap_or_else(|| "no date fixed".into());
+        println!("  {:>3}  {due:<16} {}{review}: {status}", ao.index, o.duty);
+    }
+    for b in &a.breaches {
+        println!(
+            "Breach: obligation {} ({}): {}",
+            b.obligation,
+            b.duty,
+            lac_timescales::export::breach_kind(&b.breach)
+        );
+    }
+    for e in a.events.iter().filter(|e| e.unmatched.is_some()) {
+        println!("Event {} ({} {}) unmatched: {}", e.index, e.event, e.date, e.unmatched.as_deref().unwrap_or(""));
+    }
+    let t = &a.aggregates.total;
+    let pct = t.on_time_percent.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "-".into());
+    println!(
+        "Totals: {} met, {} late, {} overdue, {} pending, {} not applicable; on time {pct} (met / (met + late + overdue))",
+        t.met, t.late, t.overdue, t.pending, t.not_applicable
+    );
+    if let Some(path) = csv {
+        std::fs::write(path, a.aggregates.to_csv()).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
     Ok(())
 }
 

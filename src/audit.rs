@@ -1,1 +1,641 @@
-//! Compliance audit (being built).
+//! Compliance audit: was each obligation of a case met, late, overdue or still pending, as at a
+//! given date? Every input event is accounted for, and the results aggregate across cases.
+//!
+//! # How each status is decided
+//!
+//! Let *deadline* be the obligation's legal deadline (`latest`), *done* the date it was done
+//! (a held review, a completed adjourned review, or a `duty_done` event matched to it), and
+//! *as at* the audit date.
+//!
+//! | Status | When |
+//! |---|---|
+//! | `met` | done on or before the deadline |
+//! | `late` | done after the deadline |
+//! | `overdue` | not done, and the deadline is before the as-at date |
+//! | `pending` | not done, and the deadline is on or after the as-at date |
+//! | `not_applicable` | no deadline is fixed; or the obligation rests on an assumed review date that has passed without the review; or the child ceased to be looked after before the deadline (the duty fell away) |
+//!
+//! The child ceasing to be looked after makes a duty fall away only when it comes after every
+//! event that triggered the duty, before its deadline, and the duty was not triggered by a
+//! review already held (the decisions and record of a held review are still owed).
+//!
+//! # Counting days late and days to spare
+//!
+//! **Working days late** = `calendar.working_days_between(deadline, done)`: the number of working
+//! days after the deadline up to and including the day it was done. Because no working day lies
+//! between a deadline and the last working day before it, this is the same number as counting
+//! from `latest_working_day`. So a review due on Saturday 2 May 2026 and held on Tuesday 5 May
+//! (Monday 4 May is the early May bank holiday) is 3 calendar days and 1 working day late, and one
+//! held on Sunday 3 May is 1 calendar day and 0 working days late. The same count from done to
+//! deadline gives the **margin** of a met obligation, from the as-at date to the deadline the
+//! time **left** of a pending one, and from the deadline to the as-at date how long an
+//! **overdue** one has been overdue. Calendar days are plain date differences.
+//!
+//! # Matching `duty_done` events
+//!
+//! A `duty_done` event on day D for duty X (optionally review N) is matched to one obligation for
+//! X that is not yet done, whose review number is N when N is given, and that had arisen by D
+//! (its `earliest` date, when it has one, is on or before D). Of those it takes the one with the
+//! earliest deadline on or after D (the one then due), or failing that the one with the latest
+//! deadline before D (the most recent one missed); obligations without a deadline come last.
+//! Unmatched events are listed with the reason.
+//!
+//! # Aggregates
+//!
+//! [`Aggregates`] counts statuses by regime, review number (first, second, later), month and
+//! year of the deadline, duty and role, over one audit or many. The **on-time percentage** is
+//! `met / (met + late + overdue) × 100`: pending and not-applicable obligations are left out
+//! of the denominator, because their outcome is not known or not due. It is `null` when the
+//! denominator is 0.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use lac_timescales::audit::{audit, AuditOptions, StatusKind};
+//! use lac_timescales::model::{CaseHistory, Child, Duty, Event, EventKind, Jurisdiction};
+//! use lac_timescales::{calendar::Calendar, profile::Profile};
+//!
+//! let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+//! // Looked after from Thu 1 Jan 2026: the first review is due by Thu 29 Jan, held on Fri 23 Jan.
+//! let case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+//!     Event::new(d(2026, 1, 1), EventKind::BecameLookedAfter),
+//!     Event::new(d(2026, 1, 23), EventKind::ReviewHeld { meeting: true, regimes: None }),
+//! ])?;
+//! let opts = AuditOptions { as_at: Some(d(2026, 2, 2)), ..Default::default() };
+//! let a = audit(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(), &opts)?;
+//! let first = a.obligations.iter()
+//!     .find(|o| o.obligation.duty == Duty::HoldReview && o.obligation.review_number == Some(1)).unwrap();
+//! assert_eq!(first.status.kind(), StatusKind::Met); // 4 working days to spare
+//! # Ok::<(), lac_timescales::Error>(())
+//! ```
+
+use std::cmp::Ordering;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::error::{Error, Result};
+use crate::model::{CaseHistory, Duty, EventKind, Regime, Role};
+use crate::profile::Profile;
+use crate::schedule::{schedule, Breach, Metadata, Obligation, ScheduleOptions};
+
+/// Options for [`audit`].
+#[derive(Debug, Clone, Default)]
+pub struct AuditOptions {
+    /// The audit date. Default: the date of the last event. Must not be before the last event.
+    pub as_at: Option<NaiveDate>,
+    /// Planning horizon in months after the audit date for projected reviews. `None` = 0 (unlike
+    /// [`ScheduleOptions`]): an audit looks back, and only the next review and its duties appear.
+    pub horizon_months: Option<u32>,
+    /// A calendar with council closure days, used for local rules only.
+    pub local_calendar: Option<Calendar>,
+}
+
+/// The outcome of one obligation as at the audit date. See the [module docs](self) for how it
+/// is decided and how days are counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Status {
+    /// Done on or before the deadline.
+    Met {
+        /// When it was done.
+        done: NaiveDate,
+        /// Working days to spare: `working_days_between(done, deadline)`.
+        margin_working_days: i64,
+        /// Calendar days to spare.
+        margin_calendar_days: i64,
+    },
+    /// Done after the deadline.
+    Late {
+        /// When it was done.
+        done: NaiveDate,
+        /// Working days late: `working_days_between(deadline, done)`, the working days after
+        /// the deadline up to and including the day it was done.
+        late_working_days: i64,
+        /// Calendar days late.
+        late_calendar_days: i64,
+    },
+    /// Not done, and the deadline passed before the audit date.
+    Overdue {
+        /// Working days overdue as at the audit date: `working_days_between(deadline, as_at)`.
+        overdue_working_days: i64,
+        /// Calendar days overdue as at the audit date.
+        overdue_calendar_days: i64,
+    },
+    /// Not done, and the deadline is on or after the audit date.
+    Pending {
+        /// Working days left: `working_days_between(as_at, deadline)`.
+        working_days_left: i64,
+        /// Calendar days left.
+        calendar_days_left: i64,
+    },
+    /// Timeliness does not apply (no deadline, superseded, or resting on a review not held).
+    NotApplicable {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The kind of a [`Status`], without its numbers: for counting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum StatusKind {
+    /// [`Status::Met`].
+    Met,
+    /// [`Status::Late`].
+    Late,
+    /// [`Status::Overdue`].
+    Overdue,
+    /// [`Status::Pending`].
+    Pending,
+    /// [`Status::NotApplicable`].
+    NotApplicable,
+}
+
+impl StatusKind {
+    /// The snake_case id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusKind::Met => "met",
+            StatusKind::Late => "late",
+            StatusKind::Overdue => "overdue",
+            StatusKind::Pending => "pending",
+            StatusKind::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+impl Status {
+    /// The kind of status.
+    pub fn kind(&self) -> StatusKind {
+        match self {
+            Status::Met { .. } => StatusKind::Met,
+            Status::Late { .. } => StatusKind::Late,
+            Status::Overdue { .. } => StatusKind::Overdue,
+            Status::Pending { .. } => StatusKind::Pending,
+            Status::NotApplicable { .. } => StatusKind::NotApplicable,
+        }
+    }
+}
+
+/// One obligation of the schedule with its audit status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AuditedObligation {
+    /// Its index in [`Audit::obligations`] (and in the schedule it came from).
+    pub index: usize,
+    /// The obligation; its `done` also reflects a matched `duty_done` event.
+    pub obligation: Obligation,
+    /// The event that records it as done, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_by_event: Option<usize>,
+    /// The outcome.
+    pub status: Status,
+}
+
+/// A breach found by the schedule, with the obligation it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AuditBreach {
+    /// Index of the obligation in [`Audit::obligations`].
+    pub obligation: usize,
+    /// Its duty.
+    pub duty: Duty,
+    /// Its review number, if about a review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_number: Option<u32>,
+    /// What went wrong.
+    pub breach: Breach,
+}
+
+/// How one input event was used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct EventAccount {
+    /// Index of the event in the input list.
+    pub index: usize,
+    /// The event name, e.g. `duty_done`.
+    pub event: String,
+    /// Its date.
+    pub date: NaiveDate,
+    /// Obligations it records as done.
+    pub done: Vec<usize>,
+    /// Obligations it triggered (counted from it, or created by it).
+    pub triggered: Vec<usize>,
+    /// Why it matched no obligation (set exactly when `done` and `triggered` are both empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmatched: Option<String>,
+}
+
+/// Counts of statuses and the on-time percentage, `met / (met + late + overdue) × 100`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Counts {
+    /// Done on time.
+    pub met: u64,
+    /// Done late.
+    pub late: u64,
+    /// Not done, deadline passed.
+    pub overdue: u64,
+    /// Not done, deadline to come.
+    pub pending: u64,
+    /// Not applicable.
+    pub not_applicable: u64,
+    /// `met / (met + late + overdue) × 100`; `None` when that denominator is 0.
+    pub on_time_percent: Option<f64>,
+}
+
+impl Counts {
+    /// Adds one obligation of status `kind`.
+    pub fn add(&mut self, kind: StatusKind) {
+        match kind {
+            StatusKind::Met => self.met += 1,
+            StatusKind::Late => self.late += 1,
+            StatusKind::Overdue => self.overdue += 1,
+            StatusKind::Pending => self.pending += 1,
+            StatusKind::NotApplicable => self.not_applicable += 1,
+        }
+        let due = self.met + self.late + self.overdue;
+        self.on_time_percent = (due > 0).then(|| self.met as f64 * 100.0 / due as f64);
+    }
+
+    /// Every obligation counted.
+    pub fn total(&self) -> u64 {
+        self.met + self.late + self.overdue + self.pending + self.not_applicable
+    }
+}
+
+/// The counts of one group, e.g. key `looked_after` in [`Aggregates::by_regime`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Group {
+    /// The group: a regime, duty or role id; `first`, `second` or `later`; `YYYY-MM`; `YYYY`; or
+    /// `none` for obligations without that attribute.
+    pub key: String,
+    /// Its counts.
+    pub counts: Counts,
+}
+
+/// Timeliness counts over one or more audits, overall and broken down. Every breakdown covers
+/// every obligation (those without the attribute are under `none`), so each sums to `total`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Aggregates {
+    /// How many audits (cases) were added.
+    pub cases: u64,
+    /// Every obligation.
+    pub total: Counts,
+    /// By review regime (`none`: not about a review).
+    pub by_regime: Vec<Group>,
+    /// By review number: `first`, `second`, `later` (3 and on); `none`: not about a review.
+    pub by_review_number: Vec<Group>,
+    /// By month of the legal deadline, `YYYY-MM` (`none`: no deadline).
+    pub by_month: Vec<Group>,
+    /// By year of the legal deadline, `YYYY` (`none`: no deadline).
+    pub by_year: Vec<Group>,
+    /// By duty id.
+    pub by_duty: Vec<Group>,
+    /// By role id.
+    pub by_role: Vec<Group>,
+}
+
+const NONE: &str = "none";
+
+fn bump(groups: &mut Vec<Group>, key: &str, kind: StatusKind) {
+    match groups.iter_mut().find(|g| g.key == key) {
+        Some(g) => g.counts.add(kind),
+        None => {
+            let mut counts = Counts::default();
+            counts.add(kind);
+            groups.push(Group { key: key.to_string(), counts });
+        }
+    }
+}
+
+/// Sorts groups by a rank (declaration order of the ids; dates in order), `none` last.
+fn sort_groups(groups: &mut [Group], rank: impl Fn(&str) -> Option<usize>) {
+    groups.sort_by(|a, b| {
+        let (ka, kb) = ((a.key == NONE, rank(&a.key)), (b.key == NONE, rank(&b.key)));
+        ka.cmp(&kb).then_with(|| a.key.cmp(&b.key))
+    });
+}
+
+fn review_number_key(o: &Obligation) -> &'static str {
+    match (o.regime, o.review_number) {
+        (Some(_), Some(1)) => "first",
+        (Some(_), Some(2)) => "second",
+        (Some(_), Some(_)) => "later",
+        _ => NONE,
+    }
+}
+
+impl Aggregates {
+    /// Aggregates over `audits`.
+    pub fn from_audits<'a>(audits: impl IntoIterator<Item = &'a Audit>) -> Aggregates {
+        let mut a = Aggregates::default();
+        for x in audits {
+            a.add(x);
+        }
+        a
+    }
+
+    /// Adds one audit's obligations.
+    pub fn add(&mut self, audit: &Audit) {
+        self.cases += 1;
+        for ao in &audit.obligations {
+            let o = &ao.obligation;
+            let k = ao.status.kind();
+            self.total.add(k);
+            bump(&mut self.by_regime, o.regime.map_or(NONE, Regime::as_str), k);
+            bump(&mut self.by_review_number, review_number_key(o), k);
+            let month = o.latest.map_or_else(|| NONE.to_string(), |l| format!("{:04}-{:02}", l.year(), l.month()));
+            bump(&mut self.by_month, &month, k);
+            let year = o.latest.map_or_else(|| NONE.to_string(), |l| format!("{:04}", l.year()));
+            bump(&mut self.by_year, &year, k);
+            bump(&mut self.by_duty, o.duty.as_str(), k);
+            bump(&mut self.by_role, o.role.as_str(), k);
+        }
+        sort_groups(&mut self.by_regime, |k| Regime::ALL.iter().position(|r| r.as_str() == k));
+        sort_groups(&mut self.by_review_number, |k| ["first", "second", "later"].iter().position(|r| *r == k));
+        sort_groups(&mut self.by_month, |_| None);
+        sort_groups(&mut self.by_year, |_| None);
+        sort_groups(&mut self.by_duty, |k| Duty::ALL.iter().position(|r| r.as_str() == k));
+        sort_groups(&mut self.by_role, |k| Role::ALL.iter().position(|r| r.as_str() == k));
+    }
+
+    /// The aggregates as CSV (RFC 4180, CRLF line ends), one row per group, headed
+    /// `dimension,key,met,late,overdue,pending,not_applicable,on_time_percent`. The first row is
+    /// dimension `total`, key `all`; the percentage has one decimal place and is empty when
+    /// undefined.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::new();
+        crate::export::csv_row(
+            &mut out,
+            ["dimension", "key", "met", "late", "overdue", "pending", "not_applicable", "on_time_percent"],
+        );
+        let total = [Group { key: "all".into(), counts: self.total.clone() }];
+        let dims: [(&str, &[Group]); 7] = [
+            ("total", &total),
+            ("regime", &self.by_regime),
+            ("review_number", &self.by_review_number),
+            ("month", &self.by_month),
+            ("year", &self.by_year),
+            ("duty", &self.by_duty),
+            ("role", &self.by_role),
+        ];
+        for (dim, groups) in dims {
+            for g in groups {
+                let c = &g.counts;
+                let pct = c.on_time_percent.map(|p| format!("{p:.1}")).unwrap_or_default();
+                crate::export::csv_row(
+                    &mut out,
+                    [
+                        dim,
+                        &g.key,
+                        &c.met.to_string(),
+                        &c.late.to_string(),
+                        &c.overdue.to_string(),
+                        &c.pending.to_string(),
+                        &c.not_applicable.to_string(),
+                        &pct,
+                    ],
+                );
+            }
+        }
+        out
+    }
+}
+
+/// A case's audit as at a date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Audit {
+    /// The audit date.
+    pub as_at: NaiveDate,
+    /// Every obligation of the schedule as at that date, in the schedule's order, with status.
+    pub obligations: Vec<AuditedObligation>,
+    /// Every breach the schedule found (second adjournment, rearrangement past the deadline,
+    /// late or missed reviews...).
+    pub breaches: Vec<AuditBreach>,
+    /// Every input event, in input order, and what it was used for.
+    pub events: Vec<EventAccount>,
+    /// This case's counts.
+    pub aggregates: Aggregates,
+    /// What produced the schedule.
+    pub metadata: Metadata,
+}
+
+impl Audit {
+    /// The audited obligations with status `kind`.
+    pub fn with_status(&self, kind: StatusKind) -> impl Iterator<Item = &AuditedObligation> {
+        self.obligations.iter().filter(move |o| o.status.kind() == kind)
+    }
+}
+
+/// Audits `case` under `profile` as at `options.as_at`.
+///
+/// # Errors
+/// As [`schedule`]; [`Error::InvalidInput`] when there is no audit date (none given and the case
+/// has no events); calendar errors for dates outside the calendar.
+pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options: &AuditOptions) -> Result<Audit> {
+    let events = case.events();
+    let as_at = options.as_at.or_else(|| events.last().map(|e| e.date)).ok_or_else(|| {
+        Error::input("as_at", "", "an audit needs an as-at date: none was given and the case has no events")
+    })?;
+    let sopts = ScheduleOptions {
+        as_at: Some(as_at),
+        horizon_months: Some(options.horizon_months.unwrap_or(0)),
+        local_calendar: options.local_calendar.clone(),
+    };
+    let s = schedule(case, profile, calendar, &sopts)?;
+    let mut obligations: Vec<Obligation> = s.obligations;
+    let mut done_by: Vec<Option<usize>> = obligations
+        .iter()
+        .map(|o| {
+            let done = o.done?;
+            o.triggered_by
+                .iter()
+                .copied()
+                .find(|&e| events.get(e).is_some_and(|ev| ev.date == done && is_meeting(&ev.kind)))
+        })
+        .collect();
+    let mut accounts: Vec<EventAccount> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| EventAccount {
+            index: i,
+            event: e.kind.name().to_string(),
+            date: e.date,
+            done: Vec::new(),
+            triggered: Vec::new(),
+            unmatched: None,
+        })
+        .collect();
+    // duty_done events, in input order.
+    for (i, e) in events.iter().enumerate() {
+        if let EventKind::DutyDone { duty, review_number } = &e.kind {
+            match match_duty_done(&obligations, *duty, *review_number, e.date) {
+                Ok(k) => {
+                    obligations[k].done = Some(e.date);
+                    done_by[k] = Some(i);
+                }
+                Err(reason) => accounts[i].unmatched = Some(reason),
+            }
+        }
+    }
+    for (k, o) in obligations.iter().enumerate() {
+        for &e in o.triggered_by.iter() {
+            if let Some(a) = accounts.get_mut(e) {
+                if done_by[k] != Some(e) && !a.triggered.contains(&k) {
+                    a.triggered.push(k);
+                }
+            }
+        }
+        if let Some(a) = done_by[k].and_then(|e| accounts.get_mut(e)) {
+            a.done.push(k);
+        }
+    }
+    for a in accounts.iter_mut().filter(|a| a.done.is_empty() && a.triggered.is_empty() && a.unmatched.is_none()) {
+        let kind = events.get(a.index).map(|e| &e.kind);
+        a.unmatched = Some(match kind {
+            Some(
+                EventKind::CeasedToBeLookedAfter
+                | EventKind::ShortBreaksEnded
+                | EventKind::AuthorityToPlaceEnded
+                | EventKind::AdoptionOrderMade
+                | EventKind::LeftSecureAccommodation
+                | EventKind::ReturnedToAgency,
+            ) => format!(
+                "it ends a period of care or a review clock, and no rule of profile {} counts from it",
+                profile.id
+            ),
+            Some(EventKind::ReviewRearranged { .. }) => {
+                "the new date does not pass the review's deadline, so the move needs no authorisation".into()
+            }
+            _ => format!("no rule of profile {} creates or records an obligation from it", profile.id),
+        });
+    }
+    let mut audited = Vec::with_capacity(obligations.len());
+    for (k, o) in obligations.into_iter().enumerate() {
+        let status = status_of(&o, as_at, case, calendar)?;
+        audited.push(AuditedObligation { index: k, obligation: o, done_by_event: done_by[k], status });
+    }
+    let breaches = audited
+        .iter()
+        .filter_map(|a| {
+            a.obligation.breach.as_ref().map(|b| AuditBreach {
+                obligation: a.index,
+                duty: a.obligation.duty,
+                review_number: a.obligation.review_number,
+                breach: b.clone(),
+            })
+        })
+        .collect();
+    let mut out = Audit {
+        as_at,
+        obligations: audited,
+        breaches,
+        events: accounts,
+        aggregates: Aggregates::default(),
+        metadata: s.metadata,
+    };
+    out.aggregates = Aggregates::from_audits([&out]);
+    Ok(out)
+}
+
+/// Finds the obligation a `duty_done` event records (see the module docs), or says why none.
+fn match_duty_done(
+    obligations: &[Obligation],
+    duty: Duty,
+    review_number: Option<u32>,
+    date: NaiveDate,
+) -> std::result::Result<usize, String> {
+    let of_duty: Vec<(usize, &Obligation)> = obligations.iter().enumerate().filter(|(_, o)| o.duty == duty).collect();
+    if of_duty.is_empty() {
+        return Err(format!("no obligation for duty {duty} in this schedule"));
+    }
+    let numbered: Vec<(usize, &Obligation)> =
+        of_duty.into_iter().filter(|(_, o)| review_number.is_none_or(|n| o.review_number == Some(n))).collect();
+    let n_text = review_number.map(|n| format!(" with review number {n}")).unwrap_or_default();
+    if numbered.is_empty() {
+        return Err(format!("no obligation for duty {duty}{n_text} in this schedule"));
+    }
+    let open: Vec<(usize, &Obligation)> = numbered.into_iter().filter(|(_, o)| o.done.is_none()).collect();
+    if open.is_empty() {
+        return Err(format!("every obligation for duty {duty}{n_text} is already recorded as done"));
+    }
+    let arisen: Vec<(usize, &Obligation)> =
+        open.into_iter().filter(|(_, o)| o.earliest.is_none_or(|e| e <= date)).collect();
+    if arisen.is_empty() {
+        return Err(format!("no obligation for duty {duty}{n_text} had arisen by {date}"));
+    }
+    let due = arisen.iter().filter(|(_, o)| o.latest.is_some_and(|l| l >= date)).min_by_key(|(i, o)| (o.latest, *i));
+    let missed = arisen.iter().filter(|(_, o)| o.latest.is_some_and(|l| l < date)).max_by(|(i, a), (j, b)| {
+        a.latest.cmp(&b.latest).then_with(|| j.cmp(i)) // the latest deadline; on a tie the first
+    });
+    let undated = arisen.iter().find(|(_, o)| o.latest.is_none());
+    due.or(missed).or(undated).map(|(i, _)| *i).ok_or_else(|| format!("no obligation for duty {duty}{n_text} fits"))
+}
+
+/// A review meeting: held, adjourned (the meeting took place) or a secure panel review.
+fn is_meeting(kind: &EventKind) -> bool {
+    matches!(kind, EventKind::ReviewHeld { .. } | EventKind::ReviewAdjourned | EventKind::SecureReviewHeld)
+}
+
+fn status_of(o: &Obligation, as_at: NaiveDate, case: &CaseHistory, cal: &Calendar) -> Result<Status> {
+    let Some(deadline) = o.latest else {
+        return Ok(Status::NotApplicable { reason: "no deadline is fixed for it".into() });
+    };
+    if let Some(done) = o.done {
+        return Ok(match done.cmp(&deadline) {
+            Ordering::Greater => Status::Late {
+                done,
+                late_working_days: cal.working_days_between(deadline, done)?,
+                late_calendar_days: (done - deadline).num_days(),
+            },
+            _ => Status::Met {
+                done,
+                margin_working_days: cal.working_days_between(done, deadline)?,
+                margin_calendar_days: (deadline - done).num_days(),
+            },
+        });
+    }
+    let events = case.events();
+    let after_review = o.triggered_by.iter().any(|&e| events.get(e).is_some_and(|ev| is_meeting(&ev.kind)));
+    if o.projected && !after_review && deadline < as_at {
+        return Ok(Status::NotApplicable {
+            reason: "it rests on an assumed review date that passed without the review (that review is reported \
+                     overdue)"
+                .into(),
+        });
+    }
+    let last_trigger = o.triggered_by.iter().copied().max();
+    if !after_review {
+        let ended = events.iter().enumerate().find(|(i, e)| {
+            matches!(e.kind, EventKind::CeasedToBeLookedAfter | EventKind::ShortBreaksEnded)
+                && last_trigger.is_none_or(|t| *i > t)
+                && e.date < deadline
+        });
+        if let Some((i, e)) = ended {
+            return Ok(Status::NotApplicable {
+                reason: format!(
+                    "the child ceased to be looked after on {} (event {i}), before its deadline {deadline}",
+                    e.date
+                ),
+            });
+        }
+    }
+    Ok(if deadline < as_at {
+        Status::Overdue {
+            overdue_working_days: cal.working_days_between(deadline, as_at)?,
+            overdue_calendar_days: (as_at - deadline).num_days(),
+        }
+    } else {
+        Status::Pending {
+            working_days_left: cal.working_days_between(as_at, deadline)?,
+            calendar_days_left: (deadline - as_at).num_days(),
+        }
+    })
+}

@@ -13,10 +13,16 @@
 //!
 //! Response: `{"obligations": [...], "next_review": {...} | null, "metadata": {...}}`, each
 //! obligation with its `explanation` steps. Error: `{"error": {"kind": "...", "message": "..."}}`.
+//!
+//! Audit ([`audit_json`]): the same request, where `as_at` is the audit date (default: the last
+//! event's date) and `horizon_months` defaults to 0. Response: [`crate::audit::Audit`] as JSON,
+//! `{"as_at", "obligations": [{"index", "obligation", "done_by_event", "status": {"kind": ...}}],
+//! "breaches", "events", "aggregates", "metadata"}`; errors as for the schedule.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{audit, Audit, AuditOptions};
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::model::{CaseHistory, Child, Event, Jurisdiction};
@@ -197,6 +203,49 @@ pub fn schedule_json(request: &str) -> std::result::Result<String, String> {
     let result = parse_request(request).and_then(|r| run(&r));
     match result {
         Ok((_, _, resp)) => serde_json::to_string_pretty(&resp)
+            .map_err(|e| ErrorResponse::from_error(&Error::input("response", "", e.to_string())).to_json()),
+        Err(e) => Err(ErrorResponse::from_error(&e).to_json()),
+    }
+}
+
+/// An audit request: a [`ScheduleRequest`] whose `as_at` is the audit date (default: the last
+/// event's date) and whose `horizon_months` defaults to 0.
+pub type AuditRequest = ScheduleRequest;
+
+/// An audit response: the [`Audit`] itself.
+pub type AuditResponse = Audit;
+
+/// Runs an audit request.
+///
+/// # Errors
+/// As [`prepare`] and [`audit`].
+pub fn run_audit(req: &AuditRequest) -> Result<(CaseHistory, Audit)> {
+    let (case, profile, options) = prepare(req)?;
+    let opts = AuditOptions {
+        as_at: options.as_at,
+        horizon_months: options.horizon_months,
+        local_calendar: options.local_calendar,
+    };
+    let a = audit(&case, &profile, &Calendar::england_and_wales(), &opts)?;
+    Ok((case, a))
+}
+
+/// The audit boundary: JSON request text in, JSON [`Audit`] text out; errors become the same
+/// error object as [`schedule_json`] (`Err` carries its text).
+///
+/// # Example
+/// ```
+/// let out = lac_timescales::json::audit_json(
+///     r#"{"jurisdiction": "england", "as_at": "2026-02-02",
+///         "events": [{"event": "became_looked_after", "date": "2026-01-01"}]}"#,
+/// ).unwrap();
+/// assert!(out.contains("\"kind\": \"overdue\""));
+/// let err = lac_timescales::json::audit_json(r#"{"events": []}"#).unwrap_err();
+/// assert!(err.contains("\"kind\":\"invalid_input\""));
+/// ```
+pub fn audit_json(request: &str) -> std::result::Result<String, String> {
+    match parse_request(request).and_then(|r| run_audit(&r)) {
+        Ok((_, a)) => serde_json::to_string_pretty(&a)
             .map_err(|e| ErrorResponse::from_error(&Error::input("response", "", e.to_string())).to_json()),
         Err(e) => Err(ErrorResponse::from_error(&e).to_json()),
     }
