@@ -113,7 +113,9 @@ pub struct Obligation {
     /// The review regime, when the obligation is about a review.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub regime: Option<Regime>,
-    /// The review number within its regime and period of care, when about a review.
+    /// The review number within its regime and period of care, when about a review (`regime`
+    /// set). For a repeating duty not about a review (`regime` absent, e.g. six-monthly case
+    /// summaries) it is the repetition number: 1 for the first, 2 for the second, ...
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_number: Option<u32>,
     /// The earliest date it can be done (its trigger), if any.
@@ -133,7 +135,9 @@ pub struct Obligation {
     pub citation: Arc<Citation>,
     /// Indices of the events that triggered it.
     pub triggered_by: Arc<[usize]>,
-    /// True when it rests on an assumed review date (a review not yet held).
+    /// True when it rests on an assumed date rather than a recorded one: a review not yet held
+    /// (planned for its last working day), or another duty's completion that was not recorded
+    /// (taken as that duty's deadline, e.g. receipt of the decisions).
     pub projected: bool,
     /// True when its date relies on bank holidays projected for a year not yet announced.
     pub provisional: bool,

@@ -36,7 +36,7 @@ version = "1"
 source = "test"
 
 [[rule]]
-duty = "send_invitations"
+duty = "send_consultation_documents"
 role = "review_administrator"
 anchor = "review_date"
 direction = "before"
@@ -117,7 +117,7 @@ fn schedule_csv_rows_and_quoting() {
     assert!(csv.contains(r#","Council ""Reviews"" procedure, 2024 edition",para 4.2,U,"#), "{csv}");
     assert!(csv.contains(r#","Send invitations; to the child, parents and ""carers"" \ IRO — by post"#));
     let rows = read_csv(&csv);
-    let inv = rows.iter().find(|r| r[1] == "send_invitations").unwrap();
+    let inv = rows.iter().find(|r| r[1] == "send_consultation_documents").unwrap();
     assert_eq!(inv[10], r#"Council "Reviews" procedure, 2024 edition"#);
     assert_eq!(inv[9], "local:quoting");
 }
@@ -224,7 +224,7 @@ fn ics_parses_back_with_every_obligation() {
          Basis: statutory\nDone: Fri 23 Jan 2026"
     );
     // The escaped and folded local action reads back exactly, quotes, semicolon, backslash and all.
-    let inv = s.obligations.iter().position(|o| o.duty == Duty::SendInvitations).unwrap();
+    let inv = s.obligations.iter().position(|o| o.duty == Duty::SendConsultationDocuments).unwrap();
     assert_eq!(
         prop(&items[inv], "SUMMARY"),
         r#"Send invitations; to the child, parents and "carers" \ IRO — by post and e-mail, with the consultation papers and the last review record"#
