@@ -1,4 +1,5 @@
-//! Runs every conformance vector in `data/conformance/*.json` (not `data/conformance/pending/`).
+//! Runs every conformance vector in `data/conformance/*.json`. Vectors in `data/conformance/pending/`
+//! (the engine disagrees with the hand-worked answer) are checked for form and run only with `--ignored`.
 //!
 //! A vector is `{"id", "description", "source", "request", "expected"}` where `expected` is either
 //! `{"obligations": [ ... ]}`, a list of partial obligations (each must match one obligation of
@@ -54,16 +55,14 @@ fn the_matching_rule() {
     assert!(!matches(&serde_json::json!({"citation": {"provision": "reg 33"}}), &actual));
 }
 
-#[test]
-fn every_conformance_vector_holds() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/conformance");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+/// Runs every `*.json` vector directly in `dir`; returns how many there were and the failures.
+fn run_dir(dir: &std::path::Path) -> (usize, Vec<String>) {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 10, "expected at least 10 vectors in {}, found {}", dir.display(), paths.len());
     let mut failures = Vec::new();
     let mut ids = BTreeSet::new();
     for path in &paths {
@@ -132,6 +131,42 @@ fn every_conformance_vector_holds() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), paths.len(), failures.join("\n"));
-    println!("{} conformance vectors checked", paths.len());
+    (paths.len(), failures)
+}
+
+fn conformance_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/conformance")
+}
+
+#[test]
+fn every_conformance_vector_holds() {
+    let (n, failures) = run_dir(&conformance_dir());
+    assert!(n >= 30, "expected at least 30 vectors in data/conformance, found {n}");
+    assert!(failures.is_empty(), "{} of {n} vectors failed:\n{}", failures.len(), failures.join("\n"));
+    println!("{n} conformance vectors checked");
+}
+
+/// Vectors in `data/conformance/pending/` were worked by hand but the engine disagrees (each says
+/// why in its `pending` field). They are well-formed and are run only on request:
+/// `cargo test --test conformance -- --ignored` passes once the engine is fixed.
+#[test]
+#[ignore = "pending vectors: the engine disagrees with the hand-worked answer; see data/conformance/pending"]
+fn pending_vectors_hold() {
+    let (n, failures) = run_dir(&conformance_dir().join("pending"));
+    assert!(failures.is_empty(), "{} of {n} pending vectors failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn pending_vectors_are_well_formed_and_say_why() {
+    let dir = conformance_dir().join("pending");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for field in ["id", "description", "source", "request", "expected", "pending"] {
+            assert!(v.get(field).is_some(), "{name}: missing {field}");
+        }
+        assert!(!conformance_dir().join(&name).exists(), "{name} is both pending and live");
+    }
 }
