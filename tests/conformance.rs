@@ -170,3 +170,18 @@ fn pending_vectors_are_well_formed_and_say_why() {
         assert!(!conformance_dir().join(&name).exists(), "{name} is both pending and live");
     }
 }
+
+#[test]
+fn docs_list_every_vector() {
+    let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))
+        .expect("docs/conformance.md");
+    for dir in [conformance_dir(), conformance_dir().join("pending")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|x| x == "json") {
+                let id = path.file_stem().unwrap().to_string_lossy().to_string();
+                assert!(docs.contains(&format!("| `{id}` |")), "docs/conformance.md does not list {id}");
+            }
+        }
+    }
+}
