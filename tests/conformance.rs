@@ -1,0 +1,187 @@
+//! Runs every conformance vector in `data/conformance/*.json`. Vectors in `data/conformance/pending/`
+//! (the engine disagrees with the hand-worked answer) are checked for form and run only with `--ignored`.
+//!
+//! A vector is `{"id", "description", "source", "request", "expected"}` where `expected` is either
+//! `{"obligations": [ ... ]}`, a list of partial obligations (each must match one obligation of
+//! the response on every field it gives; `duty` is required), optionally with
+//! `"absent": [ ... ]` (partial obligations that must match none) and `"next_review"` (a partial
+//! obligation the response's `next_review` must match, or `null`: no review is due), or
+//! `{"error": {"kind": ...}}`.
+//!
+//! Matching: objects match when every key given matches (recursively); arrays and scalars must be
+//! equal. A field the response leaves out matches an expected `null`, and a left-out `early`
+//! matches `false` (the response omits optional fields that are empty and `early` when false).
+//! Expected values were worked out by hand; see docs/conformance.md.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+fn matches(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => e.iter().all(|(k, v)| match a.get(k) {
+            Some(av) => matches(v, av),
+            None => v.is_null() || (k == "early" && *v == Value::Bool(false)),
+        }),
+        _ => expected == actual,
+    }
+}
+
+fn summary(o: &Value) -> String {
+    format!(
+        "{{{} review {} {} early {} latest {} lwd {} done {} projected {} breach {}}}",
+        o["duty"],
+        o["review_number"],
+        o["regime"],
+        o.get("early").unwrap_or(&Value::Bool(false)),
+        o["latest"],
+        o["latest_working_day"],
+        o["done"],
+        o["projected"],
+        o["breach"]
+    )
+}
+
+#[test]
+fn the_matching_rule() {
+    let actual: Value = serde_json::json!({"duty": "hold_review", "latest": "2026-02-02", "citation": {"provision": "reg 33(1)", "status": "V"}});
+    assert!(matches(&serde_json::json!({"duty": "hold_review"}), &actual));
+    assert!(matches(&serde_json::json!({"citation": {"provision": "reg 33(1)"}}), &actual));
+    assert!(matches(&serde_json::json!({"breach": null, "done": null, "early": false}), &actual));
+    assert!(!matches(&serde_json::json!({"latest": "2026-02-03"}), &actual));
+    assert!(!matches(&serde_json::json!({"latest": null}), &actual));
+    assert!(!matches(&serde_json::json!({"early": true}), &actual));
+    assert!(!matches(&serde_json::json!({"projected": false}), &actual));
+    assert!(!matches(&serde_json::json!({"citation": {"provision": "reg 33"}}), &actual));
+}
+
+/// Runs every `*.json` vector directly in `dir`; returns how many there were and the failures.
+fn run_dir(dir: &std::path::Path) -> (usize, Vec<String>) {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    let mut failures = Vec::new();
+    let mut ids = BTreeSet::new();
+    for path in &paths {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for field in ["id", "description", "source", "request", "expected"] {
+            assert!(v.get(field).is_some(), "{name}: missing {field}");
+        }
+        let id = v["id"].as_str().unwrap_or_else(|| panic!("{name}: id must be a string"));
+        assert_eq!(format!("{id}.json"), name, "{name}: the id is the file name without .json");
+        assert!(ids.insert(id.to_string()), "{name}: duplicate id");
+        let expected = &v["expected"];
+        let known = ["obligations", "absent", "next_review", "error"];
+        for k in expected.as_object().unwrap_or_else(|| panic!("{name}: expected must be an object")).keys() {
+            assert!(known.contains(&k.as_str()), "{name}: unknown key expected.{k}");
+        }
+        let request = serde_json::to_string(&v["request"]).unwrap();
+        let result = lac_timescales::json::schedule_json(&request);
+        if let Some(err) = expected.get("error") {
+            assert!(err.get("kind").is_some(), "{name}: an expected error names its kind");
+            match result {
+                Ok(_) => failures.push(format!("{name}: expected error {err}, got a schedule")),
+                Err(text) => {
+                    let got: Value = serde_json::from_str(&text).unwrap();
+                    if !matches(err, &got["error"]) {
+                        failures.push(format!("{name}: expected error {err}, got {}", got["error"]));
+                    }
+                }
+            }
+            continue;
+        }
+        let resp: Value = match result {
+            Ok(text) => serde_json::from_str(&text).unwrap(),
+            Err(e) => {
+                failures.push(format!("{name}: unexpected error {e}"));
+                continue;
+            }
+        };
+        let obligations = resp["obligations"].as_array().unwrap();
+        let wanted = expected["obligations"].as_array().unwrap_or_else(|| panic!("{name}: no expected obligations"));
+        assert!(!wanted.is_empty(), "{name}: a vector without an error expects at least one obligation");
+        for want in wanted {
+            assert!(want.get("duty").is_some(), "{name}: every expected obligation names its duty");
+            if !obligations.iter().any(|o| matches(want, o)) {
+                let same_duty: Vec<String> =
+                    obligations.iter().filter(|o| o["duty"] == want["duty"]).map(summary).collect();
+                failures.push(format!(
+                    "{name}: no obligation matches {want}; {} obligations with that duty: {}",
+                    same_duty.len(),
+                    same_duty.join(", ")
+                ));
+            }
+        }
+        for not in expected["absent"].as_array().unwrap_or(&Vec::new()) {
+            if let Some(o) = obligations.iter().find(|o| matches(not, o)) {
+                failures.push(format!("{name}: {} matches {not}, which must be absent", summary(o)));
+            }
+        }
+        if let Some(want) = expected.get("next_review") {
+            let got = &resp["next_review"];
+            let ok = if want.is_null() { got.is_null() } else { !got.is_null() && matches(want, got) };
+            if !ok {
+                let got = if got.is_null() { "null".to_string() } else { summary(got) };
+                failures.push(format!("{name}: next_review {got} does not match {want}"));
+            }
+        }
+    }
+    (paths.len(), failures)
+}
+
+fn conformance_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/conformance")
+}
+
+#[test]
+fn every_conformance_vector_holds() {
+    let (n, failures) = run_dir(&conformance_dir());
+    assert!(n >= 30, "expected at least 30 vectors in data/conformance, found {n}");
+    assert!(failures.is_empty(), "{} of {n} vectors failed:\n{}", failures.len(), failures.join("\n"));
+    println!("{n} conformance vectors checked");
+}
+
+/// Vectors in `data/conformance/pending/` were worked by hand but the engine disagrees (each says
+/// why in its `pending` field). They are well-formed and are run only on request:
+/// `cargo test --test conformance -- --ignored` passes once the engine is fixed.
+#[test]
+#[ignore = "pending vectors: the engine disagrees with the hand-worked answer; see data/conformance/pending"]
+fn pending_vectors_hold() {
+    let (n, failures) = run_dir(&conformance_dir().join("pending"));
+    assert!(failures.is_empty(), "{} of {n} pending vectors failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn pending_vectors_are_well_formed_and_say_why() {
+    let dir = conformance_dir().join("pending");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for field in ["id", "description", "source", "request", "expected", "pending"] {
+            assert!(v.get(field).is_some(), "{name}: missing {field}");
+        }
+        assert!(!conformance_dir().join(&name).exists(), "{name} is both pending and live");
+    }
+}
+
+#[test]
+fn docs_list_every_vector() {
+    let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))
+        .expect("docs/conformance.md");
+    for dir in [conformance_dir(), conformance_dir().join("pending")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|x| x == "json") {
+                let id = path.file_stem().unwrap().to_string_lossy().to_string();
+                assert!(docs.contains(&format!("| `{id}` |")), "docs/conformance.md does not list {id}");
+            }
+        }
+    }
+}
