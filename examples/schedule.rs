@@ -23,6 +23,17 @@ use lac_timescales::profile::Profile;
 use lac_timescales::schedule::{schedule, Breach, Obligation, ScheduleOptions};
 use lac_timescales::Error;
 
+/// `println!` that stops quietly when the reader goes away (`schedule | head`), instead of
+/// panicking on a broken pipe: exit status 141, as a shell reports a process ended by SIGPIPE.
+macro_rules! println {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(141);
+        }
+    }};
+}
+
 const USAGE: &str = "usage: schedule [--looked-after-from DATE] [--profile ID|FILE] [--jurisdiction england|wales] [--as-at DATE] [--horizon-months N] [--explain N] [--csv FILE] [--ics FILE] [--case-id ID] [--audit]
        schedule --json [--audit] [--input FILE]
        schedule throughput N";

@@ -843,8 +843,26 @@ impl<'a> Builder<'a> {
             if rules.is_empty() {
                 continue;
             }
-            let satisfied =
-                mtgs.iter().find(|m| !m.assumed && m.date >= mk.date && m.slots.iter().any(|(r, _)| *r == lac));
+            let of_clock = |m: &&Mtg| !m.assumed && m.slots.iter().any(|(r, _)| *r == lac);
+            // A trigger dated on the day something ends (accommodation_ending) needs its review
+            // before that day, so before the event itself: it is met by a review brought forward
+            // for it, i.e. held before the day although its regular deadline fell on or after it.
+            // A regular review that was simply due earlier does not count. Otherwise (and for
+            // every other trigger) the first review held on or after the trigger counts.
+            let before_day = rules.iter().any(|r| r.direction == Direction::Before);
+            let brought_forward = || {
+                mtgs.iter().filter(of_clock).rev().find(|m| {
+                    m.date < mk.date
+                        && m.slots.iter().any(|(r, n)| {
+                            *r == lac
+                                && self.slot_latest.get(&(*r, *n)).copied().flatten().is_some_and(|l| l >= mk.date)
+                        })
+                })
+            };
+            let satisfied = before_day
+                .then(brought_forward)
+                .flatten()
+                .or_else(|| mtgs.iter().filter(of_clock).find(|m| m.date >= mk.date));
             let number = match satisfied {
                 Some(m) => m.slots.iter().find(|(r, _)| *r == lac).map(|s| s.1),
                 None => Some(walk.runs[lac].held.len() as u32 + 1),
