@@ -201,3 +201,17 @@ pub fn schedule_json(request: &str) -> std::result::Result<String, String> {
         Err(e) => Err(ErrorResponse::from_error(&e).to_json()),
     }
 }
+
+// STUB: replaced by the audit helper's implementation
+/// The audit boundary: JSON audit request in, JSON audit response out; errors become an error
+/// object (`Err` carries its text). Not yet implemented: always an error of kind `unsupported`.
+///
+/// # Errors
+/// Always, with kind `unsupported`.
+pub fn audit_json(request: &str) -> std::result::Result<String, String> {
+    let _ = request;
+    Err(ErrorResponse {
+        error: ErrorBody { kind: "unsupported".into(), message: "the compliance audit is not available yet".into() },
+    }
+    .to_json())
+}
