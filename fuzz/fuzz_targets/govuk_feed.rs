@@ -2,8 +2,8 @@
 //! or a typed error, and a calendar it gives still answers in its whole range.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use lac_timescales::calendar::{Calendar, FIRST_DATE, LAST_DATE};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
