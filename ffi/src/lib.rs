@@ -48,7 +48,7 @@
 //! }
 //! lact_string_free(response);               /* also frees an error object; NULL is fine */
 //! ```
-#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 #![warn(missing_docs)]
 
 use std::cell::RefCell;

@@ -2,6 +2,8 @@
 //! a documented status, write their out-parameters exactly as documented, and keep the last error
 //! in step with the status.
 
+#![deny(clippy::undocumented_unsafe_blocks)]
+
 use std::ffi::{c_char, CStr, CString};
 
 use lac_timescales_ffi::*;
