@@ -1,4 +1,41 @@
 #!/usr/bin/env bash
-# FFI checks run by .ci/run (header, C test program under valgrind, Python example).
+# C ABI checks, run by .ci/run after `cargo test --workspace` (which already compares the committed
+# header and schemas with freshly generated ones and runs the C test program once without valgrind):
+#   1. builds the shared library as a vendor would (cargo build -p lac-timescales-ffi),
+#   2. compiles ffi/tests/c/test_lact.c against it with -Wall -Wextra -Werror and runs it,
+#   3. runs it again under valgrind, failing on any memory error or definite/indirect leak,
+#   4. runs the Python ctypes example against it.
 set -euo pipefail
-echo "ffi checks: none yet"
+cd "$(dirname "$0")/.."
+
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if command -v apt-get >/dev/null 2>&1; then
+    echo "installing $2"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2") >/dev/null
+  fi
+  command -v "$1" >/dev/null 2>&1 || { echo "ffi/ci.sh: $1 is required" >&2; exit 1; }
+}
+need cc gcc
+need valgrind valgrind
+need python3 python3
+
+cargo build --quiet -p lac-timescales-ffi
+target_dir="$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
+lib_dir="$target_dir/debug"
+lib="$lib_dir/liblac_timescales_ffi.so"
+test -f "$lib"
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+cc -std=c11 -Wall -Wextra -Werror -pedantic -pthread -I ffi/include ffi/tests/c/test_lact.c \
+  -o "$out/test_lact" "$lib" "-Wl,-rpath,$lib_dir"
+
+echo "C test program:"
+"$out/test_lact"
+
+echo "C test program under valgrind:"
+valgrind -q --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect "$out/test_lact"
+
+echo "Python example:"
+python3 examples/python/schedule.py "$lib"

@@ -35,7 +35,7 @@ pub enum Error {
         last: NaiveDate,
     },
     /// A computed date (an offset from a valid date) would fall outside the supported range.
-    #[error("{what} from {date} falls outside the supported range {first} to {last}")]
+    #[error("{what} {date} falls outside the supported range {first} to {last}")]
     ResultOutOfRange {
         /// The date the computation started from.
         date: NaiveDate,
