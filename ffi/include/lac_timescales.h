@@ -135,8 +135,8 @@ lact_status lact_schedule_json(const char *request, char **response_out);
 /**
  * Runs a compliance audit: `request` is the audit request JSON; on success `*response_out`
  * holds the audit response JSON. Statuses, the error object and memory ownership are exactly as
- * for [`lact_schedule_json`]. While the audit is not available in this build it returns
- * `LACT_UNSUPPORTED` with an error object of kind `unsupported`.
+ * for [`lact_schedule_json`]. The request is the schedule request (`as_at` is the audit date);
+ * the response is the JSON of `lac_timescales::json::audit_json`.
  *
  * # Safety
  * As [`lact_schedule_json`].
