@@ -151,11 +151,8 @@ impl Out {
     }
 }
 
-impl Sink for Out {
-    fn row(&mut self, row: &AuditRow) -> io::Result<()> {
-        self.line.clear();
-        row.write_csv(&mut self.line);
-        self.audit.write_all(self.line.as_bytes())?;
+impl Out {
+    fn count(&mut self, row: &AuditRow) {
         self.rows += 1;
         if let Some(r) = row.review {
             // Collection years run 1 April to 31 March; 2024 = 2024-25.
@@ -171,6 +168,23 @@ impl Sink for Out {
             if self.late.len() >= 4 * REPORT_ROWS {
                 self.keep_late();
             }
+        }
+    }
+}
+
+impl Sink for Out {
+    fn row(&mut self, row: &AuditRow) -> io::Result<()> {
+        self.line.clear();
+        row.write_csv(&mut self.line);
+        self.audit.write_all(self.line.as_bytes())?;
+        self.count(row);
+        Ok(())
+    }
+
+    fn rows(&mut self, rows: &[AuditRow], csv: &str) -> io::Result<()> {
+        self.audit.write_all(csv.as_bytes())?;
+        for r in rows {
+            self.count(r);
         }
         Ok(())
     }

@@ -41,7 +41,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 use chrono::NaiveDate;
 
@@ -103,7 +103,7 @@ impl Reject {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRow {
     /// The child.
-    pub child: String,
+    pub child: Arc<str>,
     /// Start of the period of care (or short-break series) the review belongs to.
     pub period_start: NaiveDate,
     /// The review regime whose deadline binds (the earliest when one meeting served several).
@@ -690,6 +690,15 @@ impl Totals {
 pub trait Sink {
     /// One audit row (a review, or an overdue review).
     fn row(&mut self, row: &AuditRow) -> io::Result<()>;
+    /// A run of audit rows, with the same rows already formatted as `reviews_audit.csv` lines
+    /// (formatted on the worker threads). By default calls [`Sink::row`] for each.
+    fn rows(&mut self, rows: &[AuditRow], csv: &str) -> io::Result<()> {
+        let _ = csv;
+        for r in rows {
+            self.row(r)?;
+        }
+        Ok(())
+    }
     /// One rejected row.
     fn reject(&mut self, reject: &Reject) -> io::Result<()>;
 }
@@ -752,17 +761,19 @@ impl KeyOrder {
 }
 
 /// A child's rows: (line, text) of each episode and review.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Group {
-    child: String,
-    episodes: Vec<(u64, String)>,
-    reviews: Vec<(u64, String)>,
+    child: Arc<str>,
+    /// (line number, start, end) of each row in the batch's text.
+    episodes: Vec<(u64, usize, usize)>,
+    reviews: Vec<(u64, usize, usize)>,
 }
 
 /// The result of one batch of children.
 #[derive(Default)]
 struct BatchOut {
     rows: Vec<AuditRow>,
+    csv: String,
     rejects: Vec<Reject>,
     totals: Totals,
 }
@@ -778,16 +789,18 @@ struct Auditor {
 }
 
 impl Auditor {
-    fn audit_group(&self, g: &Group, out: &mut BatchOut) {
-        let child = g.child.as_str();
+    fn audit_group(&self, g: &Group, text: &str, out: &mut BatchOut) {
+        let child_arc = &g.child;
+        let child: &str = child_arc;
         let r0 = out.rejects.len();
         let t = &mut out.totals;
         t.children += 1;
         t.episodes_in += g.episodes.len() as u64;
         t.reviews_in += g.reviews.len() as u64;
         let mut episodes = Vec::with_capacity(g.episodes.len());
-        for (line, text) in &g.episodes {
-            match parse_episode(*line, text, &self.ep_cols) {
+        for &(line, a, b) in &g.episodes {
+            let line = &line;
+            match parse_episode(*line, &text[a..b], &self.ep_cols) {
                 Ok(e) => episodes.push(e),
                 Err(reason) => {
                     out.rejects.push(Reject { file: FileKind::Episodes, line: *line, child: child.into(), reason })
@@ -795,8 +808,9 @@ impl Auditor {
             }
         }
         let mut reviews: Vec<(NaiveDate, u64)> = Vec::with_capacity(g.reviews.len());
-        for (line, text) in &g.reviews {
-            match parse_review(text, &self.rv_cols) {
+        for &(line, a, b) in &g.reviews {
+            let line = &line;
+            match parse_review(&text[a..b], &self.rv_cols) {
                 Ok(d) => reviews.push((d, *line)),
                 Err(reason) => {
                     out.rejects.push(Reject { file: FileKind::Reviews, line: *line, child: child.into(), reason })
@@ -855,7 +869,7 @@ impl Auditor {
             if revs.is_empty() && !overdue_here {
                 continue;
             }
-            self.audit_period(child, p, revs, overdue_here, out);
+            self.audit_period(child_arc, p, revs, overdue_here, out);
         }
         for r in &out.rejects[r0..] {
             match r.file {
@@ -867,7 +881,7 @@ impl Auditor {
 
     fn audit_period(
         &self,
-        child: &str,
+        child_arc: &Arc<str>,
         p: &CarePeriod,
         revs: &[(NaiveDate, u64)],
         overdue_here: bool,
@@ -878,6 +892,7 @@ impl Auditor {
             let opts = ScheduleOptions { as_at: None, horizon_months: Some(0), local_calendar: None };
             schedule(&case, &self.profile, &self.calendar, &opts)
         });
+        let child: &str = child_arc;
         let s = match result {
             Ok(s) => s,
             Err(e) => {
@@ -935,7 +950,7 @@ impl Auditor {
                 ));
             }
             out.rows.push(AuditRow {
-                child: child.into(),
+                child: child_arc.clone(),
                 period_start: p.start,
                 regime: b.regime.unwrap_or(Regime::LookedAfter),
                 review_number: b.review_number.unwrap_or(0),
@@ -963,7 +978,7 @@ impl Auditor {
                             n = format!("{n}; {note}");
                         }
                         out.rows.push(AuditRow {
-                            child: child.into(),
+                            child: child_arc.clone(),
                             period_start: p.start,
                             regime: o.regime.unwrap_or(Regime::LookedAfter),
                             review_number: o.review_number.unwrap_or(0),
@@ -1129,6 +1144,7 @@ impl<L: Lines> Cursor<L> {
 #[derive(Default)]
 struct Batch {
     groups: Vec<Group>,
+    text: String,
     pre: Vec<Reject>,
     pre_totals: Totals,
 }
@@ -1137,9 +1153,13 @@ const BATCH_CHILDREN: usize = 512;
 
 impl Auditor {
     fn run_batch(&self, b: Batch) -> BatchOut {
-        let mut out = BatchOut { rows: Vec::new(), rejects: b.pre, totals: b.pre_totals };
+        let mut out = BatchOut { rows: Vec::new(), csv: String::new(), rejects: b.pre, totals: b.pre_totals };
         for g in &b.groups {
-            self.audit_group(g, &mut out);
+            self.audit_group(g, &b.text, &mut out);
+        }
+        out.csv.reserve(out.rows.len() * 96);
+        for r in &out.rows {
+            r.write_csv(&mut out.csv);
         }
         out
     }
@@ -1164,9 +1184,7 @@ impl Auditor {
         rv.advance(&mut batch.pre, &mut batch.pre_totals).map_err(io_err(names.1))?;
         let mut emit = |out: BatchOut, total: &mut Totals| -> Result<(), AuditError> {
             total.add(&out.totals);
-            for r in &out.rows {
-                sink.row(r).map_err(AuditError::Output)?;
-            }
+            sink.rows(&out.rows, &out.csv).map_err(AuditError::Output)?;
             for r in &out.rejects {
                 sink.reject(r).map_err(AuditError::Output)?;
             }
@@ -1233,19 +1251,23 @@ impl Auditor {
                     (true, _) => ep.key.clone(),
                     _ => rv.key.clone(),
                 };
-                let mut g = Group { child: key, ..Group::default() };
-                while ep.has && ep.key == g.child {
-                    g.episodes.push((ep.line, std::mem::take(&mut ep.buf)));
+                let mut g = Group { child: Arc::from(key.as_str()), episodes: Vec::new(), reviews: Vec::new() };
+                while ep.has && ep.key == key {
+                    let a = batch.text.len();
+                    batch.text.push_str(&ep.buf);
+                    g.episodes.push((ep.line, a, batch.text.len()));
                     ep.advance(&mut batch.pre, &mut batch.pre_totals).map_err(io_err(names.0))?;
                 }
-                while rv.has && rv.key == g.child {
-                    g.reviews.push((rv.line, std::mem::take(&mut rv.buf)));
+                while rv.has && rv.key == key {
+                    let a = batch.text.len();
+                    batch.text.push_str(&rv.buf);
+                    g.reviews.push((rv.line, a, batch.text.len()));
                     rv.advance(&mut batch.pre, &mut batch.pre_totals).map_err(io_err(names.1))?;
                 }
-                if ep.has && order.cmp(&ep.key, &g.child) != Ordering::Greater {
+                if ep.has && order.cmp(&ep.key, &key) != Ordering::Greater {
                     return Err(AuditError::Changed(names.0.to_string()));
                 }
-                if rv.has && order.cmp(&rv.key, &g.child) != Ordering::Greater {
+                if rv.has && order.cmp(&rv.key, &key) != Ordering::Greater {
                     return Err(AuditError::Changed(names.1.to_string()));
                 }
                 batch.groups.push(g);
