@@ -195,11 +195,12 @@ impl Sink for Out {
         self.rejects.write_all(self.line.as_bytes())?;
         self.reject_rows += 1;
         // Group reasons by their first words, without the values.
-        let kind: String = r.reason.split([':', '(', '"']).next().unwrap_or("").trim().to_string();
-        let kind = if kind.starts_with("REVIEW ") && kind.contains("outside every period") {
+        let kind = if r.reason.contains("outside every period") {
             "REVIEW outside every period of care".to_string()
+        } else if r.reason.contains("overlaps the previous period") {
+            "period of care overlaps the previous period".to_string()
         } else {
-            kind
+            r.reason.split([':', '(', '"']).next().unwrap_or("").trim().to_string()
         };
         *self.reasons.entry(format!("{}: {kind}", r.file.as_str())).or_default() += 1;
         Ok(())
@@ -290,7 +291,7 @@ aria-label=\"Reviews per month: on time and late\">"
             w - 10.0
         );
     }
-    let every = n.div_ceil(18).max(1);
+    let every = n.div_ceil(10).max(1);
     for (i, ((y, m), c)) in months.iter().enumerate() {
         let x = left + i as f64 * bw + bw * 0.1;
         let bwi = bw * 0.8;
@@ -435,8 +436,11 @@ fn run(args: &Args) -> Result<(), String> {
     out.audit.flush().map_err(write_err)?;
     out.rejects.flush().map_err(write_err)?;
     out.keep_late();
-    print!("{}", summary(&totals, &out, args, &profile, strategy));
-    println!(
+    // Stdout may be a closed pipe (`| head`): ignore write errors there rather than panic.
+    let mut stdout = io::stdout().lock();
+    let _ = write!(stdout, "{}", summary(&totals, &out, args, &profile, strategy));
+    let _ = writeln!(
+        stdout,
         "Wrote {} ({} rows) and {} ({} rows)",
         args.out_dir.join("reviews_audit.csv").display(),
         out.rows,
@@ -446,7 +450,7 @@ fn run(args: &Args) -> Result<(), String> {
     if let Some(r) = &args.report {
         std::fs::write(r, report(&totals, &out, args, &profile))
             .map_err(|e| format!("cannot write report {}: {e}", r.display()))?;
-        println!("Wrote report {}", r.display());
+        let _ = writeln!(stdout, "Wrote report {}", r.display());
     }
     if !totals.balanced() {
         return Err("rows in != rows out + rejects: this is a bug".into());
@@ -458,7 +462,7 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) if e.is_empty() => {
-            println!("{USAGE}");
+            let _ = writeln!(io::stdout(), "{USAGE}");
             return ExitCode::SUCCESS;
         }
         Err(e) => {
