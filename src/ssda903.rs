@@ -166,8 +166,21 @@ latest_working_day,on_time,working_days_late,calendar_days_late,note";
 }
 
 fn push_num(out: &mut String, n: i64) {
-    use std::fmt::Write as _;
-    let _ = write!(out, "{n}");
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("?"));
 }
 
 fn push_date(out: &mut String, d: NaiveDate) {
@@ -1153,7 +1166,9 @@ const BATCH_CHILDREN: usize = 512;
 
 impl Auditor {
     fn run_batch(&self, b: Batch) -> BatchOut {
-        let mut out = BatchOut { rows: Vec::new(), csv: String::new(), rejects: b.pre, totals: b.pre_totals };
+        let n: usize = b.groups.iter().map(|g| g.reviews.len()).sum();
+        let mut out =
+            BatchOut { rows: Vec::with_capacity(n + 8), csv: String::new(), rejects: b.pre, totals: b.pre_totals };
         for g in &b.groups {
             self.audit_group(g, &b.text, &mut out);
         }
@@ -1295,22 +1310,41 @@ fn scan_order(path: &Path, kind: FileKind) -> Result<(bool, bool), AuditError> {
     let (cols, _) = read_header(kind, &mut lines).map_err(io_err)?;
     let Some(cols) = cols else { return Ok((true, true)) };
     let (mut bytes, mut numeric) = (true, true);
-    let mut prev = String::new();
-    let mut buf = String::new();
-    while let Some(_n) = lines.next_line(&mut buf).map_err(io_err)? {
-        let Some(k) = child_key(&buf, cols.child()) else { continue };
-        if k.is_empty() || k.eq_ignore_ascii_case("CHILD") {
+    let mut prev: Vec<u8> = Vec::new();
+    // Raw bytes, no UTF-8 check or copy: only the CHILD field is compared.
+    let mut r = lines.r;
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    let col = cols.child();
+    loop {
+        line.clear();
+        if r.read_until(b'\n', &mut line).map_err(io_err)? == 0 {
+            break;
+        }
+        while matches!(line.last(), Some(b'\n' | b'\r')) {
+            line.pop();
+        }
+        let key: Cow<'_, [u8]> = if line.contains(&b'"') {
+            let text = String::from_utf8_lossy(&line);
+            match child_key(&text, col) {
+                Some(k) => Cow::Owned(k.as_bytes().to_vec()),
+                None => continue,
+            }
+        } else {
+            match line.split(|b| *b == b',').nth(col) {
+                Some(k) => Cow::Borrowed(k.trim_ascii()),
+                None => continue,
+            }
+        };
+        if key.is_empty() || key.eq_ignore_ascii_case(b"CHILD") || *key == *prev {
             continue;
         }
-        if k.as_ref() != prev {
-            bytes &= KeyOrder::Bytes.cmp(&prev, &k) != Ordering::Greater;
-            numeric &= KeyOrder::Numeric.cmp(&prev, &k) != Ordering::Greater;
-            if !bytes && !numeric {
-                break;
-            }
-            prev.clear();
-            prev.push_str(&k);
+        bytes &= prev.as_slice() <= key.as_ref();
+        numeric &= (prev.len(), prev.as_slice()) <= (key.len(), key.as_ref());
+        if !bytes && !numeric {
+            break;
         }
+        prev.clear();
+        prev.extend_from_slice(&key);
     }
     Ok((bytes, numeric))
 }
