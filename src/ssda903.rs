@@ -225,6 +225,7 @@ fn push_csv_field(out: &mut String, s: &str) {
 /// assert_eq!(parse_date("01/04/2024"), chrono::NaiveDate::from_ymd_opt(2024, 4, 1));
 /// assert_eq!(parse_date("31/02/2024"), None);
 /// assert_eq!(parse_date("2024-04-01"), None);
+/// assert_eq!(parse_date("99999999999999/01/2024"), None);
 /// ```
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.trim().as_bytes();
@@ -234,8 +235,11 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     for &c in b {
         match c {
             b'0'..=b'9' => {
-                parts[k] = parts[k] * 10 + u32::from(c - b'0');
                 digits[k] += 1;
+                if digits[k] > 4 {
+                    return None;
+                }
+                parts[k] = parts[k] * 10 + u32::from(c - b'0');
             }
             b'/' if k < 2 => k += 1,
             _ => return None,

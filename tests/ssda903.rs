@@ -402,6 +402,8 @@ fn any_date() -> impl Strategy<Value = String> {
         Just(String::new()),
         Just("notadate".to_string()),
         Just("2024-01-01".to_string()),
+        Just("99999999999999/01/2024".to_string()),
+        Just("1/1/20241".to_string()),
     ]
 }
 
