@@ -14,6 +14,7 @@ pub mod json;
 pub mod model;
 pub mod profile;
 pub mod schedule;
+pub mod ssda903;
 
 /// The README's Rust examples run as doc tests, so the quick start stays true.
 #[cfg(doctest)]

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Synthetic SSDA903 episodes and reviews files for audit_903 (standard library only).
+
+    python3 scripts/gen_ssda903.py --reviews 1000000 --out-dir /tmp/903 [--seed 1] [--errors 0.001]
+        [--shuffle]
+
+Writes OUT/episodes.csv and OUT/reviews.csv with the SSDA903 headers and DD/MM/YYYY dates, sorted
+by CHILD (fixed-width numeric ids, so byte order and numeric order agree) unless --shuffle.
+
+Each child has one or two periods of care (an RNE = S episode, then placement and legal-status
+changes). About 5% of periods are series of short breaks (LS V3/V4) and 3% go to adoption (LS E1,
+then placement A4, ending E11 when adopted). Reviews follow the statutory intervals (20 working
+days, then 3 and 6 months) with realistic slippage: most on time, some a few days or weeks late.
+With --errors F, about a fraction F of rows are damaged (bad dates, blank CHILD, duplicate
+reviews, reviews for unknown children) so that the rejects path is exercised too.
+The sizes are approximate: generation stops after the requested number of review rows.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+
+EPISODE_HEADER = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN"
+REVIEW_HEADER = "CHILD,DOB,REVIEW,REVIEW_CODE"
+CARE_LS = ["C2", "C2", "C2", "C1", "J2", "L2", "V2"]
+PLACES = ["U1", "U3", "U4", "U5", "U6", "K2", "H5", "R1"]
+LAST_DAY = dt.date(2025, 3, 31)
+
+
+def fmt(d):
+    return d.strftime("%d/%m/%Y")
+
+
+def add_months(d, n):
+    y, m = divmod(d.month - 1 + n, 12)
+    y += d.year
+    m += 1
+    for day in (d.day, 30, 29, 28):
+        try:
+            return dt.date(y, m, day)
+        except ValueError:
+            continue
+    raise ValueError(d)
+
+
+def review_dates(rng, start, end):
+    """Review dates of one period: statutory intervals with some slippage, within [start, end]."""
+    out = []
+    d = start + dt.timedelta(days=rng.randint(10, 27) + (rng.random() < 0.1) * rng.randint(3, 30))
+    n = 1
+    while d <= end:
+        out.append(d)
+        n += 1
+        base = add_months(d, 3 if n == 2 else 6)
+        slip = rng.randint(-40, 0) if rng.random() < 0.85 else rng.randint(1, 60)
+        d = base + dt.timedelta(days=slip)
+    return out
+
+
+def child_rows(rng, child, dob):
+    """Episode and review rows (lists of strings) of one child."""
+    eps, revs = [], []
+    start = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 11))
+    for _period in range(1 if rng.random() < 0.8 else 2):
+        if start > LAST_DAY:
+            break
+        kind = rng.random()
+        short = kind < 0.05
+        adoption = 0.05 <= kind < 0.08
+        length = rng.randint(60, 365 * 6)
+        end = start + dt.timedelta(days=length)
+        open_period = end > LAST_DAY
+        if open_period:
+            end = LAST_DAY
+        # Episodes: an S episode, then changes of placement or legal status.
+        cuts = sorted({start + dt.timedelta(days=rng.randint(1, max(1, length - 1))) for _ in range(rng.randint(0, 3))})
+        cuts = [c for c in cuts if start < c < end]
+        bounds = [start] + cuts + [end]
+        ls = rng.choice(["V3", "V4"]) if short else rng.choice(CARE_LS)
+        for i in range(len(bounds) - 1):
+            a, b = bounds[i], bounds[i + 1]
+            rne = "S" if i == 0 else rng.choice(["P", "L", "T", "B"])
+            place = "K2" if short else rng.choice(PLACES)
+            this_ls = ls
+            if adoption and i >= 1:
+                this_ls = "E1"
+                if i == len(bounds) - 2:
+                    place = "A4"
+            last = i == len(bounds) - 2
+            dec = "" if (last and open_period) else fmt(b)
+            rec = "X1"
+            if last and not open_period:
+                rec = "E11" if (adoption and place == "A4") else rng.choice(["E4A", "E13", "E8", "E2"])
+            eps.append(f"{child},{fmt(a)},{rne},{this_ls},N1,{place},PR1,{dec},{rec},,A1 1AA,B2 2BB,{rng.randint(1000000, 9999999)}")
+        for r in review_dates(rng, start, end):
+            revs.append(f"{child},{fmt(dob)},{fmt(r)},PN{rng.randint(0, 7)}")
+        start = end + dt.timedelta(days=rng.randint(30, 900))
+    return eps, revs
+
+
+def damage(rng, row, kind):
+    f = row.split(",")
+    if kind == 0:
+        f[2 if len(f) == 4 else 1] = rng.choice(["31/02/2020", "notadate", "2020-01-01", ""])
+    elif kind == 1:
+        f[0] = ""
+    return ",".join(f)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reviews", type=int, default=100000, help="about this many review rows")
+    ap.add_argument("--out-dir", required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--errors", type=float, default=0.0, help="fraction of damaged rows")
+    ap.add_argument("--shuffle", action="store_true", help="shuffle rows (unsorted input)")
+    a = ap.parse_args()
+    rng = random.Random(a.seed)
+    os.makedirs(a.out_dir, exist_ok=True)
+    eps_all, revs_all = [], []
+    child = 1000000
+    while len(revs_all) < a.reviews:
+        child += 1
+        dob = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 20))
+        eps, revs = child_rows(rng, child, dob)
+        if a.errors:
+            for rows in (eps, revs):
+                for i in range(len(rows)):
+                    if rng.random() < a.errors:
+                        rows[i] = damage(rng, rows[i], rng.randint(0, 1))
+                if rows is revs and revs and rng.random() < a.errors * 5:
+                    revs.append(revs[-1])  # duplicate review
+            if rng.random() < a.errors:
+                revs.insert(0, f"{child - 1000000 + 9000000},01/01/2010,01/06/2020,PN1")  # unknown child
+        eps_all.extend(eps)
+        revs_all.extend(revs[: a.reviews - len(revs_all)])
+    if a.shuffle:
+        rng.shuffle(eps_all)
+        rng.shuffle(revs_all)
+    with open(os.path.join(a.out_dir, "episodes.csv"), "w", newline="") as f:
+        f.write(EPISODE_HEADER + "\n")
+        f.write("\n".join(eps_all) + "\n")
+    with open(os.path.join(a.out_dir, "reviews.csv"), "w", newline="") as f:
+        f.write(REVIEW_HEADER + "\n")
+        f.write("\n".join(revs_all) + "\n")
+    print(f"{len(eps_all)} episodes, {len(revs_all)} reviews, {child - 1000000} children -> {a.out_dir}")
+
+
+if __name__ == "__main__":
+    main()
