@@ -16,11 +16,14 @@
 //! # Ok::<(), lac_timescales::Error>(())
 //! ```
 
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Deref;
 use std::sync::Arc;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, DataVersion};
@@ -320,7 +323,6 @@ impl Schedule {
         Ok(Explanation { steps })
     }
 }
-
 /// Which instance of a duty an obligation is: duties with the same key are one obligation and
 /// their rules compete (the earliest deadline binds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -343,56 +345,211 @@ enum MeetingRef {
     Projected(usize),
 }
 
-/// A meeting for duty purposes.
+/// A meeting for duty purposes. Held meetings borrow their slots and adjournments from the walk.
 #[derive(Debug, Clone)]
-struct Mtg {
+struct Mtg<'a> {
     r: MeetingRef,
     date: NaiveDate,
     /// Completion date and whether it is assumed.
     completed: (NaiveDate, bool),
     assumed: bool,
-    slots: Vec<(usize, u32)>,
+    slots: Cow<'a, [(usize, u32)]>,
     period: usize,
     with_meeting: bool,
-    adjourned: Vec<usize>,
+    adjourned: &'a [usize],
     events: Arc<[usize]>,
 }
 
-struct Cand {
-    rule: Arc<Rule>,
+/// A candidate's rule: borrowed from the profile, or made by the engine (rearrangements).
+enum RuleRef<'a> {
+    Profile(&'a Rule),
+    Made(Arc<Rule>),
+}
+
+impl Deref for RuleRef<'_> {
+    type Target = Rule;
+
+    fn deref(&self) -> &Rule {
+        match self {
+            RuleRef::Profile(r) => r,
+            RuleRef::Made(r) => r,
+        }
+    }
+}
+
+/// No next candidate.
+const NONE: usize = usize::MAX;
+
+struct Cand<'a> {
+    rule: RuleRef<'a>,
     anchor_date: NaiveDate,
     assumed: bool,
     deadline: Option<Deadline>,
     statutory_calendar: bool,
+    /// Index in `Builder::cands` of the next candidate of the same obligation, or [`NONE`].
+    next: usize,
 }
 
 struct Pending {
     duty: Duty,
     regime: Option<Regime>,
     review_number: Option<u32>,
-    triggered_by: Arc<[usize]>,
+    /// Taken when the obligation is built.
+    triggered_by: Option<Arc<[usize]>>,
     early: bool,
     done: Option<NaiveDate>,
     breach: Option<Breach>,
-    /// Index in `Builder::cands` of the binding candidate, and how many candidates there are.
+    /// Indices in `Builder::cands` of the binding, first and last candidates, and how many there are.
     best: usize,
+    first: usize,
+    last: usize,
     n_cands: u32,
     note: Option<String>,
+}
+
+/// The events that triggered an obligation: already shared, or a short list to share.
+#[derive(Clone, Copy)]
+enum Trig<'t> {
+    Shared(&'t Arc<[usize]>),
+    List(&'t [usize]),
+}
+
+/// Up to three event indices, kept inline.
+#[derive(Debug, Clone, Copy, Default)]
+struct Evs {
+    ev: [usize; 3],
+    len: usize,
+}
+
+impl Evs {
+    fn one(e: usize) -> Evs {
+        Evs { ev: [e, 0, 0], len: 1 }
+    }
+
+    fn with(mut self, e: usize) -> Evs {
+        // At most two events are ever listed (a start or previous meeting, then one more).
+        if let Some(slot) = self.ev.get_mut(self.len) {
+            *slot = e;
+            self.len += 1;
+        }
+        self
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        &self.ev[..self.len]
+    }
+}
+
+/// A review clock still running after the history: review `n` of run `r`, counted from `anchor`.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    r: usize,
+    n: u32,
+    anchor: NaiveDate,
+    assumed: bool,
+    trig: Evs,
+}
+
+/// The groups of rules the engine visits, in profile order within each group.
+const INTERVAL: usize = 0;
+const EARLY: usize = 1;
+/// Two groups each (second: anchored on another duty being done).
+const MEETING: usize = 2;
+const PERIOD: usize = 4;
+const MARKER: usize = 6;
+const GROUPS: usize = 7;
+
+/// The group a rule belongs to, if the engine can use it at all. Each rule is in one group at
+/// most (the anchors of the groups are disjoint).
+fn group(r: &Rule) -> Option<usize> {
+    let done = usize::from(r.anchor.done_duty().is_some());
+    let review = r.duty == Duty::HoldReview;
+    match r.anchor {
+        Anchor::RegimeStart | Anchor::PreviousReview if review => Some(INTERVAL),
+        Anchor::ReviewDate
+        | Anchor::ReviewCompleted
+        | Anchor::Midpoint
+        | Anchor::LastReviewMeeting
+        | Anchor::DecisionsReceived
+            if !review =>
+        {
+            Some(MEETING + done)
+        }
+        Anchor::BecameLookedAfter
+        | Anchor::CeasedToBeLookedAfter
+        | Anchor::SixteenthBirthday
+        | Anchor::DateOfBirth
+        | Anchor::IroAppointed
+        | Anchor::ReviewServiceNotified => Some(PERIOD + done),
+        a if a.is_trigger() && review => Some(EARLY),
+        a if (a.is_trigger() || matches!(a, Anchor::CarePlanStarted | Anchor::DisputeStarted)) && !review => {
+            Some(MARKER)
+        }
+        _ => None,
+    }
+}
+
+/// The profile's rules sorted by [`group`] once per schedule, so that no loop scans them all.
+struct RuleSets<'a> {
+    rules: Vec<&'a Rule>,
+    bounds: [usize; GROUPS + 1],
+}
+
+impl<'a> RuleSets<'a> {
+    fn new(profile: &'a Profile) -> RuleSets<'a> {
+        let mut bounds = [0usize; GROUPS + 1];
+        for r in &profile.rules {
+            if let Some(g) = group(r) {
+                bounds[g + 1] += 1;
+            }
+        }
+        for g in 0..GROUPS {
+            bounds[g + 1] += bounds[g];
+        }
+        let mut rules: Vec<&Rule> = Vec::new();
+        if let Some(first) = profile.rules.first() {
+            rules = vec![&**first; bounds[GROUPS]];
+            let mut at = bounds;
+            for r in &profile.rules {
+                if let Some(g) = group(r) {
+                    rules[at[g]] = r;
+                    at[g] += 1;
+                }
+            }
+        }
+        RuleSets { rules, bounds }
+    }
+
+    fn range(&self, g: usize) -> std::ops::Range<usize> {
+        self.bounds[g]..self.bounds[g + 1]
+    }
+}
+
+/// Whether `rule` sets the interval for review `n` of `regime` counted from `anchor`.
+fn interval_fits(rule: &Rule, regime: Regime, n: u32, anchor: NaiveDate) -> bool {
+    let want = if n == 1 { Anchor::RegimeStart } else { Anchor::PreviousReview };
+    rule.anchor == want
+        && rule.reviews.matches(n)
+        && rule.in_force(anchor)
+        && rule.regimes.as_ref().is_some_and(|rs| rs.contains(&regime))
 }
 
 struct Builder<'a> {
     walk: &'a Walk,
     profile: &'a Profile,
+    sets: RuleSets<'a>,
     cal: &'a Calendar,
     local_cal: Option<&'a Calendar>,
     as_at: Option<NaiveDate>,
     pending: Vec<Pending>,
-    /// Every candidate rule of every obligation, with the obligation's index (one shared vector
-    /// rather than one per obligation).
-    cands: Vec<(usize, Cand)>,
+    /// Every candidate rule of every obligation (one shared vector rather than one per
+    /// obligation); each obligation's candidates are chained through `Cand::next`.
+    cands: Vec<Cand<'a>>,
     index: FastMap<(Duty, Scope), usize>,
     /// Binding deadline of each slot, for midpoints and rearrangements.
-    slot_latest: FastMap<(usize, u32), Option<NaiveDate>>,
+    slot_latest: Vec<((usize, u32), Option<NaiveDate>)>,
+    /// The last list of triggering events made shared, for the next obligation with the same list.
+    last_trig: Option<Arc<[usize]>>,
 }
 
 /// A multiply-rotate hasher (the Fx hash of rustc) for the engine's small internal maps, whose
@@ -489,26 +646,23 @@ pub fn schedule(
     let mut b = Builder {
         walk: case.walk(),
         profile,
+        sets: RuleSets::new(profile),
         cal: calendar,
         local_cal: options.local_calendar.as_ref(),
         as_at,
         pending: Vec::with_capacity(64),
         cands: Vec::with_capacity(64),
         index: FastMap::with_capacity_and_hasher(64, Default::default()),
-        slot_latest: FastMap::with_capacity_and_hasher(16, Default::default()),
+        slot_latest: Vec::with_capacity(16),
+        last_trig: None,
     };
     let meetings = b.clocks(horizon_end, horizon == 0)?;
     b.meeting_duties(&meetings, case)?;
     b.period_duties(case)?;
     b.event_duties(horizon_end)?;
     b.rearrangements(&meetings);
-    let mut obligations = b.finish();
-    if let Some(h) = horizon_end {
-        obligations.retain(|o| !o.projected || o.latest.is_none_or(|l| l <= h));
-    }
-    obligations.sort_by_key(|o| {
-        (o.latest_working_day.or(o.latest).is_none(), o.latest_working_day.or(o.latest), o.review_number, o.duty)
-    });
+    // Sorted by the day to plan for (undated last), then review number and duty.
+    let obligations = b.finish(horizon_end);
     Ok(Schedule {
         obligations,
         metadata: Metadata {
@@ -535,21 +689,45 @@ impl Profile {
     }
 }
 
+/// A shared copy of `list`, reusing `last` when it holds the same events.
+fn share(last: &mut Option<Arc<[usize]>>, list: &[usize]) -> Arc<[usize]> {
+    match last {
+        Some(a) if **a == *list => a.clone(),
+        _ => {
+            let a: Arc<[usize]> = Arc::from(list);
+            *last = Some(a.clone());
+            a
+        }
+    }
+}
+
+/// The sort key of an obligation: undated last, then the day to plan for, review number (none
+/// first), duty, and the order of creation. One integer, so sorting compares plain numbers.
+fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> u128 {
+    let (undated, day) = match day {
+        // Order-preserving map of the signed day number onto u32.
+        Some(d) => (0u128, u128::from((d.num_days_from_ce() as u32) ^ 0x8000_0000)),
+        None => (1, 0),
+    };
+    let number = review_number.map_or(0, |n| u128::from(n) + 1);
+    undated << 127 | day << 90 | number << 48 | u128::from(duty as u8) << 40 | (i as u128 & 0xFF_FFFF_FFFF)
+}
+
 impl<'a> Builder<'a> {
-    fn cal_for(&self, rule: &Rule) -> (&Calendar, bool) {
+    fn cal_for(&self, rule: &Rule) -> (&'a Calendar, bool) {
         match (&rule.basis, self.local_cal) {
             (Basis::Local(_), Some(c)) => (c, false),
             _ => (self.cal, true),
         }
     }
 
-    fn cand(&self, rule: &Arc<Rule>, anchor_date: NaiveDate, assumed: bool) -> Result<Cand> {
+    fn cand(&self, rule: &'a Rule, anchor_date: NaiveDate, assumed: bool) -> Result<Cand<'a>> {
         let (cal, statutory_calendar) = self.cal_for(rule);
         let deadline = match rule.period {
             Some(p) => Some(period::count(anchor_date, p, rule.direction, cal)?),
             None => None,
         };
-        Ok(Cand { rule: rule.clone(), anchor_date, assumed, deadline, statutory_calendar })
+        Ok(Cand { rule: RuleRef::Profile(rule), anchor_date, assumed, deadline, statutory_calendar, next: NONE })
     }
 
     /// Adds a candidate rule to the obligation (duty, scope), creating it when new. The earliest
@@ -557,62 +735,73 @@ impl<'a> Builder<'a> {
     fn add(
         &mut self,
         scope: Scope,
-        cand: Cand,
+        cand: Cand<'a>,
         regime: Option<Regime>,
         review_number: Option<u32>,
-        triggered_by: &Arc<[usize]>,
+        triggered_by: Trig<'_>,
         early: bool,
     ) -> usize {
         let key = (cand.rule.duty, scope);
         let c = self.cands.len();
-        let i = *self.index.entry(key).or_insert_with(|| {
-            self.pending.push(Pending {
-                duty: cand.rule.duty,
-                regime,
-                review_number,
-                triggered_by: triggered_by.clone(),
-                early,
-                done: None,
-                breach: None,
-                best: c,
-                n_cands: 0,
-                note: None,
-            });
-            self.pending.len() - 1
-        });
+        let i = match self.index.entry(key) {
+            Entry::Occupied(e) => *e.get(),
+            Entry::Vacant(e) => {
+                let triggered_by = match triggered_by {
+                    Trig::Shared(a) => a.clone(),
+                    Trig::List(list) => share(&mut self.last_trig, list),
+                };
+                self.pending.push(Pending {
+                    duty: cand.rule.duty,
+                    regime,
+                    review_number,
+                    triggered_by: Some(triggered_by),
+                    early,
+                    done: None,
+                    breach: None,
+                    best: c,
+                    first: c,
+                    last: c,
+                    n_cands: 0,
+                    note: None,
+                });
+                *e.insert(self.pending.len() - 1)
+            }
+        };
         let p = &mut self.pending[i];
-        if p.n_cands > 0 && earlier(&cand, &self.cands[p.best].1) {
-            p.best = c;
+        if p.n_cands > 0 {
+            if earlier(&cand, &self.cands[p.best]) {
+                p.best = c;
+            }
+            self.cands[p.last].next = c;
+            p.last = c;
         }
         p.n_cands += 1;
-        self.cands.push((i, cand));
+        self.cands.push(cand);
         i
     }
 
-    fn best(&self, i: usize) -> &Cand {
-        &self.cands[self.pending[i].best].1
+    fn best(&self, i: usize) -> &Cand<'a> {
+        &self.cands[self.pending[i].best]
     }
 
     fn binding_latest(&self, i: usize) -> Option<NaiveDate> {
         self.best(i).deadline.map(|d| d.date)
     }
 
-    /// The review-interval rules for review `n` of `regime` counted from `anchor`.
-    fn interval_rules(&self, regime: Regime, n: u32, anchor: NaiveDate) -> impl Iterator<Item = &'a Arc<Rule>> + 'a {
-        let want = if n == 1 { Anchor::RegimeStart } else { Anchor::PreviousReview };
-        self.profile.rules.iter().filter(move |r| {
-            r.duty == Duty::HoldReview
-                && r.anchor == want
-                && r.reviews.matches(n)
-                && r.in_force(anchor)
-                && r.regimes.as_ref().is_some_and(|rs| rs.contains(&regime))
-        })
+    fn slot_latest(&self, key: (usize, u32)) -> Option<NaiveDate> {
+        self.slot_latest.iter().find(|(k, _)| *k == key).and_then(|(_, l)| *l)
     }
 
     /// Adds the hold_review obligation for review `n` of run `r`; returns its index.
     fn slot(&mut self, r: usize, n: u32, anchor: NaiveDate, assumed: bool, trig: &[usize]) -> Result<usize> {
-        let run = &self.walk.runs[r];
-        if !self.interval_rules(run.regime, n, anchor).any(|x| x.basis == Basis::Statutory) {
+        let walk = self.walk;
+        let run = &walk.runs[r];
+        let regime = run.regime;
+        let rules = self.sets.range(INTERVAL);
+        if !self.sets.rules[rules.clone()]
+            .iter()
+            .any(|x| interval_fits(x, regime, n, anchor) && x.basis == Basis::Statutory)
+        {
             return Err(Error::InvalidEvent {
                 index: trig.first().copied().unwrap_or(run.start_event),
                 event: "review clock".into(),
@@ -620,20 +809,26 @@ impl<'a> Builder<'a> {
                 value: anchor.to_string(),
                 reason: format!(
                     "no statutory rule for {} review {n} is encoded for that date in the {} profile (earlier law is not encoded)",
-                    run.regime.as_str(),
+                    regime.as_str(),
                     self.profile.statutory_id()
                 ),
             });
         }
         let mut idx = None;
-        let trig: Arc<[usize]> = Arc::from(trig);
-        for rule in self.interval_rules(run.regime, n, anchor) {
+        for k in rules {
+            let rule = self.sets.rules[k];
+            if !interval_fits(rule, regime, n, anchor) {
+                continue;
+            }
             let c = self.cand(rule, anchor, assumed)?;
-            idx = Some(self.add(Scope::Slot(r, n), c, Some(run.regime), Some(n), &trig, false));
+            idx = Some(self.add(Scope::Slot(r, n), c, Some(regime), Some(n), Trig::List(trig), false));
         }
         let i = idx.expect("at least one rule");
         let latest = self.binding_latest(i);
-        self.slot_latest.insert((r, n), latest);
+        match self.slot_latest.iter_mut().find(|(k, _)| *k == (r, n)) {
+            Some(entry) => entry.1 = latest,
+            None => self.slot_latest.push(((r, n), latest)),
+        }
         Ok(i)
     }
 
@@ -649,18 +844,17 @@ impl<'a> Builder<'a> {
     }
 
     /// Regular review clocks, held reviews and projections. Returns the meetings for duties.
-    fn clocks(&mut self, horizon_end: Option<NaiveDate>, no_horizon: bool) -> Result<Vec<Mtg>> {
+    fn clocks(&mut self, horizon_end: Option<NaiveDate>, no_horizon: bool) -> Result<Vec<Mtg<'a>>> {
         let walk = self.walk;
-        let mut open: Vec<(usize, u32, NaiveDate, bool, Vec<usize>)> = Vec::new();
+        let mut open: Vec<Open> = Vec::new();
         for (r, run) in walk.runs.iter().enumerate() {
             let mut anchor = (run.start, false);
-            let mut trig = vec![run.start_event];
+            let mut trig = Evs::one(run.start_event);
             for (k, &m) in run.held.iter().enumerate() {
                 let n = k as u32 + 1;
                 let mt = &walk.meetings[m];
-                let mut t = trig.clone();
-                t.push(mt.event);
-                let i = self.slot(r, n, anchor.0, anchor.1, &t)?;
+                let t = trig.with(mt.event);
+                let i = self.slot(r, n, anchor.0, anchor.1, t.as_slice())?;
                 self.pending[i].done = Some(mt.date);
                 if let Some(l) = self.binding_latest(i) {
                     if mt.date > l {
@@ -672,18 +866,21 @@ impl<'a> Builder<'a> {
                     }
                 }
                 anchor = self.recorded_date(m)?;
-                trig = vec![mt.event];
+                trig = Evs::one(mt.event);
             }
             let n = run.held.len() as u32 + 1;
             if run.regime == Regime::PlacedWithParent && !run.held.is_empty() {
                 continue;
             }
             match run.end {
-                None => open.push((r, n, anchor.0, anchor.1, trig)),
+                None => open.push(Open { r, n, anchor: anchor.0, assumed: anchor.1, trig }),
                 Some((end, end_event)) => {
                     // The clock stopped: a review whose deadline passed before it stopped was missed.
                     let mut missed = false;
-                    for rule in self.interval_rules(run.regime, n, anchor.0) {
+                    for &rule in &self.sets.rules[self.sets.range(INTERVAL)] {
+                        if !interval_fits(rule, run.regime, n, anchor.0) {
+                            continue;
+                        }
                         if let Some(p) = rule.period {
                             if period::within_after(anchor.0, p, self.cal)?.date < end {
                                 missed = true;
@@ -691,9 +888,8 @@ impl<'a> Builder<'a> {
                         }
                     }
                     if missed {
-                        let mut t = trig.clone();
-                        t.push(end_event);
-                        let i = self.slot(r, n, anchor.0, anchor.1, &t)?;
+                        let t = trig.with(end_event);
+                        let i = self.slot(r, n, anchor.0, anchor.1, t.as_slice())?;
                         self.pending[i].breach = Some(Breach::NotHeld { as_at: end });
                     }
                 }
@@ -701,16 +897,17 @@ impl<'a> Builder<'a> {
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
         let (secure, other): (Vec<_>, Vec<_>) =
-            open.into_iter().partition(|s| walk.runs[s.0].regime == Regime::SecureAccommodation);
-        let mut mtgs: Vec<Mtg> = walk
-            .meetings
-            .iter()
-            .enumerate()
-            .map(|(m, mt)| {
-                let completed = match mt.completed {
-                    Some((d, _)) => (d, false),
-                    None => (self.cal.add_working_days(mt.date, 20).unwrap_or(mt.date), true),
-                };
+            open.into_iter().partition(|s| walk.runs[s.r].regime == Regime::SecureAccommodation);
+        let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
+        for (m, mt) in walk.meetings.iter().enumerate() {
+            let completed = match mt.completed {
+                Some((d, _)) => (d, false),
+                None => (self.cal.add_working_days(mt.date, 20).unwrap_or(mt.date), true),
+            };
+            let extra_completion = mt.completed.is_some_and(|(_, e)| e != mt.event);
+            let events: Arc<[usize]> = if mt.adjournments.is_empty() && !extra_completion {
+                Arc::from(&[mt.event][..])
+            } else {
                 let mut events = vec![mt.event];
                 events.extend(mt.adjournments.iter().copied().filter(|e| *e != mt.event));
                 if let Some((_, e)) = mt.completed {
@@ -718,30 +915,32 @@ impl<'a> Builder<'a> {
                         events.push(e);
                     }
                 }
-                Mtg {
-                    r: MeetingRef::Held(m),
-                    date: mt.date,
-                    completed,
-                    assumed: false,
-                    slots: mt.slots.clone(),
-                    period: mt.period,
-                    with_meeting: mt.with_meeting,
-                    adjourned: mt.adjournments.clone(),
-                    events: events.into(),
-                }
-            })
-            .collect();
+                events.into()
+            };
+            mtgs.push(Mtg {
+                r: MeetingRef::Held(m),
+                date: mt.date,
+                completed,
+                assumed: false,
+                slots: Cow::Borrowed(&mt.slots),
+                period: mt.period,
+                with_meeting: mt.with_meeting,
+                adjourned: &mt.adjournments,
+                events,
+            });
+        }
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
-        for (list, plan, early_dates) in [(other, planned, early), (secure, None, Vec::new())] {
+        for (list, plan, early_date) in [(other, planned, early), (secure, None, None)] {
             let mut open = list;
             let mut iteration = 0usize;
             while !open.is_empty() && iteration < MAX_PROJECTION {
-                let mut dates = Vec::new();
-                for (r, n, anchor, assumed, trig) in &open {
-                    let i = self.slot(*r, *n, *anchor, *assumed || iteration > 0, trig)?;
+                // The earliest day to plan for among the open slots (and, at first, early reviews).
+                let mut first: Option<NaiveDate> = None;
+                for s in &open {
+                    let i = self.slot(s.r, s.n, s.anchor, s.assumed || iteration > 0, s.trig.as_slice())?;
                     if let Some(d) = self.best(i).deadline {
-                        dates.push(d.latest_working_day);
+                        first = Some(first.map_or(d.latest_working_day, |f| f.min(d.latest_working_day)));
                     }
                     if let (Some(as_at), Some(l)) = (self.as_at, self.binding_latest(i)) {
                         if iteration == 0 && l < as_at {
@@ -750,38 +949,39 @@ impl<'a> Builder<'a> {
                     }
                 }
                 if iteration == 0 {
-                    dates.extend(early_dates.iter().copied());
+                    if let Some(e) = early_date {
+                        first = Some(first.map_or(e, |f| f.min(e)));
+                    }
                 }
                 let next = match (iteration, plan) {
                     (0, Some((to, _))) => Some(to),
-                    _ => dates.iter().min().copied(),
+                    _ => first,
                 };
                 let Some(date) = next else { break };
                 if iteration > 0 && (no_horizon || horizon_end.is_none_or(|h| date > h)) {
                     break;
                 }
-                let period = walk.runs[open[0].0].period;
+                let period = walk.runs[open[0].r].period;
                 let events = match (iteration, plan) {
-                    (0, Some((_, e))) => vec![e],
-                    _ => Vec::new(),
+                    (0, Some((_, e))) => share(&mut self.last_trig, &[e]),
+                    _ => share(&mut self.last_trig, &[]),
                 };
                 mtgs.push(Mtg {
                     r: MeetingRef::Projected(projected),
                     date,
                     completed: (date, true),
                     assumed: true,
-                    slots: open.iter().map(|s| (s.0, s.1)).collect(),
+                    slots: Cow::Owned(open.iter().map(|s| (s.r, s.n)).collect()),
                     period,
                     with_meeting: true,
-                    adjourned: Vec::new(),
-                    events: events.into(),
+                    adjourned: &[],
+                    events,
                 });
                 projected += 1;
-                open = open
-                    .into_iter()
-                    .filter(|s| walk.runs[s.0].regime != Regime::PlacedWithParent)
-                    .map(|(r, n, _, _, _)| (r, n + 1, date, true, Vec::new()))
-                    .collect();
+                open.retain(|s| walk.runs[s.r].regime != Regime::PlacedWithParent);
+                for s in &mut open {
+                    *s = Open { r: s.r, n: s.n + 1, anchor: date, assumed: true, trig: Evs::default() };
+                }
                 iteration += 1;
                 if no_horizon {
                     break;
@@ -791,10 +991,14 @@ impl<'a> Builder<'a> {
         Ok(mtgs)
     }
 
-    /// Early reviews from triggers; returns the latest working days of those still open.
-    fn early_reviews(&mut self, mtgs: &[Mtg]) -> Result<Vec<NaiveDate>> {
+    /// Early reviews from triggers; returns the earliest latest working day of those still open.
+    fn early_reviews(&mut self, mtgs: &[Mtg<'a>]) -> Result<Option<NaiveDate>> {
         let walk = self.walk;
-        let mut open_dates = Vec::new();
+        let mut open_first: Option<NaiveDate> = None;
+        let rules = self.sets.range(EARLY);
+        if rules.is_empty() {
+            return Ok(None);
+        }
         for mk in walk.markers.iter().filter(|m| m.anchor.is_trigger()) {
             let Some(lac) = walk.runs.iter().position(|r| {
                 r.period == mk.period
@@ -804,13 +1008,9 @@ impl<'a> Builder<'a> {
             }) else {
                 continue;
             };
-            let rules: Vec<Arc<Rule>> = self
-                .profile
-                .rules_for(Duty::HoldReview)
-                .filter(|r| r.anchor == mk.anchor && r.in_force(mk.date) && r.applies_to_regime(Regime::LookedAfter))
-                .cloned()
-                .collect();
-            if rules.is_empty() {
+            let fits =
+                |r: &Rule| r.anchor == mk.anchor && r.in_force(mk.date) && r.applies_to_regime(Regime::LookedAfter);
+            if !self.sets.rules[rules.clone()].iter().any(|r| fits(r)) {
                 continue;
             }
             let satisfied =
@@ -820,23 +1020,27 @@ impl<'a> Builder<'a> {
                 None => Some(walk.runs[lac].held.len() as u32 + 1),
             };
             let mut idx = 0;
-            for rule in &rules {
+            for k in rules.clone() {
+                let rule = self.sets.rules[k];
+                if !fits(rule) {
+                    continue;
+                }
                 let c = self.cand(rule, mk.date, false)?;
                 idx = self.add(
                     Scope::Event(mk.event),
                     c,
                     Some(Regime::LookedAfter),
                     number,
-                    &Arc::from(&[mk.event][..]),
+                    Trig::List(&[mk.event]),
                     true,
                 );
             }
             match satisfied {
                 Some(m) => {
                     self.pending[idx].done = Some(m.date);
-                    let mut t = self.pending[idx].triggered_by.to_vec();
+                    let mut t = self.pending[idx].triggered_by.as_deref().unwrap_or(&[]).to_vec();
                     t.extend(m.events.first().copied());
-                    self.pending[idx].triggered_by = t.into();
+                    self.pending[idx].triggered_by = Some(t.into());
                     if let Some(l) = self.binding_latest(idx) {
                         if m.date > l {
                             self.pending[idx].breach = Some(Breach::LateReview {
@@ -849,7 +1053,7 @@ impl<'a> Builder<'a> {
                 }
                 None => {
                     if let Some(c) = self.best(idx).deadline {
-                        open_dates.push(c.latest_working_day);
+                        open_first = Some(open_first.map_or(c.latest_working_day, |f| f.min(c.latest_working_day)));
                         if self.as_at.is_some_and(|a| c.date < a) {
                             self.pending[idx].breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(c.date) });
                         }
@@ -857,7 +1061,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        Ok(open_dates)
+        Ok(open_first)
     }
 
     fn primary(&self, m: &Mtg) -> Option<(usize, u32, Regime)> {
@@ -867,31 +1071,19 @@ impl<'a> Builder<'a> {
     }
 
     /// Duties anchored on a review meeting.
-    fn meeting_duties(&mut self, mtgs: &[Mtg], case: &CaseHistory) -> Result<()> {
-        let profile = self.profile;
+    fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
         // The rules that can apply to a meeting, split by pass: those counting from another
         // duty's completion go second, once that duty's deadline is known.
-        let meeting_anchor = |a: Anchor| {
-            matches!(
-                a,
-                Anchor::ReviewDate
-                    | Anchor::ReviewCompleted
-                    | Anchor::Midpoint
-                    | Anchor::LastReviewMeeting
-                    | Anchor::DecisionsReceived
-            )
-        };
-        let relevant: Vec<&Arc<Rule>> =
-            profile.rules.iter().filter(|r| r.duty != Duty::HoldReview && meeting_anchor(r.anchor)).collect();
         for pass in 0..2 {
+            let rules = self.sets.range(MEETING + pass);
+            if rules.is_empty() {
+                continue;
+            }
             for m in mtgs {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
-                for &rule in &relevant {
+                for k in rules.clone() {
+                    let rule = self.sets.rules[k];
                     if !rule.reviews.matches(n) || !rule.applies_to_regime(regime) {
-                        continue;
-                    }
-                    let is_done_anchor = rule.anchor.done_duty().is_some();
-                    if (pass == 1) != is_done_anchor {
                         continue;
                     }
                     if rule.duty == Duty::CompleteAdjournedReview && m.adjourned.is_empty() {
@@ -900,7 +1092,7 @@ impl<'a> Builder<'a> {
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::ReviewDate => (m.date, m.assumed),
                         Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
-                        Anchor::Midpoint => match self.slot_latest.get(&(run, n + 1)).copied().flatten() {
+                        Anchor::Midpoint => match self.slot_latest((run, n + 1)) {
                             Some(next) => {
                                 (m.date + Days::new(((next - m.date).num_days().max(0) / 2) as u64), m.assumed)
                             }
@@ -936,7 +1128,7 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let c = self.cand(rule, anchor, assumed)?;
-                    let i = self.add(Scope::Meeting(m.r), c, Some(regime), Some(n), &m.events, false);
+                    let i = self.add(Scope::Meeting(m.r), c, Some(regime), Some(n), Trig::Shared(&m.events), false);
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;
                     }
@@ -970,23 +1162,24 @@ impl<'a> Builder<'a> {
 
     /// Duties anchored on a period of care.
     fn period_duties(&mut self, case: &CaseHistory) -> Result<()> {
-        let profile = self.profile;
+        let walk = self.walk;
         let dob = case.child().date_of_birth;
         for pass in 0..2 {
-            for (p, period) in self.walk.periods.iter().enumerate() {
+            let rules = self.sets.range(PERIOD + pass);
+            if rules.is_empty() {
+                continue;
+            }
+            for (p, period) in walk.periods.iter().enumerate() {
                 let end = period.end.map(|(d, _)| d);
                 let within = |d: NaiveDate| period.start <= d && end.is_none_or(|e| e >= d);
-                for rule in &profile.rules {
-                    let is_done_anchor = rule.anchor.done_duty().is_some();
-                    if (pass == 1) != is_done_anchor {
-                        continue;
-                    }
-                    let mut trig = vec![period.start_event];
+                for k in rules.clone() {
+                    let rule = self.sets.rules[k];
+                    let mut trig = Evs::one(period.start_event);
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::BecameLookedAfter if !period.short_breaks => (period.start, false),
                         Anchor::CeasedToBeLookedAfter if period.ceased => {
                             let Some((e, ev)) = period.end else { continue };
-                            trig.push(ev);
+                            trig = trig.with(ev);
                             (e, false)
                         }
                         Anchor::SixteenthBirthday if !period.short_breaks => {
@@ -1010,10 +1203,10 @@ impl<'a> Builder<'a> {
                         }
                         a @ (Anchor::IroAppointed | Anchor::ReviewServiceNotified) if !period.short_breaks => {
                             let dep = a.done_duty().expect("done anchor");
-                            let recorded = self.walk.done.iter().find(|d| d.duty == dep && d.period == Some(p));
+                            let recorded = walk.done.iter().find(|d| d.duty == dep && d.period == Some(p));
                             match (recorded, self.index.get(&(dep, Scope::Period(p)))) {
                                 (Some(d), _) => {
-                                    trig.push(d.event);
+                                    trig = trig.with(d.event);
                                     (d.date, false)
                                 }
                                 (None, Some(&i)) => match self.binding_latest(i) {
@@ -1034,7 +1227,7 @@ impl<'a> Builder<'a> {
                         }
                     }
                     let c = self.cand(rule, anchor, assumed)?;
-                    self.add(Scope::Period(p), c, None, None, &Arc::from(&trig[..]), false);
+                    self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
                 }
             }
         }
@@ -1043,21 +1236,25 @@ impl<'a> Builder<'a> {
 
     /// Duties anchored on events (other than early-review clocks): disputes, care plans, triggers.
     fn event_duties(&mut self, horizon_end: Option<NaiveDate>) -> Result<()> {
-        let profile = self.profile;
+        let walk = self.walk;
+        let rules = self.sets.range(MARKER);
+        if rules.is_empty() {
+            return Ok(());
+        }
         let until = match (self.as_at, horizon_end) {
             (Some(a), Some(h)) => Some(a.max(h)),
             (a, h) => a.or(h),
         };
-        for mk in &self.walk.markers {
-            let end = self.walk.periods.get(mk.period).and_then(|p| p.end.map(|(d, _)| d));
-            for rule in profile
-                .rules
-                .iter()
-                .filter(|r| r.anchor == mk.anchor && r.duty != Duty::HoldReview && r.in_force(mk.date))
-            {
+        for mk in &walk.markers {
+            let end = walk.periods.get(mk.period).and_then(|p| p.end.map(|(d, _)| d));
+            for k in rules.clone() {
+                let rule = self.sets.rules[k];
+                if rule.anchor != mk.anchor || !rule.in_force(mk.date) {
+                    continue;
+                }
                 if !rule.repeat {
                     let c = self.cand(rule, mk.date, false)?;
-                    self.add(Scope::Event(mk.event), c, None, None, &Arc::from(&[mk.event][..]), false);
+                    self.add(Scope::Event(mk.event), c, None, None, Trig::List(&[mk.event]), false);
                     continue;
                 }
                 let Some(p) = rule.period else { continue };
@@ -1077,9 +1274,15 @@ impl<'a> Builder<'a> {
                     }
                     let (cal, statutory_calendar) = self.cal_for(rule);
                     let deadline = Some(period::within_after(mk.date, step, cal)?);
-                    let c =
-                        Cand { rule: rule.clone(), anchor_date: mk.date, assumed: false, deadline, statutory_calendar };
-                    let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), &Arc::from(&[mk.event][..]), false);
+                    let c = Cand {
+                        rule: RuleRef::Profile(rule),
+                        anchor_date: mk.date,
+                        assumed: false,
+                        deadline,
+                        statutory_calendar,
+                        next: NONE,
+                    };
+                    let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), Trig::List(&[mk.event]), false);
                     self.pending[i].note =
                         Some(format!("Repetition {k}: {step} after the anchor, counted from the anchor itself."));
                 }
@@ -1089,15 +1292,16 @@ impl<'a> Builder<'a> {
     }
 
     /// Rearrangements past the binding review deadline: a breach, and authorisation needed.
-    fn rearrangements(&mut self, mtgs: &[Mtg]) {
-        for ra in &self.walk.rearrangements {
+    fn rearrangements(&mut self, mtgs: &[Mtg<'a>]) {
+        let walk = self.walk;
+        for ra in &walk.rearrangements {
             let target = match ra.meeting {
                 Some(m) => mtgs.iter().find(|x| x.r == MeetingRef::Held(m)),
                 None => mtgs.iter().find(|x| x.events.contains(&ra.event)),
             };
             let Some(t) = target else { continue };
             let mut binding_slot: Option<(NaiveDate, usize)> = None;
-            for (r, n) in &t.slots {
+            for (r, n) in t.slots.iter() {
                 if let Some(&i) = self.index.get(&(Duty::HoldReview, Scope::Slot(*r, *n))) {
                     if let Some(l) = self.binding_latest(i) {
                         if binding_slot.is_none_or(|(b, _)| l < b) {
@@ -1128,7 +1332,7 @@ impl<'a> Builder<'a> {
                     deadline
                 )
                 .into(),
-                ..(*bc.rule).clone()
+                ..Rule::clone(&bc.rule)
             });
             let (regime, number) = (p.regime, p.review_number);
             // Authority is needed when the move is made: the deadline is the rearrangement's date.
@@ -1138,88 +1342,88 @@ impl<'a> Builder<'a> {
                 provisional: false,
             };
             let c = Cand {
-                rule,
+                rule: RuleRef::Made(rule),
                 anchor_date: ra.date,
                 assumed: false,
                 deadline: Some(deadline_made),
                 statutory_calendar: true,
+                next: NONE,
             };
-            let i = self.add(Scope::Event(ra.event), c, regime, number, &Arc::from(&[ra.event][..]), false);
+            let i = self.add(Scope::Event(ra.event), c, regime, number, Trig::List(&[ra.event]), false);
             self.pending[i].breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline });
             self.pending[i].note = Some("Moving a review past its statutory date breaches the review regulations; local procedures require the IRO service manager's authority, given when the move is made.".into());
         }
     }
 
-    fn finish(self) -> Vec<Obligation> {
+    /// Builds the obligations in order, leaving out projected ones past the horizon.
+    fn finish(self, horizon_end: Option<NaiveDate>) -> Vec<Obligation> {
         let cal = self.cal;
         let cands = &self.cands;
-        // Sort by the day to plan for (undated last), then review number and duty: sort small
-        // keys, then build each obligation once, in order.
-        let mut order: Vec<_> = self
-            .pending
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let dl = cands[p.best].1.deadline;
-                let day = dl.map(|d| d.latest_working_day);
-                (day.is_none(), day, p.review_number, p.duty, i)
-            })
-            .collect();
+        let mut pending = self.pending;
+        // Sort small keys, then build each obligation once, in order.
+        let mut order: Vec<u128> = Vec::with_capacity(pending.len());
+        for (i, p) in pending.iter().enumerate() {
+            let dl = cands[p.best].deadline;
+            if cands[p.best].assumed && horizon_end.is_some_and(|h| dl.is_some_and(|d| d.date > h)) {
+                continue;
+            }
+            order.push(sort_key(dl.map(|d| d.latest_working_day), p.review_number, p.duty, i));
+        }
         order.sort_unstable();
-        let mut pending: Vec<Option<Pending>> = self.pending.into_iter().map(Some).collect();
-        order
-            .into_iter()
-            .filter_map(|k| pending[k.4].take().map(|p| (k.4, p)))
-            .map(|(pi, p)| {
-                let b = &cands[p.best].1;
-                let binding_list = (p.n_cands > 1).then(|| {
-                    let mut v: Vec<&Cand> = cands.iter().filter(|(o, _)| *o == pi).map(|(_, c)| c).collect();
-                    v.sort_by_key(|c| {
-                        (c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
-                    });
-                    v.iter()
-                        .map(|c| Considered {
-                            basis: c.rule.basis.clone(),
-                            period: c.rule.period,
-                            latest: c.deadline.map(|d| d.date),
-                            citation: c.rule.citation.clone(),
-                        })
-                        .collect()
-                });
-                let earliest =
-                    (b.rule.direction == Direction::After && b.rule.duty != Duty::HoldReview).then_some(b.anchor_date);
-                let provisional =
-                    b.deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
-                Obligation {
-                    duty: p.duty,
-                    role: b.rule.role,
-                    action: b.rule.action.clone(),
-                    regime: p.regime,
-                    review_number: p.review_number,
-                    earliest,
-                    latest: b.deadline.map(|d| d.date),
-                    latest_working_day: b.deadline.map(|d| d.latest_working_day),
-                    basis: b.rule.basis.clone(),
-                    binding: binding_list,
-                    citation: b.rule.citation.clone(),
-                    triggered_by: p.triggered_by,
-                    projected: b.assumed,
-                    provisional,
-                    early: p.early,
-                    done: p.done,
-                    breach: p.breach,
-                    trail: Trail {
-                        anchor: Some(b.rule.anchor),
-                        anchor_date: Some(b.anchor_date),
-                        assumed: b.assumed,
-                        direction: Some(b.rule.direction),
-                        period: b.rule.period,
-                        statutory_calendar: b.statutory_calendar,
-                        note: p.note,
-                    },
+        let mut out = Vec::with_capacity(order.len());
+        for k in order {
+            let p = &mut pending[(k & 0xFF_FFFF_FFFF) as usize];
+            let b = &cands[p.best];
+            let binding = (p.n_cands > 1).then(|| {
+                let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
+                let mut c = p.first;
+                while let Some(cand) = cands.get(c) {
+                    v.push(cand);
+                    c = cand.next;
                 }
-            })
-            .collect()
+                v.sort_by_key(|c| (c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory));
+                v.iter()
+                    .map(|c| Considered {
+                        basis: c.rule.basis.clone(),
+                        period: c.rule.period,
+                        latest: c.deadline.map(|d| d.date),
+                        citation: c.rule.citation.clone(),
+                    })
+                    .collect()
+            });
+            let earliest =
+                (b.rule.direction == Direction::After && b.rule.duty != Duty::HoldReview).then_some(b.anchor_date);
+            let provisional = b.deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
+            out.push(Obligation {
+                duty: p.duty,
+                role: b.rule.role,
+                action: b.rule.action.clone(),
+                regime: p.regime,
+                review_number: p.review_number,
+                earliest,
+                latest: b.deadline.map(|d| d.date),
+                latest_working_day: b.deadline.map(|d| d.latest_working_day),
+                basis: b.rule.basis.clone(),
+                binding,
+                citation: b.rule.citation.clone(),
+                triggered_by: p.triggered_by.take().unwrap_or_else(|| Arc::from(&[][..])),
+                projected: b.assumed,
+                provisional,
+                early: p.early,
+                done: p.done,
+                breach: p.breach.take(),
+                trail: Trail {
+                    anchor: Some(b.rule.anchor),
+                    anchor_date: Some(b.anchor_date),
+                    assumed: b.assumed,
+                    direction: Some(b.rule.direction),
+                    period: b.rule.period,
+                    statutory_calendar: b.statutory_calendar,
+                    note: p.note.take(),
+                },
+            });
+        }
+        out
     }
 }
 
