@@ -16,8 +16,6 @@
 //! # Ok::<(), lac_timescales::Error>(())
 //! ```
 
-use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Deref;
@@ -323,14 +321,14 @@ impl Schedule {
         Ok(Explanation { steps })
     }
 }
+
 /// Which instance of a duty an obligation is: duties with the same key are one obligation and
 /// their rules compete (the earliest deadline binds).
+///
+/// Slots (review `n` of run `r`) and meetings are kept apart, in `Builder::slots` and
+/// `Builder::meeting_duty`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Scope {
-    /// Review `n` of run `r`.
-    Slot(usize, u32),
-    /// A review meeting (held: index into walk.meetings; projected: index into projected list).
-    Meeting(MeetingRef),
     /// A period of care.
     Period(usize),
     /// An event (triggers, disputes, rearrangements).
@@ -353,11 +351,30 @@ struct Mtg<'a> {
     /// Completion date and whether it is assumed.
     completed: (NaiveDate, bool),
     assumed: bool,
-    slots: Cow<'a, [(usize, u32)]>,
+    slots: SlotList<'a>,
     period: usize,
     with_meeting: bool,
     adjourned: &'a [usize],
     events: Arc<[usize]>,
+}
+
+/// The (run, review number) pairs a meeting satisfies: borrowed from the walk for held meetings,
+/// inline for projected ones (a few clocks at most).
+#[derive(Debug, Clone)]
+enum SlotList<'a> {
+    Borrowed(&'a [(usize, u32)]),
+    Inline(usize, [(usize, u32); 4]),
+    Owned(Vec<(usize, u32)>),
+}
+
+impl SlotList<'_> {
+    fn iter(&self) -> std::slice::Iter<'_, (usize, u32)> {
+        match self {
+            SlotList::Borrowed(s) => s.iter(),
+            SlotList::Inline(n, s) => s[..*n].iter(),
+            SlotList::Owned(v) => v.iter(),
+        }
+    }
 }
 
 /// A candidate's rule: borrowed from the profile, or made by the engine (rearrangements).
@@ -462,37 +479,65 @@ const GROUPS: usize = 7;
 /// The group a rule belongs to, if the engine can use it at all. Each rule is in one group at
 /// most (the anchors of the groups are disjoint).
 fn group(r: &Rule) -> Option<usize> {
-    let done = usize::from(r.anchor.done_duty().is_some());
+    use Anchor::*;
+    // One exhaustive match (a new anchor must be placed here); the unit test
+    // `groups_agree_with_anchor_kinds` checks it against `Anchor::is_trigger` and `done_duty`.
     let review = r.duty == Duty::HoldReview;
-    match r.anchor {
-        Anchor::RegimeStart | Anchor::PreviousReview if review => Some(INTERVAL),
-        Anchor::ReviewDate
-        | Anchor::ReviewCompleted
-        | Anchor::Midpoint
-        | Anchor::LastReviewMeeting
-        | Anchor::DecisionsReceived
-            if !review =>
-        {
-            Some(MEETING + done)
+    let g = match r.anchor {
+        RegimeStart | PreviousReview if review => INTERVAL,
+        ReviewDate | ReviewCompleted | Midpoint | LastReviewMeeting if !review => MEETING,
+        DecisionsReceived if !review => MEETING + 1,
+        BecameLookedAfter | CeasedToBeLookedAfter | SixteenthBirthday | DateOfBirth => PERIOD,
+        IroAppointed | ReviewServiceNotified => PERIOD + 1,
+        SignificantChange
+        | IroRequestedReview
+        | AccommodationEnding
+        | PlacementNotSafeguarding
+        | ChildRequestedReview
+        | ChildAbsent
+        | ChildAtRisk
+        | FamilySupportReferral => {
+            if review {
+                EARLY
+            } else {
+                MARKER
+            }
         }
-        Anchor::BecameLookedAfter
-        | Anchor::CeasedToBeLookedAfter
-        | Anchor::SixteenthBirthday
-        | Anchor::DateOfBirth
-        | Anchor::IroAppointed
-        | Anchor::ReviewServiceNotified => Some(PERIOD + done),
-        a if a.is_trigger() && review => Some(EARLY),
-        a if (a.is_trigger() || matches!(a, Anchor::CarePlanStarted | Anchor::DisputeStarted)) && !review => {
-            Some(MARKER)
-        }
-        _ => None,
-    }
+        CarePlanStarted | DisputeStarted if !review => MARKER,
+        RegimeStart | PreviousReview | ReviewDate | ReviewCompleted | Midpoint | LastReviewMeeting
+        | DecisionsReceived | CarePlanStarted | DisputeStarted => return None,
+    };
+    Some(g)
 }
 
 /// The profile's rules sorted by [`group`] once per schedule, so that no loop scans them all.
 struct RuleSets<'a> {
     rules: Vec<&'a Rule>,
     bounds: [usize; GROUPS + 1],
+    /// When the interval group has at most 64 rules: bit `j` stands for its `j`-th rule, set in
+    /// `by_regime[regime]` when the rule names that regime, and in `first` when it counts from the
+    /// regime's start. A prefilter only: every pick is still checked by [`interval_fits`].
+    interval_masks: Option<([u64; 6], u64)>,
+}
+
+/// Indices into `RuleSets::rules`: the set bits of a mask, or else a whole range.
+struct Picks {
+    mask: u64,
+    base: usize,
+    rest: std::ops::Range<usize>,
+}
+
+impl Iterator for Picks {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.mask != 0 {
+            let j = self.mask.trailing_zeros() as usize;
+            self.mask &= self.mask - 1;
+            return Some(self.base + j);
+        }
+        self.rest.next()
+    }
 }
 
 impl<'a> RuleSets<'a> {
@@ -517,7 +562,33 @@ impl<'a> RuleSets<'a> {
                 }
             }
         }
-        RuleSets { rules, bounds }
+        let interval = bounds[INTERVAL]..bounds[INTERVAL + 1];
+        let interval_masks = (interval.len() <= 64).then(|| {
+            let mut by_regime = [0u64; 6];
+            let mut first = 0u64;
+            for (j, r) in rules[interval].iter().enumerate() {
+                for reg in r.regimes.iter().flatten() {
+                    by_regime[*reg as usize] |= 1 << j;
+                }
+                if r.anchor == Anchor::RegimeStart {
+                    first |= 1 << j;
+                }
+            }
+            (by_regime, first)
+        });
+        RuleSets { rules, bounds, interval_masks }
+    }
+
+    /// The interval rules that may fit review `n` of `regime` (a superset, in profile order).
+    fn interval_picks(&self, regime: Regime, n: u32) -> Picks {
+        let base = self.bounds[INTERVAL];
+        match self.interval_masks {
+            Some((by_regime, first)) => {
+                let anchor = if n == 1 { first } else { !first };
+                Picks { mask: by_regime[regime as usize] & anchor, base, rest: 0..0 }
+            }
+            None => Picks { mask: 0, base, rest: self.range(INTERVAL) },
+        }
     }
 
     fn range(&self, g: usize) -> std::ops::Range<usize> {
@@ -545,12 +616,26 @@ struct Builder<'a> {
     /// Every candidate rule of every obligation (one shared vector rather than one per
     /// obligation); each obligation's candidates are chained through `Cand::next`.
     cands: Vec<Cand<'a>>,
+    /// Obligations by (duty, scope), for scopes other than slots and meetings.
     index: FastMap<(Duty, Scope), usize>,
-    /// Binding deadline of each slot, for midpoints and rearrangements.
-    slot_latest: Vec<((usize, u32), Option<NaiveDate>)>,
+    /// Each slot (run, review number): its obligation and binding deadline, for midpoints and
+    /// rearrangements.
+    slots: Vec<SlotEntry>,
+    /// The obligation of each (meeting, duty): `meeting_duty[meeting * DUTIES + duty]`, or [`NONE`].
+    meeting_duty: Vec<usize>,
     /// The last list of triggering events made shared, for the next obligation with the same list.
     last_trig: Option<Arc<[usize]>>,
 }
+
+/// A review slot's obligation.
+struct SlotEntry {
+    key: (usize, u32),
+    i: usize,
+    latest: Option<NaiveDate>,
+}
+
+/// Number of duties.
+const DUTIES: usize = Duty::ALL.len();
 
 /// A multiply-rotate hasher (the Fx hash of rustc) for the engine's small internal maps, whose
 /// keys are plain integers built by the engine itself: no untrusted keys, so no need for SipHash.
@@ -652,8 +737,9 @@ pub fn schedule(
         as_at,
         pending: Vec::with_capacity(64),
         cands: Vec::with_capacity(64),
-        index: FastMap::with_capacity_and_hasher(64, Default::default()),
-        slot_latest: Vec::with_capacity(16),
+        index: FastMap::default(),
+        slots: Vec::with_capacity(16),
+        meeting_duty: Vec::new(),
         last_trig: None,
     };
     let meetings = b.clocks(horizon_end, horizon == 0)?;
@@ -705,12 +791,12 @@ fn share(last: &mut Option<Arc<[usize]>>, list: &[usize]) -> Arc<[usize]> {
 /// first), duty, and the order of creation. One integer, so sorting compares plain numbers.
 fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> u128 {
     let (undated, day) = match day {
-        // Order-preserving map of the signed day number onto u32.
-        Some(d) => (0u128, u128::from((d.num_days_from_ce() as u32) ^ 0x8000_0000)),
+        // Year (order-preserving map of the signed year onto u32), then day of the year.
+        Some(d) => (0u128, u128::from((d.year() as u32) ^ 0x8000_0000) << 9 | u128::from(d.ordinal())),
         None => (1, 0),
     };
     let number = review_number.map_or(0, |n| u128::from(n) + 1);
-    undated << 127 | day << 90 | number << 48 | u128::from(duty as u8) << 40 | (i as u128 & 0xFF_FFFF_FFFF)
+    undated << 127 | day << 82 | number << 48 | u128::from(duty as u8) << 40 | (i as u128 & 0xFF_FFFF_FFFF)
 }
 
 impl<'a> Builder<'a> {
@@ -730,22 +816,31 @@ impl<'a> Builder<'a> {
         Ok(Cand { rule: RuleRef::Profile(rule), anchor_date, assumed, deadline, statutory_calendar, next: NONE })
     }
 
-    /// Adds a candidate rule to the obligation (duty, scope), creating it when new. The earliest
-    /// deadline binds; on a tie the first candidate (statute comes first in a profile) keeps it.
-    fn add(
+    /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None`;
+    /// returns the obligation's index. The earliest deadline binds; on a tie the first candidate
+    /// (statute comes first in a profile) keeps it.
+    fn attach(
         &mut self,
-        scope: Scope,
+        existing: Option<usize>,
         cand: Cand<'a>,
         regime: Option<Regime>,
         review_number: Option<u32>,
         triggered_by: Trig<'_>,
         early: bool,
     ) -> usize {
-        let key = (cand.rule.duty, scope);
         let c = self.cands.len();
-        let i = match self.index.entry(key) {
-            Entry::Occupied(e) => *e.get(),
-            Entry::Vacant(e) => {
+        let i = match existing {
+            Some(i) => {
+                let p = &mut self.pending[i];
+                if earlier(&cand, &self.cands[p.best]) {
+                    p.best = c;
+                }
+                self.cands[p.last].next = c;
+                p.last = c;
+                p.n_cands += 1;
+                i
+            }
+            None => {
                 let triggered_by = match triggered_by {
                     Trig::Shared(a) => a.clone(),
                     Trig::List(list) => share(&mut self.last_trig, list),
@@ -761,22 +856,32 @@ impl<'a> Builder<'a> {
                     best: c,
                     first: c,
                     last: c,
-                    n_cands: 0,
+                    n_cands: 1,
                     note: None,
                 });
-                *e.insert(self.pending.len() - 1)
+                self.pending.len() - 1
             }
         };
-        let p = &mut self.pending[i];
-        if p.n_cands > 0 {
-            if earlier(&cand, &self.cands[p.best]) {
-                p.best = c;
-            }
-            self.cands[p.last].next = c;
-            p.last = c;
-        }
-        p.n_cands += 1;
         self.cands.push(cand);
+        i
+    }
+
+    /// Adds a candidate rule to the obligation (duty, scope), creating it when new.
+    fn add(
+        &mut self,
+        scope: Scope,
+        cand: Cand<'a>,
+        regime: Option<Regime>,
+        review_number: Option<u32>,
+        triggered_by: Trig<'_>,
+        early: bool,
+    ) -> usize {
+        let key = (cand.rule.duty, scope);
+        let existing = self.index.get(&key).copied();
+        let i = self.attach(existing, cand, regime, review_number, triggered_by, early);
+        if existing.is_none() {
+            self.index.insert(key, i);
+        }
         i
     }
 
@@ -788,8 +893,8 @@ impl<'a> Builder<'a> {
         self.best(i).deadline.map(|d| d.date)
     }
 
-    fn slot_latest(&self, key: (usize, u32)) -> Option<NaiveDate> {
-        self.slot_latest.iter().find(|(k, _)| *k == key).and_then(|(_, l)| *l)
+    fn slot_entry(&self, key: (usize, u32)) -> Option<&SlotEntry> {
+        self.slots.iter().find(|e| e.key == key)
     }
 
     /// Adds the hold_review obligation for review `n` of run `r`; returns its index.
@@ -797,11 +902,10 @@ impl<'a> Builder<'a> {
         let walk = self.walk;
         let run = &walk.runs[r];
         let regime = run.regime;
-        let rules = self.sets.range(INTERVAL);
-        if !self.sets.rules[rules.clone()]
-            .iter()
-            .any(|x| interval_fits(x, regime, n, anchor) && x.basis == Basis::Statutory)
-        {
+        if !self.sets.interval_picks(regime, n).any(|k| {
+            let x = self.sets.rules[k];
+            interval_fits(x, regime, n, anchor) && x.basis == Basis::Statutory
+        }) {
             return Err(Error::InvalidEvent {
                 index: trig.first().copied().unwrap_or(run.start_event),
                 event: "review clock".into(),
@@ -814,20 +918,22 @@ impl<'a> Builder<'a> {
                 ),
             });
         }
-        let mut idx = None;
-        for k in rules {
+        let mut idx = self.slot_entry((r, n)).map(|e| e.i);
+        let new = idx.is_none();
+        for k in self.sets.interval_picks(regime, n) {
             let rule = self.sets.rules[k];
             if !interval_fits(rule, regime, n, anchor) {
                 continue;
             }
             let c = self.cand(rule, anchor, assumed)?;
-            idx = Some(self.add(Scope::Slot(r, n), c, Some(regime), Some(n), Trig::List(trig), false));
+            idx = Some(self.attach(idx, c, Some(regime), Some(n), Trig::List(trig), false));
         }
         let i = idx.expect("at least one rule");
         let latest = self.binding_latest(i);
-        match self.slot_latest.iter_mut().find(|(k, _)| *k == (r, n)) {
-            Some(entry) => entry.1 = latest,
-            None => self.slot_latest.push(((r, n), latest)),
+        if new {
+            self.slots.push(SlotEntry { key: (r, n), i, latest });
+        } else if let Some(e) = self.slots.iter_mut().find(|e| e.key == (r, n)) {
+            e.latest = latest;
         }
         Ok(i)
     }
@@ -846,7 +952,8 @@ impl<'a> Builder<'a> {
     /// Regular review clocks, held reviews and projections. Returns the meetings for duties.
     fn clocks(&mut self, horizon_end: Option<NaiveDate>, no_horizon: bool) -> Result<Vec<Mtg<'a>>> {
         let walk = self.walk;
-        let mut open: Vec<Open> = Vec::new();
+        // Clocks still running after the history: secure accommodation is projected on its own.
+        let (mut other, mut secure): (Vec<Open>, Vec<Open>) = (Vec::new(), Vec::new());
         for (r, run) in walk.runs.iter().enumerate() {
             let mut anchor = (run.start, false);
             let mut trig = Evs::one(run.start_event);
@@ -873,11 +980,15 @@ impl<'a> Builder<'a> {
                 continue;
             }
             match run.end {
-                None => open.push(Open { r, n, anchor: anchor.0, assumed: anchor.1, trig }),
+                None => {
+                    let list = if run.regime == Regime::SecureAccommodation { &mut secure } else { &mut other };
+                    list.push(Open { r, n, anchor: anchor.0, assumed: anchor.1, trig });
+                }
                 Some((end, end_event)) => {
                     // The clock stopped: a review whose deadline passed before it stopped was missed.
                     let mut missed = false;
-                    for &rule in &self.sets.rules[self.sets.range(INTERVAL)] {
+                    for k in self.sets.interval_picks(run.regime, n) {
+                        let rule = self.sets.rules[k];
                         if !interval_fits(rule, run.regime, n, anchor.0) {
                             continue;
                         }
@@ -896,8 +1007,6 @@ impl<'a> Builder<'a> {
             }
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
-        let (secure, other): (Vec<_>, Vec<_>) =
-            open.into_iter().partition(|s| walk.runs[s.r].regime == Regime::SecureAccommodation);
         let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
         for (m, mt) in walk.meetings.iter().enumerate() {
             let completed = match mt.completed {
@@ -922,7 +1031,7 @@ impl<'a> Builder<'a> {
                 date: mt.date,
                 completed,
                 assumed: false,
-                slots: Cow::Borrowed(&mt.slots),
+                slots: SlotList::Borrowed(&mt.slots),
                 period: mt.period,
                 with_meeting: mt.with_meeting,
                 adjourned: &mt.adjournments,
@@ -971,7 +1080,15 @@ impl<'a> Builder<'a> {
                     date,
                     completed: (date, true),
                     assumed: true,
-                    slots: Cow::Owned(open.iter().map(|s| (s.r, s.n)).collect()),
+                    slots: if open.len() <= 4 {
+                        let mut s = [(0, 0); 4];
+                        for (x, o) in s.iter_mut().zip(&open) {
+                            *x = (o.r, o.n);
+                        }
+                        SlotList::Inline(open.len(), s)
+                    } else {
+                        SlotList::Owned(open.iter().map(|s| (s.r, s.n)).collect())
+                    },
                     period,
                     with_meeting: true,
                     adjourned: &[],
@@ -1079,7 +1196,10 @@ impl<'a> Builder<'a> {
             if rules.is_empty() {
                 continue;
             }
-            for m in mtgs {
+            if self.meeting_duty.is_empty() {
+                self.meeting_duty = vec![NONE; mtgs.len() * DUTIES];
+            }
+            for (mi, m) in mtgs.iter().enumerate() {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
                 for k in rules.clone() {
                     let rule = self.sets.rules[k];
@@ -1092,7 +1212,7 @@ impl<'a> Builder<'a> {
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::ReviewDate => (m.date, m.assumed),
                         Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
-                        Anchor::Midpoint => match self.slot_latest((run, n + 1)) {
+                        Anchor::Midpoint => match self.slot_entry((run, n + 1)).and_then(|e| e.latest) {
                             Some(next) => {
                                 (m.date + Days::new(((next - m.date).num_days().max(0) / 2) as u64), m.assumed)
                             }
@@ -1113,9 +1233,10 @@ impl<'a> Builder<'a> {
                                     && d.review_number.map_or(d.date >= m.date, |x| x == n)
                                     && !m.assumed
                             });
-                            match (recorded, self.index.get(&(dep, Scope::Meeting(m.r)))) {
+                            let issued = self.meeting_duty[mi * DUTIES + dep as usize];
+                            match (recorded, (issued != NONE).then_some(issued)) {
                                 (Some(d), _) => (d.date, false),
-                                (None, Some(&i)) => match self.binding_latest(i) {
+                                (None, Some(i)) => match self.binding_latest(i) {
                                     Some(l) => (l, true),
                                     None => continue,
                                 },
@@ -1128,7 +1249,10 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let c = self.cand(rule, anchor, assumed)?;
-                    let i = self.add(Scope::Meeting(m.r), c, Some(regime), Some(n), Trig::Shared(&m.events), false);
+                    let at = mi * DUTIES + rule.duty as usize;
+                    let existing = (self.meeting_duty[at] != NONE).then_some(self.meeting_duty[at]);
+                    let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
+                    self.meeting_duty[at] = i;
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;
                     }
@@ -1302,7 +1426,7 @@ impl<'a> Builder<'a> {
             let Some(t) = target else { continue };
             let mut binding_slot: Option<(NaiveDate, usize)> = None;
             for (r, n) in t.slots.iter() {
-                if let Some(&i) = self.index.get(&(Duty::HoldReview, Scope::Slot(*r, *n))) {
+                if let Some(i) = self.slot_entry((*r, *n)).map(|e| e.i) {
                     if let Some(l) = self.binding_latest(i) {
                         if binding_slot.is_none_or(|(b, _)| l < b) {
                             binding_slot = Some((l, i));
@@ -1371,7 +1495,7 @@ impl<'a> Builder<'a> {
         }
         order.sort_unstable();
         let mut out = Vec::with_capacity(order.len());
-        for k in order {
+        out.extend(order.iter().map(|&k| {
             let p = &mut pending[(k & 0xFF_FFFF_FFFF) as usize];
             let b = &cands[p.best];
             let binding = (p.n_cands > 1).then(|| {
@@ -1394,7 +1518,7 @@ impl<'a> Builder<'a> {
             let earliest =
                 (b.rule.direction == Direction::After && b.rule.duty != Duty::HoldReview).then_some(b.anchor_date);
             let provisional = b.deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
-            out.push(Obligation {
+            Obligation {
                 duty: p.duty,
                 role: b.rule.role,
                 action: b.rule.action.clone(),
@@ -1421,8 +1545,8 @@ impl<'a> Builder<'a> {
                     statutory_calendar: b.statutory_calendar,
                     note: p.note.take(),
                 },
-            });
-        }
+            }
+        }));
         out
     }
 }
@@ -1433,5 +1557,43 @@ fn earlier(a: &Cand, b: &Cand) -> bool {
         (Some(x), Some(y)) => x.date < y.date,
         (Some(_), None) => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `group` spells out each anchor's kind in one match; it must agree with the model's own
+    /// classification of anchors (triggers, anchors on a duty being done).
+    #[test]
+    fn groups_agree_with_anchor_kinds() {
+        let meeting = [Anchor::ReviewDate, Anchor::ReviewCompleted, Anchor::Midpoint, Anchor::LastReviewMeeting];
+        let period =
+            [Anchor::BecameLookedAfter, Anchor::CeasedToBeLookedAfter, Anchor::SixteenthBirthday, Anchor::DateOfBirth];
+        let base = Profile::builtin("england").unwrap().rules[0].clone();
+        for &anchor in Anchor::ALL {
+            for duty in [Duty::HoldReview, Duty::IssueDecisions] {
+                let rule = Rule { anchor, duty, ..(*base).clone() };
+                let review = duty == Duty::HoldReview;
+                let done = usize::from(anchor.done_duty().is_some());
+                let expected = if matches!(anchor, Anchor::RegimeStart | Anchor::PreviousReview) {
+                    review.then_some(INTERVAL)
+                } else if anchor.is_trigger() {
+                    Some(if review { EARLY } else { MARKER })
+                } else if meeting.contains(&anchor) || anchor == Anchor::DecisionsReceived {
+                    (!review).then_some(MEETING + done)
+                } else if period.contains(&anchor)
+                    || matches!(anchor, Anchor::IroAppointed | Anchor::ReviewServiceNotified)
+                {
+                    Some(PERIOD + done)
+                } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted) {
+                    (!review).then_some(MARKER)
+                } else {
+                    panic!("anchor {anchor} is in no group");
+                };
+                assert_eq!(group(&rule), expected, "{anchor} {duty}");
+            }
+        }
     }
 }
