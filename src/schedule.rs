@@ -16,6 +16,7 @@
 //! # Ok::<(), lac_timescales::Error>(())
 //! ```
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Deref;
@@ -511,8 +512,10 @@ fn group(r: &Rule) -> Option<usize> {
 }
 
 /// The profile's rules sorted by [`group`] once per schedule, so that no loop scans them all.
-struct RuleSets<'a> {
-    rules: Vec<&'a Rule>,
+#[derive(Default)]
+struct RuleSets {
+    /// Indices into the profile's rules, grouped.
+    rules: Vec<usize>,
     bounds: [usize; GROUPS + 1],
     /// When the interval group has at most 64 rules: bit `j` stands for its `j`-th rule, set in
     /// `by_regime[regime]` when the rule names that regime, and in `first` when it counts from the
@@ -540,10 +543,10 @@ impl Iterator for Picks {
     }
 }
 
-impl<'a> RuleSets<'a> {
-    fn new(profile: &'a Profile) -> RuleSets<'a> {
+impl RuleSets {
+    fn new(profile_rules: &[Arc<Rule>]) -> RuleSets {
         let mut bounds = [0usize; GROUPS + 1];
-        for r in &profile.rules {
+        for r in profile_rules {
             if let Some(g) = group(r) {
                 bounds[g + 1] += 1;
             }
@@ -551,22 +554,19 @@ impl<'a> RuleSets<'a> {
         for g in 0..GROUPS {
             bounds[g + 1] += bounds[g];
         }
-        let mut rules: Vec<&Rule> = Vec::new();
-        if let Some(first) = profile.rules.first() {
-            rules = vec![&**first; bounds[GROUPS]];
-            let mut at = bounds;
-            for r in &profile.rules {
-                if let Some(g) = group(r) {
-                    rules[at[g]] = r;
-                    at[g] += 1;
-                }
+        let mut rules = vec![0; bounds[GROUPS]];
+        let mut at = bounds;
+        for (k, r) in profile_rules.iter().enumerate() {
+            if let Some(g) = group(r) {
+                rules[at[g]] = k;
+                at[g] += 1;
             }
         }
         let interval = bounds[INTERVAL]..bounds[INTERVAL + 1];
         let interval_masks = (interval.len() <= 64).then(|| {
             let mut by_regime = [0u64; 6];
             let mut first = 0u64;
-            for (j, r) in rules[interval].iter().enumerate() {
+            for (j, r) in rules[interval].iter().map(|&k| &profile_rules[k]).enumerate() {
                 for reg in r.regimes.iter().flatten() {
                     by_regime[*reg as usize] |= 1 << j;
                 }
@@ -605,14 +605,124 @@ fn interval_fits(rule: &Rule, regime: Regime, n: u32, anchor: NaiveDate) -> bool
         && rule.regimes.as_ref().is_some_and(|rs| rs.contains(&regime))
 }
 
-struct Builder<'a> {
+/// Shared lists of triggering events, kept from one schedule to the next: most obligations are
+/// triggered by one event or two, with small indices, so the same few lists recur.
+#[derive(Default)]
+struct TrigCache {
+    empty: Option<Arc<[usize]>>,
+    /// `[e]` for `e < MAX_SINGLE`.
+    singles: Vec<Option<Arc<[usize]>>>,
+    /// `[a, b]`, at most `MAX_PAIRS` of them.
+    pairs: FastMap<(usize, usize), Arc<[usize]>>,
+}
+
+const MAX_SINGLE: usize = 1024;
+const MAX_PAIRS: usize = 4096;
+
+impl TrigCache {
+    /// A shared list holding `list`.
+    fn get(&mut self, list: &[usize]) -> Arc<[usize]> {
+        match *list {
+            [] => self.empty.get_or_insert_with(|| Arc::from(list)).clone(),
+            [e] if e < MAX_SINGLE => {
+                if self.singles.len() <= e {
+                    self.singles.resize(e + 1, None);
+                }
+                self.singles[e].get_or_insert_with(|| Arc::from(list)).clone()
+            }
+            [a, b] => match self.pairs.get(&(a, b)) {
+                Some(x) => x.clone(),
+                None => {
+                    let x: Arc<[usize]> = Arc::from(list);
+                    if self.pairs.len() < MAX_PAIRS {
+                        self.pairs.insert((a, b), x.clone());
+                    }
+                    x
+                }
+            },
+            _ => Arc::from(list),
+        }
+    }
+}
+
+/// What a thread keeps between schedules, so that a schedule allocates little besides its result:
+/// the rule groups of the last few profiles, shared trigger lists, and scratch vectors. It never
+/// changes a result: groups are reused only for the very same rules (the same `Arc`s, which the
+/// cache keeps alive so they cannot be replaced at the same address, in the same order), and the
+/// scratch vectors are emptied after each use.
+#[derive(Default)]
+struct Cache {
+    /// The rules each set of groups was built from, most recent first.
+    groups: Vec<(Vec<Arc<Rule>>, RuleSets)>,
+    trigs: TrigCache,
+    pending: Vec<Pending>,
+    slots: Vec<SlotEntry>,
+    meeting_duty: Vec<usize>,
+    order: Vec<u128>,
+}
+
+/// Profiles whose rule groups a thread keeps.
+const CACHED_PROFILES: usize = 4;
+
+/// Scratch capacity kept after a schedule (larger vectors are shrunk back).
+const KEEP_CAPACITY: usize = 1024;
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+impl Cache {
+    /// This thread's cache (a fresh one if it is in use or the thread is ending).
+    fn take() -> Cache {
+        CACHE
+            .try_with(|c| c.try_borrow_mut().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    /// Gives the cache back to the thread, emptied of this schedule's data.
+    fn give_back(mut self) {
+        self.pending.clear();
+        self.slots.clear();
+        self.meeting_duty.clear();
+        self.order.clear();
+        self.pending.shrink_to(KEEP_CAPACITY);
+        self.slots.shrink_to(KEEP_CAPACITY);
+        self.meeting_duty.shrink_to(KEEP_CAPACITY);
+        self.order.shrink_to(KEEP_CAPACITY);
+        let _ = CACHE.try_with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                *c = self;
+            }
+        });
+    }
+
+    /// Moves the groups of `rules` to the front, building them if they are not cached.
+    fn select(&mut self, rules: &[Arc<Rule>]) {
+        let same = |cached: &[Arc<Rule>]| {
+            cached.len() == rules.len() && cached.iter().zip(rules).all(|(a, b)| Arc::ptr_eq(a, b))
+        };
+        match self.groups.iter().position(|(cached, _)| same(cached)) {
+            Some(0) => {}
+            Some(k) => {
+                let entry = self.groups.remove(k);
+                self.groups.insert(0, entry);
+            }
+            None => {
+                self.groups.truncate(CACHED_PROFILES - 1);
+                self.groups.insert(0, (rules.to_vec(), RuleSets::new(rules)));
+            }
+        }
+    }
+}
+
+struct Builder<'a, 'c> {
     walk: &'a Walk,
     profile: &'a Profile,
-    sets: RuleSets<'a>,
+    sets: &'c RuleSets,
     cal: &'a Calendar,
     local_cal: Option<&'a Calendar>,
     as_at: Option<NaiveDate>,
-    pending: Vec<Pending>,
+    pending: &'c mut Vec<Pending>,
     /// Every candidate rule of every obligation (one shared vector rather than one per
     /// obligation); each obligation's candidates are chained through `Cand::next`.
     cands: Vec<Cand<'a>>,
@@ -620,11 +730,11 @@ struct Builder<'a> {
     index: FastMap<(Duty, Scope), usize>,
     /// Each slot (run, review number): its obligation and binding deadline, for midpoints and
     /// rearrangements.
-    slots: Vec<SlotEntry>,
+    slots: &'c mut Vec<SlotEntry>,
     /// The obligation of each (meeting, duty): `meeting_duty[meeting * DUTIES + duty]`, or [`NONE`].
-    meeting_duty: Vec<usize>,
-    /// The last list of triggering events made shared, for the next obligation with the same list.
-    last_trig: Option<Arc<[usize]>>,
+    meeting_duty: &'c mut Vec<usize>,
+    trigs: &'c mut TrigCache,
+    order: &'c mut Vec<u128>,
 }
 
 /// A review slot's obligation.
@@ -728,29 +838,28 @@ pub fn schedule(
                 .unwrap_or(calendar.version().last),
         ),
     };
+    let mut cache = Cache::take();
+    cache.select(&profile.rules);
+    let Cache { groups, trigs, pending, slots, meeting_duty, order } = &mut cache;
     let mut b = Builder {
         walk: case.walk(),
         profile,
-        sets: RuleSets::new(profile),
+        sets: &groups[0].1,
         cal: calendar,
         local_cal: options.local_calendar.as_ref(),
         as_at,
-        pending: Vec::with_capacity(64),
+        pending,
         cands: Vec::with_capacity(64),
         index: FastMap::default(),
-        slots: Vec::with_capacity(16),
-        meeting_duty: Vec::new(),
-        last_trig: None,
+        slots,
+        meeting_duty,
+        trigs,
+        order,
     };
-    let meetings = b.clocks(horizon_end, horizon == 0)?;
-    b.meeting_duties(&meetings, case)?;
-    b.period_duties(case)?;
-    b.event_duties(horizon_end)?;
-    b.rearrangements(&meetings);
-    // Sorted by the day to plan for (undated last), then review number and duty.
-    let obligations = b.finish(horizon_end);
+    let obligations = b.run(case, horizon_end, horizon == 0);
+    cache.give_back();
     Ok(Schedule {
-        obligations,
+        obligations: obligations?,
         metadata: Metadata {
             profile: profile.id.clone(),
             profile_version: profile.version.clone(),
@@ -775,18 +884,6 @@ impl Profile {
     }
 }
 
-/// A shared copy of `list`, reusing `last` when it holds the same events.
-fn share(last: &mut Option<Arc<[usize]>>, list: &[usize]) -> Arc<[usize]> {
-    match last {
-        Some(a) if **a == *list => a.clone(),
-        _ => {
-            let a: Arc<[usize]> = Arc::from(list);
-            *last = Some(a.clone());
-            a
-        }
-    }
-}
-
 /// The sort key of an obligation: undated last, then the day to plan for, review number (none
 /// first), duty, and the order of creation. One integer, so sorting compares plain numbers.
 fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> u128 {
@@ -799,7 +896,23 @@ fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: u
     undated << 127 | day << 82 | number << 48 | u128::from(duty as u8) << 40 | (i as u128 & 0xFF_FFFF_FFFF)
 }
 
-impl<'a> Builder<'a> {
+impl<'a> Builder<'a, '_> {
+    /// Every obligation, sorted by the day to plan for (undated last), then review number and duty.
+    fn run(&mut self, case: &CaseHistory, horizon_end: Option<NaiveDate>, no_horizon: bool) -> Result<Vec<Obligation>> {
+        let meetings = self.clocks(horizon_end, no_horizon)?;
+        self.meeting_duties(&meetings, case)?;
+        self.period_duties(case)?;
+        self.event_duties(horizon_end)?;
+        self.rearrangements(&meetings);
+        Ok(self.finish(horizon_end))
+    }
+
+    /// Rule `k` of the grouped rules.
+    fn rule(&self, k: usize) -> &'a Rule {
+        let profile: &'a Profile = self.profile;
+        &profile.rules[self.sets.rules[k]]
+    }
+
     fn cal_for(&self, rule: &Rule) -> (&'a Calendar, bool) {
         match (&rule.basis, self.local_cal) {
             (Basis::Local(_), Some(c)) => (c, false),
@@ -843,7 +956,7 @@ impl<'a> Builder<'a> {
             None => {
                 let triggered_by = match triggered_by {
                     Trig::Shared(a) => a.clone(),
-                    Trig::List(list) => share(&mut self.last_trig, list),
+                    Trig::List(list) => self.trigs.get(list),
                 };
                 self.pending.push(Pending {
                     duty: cand.rule.duty,
@@ -903,7 +1016,7 @@ impl<'a> Builder<'a> {
         let run = &walk.runs[r];
         let regime = run.regime;
         if !self.sets.interval_picks(regime, n).any(|k| {
-            let x = self.sets.rules[k];
+            let x = self.rule(k);
             interval_fits(x, regime, n, anchor) && x.basis == Basis::Statutory
         }) {
             return Err(Error::InvalidEvent {
@@ -921,7 +1034,7 @@ impl<'a> Builder<'a> {
         let mut idx = self.slot_entry((r, n)).map(|e| e.i);
         let new = idx.is_none();
         for k in self.sets.interval_picks(regime, n) {
-            let rule = self.sets.rules[k];
+            let rule = self.rule(k);
             if !interval_fits(rule, regime, n, anchor) {
                 continue;
             }
@@ -988,7 +1101,7 @@ impl<'a> Builder<'a> {
                     // The clock stopped: a review whose deadline passed before it stopped was missed.
                     let mut missed = false;
                     for k in self.sets.interval_picks(run.regime, n) {
-                        let rule = self.sets.rules[k];
+                        let rule = self.rule(k);
                         if !interval_fits(rule, run.regime, n, anchor.0) {
                             continue;
                         }
@@ -1072,8 +1185,8 @@ impl<'a> Builder<'a> {
                 }
                 let period = walk.runs[open[0].r].period;
                 let events = match (iteration, plan) {
-                    (0, Some((_, e))) => share(&mut self.last_trig, &[e]),
-                    _ => share(&mut self.last_trig, &[]),
+                    (0, Some((_, e))) => self.trigs.get(&[e]),
+                    _ => self.trigs.get(&[]),
                 };
                 mtgs.push(Mtg {
                     r: MeetingRef::Projected(projected),
@@ -1127,7 +1240,7 @@ impl<'a> Builder<'a> {
             };
             let fits =
                 |r: &Rule| r.anchor == mk.anchor && r.in_force(mk.date) && r.applies_to_regime(Regime::LookedAfter);
-            if !self.sets.rules[rules.clone()].iter().any(|r| fits(r)) {
+            if !rules.clone().any(|k| fits(self.rule(k))) {
                 continue;
             }
             let satisfied =
@@ -1138,7 +1251,7 @@ impl<'a> Builder<'a> {
             };
             let mut idx = 0;
             for k in rules.clone() {
-                let rule = self.sets.rules[k];
+                let rule = self.rule(k);
                 if !fits(rule) {
                     continue;
                 }
@@ -1197,12 +1310,12 @@ impl<'a> Builder<'a> {
                 continue;
             }
             if self.meeting_duty.is_empty() {
-                self.meeting_duty = vec![NONE; mtgs.len() * DUTIES];
+                self.meeting_duty.resize(mtgs.len() * DUTIES, NONE);
             }
             for (mi, m) in mtgs.iter().enumerate() {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
                 for k in rules.clone() {
-                    let rule = self.sets.rules[k];
+                    let rule = self.rule(k);
                     if !rule.reviews.matches(n) || !rule.applies_to_regime(regime) {
                         continue;
                     }
@@ -1297,7 +1410,7 @@ impl<'a> Builder<'a> {
                 let end = period.end.map(|(d, _)| d);
                 let within = |d: NaiveDate| period.start <= d && end.is_none_or(|e| e >= d);
                 for k in rules.clone() {
-                    let rule = self.sets.rules[k];
+                    let rule = self.rule(k);
                     let mut trig = Evs::one(period.start_event);
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::BecameLookedAfter if !period.short_breaks => (period.start, false),
@@ -1372,7 +1485,7 @@ impl<'a> Builder<'a> {
         for mk in &walk.markers {
             let end = walk.periods.get(mk.period).and_then(|p| p.end.map(|(d, _)| d));
             for k in rules.clone() {
-                let rule = self.sets.rules[k];
+                let rule = self.rule(k);
                 if rule.anchor != mk.anchor || !rule.in_force(mk.date) {
                     continue;
                 }
@@ -1480,12 +1593,12 @@ impl<'a> Builder<'a> {
     }
 
     /// Builds the obligations in order, leaving out projected ones past the horizon.
-    fn finish(self, horizon_end: Option<NaiveDate>) -> Vec<Obligation> {
+    fn finish(&mut self, horizon_end: Option<NaiveDate>) -> Vec<Obligation> {
         let cal = self.cal;
         let cands = &self.cands;
-        let mut pending = self.pending;
+        let pending = &mut *self.pending;
         // Sort small keys, then build each obligation once, in order.
-        let mut order: Vec<u128> = Vec::with_capacity(pending.len());
+        let order = &mut *self.order;
         for (i, p) in pending.iter().enumerate() {
             let dl = cands[p.best].deadline;
             if cands[p.best].assumed && horizon_end.is_some_and(|h| dl.is_some_and(|d| d.date > h)) {
@@ -1595,5 +1708,41 @@ mod tests {
                 assert_eq!(group(&rule), expected, "{anchor} {duty}");
             }
         }
+    }
+
+    /// The per-thread cache keeps rule groups by the identity of the rules. A profile whose rule
+    /// at the same position is replaced by one of another group must be grouped afresh.
+    #[test]
+    fn a_replaced_rule_is_grouped_afresh() {
+        use crate::model::{Child, Event, EventKind};
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let cal = Calendar::england_and_wales();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![
+                Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+                Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            ],
+        )
+        .unwrap();
+        let speak = |p: &Profile| -> Vec<Option<NaiveDate>> {
+            let s = schedule(&case, p, &cal, &ScheduleOptions::default()).unwrap();
+            s.obligations.iter().filter(|o| o.duty == Duty::IroSpeakToChild).map(|o| o.latest).collect()
+        };
+        let mut profile = Profile::builtin("england").unwrap();
+        // Statute: at the latest on the day of each review (0 days before it): Thu 29 Jan 2026 for
+        // the review held, then the projected reviews.
+        assert_eq!(speak(&profile).first(), Some(&Some(d(2026, 1, 29))));
+        assert!(speak(&profile).len() > 1);
+        // The same rule counted instead from the day the child became looked after, 3 working days:
+        // Mon 5 Jan 2026 + 3 = Thu 8 Jan 2026, once for the period of care.
+        let k = profile.rules.iter().position(|r| r.duty == Duty::IroSpeakToChild).unwrap();
+        let mut moved = (*profile.rules[k]).clone();
+        moved.anchor = Anchor::BecameLookedAfter;
+        moved.direction = Direction::After;
+        moved.period = Some(Period::WorkingDays(3));
+        profile.rules[k] = Arc::new(moved);
+        assert_eq!(speak(&profile), vec![Some(d(2026, 1, 8))]);
     }
 }
