@@ -19,7 +19,6 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::ops::Deref;
 use std::sync::Arc;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
@@ -378,28 +377,14 @@ impl SlotList<'_> {
     }
 }
 
-/// A candidate's rule: borrowed from the profile, or made by the engine (rearrangements).
-enum RuleRef<'a> {
-    Profile(&'a Rule),
-    Made(Arc<Rule>),
-}
-
-impl Deref for RuleRef<'_> {
-    type Target = Rule;
-
-    fn deref(&self) -> &Rule {
-        match self {
-            RuleRef::Profile(r) => r,
-            RuleRef::Made(r) => r,
-        }
-    }
-}
-
 /// No next candidate.
 const NONE: usize = usize::MAX;
 
 struct Cand<'a> {
-    rule: RuleRef<'a>,
+    /// The rule (for an authorisation of a rearrangement: the review's rule, which
+    /// `Pending::made` replaces when the obligation is built).
+    rule: &'a Rule,
+    duty: Duty,
     anchor_date: NaiveDate,
     assumed: bool,
     deadline: Option<Deadline>,
@@ -416,13 +401,22 @@ struct Pending {
     triggered_by: Option<Arc<[usize]>>,
     early: bool,
     done: Option<NaiveDate>,
-    breach: Option<Breach>,
+    /// Index in `Builder::extras` of what few obligations have besides, or [`NONE`].
+    extra: usize,
     /// Indices in `Builder::cands` of the binding, first and last candidates, and how many there are.
     best: usize,
     first: usize,
     last: usize,
     n_cands: u32,
+}
+
+/// What few obligations have besides (kept apart so that `Pending` stays small).
+#[derive(Default)]
+struct Extra {
+    breach: Option<Breach>,
     note: Option<String>,
+    /// A rule made by the engine for this obligation (authorising a rearrangement).
+    made: Option<Arc<Rule>>,
 }
 
 /// The events that triggered an obligation: already shared, or a short list to share.
@@ -512,7 +506,6 @@ fn group(r: &Rule) -> Option<usize> {
 }
 
 /// The profile's rules sorted by [`group`] once per schedule, so that no loop scans them all.
-#[derive(Default)]
 struct RuleSets {
     /// Indices into the profile's rules, grouped.
     rules: Vec<usize>,
@@ -521,6 +514,24 @@ struct RuleSets {
     /// `by_regime[regime]` when the rule names that regime, and in `first` when it counts from the
     /// regime's start. A prefilter only: every pick is still checked by [`interval_fits`].
     interval_masks: Option<([u64; 6], u64)>,
+    /// A column for each duty some meeting rule has (`NO_COLUMN`: none), and how many there are:
+    /// `Builder::meeting_duty` has one row of columns per meeting.
+    meeting_col: [u8; DUTIES],
+    meeting_cols: usize,
+}
+
+const NO_COLUMN: u8 = u8::MAX;
+
+impl Default for RuleSets {
+    fn default() -> RuleSets {
+        RuleSets {
+            rules: Vec::new(),
+            bounds: [0; GROUPS + 1],
+            interval_masks: None,
+            meeting_col: [NO_COLUMN; DUTIES],
+            meeting_cols: 0,
+        }
+    }
 }
 
 /// Indices into `RuleSets::rules`: the set bits of a mask, or else a whole range.
@@ -576,7 +587,17 @@ impl RuleSets {
             }
             (by_regime, first)
         });
-        RuleSets { rules, bounds, interval_masks }
+        let mut meeting_col = [NO_COLUMN; DUTIES];
+        let mut meeting_cols = 0;
+        for &k in &rules[bounds[MEETING]..bounds[MEETING + 2]] {
+            let col = &mut meeting_col[profile_rules[k].duty as usize];
+            if *col == NO_COLUMN {
+                // At most DUTIES (31) columns.
+                *col = meeting_cols as u8;
+                meeting_cols += 1;
+            }
+        }
+        RuleSets { rules, bounds, interval_masks, meeting_col, meeting_cols }
     }
 
     /// The interval rules that may fit review `n` of `regime` (a superset, in profile order).
@@ -656,6 +677,7 @@ struct Cache {
     groups: Vec<(Vec<Arc<Rule>>, RuleSets)>,
     trigs: TrigCache,
     pending: Vec<Pending>,
+    extras: Vec<Extra>,
     slots: Vec<SlotEntry>,
     meeting_duty: Vec<usize>,
     order: Vec<u128>,
@@ -682,10 +704,12 @@ impl Cache {
     /// Gives the cache back to the thread, emptied of this schedule's data.
     fn give_back(mut self) {
         self.pending.clear();
+        self.extras.clear();
         self.slots.clear();
         self.meeting_duty.clear();
         self.order.clear();
         self.pending.shrink_to(KEEP_CAPACITY);
+        self.extras.shrink_to(KEEP_CAPACITY);
         self.slots.shrink_to(KEEP_CAPACITY);
         self.meeting_duty.shrink_to(KEEP_CAPACITY);
         self.order.shrink_to(KEEP_CAPACITY);
@@ -723,6 +747,7 @@ struct Builder<'a, 'c> {
     local_cal: Option<&'a Calendar>,
     as_at: Option<NaiveDate>,
     pending: &'c mut Vec<Pending>,
+    extras: &'c mut Vec<Extra>,
     /// Every candidate rule of every obligation (one shared vector rather than one per
     /// obligation); each obligation's candidates are chained through `Cand::next`.
     cands: Vec<Cand<'a>>,
@@ -731,7 +756,8 @@ struct Builder<'a, 'c> {
     /// Each slot (run, review number): its obligation and binding deadline, for midpoints and
     /// rearrangements.
     slots: &'c mut Vec<SlotEntry>,
-    /// The obligation of each (meeting, duty): `meeting_duty[meeting * DUTIES + duty]`, or [`NONE`].
+    /// The obligation of each (meeting, duty): `meeting_duty[meeting * sets.meeting_cols +
+    /// sets.meeting_col[duty]]`, or [`NONE`].
     meeting_duty: &'c mut Vec<usize>,
     trigs: &'c mut TrigCache,
     order: &'c mut Vec<u128>,
@@ -840,7 +866,7 @@ pub fn schedule(
     };
     let mut cache = Cache::take();
     cache.select(&profile.rules);
-    let Cache { groups, trigs, pending, slots, meeting_duty, order } = &mut cache;
+    let Cache { groups, trigs, pending, extras, slots, meeting_duty, order } = &mut cache;
     let mut b = Builder {
         walk: case.walk(),
         profile,
@@ -849,6 +875,7 @@ pub fn schedule(
         local_cal: options.local_calendar.as_ref(),
         as_at,
         pending,
+        extras,
         cands: Vec::with_capacity(64),
         index: FastMap::default(),
         slots,
@@ -926,7 +953,7 @@ impl<'a> Builder<'a, '_> {
             Some(p) => Some(period::count(anchor_date, p, rule.direction, cal)?),
             None => None,
         };
-        Ok(Cand { rule: RuleRef::Profile(rule), anchor_date, assumed, deadline, statutory_calendar, next: NONE })
+        Ok(Cand { rule, duty: rule.duty, anchor_date, assumed, deadline, statutory_calendar, next: NONE })
     }
 
     /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None`;
@@ -959,18 +986,17 @@ impl<'a> Builder<'a, '_> {
                     Trig::List(list) => self.trigs.get(list),
                 };
                 self.pending.push(Pending {
-                    duty: cand.rule.duty,
+                    duty: cand.duty,
                     regime,
                     review_number,
                     triggered_by: Some(triggered_by),
                     early,
                     done: None,
-                    breach: None,
+                    extra: NONE,
                     best: c,
                     first: c,
                     last: c,
                     n_cands: 1,
-                    note: None,
                 });
                 self.pending.len() - 1
             }
@@ -989,13 +1015,26 @@ impl<'a> Builder<'a, '_> {
         triggered_by: Trig<'_>,
         early: bool,
     ) -> usize {
-        let key = (cand.rule.duty, scope);
+        let key = (cand.duty, scope);
         let existing = self.index.get(&key).copied();
         let i = self.attach(existing, cand, regime, review_number, triggered_by, early);
         if existing.is_none() {
             self.index.insert(key, i);
         }
         i
+    }
+
+    /// The extras of obligation `i`, made empty if it has none yet.
+    fn extra(&mut self, i: usize) -> &mut Extra {
+        let e = match self.pending[i].extra {
+            NONE => {
+                self.extras.push(Extra::default());
+                self.pending[i].extra = self.extras.len() - 1;
+                self.extras.len() - 1
+            }
+            e => e,
+        };
+        &mut self.extras[e]
     }
 
     fn best(&self, i: usize) -> &Cand<'a> {
@@ -1078,7 +1117,7 @@ impl<'a> Builder<'a, '_> {
                 self.pending[i].done = Some(mt.date);
                 if let Some(l) = self.binding_latest(i) {
                     if mt.date > l {
-                        self.pending[i].breach = Some(Breach::LateReview {
+                        self.extra(i).breach = Some(Breach::LateReview {
                             held: mt.date,
                             working_days_late: self.cal.working_days_between(l, mt.date)?,
                             calendar_days_late: (mt.date - l).num_days(),
@@ -1114,7 +1153,7 @@ impl<'a> Builder<'a, '_> {
                     if missed {
                         let t = trig.with(end_event);
                         let i = self.slot(r, n, anchor.0, anchor.1, t.as_slice())?;
-                        self.pending[i].breach = Some(Breach::NotHeld { as_at: end });
+                        self.extra(i).breach = Some(Breach::NotHeld { as_at: end });
                     }
                 }
             }
@@ -1128,7 +1167,7 @@ impl<'a> Builder<'a, '_> {
             };
             let extra_completion = mt.completed.is_some_and(|(_, e)| e != mt.event);
             let events: Arc<[usize]> = if mt.adjournments.is_empty() && !extra_completion {
-                Arc::from(&[mt.event][..])
+                self.trigs.get(&[mt.event])
             } else {
                 let mut events = vec![mt.event];
                 events.extend(mt.adjournments.iter().copied().filter(|e| *e != mt.event));
@@ -1166,7 +1205,7 @@ impl<'a> Builder<'a, '_> {
                     }
                     if let (Some(as_at), Some(l)) = (self.as_at, self.binding_latest(i)) {
                         if iteration == 0 && l < as_at {
-                            self.pending[i].breach = Some(Breach::NotHeld { as_at });
+                            self.extra(i).breach = Some(Breach::NotHeld { as_at });
                         }
                     }
                 }
@@ -1273,7 +1312,7 @@ impl<'a> Builder<'a, '_> {
                     self.pending[idx].triggered_by = Some(t.into());
                     if let Some(l) = self.binding_latest(idx) {
                         if m.date > l {
-                            self.pending[idx].breach = Some(Breach::LateReview {
+                            self.extra(idx).breach = Some(Breach::LateReview {
                                 held: m.date,
                                 working_days_late: self.cal.working_days_between(l, m.date)?,
                                 calendar_days_late: (m.date - l).num_days(),
@@ -1285,7 +1324,7 @@ impl<'a> Builder<'a, '_> {
                     if let Some(c) = self.best(idx).deadline {
                         open_first = Some(open_first.map_or(c.latest_working_day, |f| f.min(c.latest_working_day)));
                         if self.as_at.is_some_and(|a| c.date < a) {
-                            self.pending[idx].breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(c.date) });
+                            self.extra(idx).breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(c.date) });
                         }
                     }
                 }
@@ -1310,7 +1349,7 @@ impl<'a> Builder<'a, '_> {
                 continue;
             }
             if self.meeting_duty.is_empty() {
-                self.meeting_duty.resize(mtgs.len() * DUTIES, NONE);
+                self.meeting_duty.resize(mtgs.len() * self.sets.meeting_cols, NONE);
             }
             for (mi, m) in mtgs.iter().enumerate() {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
@@ -1346,8 +1385,12 @@ impl<'a> Builder<'a, '_> {
                                     && d.review_number.map_or(d.date >= m.date, |x| x == n)
                                     && !m.assumed
                             });
-                            let issued = self.meeting_duty[mi * DUTIES + dep as usize];
-                            match (recorded, (issued != NONE).then_some(issued)) {
+                            let issued = match self.sets.meeting_col[dep as usize] {
+                                NO_COLUMN => None,
+                                col => Some(self.meeting_duty[mi * self.sets.meeting_cols + usize::from(col)])
+                                    .filter(|&i| i != NONE),
+                            };
+                            match (recorded, issued) {
                                 (Some(d), _) => (d.date, false),
                                 (None, Some(i)) => match self.binding_latest(i) {
                                     Some(l) => (l, true),
@@ -1362,7 +1405,7 @@ impl<'a> Builder<'a, '_> {
                         continue;
                     }
                     let c = self.cand(rule, anchor, assumed)?;
-                    let at = mi * DUTIES + rule.duty as usize;
+                    let at = mi * self.sets.meeting_cols + usize::from(self.sets.meeting_col[rule.duty as usize]);
                     let existing = (self.meeting_duty[at] != NONE).then_some(self.meeting_duty[at]);
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
                     self.meeting_duty[at] = i;
@@ -1381,17 +1424,17 @@ impl<'a> Builder<'a, '_> {
             self.pending[i].done = Some(m.completed.0);
         }
         if m.adjourned.len() >= 2 {
-            self.pending[i].breach = Some(Breach::SecondAdjournment {
+            self.extra(i).breach = Some(Breach::SecondAdjournment {
                 adjourned: m.adjourned.iter().filter_map(|e| events.get(*e).map(|x| x.date)).collect(),
             });
         } else if let Some(l) = self.binding_latest(i) {
             if !m.completed.1 && m.completed.0 > l {
-                self.pending[i].breach = Some(Breach::AdjournedReviewCompletedLate {
+                self.extra(i).breach = Some(Breach::AdjournedReviewCompletedLate {
                     completed: m.completed.0,
                     working_days_late: self.cal.working_days_between(l, m.completed.0)?,
                 });
             } else if m.completed.1 && self.as_at.is_some_and(|a| a > l) {
-                self.pending[i].breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(l) });
+                self.extra(i).breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(l) });
             }
         }
         Ok(())
@@ -1512,7 +1555,8 @@ impl<'a> Builder<'a, '_> {
                     let (cal, statutory_calendar) = self.cal_for(rule);
                     let deadline = Some(period::within_after(mk.date, step, cal)?);
                     let c = Cand {
-                        rule: RuleRef::Profile(rule),
+                        rule,
+                        duty: rule.duty,
                         anchor_date: mk.date,
                         assumed: false,
                         deadline,
@@ -1520,7 +1564,7 @@ impl<'a> Builder<'a, '_> {
                         next: NONE,
                     };
                     let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), Trig::List(&[mk.event]), false);
-                    self.pending[i].note =
+                    self.extra(i).note =
                         Some(format!("Repetition {k}: {step} after the anchor, counted from the anchor itself."));
                 }
             }
@@ -1569,7 +1613,7 @@ impl<'a> Builder<'a, '_> {
                     deadline
                 )
                 .into(),
-                ..Rule::clone(&bc.rule)
+                ..Rule::clone(bc.rule)
             });
             let (regime, number) = (p.regime, p.review_number);
             // Authority is needed when the move is made: the deadline is the rearrangement's date.
@@ -1579,7 +1623,8 @@ impl<'a> Builder<'a, '_> {
                 provisional: false,
             };
             let c = Cand {
-                rule: RuleRef::Made(rule),
+                rule: bc.rule,
+                duty: Duty::AuthoriseRearrangement,
                 anchor_date: ra.date,
                 assumed: false,
                 deadline: Some(deadline_made),
@@ -1587,8 +1632,9 @@ impl<'a> Builder<'a, '_> {
                 next: NONE,
             };
             let i = self.add(Scope::Event(ra.event), c, regime, number, Trig::List(&[ra.event]), false);
-            self.pending[i].breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline });
-            self.pending[i].note = Some("Moving a review past its statutory date breaches the review regulations; local procedures require the IRO service manager's authority, given when the move is made.".into());
+            self.extra(i).made = Some(rule);
+            self.extra(i).breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline });
+            self.extra(i).note = Some("Moving a review past its statutory date breaches the review regulations; local procedures require the IRO service manager's authority, given when the move is made.".into());
         }
     }
 
@@ -1597,6 +1643,7 @@ impl<'a> Builder<'a, '_> {
         let cal = self.cal;
         let cands = &self.cands;
         let pending = &mut *self.pending;
+        let extras = &mut *self.extras;
         // Sort small keys, then build each obligation once, in order.
         let order = &mut *self.order;
         for (i, p) in pending.iter().enumerate() {
@@ -1628,35 +1675,40 @@ impl<'a> Builder<'a, '_> {
                     })
                     .collect()
             });
+            let (breach, note, made) = match extras.get_mut(p.extra) {
+                Some(x) => (x.breach.take(), x.note.take(), x.made.take()),
+                None => (None, None, None),
+            };
+            let rule: &Rule = made.as_deref().unwrap_or(b.rule);
             let earliest =
-                (b.rule.direction == Direction::After && b.rule.duty != Duty::HoldReview).then_some(b.anchor_date);
+                (rule.direction == Direction::After && rule.duty != Duty::HoldReview).then_some(b.anchor_date);
             let provisional = b.deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
             Obligation {
                 duty: p.duty,
-                role: b.rule.role,
-                action: b.rule.action.clone(),
+                role: rule.role,
+                action: rule.action.clone(),
                 regime: p.regime,
                 review_number: p.review_number,
                 earliest,
                 latest: b.deadline.map(|d| d.date),
                 latest_working_day: b.deadline.map(|d| d.latest_working_day),
-                basis: b.rule.basis.clone(),
+                basis: rule.basis.clone(),
                 binding,
-                citation: b.rule.citation.clone(),
+                citation: rule.citation.clone(),
                 triggered_by: p.triggered_by.take().unwrap_or_else(|| Arc::from(&[][..])),
                 projected: b.assumed,
                 provisional,
                 early: p.early,
                 done: p.done,
-                breach: p.breach.take(),
+                breach,
                 trail: Trail {
-                    anchor: Some(b.rule.anchor),
+                    anchor: Some(rule.anchor),
                     anchor_date: Some(b.anchor_date),
                     assumed: b.assumed,
-                    direction: Some(b.rule.direction),
-                    period: b.rule.period,
+                    direction: Some(rule.direction),
+                    period: rule.period,
                     statutory_calendar: b.statutory_calendar,
-                    note: p.note.take(),
+                    note,
                 },
             }
         }));
