@@ -681,6 +681,7 @@ struct Cache {
     slots: Vec<SlotEntry>,
     meeting_duty: Vec<usize>,
     order: Vec<u128>,
+    order_64: Vec<u64>,
 }
 
 /// Profiles whose rule groups a thread keeps.
@@ -708,11 +709,13 @@ impl Cache {
         self.slots.clear();
         self.meeting_duty.clear();
         self.order.clear();
+        self.order_64.clear();
         self.pending.shrink_to(KEEP_CAPACITY);
         self.extras.shrink_to(KEEP_CAPACITY);
         self.slots.shrink_to(KEEP_CAPACITY);
         self.meeting_duty.shrink_to(KEEP_CAPACITY);
         self.order.shrink_to(KEEP_CAPACITY);
+        self.order_64.shrink_to(KEEP_CAPACITY);
         let _ = CACHE.try_with(|c| {
             if let Ok(mut c) = c.try_borrow_mut() {
                 *c = self;
@@ -761,6 +764,7 @@ struct Builder<'a, 'c> {
     meeting_duty: &'c mut Vec<usize>,
     trigs: &'c mut TrigCache,
     order: &'c mut Vec<u128>,
+    order_64: &'c mut Vec<u64>,
 }
 
 /// A review slot's obligation.
@@ -866,7 +870,7 @@ pub fn schedule(
     };
     let mut cache = Cache::take();
     cache.select(&profile.rules);
-    let Cache { groups, trigs, pending, extras, slots, meeting_duty, order } = &mut cache;
+    let Cache { groups, trigs, pending, extras, slots, meeting_duty, order, order_64 } = &mut cache;
     let mut b = Builder {
         walk: case.walk(),
         profile,
@@ -882,6 +886,7 @@ pub fn schedule(
         meeting_duty,
         trigs,
         order,
+        order_64,
     };
     let obligations = b.run(case, horizon_end, horizon == 0);
     cache.give_back();
@@ -921,6 +926,41 @@ fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: u
     };
     let number = review_number.map_or(0, |n| u128::from(n) + 1);
     undated << 127 | day << 82 | number << 48 | u128::from(duty as u8) << 40 | (i as u128 & 0xFF_FFFF_FFFF)
+}
+
+/// Whether to sort on 128-bit keys even when 64-bit ones fit (a test hook: both orders are the same).
+#[cfg(test)]
+fn force_wide_keys() -> bool {
+    tests::FORCE_WIDE.with(|f| f.get())
+}
+
+#[cfg(not(test))]
+fn force_wide_keys() -> bool {
+    false
+}
+
+/// The same key in 64 bits, when every field fits: dates in 1900-3947 (the calendar covers
+/// 1971-2199), review numbers below 65,535 and fewer than 2^22 obligations. Compares exactly as
+/// [`sort_key`] does (checked by a unit test); `None` when a field does not fit.
+fn sort_key_64(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> Option<u64> {
+    const _: () = assert!(DUTIES <= 32, "the duty takes 5 bits");
+    let day = match day {
+        Some(d) => {
+            let y = u64::try_from(d.year() - 1900).ok().filter(|y| *y < 2048)?;
+            y << 9 | u64::from(d.ordinal())
+        }
+        // Above every date.
+        None => 1 << 20,
+    };
+    let number = match review_number {
+        None => 0,
+        Some(n) if n < u32::from(u16::MAX) => u64::from(n) + 1,
+        Some(_) => return None,
+    };
+    if i >= 1 << 22 {
+        return None;
+    }
+    Some(day << 43 | number << 27 | (duty as u64) << 22 | i as u64)
 }
 
 impl<'a> Builder<'a, '_> {
@@ -1644,19 +1684,39 @@ impl<'a> Builder<'a, '_> {
         let cands = &self.cands;
         let pending = &mut *self.pending;
         let extras = &mut *self.extras;
-        // Sort small keys, then build each obligation once, in order.
-        let order = &mut *self.order;
-        for (i, p) in pending.iter().enumerate() {
-            let dl = cands[p.best].deadline;
-            if cands[p.best].assumed && horizon_end.is_some_and(|h| dl.is_some_and(|d| d.date > h)) {
-                continue;
+        // Sort small keys (64 bits when they fit, else 128), then build each obligation once, in order.
+        let (order, order_64) = (&mut *self.order, &mut *self.order_64);
+        // The obligations kept (projected ones past the horizon are left out) and their sort fields.
+        let kept = pending.iter().enumerate().filter_map(|(i, p)| {
+            let b = &cands[p.best];
+            let past = b.assumed && horizon_end.is_some_and(|h| b.deadline.is_some_and(|d| d.date > h));
+            (!past).then(|| (b.deadline.map(|d| d.latest_working_day), p.review_number, p.duty, i))
+        });
+        let mut narrow = !force_wide_keys();
+        for (day, number, duty, i) in kept.clone() {
+            if !narrow {
+                break;
             }
-            order.push(sort_key(dl.map(|d| d.latest_working_day), p.review_number, p.duty, i));
+            match sort_key_64(day, number, duty, i) {
+                Some(k) => order_64.push(k),
+                None => narrow = false,
+            }
         }
-        order.sort_unstable();
-        let mut out = Vec::with_capacity(order.len());
-        out.extend(order.iter().map(|&k| {
-            let p = &mut pending[(k & 0xFF_FFFF_FFFF) as usize];
+        // Sorted, then each key replaced by the obligation's index.
+        if narrow {
+            order_64.sort_unstable();
+            for k in order_64.iter_mut() {
+                *k &= (1 << 22) - 1;
+            }
+        } else {
+            order.extend(kept.map(|(day, number, duty, i)| sort_key(day, number, duty, i)));
+            order.sort_unstable();
+            order_64.clear();
+            order_64.extend(order.iter().map(|&k| (k & 0xFF_FFFF_FFFF) as u64));
+        }
+        let mut out = Vec::with_capacity(order_64.len());
+        out.extend(order_64.iter().map(|&pi| {
+            let p = &mut pending[pi as usize];
             let b = &cands[p.best];
             let binding = (p.n_cands > 1).then(|| {
                 let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
@@ -1728,6 +1788,39 @@ fn earlier(a: &Cand, b: &Cand) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        pub(super) static FORCE_WIDE: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Sorting on 64-bit keys (when they fit) and on 128-bit keys gives the same schedules.
+    #[test]
+    fn wide_and_narrow_keys_give_the_same_schedule() {
+        use crate::model::{Child, Event, EventKind};
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let cal = Calendar::england_and_wales();
+        let events = vec![
+            Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+            Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            Event::new(d(2026, 3, 2), EventKind::AuthorityToPlace),
+            Event::new(d(2026, 4, 22), EventKind::ReviewAdjourned),
+            Event::new(d(2026, 5, 6), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            Event::new(d(2026, 5, 27), EventKind::SignificantChange { note: None }),
+        ];
+        let case = CaseHistory::new(Jurisdiction::England, Child::default(), events).unwrap();
+        let profile = Profile::builtin("england").unwrap();
+        let opts = ScheduleOptions { horizon_months: Some(24), ..Default::default() };
+        let narrow = schedule(&case, &profile, &cal, &opts).unwrap();
+        FORCE_WIDE.with(|f| f.set(true));
+        let wide = schedule(&case, &profile, &cal, &opts).unwrap();
+        FORCE_WIDE.with(|f| f.set(false));
+        assert!(narrow.obligations.len() > 20);
+        assert_eq!(narrow, wide);
+        // Sorted by the day to plan for.
+        let days: Vec<_> = narrow.obligations.iter().filter_map(|o| o.latest_working_day).collect();
+        assert!(days.windows(2).all(|w| w[0] <= w[1]));
+    }
 
     /// `group` spells out each anchor's kind in one match; it must agree with the model's own
     /// classification of anchors (triggers, anchors on a duty being done).
@@ -1796,5 +1889,39 @@ mod tests {
         moved.period = Some(Period::WorkingDays(3));
         profile.rules[k] = Arc::new(moved);
         assert_eq!(speak(&profile), vec![Some(d(2026, 1, 8))]);
+    }
+
+    /// The 64-bit key, when it fits, orders exactly as the 128-bit key.
+    #[test]
+    fn narrow_sort_keys_order_as_wide_ones() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % m
+        };
+        let first = NaiveDate::from_ymd_opt(1890, 1, 1).unwrap();
+        let mut keys = Vec::new();
+        for _ in 0..20_000 {
+            // Nearby values, so that ties on the leading fields are common.
+            let day = (next(8) > 0).then(|| first + Days::new(next(4) * 20_000 + next(3)));
+            let number = (next(3) > 0).then(|| [0, 1, 2, 65_533, 65_534, 65_535, u32::MAX][next(7) as usize]);
+            let duty = Duty::ALL[next(3) as usize * 15];
+            let i = [0, 1, 5, (1 << 22) - 1, 1 << 22][next(5) as usize];
+            keys.push((sort_key(day, number, duty, i), sort_key_64(day, number, duty, i)));
+        }
+        let mut narrow = 0;
+        for w in keys.windows(2) {
+            if let ((a, Some(a64)), (b, Some(b64))) = (w[0], w[1]) {
+                assert_eq!(a.cmp(&b), a64.cmp(&b64));
+                narrow += 1;
+            }
+        }
+        assert!(narrow > 5_000, "{narrow}");
+        // Out of range: none.
+        assert_eq!(sort_key_64(NaiveDate::from_ymd_opt(1899, 12, 31), None, Duty::HoldReview, 0), None);
+        assert_eq!(sort_key_64(None, Some(65_535), Duty::HoldReview, 0), None);
+        assert_eq!(sort_key_64(None, None, Duty::HoldReview, 1 << 22), None);
+        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), Duty::AgreeCarePlan, (1 << 22) - 1)
+            .is_some());
     }
 }
