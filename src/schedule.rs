@@ -511,9 +511,10 @@ struct RuleSets {
     rules: Vec<usize>,
     bounds: [usize; GROUPS + 1],
     /// When the interval group has at most 64 rules: bit `j` stands for its `j`-th rule, set in
-    /// `by_regime[regime]` when the rule names that regime, and in `first` when it counts from the
-    /// regime's start. A prefilter only: every pick is still checked by [`interval_fits`].
-    interval_masks: Option<([u64; 6], u64)>,
+    /// `[regime][class]` when the rule names that regime and fits reviews of that class (first,
+    /// second, third onward: anchor and review filter). A prefilter only: every pick is still
+    /// checked by [`interval_fits`].
+    interval_masks: Option<[[u64; 3]; 6]>,
     /// A column for each duty some meeting rule has (`NO_COLUMN`: none), and how many there are:
     /// `Builder::meeting_duty` has one row of columns per meeting.
     meeting_col: [u8; DUTIES],
@@ -575,17 +576,18 @@ impl RuleSets {
         }
         let interval = bounds[INTERVAL]..bounds[INTERVAL + 1];
         let interval_masks = (interval.len() <= 64).then(|| {
-            let mut by_regime = [0u64; 6];
-            let mut first = 0u64;
+            let mut masks = [[0u64; 3]; 6];
             for (j, r) in rules[interval].iter().map(|&k| &profile_rules[k]).enumerate() {
                 for reg in r.regimes.iter().flatten() {
-                    by_regime[*reg as usize] |= 1 << j;
-                }
-                if r.anchor == Anchor::RegimeStart {
-                    first |= 1 << j;
+                    for (class, n) in [1, 2, 3].into_iter().enumerate() {
+                        let anchor = if n == 1 { Anchor::RegimeStart } else { Anchor::PreviousReview };
+                        if r.anchor == anchor && r.reviews.matches(n) {
+                            masks[*reg as usize][class] |= 1 << j;
+                        }
+                    }
                 }
             }
-            (by_regime, first)
+            masks
         });
         let mut meeting_col = [NO_COLUMN; DUTIES];
         let mut meeting_cols = 0;
@@ -604,11 +606,11 @@ impl RuleSets {
     fn interval_picks(&self, regime: Regime, n: u32) -> Picks {
         let base = self.bounds[INTERVAL];
         match self.interval_masks {
-            Some((by_regime, first)) => {
-                let anchor = if n == 1 { first } else { !first };
-                Picks { mask: by_regime[regime as usize] & anchor, base, rest: 0..0 }
+            Some(masks) if n > 0 => {
+                let class = (n as usize - 1).min(2);
+                Picks { mask: masks[regime as usize][class], base, rest: 0..0 }
             }
-            None => Picks { mask: 0, base, rest: self.range(INTERVAL) },
+            _ => Picks { mask: 0, base, rest: self.range(INTERVAL) },
         }
     }
 
