@@ -680,7 +680,7 @@ struct Cache {
     trigs: TrigCache,
     pending: Vec<Pending>,
     extras: Vec<Extra>,
-    slots: Vec<SlotEntry>,
+    slots: Slots,
     meeting_duty: Vec<usize>,
     order: Vec<u128>,
     order_64: Vec<u64>,
@@ -708,13 +708,15 @@ impl Cache {
     fn give_back(mut self) {
         self.pending.clear();
         self.extras.clear();
-        self.slots.clear();
+        self.slots.list.clear();
+        self.slots.map.clear();
         self.meeting_duty.clear();
         self.order.clear();
         self.order_64.clear();
         self.pending.shrink_to(KEEP_CAPACITY);
         self.extras.shrink_to(KEEP_CAPACITY);
-        self.slots.shrink_to(KEEP_CAPACITY);
+        self.slots.list.shrink_to(KEEP_CAPACITY);
+        self.slots.map.shrink_to(KEEP_CAPACITY);
         self.meeting_duty.shrink_to(KEEP_CAPACITY);
         self.order.shrink_to(KEEP_CAPACITY);
         self.order_64.shrink_to(KEEP_CAPACITY);
@@ -760,7 +762,7 @@ struct Builder<'a, 'c> {
     index: FastMap<(Duty, Scope), usize>,
     /// Each slot (run, review number): its obligation and binding deadline, for midpoints and
     /// rearrangements.
-    slots: &'c mut Vec<SlotEntry>,
+    slots: &'c mut Slots,
     /// The obligation of each (meeting, duty): `meeting_duty[meeting * sets.meeting_cols +
     /// sets.meeting_col[duty]]`, or [`NONE`].
     meeting_duty: &'c mut Vec<usize>,
@@ -774,6 +776,38 @@ struct SlotEntry {
     key: (usize, u32),
     i: usize,
     latest: Option<NaiveDate>,
+}
+
+/// The slots made so far: a short list searched in order, indexed by a map once it grows.
+#[derive(Default)]
+struct Slots {
+    list: Vec<SlotEntry>,
+    /// Key -> position in `list`, kept only beyond `SHORT_SLOTS` entries.
+    map: FastMap<(usize, u32), usize>,
+}
+
+const SHORT_SLOTS: usize = 16;
+
+impl Slots {
+    fn get(&self, key: (usize, u32)) -> Option<usize> {
+        if self.list.len() <= SHORT_SLOTS {
+            self.list.iter().position(|e| e.key == key)
+        } else {
+            self.map.get(&key).copied()
+        }
+    }
+
+    fn push(&mut self, e: SlotEntry) {
+        let key = e.key;
+        self.list.push(e);
+        if self.list.len() > SHORT_SLOTS {
+            if self.map.is_empty() {
+                self.map.extend(self.list.iter().enumerate().map(|(k, e)| (e.key, k)));
+            } else {
+                self.map.insert(key, self.list.len() - 1);
+            }
+        }
+    }
 }
 
 /// Number of duties.
@@ -1088,7 +1122,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     fn slot_entry(&self, key: (usize, u32)) -> Option<&SlotEntry> {
-        self.slots.iter().find(|e| e.key == key)
+        self.slots.get(key).map(|k| &self.slots.list[k])
     }
 
     /// Adds the hold_review obligation for review `n` of run `r`; returns its index.
@@ -1112,8 +1146,8 @@ impl<'a> Builder<'a, '_> {
                 ),
             });
         }
-        let mut idx = self.slot_entry((r, n)).map(|e| e.i);
-        let new = idx.is_none();
+        let at = self.slots.get((r, n));
+        let mut idx = at.map(|k| self.slots.list[k].i);
         for k in self.sets.interval_picks(regime, n) {
             let rule = self.rule(k);
             if !interval_fits(rule, regime, n, anchor) {
@@ -1124,10 +1158,9 @@ impl<'a> Builder<'a, '_> {
         }
         let i = idx.expect("at least one rule");
         let latest = self.binding_latest(i);
-        if new {
-            self.slots.push(SlotEntry { key: (r, n), i, latest });
-        } else if let Some(e) = self.slots.iter_mut().find(|e| e.key == (r, n)) {
-            e.latest = latest;
+        match at {
+            Some(k) => self.slots.list[k].latest = latest,
+            None => self.slots.push(SlotEntry { key: (r, n), i, latest }),
         }
         Ok(i)
     }
