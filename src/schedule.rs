@@ -16,11 +16,12 @@
 //! # Ok::<(), lac_timescales::Error>(())
 //! ```
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, DataVersion};
@@ -336,12 +337,11 @@ impl Schedule {
 
 /// Which instance of a duty an obligation is: duties with the same key are one obligation and
 /// their rules compete (the earliest deadline binds).
+///
+/// Slots (review `n` of run `r`) and meetings are kept apart, in `Builder::slots` and
+/// `Builder::meeting_duty`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Scope {
-    /// Review `n` of run `r`.
-    Slot(usize, u32),
-    /// A review meeting (held: index into walk.meetings; projected: index into projected list).
-    Meeting(MeetingRef),
     /// A period of care.
     Period(usize),
     /// An event (triggers, disputes, rearrangements).
@@ -356,57 +356,475 @@ enum MeetingRef {
     Projected(usize),
 }
 
-/// A meeting for duty purposes.
+/// A meeting for duty purposes. Held meetings borrow their slots and adjournments from the walk.
 #[derive(Debug, Clone)]
-struct Mtg {
+struct Mtg<'a> {
     r: MeetingRef,
     date: NaiveDate,
     /// Completion date and whether it is assumed.
     completed: (NaiveDate, bool),
     assumed: bool,
-    slots: Vec<(usize, u32)>,
+    slots: SlotList<'a>,
     period: usize,
     with_meeting: bool,
-    adjourned: Vec<usize>,
+    adjourned: &'a [usize],
     events: Arc<[usize]>,
 }
 
-struct Cand {
-    rule: Arc<Rule>,
+/// The (run, review number) pairs a meeting satisfies: borrowed from the walk for held meetings,
+/// inline for projected ones (a few clocks at most).
+#[derive(Debug, Clone)]
+enum SlotList<'a> {
+    Borrowed(&'a [(usize, u32)]),
+    Inline(usize, [(usize, u32); 4]),
+    Owned(Vec<(usize, u32)>),
+}
+
+impl SlotList<'_> {
+    fn iter(&self) -> std::slice::Iter<'_, (usize, u32)> {
+        match self {
+            SlotList::Borrowed(s) => s.iter(),
+            SlotList::Inline(n, s) => s[..*n].iter(),
+            SlotList::Owned(v) => v.iter(),
+        }
+    }
+}
+
+/// No next candidate.
+const NONE: usize = usize::MAX;
+
+struct Cand<'a> {
+    /// The rule (for an authorisation of a rearrangement: the review's rule, which
+    /// `Pending::made` replaces when the obligation is built).
+    rule: &'a Rule,
+    duty: Duty,
     anchor_date: NaiveDate,
     assumed: bool,
     deadline: Option<Deadline>,
     statutory_calendar: bool,
+    /// Index in `Builder::cands` of the next candidate of the same obligation, or [`NONE`].
+    next: usize,
 }
 
 struct Pending {
     duty: Duty,
     regime: Option<Regime>,
     review_number: Option<u32>,
-    triggered_by: Arc<[usize]>,
+    /// Taken when the obligation is built.
+    triggered_by: Option<Arc<[usize]>>,
     early: bool,
     done: Option<NaiveDate>,
-    breach: Option<Breach>,
-    /// Index in `Builder::cands` of the binding candidate, and how many candidates there are.
+    /// Index in `Builder::extras` of what few obligations have besides, or [`NONE`].
+    extra: usize,
+    /// Indices in `Builder::cands` of the binding, first and last candidates, and how many there are.
     best: usize,
+    first: usize,
+    last: usize,
     n_cands: u32,
-    note: Option<String>,
 }
 
-struct Builder<'a> {
+/// What few obligations have besides (kept apart so that `Pending` stays small).
+#[derive(Default)]
+struct Extra {
+    breach: Option<Breach>,
+    note: Option<String>,
+    /// A rule made by the engine for this obligation (authorising a rearrangement).
+    made: Option<Arc<Rule>>,
+}
+
+/// The events that triggered an obligation: already shared, or a short list to share.
+#[derive(Clone, Copy)]
+enum Trig<'t> {
+    Shared(&'t Arc<[usize]>),
+    List(&'t [usize]),
+}
+
+/// Up to three event indices, kept inline.
+#[derive(Debug, Clone, Copy, Default)]
+struct Evs {
+    ev: [usize; 3],
+    len: usize,
+}
+
+impl Evs {
+    fn one(e: usize) -> Evs {
+        Evs { ev: [e, 0, 0], len: 1 }
+    }
+
+    fn with(mut self, e: usize) -> Evs {
+        // At most two events are ever listed (a start or previous meeting, then one more).
+        if let Some(slot) = self.ev.get_mut(self.len) {
+            *slot = e;
+            self.len += 1;
+        }
+        self
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        &self.ev[..self.len]
+    }
+}
+
+/// A review clock still running after the history: review `n` of run `r`, counted from `anchor`.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    r: usize,
+    n: u32,
+    anchor: NaiveDate,
+    assumed: bool,
+    trig: Evs,
+}
+
+/// The groups of rules the engine visits, in profile order within each group.
+const INTERVAL: usize = 0;
+const EARLY: usize = 1;
+/// Two groups each (second: anchored on another duty being done).
+const MEETING: usize = 2;
+const PERIOD: usize = 4;
+const MARKER: usize = 6;
+const GROUPS: usize = 7;
+
+/// The group a rule belongs to, if the engine can use it at all. Each rule is in one group at
+/// most (the anchors of the groups are disjoint).
+fn group(r: &Rule) -> Option<usize> {
+    use Anchor::*;
+    // One exhaustive match (a new anchor must be placed here); the unit test
+    // `groups_agree_with_anchor_kinds` checks it against `Anchor::is_trigger` and `done_duty`.
+    let review = r.duty == Duty::HoldReview;
+    let g = match r.anchor {
+        RegimeStart | PreviousReview if review => INTERVAL,
+        ReviewDate | ReviewCompleted | Midpoint | LastReviewMeeting if !review => MEETING,
+        DecisionsReceived if !review => MEETING + 1,
+        BecameLookedAfter | CeasedToBeLookedAfter | SixteenthBirthday | DateOfBirth => PERIOD,
+        IroAppointed | ReviewServiceNotified => PERIOD + 1,
+        SignificantChange
+        | IroRequestedReview
+        | AccommodationEnding
+        | PlacementNotSafeguarding
+        | ChildRequestedReview
+        | ChildAbsent
+        | ChildAtRisk
+        | FamilySupportReferral => {
+            if review {
+                EARLY
+            } else {
+                MARKER
+            }
+        }
+        CarePlanStarted | DisputeStarted if !review => MARKER,
+        RegimeStart | PreviousReview | ReviewDate | ReviewCompleted | Midpoint | LastReviewMeeting
+        | DecisionsReceived | CarePlanStarted | DisputeStarted => return None,
+    };
+    Some(g)
+}
+
+/// The profile's rules sorted by [`group`] once per schedule, so that no loop scans them all.
+struct RuleSets {
+    /// Indices into the profile's rules, grouped.
+    rules: Vec<usize>,
+    bounds: [usize; GROUPS + 1],
+    /// When the interval group has at most 64 rules: bit `j` stands for its `j`-th rule, set in
+    /// `[regime][class]` when the rule names that regime and fits reviews of that class (first,
+    /// second, third onward: anchor and review filter). A prefilter only: every pick is still
+    /// checked by [`interval_fits`].
+    interval_masks: Option<[[u64; 3]; 6]>,
+    /// A column for each duty some meeting rule has (`NO_COLUMN`: none), and how many there are:
+    /// `Builder::meeting_duty` has one row of columns per meeting.
+    meeting_col: [u8; DUTIES],
+    meeting_cols: usize,
+}
+
+const NO_COLUMN: u8 = u8::MAX;
+
+impl Default for RuleSets {
+    fn default() -> RuleSets {
+        RuleSets {
+            rules: Vec::new(),
+            bounds: [0; GROUPS + 1],
+            interval_masks: None,
+            meeting_col: [NO_COLUMN; DUTIES],
+            meeting_cols: 0,
+        }
+    }
+}
+
+/// Indices into `RuleSets::rules`: the set bits of a mask, or else a whole range.
+struct Picks {
+    mask: u64,
+    base: usize,
+    rest: std::ops::Range<usize>,
+}
+
+impl Iterator for Picks {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        if self.mask != 0 {
+            let j = self.mask.trailing_zeros() as usize;
+            self.mask &= self.mask - 1;
+            return Some(self.base + j);
+        }
+        self.rest.next()
+    }
+}
+
+impl RuleSets {
+    fn new(profile_rules: &[Arc<Rule>]) -> RuleSets {
+        let mut bounds = [0usize; GROUPS + 1];
+        for r in profile_rules {
+            if let Some(g) = group(r) {
+                bounds[g + 1] += 1;
+            }
+        }
+        for g in 0..GROUPS {
+            bounds[g + 1] += bounds[g];
+        }
+        let mut rules = vec![0; bounds[GROUPS]];
+        let mut at = bounds;
+        for (k, r) in profile_rules.iter().enumerate() {
+            if let Some(g) = group(r) {
+                rules[at[g]] = k;
+                at[g] += 1;
+            }
+        }
+        let interval = bounds[INTERVAL]..bounds[INTERVAL + 1];
+        let interval_masks = (interval.len() <= 64).then(|| {
+            let mut masks = [[0u64; 3]; 6];
+            for (j, r) in rules[interval].iter().map(|&k| &profile_rules[k]).enumerate() {
+                for reg in r.regimes.iter().flatten() {
+                    for (class, n) in [1, 2, 3].into_iter().enumerate() {
+                        let anchor = if n == 1 { Anchor::RegimeStart } else { Anchor::PreviousReview };
+                        if r.anchor == anchor && r.reviews.matches(n) {
+                            masks[*reg as usize][class] |= 1 << j;
+                        }
+                    }
+                }
+            }
+            masks
+        });
+        let mut meeting_col = [NO_COLUMN; DUTIES];
+        let mut meeting_cols = 0;
+        for &k in &rules[bounds[MEETING]..bounds[MEETING + 2]] {
+            let col = &mut meeting_col[profile_rules[k].duty as usize];
+            if *col == NO_COLUMN {
+                // At most DUTIES (31) columns.
+                *col = meeting_cols as u8;
+                meeting_cols += 1;
+            }
+        }
+        RuleSets { rules, bounds, interval_masks, meeting_col, meeting_cols }
+    }
+
+    /// The interval rules that may fit review `n` of `regime` (a superset, in profile order).
+    fn interval_picks(&self, regime: Regime, n: u32) -> Picks {
+        let base = self.bounds[INTERVAL];
+        match self.interval_masks {
+            Some(masks) if n > 0 => {
+                let class = (n as usize - 1).min(2);
+                Picks { mask: masks[regime as usize][class], base, rest: 0..0 }
+            }
+            _ => Picks { mask: 0, base, rest: self.range(INTERVAL) },
+        }
+    }
+
+    fn range(&self, g: usize) -> std::ops::Range<usize> {
+        self.bounds[g]..self.bounds[g + 1]
+    }
+}
+
+/// Whether `rule` sets the interval for review `n` of `regime` counted from `anchor`.
+fn interval_fits(rule: &Rule, regime: Regime, n: u32, anchor: NaiveDate) -> bool {
+    let want = if n == 1 { Anchor::RegimeStart } else { Anchor::PreviousReview };
+    rule.anchor == want
+        && rule.reviews.matches(n)
+        && rule.in_force(anchor)
+        && rule.regimes.as_ref().is_some_and(|rs| rs.contains(&regime))
+}
+
+/// Shared lists of triggering events, kept from one schedule to the next: most obligations are
+/// triggered by one event or two, with small indices, so the same few lists recur.
+#[derive(Default)]
+struct TrigCache {
+    empty: Option<Arc<[usize]>>,
+    /// `[e]` for `e < MAX_SINGLE`.
+    singles: Vec<Option<Arc<[usize]>>>,
+    /// `[a, b]`, at most `MAX_PAIRS` of them.
+    pairs: FastMap<(usize, usize), Arc<[usize]>>,
+}
+
+const MAX_SINGLE: usize = 1024;
+const MAX_PAIRS: usize = 4096;
+
+impl TrigCache {
+    /// A shared list holding `list`.
+    fn get(&mut self, list: &[usize]) -> Arc<[usize]> {
+        match *list {
+            [] => self.empty.get_or_insert_with(|| Arc::from(list)).clone(),
+            [e] if e < MAX_SINGLE => {
+                if self.singles.len() <= e {
+                    self.singles.resize(e + 1, None);
+                }
+                self.singles[e].get_or_insert_with(|| Arc::from(list)).clone()
+            }
+            [a, b] => match self.pairs.get(&(a, b)) {
+                Some(x) => x.clone(),
+                None => {
+                    let x: Arc<[usize]> = Arc::from(list);
+                    if self.pairs.len() < MAX_PAIRS {
+                        self.pairs.insert((a, b), x.clone());
+                    }
+                    x
+                }
+            },
+            _ => Arc::from(list),
+        }
+    }
+}
+
+/// What a thread keeps between schedules, so that a schedule allocates little besides its result:
+/// the rule groups of the last few profiles, shared trigger lists, and scratch vectors. It never
+/// changes a result: groups are reused only for the very same rules (the same `Arc`s, which the
+/// cache keeps alive so they cannot be replaced at the same address, in the same order), and the
+/// scratch vectors are emptied after each use.
+#[derive(Default)]
+struct Cache {
+    /// The rules each set of groups was built from, most recent first.
+    groups: Vec<(Vec<Arc<Rule>>, RuleSets)>,
+    trigs: TrigCache,
+    pending: Vec<Pending>,
+    extras: Vec<Extra>,
+    slots: Slots,
+    meeting_duty: Vec<usize>,
+    order: Vec<u128>,
+    order_64: Vec<u64>,
+}
+
+/// Profiles whose rule groups a thread keeps.
+const CACHED_PROFILES: usize = 4;
+
+/// Scratch capacity kept after a schedule (larger vectors are shrunk back).
+const KEEP_CAPACITY: usize = 1024;
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+impl Cache {
+    /// This thread's cache (a fresh one if it is in use or the thread is ending).
+    fn take() -> Cache {
+        CACHE
+            .try_with(|c| c.try_borrow_mut().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    /// Gives the cache back to the thread, emptied of this schedule's data.
+    fn give_back(mut self) {
+        self.pending.clear();
+        self.extras.clear();
+        self.slots.list.clear();
+        self.slots.map.clear();
+        self.meeting_duty.clear();
+        self.order.clear();
+        self.order_64.clear();
+        self.pending.shrink_to(KEEP_CAPACITY);
+        self.extras.shrink_to(KEEP_CAPACITY);
+        self.slots.list.shrink_to(KEEP_CAPACITY);
+        self.slots.map.shrink_to(KEEP_CAPACITY);
+        self.meeting_duty.shrink_to(KEEP_CAPACITY);
+        self.order.shrink_to(KEEP_CAPACITY);
+        self.order_64.shrink_to(KEEP_CAPACITY);
+        let _ = CACHE.try_with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                *c = self;
+            }
+        });
+    }
+
+    /// Moves the groups of `rules` to the front, building them if they are not cached.
+    fn select(&mut self, rules: &[Arc<Rule>]) {
+        let same = |cached: &[Arc<Rule>]| {
+            cached.len() == rules.len() && cached.iter().zip(rules).all(|(a, b)| Arc::ptr_eq(a, b))
+        };
+        match self.groups.iter().position(|(cached, _)| same(cached)) {
+            Some(0) => {}
+            Some(k) => {
+                let entry = self.groups.remove(k);
+                self.groups.insert(0, entry);
+            }
+            None => {
+                self.groups.truncate(CACHED_PROFILES - 1);
+                self.groups.insert(0, (rules.to_vec(), RuleSets::new(rules)));
+            }
+        }
+    }
+}
+
+struct Builder<'a, 'c> {
     walk: &'a Walk,
     profile: &'a Profile,
+    sets: &'c RuleSets,
     cal: &'a Calendar,
     local_cal: Option<&'a Calendar>,
     as_at: Option<NaiveDate>,
-    pending: Vec<Pending>,
-    /// Every candidate rule of every obligation, with the obligation's index (one shared vector
-    /// rather than one per obligation).
-    cands: Vec<(usize, Cand)>,
+    pending: &'c mut Vec<Pending>,
+    extras: &'c mut Vec<Extra>,
+    /// Every candidate rule of every obligation (one shared vector rather than one per
+    /// obligation); each obligation's candidates are chained through `Cand::next`.
+    cands: Vec<Cand<'a>>,
+    /// Obligations by (duty, scope), for scopes other than slots and meetings.
     index: FastMap<(Duty, Scope), usize>,
-    /// Binding deadline of each slot, for midpoints and rearrangements.
-    slot_latest: FastMap<(usize, u32), Option<NaiveDate>>,
+    /// Each slot (run, review number): its obligation and binding deadline, for midpoints and
+    /// rearrangements.
+    slots: &'c mut Slots,
+    /// The obligation of each (meeting, duty): `meeting_duty[meeting * sets.meeting_cols +
+    /// sets.meeting_col[duty]]`, or [`NONE`].
+    meeting_duty: &'c mut Vec<usize>,
+    trigs: &'c mut TrigCache,
+    order: &'c mut Vec<u128>,
+    order_64: &'c mut Vec<u64>,
 }
+
+/// A review slot's obligation.
+struct SlotEntry {
+    key: (usize, u32),
+    i: usize,
+    latest: Option<NaiveDate>,
+}
+
+/// The slots made so far: a short list searched in order, indexed by a map once it grows.
+#[derive(Default)]
+struct Slots {
+    list: Vec<SlotEntry>,
+    /// Key -> position in `list`, kept only beyond `SHORT_SLOTS` entries.
+    map: FastMap<(usize, u32), usize>,
+}
+
+const SHORT_SLOTS: usize = 16;
+
+impl Slots {
+    fn get(&self, key: (usize, u32)) -> Option<usize> {
+        if self.list.len() <= SHORT_SLOTS {
+            self.list.iter().position(|e| e.key == key)
+        } else {
+            self.map.get(&key).copied()
+        }
+    }
+
+    fn push(&mut self, e: SlotEntry) {
+        let key = e.key;
+        self.list.push(e);
+        if self.list.len() > SHORT_SLOTS {
+            if self.map.is_empty() {
+                self.map.extend(self.list.iter().enumerate().map(|(k, e)| (e.key, k)));
+            } else {
+                self.map.insert(key, self.list.len() - 1);
+            }
+        }
+    }
+}
+
+/// Number of duties.
+const DUTIES: usize = Duty::ALL.len();
 
 /// A multiply-rotate hasher (the Fx hash of rustc) for the engine's small internal maps, whose
 /// keys are plain integers built by the engine itself: no untrusted keys, so no need for SipHash.
@@ -499,31 +917,30 @@ pub fn schedule(
                 .unwrap_or(calendar.version().last),
         ),
     };
+    let mut cache = Cache::take();
+    cache.select(&profile.rules);
+    let Cache { groups, trigs, pending, extras, slots, meeting_duty, order, order_64 } = &mut cache;
     let mut b = Builder {
         walk: case.walk(),
         profile,
+        sets: &groups[0].1,
         cal: calendar,
         local_cal: options.local_calendar.as_ref(),
         as_at,
-        pending: Vec::with_capacity(64),
+        pending,
+        extras,
         cands: Vec::with_capacity(64),
-        index: FastMap::with_capacity_and_hasher(64, Default::default()),
-        slot_latest: FastMap::with_capacity_and_hasher(16, Default::default()),
+        index: FastMap::default(),
+        slots,
+        meeting_duty,
+        trigs,
+        order,
+        order_64,
     };
-    let meetings = b.clocks(horizon_end, horizon == 0)?;
-    b.meeting_duties(&meetings, case)?;
-    b.period_duties(case)?;
-    b.event_duties(horizon_end)?;
-    b.rearrangements(&meetings);
-    let mut obligations = b.finish();
-    if let Some(h) = horizon_end {
-        obligations.retain(|o| !o.projected || o.latest.is_none_or(|l| l <= h));
-    }
-    obligations.sort_by_key(|o| {
-        (o.latest_working_day.or(o.latest).is_none(), o.latest_working_day.or(o.latest), o.review_number, o.duty)
-    });
+    let obligations = b.run(case, horizon_end, horizon == 0);
+    cache.give_back();
     Ok(Schedule {
-        obligations,
+        obligations: obligations?,
         metadata: Metadata {
             profile: profile.id.clone(),
             profile_version: profile.version.clone(),
@@ -548,89 +965,193 @@ impl Profile {
     }
 }
 
-impl<'a> Builder<'a> {
-    fn cal_for(&self, rule: &Rule) -> (&Calendar, bool) {
+/// The sort key of an obligation: undated last, then the day to plan for, review number (none
+/// first), duty, and the order of creation. One integer, so sorting compares plain numbers.
+fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> u128 {
+    let (undated, day) = match day {
+        // Year (order-preserving map of the signed year onto u32), then day of the year.
+        Some(d) => (0u128, u128::from((d.year() as u32) ^ 0x8000_0000) << 9 | u128::from(d.ordinal())),
+        None => (1, 0),
+    };
+    let number = review_number.map_or(0, |n| u128::from(n) + 1);
+    undated << 127 | day << 82 | number << 48 | u128::from(duty as u8) << 40 | (i as u128 & 0xFF_FFFF_FFFF)
+}
+
+/// Whether to sort on 128-bit keys even when 64-bit ones fit (a test hook: both orders are the same).
+#[cfg(test)]
+fn force_wide_keys() -> bool {
+    tests::FORCE_WIDE.with(|f| f.get())
+}
+
+#[cfg(not(test))]
+fn force_wide_keys() -> bool {
+    false
+}
+
+/// The same key in 64 bits, when every field fits: dates in 1900-3947 (the calendar covers
+/// 1971-2199), review numbers below 65,535 and fewer than 2^22 obligations. Compares exactly as
+/// [`sort_key`] does (checked by a unit test); `None` when a field does not fit.
+fn sort_key_64(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> Option<u64> {
+    const _: () = assert!(DUTIES <= 32, "the duty takes 5 bits");
+    let day = match day {
+        Some(d) => {
+            let y = u64::try_from(d.year() - 1900).ok().filter(|y| *y < 2048)?;
+            y << 9 | u64::from(d.ordinal())
+        }
+        // Above every date.
+        None => 1 << 20,
+    };
+    let number = match review_number {
+        None => 0,
+        Some(n) if n < u32::from(u16::MAX) => u64::from(n) + 1,
+        Some(_) => return None,
+    };
+    if i >= 1 << 22 {
+        return None;
+    }
+    Some(day << 43 | number << 27 | (duty as u64) << 22 | i as u64)
+}
+
+impl<'a> Builder<'a, '_> {
+    /// Every obligation, sorted by the day to plan for (undated last), then review number and duty.
+    fn run(&mut self, case: &CaseHistory, horizon_end: Option<NaiveDate>, no_horizon: bool) -> Result<Vec<Obligation>> {
+        let meetings = self.clocks(horizon_end, no_horizon)?;
+        self.meeting_duties(&meetings, case)?;
+        self.period_duties(case)?;
+        self.event_duties(horizon_end)?;
+        self.rearrangements(&meetings);
+        Ok(self.finish(horizon_end))
+    }
+
+    /// Rule `k` of the grouped rules.
+    fn rule(&self, k: usize) -> &'a Rule {
+        let profile: &'a Profile = self.profile;
+        &profile.rules[self.sets.rules[k]]
+    }
+
+    fn cal_for(&self, rule: &Rule) -> (&'a Calendar, bool) {
         match (&rule.basis, self.local_cal) {
             (Basis::Local(_), Some(c)) => (c, false),
             _ => (self.cal, true),
         }
     }
 
-    fn cand(&self, rule: &Arc<Rule>, anchor_date: NaiveDate, assumed: bool) -> Result<Cand> {
+    fn cand(&self, rule: &'a Rule, anchor_date: NaiveDate, assumed: bool) -> Result<Cand<'a>> {
         let (cal, statutory_calendar) = self.cal_for(rule);
         let deadline = match rule.period {
             Some(p) => Some(period::count(anchor_date, p, rule.direction, cal)?),
             None => None,
         };
-        Ok(Cand { rule: rule.clone(), anchor_date, assumed, deadline, statutory_calendar })
+        Ok(Cand { rule, duty: rule.duty, anchor_date, assumed, deadline, statutory_calendar, next: NONE })
     }
 
-    /// Adds a candidate rule to the obligation (duty, scope), creating it when new. The earliest
-    /// deadline binds; on a tie the first candidate (statute comes first in a profile) keeps it.
-    fn add(
+    /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None`;
+    /// returns the obligation's index. The earliest deadline binds; on a tie the first candidate
+    /// (statute comes first in a profile) keeps it.
+    fn attach(
         &mut self,
-        scope: Scope,
-        cand: Cand,
+        existing: Option<usize>,
+        cand: Cand<'a>,
         regime: Option<Regime>,
         review_number: Option<u32>,
-        triggered_by: &Arc<[usize]>,
+        triggered_by: Trig<'_>,
         early: bool,
     ) -> usize {
-        let key = (cand.rule.duty, scope);
         let c = self.cands.len();
-        let i = *self.index.entry(key).or_insert_with(|| {
-            self.pending.push(Pending {
-                duty: cand.rule.duty,
-                regime,
-                review_number,
-                triggered_by: triggered_by.clone(),
-                early,
-                done: None,
-                breach: None,
-                best: c,
-                n_cands: 0,
-                note: None,
-            });
-            self.pending.len() - 1
-        });
-        let p = &mut self.pending[i];
-        if p.n_cands > 0 && earlier(&cand, &self.cands[p.best].1) {
-            p.best = c;
-        }
-        p.n_cands += 1;
-        self.cands.push((i, cand));
+        let i = match existing {
+            Some(i) => {
+                let p = &mut self.pending[i];
+                if earlier(&cand, &self.cands[p.best]) {
+                    p.best = c;
+                }
+                self.cands[p.last].next = c;
+                p.last = c;
+                p.n_cands += 1;
+                i
+            }
+            None => {
+                let triggered_by = match triggered_by {
+                    Trig::Shared(a) => a.clone(),
+                    Trig::List(list) => self.trigs.get(list),
+                };
+                self.pending.push(Pending {
+                    duty: cand.duty,
+                    regime,
+                    review_number,
+                    triggered_by: Some(triggered_by),
+                    early,
+                    done: None,
+                    extra: NONE,
+                    best: c,
+                    first: c,
+                    last: c,
+                    n_cands: 1,
+                });
+                self.pending.len() - 1
+            }
+        };
+        self.cands.push(cand);
         i
     }
 
-    fn best(&self, i: usize) -> &Cand {
-        &self.cands[self.pending[i].best].1
+    /// Adds a candidate rule to the obligation (duty, scope), creating it when new.
+    fn add(
+        &mut self,
+        scope: Scope,
+        cand: Cand<'a>,
+        regime: Option<Regime>,
+        review_number: Option<u32>,
+        triggered_by: Trig<'_>,
+        early: bool,
+    ) -> usize {
+        let key = (cand.duty, scope);
+        let existing = self.index.get(&key).copied();
+        let i = self.attach(existing, cand, regime, review_number, triggered_by, early);
+        if existing.is_none() {
+            self.index.insert(key, i);
+        }
+        i
+    }
+
+    /// The extras of obligation `i`, made empty if it has none yet.
+    fn extra(&mut self, i: usize) -> &mut Extra {
+        let e = match self.pending[i].extra {
+            NONE => {
+                self.extras.push(Extra::default());
+                self.pending[i].extra = self.extras.len() - 1;
+                self.extras.len() - 1
+            }
+            e => e,
+        };
+        &mut self.extras[e]
+    }
+
+    fn best(&self, i: usize) -> &Cand<'a> {
+        &self.cands[self.pending[i].best]
     }
 
     fn binding_latest(&self, i: usize) -> Option<NaiveDate> {
         self.best(i).deadline.map(|d| d.date)
     }
 
-    /// The review-interval rules for review `n` of `regime` counted from `anchor`.
-    fn interval_rules(&self, regime: Regime, n: u32, anchor: NaiveDate) -> impl Iterator<Item = &'a Arc<Rule>> + 'a {
-        let want = if n == 1 { Anchor::RegimeStart } else { Anchor::PreviousReview };
-        self.profile.rules.iter().filter(move |r| {
-            r.duty == Duty::HoldReview
-                && r.anchor == want
-                && r.reviews.matches(n)
-                && r.in_force(anchor)
-                && r.regimes.as_ref().is_some_and(|rs| rs.contains(&regime))
-        })
+    fn slot_entry(&self, key: (usize, u32)) -> Option<&SlotEntry> {
+        self.slots.get(key).map(|k| &self.slots.list[k])
     }
 
     /// The binding deadline of the review after review `n` of run `r` (held on `held`): the
     /// scheduled slot's when there is one, else counted from `held` by the interval rules (the
     /// clock stopped before that review fell due, so it has no slot).
     fn next_deadline(&self, r: usize, n: u32, held: NaiveDate) -> Result<Option<NaiveDate>> {
-        if let Some(l) = self.slot_latest.get(&(r, n + 1)) {
-            return Ok(*l);
+        if let Some(e) = self.slot_entry((r, n + 1)) {
+            return Ok(e.latest);
         }
+        let regime = self.walk.runs[r].regime;
         let mut best: Option<NaiveDate> = None;
-        for rule in self.interval_rules(self.walk.runs[r].regime, n + 1, held) {
+        for k in self.sets.interval_picks(regime, n + 1) {
+            let rule = self.rule(k);
+            if !interval_fits(rule, regime, n + 1, held) {
+                continue;
+            }
             if let Some(p) = rule.period {
                 let d = period::count(held, p, rule.direction, self.cal_for(rule).0)?.date;
                 best = Some(best.map_or(d, |b| b.min(d)));
@@ -641,8 +1162,13 @@ impl<'a> Builder<'a> {
 
     /// Adds the hold_review obligation for review `n` of run `r`; returns its index.
     fn slot(&mut self, r: usize, n: u32, anchor: NaiveDate, assumed: bool, trig: &[usize]) -> Result<usize> {
-        let run = &self.walk.runs[r];
-        if !self.interval_rules(run.regime, n, anchor).any(|x| x.basis == Basis::Statutory) {
+        let walk = self.walk;
+        let run = &walk.runs[r];
+        let regime = run.regime;
+        if !self.sets.interval_picks(regime, n).any(|k| {
+            let x = self.rule(k);
+            interval_fits(x, regime, n, anchor) && x.basis == Basis::Statutory
+        }) {
             return Err(Error::InvalidEvent {
                 index: trig.first().copied().unwrap_or(run.start_event),
                 event: "review clock".into(),
@@ -650,20 +1176,27 @@ impl<'a> Builder<'a> {
                 value: anchor.to_string(),
                 reason: format!(
                     "no statutory rule for {} review {n} is encoded for that date in the {} profile (earlier law is not encoded)",
-                    run.regime.as_str(),
+                    regime.as_str(),
                     self.profile.statutory_id()
                 ),
             });
         }
-        let mut idx = None;
-        let trig: Arc<[usize]> = Arc::from(trig);
-        for rule in self.interval_rules(run.regime, n, anchor) {
+        let at = self.slots.get((r, n));
+        let mut idx = at.map(|k| self.slots.list[k].i);
+        for k in self.sets.interval_picks(regime, n) {
+            let rule = self.rule(k);
+            if !interval_fits(rule, regime, n, anchor) {
+                continue;
+            }
             let c = self.cand(rule, anchor, assumed)?;
-            idx = Some(self.add(Scope::Slot(r, n), c, Some(run.regime), Some(n), &trig, false));
+            idx = Some(self.attach(idx, c, Some(regime), Some(n), Trig::List(trig), false));
         }
         let i = idx.expect("at least one rule");
         let latest = self.binding_latest(i);
-        self.slot_latest.insert((r, n), latest);
+        match at {
+            Some(k) => self.slots.list[k].latest = latest,
+            None => self.slots.push(SlotEntry { key: (r, n), i, latest }),
+        }
         Ok(i)
     }
 
@@ -679,22 +1212,22 @@ impl<'a> Builder<'a> {
     }
 
     /// Regular review clocks, held reviews and projections. Returns the meetings for duties.
-    fn clocks(&mut self, horizon_end: Option<NaiveDate>, no_horizon: bool) -> Result<Vec<Mtg>> {
+    fn clocks(&mut self, horizon_end: Option<NaiveDate>, no_horizon: bool) -> Result<Vec<Mtg<'a>>> {
         let walk = self.walk;
-        let mut open: Vec<(usize, u32, NaiveDate, bool, Vec<usize>)> = Vec::new();
+        // Clocks still running after the history: secure accommodation is projected on its own.
+        let (mut other, mut secure): (Vec<Open>, Vec<Open>) = (Vec::new(), Vec::new());
         for (r, run) in walk.runs.iter().enumerate() {
             let mut anchor = (run.start, false);
-            let mut trig = vec![run.start_event];
+            let mut trig = Evs::one(run.start_event);
             for (k, &m) in run.held.iter().enumerate() {
                 let n = k as u32 + 1;
                 let mt = &walk.meetings[m];
-                let mut t = trig.clone();
-                t.push(mt.event);
-                let i = self.slot(r, n, anchor.0, anchor.1, &t)?;
+                let t = trig.with(mt.event);
+                let i = self.slot(r, n, anchor.0, anchor.1, t.as_slice())?;
                 self.pending[i].done = Some(mt.date);
                 if let Some(l) = self.binding_latest(i) {
                     if mt.date > l {
-                        self.pending[i].breach = Some(Breach::LateReview {
+                        self.extra(i).breach = Some(Breach::LateReview {
                             held: mt.date,
                             working_days_late: self.cal.working_days_between(l, mt.date)?,
                             calendar_days_late: (mt.date - l).num_days(),
@@ -702,18 +1235,25 @@ impl<'a> Builder<'a> {
                     }
                 }
                 anchor = self.recorded_date(m)?;
-                trig = vec![mt.event];
+                trig = Evs::one(mt.event);
             }
             let n = run.held.len() as u32 + 1;
             if run.regime == Regime::PlacedWithParent && !run.held.is_empty() {
                 continue;
             }
             match run.end {
-                None => open.push((r, n, anchor.0, anchor.1, trig)),
+                None => {
+                    let list = if run.regime == Regime::SecureAccommodation { &mut secure } else { &mut other };
+                    list.push(Open { r, n, anchor: anchor.0, assumed: anchor.1, trig });
+                }
                 Some((end, end_event)) => {
                     // The clock stopped: a review whose deadline passed before it stopped was missed.
                     let mut missed = false;
-                    for rule in self.interval_rules(run.regime, n, anchor.0) {
+                    for k in self.sets.interval_picks(run.regime, n) {
+                        let rule = self.rule(k);
+                        if !interval_fits(rule, run.regime, n, anchor.0) {
+                            continue;
+                        }
                         if let Some(p) = rule.period {
                             if period::within_after(anchor.0, p, self.cal)?.date < end {
                                 missed = true;
@@ -721,26 +1261,24 @@ impl<'a> Builder<'a> {
                         }
                     }
                     if missed {
-                        let mut t = trig.clone();
-                        t.push(end_event);
-                        let i = self.slot(r, n, anchor.0, anchor.1, &t)?;
-                        self.pending[i].breach = Some(Breach::NotHeld { as_at: end });
+                        let t = trig.with(end_event);
+                        let i = self.slot(r, n, anchor.0, anchor.1, t.as_slice())?;
+                        self.extra(i).breach = Some(Breach::NotHeld { as_at: end });
                     }
                 }
             }
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
-        let (secure, other): (Vec<_>, Vec<_>) =
-            open.into_iter().partition(|s| walk.runs[s.0].regime == Regime::SecureAccommodation);
-        let mut mtgs: Vec<Mtg> = walk
-            .meetings
-            .iter()
-            .enumerate()
-            .map(|(m, mt)| {
-                let completed = match mt.completed {
-                    Some((d, _)) => (d, false),
-                    None => (self.cal.add_working_days(mt.date, 20).unwrap_or(mt.date), true),
-                };
+        let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
+        for (m, mt) in walk.meetings.iter().enumerate() {
+            let completed = match mt.completed {
+                Some((d, _)) => (d, false),
+                None => (self.cal.add_working_days(mt.date, 20).unwrap_or(mt.date), true),
+            };
+            let extra_completion = mt.completed.is_some_and(|(_, e)| e != mt.event);
+            let events: Arc<[usize]> = if mt.adjournments.is_empty() && !extra_completion {
+                self.trigs.get(&[mt.event])
+            } else {
                 let mut events = vec![mt.event];
                 events.extend(mt.adjournments.iter().copied().filter(|e| *e != mt.event));
                 if let Some((_, e)) = mt.completed {
@@ -748,70 +1286,81 @@ impl<'a> Builder<'a> {
                         events.push(e);
                     }
                 }
-                Mtg {
-                    r: MeetingRef::Held(m),
-                    date: mt.date,
-                    completed,
-                    assumed: false,
-                    slots: mt.slots.clone(),
-                    period: mt.period,
-                    with_meeting: mt.with_meeting,
-                    adjourned: mt.adjournments.clone(),
-                    events: events.into(),
-                }
-            })
-            .collect();
+                events.into()
+            };
+            mtgs.push(Mtg {
+                r: MeetingRef::Held(m),
+                date: mt.date,
+                completed,
+                assumed: false,
+                slots: SlotList::Borrowed(&mt.slots),
+                period: mt.period,
+                with_meeting: mt.with_meeting,
+                adjourned: &mt.adjournments,
+                events,
+            });
+        }
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
-        for (list, plan, early_dates) in [(other, planned, early), (secure, None, Vec::new())] {
+        for (list, plan, early_date) in [(other, planned, early), (secure, None, None)] {
             let mut open = list;
             let mut iteration = 0usize;
             while !open.is_empty() && iteration < MAX_PROJECTION {
-                let mut dates = Vec::new();
-                for (r, n, anchor, assumed, trig) in &open {
-                    let i = self.slot(*r, *n, *anchor, *assumed || iteration > 0, trig)?;
+                // The earliest day to plan for among the open slots (and, at first, early reviews).
+                let mut first: Option<NaiveDate> = None;
+                for s in &open {
+                    let i = self.slot(s.r, s.n, s.anchor, s.assumed || iteration > 0, s.trig.as_slice())?;
                     if let Some(d) = self.best(i).deadline {
-                        dates.push(d.latest_working_day);
+                        first = Some(first.map_or(d.latest_working_day, |f| f.min(d.latest_working_day)));
                     }
                     if let (Some(as_at), Some(l)) = (self.as_at, self.binding_latest(i)) {
                         if iteration == 0 && l < as_at {
-                            self.pending[i].breach = Some(Breach::NotHeld { as_at });
+                            self.extra(i).breach = Some(Breach::NotHeld { as_at });
                         }
                     }
                 }
                 if iteration == 0 {
-                    dates.extend(early_dates.iter().copied());
+                    if let Some(e) = early_date {
+                        first = Some(first.map_or(e, |f| f.min(e)));
+                    }
                 }
                 let next = match (iteration, plan) {
                     (0, Some((to, _))) => Some(to),
-                    _ => dates.iter().min().copied(),
+                    _ => first,
                 };
                 let Some(date) = next else { break };
                 if iteration > 0 && (no_horizon || horizon_end.is_none_or(|h| date > h)) {
                     break;
                 }
-                let period = walk.runs[open[0].0].period;
+                let period = walk.runs[open[0].r].period;
                 let events = match (iteration, plan) {
-                    (0, Some((_, e))) => vec![e],
-                    _ => Vec::new(),
+                    (0, Some((_, e))) => self.trigs.get(&[e]),
+                    _ => self.trigs.get(&[]),
                 };
                 mtgs.push(Mtg {
                     r: MeetingRef::Projected(projected),
                     date,
                     completed: (date, true),
                     assumed: true,
-                    slots: open.iter().map(|s| (s.0, s.1)).collect(),
+                    slots: if open.len() <= 4 {
+                        let mut s = [(0, 0); 4];
+                        for (x, o) in s.iter_mut().zip(&open) {
+                            *x = (o.r, o.n);
+                        }
+                        SlotList::Inline(open.len(), s)
+                    } else {
+                        SlotList::Owned(open.iter().map(|s| (s.r, s.n)).collect())
+                    },
                     period,
                     with_meeting: true,
-                    adjourned: Vec::new(),
-                    events: events.into(),
+                    adjourned: &[],
+                    events,
                 });
                 projected += 1;
-                open = open
-                    .into_iter()
-                    .filter(|s| walk.runs[s.0].regime != Regime::PlacedWithParent)
-                    .map(|(r, n, _, _, _)| (r, n + 1, date, true, Vec::new()))
-                    .collect();
+                open.retain(|s| walk.runs[s.r].regime != Regime::PlacedWithParent);
+                for s in &mut open {
+                    *s = Open { r: s.r, n: s.n + 1, anchor: date, assumed: true, trig: Evs::default() };
+                }
                 iteration += 1;
                 if no_horizon {
                     break;
@@ -821,10 +1370,14 @@ impl<'a> Builder<'a> {
         Ok(mtgs)
     }
 
-    /// Early reviews from triggers; returns the latest working days of those still open.
-    fn early_reviews(&mut self, mtgs: &[Mtg]) -> Result<Vec<NaiveDate>> {
+    /// Early reviews from triggers; returns the earliest latest working day of those still open.
+    fn early_reviews(&mut self, mtgs: &[Mtg<'a>]) -> Result<Option<NaiveDate>> {
         let walk = self.walk;
-        let mut open_dates = Vec::new();
+        let mut open_first: Option<NaiveDate> = None;
+        let rules = self.sets.range(EARLY);
+        if rules.is_empty() {
+            return Ok(None);
+        }
         for mk in walk.markers.iter().filter(|m| m.anchor.is_trigger()) {
             let Some(lac) = walk.runs.iter().position(|r| {
                 r.period == mk.period
@@ -834,13 +1387,9 @@ impl<'a> Builder<'a> {
             }) else {
                 continue;
             };
-            let rules: Vec<Arc<Rule>> = self
-                .profile
-                .rules_for(Duty::HoldReview)
-                .filter(|r| r.anchor == mk.anchor && r.in_force(mk.date) && r.applies_to_regime(Regime::LookedAfter))
-                .cloned()
-                .collect();
-            if rules.is_empty() {
+            let fits =
+                |r: &Rule| r.anchor == mk.anchor && r.in_force(mk.date) && r.applies_to_regime(Regime::LookedAfter);
+            if !rules.clone().any(|k| fits(self.rule(k))) {
                 continue;
             }
             let of_clock = |m: &&Mtg| !m.assumed && m.slots.iter().any(|(r, _)| *r == lac);
@@ -849,13 +1398,15 @@ impl<'a> Builder<'a> {
             // for it, i.e. held before the day although its regular deadline fell on or after it.
             // A regular review that was simply due earlier does not count. Otherwise (and for
             // every other trigger) the first review held on or after the trigger counts.
-            let before_day = rules.iter().any(|r| r.direction == Direction::Before);
+            let before_day = rules.clone().any(|k| {
+                let r = self.rule(k);
+                fits(r) && r.direction == Direction::Before
+            });
             let brought_forward = || {
                 mtgs.iter().filter(of_clock).rev().find(|m| {
                     m.date < mk.date
                         && m.slots.iter().any(|(r, n)| {
-                            *r == lac
-                                && self.slot_latest.get(&(*r, *n)).copied().flatten().is_some_and(|l| l >= mk.date)
+                            *r == lac && self.slot_entry((*r, *n)).and_then(|e| e.latest).is_some_and(|l| l >= mk.date)
                         })
                 })
             };
@@ -868,26 +1419,30 @@ impl<'a> Builder<'a> {
                 None => Some(walk.runs[lac].held.len() as u32 + 1),
             };
             let mut idx = 0;
-            for rule in &rules {
+            for k in rules.clone() {
+                let rule = self.rule(k);
+                if !fits(rule) {
+                    continue;
+                }
                 let c = self.cand(rule, mk.date, false)?;
                 idx = self.add(
                     Scope::Event(mk.event),
                     c,
                     Some(Regime::LookedAfter),
                     number,
-                    &Arc::from(&[mk.event][..]),
+                    Trig::List(&[mk.event]),
                     true,
                 );
             }
             match satisfied {
                 Some(m) => {
                     self.pending[idx].done = Some(m.date);
-                    let mut t = self.pending[idx].triggered_by.to_vec();
+                    let mut t = self.pending[idx].triggered_by.as_deref().unwrap_or(&[]).to_vec();
                     t.extend(m.events.first().copied());
-                    self.pending[idx].triggered_by = t.into();
+                    self.pending[idx].triggered_by = Some(t.into());
                     if let Some(l) = self.binding_latest(idx) {
                         if m.date > l {
-                            self.pending[idx].breach = Some(Breach::LateReview {
+                            self.extra(idx).breach = Some(Breach::LateReview {
                                 held: m.date,
                                 working_days_late: self.cal.working_days_between(l, m.date)?,
                                 calendar_days_late: (m.date - l).num_days(),
@@ -897,15 +1452,15 @@ impl<'a> Builder<'a> {
                 }
                 None => {
                     if let Some(c) = self.best(idx).deadline {
-                        open_dates.push(c.latest_working_day);
+                        open_first = Some(open_first.map_or(c.latest_working_day, |f| f.min(c.latest_working_day)));
                         if self.as_at.is_some_and(|a| c.date < a) {
-                            self.pending[idx].breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(c.date) });
+                            self.extra(idx).breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(c.date) });
                         }
                     }
                 }
             }
         }
-        Ok(open_dates)
+        Ok(open_first)
     }
 
     fn primary(&self, m: &Mtg) -> Option<(usize, u32, Regime)> {
@@ -915,31 +1470,22 @@ impl<'a> Builder<'a> {
     }
 
     /// Duties anchored on a review meeting.
-    fn meeting_duties(&mut self, mtgs: &[Mtg], case: &CaseHistory) -> Result<()> {
-        let profile = self.profile;
+    fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
         // The rules that can apply to a meeting, split by pass: those counting from another
         // duty's completion go second, once that duty's deadline is known.
-        let meeting_anchor = |a: Anchor| {
-            matches!(
-                a,
-                Anchor::ReviewDate
-                    | Anchor::ReviewCompleted
-                    | Anchor::Midpoint
-                    | Anchor::LastReviewMeeting
-                    | Anchor::DecisionsReceived
-            )
-        };
-        let relevant: Vec<&Arc<Rule>> =
-            profile.rules.iter().filter(|r| r.duty != Duty::HoldReview && meeting_anchor(r.anchor)).collect();
         for pass in 0..2 {
-            for m in mtgs {
+            let rules = self.sets.range(MEETING + pass);
+            if rules.is_empty() {
+                continue;
+            }
+            if self.meeting_duty.is_empty() {
+                self.meeting_duty.resize(mtgs.len() * self.sets.meeting_cols, NONE);
+            }
+            for (mi, m) in mtgs.iter().enumerate() {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
-                for &rule in &relevant {
+                for k in rules.clone() {
+                    let rule = self.rule(k);
                     if !rule.reviews.matches(n) || !rule.applies_to_regime(regime) {
-                        continue;
-                    }
-                    let is_done_anchor = rule.anchor.done_duty().is_some();
-                    if (pass == 1) != is_done_anchor {
                         continue;
                     }
                     if rule.duty == Duty::CompleteAdjournedReview && m.adjourned.is_empty() {
@@ -974,9 +1520,14 @@ impl<'a> Builder<'a> {
                                     && d.review_number.map_or(d.date >= m.date, |x| x == n)
                                     && !m.assumed
                             });
-                            match (recorded, self.index.get(&(dep, Scope::Meeting(m.r)))) {
+                            let issued = match self.sets.meeting_col[dep as usize] {
+                                NO_COLUMN => None,
+                                col => Some(self.meeting_duty[mi * self.sets.meeting_cols + usize::from(col)])
+                                    .filter(|&i| i != NONE),
+                            };
+                            match (recorded, issued) {
                                 (Some(d), _) => (d.date, false),
-                                (None, Some(&i)) => match self.binding_latest(i) {
+                                (None, Some(i)) => match self.binding_latest(i) {
                                     Some(l) => (l, true),
                                     None => continue,
                                 },
@@ -989,7 +1540,10 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let c = self.cand(rule, anchor, assumed)?;
-                    let i = self.add(Scope::Meeting(m.r), c, Some(regime), Some(n), &m.events, false);
+                    let at = mi * self.sets.meeting_cols + usize::from(self.sets.meeting_col[rule.duty as usize]);
+                    let existing = (self.meeting_duty[at] != NONE).then_some(self.meeting_duty[at]);
+                    let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
+                    self.meeting_duty[at] = i;
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;
                     }
@@ -1005,17 +1559,17 @@ impl<'a> Builder<'a> {
             self.pending[i].done = Some(m.completed.0);
         }
         if m.adjourned.len() >= 2 {
-            self.pending[i].breach = Some(Breach::SecondAdjournment {
+            self.extra(i).breach = Some(Breach::SecondAdjournment {
                 adjourned: m.adjourned.iter().filter_map(|e| events.get(*e).map(|x| x.date)).collect(),
             });
         } else if let Some(l) = self.binding_latest(i) {
             if !m.completed.1 && m.completed.0 > l {
-                self.pending[i].breach = Some(Breach::AdjournedReviewCompletedLate {
+                self.extra(i).breach = Some(Breach::AdjournedReviewCompletedLate {
                     completed: m.completed.0,
                     working_days_late: self.cal.working_days_between(l, m.completed.0)?,
                 });
             } else if m.completed.1 && self.as_at.is_some_and(|a| a > l) {
-                self.pending[i].breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(l) });
+                self.extra(i).breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(l) });
             }
         }
         Ok(())
@@ -1023,23 +1577,24 @@ impl<'a> Builder<'a> {
 
     /// Duties anchored on a period of care.
     fn period_duties(&mut self, case: &CaseHistory) -> Result<()> {
-        let profile = self.profile;
+        let walk = self.walk;
         let dob = case.child().date_of_birth;
         for pass in 0..2 {
-            for (p, period) in self.walk.periods.iter().enumerate() {
+            let rules = self.sets.range(PERIOD + pass);
+            if rules.is_empty() {
+                continue;
+            }
+            for (p, period) in walk.periods.iter().enumerate() {
                 let end = period.end.map(|(d, _)| d);
                 let within = |d: NaiveDate| period.start <= d && end.is_none_or(|e| e >= d);
-                for rule in &profile.rules {
-                    let is_done_anchor = rule.anchor.done_duty().is_some();
-                    if (pass == 1) != is_done_anchor {
-                        continue;
-                    }
-                    let mut trig = vec![period.start_event];
+                for k in rules.clone() {
+                    let rule = self.rule(k);
+                    let mut trig = Evs::one(period.start_event);
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::BecameLookedAfter if !period.short_breaks => (period.start, false),
                         Anchor::CeasedToBeLookedAfter if period.ceased => {
                             let Some((e, ev)) = period.end else { continue };
-                            trig.push(ev);
+                            trig = trig.with(ev);
                             (e, false)
                         }
                         Anchor::SixteenthBirthday if !period.short_breaks => {
@@ -1063,10 +1618,10 @@ impl<'a> Builder<'a> {
                         }
                         a @ (Anchor::IroAppointed | Anchor::ReviewServiceNotified) if !period.short_breaks => {
                             let dep = a.done_duty().expect("done anchor");
-                            let recorded = self.walk.done.iter().find(|d| d.duty == dep && d.period == Some(p));
+                            let recorded = walk.done.iter().find(|d| d.duty == dep && d.period == Some(p));
                             match (recorded, self.index.get(&(dep, Scope::Period(p)))) {
                                 (Some(d), _) => {
-                                    trig.push(d.event);
+                                    trig = trig.with(d.event);
                                     (d.date, false)
                                 }
                                 (None, Some(&i)) => match self.binding_latest(i) {
@@ -1087,7 +1642,7 @@ impl<'a> Builder<'a> {
                         }
                     }
                     let c = self.cand(rule, anchor, assumed)?;
-                    self.add(Scope::Period(p), c, None, None, &Arc::from(&trig[..]), false);
+                    self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
                 }
             }
         }
@@ -1096,21 +1651,25 @@ impl<'a> Builder<'a> {
 
     /// Duties anchored on events (other than early-review clocks): disputes, care plans, triggers.
     fn event_duties(&mut self, horizon_end: Option<NaiveDate>) -> Result<()> {
-        let profile = self.profile;
+        let walk = self.walk;
+        let rules = self.sets.range(MARKER);
+        if rules.is_empty() {
+            return Ok(());
+        }
         let until = match (self.as_at, horizon_end) {
             (Some(a), Some(h)) => Some(a.max(h)),
             (a, h) => a.or(h),
         };
-        for mk in &self.walk.markers {
-            let end = self.walk.periods.get(mk.period).and_then(|p| p.end.map(|(d, _)| d));
-            for rule in profile
-                .rules
-                .iter()
-                .filter(|r| r.anchor == mk.anchor && r.duty != Duty::HoldReview && r.in_force(mk.date))
-            {
+        for mk in &walk.markers {
+            let end = walk.periods.get(mk.period).and_then(|p| p.end.map(|(d, _)| d));
+            for k in rules.clone() {
+                let rule = self.rule(k);
+                if rule.anchor != mk.anchor || !rule.in_force(mk.date) {
+                    continue;
+                }
                 if !rule.repeat {
                     let c = self.cand(rule, mk.date, false)?;
-                    self.add(Scope::Event(mk.event), c, None, None, &Arc::from(&[mk.event][..]), false);
+                    self.add(Scope::Event(mk.event), c, None, None, Trig::List(&[mk.event]), false);
                     continue;
                 }
                 let Some(p) = rule.period else { continue };
@@ -1133,10 +1692,17 @@ impl<'a> Builder<'a> {
                     let last = until.is_none_or(|u| dl.date > u);
                     let (cal, statutory_calendar) = self.cal_for(rule);
                     let deadline = Some(period::within_after(mk.date, step, cal)?);
-                    let c =
-                        Cand { rule: rule.clone(), anchor_date: mk.date, assumed: false, deadline, statutory_calendar };
-                    let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), &Arc::from(&[mk.event][..]), false);
-                    self.pending[i].note =
+                    let c = Cand {
+                        rule,
+                        duty: rule.duty,
+                        anchor_date: mk.date,
+                        assumed: false,
+                        deadline,
+                        statutory_calendar,
+                        next: NONE,
+                    };
+                    let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), Trig::List(&[mk.event]), false);
+                    self.extra(i).note =
                         Some(format!("Repetition {k}: {step} after the anchor, counted from the anchor itself."));
                     if last {
                         break;
@@ -1148,16 +1714,17 @@ impl<'a> Builder<'a> {
     }
 
     /// Rearrangements past the binding review deadline: a breach, and authorisation needed.
-    fn rearrangements(&mut self, mtgs: &[Mtg]) {
-        for ra in &self.walk.rearrangements {
+    fn rearrangements(&mut self, mtgs: &[Mtg<'a>]) {
+        let walk = self.walk;
+        for ra in &walk.rearrangements {
             let target = match ra.meeting {
                 Some(m) => mtgs.iter().find(|x| x.r == MeetingRef::Held(m)),
                 None => mtgs.iter().find(|x| x.events.contains(&ra.event)),
             };
             let Some(t) = target else { continue };
             let mut binding_slot: Option<(NaiveDate, usize)> = None;
-            for (r, n) in &t.slots {
-                if let Some(&i) = self.index.get(&(Duty::HoldReview, Scope::Slot(*r, *n))) {
+            for (r, n) in t.slots.iter() {
+                if let Some(i) = self.slot_entry((*r, *n)).map(|e| e.i) {
                     if let Some(l) = self.binding_latest(i) {
                         if binding_slot.is_none_or(|(b, _)| l < b) {
                             binding_slot = Some((l, i));
@@ -1187,7 +1754,7 @@ impl<'a> Builder<'a> {
                     deadline
                 )
                 .into(),
-                ..(*bc.rule).clone()
+                ..Rule::clone(bc.rule)
             });
             let (regime, number) = (p.regime, p.review_number);
             // Authority is needed when the move is made: the deadline is the rearrangement's date.
@@ -1197,88 +1764,116 @@ impl<'a> Builder<'a> {
                 provisional: false,
             };
             let c = Cand {
-                rule,
+                rule: bc.rule,
+                duty: Duty::AuthoriseRearrangement,
                 anchor_date: ra.date,
                 assumed: false,
                 deadline: Some(deadline_made),
                 statutory_calendar: true,
+                next: NONE,
             };
-            let i = self.add(Scope::Event(ra.event), c, regime, number, &Arc::from(&[ra.event][..]), false);
-            self.pending[i].breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline });
-            self.pending[i].note = Some("Moving a review past its statutory date breaches the review regulations; local procedures require the IRO service manager's authority, given when the move is made.".into());
+            let i = self.add(Scope::Event(ra.event), c, regime, number, Trig::List(&[ra.event]), false);
+            self.extra(i).made = Some(rule);
+            self.extra(i).breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline });
+            self.extra(i).note = Some("Moving a review past its statutory date breaches the review regulations; local procedures require the IRO service manager's authority, given when the move is made.".into());
         }
     }
 
-    fn finish(self) -> Vec<Obligation> {
+    /// Builds the obligations in order, leaving out projected ones past the horizon.
+    fn finish(&mut self, horizon_end: Option<NaiveDate>) -> Vec<Obligation> {
         let cal = self.cal;
         let cands = &self.cands;
-        // Sort by the day to plan for (undated last), then review number and duty: sort small
-        // keys, then build each obligation once, in order.
-        let mut order: Vec<_> = self
-            .pending
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let dl = cands[p.best].1.deadline;
-                let day = dl.map(|d| d.latest_working_day);
-                (day.is_none(), day, p.review_number, p.duty, i)
-            })
-            .collect();
-        order.sort_unstable();
-        let mut pending: Vec<Option<Pending>> = self.pending.into_iter().map(Some).collect();
-        order
-            .into_iter()
-            .filter_map(|k| pending[k.4].take().map(|p| (k.4, p)))
-            .map(|(pi, p)| {
-                let b = &cands[p.best].1;
-                let binding_list = (p.n_cands > 1).then(|| {
-                    let mut v: Vec<&Cand> = cands.iter().filter(|(o, _)| *o == pi).map(|(_, c)| c).collect();
-                    v.sort_by_key(|c| {
-                        (c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
-                    });
-                    v.iter()
-                        .map(|c| Considered {
-                            basis: c.rule.basis.clone(),
-                            period: c.rule.period,
-                            latest: c.deadline.map(|d| d.date),
-                            citation: c.rule.citation.clone(),
-                        })
-                        .collect()
-                });
-                let earliest =
-                    (b.rule.direction == Direction::After && b.rule.duty != Duty::HoldReview).then_some(b.anchor_date);
-                let provisional =
-                    b.deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
-                Obligation {
-                    duty: p.duty,
-                    role: b.rule.role,
-                    action: b.rule.action.clone(),
-                    regime: p.regime,
-                    review_number: p.review_number,
-                    earliest,
-                    latest: b.deadline.map(|d| d.date),
-                    latest_working_day: b.deadline.map(|d| d.latest_working_day),
-                    basis: b.rule.basis.clone(),
-                    binding: binding_list,
-                    citation: b.rule.citation.clone(),
-                    triggered_by: p.triggered_by,
-                    projected: b.assumed,
-                    provisional,
-                    early: p.early,
-                    done: p.done,
-                    breach: p.breach,
-                    trail: Trail {
-                        anchor: Some(b.rule.anchor),
-                        anchor_date: Some(b.anchor_date),
-                        assumed: b.assumed,
-                        direction: Some(b.rule.direction),
-                        period: b.rule.period,
-                        statutory_calendar: b.statutory_calendar,
-                        note: p.note,
-                    },
+        let pending = &mut *self.pending;
+        let extras = &mut *self.extras;
+        // Sort small keys (64 bits when they fit, else 128), then build each obligation once, in order.
+        let (order, order_64) = (&mut *self.order, &mut *self.order_64);
+        // The obligations kept (projected ones past the horizon are left out) and their sort fields.
+        let kept = pending.iter().enumerate().filter_map(|(i, p)| {
+            let b = &cands[p.best];
+            let past = b.assumed && horizon_end.is_some_and(|h| b.deadline.is_some_and(|d| d.date > h));
+            (!past).then(|| (b.deadline.map(|d| d.latest_working_day), p.review_number, p.duty, i))
+        });
+        let mut narrow = !force_wide_keys();
+        for (day, number, duty, i) in kept.clone() {
+            if !narrow {
+                break;
+            }
+            match sort_key_64(day, number, duty, i) {
+                Some(k) => order_64.push(k),
+                None => narrow = false,
+            }
+        }
+        // Sorted, then each key replaced by the obligation's index.
+        if narrow {
+            order_64.sort_unstable();
+            for k in order_64.iter_mut() {
+                *k &= (1 << 22) - 1;
+            }
+        } else {
+            order.extend(kept.map(|(day, number, duty, i)| sort_key(day, number, duty, i)));
+            order.sort_unstable();
+            order_64.clear();
+            order_64.extend(order.iter().map(|&k| (k & 0xFF_FFFF_FFFF) as u64));
+        }
+        let mut out = Vec::with_capacity(order_64.len());
+        out.extend(order_64.iter().map(|&pi| {
+            let p = &mut pending[pi as usize];
+            let b = &cands[p.best];
+            let binding = (p.n_cands > 1).then(|| {
+                let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
+                let mut c = p.first;
+                while let Some(cand) = cands.get(c) {
+                    v.push(cand);
+                    c = cand.next;
                 }
-            })
-            .collect()
+                v.sort_by_key(|c| (c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory));
+                v.iter()
+                    .map(|c| Considered {
+                        basis: c.rule.basis.clone(),
+                        period: c.rule.period,
+                        latest: c.deadline.map(|d| d.date),
+                        citation: c.rule.citation.clone(),
+                    })
+                    .collect()
+            });
+            let (breach, note, made) = match extras.get_mut(p.extra) {
+                Some(x) => (x.breach.take(), x.note.take(), x.made.take()),
+                None => (None, None, None),
+            };
+            let rule: &Rule = made.as_deref().unwrap_or(b.rule);
+            let earliest =
+                (rule.direction == Direction::After && rule.duty != Duty::HoldReview).then_some(b.anchor_date);
+            let provisional = b.deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
+            Obligation {
+                duty: p.duty,
+                role: rule.role,
+                action: rule.action.clone(),
+                regime: p.regime,
+                review_number: p.review_number,
+                earliest,
+                latest: b.deadline.map(|d| d.date),
+                latest_working_day: b.deadline.map(|d| d.latest_working_day),
+                basis: rule.basis.clone(),
+                binding,
+                citation: rule.citation.clone(),
+                triggered_by: p.triggered_by.take().unwrap_or_else(|| Arc::from(&[][..])),
+                projected: b.assumed,
+                provisional,
+                early: p.early,
+                done: p.done,
+                breach,
+                trail: Trail {
+                    anchor: Some(rule.anchor),
+                    anchor_date: Some(b.anchor_date),
+                    assumed: b.assumed,
+                    direction: Some(rule.direction),
+                    period: rule.period,
+                    statutory_calendar: b.statutory_calendar,
+                    note,
+                },
+            }
+        }));
+        out
     }
 }
 
@@ -1288,5 +1883,146 @@ fn earlier(a: &Cand, b: &Cand) -> bool {
         (Some(x), Some(y)) => x.date < y.date,
         (Some(_), None) => true,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        pub(super) static FORCE_WIDE: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Sorting on 64-bit keys (when they fit) and on 128-bit keys gives the same schedules.
+    #[test]
+    fn wide_and_narrow_keys_give_the_same_schedule() {
+        use crate::model::{Child, Event, EventKind};
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let cal = Calendar::england_and_wales();
+        let events = vec![
+            Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+            Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            Event::new(d(2026, 3, 2), EventKind::AuthorityToPlace),
+            Event::new(d(2026, 4, 22), EventKind::ReviewAdjourned),
+            Event::new(d(2026, 5, 6), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            Event::new(d(2026, 5, 27), EventKind::SignificantChange { note: None }),
+        ];
+        let case = CaseHistory::new(Jurisdiction::England, Child::default(), events).unwrap();
+        let profile = Profile::builtin("england").unwrap();
+        let opts = ScheduleOptions { horizon_months: Some(24), ..Default::default() };
+        let narrow = schedule(&case, &profile, &cal, &opts).unwrap();
+        FORCE_WIDE.with(|f| f.set(true));
+        let wide = schedule(&case, &profile, &cal, &opts).unwrap();
+        FORCE_WIDE.with(|f| f.set(false));
+        assert!(narrow.obligations.len() > 20);
+        assert_eq!(narrow, wide);
+        // Sorted by the day to plan for.
+        let days: Vec<_> = narrow.obligations.iter().filter_map(|o| o.latest_working_day).collect();
+        assert!(days.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    /// `group` spells out each anchor's kind in one match; it must agree with the model's own
+    /// classification of anchors (triggers, anchors on a duty being done).
+    #[test]
+    fn groups_agree_with_anchor_kinds() {
+        let meeting = [Anchor::ReviewDate, Anchor::ReviewCompleted, Anchor::Midpoint, Anchor::LastReviewMeeting];
+        let period =
+            [Anchor::BecameLookedAfter, Anchor::CeasedToBeLookedAfter, Anchor::SixteenthBirthday, Anchor::DateOfBirth];
+        let base = Profile::builtin("england").unwrap().rules[0].clone();
+        for &anchor in Anchor::ALL {
+            for duty in [Duty::HoldReview, Duty::IssueDecisions] {
+                let rule = Rule { anchor, duty, ..(*base).clone() };
+                let review = duty == Duty::HoldReview;
+                let done = usize::from(anchor.done_duty().is_some());
+                let expected = if matches!(anchor, Anchor::RegimeStart | Anchor::PreviousReview) {
+                    review.then_some(INTERVAL)
+                } else if anchor.is_trigger() {
+                    Some(if review { EARLY } else { MARKER })
+                } else if meeting.contains(&anchor) || anchor == Anchor::DecisionsReceived {
+                    (!review).then_some(MEETING + done)
+                } else if period.contains(&anchor)
+                    || matches!(anchor, Anchor::IroAppointed | Anchor::ReviewServiceNotified)
+                {
+                    Some(PERIOD + done)
+                } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted) {
+                    (!review).then_some(MARKER)
+                } else {
+                    panic!("anchor {anchor} is in no group");
+                };
+                assert_eq!(group(&rule), expected, "{anchor} {duty}");
+            }
+        }
+    }
+
+    /// The per-thread cache keeps rule groups by the identity of the rules. A profile whose rule
+    /// at the same position is replaced by one of another group must be grouped afresh.
+    #[test]
+    fn a_replaced_rule_is_grouped_afresh() {
+        use crate::model::{Child, Event, EventKind};
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let cal = Calendar::england_and_wales();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![
+                Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+                Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            ],
+        )
+        .unwrap();
+        let speak = |p: &Profile| -> Vec<Option<NaiveDate>> {
+            let s = schedule(&case, p, &cal, &ScheduleOptions::default()).unwrap();
+            s.obligations.iter().filter(|o| o.duty == Duty::IroSpeakToChild).map(|o| o.latest).collect()
+        };
+        let mut profile = Profile::builtin("england").unwrap();
+        // Statute: at the latest on the day of each review (0 days before it): Thu 29 Jan 2026 for
+        // the review held, then the projected reviews.
+        assert_eq!(speak(&profile).first(), Some(&Some(d(2026, 1, 29))));
+        assert!(speak(&profile).len() > 1);
+        // The same rule counted instead from the day the child became looked after, 3 working days:
+        // Mon 5 Jan 2026 + 3 = Thu 8 Jan 2026, once for the period of care.
+        let k = profile.rules.iter().position(|r| r.duty == Duty::IroSpeakToChild).unwrap();
+        let mut moved = (*profile.rules[k]).clone();
+        moved.anchor = Anchor::BecameLookedAfter;
+        moved.direction = Direction::After;
+        moved.period = Some(Period::WorkingDays(3));
+        profile.rules[k] = Arc::new(moved);
+        assert_eq!(speak(&profile), vec![Some(d(2026, 1, 8))]);
+    }
+
+    /// The 64-bit key, when it fits, orders exactly as the 128-bit key.
+    #[test]
+    fn narrow_sort_keys_order_as_wide_ones() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % m
+        };
+        let first = NaiveDate::from_ymd_opt(1890, 1, 1).unwrap();
+        let mut keys = Vec::new();
+        for _ in 0..20_000 {
+            // Nearby values, so that ties on the leading fields are common.
+            let day = (next(8) > 0).then(|| first + Days::new(next(4) * 20_000 + next(3)));
+            let number = (next(3) > 0).then(|| [0, 1, 2, 65_533, 65_534, 65_535, u32::MAX][next(7) as usize]);
+            let duty = Duty::ALL[next(3) as usize * 15];
+            let i = [0, 1, 5, (1 << 22) - 1, 1 << 22][next(5) as usize];
+            keys.push((sort_key(day, number, duty, i), sort_key_64(day, number, duty, i)));
+        }
+        let mut narrow = 0;
+        for w in keys.windows(2) {
+            if let ((a, Some(a64)), (b, Some(b64))) = (w[0], w[1]) {
+                assert_eq!(a.cmp(&b), a64.cmp(&b64));
+                narrow += 1;
+            }
+        }
+        assert!(narrow > 5_000, "{narrow}");
+        // Out of range: none.
+        assert_eq!(sort_key_64(NaiveDate::from_ymd_opt(1899, 12, 31), None, Duty::HoldReview, 0), None);
+        assert_eq!(sort_key_64(None, Some(65_535), Duty::HoldReview, 0), None);
+        assert_eq!(sort_key_64(None, None, Duty::HoldReview, 1 << 22), None);
+        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), Duty::AgreeCarePlan, (1 << 22) - 1)
+            .is_some());
     }
 }
