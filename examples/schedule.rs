@@ -18,10 +18,13 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use lac_timescales::calendar::Calendar;
 use lac_timescales::json::{self, ErrorResponse, ScheduleRequest};
-use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+use lac_timescales::model::{CaseHistory, Event, EventKind, Jurisdiction};
 use lac_timescales::profile::Profile;
 use lac_timescales::schedule::{schedule, Breach, Obligation, ScheduleOptions};
 use lac_timescales::Error;
+
+#[path = "shared/synthetic.rs"]
+mod synthetic;
 
 /// `println!` that stops quietly when the reader goes away (`schedule | head`), instead of
 /// panicking on a broken pipe: exit status 141, as a shell reports a process ended by SIGPIPE.
@@ -372,30 +375,7 @@ fn throughput(n: usize) -> ExitCode {
         }
     };
     // Synthetic histories of 5-10 events, built before timing.
-    let base = NaiveDate::from_ymd_opt(2012, 1, 2).expect("valid date");
-    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = |m: u64| {
-        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        (x >> 33) % m
-    };
-    let cases: Vec<CaseHistory> = (0..1024)
-        .map(|_| {
-            let start = base + chrono::Days::new(next(5000));
-            let mut d = start;
-            let mut events = vec![Event::new(d, EventKind::BecameLookedAfter)];
-            let k = 4 + next(6) as usize;
-            for j in 0..k {
-                d = d + chrono::Days::new(if j == 0 { 15 + next(20) } else { 60 + next(150) });
-                let kind = match next(10) {
-                    0 => EventKind::SignificantChange { note: None },
-                    1 => EventKind::ReviewAdjourned,
-                    _ => EventKind::ReviewHeld { meeting: true, regimes: None },
-                };
-                events.push(Event::new(d, kind));
-            }
-            CaseHistory::new(Jurisdiction::England, Child::default(), events).expect("synthetic case is valid")
-        })
-        .collect();
+    let cases = synthetic::histories();
     let opts = ScheduleOptions::default();
     let start = Instant::now();
     let mut obligations = 0usize;

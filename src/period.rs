@@ -189,6 +189,11 @@ pub fn within_after(anchor: NaiveDate, period: Period, calendar: &Calendar) -> R
     calendar.check_in_range(anchor)?;
     let overflow = || out_of_range(anchor, period, "after");
     let date = match period {
+        // The n-th working day after (n > 0) is itself a working day in range: no look-ups left.
+        Period::WorkingDays(n) if n > 0 => {
+            let date = calendar.add_working_days(anchor, n)?;
+            return Ok(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) });
+        }
         Period::WorkingDays(n) => calendar.add_working_days(anchor, n)?,
         Period::Days(n) => anchor.checked_add_days(Days::new(n.into())).ok_or_else(overflow)?,
         Period::Weeks(n) => anchor.checked_add_days(Days::new(u64::from(n) * 7)).ok_or_else(overflow)?,
@@ -221,6 +226,10 @@ pub fn at_least_before(anchor: NaiveDate, period: Period, calendar: &Calendar) -
     calendar.check_in_range(anchor)?;
     let overflow = || out_of_range(anchor, period, "before");
     let date = match period {
+        Period::WorkingDays(n) if n > 0 => {
+            let date = calendar.sub_working_days(anchor, n)?;
+            return Ok(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) });
+        }
         Period::WorkingDays(n) => calendar.sub_working_days(anchor, n)?,
         Period::Days(n) => anchor.checked_sub_days(Days::new(n.into())).ok_or_else(overflow)?,
         Period::Weeks(n) => anchor.checked_sub_days(Days::new(u64::from(n) * 7)).ok_or_else(overflow)?,

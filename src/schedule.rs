@@ -176,7 +176,7 @@ pub struct Metadata {
     /// The profile version.
     pub profile_version: String,
     /// The statutory profile underneath and its version.
-    pub statutory_profile: String,
+    pub statutory_profile: std::borrow::Cow<'static, str>,
     /// The statutory profile version.
     pub statutory_profile_version: String,
     /// Jurisdiction.
@@ -190,7 +190,7 @@ pub struct Metadata {
     /// The calendar's data version.
     pub calendar: DataVersion,
     /// This library's version.
-    pub library_version: String,
+    pub library_version: std::borrow::Cow<'static, str>,
 }
 
 /// A computed schedule.
@@ -944,14 +944,14 @@ pub fn schedule(
         metadata: Metadata {
             profile: profile.id.clone(),
             profile_version: profile.version.clone(),
-            statutory_profile: profile.statutory_id().to_string(),
+            statutory_profile: profile.statutory_id().into(),
             statutory_profile_version: profile.statutory_version.clone(),
             jurisdiction: profile.jurisdiction,
             adjourned_review_date: profile.settings.adjourned_review_date,
             as_at,
             horizon_end,
             calendar: calendar.version().clone(),
-            library_version: env!("CARGO_PKG_VERSION").to_string(),
+            library_version: env!("CARGO_PKG_VERSION").into(),
         },
     })
 }
