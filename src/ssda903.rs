@@ -46,6 +46,7 @@ use std::sync::{mpsc, Arc};
 use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
+use crate::export::csv_field;
 use crate::model::{CaseHistory, Child, Duty, Event, EventKind, Jurisdiction, Regime};
 use crate::profile::Profile;
 use crate::schedule::{schedule, Breach, ScheduleOptions};
@@ -92,9 +93,9 @@ impl Reject {
         out.push(',');
         push_num(out, self.line as i64);
         out.push(',');
-        push_csv_field(out, &self.child);
+        csv_field(out, &self.child);
         out.push(',');
-        push_csv_field(out, &self.reason);
+        csv_field(out, &self.reason);
         out.push('\n');
     }
 }
@@ -140,7 +141,7 @@ latest_working_day,on_time,working_days_late,calendar_days_late,note";
 
     /// Appends this row as one CSV line (dates ISO `YYYY-MM-DD`).
     pub fn write_csv(&self, out: &mut String) {
-        push_csv_field(out, &self.child);
+        csv_field(out, &self.child);
         out.push(',');
         push_date(out, self.period_start);
         out.push(',');
@@ -160,7 +161,7 @@ latest_working_day,on_time,working_days_late,calendar_days_late,note";
         out.push(',');
         push_num(out, self.calendar_days_late);
         out.push(',');
-        push_csv_field(out, &self.note);
+        csv_field(out, &self.note);
         out.push('\n');
     }
 }
@@ -203,17 +204,6 @@ fn push_date(out: &mut String, d: NaiveDate) {
     } else {
         use std::fmt::Write as _;
         let _ = write!(out, "{d}");
-    }
-}
-
-/// Appends `s` as a CSV field, quoted when it contains a comma, quote or line break.
-fn push_csv_field(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(s);
     }
 }
 
@@ -1184,6 +1174,25 @@ impl Auditor {
     }
 
     /// Merges two cursors sorted by `CHILD` under `order`, auditing child by child.
+    /// [`Auditor::merge`] over rows already read and sorted by `CHILD` in memory (byte order).
+    fn merge_in_memory(
+        &self,
+        (ep, ec): (Vec<(u64, String)>, Option<Columns>),
+        (rv, rc): (Vec<(u64, String)>, Option<Columns>),
+        names: (&str, &str),
+        threads: usize,
+        sink: &mut dyn Sink,
+    ) -> Result<Totals, AuditError> {
+        self.merge(
+            Cursor::new(FileKind::Episodes, MemLines { lines: ep.into_iter() }, ec),
+            Cursor::new(FileKind::Reviews, MemLines { lines: rv.into_iter() }, rc),
+            KeyOrder::Bytes,
+            names,
+            threads,
+            sink,
+        )
+    }
+
     fn merge<LE: Lines, LR: Lines>(
         &self,
         mut ep: Cursor<LE>,
@@ -1507,15 +1516,7 @@ pub fn audit_paths(
             sorted_lines(el, ec.map(|c| c.child())).map_err(|source| AuditError::Io { path: en.clone(), source })?;
         let rvl =
             sorted_lines(rl, rc.map(|c| c.child())).map_err(|source| AuditError::Io { path: rn.clone(), source })?;
-        let t = aud.merge(
-            Cursor::new(FileKind::Episodes, MemLines { lines: ev.into_iter() }, ec),
-            Cursor::new(FileKind::Reviews, MemLines { lines: rvl.into_iter() }, rc),
-            KeyOrder::Bytes,
-            names,
-            opts.threads,
-            sink,
-        )?;
-        total.add(&t);
+        total.add(&aud.merge_in_memory((ev, ec), (rvl, rc), names, opts.threads, sink)?);
         return Ok((total, Strategy::InMemory));
     }
     // External sort: hash-partition both files by CHILD, then audit each partition in memory.
@@ -1547,15 +1548,7 @@ pub fn audit_paths(
             };
             let ev = unpack(ev, ec.map(|c| c.child()));
             let rvl = unpack(rvl, rc.map(|c| c.child()));
-            let t = aud.merge(
-                Cursor::new(FileKind::Episodes, MemLines { lines: ev.into_iter() }, ec),
-                Cursor::new(FileKind::Reviews, MemLines { lines: rvl.into_iter() }, rc),
-                KeyOrder::Bytes,
-                names,
-                opts.threads,
-                sink,
-            )?;
-            total.add(&t);
+            total.add(&aud.merge_in_memory((ev, ec), (rvl, rc), names, opts.threads, sink)?);
         }
         Ok(total)
     })();
