@@ -120,7 +120,7 @@ fn json_mode(args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(err) => {
-            println!("{err}");
+            println!("{}", json::error_json(&err));
             ExitCode::from(2)
         }
     }
@@ -188,7 +188,7 @@ fn human(args: &[String]) -> Result<(), String> {
         }
         return print_audit(&req, value(args, "--csv")?);
     }
-    let (case, s, _) = json::run(&req).map_err(|e| e.to_string())?;
+    let (case, s) = json::run(&req).map_err(|e| e.to_string())?;
     let write = |path: &str, text: String| std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"));
     if let Some(path) = value(args, "--csv")? {
         write(path, lac_timescales::export::schedule_csv(&s))?;

@@ -88,6 +88,20 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+    /// A JSON document (a request) is not well-formed JSON: a syntax error or an early end. Its
+    /// [`ErrorKind`] is [`ErrorKind::InvalidInput`]; bindings may tell it apart (the C ABI's
+    /// `LACT_INVALID_JSON`) with [`Error::is_malformed_json`].
+    #[error("invalid {document}: not well-formed JSON at line {line} column {column}: {reason}")]
+    MalformedJson {
+        /// Which document, e.g. "request".
+        document: String,
+        /// Line of the fault (from 1).
+        line: usize,
+        /// Column of the fault (from 1).
+        column: usize,
+        /// What was wrong.
+        reason: String,
+    },
     /// A request or case exceeds a documented limit.
     #[error("{what} is {actual}, above the limit of {limit}")]
     LimitExceeded {
@@ -117,7 +131,7 @@ pub enum ErrorKind {
     InvalidPeriod,
     /// [`Error::InvalidData`].
     InvalidData,
-    /// [`Error::InvalidInput`].
+    /// [`Error::InvalidInput`] or [`Error::MalformedJson`].
     InvalidInput,
     /// [`Error::InvalidEvent`].
     InvalidEvent,
@@ -152,7 +166,7 @@ impl Error {
             Error::DateOutOfRange { .. } | Error::ResultOutOfRange { .. } => ErrorKind::DateOutOfRange,
             Error::InvalidPeriod { .. } => ErrorKind::InvalidPeriod,
             Error::InvalidData { .. } => ErrorKind::InvalidData,
-            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::InvalidInput { .. } | Error::MalformedJson { .. } => ErrorKind::InvalidInput,
             Error::InvalidEvent { .. } => ErrorKind::InvalidEvent,
             Error::LimitExceeded { .. } => ErrorKind::LimitExceeded,
         }
@@ -161,6 +175,12 @@ impl Error {
     /// True when the error is about a date outside the supported range.
     pub fn is_range(&self) -> bool {
         self.kind() == ErrorKind::DateOutOfRange
+    }
+
+    /// True when the error is about JSON that is not well-formed ([`Error::MalformedJson`]), as
+    /// opposed to well-formed JSON of the wrong shape.
+    pub fn is_malformed_json(&self) -> bool {
+        matches!(self, Error::MalformedJson { .. })
     }
 
     pub(crate) fn data(source_name: impl Into<String>, location: impl Into<String>, reason: impl Into<String>) -> Self {

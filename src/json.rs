@@ -10,24 +10,31 @@
 //! `profile` is a built-in id (`england`, `wales`, `sars-checklist`, `isu-procedure`, `dudley`,
 //! `iro-expectations`) or a path to a local profile TOML file; `profile_toml` gives a local
 //! profile inline instead. `closure_days` (list of dates) are applied to local rules only.
+//! `"explain": true` adds each obligation's explanation; `"pretty": true` indents the response.
 //!
-//! Response: `{"obligations": [...], "next_review": {...} | null, "metadata": {...}}`, each
-//! obligation with its `explanation` steps. Error: `{"error": {"kind": "...", "message": "..."}}`.
+//! Response ([`ScheduleResponse`]): `{"citations": [...], "obligations": [...], "next_review":
+//! index | null, "metadata": {...}}`, compact JSON. Each citation is sent once; an obligation's
+//! `citation` is an index into `citations`, and `next_review` an index into `obligations`.
+//! Error: `{"error": {"kind": "...", "message": "..."}}` ([`ErrorResponse`]); the functions
+//! return the typed [`Error`], and [`error_json`] writes its object.
 //!
 //! Audit ([`audit_json`]): the same request, where `as_at` is the audit date (default: the last
 //! event's date) and `horizon_months` defaults to 0. Response: [`crate::audit::Audit`] as JSON,
 //! `{"as_at", "obligations": [{"index", "obligation", "done_by_event", "status": {"kind": ...}}],
 //! "breaches", "events", "aggregates", "metadata"}`; errors as for the schedule.
 
-use chrono::NaiveDate;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{audit, Audit, AuditOptions};
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
-use crate::model::{CaseHistory, Child, Event, Jurisdiction};
-use crate::profile::Profile;
-use crate::schedule::{schedule, Explanation, Metadata, Obligation, Schedule, ScheduleOptions};
+use crate::model::{CaseHistory, Child, Duty, Event, Jurisdiction, Regime, Role};
+use crate::period::Period;
+use crate::profile::{Basis, Citation, Profile};
+use crate::schedule::{schedule, Breach, Considered, Metadata, Schedule, ScheduleOptions};
 
 /// The largest request accepted, in bytes.
 pub const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
@@ -61,29 +68,395 @@ pub struct ScheduleRequest {
     /// The case history: events in date order.
     #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::model::Event>"))]
     pub events: Vec<serde_json::Value>,
+    /// Include each obligation's `explanation` (default false). Schedules only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub explain: bool,
+    /// Indent the response JSON (default false: compact).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pretty: bool,
 }
 
-/// One obligation in a response, with its explanation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+impl ScheduleRequest {
+    /// The response options the request asks for.
+    pub fn response_options(&self) -> ResponseOptions {
+        ResponseOptions { explain: self.explain, pretty: self.pretty }
+    }
+}
+
+/// How a response is written: explanations included or not, compact or pretty JSON. Both
+/// default to `false` (lean, compact); a request asks with its `explain` and `pretty` fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ResponseOptions {
+    /// Include each obligation's `explanation` steps.
+    pub explain: bool,
+    /// Indent the JSON (about three times the size); compact otherwise.
+    pub pretty: bool,
+}
+
+/// One obligation in a response. Its `citation` (and each `binding` entry's) is an index into
+/// the response's `citations` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ObligationOut {
-    /// The obligation.
-    #[serde(flatten)]
-    pub obligation: Obligation,
-    /// How its date was reached.
-    pub explanation: Vec<String>,
+    /// What must be done.
+    pub duty: Duty,
+    /// Who must do it.
+    pub role: Role,
+    /// The action in plain English (from the binding rule).
+    pub action: String,
+    /// The review regime, when the obligation is about a review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regime: Option<Regime>,
+    /// The review number (or, for a repeating duty not about a review, the repetition number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_number: Option<u32>,
+    /// The earliest date it can be done (its trigger), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earliest: Option<NaiveDate>,
+    /// The legal deadline (null: no day fixed).
+    pub latest: Option<NaiveDate>,
+    /// The last working day on or before `latest`: the day to plan for.
+    pub latest_working_day: Option<NaiveDate>,
+    /// `statutory` or `local:<profile id>`: where the binding rule comes from.
+    pub basis: Basis,
+    /// When more than one rule governs this duty here: every rule considered, earliest deadline
+    /// first (the first binds; ties go to statute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<Vec<ConsideredOut>>,
+    /// The binding rule's citation: an index into `citations`.
+    pub citation: usize,
+    /// Indices of the request's events that triggered it.
+    pub triggered_by: Vec<usize>,
+    /// True when it rests on an assumed date (a review not yet held, an unrecorded completion).
+    pub projected: bool,
+    /// True when its date relies on bank holidays projected for a year not yet announced.
+    pub provisional: bool,
+    /// True for an early review (left out when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub early: bool,
+    /// When it was done, if the case history says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<NaiveDate>,
+    /// What went wrong, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breach: Option<Breach>,
+    /// How its date was reached, step by step: only when the request has `"explain": true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Vec<String>>,
 }
 
-/// A schedule response.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One rule considered for an obligation governed by more than one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConsideredOut {
+    /// `statutory` or `local:<profile id>`.
+    pub basis: Basis,
+    /// The rule's period (null: no day fixed).
+    pub period: Option<Period>,
+    /// The deadline it gives (null: no day fixed).
+    pub latest: Option<NaiveDate>,
+    /// The rule's citation: an index into `citations`.
+    pub citation: usize,
+}
+
+/// A schedule response: every obligation, sorted by date, each referring to a table of the
+/// citations it rests on (sent once per response).
+///
+/// ```json
+/// {"citations": [{"instrument": "...", "provision": "reg 33(1)", "status": "V"}],
+///  "obligations": [{"duty": "hold_review", "role": "local_authority", "action": "...",
+///                   "regime": "looked_after", "review_number": 1, "latest": "2027-01-26",
+///                   "latest_working_day": "2027-01-26", "basis": "statutory", "citation": 0,
+///                   "triggered_by": [0], "projected": false, "provisional": false}],
+///  "next_review": 0,
+///  "metadata": {"profile": "england", ...}}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ScheduleResponse {
-    /// Every obligation, sorted by date.
+    /// Every citation the obligations rest on, each once (instrument, provision, status V/G/U,
+    /// note). Obligations and their `binding` entries refer to it by index.
+    pub citations: Vec<Citation>,
+    /// Every obligation, sorted by date (the day to plan for), undated ones last.
     pub obligations: Vec<ObligationOut>,
-    /// The next review due (not yet held), if any.
-    pub next_review: Option<Obligation>,
+    /// The next review due (not yet held): an index into `obligations`, or null.
+    pub next_review: Option<usize>,
     /// What produced the schedule.
     pub metadata: Metadata,
+}
+
+impl ScheduleResponse {
+    /// The response for a schedule `s` of `case` (explanations when `explain`).
+    ///
+    /// # Errors
+    /// None in practice: explanations of a schedule's own obligations cannot fail.
+    pub fn new(case: &CaseHistory, s: &Schedule, explain: bool) -> Result<ScheduleResponse> {
+        let view = View::new(case, s, ResponseOptions { explain, pretty: false })?;
+        let obligations = s
+            .obligations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| ObligationOut {
+                duty: o.duty,
+                role: o.role,
+                action: o.action.to_string(),
+                regime: o.regime,
+                review_number: o.review_number,
+                earliest: o.earliest,
+                latest: o.latest,
+                latest_working_day: o.latest_working_day,
+                basis: o.basis.clone(),
+                binding: o.binding.as_ref().map(|b| {
+                    b.iter()
+                        .zip(&view.binding_cites[view.refs[i].binding_from as usize..])
+                        .map(|(c, &ci)| ConsideredOut {
+                            basis: c.basis.clone(),
+                            period: c.period,
+                            latest: c.latest,
+                            citation: ci as usize,
+                        })
+                        .collect()
+                }),
+                citation: view.refs[i].citation as usize,
+                triggered_by: o.triggered_by.to_vec(),
+                projected: o.projected,
+                provisional: o.provisional,
+                early: o.early,
+                done: o.done,
+                breach: o.breach.clone(),
+                explanation: view.explanations.as_ref().map(|e| e[i].clone()),
+            })
+            .collect();
+        Ok(ScheduleResponse {
+            citations: view.table.cites.iter().map(|c| (*c).clone()).collect(),
+            obligations,
+            next_review: view.next_review,
+            metadata: s.metadata.clone(),
+        })
+    }
+
+    /// The obligation `next_review` points to.
+    pub fn next_review(&self) -> Option<&ObligationOut> {
+        self.next_review.and_then(|i| self.obligations.get(i))
+    }
+
+    /// The citation an obligation (or a binding entry) refers to.
+    pub fn citation(&self, index: usize) -> Option<&Citation> {
+        self.citations.get(index)
+    }
+}
+
+/// The citations table being built: each distinct citation once, found by pointer first (rules
+/// share their citation), then by value.
+#[derive(Default)]
+struct Table<'a> {
+    cites: Vec<&'a Citation>,
+    seen: Vec<(usize, u32)>,
+}
+
+impl<'a> Table<'a> {
+    fn index(&mut self, c: &'a Arc<Citation>) -> u32 {
+        let ptr = Arc::as_ptr(c) as usize;
+        if let Some(&(_, i)) = self.seen.iter().find(|(p, _)| *p == ptr) {
+            return i;
+        }
+        let i = match self.cites.iter().position(|x| **x == **c) {
+            Some(i) => i as u32,
+            None => {
+                self.cites.push(c);
+                (self.cites.len() - 1) as u32
+            }
+        };
+        self.seen.push((ptr, i));
+        i
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Refs {
+    citation: u32,
+    binding_from: u32,
+}
+
+/// A response ready to write, borrowing the schedule: no obligation is copied.
+struct View<'a> {
+    s: &'a Schedule,
+    table: Table<'a>,
+    refs: Vec<Refs>,
+    binding_cites: Vec<u32>,
+    next_review: Option<usize>,
+    explanations: Option<Vec<Vec<String>>>,
+}
+
+impl<'a> View<'a> {
+    fn new(case: &CaseHistory, s: &'a Schedule, options: ResponseOptions) -> Result<View<'a>> {
+        let mut table = Table::default();
+        let mut binding_cites = Vec::new();
+        let refs = s
+            .obligations
+            .iter()
+            .map(|o| {
+                let binding_from = binding_cites.len() as u32;
+                if let Some(b) = &o.binding {
+                    binding_cites.extend(b.iter().map(|c| table.index(&c.citation)));
+                }
+                Refs { citation: table.index(&o.citation), binding_from }
+            })
+            .collect();
+        let next_review = s.next_review().and_then(|n| s.obligations.iter().position(|o| std::ptr::eq(o, n)));
+        let explanations = if options.explain {
+            let cal = Calendar::england_and_wales();
+            Some(
+                (0..s.obligations.len())
+                    .map(|i| s.explain(i, &cal, case.events()).map(|e| e.steps))
+                    .collect::<Result<Vec<_>>>()?,
+            )
+        } else {
+            None
+        };
+        Ok(View { s, table, refs, binding_cites, next_review, explanations })
+    }
+}
+
+impl Serialize for View<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = ser.serialize_struct("ScheduleResponse", 4)?;
+        st.serialize_field("citations", &self.table.cites)?;
+        st.serialize_field("obligations", &Obligations(self))?;
+        st.serialize_field("next_review", &self.next_review)?;
+        st.serialize_field("metadata", &self.s.metadata)?;
+        st.end()
+    }
+}
+
+struct Obligations<'v, 'a>(&'v View<'a>);
+
+impl Serialize for Obligations<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let v = self.0;
+        let mut seq = ser.serialize_seq(Some(v.s.obligations.len()))?;
+        for (i, o) in v.s.obligations.iter().enumerate() {
+            let r = v.refs[i];
+            seq.serialize_element(&ObligationRef {
+                duty: o.duty,
+                role: o.role,
+                action: &o.action,
+                regime: o.regime,
+                review_number: o.review_number,
+                earliest: o.earliest,
+                latest: o.latest,
+                latest_working_day: o.latest_working_day,
+                basis: &o.basis,
+                binding: o.binding.as_deref().map(|items| BindingRef {
+                    items,
+                    cites: &v.binding_cites[r.binding_from as usize..r.binding_from as usize + items.len()],
+                }),
+                citation: r.citation,
+                triggered_by: &o.triggered_by,
+                projected: o.projected,
+                provisional: o.provisional,
+                early: o.early,
+                done: o.done,
+                breach: o.breach.as_ref(),
+                explanation: v.explanations.as_ref().map(|e| e[i].as_slice()),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// [`ObligationOut`], borrowed: the same fields in the same order (a test checks that the two
+/// write the same JSON).
+#[derive(Serialize)]
+struct ObligationRef<'a> {
+    duty: Duty,
+    role: Role,
+    action: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    regime: Option<Regime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review_number: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_day")]
+    earliest: Option<NaiveDate>,
+    #[serde(serialize_with = "opt_day")]
+    latest: Option<NaiveDate>,
+    #[serde(serialize_with = "opt_day")]
+    latest_working_day: Option<NaiveDate>,
+    basis: &'a Basis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    binding: Option<BindingRef<'a>>,
+    citation: u32,
+    triggered_by: &'a [usize],
+    projected: bool,
+    provisional: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    early: bool,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_day")]
+    done: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    breach: Option<&'a Breach>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<&'a [String]>,
+}
+
+struct BindingRef<'a> {
+    items: &'a [Considered],
+    cites: &'a [u32],
+}
+
+impl Serialize for BindingRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = ser.serialize_seq(Some(self.items.len()))?;
+        for (c, &citation) in self.items.iter().zip(self.cites) {
+            seq.serialize_element(&ConsideredRef { basis: &c.basis, period: c.period, latest: c.latest, citation })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct ConsideredRef<'a> {
+    basis: &'a Basis,
+    period: Option<Period>,
+    #[serde(serialize_with = "opt_day")]
+    latest: Option<NaiveDate>,
+    citation: u32,
+}
+
+/// A date as `YYYY-MM-DD` without the formatting machinery (years 0-9999; chrono's own text
+/// otherwise, which is the same for those years).
+fn opt_day<S: serde::Serializer>(d: &Option<NaiveDate>, ser: S) -> std::result::Result<S::Ok, S::Error> {
+    match d {
+        None => ser.serialize_none(),
+        Some(d) => {
+            let (y, m, day) = (d.year(), d.month(), d.day());
+            if !(0..=9999).contains(&y) {
+                return ser.collect_str(d);
+            }
+            let y = y as u32;
+            let digit = |n: u32| b'0' + (n % 10) as u8;
+            let b = [
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(day / 10),
+                digit(day),
+            ];
+            // Only ASCII digits and '-' were written.
+            ser.serialize_str(std::str::from_utf8(&b).unwrap_or_default())
+        }
+    }
 }
 
 /// An error response.
@@ -110,18 +483,29 @@ impl ErrorResponse {
         ErrorResponse { error: ErrorBody { kind: e.kind().as_str().to_string(), message: e.to_string() } }
     }
 
-    /// As JSON text.
+    /// As compact JSON text.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self)
             .unwrap_or_else(|_| "{\"error\":{\"kind\":\"invalid_input\",\"message\":\"unprintable error\"}}".into())
     }
 }
 
+/// The error object `{"error": {"kind": ..., "message": ...}}` for `e`, as compact JSON: what
+/// `schedule --json` prints and the C ABI returns for a failed request.
+///
+/// ```
+/// let e = lac_timescales::json::schedule_json(r#"{"events": []}"#).unwrap_err();
+/// assert!(lac_timescales::json::error_json(&e).starts_with(r#"{"error":{"kind":"invalid_input","#));
+/// ```
+pub fn error_json(e: &Error) -> String {
+    ErrorResponse::from_error(e).to_json()
+}
+
 /// Parses a request from JSON text, with errors naming the field or event.
 ///
 /// # Errors
-/// [`Error::LimitExceeded`] above [`MAX_REQUEST_BYTES`]; [`Error::InvalidInput`] for malformed
-/// JSON or fields.
+/// [`Error::LimitExceeded`] above [`MAX_REQUEST_BYTES`]; [`Error::MalformedJson`] for text that
+/// is not JSON; [`Error::InvalidInput`] for a missing, unknown or wrongly typed field.
 pub fn parse_request(json: &str) -> Result<ScheduleRequest> {
     if json.len() > MAX_REQUEST_BYTES {
         return Err(Error::LimitExceeded {
@@ -130,8 +514,23 @@ pub fn parse_request(json: &str) -> Result<ScheduleRequest> {
             limit: MAX_REQUEST_BYTES,
         });
     }
-    serde_json::from_str(json)
-        .map_err(|e| Error::input("request", format!("line {} column {}", e.line(), e.column()), e.to_string()))
+    serde_json::from_str(json).map_err(|e| request_error(json, &e))
+}
+
+fn request_error(json: &str, e: &serde_json::Error) -> Error {
+    use serde_json::error::Category;
+    let full = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    let reason = full.strip_suffix(&at).unwrap_or(&full).to_string();
+    // A type error met while reading (e.g. `[1, 2]` for the request object) can surface as a
+    // syntax error; on this error path only, confirm that the text itself is not JSON.
+    let malformed = matches!(e.classify(), Category::Syntax | Category::Eof)
+        && serde_json::from_str::<serde::de::IgnoredAny>(json).is_err();
+    if malformed {
+        Error::MalformedJson { document: "request".into(), line: e.line(), column: e.column(), reason }
+    } else {
+        Error::input("request", format!("line {} column {}", e.line(), e.column()), reason)
+    }
 }
 
 /// Builds the case, profile and options a request describes.
@@ -169,43 +568,58 @@ pub fn prepare(req: &ScheduleRequest) -> Result<(CaseHistory, Profile, ScheduleO
     Ok((case, profile, ScheduleOptions { as_at: req.as_at, horizon_months: req.horizon_months, local_calendar }))
 }
 
-/// Runs a request: the schedule and the response object.
+/// Runs a request: the case and its schedule.
 ///
 /// # Errors
 /// As [`prepare`] and [`schedule`].
-pub fn run(req: &ScheduleRequest) -> Result<(CaseHistory, Schedule, ScheduleResponse)> {
+pub fn run(req: &ScheduleRequest) -> Result<(CaseHistory, Schedule)> {
     let (case, profile, options) = prepare(req)?;
-    let cal = Calendar::england_and_wales();
-    let s = schedule(&case, &profile, &cal, &options)?;
-    let obligations = (0..s.obligations.len())
-        .map(|i| {
-            let Explanation { steps } = s.explain(i, &cal, case.events())?;
-            Ok(ObligationOut { obligation: s.obligations[i].clone(), explanation: steps })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let resp = ScheduleResponse { obligations, next_review: s.next_review().cloned(), metadata: s.metadata.clone() };
-    Ok((case, s, resp))
+    let s = schedule(&case, &profile, &Calendar::england_and_wales(), &options)?;
+    Ok((case, s))
 }
 
-/// The whole boundary: JSON request text in, JSON response text out; errors become an error
-/// object (`Err` carries its text).
+/// Writes the response for schedule `s` of `case` as JSON text (compact unless
+/// `options.pretty`), without copying the obligations.
+///
+/// # Errors
+/// None in practice (explanations of the schedule's own obligations cannot fail).
+pub fn response_json(case: &CaseHistory, s: &Schedule, options: ResponseOptions) -> Result<String> {
+    let view = View::new(case, s, options)?;
+    to_text(&view, options.pretty, s.obligations.len() * 256 + 1024)
+}
+
+fn to_text<T: Serialize>(value: &T, pretty: bool, capacity: usize) -> Result<String> {
+    let mut out = Vec::with_capacity(capacity);
+    let written =
+        if pretty { serde_json::to_writer_pretty(&mut out, value) } else { serde_json::to_writer(&mut out, value) };
+    written.map_err(|e| Error::input("response", "", e.to_string()))?;
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).map_err(|e| Error::input("response", "", e.to_string()))
+}
+
+/// The whole boundary: JSON request text in, JSON response text out (compact unless the request
+/// has `"pretty": true`), or the typed error. [`error_json`] gives the error object.
 ///
 /// # Example
 /// ```
-/// let out = lac_timescales::json::schedule_json(
+/// use lac_timescales::{json, ErrorKind};
+/// let out = json::schedule_json(
 ///     r#"{"jurisdiction": "england", "events": [{"event": "became_looked_after", "date": "2026-01-01"}]}"#,
-/// ).unwrap();
-/// assert!(out.contains("\"next_review\""));
-/// let err = lac_timescales::json::schedule_json(r#"{"events": []}"#).unwrap_err();
-/// assert!(err.contains("\"kind\":\"invalid_input\""));
+/// )?;
+/// let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+/// let next = &v["obligations"][v["next_review"].as_u64().unwrap() as usize];
+/// assert_eq!(next["latest"], "2026-01-29"); // 20 working days after Thu 1 Jan 2026
+/// assert_eq!(v["citations"][next["citation"].as_u64().unwrap() as usize]["provision"], "reg 33(1)");
+///
+/// let err = json::schedule_json(r#"{"events": []}"#).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::InvalidInput);
+/// assert!(err.to_string().contains("jurisdiction"));
+/// # Ok::<(), lac_timescales::Error>(())
 /// ```
-pub fn schedule_json(request: &str) -> std::result::Result<String, String> {
-    let result = parse_request(request).and_then(|r| run(&r));
-    match result {
-        Ok((_, _, resp)) => serde_json::to_string_pretty(&resp)
-            .map_err(|e| ErrorResponse::from_error(&Error::input("response", "", e.to_string())).to_json()),
-        Err(e) => Err(ErrorResponse::from_error(&e).to_json()),
-    }
+pub fn schedule_json(request: &str) -> Result<String> {
+    let req = parse_request(request)?;
+    let (case, s) = run(&req)?;
+    response_json(&case, &s, req.response_options())
 }
 
 /// An audit request: a [`ScheduleRequest`] whose `as_at` is the audit date (default: the last
@@ -218,8 +632,12 @@ pub type AuditResponse = Audit;
 /// Runs an audit request.
 ///
 /// # Errors
-/// As [`prepare`] and [`audit`].
+/// As [`prepare`] and [`audit`]; [`Error::InvalidInput`] naming `explain` when it is set (an
+/// audit has no explanations).
 pub fn run_audit(req: &AuditRequest) -> Result<(CaseHistory, Audit)> {
+    if req.explain {
+        return Err(Error::input("explain", "true", "an audit has no explanations; ask for a schedule instead"));
+    }
     let (case, profile, options) = prepare(req)?;
     let opts = AuditOptions {
         as_at: options.as_at,
@@ -230,23 +648,118 @@ pub fn run_audit(req: &AuditRequest) -> Result<(CaseHistory, Audit)> {
     Ok((case, a))
 }
 
-/// The audit boundary: JSON request text in, JSON [`Audit`] text out; errors become the same
-/// error object as [`schedule_json`] (`Err` carries its text).
+/// The audit boundary: JSON request text in, JSON [`Audit`] text out (compact unless the request
+/// has `"pretty": true`), or the typed error, as for [`schedule_json`].
 ///
 /// # Example
 /// ```
 /// let out = lac_timescales::json::audit_json(
 ///     r#"{"jurisdiction": "england", "as_at": "2026-02-02",
 ///         "events": [{"event": "became_looked_after", "date": "2026-01-01"}]}"#,
-/// ).unwrap();
-/// assert!(out.contains("\"kind\": \"overdue\""));
+/// )?;
+/// assert!(out.contains(r#""kind":"overdue""#));
 /// let err = lac_timescales::json::audit_json(r#"{"events": []}"#).unwrap_err();
-/// assert!(err.contains("\"kind\":\"invalid_input\""));
+/// assert_eq!(err.kind(), lac_timescales::ErrorKind::InvalidInput);
+/// # Ok::<(), lac_timescales::Error>(())
 /// ```
-pub fn audit_json(request: &str) -> std::result::Result<String, String> {
-    match parse_request(request).and_then(|r| run_audit(&r)) {
-        Ok((_, a)) => serde_json::to_string_pretty(&a)
-            .map_err(|e| ErrorResponse::from_error(&Error::input("response", "", e.to_string())).to_json()),
-        Err(e) => Err(ErrorResponse::from_error(&e).to_json()),
+pub fn audit_json(request: &str) -> Result<String> {
+    let req = parse_request(request)?;
+    let (_, a) = run_audit(&req)?;
+    to_text(&a, req.pretty, 16 * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Requests covering bindings (Dudley), breaches, early reviews and every optional field.
+    const REQUESTS: &[&str] = &[
+        r#"{"jurisdiction": "england", "events": [{"event": "became_looked_after", "date": "2026-12-24"}]}"#,
+        r#"{"jurisdiction": "england", "profile": "dudley", "as_at": "2026-06-01", "horizon_months": 12,
+            "child": {"date_of_birth": "2011-02-14"},
+            "events": [{"event": "became_looked_after", "date": "2026-01-05"},
+                       {"event": "care_plan_started", "date": "2026-01-05"},
+                       {"event": "review_held", "date": "2026-01-29"},
+                       {"event": "review_adjourned", "date": "2026-04-22"},
+                       {"event": "review_adjourned", "date": "2026-04-29"},
+                       {"event": "review_held", "date": "2026-05-26"},
+                       {"event": "significant_change", "date": "2026-05-27"}]}"#,
+        r#"{"jurisdiction": "wales", "as_at": "2027-03-01", "events": [{"event": "became_looked_after", "date": "2026-01-05"},
+            {"event": "review_rearranged", "date": "2026-01-20", "from": "2026-02-01", "to": "2026-02-20"}]}"#,
+    ];
+
+    /// The borrowed writer and the owned [`ScheduleResponse`] write the same JSON, and the
+    /// response reads back into the owned type.
+    #[test]
+    fn the_borrowed_writer_matches_the_owned_response() {
+        for request in REQUESTS {
+            for explain in [false, true] {
+                for pretty in [false, true] {
+                    let req = parse_request(request).unwrap();
+                    let (case, s) = run(&req).unwrap();
+                    let fast = response_json(&case, &s, ResponseOptions { explain, pretty }).unwrap();
+                    let owned = ScheduleResponse::new(&case, &s, explain).unwrap();
+                    let slow = if pretty {
+                        serde_json::to_string_pretty(&owned).unwrap()
+                    } else {
+                        serde_json::to_string(&owned).unwrap()
+                    };
+                    assert_eq!(fast, slow, "{request}");
+                    let back: ScheduleResponse = serde_json::from_str(&fast).unwrap();
+                    assert_eq!(back, owned);
+                    // Each citation once; every reference in range.
+                    for (i, c) in owned.citations.iter().enumerate() {
+                        assert!(!owned.citations[..i].contains(c), "citation {i} repeated");
+                    }
+                    for o in &owned.obligations {
+                        assert!(o.citation < owned.citations.len());
+                        assert_eq!(o.explanation.is_some(), explain);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn next_review_points_to_the_next_review() {
+        let (case, s) = run(&parse_request(REQUESTS[0]).unwrap()).unwrap();
+        let r = ScheduleResponse::new(&case, &s, false).unwrap();
+        let next = r.next_review().unwrap();
+        // 20 working days after Thu 24 Dec 2026: Christmas Day, the Boxing Day substitute (Mon 28)
+        // and New Year's Day skipped: Tue 26 Jan 2027.
+        assert_eq!(next.latest, NaiveDate::from_ymd_opt(2027, 1, 26));
+        assert_eq!(r.citation(next.citation).unwrap().provision, "reg 33(1)");
+    }
+
+    #[test]
+    fn dates_are_written_as_iso_days() {
+        #[derive(Serialize)]
+        struct D(#[serde(serialize_with = "opt_day")] Option<NaiveDate>);
+        for (y, m, d, text) in
+            [(1971, 1, 1, "\"1971-01-01\""), (2199, 12, 31, "\"2199-12-31\""), (2026, 2, 9, "\"2026-02-09\"")]
+        {
+            assert_eq!(serde_json::to_string(&D(NaiveDate::from_ymd_opt(y, m, d))).unwrap(), text);
+        }
+        assert_eq!(serde_json::to_string(&D(None)).unwrap(), "null");
+        assert_eq!(serde_json::to_string(&D(NaiveDate::from_ymd_opt(-5, 1, 1))).unwrap(), "\"-0005-01-01\"");
+    }
+
+    #[test]
+    fn malformed_json_is_told_apart_from_the_wrong_shape() {
+        let e = schedule_json("{\"jurisdiction\": ").unwrap_err();
+        assert!(e.is_malformed_json(), "{e}");
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        let e = schedule_json("[1, 2]").unwrap_err();
+        assert!(!e.is_malformed_json(), "{e}");
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn an_audit_has_no_explanations() {
+        let e = audit_json(
+            r#"{"jurisdiction": "england", "explain": true, "events": [{"event": "became_looked_after", "date": "2026-01-01"}]}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("explain"), "{e}");
     }
 }

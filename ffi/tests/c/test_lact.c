@@ -89,19 +89,82 @@ static void test_version(void) {
     CHECK(lact_version() == v); /* static: the same pointer every time */
 }
 
+/* The text of obligation `n` in a compact response (from its `{"duty":` to the next one), as a
+ * new malloc'd string, or NULL. Obligations are the only objects that start with `{"duty":`. */
+static char *obligation_text(const char *response, long n) {
+    const char *p = strstr(response, "\"obligations\":[");
+    for (long i = 0; p != NULL && i <= n; i++) {
+        p = strstr(p + 1, "{\"duty\":");
+    }
+    if (p == NULL) {
+        return NULL;
+    }
+    const char *end = strstr(p + 1, "{\"duty\":");
+    if (end == NULL) {
+        end = strstr(p, "],\"next_review\":");
+    }
+    size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+    char *out = malloc(len + 1);
+    if (out == NULL) {
+        abort();
+    }
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return out;
+}
+
+/* The number after `"key":` in `text`, or -1. */
+static long number_after(const char *text, const char *key) {
+    const char *p = strstr(text, key);
+    if (p == NULL) {
+        return -1;
+    }
+    p += strlen(key);
+    return (*p >= '0' && *p <= '9') ? strtol(p, NULL, 10) : -1;
+}
+
 static void test_schedule_happy_path(void) {
     /* No error recorded on this thread yet. */
     CHECK(lact_last_error(NULL, 0) == 0);
     char *response = schedule(LOOKED_AFTER_CHRISTMAS_EVE, LACT_OK);
     if (response != NULL) {
+        /* Compact JSON by default, and no explanations unless asked for. */
+        CHECK(strchr(response, '\n') == NULL);
+        CHECK(strstr(response, "\"explanation\"") == NULL);
+        const char *start = "{\"citations\":[{\"instrument\":";
+        CHECK(strncmp(response, start, strlen(start)) == 0);
         /* 20 working days after Thu 24 Dec 2026, skipping Fri 25 Dec, Mon 28 Dec (Boxing Day
-         * substitute) and Fri 1 Jan 2027: Tue 26 Jan 2027 (CPPCR 2010 reg 33(1)). */
-        const char *next = strstr(response, "\"next_review\": {");
-        CHECK(next != NULL);
-        if (next != NULL) {
-            CHECK(strstr(next, "\"latest\": \"2027-01-26\"") != NULL);
-            CHECK(strstr(next, "\"provision\": \"reg 33(1)\"") != NULL);
+         * substitute) and Fri 1 Jan 2027: Tue 26 Jan 2027 (CPPCR 2010 reg 33(1)). `next_review`
+         * is an index into `obligations`; its `citation` an index into `citations`. */
+        long next = number_after(response, "\"next_review\":");
+        CHECK(next >= 0);
+        char *o = obligation_text(response, next);
+        CHECK(o != NULL);
+        if (o != NULL) {
+            CHECK(strstr(o, "\"duty\":\"hold_review\"") != NULL);
+            CHECK(strstr(o, "\"latest\":\"2027-01-26\"") != NULL);
+            long c = number_after(o, "\"citation\":");
+            CHECK(c >= 0);
+            /* The citations table: entry c is the one with reg 33(1). */
+            const char *entry = strstr(response, "\"citations\":[");
+            for (long i = 0; entry != NULL && i <= c; i++) {
+                entry = strstr(entry + 1, "{\"instrument\":");
+            }
+            const char *provision = "\"provision\":\"reg 33(1)\"";
+            CHECK(entry != NULL && strncmp(strstr(entry, "\"provision\":"), provision, strlen(provision)) == 0);
+            free(o);
         }
+    }
+    lact_string_free(response);
+
+    /* On request: explanations and indented JSON. */
+    response = schedule("{\"jurisdiction\": \"england\", \"explain\": true, \"pretty\": true, \"events\": "
+                        "[{\"event\": \"became_looked_after\", \"date\": \"2026-12-24\"}]}",
+                        LACT_OK);
+    if (response != NULL) {
+        CHECK(strstr(response, "\"explanation\": [") != NULL);
+        CHECK(strstr(response, "\n  \"obligations\": [") != NULL);
+        CHECK(strstr(response, "Christmas Day") != NULL); /* a skipped day, named */
     }
     lact_string_free(response);
 }
@@ -368,7 +431,7 @@ static void *worker(void *arg) {
         if (lact_schedule_json(LOOKED_AFTER_CHRISTMAS_EVE, &response) != LACT_OK) {
             res->ok = 0;
         }
-        if (response == NULL || strstr(response, "\"latest\": \"2027-01-26\"") == NULL) {
+        if (response == NULL || strstr(response, "\"latest\":\"2027-01-26\"") == NULL) {
             res->ok = 0;
         }
         lact_string_free(response);
