@@ -193,5 +193,15 @@ impl Error {
     }
 }
 
+/// A value as it is shown in an error message: at most 100 characters (longer ones are cut,
+/// with their length), so that an error never carries a whole oversized input back.
+pub(crate) fn shown(value: &str) -> String {
+    const MAX: usize = 100;
+    match value.char_indices().nth(MAX) {
+        None => value.to_string(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &value[..cut], value.len()),
+    }
+}
+
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

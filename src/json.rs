@@ -8,8 +8,9 @@
 //!  "events": [{"event": "became_looked_after", "date": "2026-01-05"}]}
 //! ```
 //! `profile` is a built-in id (`england`, `wales`, `sars-checklist`, `isu-procedure`, `dudley`,
-//! `iro-expectations`) or a path to a local profile TOML file; `profile_toml` gives a local
-//! profile inline instead. `closure_days` (list of dates) are applied to local rules only.
+//! `iro-expectations`) or the id of a profile the host program registered
+//! ([`ProfileRegistry`]); a request never reads a file. `profile_toml` gives a local profile
+//! inline instead. `closure_days` (list of dates) are applied to local rules only.
 //! `"explain": true` adds each obligation's explanation; `"pretty": true` indents the response.
 //!
 //! Response ([`ScheduleResponse`]): `{"citations": [...], "obligations": [...], "next_review":
@@ -33,7 +34,7 @@ use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::model::{CaseHistory, Child, Duty, Event, Jurisdiction, Regime, Role};
 use crate::period::Period;
-use crate::profile::{Basis, Citation, Profile};
+use crate::profile::{Basis, Citation, Profile, ProfileRegistry};
 use crate::schedule::{schedule, Breach, Considered, Metadata, Schedule, ScheduleOptions};
 
 /// The largest request accepted, in bytes.
@@ -46,8 +47,8 @@ pub const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
 pub struct ScheduleRequest {
     /// `england` or `wales`.
     pub jurisdiction: Jurisdiction,
-    /// A built-in profile id or a path to a local profile TOML file (default: the jurisdiction's
-    /// statutory profile).
+    /// A built-in profile id, or the id of a profile the host program registered (default: the
+    /// jurisdiction's statutory profile). Never a file path: a request never reads a file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     /// A local profile given inline as TOML text (instead of `profile`).
@@ -533,11 +534,29 @@ fn request_error(json: &str, e: &serde_json::Error) -> Error {
     }
 }
 
-/// Builds the case, profile and options a request describes.
+/// The most council closure days a request may give.
+pub const MAX_CLOSURE_DAYS: usize = 10_000;
+
+/// Builds the case, profile and options a request describes, with `profile` looked up in the
+/// process-wide [`ProfileRegistry::global`].
 ///
 /// # Errors
-/// As [`parse_request`], plus event, profile and calendar errors.
-pub fn prepare(req: &ScheduleRequest) -> Result<(CaseHistory, Profile, ScheduleOptions)> {
+/// As [`prepare_with`].
+pub fn prepare(req: &ScheduleRequest) -> Result<(CaseHistory, Arc<Profile>, ScheduleOptions)> {
+    prepare_with(req, ProfileRegistry::global())
+}
+
+/// Builds the case, profile and options a request describes. `profile` names a built-in
+/// profile or one registered in `registry`; it is never read from a file. `profile_toml` is
+/// parsed (after its size is checked).
+///
+/// # Errors
+/// Event, profile and calendar errors; [`Error::LimitExceeded`] for too many events or closure
+/// days, or an oversized `profile_toml`.
+pub fn prepare_with(
+    req: &ScheduleRequest,
+    registry: &ProfileRegistry,
+) -> Result<(CaseHistory, Arc<Profile>, ScheduleOptions)> {
     if req.events.len() > crate::model::MAX_EVENTS {
         return Err(Error::LimitExceeded {
             what: "number of events".into(),
@@ -545,35 +564,44 @@ pub fn prepare(req: &ScheduleRequest) -> Result<(CaseHistory, Profile, ScheduleO
             limit: crate::model::MAX_EVENTS,
         });
     }
-    let events = req.events.iter().enumerate().map(|(i, v)| Event::from_json(i, v)).collect::<Result<Vec<_>>>()?;
-    let case = CaseHistory::new(req.jurisdiction, req.child.clone().unwrap_or_default(), events)?;
     let profile = match (&req.profile, &req.profile_toml) {
         (Some(_), Some(_)) => {
-            return Err(Error::input("profile_toml", "…", "give either profile or profile_toml, not both"))
+            return Err(Error::input("profile_toml", "(given)", "give either profile or profile_toml, not both"))
         }
-        (None, Some(text)) => Profile::from_toml("profile_toml", text)?,
-        (Some(id), None) if Profile::builtin_ids().contains(&id.as_str()) => Profile::builtin(id)?,
-        (Some(path), None) if path.ends_with(".toml") => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::input("profile", path.clone(), format!("cannot read the file: {e}")))?;
-            Profile::from_toml(path, &text)?
-        }
-        (Some(id), None) => Profile::builtin(id)?,
-        (None, None) => Profile::statutory_for(req.jurisdiction),
+        (None, Some(text)) => Arc::new(Profile::from_toml("profile_toml", text)?),
+        (Some(id), None) => registry.get(id)?,
+        (None, None) => Profile::statutory_shared(req.jurisdiction),
     };
+    let events = req.events.iter().enumerate().map(|(i, v)| Event::from_json(i, v)).collect::<Result<Vec<_>>>()?;
+    let case = CaseHistory::new(req.jurisdiction, req.child.clone().unwrap_or_default(), events)?;
     let local_calendar = match &req.closure_days {
+        Some(days) if days.len() > MAX_CLOSURE_DAYS => {
+            return Err(Error::LimitExceeded {
+                what: "number of closure_days".into(),
+                actual: days.len(),
+                limit: MAX_CLOSURE_DAYS,
+            })
+        }
         Some(days) => Some(Calendar::england_and_wales().with_closure_days(days.iter().map(|d| (*d, String::new())))?),
         None => None,
     };
     Ok((case, profile, ScheduleOptions { as_at: req.as_at, horizon_months: req.horizon_months, local_calendar }))
 }
 
-/// Runs a request: the case and its schedule.
+/// Runs a request: the case and its schedule (profiles from [`ProfileRegistry::global`]).
 ///
 /// # Errors
 /// As [`prepare`] and [`schedule`].
 pub fn run(req: &ScheduleRequest) -> Result<(CaseHistory, Schedule)> {
-    let (case, profile, options) = prepare(req)?;
+    run_with(req, ProfileRegistry::global())
+}
+
+/// Runs a request with profiles from `registry`.
+///
+/// # Errors
+/// As [`prepare_with`] and [`schedule`].
+pub fn run_with(req: &ScheduleRequest, registry: &ProfileRegistry) -> Result<(CaseHistory, Schedule)> {
+    let (case, profile, options) = prepare_with(req, registry)?;
     let s = schedule(&case, &profile, &Calendar::england_and_wales(), &options)?;
     Ok((case, s))
 }
@@ -617,8 +645,16 @@ fn to_text<T: Serialize>(value: &T, pretty: bool, capacity: usize) -> Result<Str
 /// # Ok::<(), lac_timescales::Error>(())
 /// ```
 pub fn schedule_json(request: &str) -> Result<String> {
+    schedule_json_with(request, ProfileRegistry::global())
+}
+
+/// [`schedule_json`] with profiles from `registry` (built-in ids always resolve).
+///
+/// # Errors
+/// As [`schedule_json`].
+pub fn schedule_json_with(request: &str, registry: &ProfileRegistry) -> Result<String> {
     let req = parse_request(request)?;
-    let (case, s) = run(&req)?;
+    let (case, s) = run_with(&req, registry)?;
     response_json(&case, &s, req.response_options())
 }
 
@@ -635,10 +671,18 @@ pub type AuditResponse = Audit;
 /// As [`prepare`] and [`audit`]; [`Error::InvalidInput`] naming `explain` when it is set (an
 /// audit has no explanations).
 pub fn run_audit(req: &AuditRequest) -> Result<(CaseHistory, Audit)> {
+    run_audit_with(req, ProfileRegistry::global())
+}
+
+/// Runs an audit request with profiles from `registry`.
+///
+/// # Errors
+/// As [`run_audit`].
+pub fn run_audit_with(req: &AuditRequest, registry: &ProfileRegistry) -> Result<(CaseHistory, Audit)> {
     if req.explain {
         return Err(Error::input("explain", "true", "an audit has no explanations; ask for a schedule instead"));
     }
-    let (case, profile, options) = prepare(req)?;
+    let (case, profile, options) = prepare_with(req, registry)?;
     let opts = AuditOptions {
         as_at: options.as_at,
         horizon_months: options.horizon_months,
@@ -663,8 +707,16 @@ pub fn run_audit(req: &AuditRequest) -> Result<(CaseHistory, Audit)> {
 /// # Ok::<(), lac_timescales::Error>(())
 /// ```
 pub fn audit_json(request: &str) -> Result<String> {
+    audit_json_with(request, ProfileRegistry::global())
+}
+
+/// [`audit_json`] with profiles from `registry` (built-in ids always resolve).
+///
+/// # Errors
+/// As [`audit_json`].
+pub fn audit_json_with(request: &str, registry: &ProfileRegistry) -> Result<String> {
     let req = parse_request(request)?;
-    let (_, a) = run_audit(&req)?;
+    let (_, a) = run_audit_with(&req, registry)?;
     to_text(&a, req.pretty, 16 * 1024)
 }
 

@@ -10,6 +10,7 @@ pub use error::{Error, ErrorKind, Result};
 pub mod audit;
 pub(crate) mod clocks;
 pub mod export;
+pub mod input;
 pub mod json;
 pub mod model;
 pub mod profile;

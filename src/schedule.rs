@@ -872,6 +872,21 @@ const PRIMARY: [Regime; 6] = [
 /// Hard cap on projected meetings and repetitions, whatever the horizon.
 const MAX_PROJECTION: usize = 400;
 
+/// The most obligations one schedule may have, whatever the number of events and the horizon:
+/// the total work of one request is bounded (a real child's schedule has hundreds).
+pub const MAX_OBLIGATIONS: usize = 20_000;
+
+/// The error when a schedule grows past [`MAX_OBLIGATIONS`] (or its candidate rules past eight
+/// times that): computing stops there.
+#[cold]
+fn too_many_obligations(actual: usize) -> Error {
+    Error::LimitExceeded {
+        what: "number of obligations in one schedule (computing stopped there)".into(),
+        actual,
+        limit: MAX_OBLIGATIONS,
+    }
+}
+
 /// Computes the schedule of `case` under `profile` on `calendar`.
 ///
 /// # Errors
@@ -1020,6 +1035,7 @@ impl<'a> Builder<'a, '_> {
         self.period_duties(case)?;
         self.event_duties(horizon_end)?;
         self.rearrangements(&meetings);
+        self.check_size()?;
         Ok(self.finish(horizon_end))
     }
 
@@ -1036,7 +1052,16 @@ impl<'a> Builder<'a, '_> {
         }
     }
 
+    /// An error once the schedule is over [`MAX_OBLIGATIONS`].
+    fn check_size(&self) -> Result<()> {
+        if self.pending.len() > MAX_OBLIGATIONS || self.cands.len() > 8 * MAX_OBLIGATIONS {
+            return Err(too_many_obligations(self.pending.len()));
+        }
+        Ok(())
+    }
+
     fn cand(&self, rule: &'a Rule, anchor_date: NaiveDate, assumed: bool) -> Result<Cand<'a>> {
+        self.check_size()?;
         let (cal, statutory_calendar) = self.cal_for(rule);
         let deadline = match rule.period {
             Some(p) => Some(period::count(anchor_date, p, rule.direction, cal)?),
@@ -1701,6 +1726,7 @@ impl<'a> Builder<'a, '_> {
                         statutory_calendar,
                         next: NONE,
                     };
+                    self.check_size()?;
                     let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), Trig::List(&[mk.event]), false);
                     self.extra(i).note =
                         Some(format!("Repetition {k}: {step} after the anchor, counted from the anchor itself."));

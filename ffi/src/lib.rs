@@ -58,6 +58,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use chrono::{Datelike, NaiveDate};
 use lac_timescales::calendar::Calendar;
 use lac_timescales::json::{error_json, MAX_REQUEST_BYTES};
+use lac_timescales::profile::{Profile, ProfileRegistry, MAX_PROFILE_BYTES};
 use lac_timescales::{Error, ErrorKind};
 
 /// The result of a call. The numbers are fixed: a code is never renumbered or reused for another
@@ -300,6 +301,89 @@ pub unsafe extern "C" fn lact_schedule_json(request: *const c_char, response_out
 pub unsafe extern "C" fn lact_audit_json(request: *const c_char, response_out: *mut *mut c_char) -> lact_status {
     // SAFETY: the caller's guarantees are exactly those `json_call` needs.
     unsafe { json_call(request, response_out, lac_timescales::json::audit_json) }
+}
+
+/// Registers a local profile for this process: afterwards a request's `"profile": "<id>"` names
+/// it, at [`lact_schedule_json`] and [`lact_audit_json`] on every thread. `toml` is the profile
+/// text (as in `data/profiles/local/`, at most 1 MiB) and `id` must equal its `id` field.
+/// Registering an id again replaces the profile; built-in ids (`england`, `dudley`, ...) cannot
+/// be registered. Requests never read files: this is how a host program gives its councils'
+/// profiles by name (a request can also carry one inline as `profile_toml`).
+///
+/// Returns `LACT_OK`; `LACT_NULL_ARGUMENT`; `LACT_INVALID_UTF8`; `LACT_REQUEST_TOO_LARGE` (over
+/// 1 MiB, or more than 1,000 registered profiles); `LACT_INVALID_DATA` (the profile is malformed:
+/// the message names the line and value); `LACT_INVALID_INPUT` (`id` differs from the profile's
+/// id, or is a built-in one); or `LACT_PANIC`. Nothing is registered on failure.
+///
+/// # Safety
+/// `id` and `toml` must be NULL or point to NUL-terminated strings that stay valid and unchanged
+/// during the call.
+#[no_mangle]
+pub unsafe extern "C" fn lact_register_profile(id: *const c_char, toml: *const c_char) -> lact_status {
+    boundary(|| {
+        if id.is_null() {
+            return Err(Failure::null("id"));
+        }
+        if toml.is_null() {
+            return Err(Failure::null("toml"));
+        }
+        // SAFETY: both are not NULL (checked above), and the caller guarantees NUL-terminated
+        // strings that stay valid and unchanged for the whole call.
+        let (id, toml) = unsafe { (CStr::from_ptr(id).to_bytes(), CStr::from_ptr(toml).to_bytes()) };
+        let id = utf8(id, "id")?;
+        if toml.len() > MAX_PROFILE_BYTES {
+            return Err(Failure::from_error(&Error::LimitExceeded {
+                what: "toml size in bytes".into(),
+                actual: toml.len(),
+                limit: MAX_PROFILE_BYTES,
+            }));
+        }
+        let toml = utf8(toml, "toml")?;
+        let profile = Profile::from_toml(id, toml).map_err(|e| Failure::from_error(&e))?;
+        if profile.id != id {
+            return Err(Failure::from_error(&Error::InvalidInput {
+                field: "id".into(),
+                value: id.chars().take(100).collect(),
+                reason: format!("the profile's own id is {:?}: they must be the same", profile.id),
+            }));
+        }
+        ProfileRegistry::global().register(profile).map_err(|e| Failure::from_error(&e))
+    })
+}
+
+/// Removes a profile registered with [`lact_register_profile`]. Writes 1 to `*removed_out` when
+/// there was one, else 0. Returns `LACT_OK`, `LACT_NULL_ARGUMENT`, `LACT_INVALID_UTF8` or
+/// `LACT_PANIC`.
+///
+/// # Safety
+/// `id` must be NULL or point to a NUL-terminated string; `removed_out` must be NULL or point to a
+/// writable `int32_t`.
+#[no_mangle]
+pub unsafe extern "C" fn lact_unregister_profile(id: *const c_char, removed_out: *mut i32) -> lact_status {
+    boundary(|| {
+        if id.is_null() {
+            return Err(Failure::null("id"));
+        }
+        if removed_out.is_null() {
+            return Err(Failure::null("removed_out"));
+        }
+        // SAFETY: `id` is not NULL (checked above) and the caller guarantees a NUL-terminated
+        // string that stays valid for the call.
+        let id = utf8(unsafe { CStr::from_ptr(id) }.to_bytes(), "id")?;
+        let removed = ProfileRegistry::global().unregister(id);
+        // SAFETY: `removed_out` is not NULL (checked above) and the caller guarantees it points to
+        // a writable, aligned `int32_t`.
+        unsafe { removed_out.write(i32::from(removed)) };
+        Ok(())
+    })
+}
+
+/// `bytes` as UTF-8, or an `LACT_INVALID_UTF8` failure naming `argument`.
+fn utf8<'a>(bytes: &'a [u8], argument: &str) -> Result<&'a str, Failure> {
+    std::str::from_utf8(bytes).map_err(|u| Failure {
+        status: LACT_INVALID_UTF8,
+        message: format!("argument {argument} is not valid UTF-8 (at byte {})", u.valid_up_to()),
+    })
 }
 
 /// Releases a string returned through `response_out`. NULL does nothing.

@@ -339,6 +339,57 @@ static void test_audit(void) {
     }
 }
 
+static const char *COUNCIL_TOML =
+    "id = \"c-council\"\nname = \"C council\"\nkind = \"local\"\nextends = \"england\"\nversion = \"1\"\n"
+    "source = \"test\"\n[[rule]]\nduty = \"submit_social_work_report\"\nrole = \"social_worker\"\n"
+    "anchor = \"review_date\"\ndirection = \"before\"\nperiod = \"5 working days\"\naction = \"Send the report\"\n"
+    "citation = { instrument = \"C council procedure\", provision = \"s.4\", status = \"V\" }\n";
+
+static void test_profiles(void) {
+    /* A request never reads a file: a path is an unknown profile, whether or not it exists, and
+     * the message says nothing about the file. */
+    const char *paths[] = {"/etc/passwd", "/dev/zero", "/no/such/file.toml", "ffi/cbindgen.toml"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        char request[256];
+        snprintf(request, sizeof request,
+                 "{\"jurisdiction\": \"england\", \"profile\": \"%s\", \"events\": "
+                 "[{\"event\": \"became_looked_after\", \"date\": \"2026-01-05\"}]}",
+                 paths[i]);
+        char *r = schedule(request, LACT_INVALID_INPUT);
+        CHECK(r != NULL && strstr(r, "unknown profile") != NULL);
+        CHECK(r != NULL && strstr(r, "root") == NULL && strstr(r, "No such file") == NULL &&
+              strstr(r, "language") == NULL);
+        lact_string_free(r);
+    }
+
+    /* Registered by the host: then named by id in any request, on any thread. */
+    const char *request = "{\"jurisdiction\": \"england\", \"profile\": \"c-council\", \"events\": "
+                          "[{\"event\": \"became_looked_after\", \"date\": \"2026-01-05\"}]}";
+    lact_string_free(schedule(request, LACT_INVALID_INPUT));
+    CHECK(lact_register_profile("c-council", COUNCIL_TOML) == LACT_OK);
+    CHECK(lact_last_error(NULL, 0) == 0);
+    char *r = schedule(request, LACT_OK);
+    /* The first review is due 20 working days after Mon 5 Jan 2026: Mon 2 Feb; the report 5
+     * working days before the projected review day, Mon 26 Jan 2026. */
+    CHECK(r != NULL && strstr(r, "\"basis\":\"local:c-council\"") != NULL);
+    CHECK(r != NULL && strstr(r, "\"latest\":\"2026-01-26\"") != NULL);
+    lact_string_free(r);
+    /* Errors: the id must be the profile's, a built-in id cannot be taken, malformed TOML. */
+    CHECK(lact_register_profile("other", COUNCIL_TOML) == LACT_INVALID_INPUT);
+    char *msg = last_error();
+    CHECK(msg != NULL && strstr(msg, "c-council") != NULL);
+    free(msg);
+    CHECK(lact_register_profile("c-council", "id = [") == LACT_INVALID_DATA);
+    CHECK(lact_register_profile(NULL, COUNCIL_TOML) == LACT_NULL_ARGUMENT);
+    CHECK(lact_register_profile("c-council", NULL) == LACT_NULL_ARGUMENT);
+    CHECK(lact_register_profile("c-council", "\xff") == LACT_INVALID_UTF8);
+    int32_t removed = -1;
+    CHECK(lact_unregister_profile("c-council", &removed) == LACT_OK && removed == 1);
+    CHECK(lact_unregister_profile("c-council", &removed) == LACT_OK && removed == 0);
+    CHECK(lact_unregister_profile("c-council", NULL) == LACT_NULL_ARGUMENT);
+    lact_string_free(schedule(request, LACT_INVALID_INPUT));
+}
+
 static void test_working_days(void) {
     int32_t y = 0, m = 0, d = 0;
     /* README: 20 working days after Thu 1 Jan 2026 is Thu 29 Jan 2026. */
@@ -465,6 +516,7 @@ int main(void) {
     test_limits();
     test_garbage();
     test_audit();
+    test_profiles();
     test_working_days();
     test_last_error_protocol();
     test_threads();
