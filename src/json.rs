@@ -34,7 +34,8 @@ use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::model::{CaseHistory, Child, Duty, Event, Jurisdiction, Regime, Role};
 use crate::period::Period;
-use crate::profile::{Basis, Citation, Profile, ProfileRegistry};
+use crate::profile::AdjournedReviewDate;
+use crate::profile::{Basis, Citation, Profile, ProfileRegistry, Status};
 use crate::schedule::{schedule, Breach, Considered, Metadata, Schedule, ScheduleOptions};
 
 /// The largest request accepted, in bytes.
@@ -251,27 +252,51 @@ impl ScheduleResponse {
 }
 
 /// The citations table being built: each distinct citation once, found by pointer first (rules
-/// share their citation), then by value.
-#[derive(Default)]
+/// share their citation: a small open-addressed table of pointers seen), then by value.
 struct Table<'a> {
     cites: Vec<&'a Citation>,
-    seen: Vec<(usize, u32)>,
+    /// Pointer -> index; 0 marks an empty slot (no `Arc` points at address 0).
+    slots: [(usize, u32); TABLE_SLOTS],
+    used: usize,
+}
+
+const TABLE_SLOTS: usize = 128;
+
+impl Default for Table<'_> {
+    fn default() -> Self {
+        Table { cites: Vec::new(), slots: [(0, 0); TABLE_SLOTS], used: 0 }
+    }
 }
 
 impl<'a> Table<'a> {
     fn index(&mut self, c: &'a Arc<Citation>) -> u32 {
         let ptr = Arc::as_ptr(c) as usize;
-        if let Some(&(_, i)) = self.seen.iter().find(|(p, _)| *p == ptr) {
-            return i;
+        let mut h = (ptr >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57;
+        // Keep the table at most three-quarters full; past that, search by value only.
+        if self.used < TABLE_SLOTS * 3 / 4 {
+            loop {
+                match self.slots[h % TABLE_SLOTS] {
+                    (0, _) => break,
+                    (p, i) if p == ptr => return i,
+                    _ => h += 1,
+                }
+            }
         }
-        let i = match self.cites.iter().position(|x| **x == **c) {
+        // The provision first: statutory citations share long instrument titles.
+        let same = |x: &Citation| {
+            x.provision == c.provision && x.status == c.status && x.note == c.note && x.instrument == c.instrument
+        };
+        let i = match self.cites.iter().position(|x| same(x)) {
             Some(i) => i as u32,
             None => {
                 self.cites.push(c);
                 (self.cites.len() - 1) as u32
             }
         };
-        self.seen.push((ptr, i));
+        if self.used < TABLE_SLOTS * 3 / 4 {
+            self.slots[h % TABLE_SLOTS] = (ptr, i);
+            self.used += 1;
+        }
         i
     }
 }
@@ -428,6 +453,340 @@ struct ConsideredRef<'a> {
     #[serde(serialize_with = "opt_day")]
     latest: Option<NaiveDate>,
     citation: u32,
+}
+
+/// The compact response, written by hand: the same bytes as serde_json writes for
+/// [`ScheduleResponse`] (a test checks it), in about a tenth of the instructions, into a
+/// `String` (so no UTF-8 check is needed at the end).
+fn write_compact(v: &View<'_>) -> Result<String> {
+    let s = v.s;
+    let mut w = Out(Vec::with_capacity(1024 + s.obligations.len() * 384));
+    let mut days = Days::default();
+    w.push_str("{\"citations\":[");
+    for (i, c) in v.table.cites.iter().enumerate() {
+        if i > 0 {
+            w.push(',');
+        }
+        w.push_str("{\"instrument\":");
+        json_str(&mut w, &c.instrument);
+        w.push_str(",\"provision\":");
+        json_str(&mut w, &c.provision);
+        w.push_str(match c.status {
+            Status::V => ",\"status\":\"V\"",
+            Status::G => ",\"status\":\"G\"",
+            Status::U => ",\"status\":\"U\"",
+        });
+        if let Some(note) = &c.note {
+            w.push_str(",\"note\":");
+            json_str(&mut w, note);
+        }
+        w.push('}');
+    }
+    w.push_str("],\"obligations\":[");
+    for (i, o) in s.obligations.iter().enumerate() {
+        let r = v.refs[i];
+        if i > 0 {
+            w.push(',');
+        }
+        w.push_str("{\"duty\":\"");
+        w.push_str(o.duty.as_str());
+        w.push_str("\",\"role\":\"");
+        w.push_str(o.role.as_str());
+        w.push_str("\",\"action\":");
+        json_str(&mut w, &o.action);
+        if let Some(regime) = o.regime {
+            w.push_str(",\"regime\":\"");
+            w.push_str(regime.as_str());
+            w.push('"');
+        }
+        if let Some(n) = o.review_number {
+            w.push_str(",\"review_number\":");
+            uint(&mut w, u64::from(n));
+        }
+        if let Some(d) = o.earliest {
+            w.push_str(",\"earliest\":");
+            days.write(&mut w, Some(d));
+        }
+        w.push_str(",\"latest\":");
+        days.write(&mut w, o.latest);
+        w.push_str(",\"latest_working_day\":");
+        days.write(&mut w, o.latest_working_day);
+        w.push_str(",\"basis\":");
+        basis(&mut w, &o.basis);
+        if let Some(b) = &o.binding {
+            w.push_str(",\"binding\":[");
+            for (k, c) in b.iter().enumerate() {
+                if k > 0 {
+                    w.push(',');
+                }
+                w.push_str("{\"basis\":");
+                basis(&mut w, &c.basis);
+                w.push_str(",\"period\":");
+                match c.period {
+                    Some(p) => period(&mut w, p),
+                    None => w.push_str("null"),
+                }
+                w.push_str(",\"latest\":");
+                days.write(&mut w, c.latest);
+                w.push_str(",\"citation\":");
+                uint(&mut w, u64::from(v.binding_cites[r.binding_from as usize + k]));
+                w.push('}');
+            }
+            w.push(']');
+        }
+        w.push_str(",\"citation\":");
+        uint(&mut w, u64::from(r.citation));
+        w.push_str(",\"triggered_by\":[");
+        for (k, e) in o.triggered_by.iter().enumerate() {
+            if k > 0 {
+                w.push(',');
+            }
+            uint(&mut w, *e as u64);
+        }
+        w.push_str(if o.projected { "],\"projected\":true" } else { "],\"projected\":false" });
+        w.push_str(if o.provisional { ",\"provisional\":true" } else { ",\"provisional\":false" });
+        if o.early {
+            w.push_str(",\"early\":true");
+        }
+        if let Some(d) = o.done {
+            w.push_str(",\"done\":");
+            days.write(&mut w, Some(d));
+        }
+        if let Some(b) = &o.breach {
+            w.push_str(",\"breach\":");
+            w.push_str(&serde_json::to_string(b).map_err(|e| Error::input("response", "", e.to_string()))?);
+        }
+        if let Some(e) = &v.explanations {
+            w.push_str(",\"explanation\":[");
+            for (k, step) in e[i].iter().enumerate() {
+                if k > 0 {
+                    w.push(',');
+                }
+                json_str(&mut w, step);
+            }
+            w.push(']');
+        }
+        w.push('}');
+    }
+    w.push_str("],\"next_review\":");
+    match v.next_review {
+        Some(n) => uint(&mut w, n as u64),
+        None => w.push_str("null"),
+    }
+    w.push_str(",\"metadata\":");
+    metadata(&mut w, &s.metadata, &mut days);
+    w.push('}');
+    // Only whole `&str`s and ASCII were written: this check cannot fail, and it is quick (ASCII
+    // runs are checked a word at a time).
+    String::from_utf8(w.0).map_err(|e| Error::input("response", "", e.to_string()))
+}
+
+/// The output buffer of [`write_compact`]: bytes, written from `&str`s and ASCII only.
+struct Out(Vec<u8>);
+
+impl Out {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    #[inline]
+    fn push(&mut self, c: char) {
+        debug_assert!(c.is_ascii());
+        self.0.push(c as u8);
+    }
+
+    #[inline]
+    fn ascii(&mut self, b: &[u8]) {
+        debug_assert!(b.is_ascii());
+        self.0.extend_from_slice(b);
+    }
+}
+
+/// [`Metadata`] as serde writes it (the response test compares the two).
+fn metadata(w: &mut Out, m: &Metadata, days: &mut Days) {
+    w.push_str("{\"profile\":");
+    json_str(w, &m.profile);
+    w.push_str(",\"profile_version\":");
+    json_str(w, &m.profile_version);
+    w.push_str(",\"statutory_profile\":");
+    json_str(w, &m.statutory_profile);
+    w.push_str(",\"statutory_profile_version\":");
+    json_str(w, &m.statutory_profile_version);
+    w.push_str(match m.jurisdiction {
+        Jurisdiction::England => ",\"jurisdiction\":\"england\"",
+        Jurisdiction::Wales => ",\"jurisdiction\":\"wales\"",
+    });
+    w.push_str(match m.adjourned_review_date {
+        AdjournedReviewDate::Original => ",\"adjourned_review_date\":\"original\"",
+        AdjournedReviewDate::CompletingMeeting => ",\"adjourned_review_date\":\"completing_meeting\"",
+    });
+    w.push_str(",\"as_at\":");
+    days.write(w, m.as_at);
+    w.push_str(",\"horizon_end\":");
+    days.write(w, m.horizon_end);
+    let c = &m.calendar;
+    w.push_str(",\"calendar\":{\"table_version\":");
+    json_str(w, &c.table_version);
+    w.push_str(",\"last_announced_year\":");
+    int(w, i64::from(c.last_announced_year));
+    w.push_str(",\"verified_through\":");
+    days.write(w, Some(c.verified_through));
+    w.push_str(",\"checked\":");
+    days.write(w, Some(c.checked));
+    w.push_str(",\"first\":");
+    days.write(w, Some(c.first));
+    w.push_str(",\"last\":");
+    days.write(w, Some(c.last));
+    w.push_str(",\"govuk_feed_years\":[");
+    for (k, y) in c.govuk_feed_years.iter().enumerate() {
+        if k > 0 {
+            w.push(',');
+        }
+        int(w, i64::from(*y));
+    }
+    w.push_str("],\"closure_days\":");
+    uint(w, c.closure_days as u64);
+    w.push_str("},\"library_version\":");
+    json_str(w, &m.library_version);
+    w.push('}');
+}
+
+fn int(w: &mut Out, n: i64) {
+    if n < 0 {
+        w.push('-');
+    }
+    uint(w, n.unsigned_abs());
+}
+
+/// A JSON string, escaped exactly as serde_json escapes it: `"` and `\\`, the short escapes
+/// `\\b \\t \\n \\f \\r`, other control characters as `\\u00xx`. Text that needs no escaping
+/// (nearly all of it) is copied whole.
+fn json_str(w: &mut Out, text: &str) {
+    w.push('"');
+    let bytes = text.as_bytes();
+    let needs = bytes.iter().fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if !needs {
+        w.push_str(text);
+    } else {
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let esc: &str = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                0x08 => "\\b",
+                0x09 => "\\t",
+                0x0A => "\\n",
+                0x0C => "\\f",
+                0x0D => "\\r",
+                0x00..=0x1F => "",
+                _ => continue,
+            };
+            // Every escaped byte is ASCII, so `i` and `i + 1` are character boundaries.
+            w.push_str(&text[start..i]);
+            if esc.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                w.push_str("\\u00");
+                w.ascii(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]]);
+            } else {
+                w.push_str(esc);
+            }
+            start = i + 1;
+        }
+        w.push_str(&text[start..]);
+    }
+    w.push('"');
+}
+
+fn uint(w: &mut Out, mut n: u64) {
+    if n < 10 {
+        w.ascii(&[b'0' + n as u8]);
+        return;
+    }
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    w.ascii(&buf[i..]);
+}
+
+/// Writes dates, remembering the last one: an obligation's `latest` and `latest_working_day`
+/// are usually the same day.
+#[derive(Default)]
+struct Days {
+    last: Option<NaiveDate>,
+    text: [u8; 12],
+}
+
+impl Days {
+    fn write(&mut self, w: &mut Out, d: Option<NaiveDate>) {
+        let Some(d) = d else {
+            w.push_str("null");
+            return;
+        };
+        if self.last != Some(d) {
+            if !(0..=9999).contains(&d.year()) {
+                json_str(w, &d.to_string());
+                return;
+            }
+            let (y, m, dd) = (d.year() as u32, d.month(), d.day());
+            let digit = |n: u32| b'0' + (n % 10) as u8;
+            self.text = [
+                b'"',
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(dd / 10),
+                digit(dd),
+                b'"',
+            ];
+            self.last = Some(d);
+        }
+        w.ascii(&self.text);
+    }
+}
+
+fn basis(w: &mut Out, b: &Basis) {
+    match b {
+        Basis::Statutory => w.push_str("\"statutory\""),
+        Basis::Local(id) => {
+            // Profile ids are lower-case letters, digits and '-' (checked when loaded); escape
+            // anyway should that ever change.
+            if id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
+                w.push_str("\"local:");
+                w.push_str(id);
+                w.push('"');
+            } else {
+                json_str(w, &format!("local:{id}"));
+            }
+        }
+    }
+}
+
+fn period(w: &mut Out, p: Period) {
+    let (n, one, many) = match p {
+        Period::WorkingDays(n) => (n, "working day", "working days"),
+        Period::Days(n) => (n, "day", "days"),
+        Period::Weeks(n) => (n, "week", "weeks"),
+        Period::Months(n) => (n, "month", "months"),
+        Period::Hours(n) => (n, "hour", "hours"),
+    };
+    w.push('"');
+    uint(w, u64::from(n));
+    w.push(' ');
+    w.push_str(if n == 1 { one } else { many });
+    w.push('"');
 }
 
 /// A date as `YYYY-MM-DD` without the formatting machinery (years 0-9999; chrono's own text
@@ -613,7 +972,11 @@ pub fn run_with(req: &ScheduleRequest, registry: &ProfileRegistry) -> Result<(Ca
 /// None in practice (explanations of the schedule's own obligations cannot fail).
 pub fn response_json(case: &CaseHistory, s: &Schedule, options: ResponseOptions) -> Result<String> {
     let view = View::new(case, s, options)?;
-    to_text(&view, options.pretty, s.obligations.len() * 256 + 1024)
+    if options.pretty {
+        to_text(&view, true, s.obligations.len() * 1024 + 4096)
+    } else {
+        write_compact(&view)
+    }
 }
 
 fn to_text<T: Serialize>(value: &T, pretty: bool, capacity: usize) -> Result<String> {
@@ -728,7 +1091,7 @@ mod tests {
     const REQUESTS: &[&str] = &[
         r#"{"jurisdiction": "england", "events": [{"event": "became_looked_after", "date": "2026-12-24"}]}"#,
         r#"{"jurisdiction": "england", "profile": "dudley", "as_at": "2026-06-01", "horizon_months": 12,
-            "child": {"date_of_birth": "2011-02-14"},
+            "child": {"date_of_birth": "2011-02-14"}, "closure_days": ["2026-12-29", "2026-12-30"],
             "events": [{"event": "became_looked_after", "date": "2026-01-05"},
                        {"event": "care_plan_started", "date": "2026-01-05"},
                        {"event": "review_held", "date": "2026-01-29"},
@@ -736,15 +1099,39 @@ mod tests {
                        {"event": "review_adjourned", "date": "2026-04-29"},
                        {"event": "review_held", "date": "2026-05-26"},
                        {"event": "significant_change", "date": "2026-05-27"}]}"#,
-        r#"{"jurisdiction": "wales", "as_at": "2027-03-01", "events": [{"event": "became_looked_after", "date": "2026-01-05"},
+        r#"{"jurisdiction": "wales", "as_at": "2027-03-01", "horizon_months": 0, "events": [{"event": "became_looked_after", "date": "2026-01-05"},
             {"event": "review_rearranged", "date": "2026-01-20", "from": "2026-02-01", "to": "2026-02-20"}]}"#,
     ];
 
     /// The borrowed writer and the owned [`ScheduleResponse`] write the same JSON, and the
     /// response reads back into the owned type.
+    /// A local profile whose text needs every kind of JSON escape, and non-ASCII.
+    fn escaping_request() -> String {
+        let toml = r#"
+id = "escapes"
+name = "Escapes"
+kind = "local"
+extends = "england"
+version = "1"
+source = "test"
+[[rule]]
+duty = "submit_social_work_report"
+role = "social_worker"
+anchor = "review_date"
+direction = "before"
+period = "1 working day"
+action = "Say \"hi\" \\ back\t\u0001\u001f\b\f\r\n é 🎉 \u007f end"
+citation = { instrument = "Proc \"x\"", provision = "s.1\\2", status = "U", note = "a\nb" }
+"#;
+        serde_json::json!({"jurisdiction": "england", "profile_toml": toml,
+            "events": [{"event": "became_looked_after", "date": "2026-01-05"}]})
+        .to_string()
+    }
+
     #[test]
     fn the_borrowed_writer_matches_the_owned_response() {
-        for request in REQUESTS {
+        let escaping = escaping_request();
+        for request in REQUESTS.iter().copied().chain([escaping.as_str()]) {
             for explain in [false, true] {
                 for pretty in [false, true] {
                     let req = parse_request(request).unwrap();
@@ -757,6 +1144,10 @@ mod tests {
                         serde_json::to_string(&owned).unwrap()
                     };
                     assert_eq!(fast, slow, "{request}");
+                    if request == escaping && !pretty {
+                        assert!(fast.contains(r#""Say \"hi\" \\ back\t\u0001\u001f\b\f\r\n é 🎉 "#), "{fast}");
+                        assert!(fast.contains(r#""note":"a\nb""#), "{fast}");
+                    }
                     let back: ScheduleResponse = serde_json::from_str(&fast).unwrap();
                     assert_eq!(back, owned);
                     // Each citation once; every reference in range.

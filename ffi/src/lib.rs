@@ -204,6 +204,20 @@ pub extern "C" fn lact_version() -> *const c_char {
     VERSION.as_ptr()
 }
 
+/// JSON text as a C string, without scanning it for NUL bytes (about one instruction per byte of
+/// a response): JSON text never contains a NUL byte. Every string this crate returns comes from
+/// the core crate's JSON writers (the compact response writer, serde_json for pretty responses,
+/// audits and error objects), and both escape every control character, NUL included, as
+/// `\u0000`; text is UTF-8, in which a 0 byte is only ever the NUL character itself. Tests
+/// (`ffi/tests/ffi_props.rs`, `src/json.rs`) send NULs and control characters through.
+fn json_c_string(text: String) -> CString {
+    let mut bytes = text.into_bytes();
+    debug_assert!(!bytes.contains(&0), "JSON text with a NUL byte");
+    bytes.reserve_exact(1);
+    // SAFETY: `bytes` contains no NUL byte, as argued above (and checked in debug builds).
+    unsafe { CString::from_vec_unchecked(bytes) }
+}
+
 /// The shared body of the JSON entry points.
 ///
 /// # Safety
@@ -248,10 +262,7 @@ unsafe fn json_call(
             Ok(json) => (LACT_OK, json, String::new()),
             Err((status, e)) => (status, error_json(&e), e.to_string()),
         };
-        let body = CString::new(body).map_err(|e| Failure {
-            status: LACT_INTERNAL,
-            message: format!("the response contains a NUL byte at {}", e.nul_position()),
-        })?;
+        let body = json_c_string(body);
         // SAFETY: `response_out` is not NULL (checked above), and the caller guarantees that it
         // points to writable storage for one `char *`, suitably aligned.
         unsafe { response_out.write(body.into_raw()) };
