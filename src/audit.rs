@@ -33,7 +33,15 @@
 //!
 //! # Matching `duty_done` events
 //!
-//! A `duty_done` event on day D for duty X (optionally review N) is matched to one obligation for
+//! A duty done **after a review** (the decisions, the record, the care plan: any duty the profile
+//! counts after a review) belongs to a review by one rule, the same one the schedule uses when a
+//! duty counts from another being done (the manager's 5 working days from receipt of the
+//! decisions): review N when the event gives `review_number` N, else the latest review of the
+//! period of care held on or before D (an adjourned review counts from its first meeting). It
+//! records that review's obligation for X; if that one is already recorded as done, or there is
+//! no such review, the event is unmatched, with the reason.
+//!
+//! Any other `duty_done` event on day D for duty X (optionally review N) is matched to one obligation for
 //! X that is not yet done, whose review number is N when N is given, and that had arisen by D
 //! (its `earliest` date, when it has one, is on or before D). Of those it takes the one with the
 //! earliest deadline on or after D (the one then due), or failing that the one with the latest
@@ -474,9 +482,15 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
         })
         .collect();
     // duty_done events, in input order.
+    let walk = case.walk();
     for (i, e) in events.iter().enumerate() {
         if let EventKind::DutyDone { duty, review_number } = &e.kind {
-            match match_duty_done(&obligations, *duty, *review_number, e.date) {
+            let meeting = walk.done.iter().find(|d| d.event == i).and_then(|d| d.meeting);
+            let found = match match_after_review(&obligations, *duty, meeting, *review_number, e.date) {
+                Some(found) => found,
+                None => match_duty_done(&obligations, *duty, *review_number, e.date),
+            };
+            match found {
                 Ok(k) => {
                     obligations[k].done = Some(e.date);
                     done_by[k] = Some(i);
@@ -543,6 +557,42 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
     };
     out.aggregates = Aggregates::from_audits([&out]);
     Ok(out)
+}
+
+/// For a duty done after a review (decisions, record, care plan...): the obligation of the review
+/// the event belongs to by the one matching rule the schedule also uses (`Walk::meeting_of_done`:
+/// the review numbered, else the latest review on or before the event's date). `None` when the
+/// duty has no obligation counted after a review, so the general rule applies.
+fn match_after_review(
+    obligations: &[Obligation],
+    duty: Duty,
+    meeting: Option<usize>,
+    review_number: Option<u32>,
+    date: NaiveDate,
+) -> Option<std::result::Result<usize, String>> {
+    if duty == Duty::HoldReview || !obligations.iter().any(|o| o.duty == duty && o.after_meeting().is_some()) {
+        return None;
+    }
+    let which = match review_number {
+        Some(n) => format!("review {n}"),
+        None => format!("the latest review on or before {date}"),
+    };
+    let Some(m) = meeting else {
+        return Some(Err(match review_number {
+            Some(n) => {
+                format!("no review {n} was held in this period of care, so no obligation for duty {duty} follows it")
+            }
+            None => format!("no review was held on or before {date}, so no obligation for duty {duty} follows one"),
+        }));
+    };
+    let mine: Vec<usize> = (0..obligations.len())
+        .filter(|&k| obligations[k].duty == duty && obligations[k].after_meeting() == Some(m))
+        .collect();
+    Some(match mine.iter().find(|&&k| obligations[k].done.is_none()) {
+        Some(&k) => Ok(k),
+        None if mine.is_empty() => Err(format!("no obligation for duty {duty} follows {which}")),
+        None => Err(format!("the obligation for duty {duty} after {which} is already recorded as done")),
+    })
 }
 
 /// Finds the obligation a `duty_done` event records (see the module docs), or says why none.

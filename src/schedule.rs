@@ -155,6 +155,14 @@ pub struct Obligation {
     trail: Trail,
 }
 
+impl Obligation {
+    /// The held review meeting (index in the walk) this obligation is counted after, for duties
+    /// after a review: what a `duty_done` matched by `Walk::meeting_of_done` records.
+    pub(crate) fn after_meeting(&self) -> Option<usize> {
+        self.trail.meeting.filter(|_| self.trail.direction == Some(Direction::After))
+    }
+}
+
 /// How an obligation's date was reached, kept for [`Schedule::explain`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Trail {
@@ -165,6 +173,8 @@ struct Trail {
     period: Option<Period>,
     statutory_calendar: bool,
     note: Option<String>,
+    /// The held review meeting (index in the walk) a duty counted from a review belongs to.
+    meeting: Option<usize>,
 }
 
 /// Schedule metadata: what produced it.
@@ -421,6 +431,9 @@ struct Pending {
     first: usize,
     last: usize,
     n_cands: u32,
+    /// The held review meeting (index in the walk) a duty counted from a review belongs to, or
+    /// `u32::MAX`.
+    meeting: u32,
 }
 
 /// What few obligations have besides (kept apart so that `Pending` stays small).
@@ -859,15 +872,7 @@ impl Hasher for FxHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// Order in which a meeting's regimes give its review number and regime.
-const PRIMARY: [Regime; 6] = [
-    Regime::LookedAfter,
-    Regime::ShortBreaks,
-    Regime::AdoptionPlaced,
-    Regime::AdoptionAuthorised,
-    Regime::PlacedWithParent,
-    Regime::SecureAccommodation,
-];
+use crate::clocks::PRIMARY;
 
 /// Hard cap on projected meetings and repetitions, whatever the horizon.
 const MAX_PROJECTION: usize = 400;
@@ -1086,6 +1091,7 @@ impl<'a> Builder<'a, '_> {
                     first: c,
                     last: c,
                     n_cands: 1,
+                    meeting: u32::MAX,
                 });
                 self.pending.len() - 1
             }
@@ -1514,12 +1520,13 @@ impl<'a> Builder<'a, '_> {
                         }
                         Anchor::DecisionsReceived => {
                             let dep = Duty::IssueDecisions;
-                            let recorded = self.walk.done.iter().find(|d| {
-                                d.duty == dep
-                                    && d.period == Some(m.period)
-                                    && d.review_number.map_or(d.date >= m.date, |x| x == n)
-                                    && !m.assumed
-                            });
+                            // The one matching rule (`Walk::meeting_of_done`), as the audit uses.
+                            let recorded = match m.r {
+                                MeetingRef::Held(hm) => {
+                                    self.walk.done.iter().find(|d| d.duty == dep && d.meeting == Some(hm))
+                                }
+                                MeetingRef::Projected(_) => None,
+                            };
                             let issued = match self.sets.meeting_col[dep as usize] {
                                 NO_COLUMN => None,
                                 col => Some(self.meeting_duty[mi * self.sets.meeting_cols + usize::from(col)])
@@ -1544,6 +1551,9 @@ impl<'a> Builder<'a, '_> {
                     let existing = (self.meeting_duty[at] != NONE).then_some(self.meeting_duty[at]);
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
                     self.meeting_duty[at] = i;
+                    if let MeetingRef::Held(hm) = m.r {
+                        self.pending[i].meeting = u32::try_from(hm).unwrap_or(u32::MAX);
+                    }
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;
                     }
@@ -1870,6 +1880,7 @@ impl<'a> Builder<'a, '_> {
                     period: rule.period,
                     statutory_calendar: b.statutory_calendar,
                     note,
+                    meeting: (p.meeting != u32::MAX).then_some(p.meeting as usize),
                 },
             }
         }));
