@@ -13,7 +13,7 @@
 //! | `late` | done after the deadline |
 //! | `overdue` | not done, and the deadline is before the as-at date |
 //! | `pending` | not done, and the deadline is on or after the as-at date |
-//! | `not_applicable` | no deadline is fixed; or the obligation rests on an assumed review date that has passed without the review; or the child ceased to be looked after before the deadline (the duty fell away) |
+//! | `not_applicable` | no deadline is fixed; or every rule for it would fall due before the child became looked after (counted back from a review held soon after: [`Obligation::not_applicable`] says so); or the obligation rests on an assumed review date that has passed without the review; or the child ceased to be looked after before the deadline (the duty fell away) |
 //!
 //! The child ceasing to be looked after makes a duty fall away only when it comes after every
 //! event that triggered the duty, before its deadline, and the duty was not triggered by a
@@ -635,6 +635,9 @@ fn is_meeting(kind: &EventKind) -> bool {
 }
 
 fn status_of(o: &Obligation, as_at: NaiveDate, case: &CaseHistory, cal: &Calendar) -> Result<Status> {
+    if let Some(why) = &o.not_applicable {
+        return Ok(Status::NotApplicable { reason: why.clone() });
+    }
     let Some(deadline) = o.latest else {
         return Ok(Status::NotApplicable { reason: "no deadline is fixed for it".into() });
     };

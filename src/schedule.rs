@@ -99,6 +99,10 @@ pub struct Considered {
     pub latest: Option<NaiveDate>,
     /// The rule's citation.
     pub citation: Arc<Citation>,
+    /// True when its deadline falls before the child became looked after (counted back from a
+    /// review held soon after): it cannot apply, and is listed after the rules that can.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before_care: bool,
 }
 
 /// One dated obligation: who must do what, by when, on what authority.
@@ -151,6 +155,11 @@ pub struct Obligation {
     /// What went wrong, if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breach: Option<Breach>,
+    /// Why it cannot apply, when it cannot: every rule for it would fall due before the child
+    /// became looked after (counted back from a review held soon after that day). It then has no
+    /// deadline, and an audit reports it `not_applicable` with this reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
     #[serde(skip)]
     trail: Trail,
 }
@@ -297,6 +306,9 @@ impl Schedule {
         if let Some(note) = &t.note {
             steps.push(note.clone());
         }
+        if let Some(why) = &o.not_applicable {
+            steps.push(format!("Not applicable: {why}."));
+        }
         match (o.latest, o.latest_working_day) {
             (Some(l), Some(w)) if l != w => steps.push(format!(
                 "Deadline: {} (not a working day, and the law does not move it): plan to act by {}.",
@@ -412,6 +424,9 @@ struct Cand<'a> {
     assumed: bool,
     deadline: Option<Deadline>,
     statutory_calendar: bool,
+    /// Its deadline falls before the child became looked after (a rule counted back from a
+    /// review held soon after): it cannot apply, and any other rule binds before it.
+    before_care: bool,
     /// Index in `Builder::cands` of the next candidate of the same obligation, or [`NONE`].
     next: usize,
 }
@@ -443,6 +458,8 @@ struct Extra {
     note: Option<String>,
     /// A rule made by the engine for this obligation (authorising a rearrangement).
     made: Option<Arc<Rule>>,
+    /// Why a rule of it cannot apply (its deadline falls before the child was looked after).
+    before_care: Option<String>,
 }
 
 /// The events that triggered an obligation: already shared, or a short list to share.
@@ -1047,7 +1064,16 @@ impl<'a> Builder<'a, '_> {
             Some(p) => Some(period::count(anchor_date, p, rule.direction, cal)?),
             None => None,
         };
-        Ok(Cand { rule, duty: rule.duty, anchor_date, assumed, deadline, statutory_calendar, next: NONE })
+        Ok(Cand {
+            rule,
+            duty: rule.duty,
+            anchor_date,
+            assumed,
+            deadline,
+            statutory_calendar,
+            before_care: false,
+            next: NONE,
+        })
     }
 
     /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None`;
@@ -1546,11 +1572,24 @@ impl<'a> Builder<'a, '_> {
                     if !rule.in_force(m.date) {
                         continue;
                     }
-                    let c = self.cand(rule, anchor, assumed)?;
+                    let mut c = self.cand(rule, anchor, assumed)?;
+                    // Nothing is due before the child was looked after: a rule counted back from a
+                    // review held soon after that day cannot apply (issue 14; READING.md).
+                    let care_start = self.walk.periods.get(m.period).map(|p| p.start);
+                    let early_count = c.deadline.zip(care_start).filter(|(dl, s)| dl.date < *s);
+                    c.before_care = early_count.is_some();
                     let at = mi * self.sets.meeting_cols + usize::from(self.sets.meeting_col[rule.duty as usize]);
                     let existing = (self.meeting_duty[at] != NONE).then_some(self.meeting_duty[at]);
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
                     self.meeting_duty[at] = i;
+                    if let Some((dl, start)) = early_count {
+                        let why = format!(
+                            "counted back from review {n} on {anchor}, it would fall due on {}, before the child became \
+                             looked after on {start}: the review was held too soon after for this rule to apply",
+                            dl.date
+                        );
+                        self.extra(i).before_care = Some(why);
+                    }
                     if let MeetingRef::Held(hm) = m.r {
                         self.pending[i].meeting = u32::try_from(hm).unwrap_or(u32::MAX);
                     }
@@ -1709,6 +1748,7 @@ impl<'a> Builder<'a, '_> {
                         assumed: false,
                         deadline,
                         statutory_calendar,
+                        before_care: false,
                         next: NONE,
                     };
                     let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), Trig::List(&[mk.event]), false);
@@ -1780,6 +1820,7 @@ impl<'a> Builder<'a, '_> {
                 assumed: false,
                 deadline: Some(deadline_made),
                 statutory_calendar: true,
+                before_care: false,
                 next: NONE,
             };
             let i = self.add(Scope::Event(ra.event), c, regime, number, Trig::List(&[ra.event]), false);
@@ -1836,24 +1877,30 @@ impl<'a> Builder<'a, '_> {
                     v.push(cand);
                     c = cand.next;
                 }
-                v.sort_by_key(|c| (c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory));
+                v.sort_by_key(|c| {
+                    (c.before_care, c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
+                });
                 v.iter()
                     .map(|c| Considered {
                         basis: c.rule.basis.clone(),
                         period: c.rule.period,
                         latest: c.deadline.map(|d| d.date),
                         citation: c.rule.citation.clone(),
+                        before_care: c.before_care,
                     })
                     .collect()
             });
-            let (breach, note, made) = match extras.get_mut(p.extra) {
-                Some(x) => (x.breach.take(), x.note.take(), x.made.take()),
-                None => (None, None, None),
+            let (breach, note, made, before_care) = match extras.get_mut(p.extra) {
+                Some(x) => (x.breach.take(), x.note.take(), x.made.take(), x.before_care.take()),
+                None => (None, None, None, None),
             };
+            // Every rule of it falls before the child was looked after: it cannot apply.
+            let not_applicable = before_care.filter(|_| b.before_care);
+            let deadline = if not_applicable.is_some() { None } else { b.deadline };
             let rule: &Rule = made.as_deref().unwrap_or(b.rule);
             let earliest =
                 (rule.direction == Direction::After && rule.duty != Duty::HoldReview).then_some(b.anchor_date);
-            let provisional = b.deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
+            let provisional = deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
             Obligation {
                 duty: p.duty,
                 role: rule.role,
@@ -1861,8 +1908,8 @@ impl<'a> Builder<'a, '_> {
                 regime: p.regime,
                 review_number: p.review_number,
                 earliest,
-                latest: b.deadline.map(|d| d.date),
-                latest_working_day: b.deadline.map(|d| d.latest_working_day),
+                latest: deadline.map(|d| d.date),
+                latest_working_day: deadline.map(|d| d.latest_working_day),
                 basis: rule.basis.clone(),
                 binding,
                 citation: rule.citation.clone(),
@@ -1872,6 +1919,7 @@ impl<'a> Builder<'a, '_> {
                 early: p.early,
                 done: p.done,
                 breach,
+                not_applicable,
                 trail: Trail {
                     anchor: Some(rule.anchor),
                     anchor_date: Some(b.anchor_date),
@@ -1888,8 +1936,12 @@ impl<'a> Builder<'a, '_> {
     }
 }
 
-/// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest).
+/// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest, and a
+/// rule that cannot apply because it falls before the child was looked after after every other).
 fn earlier(a: &Cand, b: &Cand) -> bool {
+    if a.before_care != b.before_care {
+        return b.before_care;
+    }
     match (a.deadline, b.deadline) {
         (Some(x), Some(y)) => x.date < y.date,
         (Some(_), None) => true,

@@ -118,3 +118,82 @@ fn a_numbered_decisions_record_belongs_to_that_review_and_a_second_one_is_unmatc
     let s = sched("england", None, &events, "2026-08-03", 0);
     assert_eq!(one(&s, Duty::ConsiderDecisions, Some(1)).latest, Some(d("2026-04-21")));
 }
+
+// ---- Point 3: nothing is due before the child was looked after ----
+
+/// Looked after Mon 5 Jan 2026; the first review held early, Fri 16 Jan (the 9th working day).
+const EARLY_FIRST_REVIEW: &str = r#"[
+  {"event":"became_looked_after","date":"2026-01-05"},
+  {"event":"review_held","date":"2026-01-16"}
+]"#;
+
+#[test]
+fn a_rule_counted_back_to_before_the_child_was_looked_after_does_not_apply() {
+    // Working days back from Fri 16 Jan 2026: 15 (1), 14, 13, 12 (4), 9, 8, 7, 6, 5 Jan (9),
+    // 2 Jan (10), Thu 1 Jan a bank holiday, 31 Dec 2025 (11), 30, 29 (13), Fri 26 and Thu 25
+    // Dec bank holidays, 24 (14), Tue 23 Dec 2025 (15). Both before Mon 5 Jan 2026.
+    let s = sched("sars-checklist", None, EARLY_FIRST_REVIEW, "2026-01-20", 0);
+    // SARS: the IRO speaks to the social worker 15 working days before: Tue 23 Dec 2025.
+    let talk = one(&s, Duty::IroConsultSocialWorker, Some(1));
+    assert_eq!((talk.latest, talk.latest_working_day), (None, None));
+    let why = talk.not_applicable.as_deref().unwrap();
+    assert!(why.contains("2025-12-23") && why.contains("2026-01-05"), "{why}");
+    // Consultation documents 10 working days before: Fri 2 Jan 2026, also before 5 Jan.
+    assert!(one(&s, Duty::SendConsultationDocuments, Some(1))
+        .not_applicable
+        .as_deref()
+        .unwrap()
+        .contains("2026-01-02"));
+    // The report 3 working days before (15, 14, 13): Tue 13 Jan, after 5 Jan: it applies.
+    let report = one(&s, Duty::SubmitSocialWorkReport, Some(1));
+    assert_eq!((report.latest, report.not_applicable.as_deref()), (Some(d("2026-01-13")), None));
+    // The audit says not applicable, with the reason, instead of overdue.
+    let a = aud("sars-checklist", None, EARLY_FIRST_REVIEW, "2026-01-20");
+    match &found(&a, Duty::IroConsultSocialWorker, Some(1)).status {
+        Status::NotApplicable { reason } => {
+            assert!(reason.contains("before the child became looked after"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(found(&a, Duty::SubmitSocialWorkReport, Some(1)).status.kind(), StatusKind::Overdue);
+    // Dudley: the first visit 15 working days before the first review: Tue 23 Dec 2025.
+    let s = sched("dudley", None, EARLY_FIRST_REVIEW, "2026-01-20", 0);
+    assert!(one(&s, Duty::ConsultChildOnArrangements, Some(1)).not_applicable.is_some());
+    let a = aud("dudley", None, EARLY_FIRST_REVIEW, "2026-01-20");
+    assert_eq!(found(&a, Duty::ConsultChildOnArrangements, Some(1)).status.kind(), StatusKind::NotApplicable);
+}
+
+#[test]
+fn when_one_rule_falls_before_care_another_that_can_apply_binds() {
+    // A local rule asking the IRO to speak to the child 15 working days before the review (Tue 23
+    // Dec 2025 for the review of Fri 16 Jan 2026) cannot apply; statute's "before the review"
+    // (at the latest on its day, Fri 16 Jan) still does, and binds. Both are listed, the one
+    // that cannot apply last and marked.
+    let text = r#"
+id = "early-talk"
+name = "t"
+kind = "local"
+extends = "england"
+version = "1"
+source = "test"
+[[rule]]
+duty = "iro_speak_to_child"
+role = "iro"
+anchor = "review_date"
+direction = "before"
+period = "15 working days"
+action = "Talk to the child"
+citation = { instrument = "test", provision = "1", status = "V" }
+"#;
+    let p = Profile::from_toml("early-talk.toml", text).unwrap();
+    let opts = ScheduleOptions { as_at: Some(d("2026-01-20")), horizon_months: Some(0), local_calendar: None };
+    let s = schedule(&case(None, EARLY_FIRST_REVIEW), &p, &Calendar::england_and_wales(), &opts).unwrap();
+    let o = one(&s, Duty::IroSpeakToChild, Some(1));
+    assert_eq!(
+        (o.latest, o.basis.clone(), o.not_applicable.as_deref()),
+        (Some(d("2026-01-16")), lac_timescales::profile::Basis::Statutory, None)
+    );
+    let b = o.binding.as_ref().unwrap();
+    assert_eq!((b[0].latest, b[0].before_care), (Some(d("2026-01-16")), false));
+    assert_eq!((b[1].latest, b[1].before_care), (Some(d("2025-12-23")), true));
+}
