@@ -51,7 +51,8 @@
 //! # Aggregates
 //!
 //! [`Aggregates`] counts statuses by regime, review number (first, second, later), month and
-//! year of the deadline, duty and role, over one audit or many. The **on-time percentage** is
+//! year of the deadline, duty, role and basis (statutory and local misses apart), over one audit
+//! or many. The **on-time percentage** is
 //! `met / (met + late + overdue) × 100`: pending and not-applicable obligations are left out
 //! of the denominator, because their outcome is not known or not due. It is `null` when the
 //! denominator is 0.
@@ -307,6 +308,13 @@ pub struct Aggregates {
     pub by_duty: Vec<Group>,
     /// By role id.
     pub by_role: Vec<Group>,
+    /// By whose standard the outcome is judged (`statutory` or `local:<profile>`): a late or
+    /// overdue obligation under the standard it breaches (statute when statute's own deadline
+    /// passed too: [`Obligation::basis_of_miss`]), any other under its binding rule's basis. So a
+    /// review held within statute's three months but after a local 90 days counts as a local
+    /// miss, not a statutory one.
+    #[serde(default)]
+    pub by_basis: Vec<Group>,
 }
 
 const NONE: &str = "none";
@@ -364,6 +372,12 @@ impl Aggregates {
             bump(&mut self.by_year, &year, k);
             bump(&mut self.by_duty, o.duty.as_str(), k);
             bump(&mut self.by_role, o.role.as_str(), k);
+            let basis = match &ao.status {
+                Status::Late { done, .. } => o.basis_of_miss(*done),
+                Status::Overdue { .. } => o.basis_of_miss(audit.as_at),
+                _ => o.basis.clone(),
+            };
+            bump(&mut self.by_basis, &basis.to_string(), k);
         }
         sort_groups(&mut self.by_regime, |k| Regime::ALL.iter().position(|r| r.as_str() == k));
         sort_groups(&mut self.by_review_number, |k| ["first", "second", "later"].iter().position(|r| *r == k));
@@ -371,6 +385,7 @@ impl Aggregates {
         sort_groups(&mut self.by_year, |_| None);
         sort_groups(&mut self.by_duty, |k| Duty::ALL.iter().position(|r| r.as_str() == k));
         sort_groups(&mut self.by_role, |k| Role::ALL.iter().position(|r| r.as_str() == k));
+        sort_groups(&mut self.by_basis, |k| Some(usize::from(k != "statutory")));
     }
 
     /// The aggregates as CSV (RFC 4180, CRLF line ends), one row per group, headed
@@ -384,7 +399,7 @@ impl Aggregates {
             ["dimension", "key", "met", "late", "overdue", "pending", "not_applicable", "on_time_percent"],
         );
         let total = [Group { key: "all".into(), counts: self.total.clone() }];
-        let dims: [(&str, &[Group]); 7] = [
+        let dims: [(&str, &[Group]); 8] = [
             ("total", &total),
             ("regime", &self.by_regime),
             ("review_number", &self.by_review_number),
@@ -392,6 +407,7 @@ impl Aggregates {
             ("year", &self.by_year),
             ("duty", &self.by_duty),
             ("role", &self.by_role),
+            ("basis", &self.by_basis),
         ];
         for (dim, groups) in dims {
             for g in groups {

@@ -207,6 +207,9 @@ snake_enum! {
         IroAppointed = "iro_appointed": "the IRO's appointment",
         /// The review service was notified: `duty_done` for `notify_review_service`, else its deadline.
         ReviewServiceNotified = "review_service_notified": "notification of the review service",
+        /// A review was rearranged (`review_rearranged`): for the rule saying who authorises a move
+        /// past the review's deadline (`authorise_rearrangement`), which the engine applies itself.
+        ReviewRearranged = "review_rearranged": "the rearrangement of the review",
     }
 }
 

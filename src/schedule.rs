@@ -58,16 +58,31 @@ pub enum Breach {
         working_days_late: i64,
         /// Calendar days after the deadline.
         calendar_days_late: i64,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
     /// The deadline passed (as at the schedule's date, or before the clock stopped) with no review.
     NotHeld {
         /// The date as at which it had not been held.
         as_at: NaiveDate,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
     /// The review was adjourned more than once (the law allows one adjournment).
     SecondAdjournment {
         /// Dates of every adjourned meeting of this review.
         adjourned: Vec<NaiveDate>,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
     /// The adjourned review was completed after the 20 working days allowed.
     AdjournedReviewCompletedLate {
@@ -75,16 +90,41 @@ pub enum Breach {
         completed: NaiveDate,
         /// Working days late.
         working_days_late: i64,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
-    /// The review was moved to a date after its statutory deadline.
+    /// The review was moved to a date after its binding deadline (statute's, or an earlier local
+    /// one).
     RearrangedPastDeadline {
         /// The planned date before.
         from: NaiveDate,
         /// The new date.
         to: NaiveDate,
-        /// The statutory (binding) deadline it passes.
+        /// The deadline it passes: statute's when the move passes it (`basis` statutory), else
+        /// the local one.
         deadline: NaiveDate,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
+}
+
+impl Breach {
+    /// Whose standard the breach is of: `statutory` or `local:<profile>`.
+    pub fn basis(&self) -> &Basis {
+        match self {
+            Breach::LateReview { basis, .. }
+            | Breach::NotHeld { basis, .. }
+            | Breach::SecondAdjournment { basis, .. }
+            | Breach::AdjournedReviewCompletedLate { basis, .. }
+            | Breach::RearrangedPastDeadline { basis, .. } => basis,
+        }
+    }
 }
 
 /// Another rule that governs the same duty, with the deadline it gives.
@@ -165,6 +205,43 @@ pub struct Obligation {
 }
 
 impl Obligation {
+    /// Whose standard it breaches when it was not done by `on` (done late on `on`, or still not
+    /// done as at `on`): its breach's basis when it has a breach; else `statutory` when statute's
+    /// own deadline for it (its earliest statutory rule that can apply) is before `on`, and
+    /// otherwise the binding rule's basis (a local deadline earlier than statute's was missed).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Duty, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::{Basis, Profile}, schedule::*};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// // Dudley: second review within 90 days of Mon 2 Mar 2026 (Sun 31 May), statute three months (Tue 2 Jun).
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+    ///     Event::new(d(2026, 2, 2), EventKind::BecameLookedAfter),
+    ///     Event::new(d(2026, 3, 2), EventKind::ReviewHeld { meeting: true, regimes: None }),
+    /// ])?;
+    /// let s = schedule(&case, &Profile::builtin("dudley")?, &Calendar::england_and_wales(), &ScheduleOptions::default())?;
+    /// let second = s.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.review_number == Some(2)).unwrap();
+    /// assert_eq!(second.basis_of_miss(d(2026, 6, 1)), Basis::Local("dudley".into()));
+    /// assert_eq!(second.basis_of_miss(d(2026, 6, 3)), Basis::Statutory);
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn basis_of_miss(&self, on: NaiveDate) -> Basis {
+        if let Some(b) = &self.breach {
+            return b.basis().clone();
+        }
+        let statutory = match &self.binding {
+            Some(all) => {
+                all.iter().filter(|c| c.basis == Basis::Statutory && !c.before_care).filter_map(|c| c.latest).min()
+            }
+            None => self.latest.filter(|_| self.basis == Basis::Statutory),
+        };
+        match statutory {
+            Some(s) if on > s => Basis::Statutory,
+            _ => self.basis.clone(),
+        }
+    }
+
     /// The held review meeting (index in the walk) this obligation is counted after, for duties
     /// after a review: what a `duty_done` matched by `Walk::meeting_of_done` records.
     pub(crate) fn after_meeting(&self) -> Option<usize> {
@@ -544,6 +621,8 @@ fn group(r: &Rule) -> Option<usize> {
         CarePlanStarted | DisputeStarted if !review => MARKER,
         RegimeStart | PreviousReview | ReviewDate | ReviewCompleted | Midpoint | LastReviewMeeting
         | DecisionsReceived | CarePlanStarted | DisputeStarted => return None,
+        // Applied by `Builder::rearrangements` itself.
+        ReviewRearranged => return None,
     };
     Some(g)
 }
@@ -1166,6 +1245,31 @@ impl<'a> Builder<'a, '_> {
         self.best(i).deadline.map(|d| d.date)
     }
 
+    /// The earliest deadline of obligation `i`'s statutory rules, if it has one.
+    fn statutory_latest(&self, i: usize) -> Option<NaiveDate> {
+        let mut c = self.pending[i].first;
+        let mut best: Option<NaiveDate> = None;
+        while let Some(cand) = self.cands.get(c) {
+            if cand.rule.basis == Basis::Statutory {
+                if let Some(d) = cand.deadline {
+                    best = Some(best.map_or(d.date, |b| b.min(d.date)));
+                }
+            }
+            c = cand.next;
+        }
+        best
+    }
+
+    /// Whose standard obligation `i` breaches when not done by `on`: statute's when its own
+    /// deadline has passed too (or the duty has no statutory rule with a deadline and the binding
+    /// rule is statutory), else the binding local rule's.
+    fn breach_basis(&self, i: usize, on: NaiveDate) -> Basis {
+        match self.statutory_latest(i) {
+            Some(s) if on > s => Basis::Statutory,
+            _ => self.best(i).rule.basis.clone(),
+        }
+    }
+
     fn slot_entry(&self, key: (usize, u32)) -> Option<&SlotEntry> {
         self.slots.get(key).map(|k| &self.slots.list[k])
     }
@@ -1259,10 +1363,12 @@ impl<'a> Builder<'a, '_> {
                 self.pending[i].done = Some(mt.date);
                 if let Some(l) = self.binding_latest(i) {
                     if mt.date > l {
+                        let basis = self.breach_basis(i, mt.date);
                         self.extra(i).breach = Some(Breach::LateReview {
                             held: mt.date,
                             working_days_late: self.cal.working_days_between(l, mt.date)?,
                             calendar_days_late: (mt.date - l).num_days(),
+                            basis,
                         });
                     }
                 }
@@ -1295,7 +1401,9 @@ impl<'a> Builder<'a, '_> {
                     if missed {
                         let t = trig.with(end_event);
                         let i = self.slot(r, n, anchor.0, anchor.1, t.as_slice())?;
-                        self.extra(i).breach = Some(Breach::NotHeld { as_at: end });
+                        // The day before the clock stopped is the last day it could be held.
+                        let basis = self.breach_basis(i, end.pred_opt().unwrap_or(end));
+                        self.extra(i).breach = Some(Breach::NotHeld { as_at: end, basis });
                     }
                 }
             }
@@ -1347,7 +1455,8 @@ impl<'a> Builder<'a, '_> {
                     }
                     if let (Some(as_at), Some(l)) = (self.as_at, self.binding_latest(i)) {
                         if iteration == 0 && l < as_at {
-                            self.extra(i).breach = Some(Breach::NotHeld { as_at });
+                            let basis = self.breach_basis(i, as_at);
+                            self.extra(i).breach = Some(Breach::NotHeld { as_at, basis });
                         }
                     }
                 }
@@ -1474,10 +1583,12 @@ impl<'a> Builder<'a, '_> {
                     self.pending[idx].triggered_by = Some(t.into());
                     if let Some(l) = self.binding_latest(idx) {
                         if m.date > l {
+                            let basis = self.breach_basis(idx, m.date);
                             self.extra(idx).breach = Some(Breach::LateReview {
                                 held: m.date,
                                 working_days_late: self.cal.working_days_between(l, m.date)?,
                                 calendar_days_late: (m.date - l).num_days(),
+                                basis,
                             });
                         }
                     }
@@ -1485,8 +1596,9 @@ impl<'a> Builder<'a, '_> {
                 None => {
                     if let Some(c) = self.best(idx).deadline {
                         open_first = Some(open_first.map_or(c.latest_working_day, |f| f.min(c.latest_working_day)));
-                        if self.as_at.is_some_and(|a| c.date < a) {
-                            self.extra(idx).breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(c.date) });
+                        if let Some(a) = self.as_at.filter(|a| c.date < *a) {
+                            let basis = self.breach_basis(idx, a);
+                            self.extra(idx).breach = Some(Breach::NotHeld { as_at: a, basis });
                         }
                     }
                 }
@@ -1608,17 +1720,22 @@ impl<'a> Builder<'a, '_> {
             self.pending[i].done = Some(m.completed.0);
         }
         if m.adjourned.len() >= 2 {
+            // The once-only rule is statute's (CPPCR reg 36(2)).
             self.extra(i).breach = Some(Breach::SecondAdjournment {
                 adjourned: m.adjourned.iter().filter_map(|e| events.get(*e).map(|x| x.date)).collect(),
+                basis: Basis::Statutory,
             });
         } else if let Some(l) = self.binding_latest(i) {
             if !m.completed.1 && m.completed.0 > l {
+                let basis = self.breach_basis(i, m.completed.0);
                 self.extra(i).breach = Some(Breach::AdjournedReviewCompletedLate {
                     completed: m.completed.0,
                     working_days_late: self.cal.working_days_between(l, m.completed.0)?,
+                    basis,
                 });
-            } else if m.completed.1 && self.as_at.is_some_and(|a| a > l) {
-                self.extra(i).breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(l) });
+            } else if let Some(a) = self.as_at.filter(|a| m.completed.1 && *a > l) {
+                let basis = self.breach_basis(i, a);
+                self.extra(i).breach = Some(Breach::NotHeld { as_at: a, basis });
             }
         }
         Ok(())
@@ -1782,29 +1899,43 @@ impl<'a> Builder<'a, '_> {
                     }
                 }
             }
-            let Some((deadline, slot_i)) = binding_slot else {
+            let Some((binding, slot_i)) = binding_slot else {
                 continue;
             };
-            if ra.to <= deadline {
+            if ra.to <= binding {
                 continue;
             }
+            // Past statute's own date: a statutory breach, named by that date. Past only an
+            // earlier local date: a breach of the local procedure, named by the local date.
+            let (deadline, basis) = match self.statutory_latest(slot_i) {
+                Some(s) if ra.to > s => (s, Basis::Statutory),
+                _ => (binding, self.best(slot_i).rule.basis.clone()),
+            };
+            let whose = match &basis {
+                Basis::Statutory => "its statutory date".to_string(),
+                Basis::Local(id) => format!("its date under the {id} procedure"),
+            };
             let p = &self.pending[slot_i];
             let bc = self.best(slot_i);
-            let rule = Arc::new(Rule {
-                duty: Duty::AuthoriseRearrangement,
-                role: Role::IroServiceManager,
-                anchor: Anchor::PreviousReview,
-                direction: Direction::After,
-                period: Some(Period::Days(0)),
-                action: format!(
-                    "Authorise moving review {} from {} to {}: past its statutory date {}",
-                    p.review_number.unwrap_or(0),
-                    ra.from,
-                    ra.to,
-                    deadline
-                )
-                .into(),
-                ..Rule::clone(bc.rule)
+            let action = format!(
+                "Authorise moving review {} from {} to {}: past {whose} {deadline}",
+                p.review_number.unwrap_or(0),
+                ra.from,
+                ra.to,
+            );
+            // Who authorises: the profile's own rule for it when it has one (the last, so a local
+            // procedure's), else the IRO service manager.
+            let rule = Arc::new(match self.profile.rules_for(Duty::AuthoriseRearrangement).last() {
+                Some(own) => Rule { action: format!("{action} ({})", own.action).into(), ..Rule::clone(own) },
+                None => Rule {
+                    duty: Duty::AuthoriseRearrangement,
+                    role: Role::IroServiceManager,
+                    anchor: Anchor::PreviousReview,
+                    direction: Direction::After,
+                    period: Some(Period::Days(0)),
+                    action: action.into(),
+                    ..Rule::clone(bc.rule)
+                },
             });
             let (regime, number) = (p.regime, p.review_number);
             // Authority is needed when the move is made: the deadline is the rearrangement's date.
@@ -1824,9 +1955,19 @@ impl<'a> Builder<'a, '_> {
                 next: NONE,
             };
             let i = self.add(Scope::Event(ra.event), c, regime, number, Trig::List(&[ra.event]), false);
+            let note = match &basis {
+                Basis::Statutory => format!(
+                    "Moving a review past its statutory date breaches the review regulations; {} authority is needed, given when the move is made.",
+                    if rule.basis == Basis::Statutory { "local procedures require the IRO service manager's".to_string() } else { format!("the {} procedure requires the {}'s", rule.basis, rule.role.describe()) }
+                ),
+                Basis::Local(id) => format!(
+                    "The new date is within statute's ({}) but past the {id} procedure's earlier date: a breach of that procedure, not of the regulations.",
+                    self.statutory_latest(slot_i).map(|d| d.to_string()).unwrap_or_default()
+                ),
+            };
             self.extra(i).made = Some(rule);
-            self.extra(i).breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline });
-            self.extra(i).note = Some("Moving a review past its statutory date breaches the review regulations; local procedures require the IRO service manager's authority, given when the move is made.".into());
+            self.extra(i).breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline, basis });
+            self.extra(i).note = Some(note);
         }
     }
 
@@ -2011,6 +2152,8 @@ mod tests {
                     Some(PERIOD + done)
                 } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted) {
                     (!review).then_some(MARKER)
+                } else if anchor == Anchor::ReviewRearranged {
+                    None
                 } else {
                     panic!("anchor {anchor} is in no group");
                 };

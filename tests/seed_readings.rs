@@ -197,3 +197,144 @@ citation = { instrument = "test", provision = "1", status = "V" }
     assert_eq!((b[0].latest, b[0].before_care), (Some(d("2026-01-16")), false));
     assert_eq!((b[1].latest, b[1].before_care), (Some(d("2025-12-23")), true));
 }
+
+// ---- Point 4: a breach says whose standard it breaches ----
+
+use lac_timescales::profile::Basis;
+use lac_timescales::schedule::Breach;
+
+/// Dudley. Looked after Mon 2 Feb 2026; first review on its deadline, Mon 2 Mar (20 working
+/// days: 3-6 Feb = 4, 9-13 = 9, 16-20 = 14, 23-27 = 19, 2 Mar = 20). Second review: Dudley's 90
+/// days = Sun 31 May (Mar 31 day 29, Apr 30 day 59, May 31 day 90); statute's three months =
+/// Tue 2 Jun.
+fn dudley_second(extra: &str) -> String {
+    format!(
+        r#"[{{"event":"became_looked_after","date":"2026-02-02"}},{{"event":"review_held","date":"2026-03-02"}}{extra}]"#
+    )
+}
+
+fn local(id: &str) -> Basis {
+    Basis::Local(id.into())
+}
+
+#[test]
+fn a_review_within_statute_but_after_dudleys_90_days_is_a_local_breach() {
+    // Held Mon 1 Jun: 1 working day and 1 calendar day after 31 May, within statute's 2 Jun.
+    let s = sched("dudley", None, &dudley_second(r#",{"event":"review_held","date":"2026-06-01"}"#), "2026-06-02", 0);
+    let r = one(&s, Duty::HoldReview, Some(2));
+    assert_eq!(
+        r.breach,
+        Some(Breach::LateReview {
+            held: d("2026-06-01"),
+            working_days_late: 1,
+            calendar_days_late: 1,
+            basis: local("dudley")
+        })
+    );
+    // Held Wed 3 Jun: past statute's 2 Jun too; late by 1, 2, 3 Jun = 3 working days against the
+    // binding 31 May, and a statutory breach.
+    let s = sched("dudley", None, &dudley_second(r#",{"event":"review_held","date":"2026-06-03"}"#), "2026-06-03", 0);
+    let r = one(&s, Duty::HoldReview, Some(2));
+    assert_eq!(
+        r.breach,
+        Some(Breach::LateReview {
+            held: d("2026-06-03"),
+            working_days_late: 3,
+            calendar_days_late: 3,
+            basis: Basis::Statutory
+        })
+    );
+    // Not held as at Mon 1 Jun: a local miss; as at Wed 3 Jun: a statutory one.
+    let s = sched("dudley", None, &dudley_second(""), "2026-06-01", 0);
+    assert_eq!(
+        one(&s, Duty::HoldReview, Some(2)).breach,
+        Some(Breach::NotHeld { as_at: d("2026-06-01"), basis: local("dudley") })
+    );
+    let s = sched("dudley", None, &dudley_second(""), "2026-06-03", 0);
+    assert_eq!(
+        one(&s, Duty::HoldReview, Some(2)).breach,
+        Some(Breach::NotHeld { as_at: d("2026-06-03"), basis: Basis::Statutory })
+    );
+}
+
+#[test]
+fn moving_a_review_past_dudleys_date_is_named_as_dudleys_not_statutes() {
+    // On Mon 18 May the review planned for Fri 29 May is moved to Mon 1 Jun: past Dudley's 31 May,
+    // not statute's 2 Jun.
+    let moved = |to: &str| {
+        dudley_second(&format!(
+            r#",{{"event":"review_rearranged","date":"2026-05-18","from":"2026-05-29","to":"{to}"}}"#
+        ))
+    };
+    let s = sched("dudley", None, &moved("2026-06-01"), "2026-05-18", 0);
+    let a = one(&s, Duty::AuthoriseRearrangement, Some(2));
+    assert_eq!(
+        a.breach,
+        Some(Breach::RearrangedPastDeadline {
+            from: d("2026-05-29"),
+            to: d("2026-06-01"),
+            deadline: d("2026-05-31"),
+            basis: local("dudley")
+        })
+    );
+    assert!(a.action.contains("past its date under the dudley procedure 2026-05-31"), "{}", a.action);
+    assert!(!a.action.contains("statutory"), "{}", a.action);
+    // Dudley's own rule: the IRO Service Manager authorises it, due the day of the move.
+    assert_eq!(
+        (a.role, a.basis.clone(), a.latest),
+        (lac_timescales::model::Role::IroServiceManager, local("dudley"), Some(d("2026-05-18")))
+    );
+    // Moved to Wed 3 Jun: past statute's Tue 2 Jun, named by statute's date.
+    let s = sched("dudley", None, &moved("2026-06-03"), "2026-05-18", 0);
+    let a = one(&s, Duty::AuthoriseRearrangement, Some(2));
+    assert_eq!(
+        a.breach,
+        Some(Breach::RearrangedPastDeadline {
+            from: d("2026-05-29"),
+            to: d("2026-06-03"),
+            deadline: d("2026-06-02"),
+            basis: Basis::Statutory
+        })
+    );
+    assert!(a.action.contains("past its statutory date 2026-06-02"), "{}", a.action);
+}
+
+#[test]
+fn audit_aggregates_count_statutory_and_local_misses_apart() {
+    // Review 2 held Mon 1 Jun: late against Dudley only. As at Tue 2 Jun the only obligation done
+    // late is that review: one late under local:dudley, none under statute.
+    let a = aud("dudley", None, &dudley_second(r#",{"event":"review_held","date":"2026-06-01"}"#), "2026-06-02");
+    let group =
+        |key: &str| a.aggregates.by_basis.iter().find(|g| g.key == key).map(|g| g.counts.clone()).unwrap_or_default();
+    assert_eq!(group("local:dudley").late, 1);
+    assert_eq!(group("statutory").late, 0);
+    // Review 1 (Mon 2 Mar, on its statutory deadline) is counted as met under statute.
+    assert!(group("statutory").met >= 1);
+    assert_eq!(a.breaches.iter().filter(|b| *b.breach.basis() == Basis::Statutory).count(), 0);
+    // Held Wed 3 Jun instead: the late review is a statutory miss.
+    let a = aud("dudley", None, &dudley_second(r#",{"event":"review_held","date":"2026-06-03"}"#), "2026-06-03");
+    let late_statutory = a.aggregates.by_basis.iter().find(|g| g.key == "statutory").unwrap().counts.late;
+    assert_eq!(late_statutory, 1);
+    assert!(a.aggregates.to_csv().contains("\r\nbasis,statutory,"));
+}
+
+#[test]
+fn the_isu_gives_the_decision_to_move_a_review_to_the_iro() {
+    // Looked after Mon 2 Feb 2026, first review Mon 2 Mar; the second is due within three months,
+    // Tue 2 Jun. On Mon 18 May it is moved from Fri 29 May to Wed 3 Jun: past statute's date. The
+    // ISU procedure (s.4.2) has the IRO agree it, not the IRO service manager.
+    let events =
+        dudley_second(r#",{"event":"review_rearranged","date":"2026-05-18","from":"2026-05-29","to":"2026-06-03"}"#);
+    let s = sched("isu-procedure", None, &events, "2026-05-18", 0);
+    let a = one(&s, Duty::AuthoriseRearrangement, Some(2));
+    assert_eq!(
+        (a.role, a.basis.clone(), a.latest),
+        (lac_timescales::model::Role::Iro, local("isu-procedure"), Some(d("2026-05-18")))
+    );
+    assert!(
+        matches!(a.breach, Some(Breach::RearrangedPastDeadline { basis: Basis::Statutory, deadline, .. }) if deadline == d("2026-06-02"))
+    );
+    // Under statute alone the engine's default: the IRO service manager.
+    let s = sched("england", None, &events, "2026-05-18", 0);
+    assert_eq!(one(&s, Duty::AuthoriseRearrangement, Some(2)).role, lac_timescales::model::Role::IroServiceManager);
+}
