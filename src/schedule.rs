@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, DataVersion};
 use crate::clocks::Walk;
 use crate::error::{Error, Result};
-use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role};
+use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role, Roles};
 use crate::period::{self, Deadline, Direction, Period};
 use crate::profile::{AdjournedReviewDate, Basis, Citation, Profile, Rule};
 
@@ -151,8 +151,13 @@ pub struct Considered {
 pub struct Obligation {
     /// What must be done.
     pub duty: Duty,
-    /// Who must do it.
+    /// Who must do it: the binding rule's role.
     pub role: Role,
+    /// Every role its rules name: `role`, and the roles of the other rules considered (a local
+    /// procedure naming the team manager where statute names a senior manager keeps both, even
+    /// when statute binds).
+    #[serde(default)]
+    pub roles: Roles,
     /// The action in plain English (from the binding rule).
     pub action: Arc<str>,
     /// The review regime, when the obligation is about a review.
@@ -342,6 +347,10 @@ impl Schedule {
         let mut steps = Vec::new();
         let fmt = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
         steps.push(format!("{}: {}.", o.role.describe(), o.action));
+        let others: Vec<&str> = o.roles.iter().filter(|r| *r != o.role).map(|r| r.describe()).collect();
+        if !others.is_empty() {
+            steps.push(format!("The other rules considered also name: {}.", others.join(", ")));
+        }
         for &e in o.triggered_by.iter() {
             if let Some(ev) = events.get(e) {
                 steps.push(format!("Triggered by event {e}: {} on {}.", ev.kind.name(), fmt(ev.date)));
@@ -2011,11 +2020,13 @@ impl<'a> Builder<'a, '_> {
         out.extend(order_64.iter().map(|&pi| {
             let p = &mut pending[pi as usize];
             let b = &cands[p.best];
+            let mut roles = Roles::default();
             let binding = (p.n_cands > 1).then(|| {
                 let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
                 let mut c = p.first;
                 while let Some(cand) = cands.get(c) {
                     v.push(cand);
+                    roles = roles.with(cand.rule.role);
                     c = cand.next;
                 }
                 v.sort_by_key(|c| {
@@ -2045,6 +2056,7 @@ impl<'a> Builder<'a, '_> {
             Obligation {
                 duty: p.duty,
                 role: rule.role,
+                roles: if made.is_some() { Roles::of(rule.role) } else { roles.with(rule.role) },
                 action: rule.action.clone(),
                 regime: p.regime,
                 review_number: p.review_number,

@@ -338,3 +338,45 @@ fn the_isu_gives_the_decision_to_move_a_review_to_the_iro() {
     let s = sched("england", None, &events, "2026-05-18", 0);
     assert_eq!(one(&s, Duty::AuthoriseRearrangement, Some(2)).role, lac_timescales::model::Role::IroServiceManager);
 }
+
+// ---- Point 5: roles survive a tie ----
+
+use lac_timescales::model::Role;
+
+#[test]
+fn an_obligation_keeps_every_role_its_rules_name() {
+    // SARS, review 2 held Wed 22 Apr 2026: decisions due 23, 24, 27, 28, 29 Apr = Wed 29 Apr (not
+    // recorded); consideration within 5 working days of receipt: 30 Apr, 1 May, Mon 4 May a bank
+    // holiday, 5, 6, 7 = Thu 7 May, by statute's senior manager and the checklist's team manager
+    // alike. Statute binds on the tie; both roles stay.
+    let s = sched(
+        "sars-checklist",
+        None,
+        r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+            {"event":"review_held","date":"2026-04-22"}]"#,
+        "2026-04-23",
+        0,
+    );
+    let c = one(&s, Duty::ConsiderDecisions, Some(2));
+    assert_eq!((c.latest, c.role), (Some(d("2026-05-07")), Role::SeniorManager));
+    assert_eq!(c.roles.iter().collect::<Vec<_>>(), [Role::TeamManager, Role::SeniorManager]);
+    let json = serde_json::to_value(c).unwrap();
+    assert_eq!(json["role"], "senior_manager");
+    assert_eq!(json["roles"], serde_json::json!(["team_manager", "senior_manager"]));
+    // Dudley: the team manager authorises the decisions (no day fixed), statute's senior manager
+    // has 5 working days from receipt. Review 1 held Thu 29 Jan 2026: decisions 30 Jan, 2, 3, 4,
+    // 5 Feb = Thu 5 Feb; consideration 6, 9, 10, 11, 12 Feb = Thu 12 Feb.
+    let s = sched(
+        "dudley",
+        None,
+        r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"}]"#,
+        "2026-01-30",
+        0,
+    );
+    let c = one(&s, Duty::ConsiderDecisions, Some(1));
+    assert_eq!((c.latest, c.role), (Some(d("2026-02-12")), Role::SeniorManager));
+    assert!(c.roles.contains(Role::TeamManager) && c.roles.contains(Role::SeniorManager));
+    // A duty with one rule has its one role.
+    let r = one(&s, Duty::UpdateCarePlan, Some(1));
+    assert_eq!(r.roles.iter().collect::<Vec<_>>(), [Role::SocialWorker]);
+}
