@@ -474,6 +474,9 @@ struct Mtg<'a> {
     assumed: bool,
     slots: SlotList<'a>,
     period: usize,
+    /// Its place among the reviews of its period of care (1 for the first), secure panel reviews
+    /// apart (0 for those).
+    ordinal: u32,
     with_meeting: bool,
     adjourned: &'a [usize],
     events: Arc<[usize]>,
@@ -1419,6 +1422,15 @@ impl<'a> Builder<'a, '_> {
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
         let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
+        // Reviews so far in each period of care (secure panel reviews apart).
+        let mut in_period: Vec<u32> = vec![0; walk.periods.len()];
+        let mut next_ordinal = |period: usize, secure: bool| match in_period.get_mut(period) {
+            Some(k) if !secure => {
+                *k += 1;
+                *k
+            }
+            _ => 0,
+        };
         for (m, mt) in walk.meetings.iter().enumerate() {
             let completed = match mt.completed {
                 Some((d, _)) => (d, false),
@@ -1444,6 +1456,7 @@ impl<'a> Builder<'a, '_> {
                 assumed: false,
                 slots: SlotList::Borrowed(&mt.slots),
                 period: mt.period,
+                ordinal: next_ordinal(mt.period, mt.secure),
                 with_meeting: mt.with_meeting,
                 adjourned: &mt.adjournments,
                 events,
@@ -1451,7 +1464,7 @@ impl<'a> Builder<'a, '_> {
         }
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
-        for (list, plan, early_date) in [(other, planned, early), (secure, None, None)] {
+        for (list, plan, early_date, is_secure) in [(other, planned, early, false), (secure, None, None, true)] {
             let mut open = list;
             let mut iteration = 0usize;
             while !open.is_empty() && iteration < MAX_PROJECTION {
@@ -1502,6 +1515,7 @@ impl<'a> Builder<'a, '_> {
                         SlotList::Owned(open.iter().map(|s| (s.r, s.n)).collect())
                     },
                     period,
+                    ordinal: next_ordinal(period, is_secure),
                     with_meeting: true,
                     adjourned: &[],
                     events,
@@ -1636,9 +1650,14 @@ impl<'a> Builder<'a, '_> {
             }
             for (mi, m) in mtgs.iter().enumerate() {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
+                // `reviews` counts the reviews of the period of care (secure panels: their own).
+                let in_care = if m.ordinal > 0 { m.ordinal } else { n };
                 for k in rules.clone() {
                     let rule = self.rule(k);
-                    if !rule.reviews.matches(n) || !rule.applies_to_regime(regime) {
+                    if !rule.reviews.matches(in_care) || !rule.applies_to_regime(regime) {
+                        continue;
+                    }
+                    if rule.needs_meeting && !m.with_meeting {
                         continue;
                     }
                     if rule.duty == Duty::CompleteAdjournedReview && m.adjourned.is_empty() {

@@ -380,3 +380,142 @@ fn an_obligation_keeps_every_role_its_rules_name() {
     let r = one(&s, Duty::UpdateCarePlan, Some(1));
     assert_eq!(r.roles.iter().collect::<Vec<_>>(), [Role::SocialWorker]);
 }
+
+// ---- Point 6: each rule fires where its procedure applies ----
+
+use lac_timescales::model::Regime;
+
+/// Looked after Mon 5 Jan 2026; reviews Thu 29 Jan and Wed 22 Apr; placed for adoption Mon 1 Jun;
+/// the first adoption review (the child's third review) held Mon 29 Jun, within four weeks.
+const ADOPTION_REVIEW: &str = r#"[
+  {"event":"became_looked_after","date":"2026-01-05"},
+  {"event":"review_held","date":"2026-01-29"},
+  {"event":"review_held","date":"2026-04-22"},
+  {"event":"placed_for_adoption","date":"2026-06-01"},
+  {"event":"review_held","date":"2026-06-29"}
+]"#;
+
+fn about(s: &Schedule, duty: Duty, regime: Regime, n: u32) -> Vec<&Obligation> {
+    s.obligations.iter().filter(|o| o.duty == duty && o.regime == Some(regime) && o.review_number == Some(n)).collect()
+}
+
+#[test]
+fn a_first_adoption_review_is_not_the_childs_first_review() {
+    // Dudley's procedure covers children placed for adoption, but its "initial review" visit (15
+    // working days before) is for the first review of the period of care, not the first review of
+    // the adoption clock. The adoption review of Mon 29 Jun is the child's third: the subsequent-
+    // review visit applies, 20 working days before: 26-22 Jun (5), 19-15 (10), 12-8 (15), 5-1 Jun
+    // (20) = Mon 1 Jun; "within 4 weeks before" = Mon 1 Jun too.
+    let s = sched("dudley", None, ADOPTION_REVIEW, "2026-06-29", 0);
+    let v = about(&s, Duty::ConsultChildOnArrangements, Regime::AdoptionPlaced, 1);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].latest, Some(d("2026-06-01")));
+    assert!(!v[0].citation.provision.contains("initial review"), "{}", v[0].citation.provision);
+    assert!(v[0].binding.as_ref().unwrap().iter().all(|c| !c.citation.provision.contains("initial review")));
+    // The IRO's meeting before "the first review" (seed 004): only before review 1 of the period.
+    let s = sched("iro-expectations", None, ADOPTION_REVIEW, "2026-06-29", 0);
+    let meet: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::IroMeetChild)
+        .map(|o| (o.regime, o.review_number, o.latest))
+        .collect();
+    assert_eq!(meet, [(Some(Regime::LookedAfter), Some(1), Some(d("2026-01-28")))]);
+}
+
+#[test]
+fn the_isu_procedure_does_not_run_adoption_reviews() {
+    // Seed 001 s.2: "In relation to children placed with prospective adopters or where there is
+    // Authority to Place for Adoption, see the Adoption Reviews Procedure." No ISU rule applies to
+    // the adoption review of 29 Jun; statute's duties remain (decisions 30 Jun, 1, 2, 3, 6 Jul =
+    // Mon 6 Jul).
+    let s = sched("isu-procedure", None, ADOPTION_REVIEW, "2026-06-29", 0);
+    let on_adoption: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.regime == Some(Regime::AdoptionPlaced))
+        .filter(|o| {
+            o.basis != Basis::Statutory
+                || o.binding.as_ref().is_some_and(|b| b.iter().any(|c| c.basis != Basis::Statutory))
+        })
+        .map(|o| o.duty)
+        .collect();
+    assert_eq!(on_adoption, []);
+    let dec = about(&s, Duty::IssueDecisions, Regime::AdoptionPlaced, 1);
+    assert_eq!((dec[0].latest, dec[0].basis.clone()), (Some(d("2026-07-06")), Basis::Statutory));
+    // The looked-after review of 22 Apr still has the ISU's 5 working days before: 21, 20, 17,
+    // 16, 15 = Wed 15 Apr.
+    assert_eq!(about(&s, Duty::IroConsultSocialWorker, Regime::LookedAfter, 2)[0].latest, Some(d("2026-04-15")));
+}
+
+#[test]
+fn a_clock_restarted_after_a_return_to_the_agency_has_no_second_first_review() {
+    // Placed for adoption Mon 2 Mar 2026, returned to the agency Mon 16 Mar: the looked-after clock
+    // restarts, its review 1 due 20 working days from the return: 17-20 (4), 23-27 (9), 30, 31 Mar,
+    // 1, 2 Apr (13), Good Friday and Easter Monday skipped, 7-10 (17), 13, 14, 15 (20) = Wed 15 Apr.
+    // It is the child's second review of the period: no first-review duty, the subsequent ones.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"authority_to_place","date":"2026-02-16"},{"event":"placed_for_adoption","date":"2026-03-02"},
+        {"event":"returned_to_agency","date":"2026-03-16"}]"#;
+    let s = sched("iro-expectations", None, events, "2026-03-16", 0);
+    assert_eq!(s.obligations.iter().filter(|o| o.duty == Duty::IroMeetChild).count(), 1);
+    let s = sched("dudley", None, events, "2026-03-16", 0);
+    let r1 = about(&s, Duty::HoldReview, Regime::LookedAfter, 1);
+    assert!(r1.iter().any(|o| o.latest == Some(d("2026-04-15"))));
+    // The subsequent visit: 20 working days before Wed 15 Apr: 14, 13, 10, 9, 8, 7 (6), Easter
+    // skipped, 2, 1 Apr, 31, 30 Mar (10), 27-23 (15), 20-16 (20) = Mon 16 Mar.
+    let visits: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::ConsultChildOnArrangements && o.latest.is_some_and(|l| l > d("2026-03-01")))
+        .collect();
+    assert_eq!(visits.len(), 1, "{visits:#?}");
+    assert_eq!(visits[0].latest, Some(d("2026-03-16")));
+    assert!(visits[0].citation.provision.contains("Invitations"));
+}
+
+#[test]
+fn a_review_without_a_meeting_has_no_meeting_duties() {
+    // A review held without a meeting (long-term foster placement) on Tue 20 Oct 2026: no talk
+    // with the child about who attends and where, no attendee list; the report and the decisions
+    // still apply.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"long_term_foster_placement","date":"2026-02-02"},{"event":"review_held","date":"2026-04-28"},
+        {"event":"review_held","date":"2026-10-20","meeting":false}]"#;
+    for id in ["isu-procedure", "dudley", "sars-checklist"] {
+        let s = sched(id, None, events, "2026-11-01", 0);
+        for duty in [Duty::ConsultChildOnArrangements, Duty::ProvideAttendeeList] {
+            assert!(about(&s, duty, Regime::LookedAfter, 3).is_empty(), "{id} {duty}");
+        }
+        assert_eq!(about(&s, Duty::SubmitSocialWorkReport, Regime::LookedAfter, 3).len(), 1, "{id}");
+        assert_eq!(about(&s, Duty::IssueDecisions, Regime::LookedAfter, 3).len(), 1, "{id}");
+        // Review 2 (28 Apr, with a meeting) keeps them.
+        assert_eq!(about(&s, Duty::ConsultChildOnArrangements, Regime::LookedAfter, 2).len(), 1, "{id}");
+    }
+}
+
+#[test]
+fn every_local_rule_about_a_review_states_its_regimes() {
+    use lac_timescales::model::Anchor::*;
+    for id in ["sars-checklist", "isu-procedure", "dudley", "iro-expectations"] {
+        for r in Profile::builtin(id).unwrap().rules.iter().filter(|r| r.basis != Basis::Statutory) {
+            let about_a_review = matches!(
+                r.anchor,
+                ReviewDate
+                    | ReviewCompleted
+                    | Midpoint
+                    | LastReviewMeeting
+                    | DecisionsReceived
+                    | PreviousReview
+                    | RegimeStart
+            );
+            if about_a_review {
+                let regimes = r.regimes.as_ref().unwrap_or_else(|| panic!("{id} line {}: no regimes", r.line));
+                assert!(!regimes.contains(&Regime::SecureAccommodation), "{id} line {}", r.line);
+                if id == "isu-procedure" || id == "sars-checklist" {
+                    assert_eq!(regimes, &[Regime::LookedAfter], "{id} line {}", r.line);
+                }
+            }
+        }
+    }
+}
