@@ -353,14 +353,29 @@ fn isu_procedure_long_term_foster_meeting_and_dispute() {
         "2026-11-01",
         0,
     );
-    // A meeting at least once a year: 12 months after the last review held with a meeting in the
-    // long-term placement, Tue 28 Apr 2026, is Wed 28 Apr 2027. The 29 Jan meeting was before
-    // the placement, and the 20 Oct review had no meeting.
-    // The next review (due Tue 20 Apr 2027, six months after 20 Oct) is projected as held with a
-    // meeting, so a projected meeting is due a year after it: Thu 20 Apr 2028.
-    let m: Vec<_> =
-        s.obligations.iter().filter(|o| o.duty == Duty::HoldReviewMeeting).map(|o| (o.latest, o.projected)).collect();
-    assert_eq!(m, [(Some(d("2027-04-28")), false), (Some(d("2028-04-20")), true)]);
+    // A meeting at least once a year in the long-term placement (designated Mon 2 Feb 2026), and
+    // no review without a meeting before 12 months in it (seed 001 s.1 and s.10; issue 14 point 7
+    // changed this test, which used to ignore both). From the 29 Jan meeting (the last before the
+    // designation): due Fri 29 Jan 2027, discharged by the meeting of Tue 28 Apr 2026. From the
+    // 28 Apr meeting: the next review, Tue 20 Oct 2026, was held without a meeting before 12
+    // months in the placement (2 Feb 2027), so the meeting was due at it, 20 Oct 2026, and no
+    // meeting has been held since. The next review (due Tue 20 Apr 2027, six months after 20 Oct)
+    // is projected as held with a meeting, so a projected meeting is due a year after it: Thu 20
+    // Apr 2028.
+    let m: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::HoldReviewMeeting)
+        .map(|o| (o.latest, o.done, o.projected))
+        .collect();
+    assert_eq!(
+        m,
+        [
+            (Some(d("2026-10-20")), None, false),
+            (Some(d("2027-01-29")), Some(d("2026-04-28")), false),
+            (Some(d("2028-04-20")), None, true)
+        ]
+    );
     // Dispute started Mon 2 Mar: 20 working days = 3-6 (4), 9-13 (9), 16-20 (14), 23-27 (19),
     // Mon 30 Mar (20).
     let dsp = one(&s, Duty::ResolveDispute, None);

@@ -519,3 +519,62 @@ fn every_local_rule_about_a_review_states_its_regimes() {
         }
     }
 }
+
+// ---- Point 7: the long-term foster placement meeting (seed 001 s.1, s.10) ----
+
+#[test]
+fn the_yearly_meeting_is_discharged_by_the_next_meeting_and_a_meeting_less_review_waits_12_months() {
+    // Designated long-term Mon 2 Feb 2026 (12 months: Tue 2 Feb 2027). Reviews with a meeting Thu
+    // 29 Jan, Tue 28 Apr and Tue 20 Oct 2026; Mon 19 Apr 2027 without one (after 2 Feb 2027:
+    // allowed). As at Sat 1 May 2027.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"long_term_foster_placement","date":"2026-02-02"},{"event":"review_held","date":"2026-04-28"},
+        {"event":"review_held","date":"2026-10-20"},{"event":"review_held","date":"2027-04-19","meeting":false}]"#;
+    let s = sched("isu-procedure", None, events, "2027-05-01", 0);
+    let m: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::HoldReviewMeeting && !o.projected)
+        .map(|o| (o.review_number, o.latest, o.done))
+        .collect();
+    // From 29 Jan 2026 (the last meeting before the designation: it used to give no duty): due
+    // Fri 29 Jan 2027, met on 28 Apr 2026. From 28 Apr: due Wed 28 Apr 2027, met on 20 Oct 2026
+    // (it used to stay open, a false overdue). From 20 Oct: due Wed 20 Oct 2027, not yet done.
+    assert_eq!(
+        m,
+        [
+            (Some(1), Some(d("2027-01-29")), Some(d("2026-04-28"))),
+            (Some(2), Some(d("2027-04-28")), Some(d("2026-10-20"))),
+            (Some(3), Some(d("2027-10-20")), None)
+        ]
+    );
+    let a = aud("isu-procedure", None, events, "2027-05-01");
+    let statuses: Vec<_> = a
+        .obligations
+        .iter()
+        .filter(|o| o.obligation.duty == Duty::HoldReviewMeeting && !o.obligation.projected)
+        .map(|o| o.status.kind())
+        .collect();
+    assert_eq!(statuses, [StatusKind::Met, StatusKind::Met, StatusKind::Pending]);
+
+    // The same, but the review of Tue 20 Oct 2026 held without a meeting: only 8½ months in the
+    // placement. The meeting was needed at it: the duty from 28 Apr falls due on 20 Oct 2026 and,
+    // with no meeting since, is overdue as at 1 May 2027.
+    let too_soon = events.replace(
+        r#"{"event":"review_held","date":"2026-10-20"}"#,
+        r#"{"event":"review_held","date":"2026-10-20","meeting":false}"#,
+    );
+    let s = sched("isu-procedure", None, &too_soon, "2027-05-01", 0);
+    let o = one(&s, Duty::HoldReviewMeeting, Some(2));
+    assert_eq!((o.latest, o.done), (Some(d("2026-10-20")), None));
+    let a = aud("isu-procedure", None, &too_soon, "2027-05-01");
+    assert_eq!(found(&a, Duty::HoldReviewMeeting, Some(2)).status.kind(), StatusKind::Overdue);
+    let explained = s
+        .explain(
+            s.obligations.iter().position(|x| std::ptr::eq(x, o)).unwrap(),
+            &Calendar::england_and_wales(),
+            case(None, &too_soon).events(),
+        )
+        .unwrap();
+    assert!(explained.steps.iter().any(|x| x.contains("before the child had been 12 months")), "{explained:?}");
+}
