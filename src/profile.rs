@@ -198,6 +198,9 @@ pub struct Rule {
     pub repeat: bool,
     /// Applies only when the child has been looked after at least this long by the anchor date.
     pub when_looked_after_for: Option<Period>,
+    /// Applies only when the child is at least this old (from the date of birth) on the anchor
+    /// date, for duties counted from the period of care; owed when the date of birth is unknown.
+    pub when_aged_at_least: Option<Period>,
     /// The action in plain English.
     pub action: Arc<str>,
     /// Where the rule comes from.
@@ -411,6 +414,8 @@ struct RawRule {
     needs_meeting: bool,
     #[serde(default)]
     when_looked_after_for: Option<Spanned<String>>,
+    #[serde(default)]
+    when_aged_at_least: Option<Spanned<String>>,
     action: String,
     citation: RawCitation,
     #[serde(default)]
@@ -567,6 +572,8 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
         let in_force_to = r.in_force_to.as_ref().map(|d| cx.date(d, "in_force_to")).transpose()?;
         let when_looked_after_for =
             r.when_looked_after_for.as_ref().map(|p| cx.period(p, "when_looked_after_for")).transpose()?;
+        let when_aged_at_least =
+            r.when_aged_at_least.as_ref().map(|p| cx.period(p, "when_aged_at_least")).transpose()?;
         let here = |reason: String| Error::data(file, format!("line {line}"), reason);
         if let (Some(f), Some(t)) = (in_force_from, in_force_to) {
             if t < f {
@@ -621,6 +628,7 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             repeat: r.repeat,
             needs_meeting: r.needs_meeting,
             when_looked_after_for,
+            when_aged_at_least,
             action: r.action.trim().into(),
             citation: Arc::new(Citation {
                 instrument: r.citation.instrument.trim().to_string(),

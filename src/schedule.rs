@@ -1852,6 +1852,11 @@ impl<'a> Builder<'a, '_> {
                             continue;
                         }
                     }
+                    if let (Some(age), Some(b)) = (rule.when_aged_at_least, dob) {
+                        if period::within_after(b, age, self.cal)?.date > anchor {
+                            continue;
+                        }
+                    }
                     let c = self.cand(rule, anchor, assumed)?;
                     self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
                 }

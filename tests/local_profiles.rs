@@ -263,9 +263,10 @@ fn sars_checklist_before_and_after_a_review_across_easter_and_may_bank_holidays(
     assert_eq!(one(&s, Duty::IroConsultSocialWorker, Some(2)).latest, Some(d("2026-03-30")));
     let docs = one(&s, Duty::SendConsultationDocuments, Some(2));
     assert_eq!((docs.latest, docs.role), (Some(d("2026-04-08")), Role::ReviewAdministrator));
-    // "at least 5 days before": calendar days, Fri 17 Apr.
+    // "at least 5 days before": read in working days like the rest of the checklist (issue 14;
+    // it was calendar days, Fri 17 Apr): 21, 20, 17, 16, 15 = Wed 15 Apr.
     let qa = one(&s, Duty::QualityAssureReport, Some(2));
-    assert_eq!((qa.latest, qa.role), (Some(d("2026-04-17")), Role::TeamManager));
+    assert_eq!((qa.latest, qa.role), (Some(d("2026-04-15")), Role::TeamManager));
     // 3 working days: 21, 20, 17.
     assert_eq!(one(&s, Duty::SubmitSocialWorkReport, Some(2)).latest, Some(d("2026-04-17")));
     // Decisions: 5 working days after completion (22 Apr): 23, 24, 27, 28, 29 = Wed 29 Apr, the

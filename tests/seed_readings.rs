@@ -578,3 +578,54 @@ fn the_yearly_meeting_is_discharged_by_the_next_meeting_and_a_meeting_less_revie
         .unwrap();
     assert!(explained.steps.iter().any(|x| x.contains("before the child had been 12 months")), "{explained:?}");
 }
+
+// ---- Point 8: smaller readings ----
+
+#[test]
+fn sars_quality_assurance_comes_before_the_report_across_easter() {
+    // Review Tue 7 Apr 2026 (Easter Monday 6 Apr, Good Friday 3 Apr). Report 3 working days
+    // before: 2, 1 Apr, 31 Mar = Tue 31 Mar. Quality assurance "at least 5 days before", in
+    // working days: 2, 1, 31, 30, 27 = Fri 27 Mar, before the report is due (5 calendar days
+    // before would be Thu 2 Apr, after it).
+    let s = sched(
+        "sars-checklist",
+        None,
+        r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+            {"event":"review_held","date":"2026-04-07"}]"#,
+        "2026-04-07",
+        0,
+    );
+    assert_eq!(one(&s, Duty::SubmitSocialWorkReport, Some(2)).latest, Some(d("2026-03-31")));
+    assert_eq!(one(&s, Duty::QualityAssureReport, Some(2)).latest, Some(d("2026-03-27")));
+}
+
+#[test]
+fn the_introduction_letter_is_for_children_aged_four_or_more() {
+    // Looked after Mon 5 Jan 2026; the IRO allocated within 48 hours: Wed 7 Jan (not recorded, so
+    // the letter counts from that deadline): due Fri 9 Jan. Born 6 Jan 2022: 4 on Tue 6 Jan
+    // 2026, before the allocation: the letter is owed. Born 8 Jan 2022: 3 at the allocation: no
+    // letter. Date of birth unknown: owed.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"}]"#;
+    let letter = |dob: Option<&str>| {
+        let s = sched("iro-expectations", dob, events, "2026-01-05", 0);
+        s.obligations.iter().filter(|o| o.duty == Duty::SendIntroductionLetter).map(|o| o.latest).collect::<Vec<_>>()
+    };
+    assert_eq!(letter(Some("2022-01-06")), [Some(d("2026-01-09"))]);
+    assert_eq!(letter(Some("2022-01-08")), []);
+    assert_eq!(letter(None), [Some(d("2026-01-09"))]);
+}
+
+#[test]
+fn dudleys_five_day_discussion_is_for_subsequent_reviews() {
+    // First review Thu 29 Jan 2026: the main text's 15 days before = Wed 14 Jan, alone (appendix
+    // 4's 5 days is in its "subsequent reviews" column).
+    let s = sched(
+        "dudley",
+        None,
+        r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"}]"#,
+        "2026-01-29",
+        0,
+    );
+    let o = one(&s, Duty::IroConsultSocialWorker, Some(1));
+    assert_eq!((o.latest, o.binding.as_ref()), (Some(d("2026-01-14")), None));
+}
