@@ -728,7 +728,7 @@ impl RuleSets {
         for &k in &rules[bounds[MEETING]..bounds[MEETING + 2]] {
             let col = &mut meeting_col[profile_rules[k].duty as usize];
             if *col == NO_COLUMN {
-                // At most DUTIES (31) columns.
+                // At most DUTIES (32) columns.
                 *col = meeting_cols as u8;
                 meeting_cols += 1;
             }
@@ -1801,6 +1801,9 @@ impl<'a> Builder<'a, '_> {
                 for k in rules.clone() {
                     let rule = self.rule(k);
                     let mut trig = Evs::one(period.start_event);
+                    // An age the child had already reached when the period of care began: the duty
+                    // is due at once, on its first day (Dudley: the needs assessment at 15½).
+                    let mut at_once = false;
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::BecameLookedAfter if !period.short_breaks => (period.start, false),
                         Anchor::CeasedToBeLookedAfter if period.ceased => {
@@ -1822,7 +1825,9 @@ impl<'a> Builder<'a, '_> {
                             let Some(b) = dob else { continue };
                             let Some(per) = rule.period else { continue };
                             let dl = period::count(b, per, rule.direction, self.cal)?;
-                            if !within(dl.date) {
+                            let adult = b.checked_add_months(Months::new(216)).unwrap_or(b);
+                            at_once = dl.date < period.start && period.start < adult;
+                            if !within(dl.date) && !at_once {
                                 continue;
                             }
                             (b, false)
@@ -1857,8 +1862,18 @@ impl<'a> Builder<'a, '_> {
                             continue;
                         }
                     }
-                    let c = self.cand(rule, anchor, assumed)?;
-                    self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
+                    let mut c = self.cand(rule, anchor, assumed)?;
+                    if at_once {
+                        let day = self.cal.next_working_day_on_or_after(period.start).unwrap_or(period.start);
+                        c.deadline = Some(Deadline { date: day, latest_working_day: day, provisional: false });
+                    }
+                    let i = self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
+                    if at_once {
+                        self.extra(i).note = Some(format!(
+                            "The child had already reached that age when the period of care began ({}): due at once, by the first working day of it.",
+                            period.start
+                        ));
+                    }
                 }
             }
         }
@@ -2317,7 +2332,7 @@ mod tests {
         assert_eq!(sort_key_64(NaiveDate::from_ymd_opt(1899, 12, 31), None, Duty::HoldReview, 0), None);
         assert_eq!(sort_key_64(None, Some(65_535), Duty::HoldReview, 0), None);
         assert_eq!(sort_key_64(None, None, Duty::HoldReview, 1 << 22), None);
-        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), Duty::AgreeCarePlan, (1 << 22) - 1)
-            .is_some());
+        let last = *Duty::ALL.last().unwrap();
+        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), last, (1 << 22) - 1).is_some());
     }
 }

@@ -67,7 +67,7 @@ const YEAR: &str = r#"[
 
 #[test]
 fn every_local_profile_loads_on_england_with_local_verified_rules_quoting_the_seed() {
-    for (id, n_rules) in [("sars-checklist", 10), ("isu-procedure", 13), ("dudley", 19), ("iro-expectations", 4)] {
+    for (id, n_rules) in [("sars-checklist", 10), ("isu-procedure", 21), ("dudley", 25), ("iro-expectations", 5)] {
         let p = Profile::builtin(id).unwrap();
         assert_eq!(p.kind, ProfileKind::Local, "{id}");
         assert_eq!(p.jurisdiction, Jurisdiction::England, "{id}");
@@ -392,10 +392,14 @@ fn iro_expectations_allocation_letter_first_meeting_and_midway_contact() {
     // allocation deadline: Fri 9 Jan.
     assert_eq!(one(&s, Duty::AppointIro, None).latest, Some(d("2026-01-07")));
     assert_eq!(one(&s, Duty::SendIntroductionLetter, None).latest, Some(d("2026-01-09")));
-    // Meet the child before the day of the first review (Thu 29 Jan): Wed 28 Jan; not for later
-    // reviews.
-    assert_eq!(one(&s, Duty::IroMeetChild, Some(1)).latest, Some(d("2026-01-28")));
-    assert!(s.obligations.iter().all(|o| o.duty != Duty::IroMeetChild || o.review_number == Some(1)));
+    // Meet the child before the day of their first review (Thu 29 Jan): Wed 28 Jan, under the
+    // "on allocation" rule. Before later reviews too, "only in the rarest of occasions"
+    // immediately before (issue 14 point 9; this test used to say none): review 2 on Wed 22 Apr,
+    // by Tue 21 Apr.
+    let first = one(&s, Duty::IroMeetChild, Some(1));
+    assert_eq!((first.latest, first.binding.as_ref()), (Some(d("2026-01-28")), None));
+    assert!(first.citation.provision.contains("on allocation"));
+    assert_eq!(one(&s, Duty::IroMeetChild, Some(2)).latest, Some(d("2026-04-21")));
     // Midway between review 1 (29 Jan) and review 2's deadline (29 Apr): Sun 15 Mar, by Fri 13 Mar.
     let c = one(&s, Duty::IroContactChild, Some(1));
     assert_eq!((c.latest, c.latest_working_day), (Some(d("2026-03-15")), Some(d("2026-03-13"))));
@@ -476,12 +480,13 @@ fn post_review_duties_of_an_adjourned_review_count_from_the_completing_meeting()
     // Care plan within 10 working days: 22, 23, 24, 29, 30, 31 (6), 4, 5, 6, 7 Jan (10) = Thu 7 Jan.
     assert_eq!(one(&s, Duty::UpdateCarePlan, Some(1)).latest, Some(d("2027-01-07")));
     assert_eq!(one(&s, Duty::AgreeCarePlan, Some(1)).latest, Some(d("2027-01-07")));
-    // No post-review duty of any profile falls before the completing meeting.
+    // No post-review duty of any profile falls before the completing meeting (the next review's
+    // date is set on its day).
     for id in ["dudley", "isu-procedure", "sars-checklist", "iro-expectations", "england"] {
         let s = run(id, None, ADJOURNED_AT_CHRISTMAS, "2026-12-21", 0);
         for o in s.obligations.iter().filter(|o| o.earliest.is_some() && o.review_number == Some(1)) {
             if o.duty != Duty::CompleteAdjournedReview && o.duty != Duty::HoldReview {
-                assert!(o.latest.is_none_or(|l| l > d("2026-12-21")), "{id} {} due {:?}", o.duty, o.latest);
+                assert!(o.latest.is_none_or(|l| l >= d("2026-12-21")), "{id} {} due {:?}", o.duty, o.latest);
             }
         }
     }

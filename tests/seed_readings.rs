@@ -414,10 +414,11 @@ fn a_first_adoption_review_is_not_the_childs_first_review() {
     assert!(v[0].binding.as_ref().unwrap().iter().all(|c| !c.citation.provision.contains("initial review")));
     // The IRO's meeting before "the first review" (seed 004): only before review 1 of the period.
     let s = sched("iro-expectations", None, ADOPTION_REVIEW, "2026-06-29", 0);
+    // (Its rule for every later review, by the day before, is the other rule of seed 004.)
     let meet: Vec<_> = s
         .obligations
         .iter()
-        .filter(|o| o.duty == Duty::IroMeetChild)
+        .filter(|o| o.duty == Duty::IroMeetChild && o.citation.provision.contains("on allocation"))
         .map(|o| (o.regime, o.review_number, o.latest))
         .collect();
     assert_eq!(meet, [(Some(Regime::LookedAfter), Some(1), Some(d("2026-01-28")))]);
@@ -458,7 +459,9 @@ fn a_clock_restarted_after_a_return_to_the_agency_has_no_second_first_review() {
         {"event":"authority_to_place","date":"2026-02-16"},{"event":"placed_for_adoption","date":"2026-03-02"},
         {"event":"returned_to_agency","date":"2026-03-16"}]"#;
     let s = sched("iro-expectations", None, events, "2026-03-16", 0);
-    assert_eq!(s.obligations.iter().filter(|o| o.duty == Duty::IroMeetChild).count(), 1);
+    let on_allocation =
+        |o: &&Obligation| o.duty == Duty::IroMeetChild && o.citation.provision.contains("on allocation");
+    assert_eq!(s.obligations.iter().filter(on_allocation).count(), 1);
     let s = sched("dudley", None, events, "2026-03-16", 0);
     let r1 = about(&s, Duty::HoldReview, Regime::LookedAfter, 1);
     assert!(r1.iter().any(|o| o.latest == Some(d("2026-04-15"))));
@@ -628,4 +631,89 @@ fn dudleys_five_day_discussion_is_for_subsequent_reviews() {
     );
     let o = one(&s, Duty::IroConsultSocialWorker, Some(1));
     assert_eq!((o.latest, o.binding.as_ref()), (Some(d("2026-01-14")), None));
+}
+
+// ---- Point 9: what a diary needs that nothing gave ----
+
+#[test]
+fn absence_risk_and_a_childs_request_tell_the_iro_under_the_isu_and_dudley() {
+    // In England these are not statutory early-review triggers. Seed 001 s.2: "The IRO should be
+    // consulted without delay, and consideration give to holding an early review" when the child
+    // is persistently absent, at risk of harm, or asks for one; seed 002 for a child missing from
+    // the placement or with safeguarding concerns. No day is fixed ("without delay").
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"child_absent","date":"2026-03-02"},{"event":"child_at_risk","date":"2026-03-09"},
+        {"event":"child_requested_review","date":"2026-03-16"}]"#;
+    let informs = |id: &str| -> Vec<(usize, Option<NaiveDate>, Role, Vec<Role>)> {
+        sched(id, None, events, "2026-03-16", 0)
+            .obligations
+            .iter()
+            .filter(|o| o.duty == Duty::InformIro)
+            .map(|o| (o.triggered_by[0], o.latest, o.role, o.roles.iter().collect()))
+            .collect()
+    };
+    let both = vec![Role::Iro, Role::SocialWorker];
+    assert_eq!(
+        informs("isu-procedure"),
+        [
+            (2, None, Role::SocialWorker, both.clone()),
+            (3, None, Role::SocialWorker, both.clone()),
+            (4, None, Role::SocialWorker, both.clone())
+        ]
+    );
+    // Dudley: absence and risk; no rule for the child's own request outside adoption reviews.
+    assert_eq!(informs("dudley"), [(2, None, Role::SocialWorker, both.clone()), (3, None, Role::SocialWorker, both)]);
+    let a = aud("dudley", None, events, "2026-03-16");
+    assert!(a.events[2].unmatched.is_none() && a.events[3].unmatched.is_none());
+    let why = a.events[4].unmatched.as_deref().unwrap();
+    assert!(why.contains("not a statutory early-review trigger") && why.contains("profile dudley"), "{why}");
+    // Under statute alone: said plainly, for each.
+    let a = aud("england", None, events, "2026-03-16");
+    for i in 2..5 {
+        let why = a.events[i].unmatched.as_deref().unwrap();
+        assert!(why.starts_with("in England") && why.contains("isu-procedure and dudley"), "{why}");
+    }
+}
+
+#[test]
+fn permanence_plan_by_the_second_review_and_the_next_review_set_at_the_end_of_each() {
+    // Looked after Mon 5 Jan 2026; review 1 Thu 29 Jan; review 2 adjourned Wed 22 Apr, completed
+    // Wed 6 May. ISU s.9: the permanence plan at the second review (22 Apr, 0 days before); s.4.2:
+    // the IRO sets the next review's date at the end of each review (29 Jan; 6 May, the
+    // completing meeting).
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"review_adjourned","date":"2026-04-22"},{"event":"review_held","date":"2026-05-06"}]"#;
+    let s = sched("isu-procedure", None, events, "2026-05-06", 0);
+    let pp: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::PermanencePlan)
+        .map(|o| (o.review_number, o.latest, o.role))
+        .collect();
+    assert_eq!(pp, [(Some(2), Some(d("2026-04-22")), Role::SocialWorker)]);
+    assert_eq!(one(&s, Duty::SetNextReviewDate, Some(1)).latest, Some(d("2026-01-29")));
+    assert_eq!(one(&s, Duty::SetNextReviewDate, Some(2)).latest, Some(d("2026-05-06")));
+    // Dudley: the IRO ensures a permanence plan ratified at the second review.
+    let s = sched("dudley", None, events, "2026-05-06", 0);
+    let o = one(&s, Duty::PermanencePlan, Some(2));
+    assert_eq!((o.latest, o.role), (Some(d("2026-04-22")), Role::Iro));
+}
+
+#[test]
+fn the_needs_assessment_starts_at_once_for_a_child_who_comes_into_care_after_fifteen_and_a_half() {
+    // Born Sun 10 Jan 2010: 15½ on Fri 10 Jul 2025. Looked after from Sat 3 Jan 2026: Dudley's
+    // assessment "when a young person in care reaches the age of 15½" is due at once, by the
+    // first working day of care, Mon 5 Jan 2026 (it used to give no duty at all).
+    let s = sched(
+        "dudley",
+        Some("2010-01-10"),
+        r#"[{"event":"became_looked_after","date":"2026-01-03"}]"#,
+        "2026-01-03",
+        0,
+    );
+    let o = one(&s, Duty::StartNeedsAssessment, None);
+    assert_eq!((o.latest, o.latest_working_day), (Some(d("2026-01-05")), Some(d("2026-01-05"))));
+    // Statute's completion stays: 3 months after the 16th birthday (Sun 10 Jan 2026), or after
+    // 13 weeks in care if later: 3 Jan + 91 days = Sat 4 Apr 2026; + 3 months = Sat 4 Jul 2026.
+    assert_eq!(one(&s, Duty::CompleteNeedsAssessment, None).latest, Some(d("2026-07-04")));
 }
