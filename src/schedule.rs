@@ -474,6 +474,9 @@ struct Mtg<'a> {
     assumed: bool,
     slots: SlotList<'a>,
     period: usize,
+    /// Its place among the reviews of its period of care (1 for the first), secure panel reviews
+    /// apart (0 for those).
+    ordinal: u32,
     with_meeting: bool,
     adjourned: &'a [usize],
     events: Arc<[usize]>,
@@ -725,7 +728,7 @@ impl RuleSets {
         for &k in &rules[bounds[MEETING]..bounds[MEETING + 2]] {
             let col = &mut meeting_col[profile_rules[k].duty as usize];
             if *col == NO_COLUMN {
-                // At most DUTIES (31) columns.
+                // At most DUTIES (32) columns.
                 *col = meeting_cols as u8;
                 meeting_cols += 1;
             }
@@ -1419,6 +1422,15 @@ impl<'a> Builder<'a, '_> {
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
         let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
+        // Reviews so far in each period of care (secure panel reviews apart).
+        let mut in_period: Vec<u32> = vec![0; walk.periods.len()];
+        let mut next_ordinal = |period: usize, secure: bool| match in_period.get_mut(period) {
+            Some(k) if !secure => {
+                *k += 1;
+                *k
+            }
+            _ => 0,
+        };
         for (m, mt) in walk.meetings.iter().enumerate() {
             let completed = match mt.completed {
                 Some((d, _)) => (d, false),
@@ -1444,6 +1456,7 @@ impl<'a> Builder<'a, '_> {
                 assumed: false,
                 slots: SlotList::Borrowed(&mt.slots),
                 period: mt.period,
+                ordinal: next_ordinal(mt.period, mt.secure),
                 with_meeting: mt.with_meeting,
                 adjourned: &mt.adjournments,
                 events,
@@ -1451,7 +1464,7 @@ impl<'a> Builder<'a, '_> {
         }
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
-        for (list, plan, early_date) in [(other, planned, early), (secure, None, None)] {
+        for (list, plan, early_date, is_secure) in [(other, planned, early, false), (secure, None, None, true)] {
             let mut open = list;
             let mut iteration = 0usize;
             while !open.is_empty() && iteration < MAX_PROJECTION {
@@ -1502,6 +1515,7 @@ impl<'a> Builder<'a, '_> {
                         SlotList::Owned(open.iter().map(|s| (s.r, s.n)).collect())
                     },
                     period,
+                    ordinal: next_ordinal(period, is_secure),
                     with_meeting: true,
                     adjourned: &[],
                     events,
@@ -1636,9 +1650,14 @@ impl<'a> Builder<'a, '_> {
             }
             for (mi, m) in mtgs.iter().enumerate() {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
+                // `reviews` counts the reviews of the period of care (secure panels: their own).
+                let in_care = if m.ordinal > 0 { m.ordinal } else { n };
                 for k in rules.clone() {
                     let rule = self.rule(k);
-                    if !rule.reviews.matches(n) || !rule.applies_to_regime(regime) {
+                    if !rule.reviews.matches(in_care) || !rule.applies_to_regime(regime) {
+                        continue;
+                    }
+                    if rule.needs_meeting && !m.with_meeting {
                         continue;
                     }
                     if rule.duty == Duty::CompleteAdjournedReview && m.adjourned.is_empty() {
@@ -1659,8 +1678,7 @@ impl<'a> Builder<'a, '_> {
                             None => continue,
                         },
                         Anchor::LastReviewMeeting => {
-                            let ltf = self.walk.long_term_foster.iter().any(|(_, d, p)| *p == m.period && *d <= m.date);
-                            if !ltf || !m.with_meeting {
+                            if yearly_meeting(self.walk, mtgs, mi).is_none() {
                                 continue;
                             }
                             (m.date, m.assumed)
@@ -1694,6 +1712,15 @@ impl<'a> Builder<'a, '_> {
                         continue;
                     }
                     let mut c = self.cand(rule, anchor, assumed)?;
+                    let yearly = (rule.anchor == Anchor::LastReviewMeeting)
+                        .then(|| yearly_meeting(self.walk, mtgs, mi))
+                        .flatten();
+                    if let Some((review, _)) = yearly.and_then(|y| y.too_soon) {
+                        // A review without a meeting before 12 months in the placement: the meeting
+                        // was needed at that review.
+                        let lwd = self.cal.last_working_day_on_or_before(review).unwrap_or(review);
+                        c.deadline = Some(Deadline { date: review, latest_working_day: lwd, provisional: false });
+                    }
                     // Nothing is due before the child was looked after: a rule counted back from a
                     // review held soon after that day cannot apply (issue 14; READING.md).
                     let care_start = self.walk.periods.get(m.period).map(|p| p.start);
@@ -1716,6 +1743,15 @@ impl<'a> Builder<'a, '_> {
                     }
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;
+                    }
+                    if let Some(y) = yearly {
+                        self.pending[i].done = y.done;
+                        if let Some((review, year)) = y.too_soon {
+                            self.extra(i).note = Some(format!(
+                                "The review of {review} was held without a meeting before the child had been 12 months in the \
+                                 designated long-term foster placement ({year}): a meeting was needed at that review."
+                            ));
+                        }
                     }
                 }
             }
@@ -1765,6 +1801,9 @@ impl<'a> Builder<'a, '_> {
                 for k in rules.clone() {
                     let rule = self.rule(k);
                     let mut trig = Evs::one(period.start_event);
+                    // An age the child had already reached when the period of care began: the duty
+                    // is due at once, on its first day (Dudley: the needs assessment at 15½).
+                    let mut at_once = false;
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::BecameLookedAfter if !period.short_breaks => (period.start, false),
                         Anchor::CeasedToBeLookedAfter if period.ceased => {
@@ -1786,7 +1825,9 @@ impl<'a> Builder<'a, '_> {
                             let Some(b) = dob else { continue };
                             let Some(per) = rule.period else { continue };
                             let dl = period::count(b, per, rule.direction, self.cal)?;
-                            if !within(dl.date) {
+                            let adult = b.checked_add_months(Months::new(216)).unwrap_or(b);
+                            at_once = dl.date < period.start && period.start < adult;
+                            if !within(dl.date) && !at_once {
                                 continue;
                             }
                             (b, false)
@@ -1816,8 +1857,23 @@ impl<'a> Builder<'a, '_> {
                             continue;
                         }
                     }
-                    let c = self.cand(rule, anchor, assumed)?;
-                    self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
+                    if let (Some(age), Some(b)) = (rule.when_aged_at_least, dob) {
+                        if period::within_after(b, age, self.cal)?.date > anchor {
+                            continue;
+                        }
+                    }
+                    let mut c = self.cand(rule, anchor, assumed)?;
+                    if at_once {
+                        let day = self.cal.next_working_day_on_or_after(period.start).unwrap_or(period.start);
+                        c.deadline = Some(Deadline { date: day, latest_working_day: day, provisional: false });
+                    }
+                    let i = self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
+                    if at_once {
+                        self.extra(i).note = Some(format!(
+                            "The child had already reached that age when the period of care began ({}): due at once, by the first working day of it.",
+                            period.start
+                        ));
+                    }
                 }
             }
         }
@@ -2089,6 +2145,42 @@ impl<'a> Builder<'a, '_> {
     }
 }
 
+/// A yearly review meeting in a long-term foster placement, counted from review meeting `mi`.
+#[derive(Clone, Copy)]
+struct Yearly {
+    /// The next review held with a meeting, which discharges it.
+    done: Option<NaiveDate>,
+    /// A review held without a meeting before the child had been 12 months in the placement
+    /// (that review's date, and the end of those 12 months): the meeting was due at it.
+    too_soon: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Whether the yearly meeting duty counts from review meeting `mi` (held with a meeting, while the
+/// child is in a designated long-term foster placement that was designated before the next review
+/// with a meeting), and what discharges or breaches it (seed 001 s.1, s.10).
+fn yearly_meeting(walk: &Walk, mtgs: &[Mtg], mi: usize) -> Option<Yearly> {
+    let m = mtgs.get(mi)?;
+    if !m.with_meeting || m.ordinal == 0 {
+        return None;
+    }
+    let later = || mtgs[mi + 1..].iter().filter(|x| x.period == m.period && x.ordinal > 0);
+    let next_meeting = later().find(|x| x.with_meeting);
+    // The designation that governs the interval: the latest one before the next review with a
+    // meeting (a new designated placement starts its own 12 months).
+    let designated = walk
+        .long_term_foster
+        .iter()
+        .filter(|(_, d, p)| *p == m.period && next_meeting.is_none_or(|x| *d < x.date))
+        .map(|(_, d, _)| *d)
+        .max()?;
+    let year = designated.checked_add_months(Months::new(12)).unwrap_or(designated);
+    let too_soon = later()
+        .take_while(|x| !x.with_meeting)
+        .find(|x| !x.assumed && x.date >= designated && x.date <= year)
+        .map(|x| (x.date, year));
+    Some(Yearly { done: next_meeting.filter(|x| !x.assumed).map(|x| x.date), too_soon })
+}
+
 /// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest, and a
 /// rule that cannot apply because it falls before the child was looked after after every other).
 fn earlier(a: &Cand, b: &Cand) -> bool {
@@ -2240,7 +2332,7 @@ mod tests {
         assert_eq!(sort_key_64(NaiveDate::from_ymd_opt(1899, 12, 31), None, Duty::HoldReview, 0), None);
         assert_eq!(sort_key_64(None, Some(65_535), Duty::HoldReview, 0), None);
         assert_eq!(sort_key_64(None, None, Duty::HoldReview, 1 << 22), None);
-        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), Duty::AgreeCarePlan, (1 << 22) - 1)
-            .is_some());
+        let last = *Duty::ALL.last().unwrap();
+        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), last, (1 << 22) - 1).is_some());
     }
 }
