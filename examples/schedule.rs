@@ -349,6 +349,10 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
                 format!("completed {working_days_late} working days late")
             }
             Breach::RearrangedPastDeadline { .. } => "MOVED PAST STATUTORY DATE".into(),
+            Breach::LateDuty { working_days_late, calendar_days_late, .. } => {
+                format!("LATE by {calendar_days_late} days ({working_days_late} working days)")
+            }
+            Breach::NotDone { .. } => "OVERDUE".into(),
         });
     }
     if o.projected {

@@ -102,6 +102,8 @@ pub fn breach_kind(b: &Breach) -> &'static str {
         Breach::SecondAdjournment { .. } => "second_adjournment",
         Breach::AdjournedReviewCompletedLate { .. } => "adjourned_review_completed_late",
         Breach::RearrangedPastDeadline { .. } => "rearranged_past_deadline",
+        Breach::LateDuty { .. } => "late_duty",
+        Breach::NotDone { .. } => "not_done",
     }
 }
 
