@@ -18,7 +18,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use lac_timescales::calendar::Calendar;
 use lac_timescales::json::{self, ErrorResponse, ScheduleRequest};
-use lac_timescales::model::{CaseHistory, Event, EventKind, Jurisdiction};
+use lac_timescales::model::{CaseHistory, Duty, Event, EventKind, Jurisdiction};
 use lac_timescales::profile::Profile;
 use lac_timescales::schedule::{schedule, Breach, Obligation, ScheduleOptions};
 use lac_timescales::Error;
@@ -41,8 +41,9 @@ const USAGE: &str = "usage: schedule [--looked-after-from DATE] [--profile ID|FI
        schedule --json [--audit] [--input FILE]
        schedule throughput N";
 
-/// The embedded sample child: looked after since Mon 5 Jan 2026, first review held on time,
-/// second review adjourned and completed, a significant change proposed.
+/// The embedded sample child: looked after and placed in an emergency since Mon 5 Jan 2026,
+/// visited by the social worker (one visit a day late), first review held on time, second review
+/// adjourned and completed, a significant change proposed.
 const SAMPLE: &str = r#"{
   "jurisdiction": "england",
   "profile": "dudley",
@@ -51,10 +52,15 @@ const SAMPLE: &str = r#"{
   "child": {"date_of_birth": "2011-02-14"},
   "events": [
     {"event": "became_looked_after", "date": "2026-01-05"},
+    {"event": "placement_started", "date": "2026-01-05", "emergency": true},
     {"event": "care_plan_started", "date": "2026-01-05"},
+    {"event": "social_worker_visit", "date": "2026-01-09"},
     {"event": "review_held", "date": "2026-01-29"},
+    {"event": "social_worker_visit", "date": "2026-02-18"},
+    {"event": "social_worker_visit", "date": "2026-04-02"},
     {"event": "review_adjourned", "date": "2026-04-22"},
     {"event": "review_held", "date": "2026-05-06"},
+    {"event": "social_worker_visit", "date": "2026-05-08"},
     {"event": "significant_change", "date": "2026-05-27", "note": "proposed move to a new foster placement"}
   ]
 }"#;
@@ -233,7 +239,9 @@ fn print_audit(req: &ScheduleRequest, csv: Option<&str>) -> Result<(), String> {
             Status::Pending { working_days_left: w, calendar_days_left: c } => format!("pending, {w} wd / {c} d left"),
             Status::NotApplicable { reason } => format!("n/a: {reason}"),
         };
-        let review = o.review_number.map(|n| format!(" (review {n})")).unwrap_or_default();
+        // A number with a regime is a review's; without one, the occurrence of a repeating duty.
+        let what = if o.regime.is_some() { "review" } else { "no." };
+        let review = o.review_number.map(|n| format!(" ({what} {n})")).unwrap_or_default();
         let due = o.latest.map(day).unwrap_or_else(|| "no date fixed".into());
         println!("  {:>3}  {due:<16} {}{review}: {status}", ao.index, o.duty);
     }
@@ -270,9 +278,10 @@ type Group = (Option<(u32, String)>, Vec<usize>);
 fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sample: bool) {
     let m = &s.metadata;
     if sample {
-        println!("Sample child (born 14 Feb 2011), looked after since Mon 5 Jan 2026.");
-        println!("First review held 29 Jan; second review adjourned on 22 Apr and completed on 6 May;");
-        println!("a move to a new foster placement proposed on 27 May.");
+        println!("Sample child (born 14 Feb 2011), looked after and placed in an emergency since Mon 5 Jan 2026.");
+        println!("Social worker visits 9 Jan, 18 Feb, 2 Apr and 8 May; first review held 29 Jan; second");
+        println!("review adjourned on 22 Apr and completed on 6 May; a move to a new foster placement");
+        println!("proposed on 27 May.");
     }
     println!(
         "Rules: {} {} on {} statute {} | calendar {} (verified to {}) | as at {} | planning to {}",
@@ -287,10 +296,11 @@ fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sa
     );
     println!("Dates are the last working day to act by; '(deadline Sat 3 Jan)' shows a legal deadline that falls on a non-working day.");
     println!("No. = the obligation number for --explain N.\n");
-    // Group: whole-case duties first, then each review in order.
+    // Group: whole-case duties first, then the placement and its visits, then each review in order.
     let mut groups: Vec<Group> = Vec::new();
     let key = |o: &Obligation| match (o.review_number, o.regime) {
         (Some(n), Some(r)) => Some((n, r.as_str().to_string())),
+        _ if is_placement_duty(o.duty) => Some((0, "placement".to_string())),
         _ => None,
     };
     for (i, o) in s.obligations.iter().enumerate() {
@@ -300,10 +310,13 @@ fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sa
             None => groups.push((k, vec![i])),
         }
     }
-    groups.sort_by_key(|(k, v)| (k.is_some(), k.as_ref().map(|(n, r)| (r != "looked_after", *n)), v[0]));
+    groups.sort_by_key(|(k, v)| {
+        (k.is_some(), k.as_ref().map(|(n, r)| (r != "placement", r != "looked_after", *n)), v[0])
+    });
     for (k, items) in &groups {
         match k {
             None => println!("Whole period of care"),
+            Some((_, r)) if r == "placement" => println!("Placements and social worker visits"),
             Some((n, regime)) => {
                 let review =
                     items.iter().map(|i| &s.obligations[*i]).find(|o| o.duty.as_str() == "hold_review" && !o.early);
@@ -325,6 +338,19 @@ fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sa
         let when = n.latest_working_day.map(day).unwrap_or_else(|| "no date fixed".into());
         println!("Next review due: review {} by {}.", n.review_number.unwrap_or(0), when);
     }
+}
+
+/// Duties that belong to a placement rather than to a review or the whole period of care.
+fn is_placement_duty(duty: Duty) -> bool {
+    matches!(
+        duty,
+        Duty::VisitChild
+            | Duty::PrepareCarePlan
+            | Duty::PreparePlacementPlan
+            | Duty::NotifyPlacement
+            | Duty::NotifyPlacementEnded
+            | Duty::PersonalEducationPlan
+    )
 }
 
 fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
@@ -378,24 +404,28 @@ fn throughput(n: usize) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Synthetic histories of 5-10 events, built before timing.
-    let cases = synthetic::histories();
+    // Synthetic histories of 5-10 events, and the same with placements and visits, built before
+    // timing. Each set is timed on its own and reported.
     let opts = ScheduleOptions::default();
-    let start = Instant::now();
-    let mut obligations = 0usize;
-    for i in 0..n {
-        match schedule(&cases[i & 1023], &profile, &cal, &opts) {
-            Ok(s) => obligations += s.obligations.len(),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
+    for (label, cases) in [("", synthetic::histories()), ("with_placements_", synthetic::histories_with_placements())] {
+        let events: usize = cases.iter().map(|c| c.events().len()).sum();
+        let start = Instant::now();
+        let mut obligations = 0usize;
+        for i in 0..n {
+            match schedule(&cases[i & 1023], &profile, &cal, &opts) {
+                Ok(s) => obligations += s.obligations.len(),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
             }
         }
+        let secs = start.elapsed().as_secs_f64();
+        println!("{label}schedules: {n}");
+        println!("{label}events_per_history: {:.1}", events as f64 / cases.len() as f64);
+        println!("{label}obligations: {obligations}");
+        println!("{label}seconds: {secs:.6}");
+        println!("{label}schedules_per_second: {:.0}", n as f64 / secs);
     }
-    let secs = start.elapsed().as_secs_f64();
-    println!("schedules: {n}");
-    println!("obligations: {obligations}");
-    println!("seconds: {secs:.6}");
-    println!("schedules_per_second: {:.0}", n as f64 / secs);
     ExitCode::SUCCESS
 }

@@ -289,8 +289,13 @@ pub fn schedule_ics(schedule: &Schedule, case: &CaseHistory, options: &IcsOption
 
 fn description(o: &Obligation) -> String {
     let mut lines = vec![format!("Who: {}", o.role.describe())];
-    if let (Some(n), Some(r)) = (o.review_number, o.regime) {
-        lines.push(format!("Review: {n} ({}){}", r.describe(), if o.early { ", early review" } else { "" }));
+    match (o.review_number, o.regime) {
+        (Some(n), Some(r)) => {
+            lines.push(format!("Review: {n} ({}){}", r.describe(), if o.early { ", early review" } else { "" }))
+        }
+        // A repeating duty (a visit): which one in its run.
+        (Some(n), None) => lines.push(format!("Number: {n}")),
+        _ => {}
     }
     match (o.latest, o.latest_working_day) {
         (Some(l), Some(w)) if l != w => {
