@@ -8,6 +8,7 @@
 //! cargo run --example schedule -- --audit [--as-at DATE] [--csv FILE]   # statuses as at DATE; CSV: aggregates
 //! cargo run --example schedule -- --json [--audit] [--input FILE]  # request JSON (stdin by default) -> response JSON
 //! cargo run --release --example schedule -- throughput N         # N synthetic schedules in process
+//!                                                                   # (twice: without and with placements)
 //! ```
 //! In `--json` mode an error prints `{"error": {"kind": ..., "message": ...}}` and exits with 2.
 
@@ -39,7 +40,7 @@ macro_rules! println {
 
 const USAGE: &str = "usage: schedule [--looked-after-from DATE] [--profile ID|FILE] [--jurisdiction england|wales] [--as-at DATE] [--horizon-months N] [--explain N] [--csv FILE] [--ics FILE] [--case-id ID] [--audit]
        schedule --json [--audit] [--input FILE]
-       schedule throughput N";
+       schedule throughput N [existing|placements]";
 
 /// The embedded sample child: looked after and placed in an emergency since Mon 5 Jan 2026,
 /// visited by the social worker (one visit a day late), first review held on time, second review
@@ -69,7 +70,15 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("throughput") {
         return match args.get(1).and_then(|n| n.parse::<usize>().ok()) {
-            Some(n) if n > 0 => throughput(n),
+            Some(n) if n > 0 => match args.get(2).map(String::as_str) {
+                None => throughput(n, true, true),
+                Some("existing") => throughput(n, true, false),
+                Some("placements") => throughput(n, false, true),
+                Some(other) => {
+                    eprintln!("error: throughput N [existing|placements], not {other:?}\n{USAGE}");
+                    ExitCode::from(2)
+                }
+            },
             _ => {
                 eprintln!("error: throughput needs a count above 0\n{USAGE}");
                 ExitCode::from(2)
@@ -395,7 +404,7 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
     )
 }
 
-fn throughput(n: usize) -> ExitCode {
+fn throughput(n: usize, existing: bool, placements: bool) -> ExitCode {
     let cal = Calendar::england_and_wales();
     let profile = match Profile::builtin("england") {
         Ok(p) => p,
@@ -407,7 +416,14 @@ fn throughput(n: usize) -> ExitCode {
     // Synthetic histories of 5-10 events, and the same with placements and visits, built before
     // timing. Each set is timed on its own and reported.
     let opts = ScheduleOptions::default();
-    for (label, cases) in [("", synthetic::histories()), ("with_placements_", synthetic::histories_with_placements())] {
+    let mut sets = Vec::new();
+    if existing {
+        sets.push(("", synthetic::histories()));
+    }
+    if placements {
+        sets.push(("with_placements_", synthetic::histories_with_placements()));
+    }
+    for (label, cases) in sets {
         let events: usize = cases.iter().map(|c| c.events().len()).sum();
         let start = Instant::now();
         let mut obligations = 0usize;
