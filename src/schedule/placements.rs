@@ -170,22 +170,26 @@ impl<'a> Builder<'a, '_> {
                 Some((e, date)) => {
                     self.pending[i].done = Some(date);
                     if date > binding {
+                        let basis = self.breach_basis(i, date);
                         self.extra(i).breach = Some(Breach::LateDuty {
                             done: date,
                             working_days_late: self.cal.working_days_between(binding, date)?,
                             calendar_days_late: (date - binding).num_days(),
+                            basis,
                         });
                     }
                     prev = (date, false, Evs::one(e));
                 }
                 None => {
                     if let Some((end, _)) = pl.end {
-                        self.extra(i).breach = Some(Breach::NotDone { as_at: end });
+                        let basis = self.breach_basis(i, end);
+                        self.extra(i).breach = Some(Breach::NotDone { as_at: end, basis });
                         break;
                     }
                     if !prev.1 {
                         if let Some(as_at) = self.as_at.filter(|a| binding < *a) {
-                            self.extra(i).breach = Some(Breach::NotDone { as_at });
+                            let basis = self.breach_basis(i, as_at);
+                            self.extra(i).breach = Some(Breach::NotDone { as_at, basis });
                         }
                     }
                     prev = (lwd, true, Evs::default());
