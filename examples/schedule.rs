@@ -9,6 +9,7 @@
 //! cargo run --example schedule -- --audit [--as-at DATE] [--csv FILE]   # statuses as at DATE; CSV: aggregates
 //! cargo run --example schedule -- --json [--audit] [--input FILE]  # request JSON (stdin by default) -> response JSON
 //! cargo run --release --example schedule -- throughput N         # N synthetic schedules in process
+//!                                                                   # (twice: without and with placements)
 //! ```
 //! In `--json` mode an error prints `{"error": {"kind": ..., "message": ...}}` and exits with 2.
 //! `--input FILE` must be a regular file of at most 8 MiB (a FIFO or a device is refused);
@@ -23,7 +24,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use lac_timescales::calendar::Calendar;
 use lac_timescales::json::{self, ScheduleRequest, MAX_REQUEST_BYTES};
-use lac_timescales::model::{CaseHistory, Event, EventKind, Jurisdiction};
+use lac_timescales::model::{CaseHistory, Duty, Event, EventKind, Jurisdiction};
 use lac_timescales::profile::{Profile, ProfileRegistry, MAX_PROFILE_BYTES};
 use lac_timescales::schedule::{schedule, Breach, Obligation, ScheduleOptions};
 
@@ -43,7 +44,7 @@ macro_rules! println {
 
 const USAGE: &str = "usage: schedule [--looked-after-from DATE] [--profile ID|FILE] [--jurisdiction england|wales] [--as-at DATE] [--horizon-months N] [--explain N] [--csv FILE] [--ics FILE] [--case-id ID] [--audit]
        schedule --json [--audit] [--input FILE]
-       schedule throughput N
+       schedule throughput N [existing|placements]
        schedule --help
 
 Without arguments: the timeline of an embedded sample child (Dudley profile).
@@ -57,7 +58,7 @@ Without arguments: the timeline of an embedded sample child (Dudley profile).
   --csv FILE, --ics FILE     also write the schedule as CSV or iCalendar (--case-id ID names the case)
   --audit                    each obligation's status as at --as-at; --csv FILE writes the totals
   --json                     request JSON (from --input FILE or stdin, at most 8 MiB) to response JSON
-  throughput N               N synthetic schedules in process, timed";
+  throughput N [existing|placements]   N synthetic schedules in process, timed";
 
 /// Why the command failed: wrong arguments (print the usage) or wrong data (print the error).
 enum Failure {
@@ -71,8 +72,9 @@ impl From<String> for Failure {
     }
 }
 
-/// The embedded sample child: looked after since Mon 5 Jan 2026, first review held on time,
-/// second review adjourned and completed, a significant change proposed.
+/// The embedded sample child: looked after and placed in an emergency since Mon 5 Jan 2026,
+/// visited by the social worker (one visit a day late), first review held on time, second review
+/// adjourned and completed, a significant change proposed.
 const SAMPLE: &str = r#"{
   "jurisdiction": "england",
   "profile": "dudley",
@@ -81,10 +83,15 @@ const SAMPLE: &str = r#"{
   "child": {"date_of_birth": "2011-02-14"},
   "events": [
     {"event": "became_looked_after", "date": "2026-01-05"},
+    {"event": "placement_started", "date": "2026-01-05", "emergency": true},
     {"event": "care_plan_started", "date": "2026-01-05"},
+    {"event": "social_worker_visit", "date": "2026-01-09"},
     {"event": "review_held", "date": "2026-01-29"},
+    {"event": "social_worker_visit", "date": "2026-02-18"},
+    {"event": "social_worker_visit", "date": "2026-04-02"},
     {"event": "review_adjourned", "date": "2026-04-22"},
     {"event": "review_held", "date": "2026-05-06"},
+    {"event": "social_worker_visit", "date": "2026-05-08"},
     {"event": "significant_change", "date": "2026-05-27", "note": "proposed move to a new foster placement"}
   ]
 }"#;
@@ -97,7 +104,15 @@ fn main() -> ExitCode {
     }
     if args.first().map(String::as_str) == Some("throughput") {
         return match args.get(1).and_then(|n| n.parse::<usize>().ok()) {
-            Some(n) if n > 0 => throughput(n),
+            Some(n) if n > 0 => match args.get(2).map(String::as_str) {
+                None => throughput(n, true, true),
+                Some("existing") => throughput(n, true, false),
+                Some("placements") => throughput(n, false, true),
+                Some(other) => {
+                    eprintln!("error: throughput N [existing|placements], not {other:?}\n{USAGE}");
+                    ExitCode::from(2)
+                }
+            },
             _ => {
                 eprintln!("error: throughput needs a count above 0\n{USAGE}");
                 ExitCode::from(2)
@@ -279,7 +294,9 @@ fn print_audit(req: &ScheduleRequest, registry: &ProfileRegistry, csv: Option<&s
             Status::Pending { working_days_left: w, calendar_days_left: c } => format!("pending, {w} wd / {c} d left"),
             Status::NotApplicable { reason } => format!("n/a: {reason}"),
         };
-        let review = o.review_number.map(|n| format!(" (review {n})")).unwrap_or_default();
+        // A number with a regime is a review's; without one, the occurrence of a repeating duty.
+        let what = if o.regime.is_some() { "review" } else { "no." };
+        let review = o.review_number.map(|n| format!(" ({what} {n})")).unwrap_or_default();
         let due = o.latest.map(day).unwrap_or_else(|| "no date fixed".into());
         println!("  {:>3}  {due:<16} {}{review}: {status}", ao.index, o.duty);
     }
@@ -316,9 +333,10 @@ type Group = (Option<(u32, String)>, Vec<usize>);
 fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sample: bool) {
     let m = &s.metadata;
     if sample {
-        println!("Sample child (born 14 Feb 2011), looked after since Mon 5 Jan 2026.");
-        println!("First review held 29 Jan; second review adjourned on 22 Apr and completed on 6 May;");
-        println!("a move to a new foster placement proposed on 27 May.");
+        println!("Sample child (born 14 Feb 2011), looked after and placed in an emergency since Mon 5 Jan 2026.");
+        println!("Social worker visits 9 Jan, 18 Feb, 2 Apr and 8 May; first review held 29 Jan; second");
+        println!("review adjourned on 22 Apr and completed on 6 May; a move to a new foster placement");
+        println!("proposed on 27 May.");
     }
     println!(
         "Rules: {} {} on {} statute {} | calendar {} (verified to {}) | as at {} | planning to {}",
@@ -333,10 +351,11 @@ fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sa
     );
     println!("Dates are the last working day to act by; '(deadline Sat 3 Jan)' shows a legal deadline that falls on a non-working day.");
     println!("No. = the obligation number for --explain N.\n");
-    // Group: whole-case duties first, then each review in order.
+    // Group: whole-case duties first, then the placement and its visits, then each review in order.
     let mut groups: Vec<Group> = Vec::new();
     let key = |o: &Obligation| match (o.review_number, o.regime) {
         (Some(n), Some(r)) => Some((n, r.as_str().to_string())),
+        _ if is_placement_duty(o.duty) => Some((0, "placement".to_string())),
         _ => None,
     };
     for (i, o) in s.obligations.iter().enumerate() {
@@ -346,10 +365,13 @@ fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sa
             None => groups.push((k, vec![i])),
         }
     }
-    groups.sort_by_key(|(k, v)| (k.is_some(), k.as_ref().map(|(n, r)| (r != "looked_after", *n)), v[0]));
+    groups.sort_by_key(|(k, v)| {
+        (k.is_some(), k.as_ref().map(|(n, r)| (r != "placement", r != "looked_after", *n)), v[0])
+    });
     for (k, items) in &groups {
         match k {
             None => println!("Whole period of care"),
+            Some((_, r)) if r == "placement" => println!("Placements and social worker visits"),
             Some((n, regime)) => {
                 let review =
                     items.iter().map(|i| &s.obligations[*i]).find(|o| o.duty.as_str() == "hold_review" && !o.early);
@@ -373,6 +395,19 @@ fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sa
     }
 }
 
+/// Duties that belong to a placement rather than to a review or the whole period of care.
+fn is_placement_duty(duty: Duty) -> bool {
+    matches!(
+        duty,
+        Duty::VisitChild
+            | Duty::PrepareCarePlan
+            | Duty::PreparePlacementPlan
+            | Duty::NotifyPlacement
+            | Duty::NotifyPlacementEnded
+            | Duty::PersonalEducationPlan
+    )
+}
+
 fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
     let date = match (o.latest_working_day, o.latest) {
         (Some(w), Some(l)) if w != l => format!("{} (deadline {})", day(w), l.format("%a %-d %b")),
@@ -394,8 +429,19 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
             Breach::AdjournedReviewCompletedLate { working_days_late, .. } => {
                 format!("completed {working_days_late} working days late")
             }
-            Breach::RearrangedPastDeadline { .. } => "MOVED PAST STATUTORY DATE".into(),
+            Breach::RearrangedPastDeadline { basis, .. } => match basis {
+                lac_timescales::profile::Basis::Statutory => "MOVED PAST STATUTORY DATE".into(),
+                local => format!("MOVED PAST {local} DATE"),
+            },
+            Breach::LateDuty { working_days_late, calendar_days_late, .. } => {
+                format!("LATE by {calendar_days_late} days ({working_days_late} working days)")
+            }
+            Breach::NotDone { .. } => "OVERDUE".into(),
         });
+        // Whose standard: statute's unless only a local procedure's earlier date was missed.
+        if *b.basis() != lac_timescales::profile::Basis::Statutory {
+            flags.push(format!("breach of {} only", b.basis()));
+        }
     }
     if o.projected {
         flags.push("projected".into());
@@ -411,7 +457,7 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
     )
 }
 
-fn throughput(n: usize) -> ExitCode {
+fn throughput(n: usize, existing: bool, placements: bool) -> ExitCode {
     let cal = Calendar::england_and_wales();
     let profile = match Profile::builtin("england") {
         Ok(p) => p,
@@ -420,24 +466,35 @@ fn throughput(n: usize) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Synthetic histories of 5-10 events, built before timing.
-    let cases = synthetic::histories();
+    // Synthetic histories of 5-10 events, and the same with placements and visits, built before
+    // timing. Each set is timed on its own and reported.
     let opts = ScheduleOptions::default();
-    let start = Instant::now();
-    let mut obligations = 0usize;
-    for i in 0..n {
-        match schedule(&cases[i & 1023], &profile, &cal, &opts) {
-            Ok(s) => obligations += s.obligations.len(),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
+    let mut sets = Vec::new();
+    if existing {
+        sets.push(("", synthetic::histories()));
+    }
+    if placements {
+        sets.push(("with_placements_", synthetic::histories_with_placements()));
+    }
+    for (label, cases) in sets {
+        let events: usize = cases.iter().map(|c| c.events().len()).sum();
+        let start = Instant::now();
+        let mut obligations = 0usize;
+        for i in 0..n {
+            match schedule(&cases[i & 1023], &profile, &cal, &opts) {
+                Ok(s) => obligations += s.obligations.len(),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
             }
         }
+        let secs = start.elapsed().as_secs_f64();
+        println!("{label}schedules: {n}");
+        println!("{label}events_per_history: {:.1}", events as f64 / cases.len() as f64);
+        println!("{label}obligations: {obligations}");
+        println!("{label}seconds: {secs:.6}");
+        println!("{label}schedules_per_second: {:.0}", n as f64 / secs);
     }
-    let secs = start.elapsed().as_secs_f64();
-    println!("schedules: {n}");
-    println!("obligations: {obligations}");
-    println!("seconds: {secs:.6}");
-    println!("schedules_per_second: {:.0}", n as f64 / secs);
     ExitCode::SUCCESS
 }

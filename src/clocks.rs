@@ -91,6 +91,30 @@ pub(crate) struct Done {
     pub duty: Duty,
     pub review_number: Option<u32>,
     pub period: Option<usize>,
+    /// The review meeting (index in `Walk::meetings`) it belongs to, by [`Walk::meeting_of_done`].
+    pub meeting: Option<usize>,
+}
+
+/// A placement: from `placement_started` (or `placed_for_adoption`) to its end. Its clocks are
+/// the visits, the placement plan and the notifications (and the care plan for the first one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Placement {
+    pub start: NaiveDate,
+    pub start_event: usize,
+    /// The end: `placement_ended`, the next placement, or the end of the period of care.
+    pub end: Option<(NaiveDate, usize)>,
+    /// Ended by a `placement_ended` event (the ended-placement notification counts from it).
+    pub ended_by_event: bool,
+    pub period: usize,
+    /// The first placement of its period of care.
+    pub first: bool,
+    pub long_term: bool,
+    pub emergency: bool,
+    pub with_parent: bool,
+    /// A placement for adoption (`placed_for_adoption`).
+    pub adoption: bool,
+    /// `social_worker_visit` events during the placement: (event, date), in order.
+    pub visits: Vec<(usize, NaiveDate)>,
 }
 
 /// Everything the walk learned.
@@ -103,6 +127,7 @@ pub(crate) struct Walk {
     pub markers: Vec<Marker>,
     pub long_term_foster: Vec<(usize, NaiveDate, usize)>,
     pub done: Vec<Done>,
+    pub placements: Vec<Placement>,
 }
 
 /// Validates `events` and walks them.
@@ -111,7 +136,44 @@ pub(crate) fn validate(events: &[Event], child: &Child, cal: &Calendar) -> Resul
     for (i, ev) in events.iter().enumerate() {
         w.step(i, ev, child, cal, events)?;
     }
-    Ok(w.walk)
+    let mut walk = w.walk;
+    for k in 0..walk.done.len() {
+        walk.done[k].meeting = walk.meeting_of_done(&walk.done[k]);
+    }
+    Ok(walk)
+}
+
+/// Order in which a meeting's regimes give its review number and regime.
+pub(crate) const PRIMARY: [Regime; 6] = [
+    Regime::LookedAfter,
+    Regime::ShortBreaks,
+    Regime::AdoptionPlaced,
+    Regime::AdoptionAuthorised,
+    Regime::PlacedWithParent,
+    Regime::SecureAccommodation,
+];
+
+impl Walk {
+    /// The review number of a meeting: its number in the first of its regimes in [`PRIMARY`] order.
+    pub(crate) fn primary_number(&self, slots: &[(usize, u32)]) -> Option<u32> {
+        PRIMARY.iter().find_map(|reg| slots.iter().find(|(r, _)| self.runs[*r].regime == *reg).map(|(_, n)| *n))
+    }
+
+    /// The review a recorded duty (`duty_done`) belongs to, when it is about a review: the one
+    /// rule for matching recorded duties to reviews, used by the schedule (for anchors such as
+    /// the receipt of the decisions) and by the audit alike.
+    ///
+    /// With a `review_number`, the review of that number (in the primary regime) in the period of
+    /// care the event falls in; without one, the latest review (not a secure panel review) of
+    /// that period held on or before the event's date, counting an adjourned review from its
+    /// first meeting. A duty recorded after the period ended is looked for among every review.
+    pub(crate) fn meeting_of_done(&self, d: &Done) -> Option<usize> {
+        let in_period = |m: &Meeting| !m.secure && d.period.is_none_or(|p| p == m.period);
+        match d.review_number {
+            Some(n) => self.meetings.iter().position(|m| in_period(m) && self.primary_number(&m.slots) == Some(n)),
+            None => self.meetings.iter().rposition(|m| in_period(m) && m.date <= d.date),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -121,13 +183,15 @@ struct Walker {
     care: Option<usize>,
     breaks: Option<usize>,
     /// Active run per regime (index by Regime position).
-    active: [Option<usize>; 6],
+    active: [Option<usize>; Regime::ALL.len()],
     authority_held: bool,
     placed: bool,
     /// An adjourned review awaiting completion.
     pending: Option<usize>,
     /// Rearrangements not yet attached to a held meeting.
     open_rearrangements: Vec<usize>,
+    /// The placement running, if any.
+    placement: Option<usize>,
 }
 
 fn slot(r: Regime) -> usize {
@@ -153,6 +217,43 @@ impl Walker {
     fn end_run(&mut self, regime: Regime, date: NaiveDate, event: usize) {
         if let Some(r) = self.active[slot(regime)].take() {
             self.walk.runs[r].end = Some((date, event));
+        }
+    }
+
+    /// Starts a placement in period `period`, ending the one running (a move).
+    #[allow(clippy::too_many_arguments)]
+    fn start_placement(
+        &mut self,
+        date: NaiveDate,
+        event: usize,
+        period: usize,
+        long_term: bool,
+        emergency: bool,
+        with_parent: bool,
+        adoption: bool,
+    ) {
+        self.end_placement(date, event, false);
+        let first = !self.walk.placements.iter().any(|p| p.period == period);
+        self.walk.placements.push(Placement {
+            start: date,
+            start_event: event,
+            end: None,
+            ended_by_event: false,
+            period,
+            first,
+            long_term,
+            emergency,
+            with_parent,
+            adoption,
+            visits: Vec::new(),
+        });
+        self.placement = Some(self.walk.placements.len() - 1);
+    }
+
+    fn end_placement(&mut self, date: NaiveDate, event: usize, by_event: bool) {
+        if let Some(p) = self.placement.take() {
+            self.walk.placements[p].end = Some((date, event));
+            self.walk.placements[p].ended_by_event = by_event;
         }
     }
 
@@ -232,6 +333,7 @@ impl Walker {
                 }
                 self.walk.periods[p].end = Some((date, i));
                 self.walk.periods[p].ceased = true;
+                self.end_placement(date, i, false);
                 self.authority_held = false;
                 self.placed = false;
                 self.pending = None;
@@ -293,6 +395,7 @@ impl Walker {
                     ));
                 }
                 self.placed = true;
+                self.start_placement(date, i, p, false, false, false, true);
                 self.end_run(Regime::LookedAfter, date, i);
                 self.end_run(Regime::AdoptionAuthorised, date, i);
                 self.end_run(Regime::PlacedWithParent, date, i);
@@ -310,6 +413,7 @@ impl Walker {
                     ));
                 }
                 self.placed = false;
+                self.end_placement(date, i, false);
                 self.end_run(Regime::AdoptionPlaced, date, i);
                 self.start_run(Regime::LookedAfter, date, i, p);
                 if self.authority_held {
@@ -332,6 +436,7 @@ impl Walker {
                     self.end_run(r, date, i);
                 }
                 self.walk.periods[p].end = Some((date, i));
+                self.end_placement(date, i, false);
                 self.placed = false;
                 self.authority_held = false;
                 self.pending = None;
@@ -454,7 +559,42 @@ impl Walker {
                     duty: *duty,
                     review_number: *review_number,
                     period: self.current_period(),
+                    meeting: None,
                 });
+            }
+            PlacementStarted { intended_to_last_until_18, emergency, with_parent } => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                if self.placed {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "the child is placed for adoption (record returned_to_agency first)",
+                    ));
+                }
+                self.start_placement(date, i, p, *intended_to_last_until_18, *emergency, *with_parent, false);
+            }
+            PlacementEnded => {
+                let p = self.placement.ok_or_else(|| {
+                    Self::err(i, ev, "event", ev.kind.name().into(), "no placement is running at this date")
+                })?;
+                if self.walk.placements[p].adoption {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "a placement for adoption ends with returned_to_agency or adoption_order_made",
+                    ));
+                }
+                self.end_placement(date, i, true);
+            }
+            SocialWorkerVisit => {
+                self.care.ok_or_else(not_looked_after)?;
+                if let Some(p) = self.placement {
+                    self.walk.placements[p].visits.push((i, date));
+                }
             }
             kind => {
                 let anchor = kind.trigger().expect("every remaining event kind is an early-review trigger");

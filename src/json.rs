@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{audit, Audit, AuditOptions};
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
-use crate::model::{CaseHistory, Child, Duty, Event, Jurisdiction, Regime, Role};
+use crate::model::{CaseHistory, Child, Duty, Event, Jurisdiction, Regime, Role, Roles};
 use crate::period::Period;
 use crate::profile::AdjournedReviewDate;
 use crate::profile::{Basis, Citation, Profile, ProfileRegistry, Status};
@@ -103,8 +103,11 @@ pub struct ResponseOptions {
 pub struct ObligationOut {
     /// What must be done.
     pub duty: Duty,
-    /// Who must do it.
+    /// Who must do it: the binding rule's role.
     pub role: Role,
+    /// Every role its rules name (the binding rule's and those of the other rules considered).
+    #[serde(default)]
+    pub roles: Roles,
     /// The action in plain English (from the binding rule).
     pub action: String,
     /// The review regime, when the obligation is about a review.
@@ -143,6 +146,10 @@ pub struct ObligationOut {
     /// What went wrong, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breach: Option<Breach>,
+    /// Why it cannot apply, when it cannot (every rule for it would fall due before the child
+    /// became looked after).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
     /// How its date was reached, step by step: only when the request has `"explain": true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanation: Option<Vec<String>>,
@@ -204,6 +211,7 @@ impl ScheduleResponse {
             .map(|(i, o)| ObligationOut {
                 duty: o.duty,
                 role: o.role,
+                roles: o.roles,
                 action: o.action.to_string(),
                 regime: o.regime,
                 review_number: o.review_number,
@@ -229,6 +237,7 @@ impl ScheduleResponse {
                 early: o.early,
                 done: o.done,
                 breach: o.breach.clone(),
+                not_applicable: o.not_applicable.clone(),
                 explanation: view.explanations.as_ref().map(|e| e[i].clone()),
             })
             .collect();
@@ -371,6 +380,7 @@ impl Serialize for Obligations<'_, '_> {
             seq.serialize_element(&ObligationRef {
                 duty: o.duty,
                 role: o.role,
+                roles: o.roles,
                 action: &o.action,
                 regime: o.regime,
                 review_number: o.review_number,
@@ -389,6 +399,7 @@ impl Serialize for Obligations<'_, '_> {
                 early: o.early,
                 done: o.done,
                 breach: o.breach.as_ref(),
+                not_applicable: o.not_applicable.as_deref(),
                 explanation: v.explanations.as_ref().map(|e| e[i].as_slice()),
             })?;
         }
@@ -402,6 +413,7 @@ impl Serialize for Obligations<'_, '_> {
 struct ObligationRef<'a> {
     duty: Duty,
     role: Role,
+    roles: Roles,
     action: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     regime: Option<Regime>,
@@ -426,6 +438,8 @@ struct ObligationRef<'a> {
     done: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     breach: Option<&'a Breach>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_applicable: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     explanation: Option<&'a [String]>,
 }
@@ -492,7 +506,13 @@ fn write_compact(v: &View<'_>) -> Result<String> {
         w.push_str(o.duty.as_str());
         w.push_str("\",\"role\":\"");
         w.push_str(o.role.as_str());
-        w.push_str("\",\"action\":");
+        w.push_str("\",\"roles\":[");
+        for (k, role) in o.roles.iter().enumerate() {
+            w.push_str(if k > 0 { ",\"" } else { "\"" });
+            w.push_str(role.as_str());
+            w.push('"');
+        }
+        w.push_str("],\"action\":");
         json_str(&mut w, &o.action);
         if let Some(regime) = o.regime {
             w.push_str(",\"regime\":\"");
@@ -555,6 +575,10 @@ fn write_compact(v: &View<'_>) -> Result<String> {
         if let Some(b) = &o.breach {
             w.push_str(",\"breach\":");
             w.push_str(&serde_json::to_string(b).map_err(|e| Error::input("response", "", e.to_string()))?);
+        }
+        if let Some(reason) = &o.not_applicable {
+            w.push_str(",\"not_applicable\":");
+            json_str(&mut w, reason);
         }
         if let Some(e) = &v.explanations {
             w.push_str(",\"explanation\":[");
@@ -1101,6 +1125,10 @@ mod tests {
                        {"event": "significant_change", "date": "2026-05-27"}]}"#,
         r#"{"jurisdiction": "wales", "as_at": "2027-03-01", "horizon_months": 0, "events": [{"event": "became_looked_after", "date": "2026-01-05"},
             {"event": "review_rearranged", "date": "2026-01-20", "from": "2026-02-01", "to": "2026-02-20"}]}"#,
+        // Not applicable obligations (a review soon after care began) and several roles.
+        r#"{"jurisdiction": "england", "profile": "sars-checklist", "as_at": "2026-04-23", "horizon_months": 0,
+            "events": [{"event": "became_looked_after", "date": "2026-01-05"}, {"event": "review_held", "date": "2026-01-16"},
+                       {"event": "review_held", "date": "2026-04-22"}]}"#,
     ];
 
     /// The borrowed writer and the owned [`ScheduleResponse`] write the same JSON, and the
@@ -1144,6 +1172,10 @@ citation = { instrument = "Proc \"x\"", provision = "s.1\\2", status = "U", note
                         serde_json::to_string(&owned).unwrap()
                     };
                     assert_eq!(fast, slow, "{request}");
+                    if request == REQUESTS[3] {
+                        assert!(fast.contains("\"not_applicable\":"), "{fast}");
+                        assert!(owned.obligations.iter().any(|o| o.roles.len() > 1), "{fast}");
+                    }
                     if request == escaping && !pretty {
                         assert!(fast.contains(r#""Say \"hi\" \\ back\t\u0001\u001f\b\f\r\n é 🎉 "#), "{fast}");
                         assert!(fast.contains(r#""note":"a\nb""#), "{fast}");

@@ -27,9 +27,11 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, DataVersion};
 use crate::clocks::Walk;
 use crate::error::{Error, Result};
-use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role};
+use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role, Roles};
 use crate::period::{self, Deadline, Direction, Period};
 use crate::profile::{AdjournedReviewDate, Basis, Citation, Profile, Rule};
+
+mod placements;
 
 /// Options for [`schedule`].
 #[derive(Debug, Clone, Default)]
@@ -58,16 +60,31 @@ pub enum Breach {
         working_days_late: i64,
         /// Calendar days after the deadline.
         calendar_days_late: i64,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
     /// The deadline passed (as at the schedule's date, or before the clock stopped) with no review.
     NotHeld {
         /// The date as at which it had not been held.
         as_at: NaiveDate,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
     /// The review was adjourned more than once (the law allows one adjournment).
     SecondAdjournment {
         /// Dates of every adjourned meeting of this review.
         adjourned: Vec<NaiveDate>,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
     /// The adjourned review was completed after the 20 working days allowed.
     AdjournedReviewCompletedLate {
@@ -75,16 +92,64 @@ pub enum Breach {
         completed: NaiveDate,
         /// Working days late.
         working_days_late: i64,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
-    /// The review was moved to a date after its statutory deadline.
+    /// The review was moved to a date after its binding deadline (statute's, or an earlier local
+    /// one).
     RearrangedPastDeadline {
         /// The planned date before.
         from: NaiveDate,
         /// The new date.
         to: NaiveDate,
-        /// The statutory (binding) deadline it passes.
+        /// The deadline it passes: statute's when the move passes it (`basis` statutory), else
+        /// the local one.
         deadline: NaiveDate,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
+    /// A duty other than a review (a visit, say) was done after its deadline.
+    LateDuty {
+        /// When it was done.
+        done: NaiveDate,
+        /// Working days after the deadline.
+        working_days_late: i64,
+        /// Calendar days after the deadline.
+        calendar_days_late: i64,
+        /// Whose standard it breaches (as for a late review).
+        #[serde(default)]
+        basis: Basis,
+    },
+    /// The deadline of a duty other than a review passed (as at the schedule's date, or before
+    /// its clock stopped) without it being done.
+    NotDone {
+        /// The date as at which it had not been done.
+        as_at: NaiveDate,
+        /// Whose standard it breaches (as for a review not held).
+        #[serde(default)]
+        basis: Basis,
+    },
+}
+
+impl Breach {
+    /// Whose standard the breach is of: `statutory` or `local:<profile>`.
+    pub fn basis(&self) -> &Basis {
+        match self {
+            Breach::LateReview { basis, .. }
+            | Breach::NotHeld { basis, .. }
+            | Breach::SecondAdjournment { basis, .. }
+            | Breach::AdjournedReviewCompletedLate { basis, .. }
+            | Breach::RearrangedPastDeadline { basis, .. }
+            | Breach::LateDuty { basis, .. }
+            | Breach::NotDone { basis, .. } => basis,
+        }
+    }
 }
 
 /// Another rule that governs the same duty, with the deadline it gives.
@@ -99,6 +164,10 @@ pub struct Considered {
     pub latest: Option<NaiveDate>,
     /// The rule's citation.
     pub citation: Arc<Citation>,
+    /// True when its deadline falls before the child became looked after (counted back from a
+    /// review held soon after): it cannot apply, and is listed after the rules that can.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before_care: bool,
 }
 
 /// One dated obligation: who must do what, by when, on what authority.
@@ -107,8 +176,13 @@ pub struct Considered {
 pub struct Obligation {
     /// What must be done.
     pub duty: Duty,
-    /// Who must do it.
+    /// Who must do it: the binding rule's role.
     pub role: Role,
+    /// Every role its rules name: `role`, and the roles of the other rules considered (a local
+    /// procedure naming the team manager where statute names a senior manager keeps both, even
+    /// when statute binds).
+    #[serde(default)]
+    pub roles: Roles,
     /// The action in plain English (from the binding rule).
     pub action: Arc<str>,
     /// The review regime, when the obligation is about a review.
@@ -151,8 +225,58 @@ pub struct Obligation {
     /// What went wrong, if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breach: Option<Breach>,
+    /// Why it cannot apply, when it cannot: every rule for it would fall due before the child
+    /// became looked after (counted back from a review held soon after that day). It then has no
+    /// deadline, and an audit reports it `not_applicable` with this reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
     #[serde(skip)]
     trail: Trail,
+}
+
+impl Obligation {
+    /// Whose standard it breaches when it was not done by `on` (done late on `on`, or still not
+    /// done as at `on`): its breach's basis when it has a breach; else `statutory` when statute's
+    /// own deadline for it (its earliest statutory rule that can apply) is before `on`, and
+    /// otherwise the binding rule's basis (a local deadline earlier than statute's was missed).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Duty, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::{Basis, Profile}, schedule::*};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// // Dudley: second review within 90 days of Mon 2 Mar 2026 (Sun 31 May), statute three months (Tue 2 Jun).
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+    ///     Event::new(d(2026, 2, 2), EventKind::BecameLookedAfter),
+    ///     Event::new(d(2026, 3, 2), EventKind::ReviewHeld { meeting: true, regimes: None }),
+    /// ])?;
+    /// let s = schedule(&case, &Profile::builtin("dudley")?, &Calendar::england_and_wales(), &ScheduleOptions::default())?;
+    /// let second = s.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.review_number == Some(2)).unwrap();
+    /// assert_eq!(second.basis_of_miss(d(2026, 6, 1)), Basis::Local("dudley".into()));
+    /// assert_eq!(second.basis_of_miss(d(2026, 6, 3)), Basis::Statutory);
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn basis_of_miss(&self, on: NaiveDate) -> Basis {
+        if let Some(b) = &self.breach {
+            return b.basis().clone();
+        }
+        let statutory = match &self.binding {
+            Some(all) => {
+                all.iter().filter(|c| c.basis == Basis::Statutory && !c.before_care).filter_map(|c| c.latest).min()
+            }
+            None => self.latest.filter(|_| self.basis == Basis::Statutory),
+        };
+        match statutory {
+            Some(s) if on > s => Basis::Statutory,
+            _ => self.basis.clone(),
+        }
+    }
+
+    /// The held review meeting (index in the walk) this obligation is counted after, for duties
+    /// after a review: what a `duty_done` matched by `Walk::meeting_of_done` records.
+    pub(crate) fn after_meeting(&self) -> Option<usize> {
+        self.trail.meeting.filter(|_| self.trail.direction == Some(Direction::After))
+    }
 }
 
 /// How an obligation's date was reached, kept for [`Schedule::explain`].
@@ -165,6 +289,8 @@ struct Trail {
     period: Option<Period>,
     statutory_calendar: bool,
     note: Option<String>,
+    /// The held review meeting (index in the walk) a duty counted from a review belongs to.
+    meeting: Option<usize>,
 }
 
 /// Schedule metadata: what produced it.
@@ -246,6 +372,10 @@ impl Schedule {
         let mut steps = Vec::new();
         let fmt = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
         steps.push(format!("{}: {}.", o.role.describe(), o.action));
+        let others: Vec<&str> = o.roles.iter().filter(|r| *r != o.role).map(|r| r.describe()).collect();
+        if !others.is_empty() {
+            steps.push(format!("The other rules considered also name: {}.", others.join(", ")));
+        }
         for &e in o.triggered_by.iter() {
             if let Some(ev) = events.get(e) {
                 steps.push(format!("Triggered by event {e}: {} on {}.", ev.kind.name(), fmt(ev.date)));
@@ -286,6 +416,9 @@ impl Schedule {
         }
         if let Some(note) = &t.note {
             steps.push(note.clone());
+        }
+        if let Some(why) = &o.not_applicable {
+            steps.push(format!("Not applicable: {why}."));
         }
         match (o.latest, o.latest_working_day) {
             (Some(l), Some(w)) if l != w => steps.push(format!(
@@ -348,6 +481,10 @@ enum Scope {
     Event(usize),
     /// The k-th repetition of a repeating rule from an event.
     Repeat(usize, u32),
+    /// A placement (one-off duties counted from its start or end).
+    Placement(usize),
+    /// The n-th occurrence of a duty repeating from when it was last done, in a placement.
+    Occurrence(usize, u32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -366,6 +503,9 @@ struct Mtg<'a> {
     assumed: bool,
     slots: SlotList<'a>,
     period: usize,
+    /// Its place among the reviews of its period of care (1 for the first), secure panel reviews
+    /// apart (0 for those).
+    ordinal: u32,
     with_meeting: bool,
     adjourned: &'a [usize],
     events: Arc<[usize]>,
@@ -402,6 +542,9 @@ struct Cand<'a> {
     assumed: bool,
     deadline: Option<Deadline>,
     statutory_calendar: bool,
+    /// Its deadline falls before the child became looked after (a rule counted back from a
+    /// review held soon after): it cannot apply, and any other rule binds before it.
+    before_care: bool,
     /// Index in `Builder::cands` of the next candidate of the same obligation, or [`NONE`].
     next: usize,
 }
@@ -421,6 +564,9 @@ struct Pending {
     first: usize,
     last: usize,
     n_cands: u32,
+    /// The held review meeting (index in the walk) a duty counted from a review belongs to, or
+    /// `u32::MAX`.
+    meeting: u32,
 }
 
 /// What few obligations have besides (kept apart so that `Pending` stays small).
@@ -430,6 +576,8 @@ struct Extra {
     note: Option<String>,
     /// A rule made by the engine for this obligation (authorising a rearrangement).
     made: Option<Arc<Rule>>,
+    /// Why a rule of it cannot apply (its deadline falls before the child was looked after).
+    before_care: Option<String>,
 }
 
 /// The events that triggered an obligation: already shared, or a short list to share.
@@ -482,7 +630,11 @@ const EARLY: usize = 1;
 const MEETING: usize = 2;
 const PERIOD: usize = 4;
 const MARKER: usize = 6;
-const GROUPS: usize = 7;
+/// Counted from a placement's start or end, or from the last time the duty was done.
+const PLACEMENT: usize = 7;
+/// Counted from a `review_rearranged` event.
+const REARRANGE: usize = 8;
+const GROUPS: usize = 9;
 
 /// The group a rule belongs to, if the engine can use it at all. Each rule is in one group at
 /// most (the anchors of the groups are disjoint).
@@ -512,8 +664,11 @@ fn group(r: &Rule) -> Option<usize> {
             }
         }
         CarePlanStarted | DisputeStarted if !review => MARKER,
+        PlacementStarted | PlacementEnded | LastDone if !review => PLACEMENT,
+        ReviewRearranged if !review => REARRANGE,
         RegimeStart | PreviousReview | ReviewDate | ReviewCompleted | Midpoint | LastReviewMeeting
-        | DecisionsReceived | CarePlanStarted | DisputeStarted => return None,
+        | DecisionsReceived | CarePlanStarted | DisputeStarted | PlacementStarted | PlacementEnded | LastDone
+        | ReviewRearranged => return None,
     };
     Some(g)
 }
@@ -527,14 +682,18 @@ struct RuleSets {
     /// `[regime][class]` when the rule names that regime and fits reviews of that class (first,
     /// second, third onward: anchor and review filter). A prefilter only: every pick is still
     /// checked by [`interval_fits`].
-    interval_masks: Option<[[u64; 3]; 6]>,
-    /// A column for each duty some meeting rule has (`NO_COLUMN`: none), and how many there are:
+    interval_masks: Option<[[u64; 3]; REGIMES]>,
+    /// A column for each duty some meeting rule has (`None`: none), and how many there are:
     /// `Builder::meeting_duty` has one row of columns per meeting.
-    meeting_col: [u8; DUTIES],
+    meeting_col: [Option<usize>; DUTIES],
     meeting_cols: usize,
+    /// The duties that repeat from the date they were last done (some rule counts from
+    /// `last_done`), in declaration order.
+    repeating: Vec<Duty>,
 }
 
-const NO_COLUMN: u8 = u8::MAX;
+/// Number of review regimes.
+const REGIMES: usize = Regime::ALL.len();
 
 impl Default for RuleSets {
     fn default() -> RuleSets {
@@ -542,8 +701,9 @@ impl Default for RuleSets {
             rules: Vec::new(),
             bounds: [0; GROUPS + 1],
             interval_masks: None,
-            meeting_col: [NO_COLUMN; DUTIES],
+            meeting_col: [None; DUTIES],
             meeting_cols: 0,
+            repeating: Vec::new(),
         }
     }
 }
@@ -589,7 +749,7 @@ impl RuleSets {
         }
         let interval = bounds[INTERVAL]..bounds[INTERVAL + 1];
         let interval_masks = (interval.len() <= 64).then(|| {
-            let mut masks = [[0u64; 3]; 6];
+            let mut masks = [[0u64; 3]; REGIMES];
             for (j, r) in rules[interval].iter().map(|&k| &profile_rules[k]).enumerate() {
                 for reg in r.regimes.iter().flatten() {
                     for (class, n) in [1, 2, 3].into_iter().enumerate() {
@@ -602,17 +762,24 @@ impl RuleSets {
             }
             masks
         });
-        let mut meeting_col = [NO_COLUMN; DUTIES];
+        let mut meeting_col = [None; DUTIES];
         let mut meeting_cols = 0;
         for &k in &rules[bounds[MEETING]..bounds[MEETING + 2]] {
             let col = &mut meeting_col[profile_rules[k].duty as usize];
-            if *col == NO_COLUMN {
-                // At most DUTIES (31) columns.
-                *col = meeting_cols as u8;
+            if col.is_none() {
+                *col = Some(meeting_cols);
                 meeting_cols += 1;
             }
         }
-        RuleSets { rules, bounds, interval_masks, meeting_col, meeting_cols }
+        let mut repeating: Vec<Duty> = rules[bounds[PLACEMENT]..bounds[PLACEMENT + 1]]
+            .iter()
+            .map(|&k| &profile_rules[k])
+            .filter(|r| r.anchor == Anchor::LastDone)
+            .map(|r| r.duty)
+            .collect();
+        repeating.sort_unstable();
+        repeating.dedup();
+        RuleSets { rules, bounds, interval_masks, meeting_col, meeting_cols, repeating }
     }
 
     /// The interval rules that may fit review `n` of `regime` (a superset, in profile order).
@@ -859,15 +1026,7 @@ impl Hasher for FxHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// Order in which a meeting's regimes give its review number and regime.
-const PRIMARY: [Regime; 6] = [
-    Regime::LookedAfter,
-    Regime::ShortBreaks,
-    Regime::AdoptionPlaced,
-    Regime::AdoptionAuthorised,
-    Regime::PlacedWithParent,
-    Regime::SecureAccommodation,
-];
+use crate::clocks::PRIMARY;
 
 /// Hard cap on projected meetings and repetitions, whatever the horizon.
 const MAX_PROJECTION: usize = 400;
@@ -982,6 +1141,7 @@ impl Profile {
 
 /// The sort key of an obligation: undated last, then the day to plan for, review number (none
 /// first), duty, and the order of creation. One integer, so sorting compares plain numbers.
+/// Fields: undated (bit 127), day (82-122), review number + 1 (48-80), duty (32-47), index (0-31).
 fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> u128 {
     let (undated, day) = match day {
         // Year (order-preserving map of the signed year onto u32), then day of the year.
@@ -989,7 +1149,15 @@ fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: u
         None => (1, 0),
     };
     let number = review_number.map_or(0, |n| u128::from(n) + 1);
-    undated << 127 | day << 82 | number << 48 | u128::from(duty as u8) << 40 | (i as u128 & 0xFF_FFFF_FFFF)
+    undated << 127 | day << 82 | number << 48 | (duty_rank(duty) as u128 & 0xFFFF) << 32 | (i as u128 & WIDE_INDEX)
+}
+
+/// The index field of a 128-bit sort key.
+const WIDE_INDEX: u128 = 0xFFFF_FFFF;
+
+/// The position of a duty in [`Duty::ALL`] (its declaration order), for sorting.
+fn duty_rank(duty: Duty) -> usize {
+    duty as usize
 }
 
 /// Whether to sort on 128-bit keys even when 64-bit ones fit (a test hook: both orders are the same).
@@ -1003,11 +1171,14 @@ fn force_wide_keys() -> bool {
     false
 }
 
+/// Bits of the index field of a 64-bit sort key.
+const NARROW_INDEX_BITS: u32 = 21;
+
 /// The same key in 64 bits, when every field fits: dates in 1900-3947 (the calendar covers
-/// 1971-2199), review numbers below 65,535 and fewer than 2^22 obligations. Compares exactly as
-/// [`sort_key`] does (checked by a unit test); `None` when a field does not fit.
+/// 1971-2199), review numbers below 65,535, duties below 64 and fewer than 2^21 obligations.
+/// Compares exactly as [`sort_key`] does (checked by a unit test); `None` when a field does not
+/// fit, and the schedule then sorts on 128-bit keys (so the number of duties has no cap).
 fn sort_key_64(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> Option<u64> {
-    const _: () = assert!(DUTIES <= 32, "the duty takes 5 bits");
     let day = match day {
         Some(d) => {
             let y = u64::try_from(d.year() - 1900).ok().filter(|y| *y < 2048)?;
@@ -1021,10 +1192,11 @@ fn sort_key_64(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i
         Some(n) if n < u32::from(u16::MAX) => u64::from(n) + 1,
         Some(_) => return None,
     };
-    if i >= 1 << 22 {
+    let duty = u64::try_from(duty_rank(duty)).ok().filter(|d| *d < 64)?;
+    if i >= 1 << NARROW_INDEX_BITS {
         return None;
     }
-    Some(day << 43 | number << 27 | (duty as u64) << 22 | i as u64)
+    Some(day << 43 | number << 27 | duty << NARROW_INDEX_BITS | i as u64)
 }
 
 impl<'a> Builder<'a, '_> {
@@ -1034,7 +1206,8 @@ impl<'a> Builder<'a, '_> {
         self.meeting_duties(&meetings, case)?;
         self.period_duties(case)?;
         self.event_duties(horizon_end)?;
-        self.rearrangements(&meetings);
+        self.placement_duties(&meetings, horizon_end, no_horizon)?;
+        self.rearrangements(&meetings)?;
         self.check_size()?;
         Ok(self.finish(horizon_end))
     }
@@ -1067,7 +1240,16 @@ impl<'a> Builder<'a, '_> {
             Some(p) => Some(period::count(anchor_date, p, rule.direction, cal)?),
             None => None,
         };
-        Ok(Cand { rule, duty: rule.duty, anchor_date, assumed, deadline, statutory_calendar, next: NONE })
+        Ok(Cand {
+            rule,
+            duty: rule.duty,
+            anchor_date,
+            assumed,
+            deadline,
+            statutory_calendar,
+            before_care: false,
+            next: NONE,
+        })
     }
 
     /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None`;
@@ -1111,6 +1293,7 @@ impl<'a> Builder<'a, '_> {
                     first: c,
                     last: c,
                     n_cands: 1,
+                    meeting: u32::MAX,
                 });
                 self.pending.len() - 1
             }
@@ -1157,6 +1340,31 @@ impl<'a> Builder<'a, '_> {
 
     fn binding_latest(&self, i: usize) -> Option<NaiveDate> {
         self.best(i).deadline.map(|d| d.date)
+    }
+
+    /// The earliest deadline of obligation `i`'s statutory rules, if it has one.
+    fn statutory_latest(&self, i: usize) -> Option<NaiveDate> {
+        let mut c = self.pending[i].first;
+        let mut best: Option<NaiveDate> = None;
+        while let Some(cand) = self.cands.get(c) {
+            if cand.rule.basis == Basis::Statutory {
+                if let Some(d) = cand.deadline {
+                    best = Some(best.map_or(d.date, |b| b.min(d.date)));
+                }
+            }
+            c = cand.next;
+        }
+        best
+    }
+
+    /// Whose standard obligation `i` breaches when not done by `on`: statute's when its own
+    /// deadline has passed too (or the duty has no statutory rule with a deadline and the binding
+    /// rule is statutory), else the binding local rule's.
+    fn breach_basis(&self, i: usize, on: NaiveDate) -> Basis {
+        match self.statutory_latest(i) {
+            Some(s) if on > s => Basis::Statutory,
+            _ => self.best(i).rule.basis.clone(),
+        }
     }
 
     fn slot_entry(&self, key: (usize, u32)) -> Option<&SlotEntry> {
@@ -1232,8 +1440,27 @@ impl<'a> Builder<'a, '_> {
         }
         match mt.completed {
             Some((d, _)) => Ok((d, false)),
-            None => Ok((self.cal.add_working_days(mt.date, 20)?, true)),
+            None => Ok((self.adjourned_completion(mt.date)?, true)),
         }
+    }
+
+    /// When a review adjourned at a meeting on `date` and not yet completed is assumed to be
+    /// completed: the deadline of the profile's `complete_adjourned_review` rules (the earliest
+    /// if several; 20 working days in both statutory profiles), or the meeting itself when the
+    /// profile has none.
+    fn adjourned_completion(&self, date: NaiveDate) -> Result<NaiveDate> {
+        let mut best: Option<NaiveDate> = None;
+        for k in self.sets.range(MEETING) {
+            let rule = self.rule(k);
+            if rule.duty != Duty::CompleteAdjournedReview || rule.anchor != Anchor::ReviewDate || !rule.in_force(date) {
+                continue;
+            }
+            if let Some(p) = rule.period {
+                let d = period::count(date, p, rule.direction, self.cal_for(rule).0)?.date;
+                best = Some(best.map_or(d, |b| b.min(d)));
+            }
+        }
+        Ok(best.unwrap_or(date))
     }
 
     /// Regular review clocks, held reviews and projections. Returns the meetings for duties.
@@ -1252,10 +1479,12 @@ impl<'a> Builder<'a, '_> {
                 self.pending[i].done = Some(mt.date);
                 if let Some(l) = self.binding_latest(i) {
                     if mt.date > l {
+                        let basis = self.breach_basis(i, mt.date);
                         self.extra(i).breach = Some(Breach::LateReview {
                             held: mt.date,
                             working_days_late: self.cal.working_days_between(l, mt.date)?,
                             calendar_days_late: (mt.date - l).num_days(),
+                            basis,
                         });
                     }
                 }
@@ -1288,17 +1517,28 @@ impl<'a> Builder<'a, '_> {
                     if missed {
                         let t = trig.with(end_event);
                         let i = self.slot(r, n, anchor.0, anchor.1, t.as_slice())?;
-                        self.extra(i).breach = Some(Breach::NotHeld { as_at: end });
+                        // The day before the clock stopped is the last day it could be held.
+                        let basis = self.breach_basis(i, end.pred_opt().unwrap_or(end));
+                        self.extra(i).breach = Some(Breach::NotHeld { as_at: end, basis });
                     }
                 }
             }
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
         let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
+        // Reviews so far in each period of care (secure panel reviews apart).
+        let mut in_period: Vec<u32> = vec![0; walk.periods.len()];
+        let mut next_ordinal = |period: usize, secure: bool| match in_period.get_mut(period) {
+            Some(k) if !secure => {
+                *k += 1;
+                *k
+            }
+            _ => 0,
+        };
         for (m, mt) in walk.meetings.iter().enumerate() {
             let completed = match mt.completed {
                 Some((d, _)) => (d, false),
-                None => (self.cal.add_working_days(mt.date, 20).unwrap_or(mt.date), true),
+                None => (self.adjourned_completion(mt.date).unwrap_or(mt.date), true),
             };
             let extra_completion = mt.completed.is_some_and(|(_, e)| e != mt.event);
             let events: Arc<[usize]> = if mt.adjournments.is_empty() && !extra_completion {
@@ -1320,6 +1560,7 @@ impl<'a> Builder<'a, '_> {
                 assumed: false,
                 slots: SlotList::Borrowed(&mt.slots),
                 period: mt.period,
+                ordinal: next_ordinal(mt.period, mt.secure),
                 with_meeting: mt.with_meeting,
                 adjourned: &mt.adjournments,
                 events,
@@ -1327,7 +1568,7 @@ impl<'a> Builder<'a, '_> {
         }
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
-        for (list, plan, early_date) in [(other, planned, early), (secure, None, None)] {
+        for (list, plan, early_date, is_secure) in [(other, planned, early, false), (secure, None, None, true)] {
             let mut open = list;
             let mut iteration = 0usize;
             while !open.is_empty() && iteration < MAX_PROJECTION {
@@ -1340,7 +1581,8 @@ impl<'a> Builder<'a, '_> {
                     }
                     if let (Some(as_at), Some(l)) = (self.as_at, self.binding_latest(i)) {
                         if iteration == 0 && l < as_at {
-                            self.extra(i).breach = Some(Breach::NotHeld { as_at });
+                            let basis = self.breach_basis(i, as_at);
+                            self.extra(i).breach = Some(Breach::NotHeld { as_at, basis });
                         }
                     }
                 }
@@ -1377,6 +1619,7 @@ impl<'a> Builder<'a, '_> {
                         SlotList::Owned(open.iter().map(|s| (s.r, s.n)).collect())
                     },
                     period,
+                    ordinal: next_ordinal(period, is_secure),
                     with_meeting: true,
                     adjourned: &[],
                     events,
@@ -1467,10 +1710,12 @@ impl<'a> Builder<'a, '_> {
                     self.pending[idx].triggered_by = Some(t.into());
                     if let Some(l) = self.binding_latest(idx) {
                         if m.date > l {
+                            let basis = self.breach_basis(idx, m.date);
                             self.extra(idx).breach = Some(Breach::LateReview {
                                 held: m.date,
                                 working_days_late: self.cal.working_days_between(l, m.date)?,
                                 calendar_days_late: (m.date - l).num_days(),
+                                basis,
                             });
                         }
                     }
@@ -1478,8 +1723,9 @@ impl<'a> Builder<'a, '_> {
                 None => {
                     if let Some(c) = self.best(idx).deadline {
                         open_first = Some(open_first.map_or(c.latest_working_day, |f| f.min(c.latest_working_day)));
-                        if self.as_at.is_some_and(|a| c.date < a) {
-                            self.extra(idx).breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(c.date) });
+                        if let Some(a) = self.as_at.filter(|a| c.date < *a) {
+                            let basis = self.breach_basis(idx, a);
+                            self.extra(idx).breach = Some(Breach::NotHeld { as_at: a, basis });
                         }
                     }
                 }
@@ -1508,9 +1754,14 @@ impl<'a> Builder<'a, '_> {
             }
             for (mi, m) in mtgs.iter().enumerate() {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
+                // `reviews` counts the reviews of the period of care (secure panels: their own).
+                let in_care = if m.ordinal > 0 { m.ordinal } else { n };
                 for k in rules.clone() {
                     let rule = self.rule(k);
-                    if !rule.reviews.matches(n) || !rule.applies_to_regime(regime) {
+                    if !rule.reviews.matches(in_care) || !rule.applies_to_regime(regime) {
+                        continue;
+                    }
+                    if rule.needs_meeting && !m.with_meeting {
                         continue;
                     }
                     if rule.duty == Duty::CompleteAdjournedReview && m.adjourned.is_empty() {
@@ -1531,25 +1782,23 @@ impl<'a> Builder<'a, '_> {
                             None => continue,
                         },
                         Anchor::LastReviewMeeting => {
-                            let ltf = self.walk.long_term_foster.iter().any(|(_, d, p)| *p == m.period && *d <= m.date);
-                            if !ltf || !m.with_meeting {
+                            if yearly_meeting(self.walk, mtgs, mi).is_none() {
                                 continue;
                             }
                             (m.date, m.assumed)
                         }
                         Anchor::DecisionsReceived => {
                             let dep = Duty::IssueDecisions;
-                            let recorded = self.walk.done.iter().find(|d| {
-                                d.duty == dep
-                                    && d.period == Some(m.period)
-                                    && d.review_number.map_or(d.date >= m.date, |x| x == n)
-                                    && !m.assumed
-                            });
-                            let issued = match self.sets.meeting_col[dep as usize] {
-                                NO_COLUMN => None,
-                                col => Some(self.meeting_duty[mi * self.sets.meeting_cols + usize::from(col)])
-                                    .filter(|&i| i != NONE),
+                            // The one matching rule (`Walk::meeting_of_done`), as the audit uses.
+                            let recorded = match m.r {
+                                MeetingRef::Held(hm) => {
+                                    self.walk.done.iter().find(|d| d.duty == dep && d.meeting == Some(hm))
+                                }
+                                MeetingRef::Projected(_) => None,
                             };
+                            let issued = self.sets.meeting_col[dep as usize]
+                                .map(|col| self.meeting_duty[mi * self.sets.meeting_cols + col])
+                                .filter(|&i| i != NONE);
                             match (recorded, issued) {
                                 (Some(d), _) => (d.date, false),
                                 (None, Some(i)) => match self.binding_latest(i) {
@@ -1564,13 +1813,48 @@ impl<'a> Builder<'a, '_> {
                     if !rule.in_force(m.date) {
                         continue;
                     }
-                    let c = self.cand(rule, anchor, assumed)?;
-                    let at = mi * self.sets.meeting_cols + usize::from(self.sets.meeting_col[rule.duty as usize]);
+                    let mut c = self.cand(rule, anchor, assumed)?;
+                    let yearly = (rule.anchor == Anchor::LastReviewMeeting)
+                        .then(|| yearly_meeting(self.walk, mtgs, mi))
+                        .flatten();
+                    if let Some((review, _)) = yearly.and_then(|y| y.too_soon) {
+                        // A review without a meeting before 12 months in the placement: the meeting
+                        // was needed at that review.
+                        let lwd = self.cal.last_working_day_on_or_before(review).unwrap_or(review);
+                        c.deadline = Some(Deadline { date: review, latest_working_day: lwd, provisional: false });
+                    }
+                    // Nothing is due before the child was looked after: a rule counted back from a
+                    // review held soon after that day cannot apply (issue 14; READING.md).
+                    let care_start = self.walk.periods.get(m.period).map(|p| p.start);
+                    let early_count = c.deadline.zip(care_start).filter(|(dl, s)| dl.date < *s);
+                    c.before_care = early_count.is_some();
+                    let Some(col) = self.sets.meeting_col[rule.duty as usize] else { continue };
+                    let at = mi * self.sets.meeting_cols + col;
                     let existing = (self.meeting_duty[at] != NONE).then_some(self.meeting_duty[at]);
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
                     self.meeting_duty[at] = i;
+                    if let Some((dl, start)) = early_count {
+                        let why = format!(
+                            "counted back from review {n} on {anchor}, it would fall due on {}, before the child became \
+                             looked after on {start}: the review was held too soon after for this rule to apply",
+                            dl.date
+                        );
+                        self.extra(i).before_care = Some(why);
+                    }
+                    if let MeetingRef::Held(hm) = m.r {
+                        self.pending[i].meeting = u32::try_from(hm).unwrap_or(u32::MAX);
+                    }
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;
+                    }
+                    if let Some(y) = yearly {
+                        self.pending[i].done = y.done;
+                        if let Some((review, year)) = y.too_soon {
+                            self.extra(i).note = Some(format!(
+                                "The review of {review} was held without a meeting before the child had been 12 months in the \
+                                 designated long-term foster placement ({year}): a meeting was needed at that review."
+                            ));
+                        }
                     }
                 }
             }
@@ -1584,17 +1868,22 @@ impl<'a> Builder<'a, '_> {
             self.pending[i].done = Some(m.completed.0);
         }
         if m.adjourned.len() >= 2 {
+            // The once-only rule is statute's (CPPCR reg 36(2)).
             self.extra(i).breach = Some(Breach::SecondAdjournment {
                 adjourned: m.adjourned.iter().filter_map(|e| events.get(*e).map(|x| x.date)).collect(),
+                basis: Basis::Statutory,
             });
         } else if let Some(l) = self.binding_latest(i) {
             if !m.completed.1 && m.completed.0 > l {
+                let basis = self.breach_basis(i, m.completed.0);
                 self.extra(i).breach = Some(Breach::AdjournedReviewCompletedLate {
                     completed: m.completed.0,
                     working_days_late: self.cal.working_days_between(l, m.completed.0)?,
+                    basis,
                 });
-            } else if m.completed.1 && self.as_at.is_some_and(|a| a > l) {
-                self.extra(i).breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(l) });
+            } else if let Some(a) = self.as_at.filter(|a| m.completed.1 && *a > l) {
+                let basis = self.breach_basis(i, a);
+                self.extra(i).breach = Some(Breach::NotHeld { as_at: a, basis });
             }
         }
         Ok(())
@@ -1615,6 +1904,9 @@ impl<'a> Builder<'a, '_> {
                 for k in rules.clone() {
                     let rule = self.rule(k);
                     let mut trig = Evs::one(period.start_event);
+                    // An age the child had already reached when the period of care began: the duty
+                    // is due at once, on its first day (Dudley: the needs assessment at 15½).
+                    let mut at_once = false;
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::BecameLookedAfter if !period.short_breaks => (period.start, false),
                         Anchor::CeasedToBeLookedAfter if period.ceased => {
@@ -1623,9 +1915,12 @@ impl<'a> Builder<'a, '_> {
                             (e, false)
                         }
                         Anchor::SixteenthBirthday if !period.short_breaks => {
-                            let Some(b) = dob else { continue };
-                            let sixteen = b.checked_add_months(Months::new(192)).unwrap_or(b);
-                            let eligible = period.start.checked_add_days(Days::new(91)).unwrap_or(period.start);
+                            let (Some(b), Some(age)) = (dob, rule.age) else { continue };
+                            let sixteen = period::within_after(b, age, self.cal)?.date;
+                            let eligible = match rule.eligible_after {
+                                Some(e) => period::within_after(period.start, e, self.cal)?.date,
+                                None => period.start,
+                            };
                             let a = sixteen.max(eligible);
                             if !within(a) {
                                 continue;
@@ -1636,7 +1931,9 @@ impl<'a> Builder<'a, '_> {
                             let Some(b) = dob else { continue };
                             let Some(per) = rule.period else { continue };
                             let dl = period::count(b, per, rule.direction, self.cal)?;
-                            if !within(dl.date) {
+                            let adult = b.checked_add_months(Months::new(216)).unwrap_or(b);
+                            at_once = dl.date < period.start && period.start < adult;
+                            if !within(dl.date) && !at_once {
                                 continue;
                             }
                             (b, false)
@@ -1666,8 +1963,23 @@ impl<'a> Builder<'a, '_> {
                             continue;
                         }
                     }
-                    let c = self.cand(rule, anchor, assumed)?;
-                    self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
+                    if let (Some(age), Some(b)) = (rule.when_aged_at_least, dob) {
+                        if period::within_after(b, age, self.cal)?.date > anchor {
+                            continue;
+                        }
+                    }
+                    let mut c = self.cand(rule, anchor, assumed)?;
+                    if at_once {
+                        let day = self.cal.next_working_day_on_or_after(period.start).unwrap_or(period.start);
+                        c.deadline = Some(Deadline { date: day, latest_working_day: day, provisional: false });
+                    }
+                    let i = self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
+                    if at_once {
+                        self.extra(i).note = Some(format!(
+                            "The child had already reached that age when the period of care began ({}): due at once, by the first working day of it.",
+                            period.start
+                        ));
+                    }
                 }
             }
         }
@@ -1724,6 +2036,7 @@ impl<'a> Builder<'a, '_> {
                         assumed: false,
                         deadline,
                         statutory_calendar,
+                        before_care: false,
                         next: NONE,
                     };
                     self.check_size()?;
@@ -1739,8 +2052,11 @@ impl<'a> Builder<'a, '_> {
         Ok(())
     }
 
-    /// Rearrangements past the binding review deadline: a breach, and authorisation needed.
-    fn rearrangements(&mut self, mtgs: &[Mtg<'a>]) {
+    /// Rearrangements past the binding review deadline: a breach, and, where the profile has a
+    /// rule counted from the rearrangement (local practice: the IRO service manager authorises
+    /// the move when it is made), an obligation under that rule carrying the breach. Without
+    /// such a rule the breach is reported on the review itself (unless it already has one).
+    fn rearrangements(&mut self, mtgs: &[Mtg<'a>]) -> Result<()> {
         let walk = self.walk;
         for ra in &walk.rearrangements {
             let target = match ra.meeting {
@@ -1758,51 +2074,80 @@ impl<'a> Builder<'a, '_> {
                     }
                 }
             }
-            let Some((deadline, slot_i)) = binding_slot else {
+            let Some((binding, slot_i)) = binding_slot else {
                 continue;
             };
-            if ra.to <= deadline {
+            if ra.to <= binding {
                 continue;
             }
-            let p = &self.pending[slot_i];
-            let bc = self.best(slot_i);
-            let rule = Arc::new(Rule {
-                duty: Duty::AuthoriseRearrangement,
-                role: Role::IroServiceManager,
-                anchor: Anchor::PreviousReview,
-                direction: Direction::After,
-                period: Some(Period::Days(0)),
-                action: format!(
-                    "Authorise moving review {} from {} to {}: past its statutory date {}",
-                    p.review_number.unwrap_or(0),
-                    ra.from,
-                    ra.to,
-                    deadline
-                )
-                .into(),
-                ..Rule::clone(bc.rule)
-            });
-            let (regime, number) = (p.regime, p.review_number);
-            // Authority is needed when the move is made: the deadline is the rearrangement's date.
-            let deadline_made = Deadline {
-                date: ra.date,
-                latest_working_day: self.cal.last_working_day_on_or_before(ra.date).unwrap_or(ra.date),
-                provisional: false,
+            // Past statute's own date: a statutory breach, named by that date. Past only an
+            // earlier local date: a breach of the local procedure, named by the local date.
+            let (deadline, basis) = match self.statutory_latest(slot_i) {
+                Some(s) if ra.to > s => (s, Basis::Statutory),
+                _ => (binding, self.best(slot_i).rule.basis.clone()),
             };
-            let c = Cand {
-                rule: bc.rule,
-                duty: Duty::AuthoriseRearrangement,
-                anchor_date: ra.date,
-                assumed: false,
-                deadline: Some(deadline_made),
-                statutory_calendar: true,
-                next: NONE,
+            let whose = match &basis {
+                Basis::Statutory => "its statutory date".to_string(),
+                Basis::Local(id) => format!("its date under the {id} procedure"),
             };
-            let i = self.add(Scope::Event(ra.event), c, regime, number, Trig::List(&[ra.event]), false);
-            self.extra(i).made = Some(rule);
-            self.extra(i).breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline });
-            self.extra(i).note = Some("Moving a review past its statutory date breaches the review regulations; local procedures require the IRO service manager's authority, given when the move is made.".into());
+            let breach = Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline, basis: basis.clone() };
+            let (regime, number) = (self.pending[slot_i].regime, self.pending[slot_i].review_number);
+            // Who authorises the move, and when: the profile's own rule counted from the
+            // rearrangement (local practice, with its own citation), if it has one.
+            let mut idx = None;
+            for k in self.sets.range(REARRANGE) {
+                let rule = self.rule(k);
+                if rule.anchor != Anchor::ReviewRearranged || !rule.in_force(ra.date) {
+                    continue;
+                }
+                if let (Some(rs), Some(reg)) = (&rule.regimes, regime) {
+                    if !rs.contains(&reg) {
+                        continue;
+                    }
+                }
+                let c = self.cand(rule, ra.date, false)?;
+                idx = Some(self.add(Scope::Event(ra.event), c, regime, number, Trig::List(&[ra.event]), false));
+            }
+            match idx {
+                Some(i) => {
+                    let rule = self.best(i).rule;
+                    let made = Arc::new(Rule {
+                        action: format!(
+                            "Authorise moving review {} from {} to {}: past {whose} {deadline} ({})",
+                            number.unwrap_or(0),
+                            ra.from,
+                            ra.to,
+                            rule.action
+                        )
+                        .into(),
+                        ..Rule::clone(rule)
+                    });
+                    let note = match &basis {
+                        Basis::Statutory => format!(
+                            "Moving a review past its statutory date breaches the review regulations; the {} procedure requires the {}'s authority, given when the move is made.",
+                            rule.basis,
+                            rule.role.describe()
+                        ),
+                        Basis::Local(id) => format!(
+                            "The new date is within statute's ({}) but past the {id} procedure's earlier date: a breach of that procedure, not of the regulations.",
+                            self.statutory_latest(slot_i).map(|d| d.to_string()).unwrap_or_default()
+                        ),
+                    };
+                    self.extra(i).made = Some(made);
+                    self.extra(i).breach = Some(breach);
+                    self.extra(i).note = Some(note);
+                }
+                None => {
+                    // Statute alone has no authorisation duty: the move is a breach of the review
+                    // it moves (unless that review already has one, e.g. it was then held late).
+                    let x = self.extra(slot_i);
+                    if x.breach.is_none() {
+                        x.breach = Some(breach);
+                    }
+                }
+            }
         }
+        Ok(())
     }
 
     /// Builds the obligations in order, leaving out projected ones past the horizon.
@@ -1833,52 +2178,62 @@ impl<'a> Builder<'a, '_> {
         if narrow {
             order_64.sort_unstable();
             for k in order_64.iter_mut() {
-                *k &= (1 << 22) - 1;
+                *k &= (1 << NARROW_INDEX_BITS) - 1;
             }
         } else {
             order.extend(kept.map(|(day, number, duty, i)| sort_key(day, number, duty, i)));
             order.sort_unstable();
             order_64.clear();
-            order_64.extend(order.iter().map(|&k| (k & 0xFF_FFFF_FFFF) as u64));
+            order_64.extend(order.iter().map(|&k| (k & WIDE_INDEX) as u64));
         }
         let mut out = Vec::with_capacity(order_64.len());
         out.extend(order_64.iter().map(|&pi| {
             let p = &mut pending[pi as usize];
             let b = &cands[p.best];
+            let mut roles = Roles::default();
             let binding = (p.n_cands > 1).then(|| {
                 let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
                 let mut c = p.first;
                 while let Some(cand) = cands.get(c) {
                     v.push(cand);
+                    roles = roles.with(cand.rule.role);
                     c = cand.next;
                 }
-                v.sort_by_key(|c| (c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory));
+                v.sort_by_key(|c| {
+                    (c.before_care, c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
+                });
                 v.iter()
                     .map(|c| Considered {
                         basis: c.rule.basis.clone(),
                         period: c.rule.period,
                         latest: c.deadline.map(|d| d.date),
                         citation: c.rule.citation.clone(),
+                        before_care: c.before_care,
                     })
                     .collect()
             });
-            let (breach, note, made) = match extras.get_mut(p.extra) {
-                Some(x) => (x.breach.take(), x.note.take(), x.made.take()),
-                None => (None, None, None),
+            let (breach, note, made, before_care) = match extras.get_mut(p.extra) {
+                Some(x) => (x.breach.take(), x.note.take(), x.made.take(), x.before_care.take()),
+                None => (None, None, None, None),
             };
+            // Every rule of it falls before the child was looked after: it cannot apply.
+            let not_applicable = before_care.filter(|_| b.before_care);
+            let deadline = if not_applicable.is_some() { None } else { b.deadline };
             let rule: &Rule = made.as_deref().unwrap_or(b.rule);
             let earliest =
-                (rule.direction == Direction::After && rule.duty != Duty::HoldReview).then_some(b.anchor_date);
-            let provisional = b.deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
+                (rule.direction == Direction::After && rule.duty != Duty::HoldReview && !rule.before_or_within)
+                    .then_some(b.anchor_date);
+            let provisional = deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
             Obligation {
                 duty: p.duty,
                 role: rule.role,
+                roles: if made.is_some() { Roles::of(rule.role) } else { roles.with(rule.role) },
                 action: rule.action.clone(),
                 regime: p.regime,
                 review_number: p.review_number,
                 earliest,
-                latest: b.deadline.map(|d| d.date),
-                latest_working_day: b.deadline.map(|d| d.latest_working_day),
+                latest: deadline.map(|d| d.date),
+                latest_working_day: deadline.map(|d| d.latest_working_day),
                 basis: rule.basis.clone(),
                 binding,
                 citation: rule.citation.clone(),
@@ -1888,6 +2243,7 @@ impl<'a> Builder<'a, '_> {
                 early: p.early,
                 done: p.done,
                 breach,
+                not_applicable,
                 trail: Trail {
                     anchor: Some(rule.anchor),
                     anchor_date: Some(b.anchor_date),
@@ -1896,6 +2252,7 @@ impl<'a> Builder<'a, '_> {
                     period: rule.period,
                     statutory_calendar: b.statutory_calendar,
                     note,
+                    meeting: (p.meeting != u32::MAX).then_some(p.meeting as usize),
                 },
             }
         }));
@@ -1903,8 +2260,48 @@ impl<'a> Builder<'a, '_> {
     }
 }
 
-/// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest).
+/// A yearly review meeting in a long-term foster placement, counted from review meeting `mi`.
+#[derive(Clone, Copy)]
+struct Yearly {
+    /// The next review held with a meeting, which discharges it.
+    done: Option<NaiveDate>,
+    /// A review held without a meeting before the child had been 12 months in the placement
+    /// (that review's date, and the end of those 12 months): the meeting was due at it.
+    too_soon: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Whether the yearly meeting duty counts from review meeting `mi` (held with a meeting, while the
+/// child is in a designated long-term foster placement that was designated before the next review
+/// with a meeting), and what discharges or breaches it (seed 001 s.1, s.10).
+fn yearly_meeting(walk: &Walk, mtgs: &[Mtg], mi: usize) -> Option<Yearly> {
+    let m = mtgs.get(mi)?;
+    if !m.with_meeting || m.ordinal == 0 {
+        return None;
+    }
+    let later = || mtgs[mi + 1..].iter().filter(|x| x.period == m.period && x.ordinal > 0);
+    let next_meeting = later().find(|x| x.with_meeting);
+    // The designation that governs the interval: the latest one before the next review with a
+    // meeting (a new designated placement starts its own 12 months).
+    let designated = walk
+        .long_term_foster
+        .iter()
+        .filter(|(_, d, p)| *p == m.period && next_meeting.is_none_or(|x| *d < x.date))
+        .map(|(_, d, _)| *d)
+        .max()?;
+    let year = designated.checked_add_months(Months::new(12)).unwrap_or(designated);
+    let too_soon = later()
+        .take_while(|x| !x.with_meeting)
+        .find(|x| !x.assumed && x.date >= designated && x.date <= year)
+        .map(|x| (x.date, year));
+    Some(Yearly { done: next_meeting.filter(|x| !x.assumed).map(|x| x.date), too_soon })
+}
+
+/// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest, and a
+/// rule that cannot apply because it falls before the child was looked after after every other).
 fn earlier(a: &Cand, b: &Cand) -> bool {
+    if a.before_care != b.before_care {
+        return b.before_care;
+    }
     match (a.deadline, b.deadline) {
         (Some(x), Some(y)) => x.date < y.date,
         (Some(_), None) => true,
@@ -1974,6 +2371,10 @@ mod tests {
                     Some(PERIOD + done)
                 } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted) {
                     (!review).then_some(MARKER)
+                } else if matches!(anchor, Anchor::PlacementStarted | Anchor::PlacementEnded | Anchor::LastDone) {
+                    (!review).then_some(PLACEMENT)
+                } else if anchor == Anchor::ReviewRearranged {
+                    (!review).then_some(REARRANGE)
                 } else {
                     panic!("anchor {anchor} is in no group");
                 };
@@ -2033,7 +2434,7 @@ mod tests {
             let day = (next(8) > 0).then(|| first + Days::new(next(4) * 20_000 + next(3)));
             let number = (next(3) > 0).then(|| [0, 1, 2, 65_533, 65_534, 65_535, u32::MAX][next(7) as usize]);
             let duty = Duty::ALL[next(3) as usize * (Duty::ALL.len() - 1) / 2];
-            let i = [0, 1, 5, (1 << 22) - 1, 1 << 22][next(5) as usize];
+            let i = [0, 1, 5, (1 << 21) - 1, 1 << 21][next(5) as usize];
             keys.push((sort_key(day, number, duty, i), sort_key_64(day, number, duty, i)));
         }
         let mut narrow = 0;
@@ -2047,8 +2448,8 @@ mod tests {
         // Out of range: none.
         assert_eq!(sort_key_64(NaiveDate::from_ymd_opt(1899, 12, 31), None, Duty::HoldReview, 0), None);
         assert_eq!(sort_key_64(None, Some(65_535), Duty::HoldReview, 0), None);
-        assert_eq!(sort_key_64(None, None, Duty::HoldReview, 1 << 22), None);
-        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), Duty::AgreeCarePlan, (1 << 22) - 1)
-            .is_some());
+        assert_eq!(sort_key_64(None, None, Duty::HoldReview, 1 << 21), None);
+        let last = *Duty::ALL.last().unwrap();
+        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), last, (1 << 21) - 1).is_some());
     }
 }
