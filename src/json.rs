@@ -69,6 +69,7 @@ pub struct ScheduleRequest {
     pub closure_days: Option<Vec<NaiveDate>>,
     /// The case history: events in date order.
     #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::model::Event>"))]
+    #[serde(deserialize_with = "strict_values")]
     pub events: Vec<serde_json::Value>,
     /// Include each obligation's `explanation` (default false). Schedules only.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -76,6 +77,74 @@ pub struct ScheduleRequest {
     /// Indent the response JSON (default false: compact).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pretty: bool,
+}
+
+/// A list of JSON values, refusing an object with the same key twice (serde_json's own `Value`
+/// keeps the last silently; the request's own fields are checked by serde's derive).
+fn strict_values<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<serde_json::Value>, D::Error> {
+    Ok(Vec::<Strict>::deserialize(d)?.into_iter().map(|s| s.0).collect())
+}
+
+struct Strict(serde_json::Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Strict, D::Error> {
+        use serde::de::{Error as _, MapAccess, SeqAccess, Visitor};
+        use serde_json::Value;
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Strict;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, b: bool) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::Bool(b)))
+            }
+            fn visit_i64<E>(self, n: i64) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::from(n)))
+            }
+            fn visit_u64<E>(self, n: u64) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::from(n)))
+            }
+            fn visit_f64<E>(self, n: f64) -> std::result::Result<Strict, E> {
+                Ok(Strict(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)))
+            }
+            fn visit_str<E>(self, s: &str) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::String(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::String(s)))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_none<E>(self) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Strict, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Strict(v)) = seq.next_element()? {
+                    items.push(v);
+                }
+                Ok(Strict(Value::Array(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Strict, A::Error> {
+                let mut out = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let Strict(v) = map.next_value()?;
+                    if out.contains_key(&key) {
+                        return Err(A::Error::custom(format!(
+                            "duplicate key {:?} in an event",
+                            crate::error::shown(&key)
+                        )));
+                    }
+                    out.insert(key, v);
+                }
+                Ok(Strict(Value::Object(out)))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl ScheduleRequest {
@@ -985,8 +1054,34 @@ pub fn run(req: &ScheduleRequest) -> Result<(CaseHistory, Schedule)> {
 /// As [`prepare_with`] and [`schedule`].
 pub fn run_with(req: &ScheduleRequest, registry: &ProfileRegistry) -> Result<(CaseHistory, Schedule)> {
     let (case, profile, options) = prepare_with(req, registry)?;
-    let s = schedule(&case, &profile, &Calendar::england_and_wales(), &options)?;
+    let cal = Calendar::england_and_wales();
+    let s = schedule(&case, &profile, &cal, &options).map_err(|e| {
+        blame_horizon(e, options.horizon_months, 12, |h| {
+            schedule(&case, &profile, &cal, &ScheduleOptions { horizon_months: Some(h), ..options.clone() }).is_ok()
+        })
+    })?;
     Ok((case, s))
+}
+
+/// A date-range error caused by the planning horizon (the same request with no horizon
+/// succeeds) becomes an error naming `horizon_months`. Only on the error path.
+fn blame_horizon(e: Error, horizon: Option<u32>, default: u32, succeeds_with: impl Fn(u32) -> bool) -> Error {
+    let months = horizon.unwrap_or(default);
+    if !e.is_range() || months == 0 || !succeeds_with(0) {
+        return e;
+    }
+    let value = match horizon {
+        Some(h) => h.to_string(),
+        None => format!("{default} (the default)"),
+    };
+    Error::InvalidInput {
+        field: "horizon_months".into(),
+        value,
+        reason: format!(
+            "projecting that many months runs past {}, the calendar's last day ({e}): ask for fewer months",
+            crate::calendar::LAST_DATE
+        ),
+    }
 }
 
 /// Writes the response for schedule `s` of `case` as JSON text (compact unless
@@ -1075,7 +1170,12 @@ pub fn run_audit_with(req: &AuditRequest, registry: &ProfileRegistry) -> Result<
         horizon_months: options.horizon_months,
         local_calendar: options.local_calendar,
     };
-    let a = audit(&case, &profile, &Calendar::england_and_wales(), &opts)?;
+    let cal = Calendar::england_and_wales();
+    let a = audit(&case, &profile, &cal, &opts).map_err(|e| {
+        blame_horizon(e, opts.horizon_months, 0, |h| {
+            audit(&case, &profile, &cal, &AuditOptions { horizon_months: Some(h), ..opts.clone() }).is_ok()
+        })
+    })?;
     Ok((case, a))
 }
 

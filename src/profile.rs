@@ -724,6 +724,14 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
                 "hold_review counts from regime_start, previous_review or an early-review trigger",
             ));
         }
+        if duty == Duty::HoldReview && slot_anchor && regimes.as_ref().is_none_or(|rs| rs.is_empty()) {
+            return Err(here(format!(
+                "this hold_review rule counts from {} but names no `regimes`: a review-interval rule applies \
+                 only to the regimes it names, so it would never give an obligation (add e.g. regimes = \
+                 [\"looked_after\"])",
+                anchor.as_str()
+            )));
+        }
         if duty != Duty::HoldReview && slot_anchor {
             return Err(cx.err(&r.anchor, "anchor", "only hold_review counts from regime_start or previous_review"));
         }
@@ -829,6 +837,34 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
                 ));
             }
         }
+    }
+    // A duty whose every rule counts from the completion of duties that are themselves only ever
+    // due after it (a cycle) is never due: find the duties that can be due, then refuse a rule
+    // whose duty cannot.
+    let mut can_be_due: Vec<Duty> = Vec::new();
+    loop {
+        let before = can_be_due.len();
+        for r in &rules {
+            if !can_be_due.contains(&r.duty) && r.anchor.done_duty().is_none_or(|dep| can_be_due.contains(&dep)) {
+                can_be_due.push(r.duty);
+            }
+        }
+        if can_be_due.len() == before {
+            break;
+        }
+    }
+    if let Some(r) = rules.iter().find(|r| !can_be_due.contains(&r.duty)) {
+        let dep = r.anchor.done_duty().map(Duty::as_str).unwrap_or("?");
+        return Err(Error::data(
+            file,
+            format!("line {}", r.line),
+            format!(
+                "rule for duty {:?} counts from the completion of duty {dep:?}, which can never be due: its \
+                 rules count, in a cycle, from the completion of duties never due themselves, so this rule \
+                 would never give an obligation",
+                r.duty.as_str()
+            ),
+        ));
     }
     let statutory_version = base.as_ref().map(|b| b.version.clone()).unwrap_or_else(|| raw.version.clone());
     Ok(Profile {
