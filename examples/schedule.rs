@@ -298,7 +298,13 @@ fn print_audit(req: &ScheduleRequest, registry: &ProfileRegistry, csv: Option<&s
         let what = if o.regime.is_some() { "review" } else { "no." };
         let review = o.review_number.map(|n| format!(" ({what} {n})")).unwrap_or_default();
         let due = o.latest.map(day).unwrap_or_else(|| "no date fixed".into());
-        println!("  {:>3}  {due:<16} {}{review}: {status}", ao.index, o.duty);
+        println!(
+            "  {:>3}  {due:<16} {}{review}: {status} — {}{}",
+            ao.index,
+            o.duty,
+            o.citation.provision,
+            unverified(&o.citation)
+        );
     }
     for b in &a.breaches {
         println!(
@@ -452,9 +458,22 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
     let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
     let who = o.role.describe();
     format!(
-        "  {i:>3}  {date:<37} {who:<20} {}{flags}\n       {:<37} {} — {}, {}",
-        o.action, "", o.basis, o.citation.instrument, o.citation.provision
+        "  {i:>3}  {date:<37} {who:<20} {}{flags}\n       {:<37} {} — {}, {}{}",
+        o.action,
+        "",
+        o.basis,
+        o.citation.instrument,
+        o.citation.provision,
+        unverified(&o.citation)
     )
+}
+
+/// The mark of a rule not verified against its text (status U), for every line that shows a rule.
+fn unverified(c: &lac_timescales::profile::Citation) -> &'static str {
+    match c.status {
+        lac_timescales::profile::Status::U => " [U: not verified against the text]",
+        _ => "",
+    }
 }
 
 fn throughput(n: usize, existing: bool, placements: bool) -> ExitCode {
