@@ -25,8 +25,8 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, DataVersion};
-use crate::clocks::Walk;
 use crate::error::{Error, Result};
+use crate::model::walk::Walk;
 use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role, Roles};
 use crate::period::{self, Deadline, Direction, Period};
 use crate::profile::{AdjournedReviewDate, Basis, Citation, Profile, Rule};
@@ -138,6 +138,19 @@ pub enum Breach {
 }
 
 impl Breach {
+    /// The snake_case kind of the breach, as in its JSON `kind` (e.g. `late_review`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Breach::LateReview { .. } => "late_review",
+            Breach::NotHeld { .. } => "not_held",
+            Breach::SecondAdjournment { .. } => "second_adjournment",
+            Breach::AdjournedReviewCompletedLate { .. } => "adjourned_review_completed_late",
+            Breach::RearrangedPastDeadline { .. } => "rearranged_past_deadline",
+            Breach::LateDuty { .. } => "late_duty",
+            Breach::NotDone { .. } => "not_done",
+        }
+    }
+
     /// Whose standard the breach is of: `statutory` or `local:<profile>`.
     pub fn basis(&self) -> &Basis {
         match self {

@@ -14,8 +14,8 @@
 use chrono::NaiveDate;
 
 use super::{Breach, Builder, Evs, Mtg, Scope, Trig, MAX_PROJECTION, PLACEMENT};
-use crate::clocks::Placement;
 use crate::error::Result;
+use crate::model::walk::Placement;
 use crate::model::{Anchor, Duty, PlacementCondition};
 use crate::period;
 use crate::profile::Rule;
