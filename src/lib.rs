@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendar;
 pub(crate) mod clocks;
 pub(crate) mod csv;
+pub(crate) mod engine;
 mod error;
 pub mod export;
 pub mod json;

@@ -11,14 +11,9 @@
 //! assumed done on its last working day) up to the horizon. When no rule fits, the clock stops
 //! (adoption visits after the first review are for the agency to decide).
 
-use chrono::NaiveDate;
-
-use super::{Breach, Builder, Evs, Mtg, Scope, Trig, MAX_PROJECTION, PLACEMENT};
-use crate::error::Result;
+use crate::engine::*;
 use crate::model::walk::Placement;
-use crate::model::{Anchor, Duty, PlacementCondition};
-use crate::period;
-use crate::profile::Rule;
+use crate::model::PlacementCondition;
 
 /// Whether `placement` meets every condition of `rule`.
 fn placement_fits(rule: &Rule, placement: &Placement) -> bool {
@@ -37,7 +32,7 @@ fn placement_fits(rule: &Rule, placement: &Placement) -> bool {
 
 impl<'a> Builder<'a, '_> {
     /// Duties counted from placements, and the repeating duties of each placement.
-    pub(super) fn placement_duties(
+    pub(in crate::engine) fn placement_duties(
         &mut self,
         mtgs: &[Mtg<'a>],
         horizon_end: Option<NaiveDate>,
