@@ -173,10 +173,18 @@ fn the_checker_catches_an_upward_import() {
     assert_eq!(violations(&src, LAYERS, "crate::", top_module).len(), 1);
     // Inside the engine: perf may use the rule groups, not a clock family.
     let mut eng = BTreeMap::new();
-    eng.insert("engine/perf/mod.rs".to_string(), "use super::rules::RuleSets;
-".to_string());
+    eng.insert(
+        "engine/perf/mod.rs".to_string(),
+        "use super::rules::RuleSets;
+"
+        .to_string(),
+    );
     assert!(violations(&eng, ENGINE_LAYERS, "super::", engine_module).is_empty());
-    eng.insert("engine/perf/cache.rs".to_string(), "use crate::engine::clocks::review;
-".to_string());
+    eng.insert(
+        "engine/perf/cache.rs".to_string(),
+        "use crate::engine::clocks::review;
+"
+        .to_string(),
+    );
     assert_eq!(violations(&eng, ENGINE_LAYERS, "crate::engine::", engine_module).len(), 1);
 }

@@ -64,8 +64,6 @@ enum Scope {
     Repeat(usize, u32),
     /// A placement (one-off duties counted from its start or end).
     Placement(usize),
-    /// The n-th occurrence of a duty repeating from when it was last done, in a placement.
-    Occurrence(usize, u32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
