@@ -544,6 +544,16 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
             Some(EventKind::ReviewRearranged { .. }) => {
                 "the new date does not pass the review's deadline, so the move needs no authorisation".into()
             }
+            Some(k @ (EventKind::ChildAbsent | EventKind::ChildAtRisk | EventKind::ChildRequestedReview))
+                if case.jurisdiction() == crate::model::Jurisdiction::England =>
+            {
+                format!(
+                    "in England {} is not a statutory early-review trigger (it is in Wales), and profile {} has no local \
+                     rule for it (the isu-procedure and dudley profiles tell the IRO)",
+                    k.name(),
+                    profile.id
+                )
+            }
             _ => format!("no rule of profile {} creates or records an obligation from it", profile.id),
         });
     }

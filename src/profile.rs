@@ -4,7 +4,7 @@
 //! A profile is a TOML file (see `data/profiles/`). Each `[[rule]]` says who (`role`) must do
 //! what (`duty`), counted from what (`anchor`), how long (`period`), which way (`direction`:
 //! `after` = within the period after the anchor, `before` = at least the period before it), for
-//! which reviews (`reviews`, `regimes`), when the rule was in force (`in_force_from`,
+//! which reviews (`reviews`, `regimes`, `needs_meeting`), when the rule was in force (`in_force_from`,
 //! `in_force_to`), and on what authority (`citation`). Built-in profiles are compiled in; users
 //! load their own local profiles with [`Profile::from_toml`].
 //!
@@ -178,10 +178,18 @@ pub struct Rule {
     pub direction: Direction,
     /// How long; `None` for a duty with no fixed time (e.g. an early review "before" a change).
     pub period: Option<Period>,
-    /// Which reviews, by number.
+    /// Which reviews, by number. For a duty counted from a review (its meeting, completion,
+    /// mid-point...) the number is the review's place in the **period of care** (the first review
+    /// of the period is `first`, whichever clock it served: a clock restarted after a return from
+    /// an adoptive placement does not make another first review); for `hold_review`, the number
+    /// on the regime's own clock.
     pub reviews: ReviewFilter,
     /// Which regimes (for review-related rules); `None` = every regime but secure accommodation.
+    /// The built-in local profiles state them on every rule about a review.
     pub regimes: Option<Vec<Regime>>,
+    /// Applies only to reviews held with a meeting (who attends, where): not to a review held
+    /// without one (`review_held` with `meeting: false`).
+    pub needs_meeting: bool,
     /// First day the rule is in force (by the date of the triggering event).
     pub in_force_from: Option<NaiveDate>,
     /// Last day the rule is in force.
@@ -190,6 +198,9 @@ pub struct Rule {
     pub repeat: bool,
     /// Applies only when the child has been looked after at least this long by the anchor date.
     pub when_looked_after_for: Option<Period>,
+    /// Applies only when the child is at least this old (from the date of birth) on the anchor
+    /// date, for duties counted from the period of care; owed when the date of birth is unknown.
+    pub when_aged_at_least: Option<Period>,
     /// The action in plain English.
     pub action: Arc<str>,
     /// Where the rule comes from.
@@ -420,7 +431,11 @@ struct RawRule {
     #[serde(default)]
     repeat: bool,
     #[serde(default)]
+    needs_meeting: bool,
+    #[serde(default)]
     when_looked_after_for: Option<Spanned<String>>,
+    #[serde(default)]
+    when_aged_at_least: Option<Spanned<String>>,
     action: String,
     citation: RawCitation,
     #[serde(default)]
@@ -591,6 +606,8 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
         let in_force_to = r.in_force_to.as_ref().map(|d| cx.date(d, "in_force_to")).transpose()?;
         let when_looked_after_for =
             r.when_looked_after_for.as_ref().map(|p| cx.period(p, "when_looked_after_for")).transpose()?;
+        let when_aged_at_least =
+            r.when_aged_at_least.as_ref().map(|p| cx.period(p, "when_aged_at_least")).transpose()?;
         let here = |reason: String| Error::data(file, format!("line {line}"), reason);
         if let (Some(f), Some(t)) = (in_force_from, in_force_to) {
             if t < f {
@@ -685,7 +702,9 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             in_force_from,
             in_force_to,
             repeat: r.repeat,
+            needs_meeting: r.needs_meeting,
             when_looked_after_for,
+            when_aged_at_least,
             action: r.action.trim().into(),
             citation: Arc::new(Citation {
                 instrument: r.citation.instrument.trim().to_string(),

@@ -233,6 +233,12 @@ snake_enum! {
         IroContactChild = "iro_contact_child": "Consider direct contact with the child between reviews",
         /// Team manager agrees the updated care plan.
         AgreeCarePlan = "agree_care_plan": "Agree the updated care plan",
+        /// Tell the IRO of a significant event, so the IRO can consider an early review.
+        InformIro = "inform_iro": "Tell the IRO of the event; the IRO considers an early review",
+        /// The care plan includes a permanence plan, ratified at the second review.
+        PermanencePlan = "permanence_plan": "Have the permanence plan ready for (and ratified at) the second review",
+        /// The IRO sets the date of the next review at the end of each review.
+        SetNextReviewDate = "set_next_review_date": "Set the date, time and venue of the next review",
         /// The social worker visits the child in the placement (CPPCR reg 28, Wales reg 31,
         /// AAR 2005 reg 36).
         VisitChild = "visit_child": "Visit the child in the placement",
