@@ -82,6 +82,9 @@ struct Mtg<'a> {
     assumed: bool,
     slots: SlotList<'a>,
     period: usize,
+    /// Its place among the reviews of its period of care (1 for the first), secure panel reviews
+    /// apart (0 for those).
+    ordinal: u32,
     with_meeting: bool,
     adjourned: &'a [usize],
     events: Arc<[usize]>,

@@ -23,9 +23,14 @@ impl<'a> Builder<'a, '_> {
             }
             for (mi, m) in mtgs.iter().enumerate() {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
+                // `reviews` counts the reviews of the period of care (secure panels: their own).
+                let in_care = if m.ordinal > 0 { m.ordinal } else { n };
                 for k in rules.clone() {
                     let rule = self.rule(k);
-                    if !rule.reviews.matches(n) || !rule.applies_to_regime(regime) {
+                    if !rule.reviews.matches(in_care) || !rule.applies_to_regime(regime) {
+                        continue;
+                    }
+                    if rule.needs_meeting && !m.with_meeting {
                         continue;
                     }
                     if rule.duty == Duty::CompleteAdjournedReview && m.adjourned.is_empty() {
@@ -46,8 +51,7 @@ impl<'a> Builder<'a, '_> {
                             None => continue,
                         },
                         Anchor::LastReviewMeeting => {
-                            let ltf = self.walk.long_term_foster.iter().any(|(_, d, p)| *p == m.period && *d <= m.date);
-                            if !ltf || !m.with_meeting {
+                            if yearly_meeting(self.walk, mtgs, mi).is_none() {
                                 continue;
                             }
                             (m.date, m.assumed)
@@ -79,6 +83,15 @@ impl<'a> Builder<'a, '_> {
                         continue;
                     }
                     let mut c = self.cand(rule, anchor, assumed)?;
+                    let yearly = (rule.anchor == Anchor::LastReviewMeeting)
+                        .then(|| yearly_meeting(self.walk, mtgs, mi))
+                        .flatten();
+                    if let Some((review, _)) = yearly.and_then(|y| y.too_soon) {
+                        // A review without a meeting before 12 months in the placement: the meeting
+                        // was needed at that review.
+                        let lwd = self.cal.last_working_day_on_or_before(review).unwrap_or(review);
+                        c.deadline = Some(Deadline { date: review, latest_working_day: lwd, provisional: false });
+                    }
                     // Nothing is due before the child was looked after: a rule counted back from a
                     // review held soon after that day cannot apply (issue 14; READING.md).
                     let care_start = self.walk.periods.get(m.period).map(|p| p.start);
@@ -103,9 +116,54 @@ impl<'a> Builder<'a, '_> {
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;
                     }
+                    if let Some(y) = yearly {
+                        self.pending[i].done = y.done;
+                        if let Some((review, year)) = y.too_soon {
+                            self.extra(i).note = Some(format!(
+                                "The review of {review} was held without a meeting before the child had been 12 months in the \
+                                 designated long-term foster placement ({year}): a meeting was needed at that review."
+                            ));
+                        }
+                    }
                 }
             }
         }
         Ok(())
     }
+}
+
+/// A yearly review meeting in a long-term foster placement, counted from review meeting `mi`.
+#[derive(Clone, Copy)]
+struct Yearly {
+    /// The next review held with a meeting, which discharges it.
+    done: Option<NaiveDate>,
+    /// A review held without a meeting before the child had been 12 months in the placement
+    /// (that review's date, and the end of those 12 months): the meeting was due at it.
+    too_soon: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Whether the yearly meeting duty counts from review meeting `mi` (held with a meeting, while the
+/// child is in a designated long-term foster placement that was designated before the next review
+/// with a meeting), and what discharges or breaches it (seed 001 s.1, s.10).
+fn yearly_meeting(walk: &Walk, mtgs: &[Mtg], mi: usize) -> Option<Yearly> {
+    let m = mtgs.get(mi)?;
+    if !m.with_meeting || m.ordinal == 0 {
+        return None;
+    }
+    let later = || mtgs[mi + 1..].iter().filter(|x| x.period == m.period && x.ordinal > 0);
+    let next_meeting = later().find(|x| x.with_meeting);
+    // The designation that governs the interval: the latest one before the next review with a
+    // meeting (a new designated placement starts its own 12 months).
+    let designated = walk
+        .long_term_foster
+        .iter()
+        .filter(|(_, d, p)| *p == m.period && next_meeting.is_none_or(|x| *d < x.date))
+        .map(|(_, d, _)| *d)
+        .max()?;
+    let year = designated.checked_add_months(Months::new(12)).unwrap_or(designated);
+    let too_soon = later()
+        .take_while(|x| !x.with_meeting)
+        .find(|x| !x.assumed && x.date >= designated && x.date <= year)
+        .map(|x| (x.date, year));
+    Some(Yearly { done: next_meeting.filter(|x| !x.assumed).map(|x| x.date), too_soon })
 }

@@ -18,6 +18,9 @@ impl<'a> Builder<'a, '_> {
                 for k in rules.clone() {
                     let rule = self.rule(k);
                     let mut trig = Evs::one(period.start_event);
+                    // An age the child had already reached when the period of care began: the duty
+                    // is due at once, on its first day (Dudley: the needs assessment at 15½).
+                    let mut at_once = false;
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::BecameLookedAfter if !period.short_breaks => (period.start, false),
                         Anchor::CeasedToBeLookedAfter if period.ceased => {
@@ -42,7 +45,9 @@ impl<'a> Builder<'a, '_> {
                             let Some(b) = dob else { continue };
                             let Some(per) = rule.period else { continue };
                             let dl = period::count(b, per, rule.direction, self.cal)?;
-                            if !within(dl.date) {
+                            let adult = b.checked_add_months(Months::new(216)).unwrap_or(b);
+                            at_once = dl.date < period.start && period.start < adult;
+                            if !within(dl.date) && !at_once {
                                 continue;
                             }
                             (b, false)
@@ -72,8 +77,23 @@ impl<'a> Builder<'a, '_> {
                             continue;
                         }
                     }
-                    let c = self.cand(rule, anchor, assumed)?;
-                    self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
+                    if let (Some(age), Some(b)) = (rule.when_aged_at_least, dob) {
+                        if period::within_after(b, age, self.cal)?.date > anchor {
+                            continue;
+                        }
+                    }
+                    let mut c = self.cand(rule, anchor, assumed)?;
+                    if at_once {
+                        let day = self.cal.next_working_day_on_or_after(period.start).unwrap_or(period.start);
+                        c.deadline = Some(Deadline { date: day, latest_working_day: day, provisional: false });
+                    }
+                    let i = self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
+                    if at_once {
+                        self.extra(i).note = Some(format!(
+                            "The child had already reached that age when the period of care began ({}): due at once, by the first working day of it.",
+                            period.start
+                        ));
+                    }
                 }
             }
         }
