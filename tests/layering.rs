@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 /// The layers, lowest first. Modules in the same layer may not refer to each other.
 const LAYERS: &[&[&str]] = &[
-    &["error", "csv", "input"],
-    &["calendar"],
+    &["error", "csv"],
+    &["calendar", "input"],
     &["period"],
     &["model"],
     &["clocks", "profile"],
