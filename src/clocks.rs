@@ -486,6 +486,10 @@ impl Walker {
                 let p = self.current_period().ok_or_else(not_looked_after)?;
                 self.walk.markers.push(Marker { event: i, date, anchor: Anchor::DisputeStarted, period: p });
             }
+            IroChanged => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                self.walk.markers.push(Marker { event: i, date, anchor: Anchor::IroChanged, period: p });
+            }
             DutyDone { duty, review_number } => {
                 self.walk.done.push(Done {
                     event: i,

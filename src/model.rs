@@ -293,6 +293,8 @@ snake_enum! {
         /// A review was rearranged (`review_rearranged`): for the rule saying who authorises a move
         /// past the review's deadline (`authorise_rearrangement`), which the engine applies itself.
         ReviewRearranged = "review_rearranged": "the rearrangement of the review",
+        /// The child's IRO changed (`iro_changed`).
+        IroChanged = "iro_changed": "the change of the child's IRO",
     }
 }
 
@@ -409,6 +411,9 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         review_number: Option<u32>,
     },
+    /// The child's IRO changed (letters to the child: farewell from the old IRO, introduction
+    /// from the new one).
+    IroChanged,
 }
 
 fn yes() -> bool {
@@ -452,6 +457,7 @@ impl EventKind {
             CarePlanStarted => "care_plan_started",
             DisputeStarted => "dispute_started",
             DutyDone { .. } => "duty_done",
+            IroChanged => "iro_changed",
         }
     }
 

@@ -630,9 +630,9 @@ fn group(r: &Rule) -> Option<usize> {
                 MARKER
             }
         }
-        CarePlanStarted | DisputeStarted if !review => MARKER,
+        CarePlanStarted | DisputeStarted | IroChanged if !review => MARKER,
         RegimeStart | PreviousReview | ReviewDate | ReviewCompleted | Midpoint | LastReviewMeeting
-        | DecisionsReceived | CarePlanStarted | DisputeStarted => return None,
+        | DecisionsReceived | CarePlanStarted | DisputeStarted | IroChanged => return None,
         // Applied by `Builder::rearrangements` itself.
         ReviewRearranged => return None,
     };
@@ -2254,7 +2254,7 @@ mod tests {
                     || matches!(anchor, Anchor::IroAppointed | Anchor::ReviewServiceNotified)
                 {
                     Some(PERIOD + done)
-                } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted) {
+                } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted | Anchor::IroChanged) {
                     (!review).then_some(MARKER)
                 } else if anchor == Anchor::ReviewRearranged {
                     None

@@ -63,6 +63,7 @@ const EVENT_NAMES: &[&str] = &[
     "care_plan_started",
     "dispute_started",
     "duty_done",
+    "iro_changed",
     "no_such_event",
 ];
 
