@@ -29,6 +29,8 @@ pub(crate) struct CarePeriod {
     pub short_breaks: bool,
     /// Ended by `ceased_to_be_looked_after` (not by an adoption order or the end of short breaks).
     pub ceased: bool,
+    /// Reviews held in it so far (secure panel reviews apart).
+    pub reviews: u32,
 }
 
 /// One run of a regime's clock: from its start event to its end (if any).
@@ -59,6 +61,9 @@ pub(crate) struct Meeting {
     pub slots: Vec<(usize, u32)>,
     pub secure: bool,
     pub period: usize,
+    /// Its place among the reviews of its period of care (1 for the first); 0 for a secure panel
+    /// review.
+    pub ordinal: u32,
 }
 
 /// A `review_rearranged` event.
@@ -253,6 +258,7 @@ impl Walker {
                     end: None,
                     short_breaks: false,
                     ceased: false,
+                    reviews: 0,
                 });
                 let p = self.walk.periods.len() - 1;
                 self.care = Some(p);
@@ -291,6 +297,7 @@ impl Walker {
                     end: None,
                     short_breaks: true,
                     ceased: false,
+                    reviews: 0,
                 });
                 let p = self.walk.periods.len() - 1;
                 self.breaks = Some(p);
@@ -415,6 +422,7 @@ impl Walker {
                     slots: vec![(r, n)],
                     secure: true,
                     period,
+                    ordinal: 0,
                 });
                 let m = self.walk.meetings.len() - 1;
                 self.walk.runs[r].held.push(m);
@@ -566,6 +574,13 @@ impl Walker {
             slots.push((*r, run.held.len() as u32));
         }
         let period = self.walk.runs[chosen[0]].period;
+        let ordinal = match self.walk.periods.get_mut(period) {
+            Some(p) => {
+                p.reviews += 1;
+                p.reviews
+            }
+            None => 0,
+        };
         self.walk.meetings.push(Meeting {
             date,
             event: i,
@@ -575,6 +590,7 @@ impl Walker {
             slots,
             secure: false,
             period,
+            ordinal,
         });
         for r in self.open_rearrangements.drain(..) {
             self.walk.rearrangements[r].meeting = Some(m);

@@ -204,7 +204,7 @@ pub struct Obligation {
     /// became looked after (counted back from a review held soon after that day). It then has no
     /// deadline, and an audit reports it `not_applicable` with this reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_applicable: Option<String>,
+    pub not_applicable: Option<Arc<str>>,
     #[serde(skip)]
     trail: Trail,
 }
@@ -250,7 +250,7 @@ impl Obligation {
     /// The held review meeting (index in the walk) this obligation is counted after, for duties
     /// after a review: what a `duty_done` matched by `Walk::meeting_of_done` records.
     pub(crate) fn after_meeting(&self) -> Option<usize> {
-        self.trail.meeting.filter(|_| self.trail.direction == Some(Direction::After))
+        self.trail.meeting.filter(|_| self.trail.direction == Some(Direction::After)).map(|m| m as usize)
     }
 }
 
@@ -265,7 +265,7 @@ struct Trail {
     statutory_calendar: bool,
     note: Option<String>,
     /// The held review meeting (index in the walk) a duty counted from a review belongs to.
-    meeting: Option<usize>,
+    meeting: Option<u32>,
 }
 
 /// Schedule metadata: what produced it.
@@ -1422,15 +1422,6 @@ impl<'a> Builder<'a, '_> {
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
         let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
-        // Reviews so far in each period of care (secure panel reviews apart).
-        let mut in_period: Vec<u32> = vec![0; walk.periods.len()];
-        let mut next_ordinal = |period: usize, secure: bool| match in_period.get_mut(period) {
-            Some(k) if !secure => {
-                *k += 1;
-                *k
-            }
-            _ => 0,
-        };
         for (m, mt) in walk.meetings.iter().enumerate() {
             let completed = match mt.completed {
                 Some((d, _)) => (d, false),
@@ -1456,7 +1447,7 @@ impl<'a> Builder<'a, '_> {
                 assumed: false,
                 slots: SlotList::Borrowed(&mt.slots),
                 period: mt.period,
-                ordinal: next_ordinal(mt.period, mt.secure),
+                ordinal: mt.ordinal,
                 with_meeting: mt.with_meeting,
                 adjourned: &mt.adjournments,
                 events,
@@ -1465,6 +1456,8 @@ impl<'a> Builder<'a, '_> {
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
         for (list, plan, early_date, is_secure) in [(other, planned, early, false), (secure, None, None, true)] {
+            // Projected reviews follow the held ones of their period of care.
+            let mut ordinal = open_period(walk, &list).map_or(0, |p| p.reviews);
             let mut open = list;
             let mut iteration = 0usize;
             while !open.is_empty() && iteration < MAX_PROJECTION {
@@ -1515,7 +1508,12 @@ impl<'a> Builder<'a, '_> {
                         SlotList::Owned(open.iter().map(|s| (s.r, s.n)).collect())
                     },
                     period,
-                    ordinal: next_ordinal(period, is_secure),
+                    ordinal: if is_secure {
+                        0
+                    } else {
+                        ordinal += 1;
+                        ordinal
+                    },
                     with_meeting: true,
                     adjourned: &[],
                     events,
@@ -1723,7 +1721,10 @@ impl<'a> Builder<'a, '_> {
                     }
                     // Nothing is due before the child was looked after: a rule counted back from a
                     // review held soon after that day cannot apply (issue 14; READING.md).
-                    let care_start = self.walk.periods.get(m.period).map(|p| p.start);
+                    let care_start = match rule.direction {
+                        Direction::Before => self.walk.periods.get(m.period).map(|p| p.start),
+                        Direction::After => None,
+                    };
                     let early_count = c.deadline.zip(care_start).filter(|(dl, s)| dl.date < *s);
                     c.before_care = early_count.is_some();
                     let at = mi * self.sets.meeting_cols + usize::from(self.sets.meeting_col[rule.duty as usize]);
@@ -2103,7 +2104,7 @@ impl<'a> Builder<'a, '_> {
                 None => (None, None, None, None),
             };
             // Every rule of it falls before the child was looked after: it cannot apply.
-            let not_applicable = before_care.filter(|_| b.before_care);
+            let not_applicable: Option<Arc<str>> = before_care.filter(|_| b.before_care).map(Arc::from);
             let deadline = if not_applicable.is_some() { None } else { b.deadline };
             let rule: &Rule = made.as_deref().unwrap_or(b.rule);
             let earliest =
@@ -2137,12 +2138,17 @@ impl<'a> Builder<'a, '_> {
                     period: rule.period,
                     statutory_calendar: b.statutory_calendar,
                     note,
-                    meeting: (p.meeting != u32::MAX).then_some(p.meeting as usize),
+                    meeting: (p.meeting != u32::MAX).then_some(p.meeting),
                 },
             }
         }));
         out
     }
+}
+
+/// The period of care of the clocks still open.
+fn open_period<'w>(walk: &'w Walk, open: &[Open]) -> Option<&'w crate::clocks::CarePeriod> {
+    open.first().and_then(|o| walk.periods.get(walk.runs[o.r].period))
 }
 
 /// A yearly review meeting in a long-term foster placement, counted from review meeting `mi`.
