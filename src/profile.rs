@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::model::{Anchor, Duty, Jurisdiction, Regime, Role};
+use crate::model::{Anchor, Duty, Jurisdiction, PlacementCondition, Regime, Role};
 use crate::period::{Direction, Period};
 
 /// How firmly a rule was checked: against the instrument's (or seed procedure's) text, against
@@ -211,6 +211,26 @@ pub struct Rule {
     pub basis: Basis,
     /// Line of the rule in its profile file.
     pub line: usize,
+    /// For rules counted from a placement (or from the last visit in one): conditions the
+    /// placement must meet, all of them (empty: any placement).
+    pub placement: Vec<PlacementCondition>,
+    /// For a `last_done` rule: applies only when the date it was last done falls within this
+    /// period from the start of the placement (e.g. `12 months`: "for the first year").
+    pub in_first: Option<Period>,
+    /// For a `last_done` rule: applies only when the date it was last done falls after this
+    /// period from the start of the placement ("thereafter").
+    pub after_first: Option<Period>,
+    /// For a `last_done` rule: applies only when the first review after the start of the
+    /// placement has (`true`) or has not (`false`) been held by the date it was last done.
+    pub first_review_held: Option<bool>,
+    /// The duty may be done before its anchor ("before the placement or, if that is not
+    /// practicable, within ... of its start"): it has no earliest date.
+    pub before_or_within: bool,
+    /// For the `sixteenth_birthday` anchor: the age the anchor is counted from (`192 months`).
+    pub age: Option<Period>,
+    /// For the `sixteenth_birthday` anchor: how long the child must have been looked after in
+    /// the period of care before the anchor (`13 weeks`, eligibility).
+    pub eligible_after: Option<Period>,
 }
 
 impl Rule {
@@ -420,6 +440,20 @@ struct RawRule {
     citation: RawCitation,
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    placement: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    in_first: Option<Spanned<String>>,
+    #[serde(default)]
+    after_first: Option<Spanned<String>>,
+    #[serde(default)]
+    first_review_held: Option<bool>,
+    #[serde(default)]
+    before_or_within: bool,
+    #[serde(default)]
+    age: Option<Spanned<String>>,
+    #[serde(default)]
+    eligible_after: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -615,6 +649,48 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
                 return Err(cx.err(&r.anchor, "anchor", "a duty cannot count from its own completion"));
             }
         }
+        let placement = match &r.placement {
+            None => Vec::new(),
+            Some(list) => list
+                .iter()
+                .map(|s| {
+                    cx.pick(
+                        s,
+                        "placement",
+                        PlacementCondition::from_id,
+                        &names(PlacementCondition::ALL, PlacementCondition::as_str),
+                    )
+                })
+                .collect::<Result<Vec<_>>>()?,
+        };
+        let in_first = r.in_first.as_ref().map(|p| cx.period(p, "in_first")).transpose()?;
+        let after_first = r.after_first.as_ref().map(|p| cx.period(p, "after_first")).transpose()?;
+        let age = r.age.as_ref().map(|p| cx.period(p, "age")).transpose()?;
+        let eligible_after = r.eligible_after.as_ref().map(|p| cx.period(p, "eligible_after")).transpose()?;
+        let placement_anchor = matches!(anchor, Anchor::PlacementStarted | Anchor::PlacementEnded | Anchor::LastDone);
+        if !placement.is_empty() && !placement_anchor {
+            return Err(here(
+                "placement conditions apply only to rules counted from a placement or from last_done".into(),
+            ));
+        }
+        if (in_first.is_some() || after_first.is_some() || r.first_review_held.is_some()) && anchor != Anchor::LastDone
+        {
+            return Err(here("in_first, after_first and first_review_held apply only to last_done rules".into()));
+        }
+        if anchor == Anchor::LastDone && (duty == Duty::HoldReview || direction != Direction::After || period.is_none())
+        {
+            return Err(here(
+                "a last_done rule repeats a duty other than hold_review (reviews count from previous_review) with direction = \"after\" and a period".into(),
+            ));
+        }
+        if anchor == Anchor::SixteenthBirthday && age.is_none() {
+            return Err(here(
+                "a sixteenth_birthday rule gives the age it counts from, e.g. age = \"192 months\"".into(),
+            ));
+        }
+        if (age.is_some() || eligible_after.is_some()) && anchor != Anchor::SixteenthBirthday {
+            return Err(here("age and eligible_after apply only to sixteenth_birthday rules".into()));
+        }
         rules.push(Arc::new(Rule {
             duty,
             role,
@@ -639,6 +715,13 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             text: r.text.clone(),
             basis: basis.clone(),
             line,
+            placement,
+            in_first,
+            after_first,
+            first_review_held: r.first_review_held,
+            before_or_within: r.before_or_within,
+            age,
+            eligible_after,
         }));
     }
     // A rule counting from when another duty was done needs that duty to exist in the profile.

@@ -334,9 +334,14 @@ fn the_isu_gives_the_decision_to_move_a_review_to_the_iro() {
     assert!(
         matches!(a.breach, Some(Breach::RearrangedPastDeadline { basis: Basis::Statutory, deadline, .. }) if deadline == d("2026-06-02"))
     );
-    // Under statute alone the engine's default: the IRO service manager.
+    // Under statute alone nobody's authority is required (that is local practice, issue 10): no
+    // authorisation obligation, and the breach is reported on review 2 itself.
     let s = sched("england", None, &events, "2026-05-18", 0);
-    assert_eq!(one(&s, Duty::AuthoriseRearrangement, Some(2)).role, lac_timescales::model::Role::IroServiceManager);
+    assert!(s.obligations.iter().all(|o| o.duty != Duty::AuthoriseRearrangement));
+    let r2 = s.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.review_number == Some(2)).unwrap();
+    assert!(
+        matches!(r2.breach, Some(Breach::RearrangedPastDeadline { basis: Basis::Statutory, deadline, .. }) if deadline == d("2026-06-02"))
+    );
 }
 
 // ---- Point 5: roles survive a tie ----
