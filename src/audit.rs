@@ -668,7 +668,7 @@ fn records_done(kind: &EventKind) -> bool {
 
 fn status_of(o: &Obligation, as_at: NaiveDate, case: &CaseHistory, cal: &Calendar) -> Result<Status> {
     if let Some(why) = &o.not_applicable {
-        return Ok(Status::NotApplicable { reason: why.clone() });
+        return Ok(Status::NotApplicable { reason: why.to_string() });
     }
     let Some(deadline) = o.latest else {
         return Ok(Status::NotApplicable { reason: "no deadline is fixed for it".into() });

@@ -232,6 +232,7 @@ impl Walker {
                     end: None,
                     short_breaks: false,
                     ceased: false,
+                    reviews: 0,
                 });
                 let p = self.walk.periods.len() - 1;
                 self.care = Some(p);
@@ -271,6 +272,7 @@ impl Walker {
                     end: None,
                     short_breaks: true,
                     ceased: false,
+                    reviews: 0,
                 });
                 let p = self.walk.periods.len() - 1;
                 self.breaks = Some(p);
@@ -398,6 +400,7 @@ impl Walker {
                     slots: vec![(r, n)],
                     secure: true,
                     period,
+                    ordinal: 0,
                 });
                 let m = self.walk.meetings.len() - 1;
                 self.walk.runs[r].held.push(m);
@@ -468,6 +471,10 @@ impl Walker {
             DisputeStarted => {
                 let p = self.current_period().ok_or_else(not_looked_after)?;
                 self.walk.markers.push(Marker { event: i, date, anchor: Anchor::DisputeStarted, period: p });
+            }
+            IroChanged => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                self.walk.markers.push(Marker { event: i, date, anchor: Anchor::IroChanged, period: p });
             }
             DutyDone { duty, review_number } => {
                 self.walk.done.push(Done {
@@ -579,6 +586,13 @@ impl Walker {
             slots.push((*r, run.held.len() as u32));
         }
         let period = self.walk.runs[chosen[0]].period;
+        let ordinal = match self.walk.periods.get_mut(period) {
+            Some(p) => {
+                p.reviews += 1;
+                p.reviews
+            }
+            None => 0,
+        };
         self.walk.meetings.push(Meeting {
             date,
             event: i,
@@ -588,6 +602,7 @@ impl Walker {
             slots,
             secure: false,
             period,
+            ordinal,
         });
         for r in self.open_rearrangements.drain(..) {
             self.walk.rearrangements[r].meeting = Some(m);

@@ -69,6 +69,7 @@ const EVENT_NAMES: &[&str] = &[
     "care_plan_started",
     "dispute_started",
     "duty_done",
+    "iro_changed",
     "no_such_event",
 ];
 

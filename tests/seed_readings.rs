@@ -722,3 +722,31 @@ fn the_needs_assessment_starts_at_once_for_a_child_who_comes_into_care_after_fif
     // 13 weeks in care if later: 3 Jan + 91 days = Sat 4 Apr 2026; + 3 months = Sat 4 Jul 2026.
     assert_eq!(one(&s, Duty::CompleteNeedsAssessment, None).latest, Some(d("2026-07-04")));
 }
+
+#[test]
+fn a_change_of_iro_brings_letters_to_the_child_under_dudley() {
+    // Seed 002: "Introduction letters, profile cards and farewell letters will be provided to
+    // children when children first come into care and should there be a change of IRO". No day
+    // is fixed. Looked after Mon 5 Jan 2026; the IRO changed on Mon 2 Mar (event 2).
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"iro_changed","date":"2026-03-02"}]"#;
+    let s = sched("dudley", None, events, "2026-03-02", 0);
+    let letters: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::SendIntroductionLetter)
+        .map(|o| (o.triggered_by.to_vec(), o.latest, o.role, o.earliest))
+        .collect();
+    assert_eq!(
+        letters,
+        [(vec![0], None, Role::Iro, Some(d("2026-01-05"))), (vec![2], None, Role::Iro, Some(d("2026-03-02")))]
+    );
+    // Under statute alone the event records nothing, and the audit says so.
+    let a = aud("england", None, events, "2026-03-02");
+    assert!(a.events[2].unmatched.as_deref().unwrap().contains("no rule of profile england"));
+    // A change of IRO for a child not looked after is impossible.
+    let bad: Vec<serde_json::Value> = serde_json::from_str(r#"[{"event":"iro_changed","date":"2026-03-02"}]"#).unwrap();
+    let evs = vec![Event::from_json(0, &bad[0]).unwrap()];
+    let err = CaseHistory::new(Jurisdiction::England, Child::default(), evs).unwrap_err();
+    assert!(err.to_string().contains("not looked after"), "{err}");
+}

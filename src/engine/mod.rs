@@ -595,7 +595,7 @@ mod tests {
                     || matches!(anchor, Anchor::IroAppointed | Anchor::ReviewServiceNotified)
                 {
                     Some(PERIOD + done)
-                } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted) {
+                } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted | Anchor::IroChanged) {
                     (!review).then_some(MARKER)
                 } else if matches!(anchor, Anchor::PlacementStarted | Anchor::PlacementEnded | Anchor::LastDone) {
                     (!review).then_some(PLACEMENT)

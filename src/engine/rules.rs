@@ -50,12 +50,12 @@ pub(in crate::engine) fn group(r: &Rule) -> Option<usize> {
                 MARKER
             }
         }
-        CarePlanStarted | DisputeStarted if !review => MARKER,
+        CarePlanStarted | DisputeStarted | IroChanged if !review => MARKER,
         PlacementStarted | PlacementEnded | LastDone if !review => PLACEMENT,
         ReviewRearranged if !review => REARRANGE,
         RegimeStart | PreviousReview | ReviewDate | ReviewCompleted | Midpoint | LastReviewMeeting
         | DecisionsReceived | CarePlanStarted | DisputeStarted | PlacementStarted | PlacementEnded | LastDone
-        | ReviewRearranged => return None,
+        | ReviewRearranged | IroChanged => return None,
     };
     Some(g)
 }

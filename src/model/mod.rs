@@ -316,6 +316,8 @@ snake_enum! {
         /// The date the same duty was last done in the same run of its clock (a visit counts from
         /// the previous visit, as a review counts from the previous review).
         LastDone = "last_done": "the date it was last done",
+        /// The child's IRO changed (`iro_changed`).
+        IroChanged = "iro_changed": "the change of the child's IRO",
     }
 }
 
@@ -476,6 +478,9 @@ pub enum EventKind {
     PlacementEnded,
     /// The social worker visited the child in the placement.
     SocialWorkerVisit,
+    /// The child's IRO changed (letters to the child: farewell from the old IRO, introduction
+    /// from the new one).
+    IroChanged,
 }
 
 fn yes() -> bool {
@@ -522,6 +527,7 @@ impl EventKind {
             PlacementStarted { .. } => "placement_started",
             PlacementEnded => "placement_ended",
             SocialWorkerVisit => "social_worker_visit",
+            IroChanged => "iro_changed",
         }
     }
 

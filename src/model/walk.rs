@@ -15,6 +15,8 @@ pub(crate) struct CarePeriod {
     pub short_breaks: bool,
     /// Ended by `ceased_to_be_looked_after` (not by an adoption order or the end of short breaks).
     pub ceased: bool,
+    /// Reviews held in it so far (secure panel reviews apart).
+    pub reviews: u32,
 }
 
 /// One run of a regime's clock: from its start event to its end (if any).
@@ -45,6 +47,9 @@ pub(crate) struct Meeting {
     pub slots: Vec<(usize, u32)>,
     pub secure: bool,
     pub period: usize,
+    /// Its place among the reviews of its period of care (1 for the first); 0 for a secure panel
+    /// review.
+    pub ordinal: u32,
 }
 
 /// A `review_rearranged` event.

@@ -151,15 +151,6 @@ impl<'a> Builder<'a, '_> {
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
         let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
-        // Reviews so far in each period of care (secure panel reviews apart).
-        let mut in_period: Vec<u32> = vec![0; walk.periods.len()];
-        let mut next_ordinal = |period: usize, secure: bool| match in_period.get_mut(period) {
-            Some(k) if !secure => {
-                *k += 1;
-                *k
-            }
-            _ => 0,
-        };
         for (m, mt) in walk.meetings.iter().enumerate() {
             let completed = match mt.completed {
                 Some((d, _)) => (d, false),
@@ -185,7 +176,7 @@ impl<'a> Builder<'a, '_> {
                 assumed: false,
                 slots: SlotList::Borrowed(&mt.slots),
                 period: mt.period,
-                ordinal: next_ordinal(mt.period, mt.secure),
+                ordinal: mt.ordinal,
                 with_meeting: mt.with_meeting,
                 adjourned: &mt.adjournments,
                 events,
@@ -194,6 +185,9 @@ impl<'a> Builder<'a, '_> {
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
         for (list, plan, early_date, is_secure) in [(other, planned, early, false), (secure, None, None, true)] {
+            // Projected reviews follow the held ones of their period of care (counted by the walk).
+            let mut ordinal =
+                list.first().and_then(|o| walk.periods.get(walk.runs[o.r].period)).map_or(0, |p| p.reviews);
             let mut open = list;
             let mut iteration = 0usize;
             while !open.is_empty() && iteration < MAX_PROJECTION {
@@ -244,7 +238,12 @@ impl<'a> Builder<'a, '_> {
                         SlotList::Owned(open.iter().map(|s| (s.r, s.n)).collect())
                     },
                     period,
-                    ordinal: next_ordinal(period, is_secure),
+                    ordinal: if is_secure {
+                        0
+                    } else {
+                        ordinal += 1;
+                        ordinal
+                    },
                     with_meeting: true,
                     adjourned: &[],
                     events,

@@ -94,7 +94,11 @@ impl<'a> Builder<'a, '_> {
                     }
                     // Nothing is due before the child was looked after: a rule counted back from a
                     // review held soon after that day cannot apply (issue 14; READING.md).
-                    let care_start = self.walk.periods.get(m.period).map(|p| p.start);
+                    // Only a rule counted back before a review can fall before the child was looked after.
+                    let care_start = match rule.direction {
+                        Direction::Before => self.walk.periods.get(m.period).map(|p| p.start),
+                        Direction::After => None,
+                    };
                     let early_count = c.deadline.zip(care_start).filter(|(dl, s)| dl.date < *s);
                     c.before_care = early_count.is_some();
                     let Some(col) = self.sets.meeting_col[rule.duty as usize] else { continue };
