@@ -120,6 +120,21 @@ for f in reviews_audit.csv rejects.csv superseded.csv; do
   cmp -s "$tmp/two/$f" "$tmp/two_b/$f" || fail "$f depends on the order of the returns"
 done
 
+# The same two returns as the DfE XML (PLACE is PL; reviews are AREVIEW in the HEADER; CRLF line
+# ends and ISO dates in the later one): the same reviews_audit.csv.
+cat > "$r/SSDA903_2024.xml" <<'XML'
+<?xml version='1.0' encoding='us-ascii'?>
+<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID><DOB>01/01/2012</DOB>
+<AREVIEW><REVIEW>10/05/2023</REVIEW><REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW>
+<AREVIEW><REVIEW>05/11/2023</REVIEW><REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW></HEADER>
+<EPISODE><DECOM>01/06/2022</DECOM><RNE>S</RNE><LS>C2</LS><PL>U1</PL><DEC /><REC /></EPISODE></CHILD></EXPSSDA903>
+XML
+printf '%s\r\n' "<?xml version='1.0'?>" '<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID><DOB>01/01/2012</DOB>' \
+  '<AREVIEW><REVIEW>2024-05-01</REVIEW></AREVIEW></HEADER><EPISODE><DECOM>2022-06-01</DECOM><RNE>S</RNE><LS>C2</LS>' \
+  '<PL>U1</PL><DEC>2024-06-30</DEC><REC>E4A</REC></EPISODE></CHILD></EXPSSDA903>' > "$r/SSDA903_2025.xml"
+"$bin" "$r/SSDA903_2025.xml" "$r/SSDA903_2024.xml" --output-dir "$tmp/xml" --as-at 2025-03-31 > /dev/null || fail "XML returns should exit 0"
+cmp -s "$tmp/two/reviews_audit.csv" "$tmp/xml/reviews_audit.csv" || fail "XML and CSV give different reviews_audit.csv"
+
 # Errors: clear message, exit status 2, no panic.
 check_err() {
   local want=$1; shift
@@ -131,6 +146,9 @@ check_err() {
   grep -q "$want" "$tmp/err" || fail "$* should say '$want' (said: $(cat "$tmp/err"))"
   ! grep -q panicked "$tmp/err" || fail "$* panicked"
 }
+printf '<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID>' > "$tmp/SSDA903_2025.xml"
+check_err "ends inside a CHILD element" "$tmp/SSDA903_2025.xml" --output-dir "$tmp/xt"
+[ ! -e "$tmp/xt/reviews_audit.csv" ] || fail "a truncated XML file must leave no output"
 check_err "no usable rows in a whole file" "$r/SSDA903_2025_reviews.csv" "$r/SSDA903_2025_episodes.csv" --output-dir "$tmp/sw"
 grep -q "are the files swapped?" "$tmp/sw/rejects.csv" || fail "swapped files: the rejects should say so"
 check_err "is an input: refusing to write over it" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" \
