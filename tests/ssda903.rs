@@ -233,7 +233,7 @@ fn looked_after_reviews_deadlines_and_lateness() {
     r3.write_csv(&mut s);
     assert_eq!(
         s,
-        "100,2026-27,2026-01-01,looked_after,3,2026-11-02,2026-10-30,2026-10-30,false,1,3,known_review_number,\n"
+        "100,2026-27,2026-01-01,looked_after,3,2026-11-02,2026-10-30,2026-10-30,false,1,3,known_review_number,statutory,\n"
     );
 }
 
@@ -384,6 +384,34 @@ fn a_period_begun_in_the_window_has_known_numbers() {
         (r.basis, r.review_number, r.deadline, r.on_time),
         (Basis::KnownReviewNumber, Some(1), Some(d(2024, 7, 3)), Some(true))
     );
+}
+
+#[test]
+fn statutory_and_local_misses_are_told_apart() {
+    // Dudley's standard: the second review within 90 days of the first, statute's 3 months.
+    // S on Wed 5 Jun 2024, first review Tue 2 Jul 2024 (due 3 Jul). Second review: statute
+    // 2 Oct 2024, Dudley 2 Jul + 90 days = 30 Sep 2024 (29 days left in July, 31 in August, 30 in
+    // September). Held Tue 1 Oct: late by Dudley's standard only. Child K held it Thu 3 Oct: late
+    // against statute too.
+    let eps = vec![ep("E", "05/06/2024", "S", "C2", "U1", "", ""), ep("K", "05/06/2024", "S", "C2", "U1", "", "")];
+    let revs = vec![rv("E", "02/07/2024"), rv("E", "01/10/2024"), rv("K", "02/07/2024"), rv("K", "03/10/2024")];
+    let mut o = opts(None);
+    o.profile = Profile::builtin("dudley").unwrap();
+    let mut c = Collect::default();
+    audit_str(&file(EP_HEADER, &eps), &file(RV_HEADER, &revs), Some(2025), &o, &mut c).unwrap();
+    let e = row(&c, "E", d(2024, 10, 1));
+    assert_eq!(
+        (e.deadline, e.on_time, e.missed.as_ref().map(|m| m.to_string())),
+        (Some(d(2024, 9, 30)), Some(false), Some("local:dudley".into()))
+    );
+    let k = row(&c, "K", d(2024, 10, 3));
+    assert_eq!((k.on_time, k.missed.as_ref().map(|m| m.to_string())), (Some(false), Some("statutory".into())));
+    assert_eq!(row(&c, "E", d(2024, 7, 2)).missed, None);
+    let mut s = lac_timescales::ssda903::report::Summary::default();
+    for r in &c.rows {
+        s.add_row(r);
+    }
+    assert_eq!((s.missed_statutory, s.missed_local_only), (1, 1));
 }
 
 #[test]

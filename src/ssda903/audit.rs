@@ -140,6 +140,7 @@ struct Bind {
     lwd: NaiveDate,
     wd: i64,
     cd: i64,
+    missed: Option<crate::profile::Basis>,
     others: Vec<String>,
 }
 
@@ -158,11 +159,11 @@ fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
     }
     let b = best?;
     let (latest, lwd) = (b.latest?, b.latest_working_day?);
-    let (wd, cd) = match &b.breach {
-        Some(Breach::LateReview { working_days_late, calendar_days_late, .. }) => {
-            (*working_days_late, *calendar_days_late)
+    let (wd, cd, missed) = match &b.breach {
+        Some(Breach::LateReview { working_days_late, calendar_days_late, basis, .. }) => {
+            (*working_days_late, *calendar_days_late, Some(basis.clone()))
         }
-        _ => (0, 0),
+        _ => (0, 0, None),
     };
     Some(Bind {
         regime: b.regime,
@@ -171,6 +172,7 @@ fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
         lwd,
         wd,
         cd,
+        missed,
         others: others
             .iter()
             .map(|o| {
@@ -184,6 +186,10 @@ fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
             .collect(),
     })
 }
+
+/// The next review due at the as-at date: regime, number, deadline, last working day, and whose
+/// standard it misses if overdue.
+type Next = (Option<Regime>, Option<u32>, NaiveDate, NaiveDate, crate::profile::Basis);
 
 /// A part of a period of care the data does not cover: reviews may have been held in it.
 #[derive(Debug, Clone, Copy)]
@@ -475,6 +481,7 @@ impl Ctx<'_> {
                 on_time,
                 working_days_late: shown.map(|b| if d <= b.latest { 0 } else { b.wd }),
                 calendar_days_late: shown.map(|b| if d <= b.latest { 0 } else { b.cd }),
+                missed: shown.filter(|b| d > b.latest).and_then(|b| b.missed.clone()),
                 basis,
                 note: n.join("; "),
                 line: r.line,
@@ -589,9 +596,19 @@ impl Ctx<'_> {
             out.t.overdue_not_assessable += 1;
             return;
         }
-        let next = |s: &Schedule| -> Option<(Option<Regime>, Option<u32>, NaiveDate, NaiveDate)> {
+        let next = |s: &Schedule| -> Option<Next> {
             let o = s.next_review_due(as_at)?;
-            Some((o.regime, o.review_number, o.latest?, o.latest_working_day?))
+            // Whose standard the overdue review misses: statute's when its deadline has passed too.
+            let statutory = match &o.binding {
+                Some(list) => {
+                    list.iter().filter(|c| c.basis == crate::profile::Basis::Statutory).filter_map(|c| c.latest).min()
+                }
+                None if o.basis == crate::profile::Basis::Statutory => o.latest,
+                None => None,
+            };
+            let missed =
+                if statutory.is_some_and(|l| l < as_at) { crate::profile::Basis::Statutory } else { o.basis.clone() };
+            Some((o.regime, o.review_number, o.latest?, o.latest_working_day?, missed))
         };
         let n0 = next(s0);
         let (chosen, basis, note) = if gaps.is_empty() {
@@ -643,7 +660,7 @@ impl Ctx<'_> {
                 }
             }
         };
-        let Some((regime, number, l, w)) = chosen else { return };
+        let Some((regime, number, l, w, missed)) = chosen else { return };
         if l >= as_at {
             return;
         }
@@ -667,6 +684,7 @@ impl Ctx<'_> {
             on_time: Some(false),
             working_days_late: Some(wd),
             calendar_days_late: Some((as_at - l).num_days()),
+            missed: Some(missed),
             basis,
             note: n,
             line: 0,

@@ -240,6 +240,9 @@ pub struct AuditRow {
     pub calendar_days_late: Option<i64>,
     /// On what the deadline stands.
     pub basis: Basis,
+    /// For a late or overdue row, whose standard it misses: `statutory` when statute's deadline
+    /// passed, else `local:<profile>` (only a local profile's earlier deadline was missed).
+    pub missed: Option<crate::profile::Basis>,
     /// Anything worth knowing: the basis explained, other clocks served, inferred episode ends.
     pub note: String,
     /// Line of the review in its file (0 for an overdue row).
@@ -256,7 +259,7 @@ fn opt<T: fmt::Display>(out: &mut String, v: Option<T>) {
 impl AuditRow {
     /// The header of `reviews_audit.csv`.
     pub const CSV_HEADER: &'static str = "CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,\
-latest_working_day,on_time,working_days_late,calendar_days_late,basis,note";
+latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,note";
 
     /// True for an overdue row (a review not held by the as-at date).
     pub fn is_overdue(&self) -> bool {
@@ -288,6 +291,8 @@ latest_working_day,on_time,working_days_late,calendar_days_late,basis,note";
         opt(out, self.calendar_days_late);
         out.push(',');
         out.push_str(self.basis.as_str());
+        out.push(',');
+        opt(out, self.missed.as_ref());
         out.push(',');
         csv_field(out, &self.note);
         out.push('\n');

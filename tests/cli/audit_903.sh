@@ -49,11 +49,11 @@ grep -qx 'rows in = rows out + rejects + superseded, for every file: yes' "$tmp/
 #   review within 3 months = Wed 10 Jul 2024: 264 calendar days; working days Jul 11-31 (15),
 #   Aug (21, 26 Aug is a bank holiday), Sep (21), then 127 = 184; known.
 cat > "$tmp/want" <<'CSV'
-CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,note
-185686,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 17/02/2024)
-186835,2024-25,2024-12-10,looked_after,1,,2025-01-10,2025-01-10,false,56,80,known_review_number,overdue at 2025-03-31: not held
-900323,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 13/02/2023)
-900327,2024-25,,short_breaks,1,,2024-07-10,2024-07-10,false,184,264,known_review_number,overdue at 2025-03-31: not held; period of care began before the data (first episode in it: DECOM 30/03/2024)
+CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,note
+185686,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,statutory,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 17/02/2024)
+186835,2024-25,2024-12-10,looked_after,1,,2025-01-10,2025-01-10,false,56,80,known_review_number,statutory,overdue at 2025-03-31: not held
+900323,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,statutory,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 13/02/2023)
+900327,2024-25,,short_breaks,1,,2024-07-10,2024-07-10,false,184,264,known_review_number,statutory,overdue at 2025-03-31: not held; period of care began before the data (first episode in it: DECOM 30/03/2024)
 CSV
 diff -u "$tmp/want" "$tmp/out/reviews_audit.csv" || fail "reviews_audit.csv differs"
 
@@ -103,10 +103,10 @@ grep -q '66.7%</b>of reviews assessed' "$tmp/two.html" || fail "report: coverage
 # Sun 5 May 2024 whatever came before. A left care in 2024-25: not overdue. The 2023-24 copy of
 # the episode is superseded (only DEC and REC filled in later: no conflict).
 cat > "$tmp/want2" <<'CSV'
-CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,note
-A,2023-24,2022-06-01,looked_after,,2023-05-10,,,,,,not_assessable,previous review before this return: add the 2022-23 return (deadline between 2022-07-01 and 2023-09-30 depending on the earlier reviews)
-A,2023-24,2022-06-01,looked_after,,2023-11-05,2023-11-10,2023-11-10,true,0,0,assumption,"judged as a later review on the stated assumption: its previous review (2023-05-10) would otherwise be the period's first review, held more than 3 months after it was due (2022-07-01)"
-A,2024-25,2022-06-01,looked_after,,2024-05-01,2024-05-05,2024-05-03,true,0,0,decided_by_data,review number not known (earlier reviews are before the data); the deadline is the same whatever they were
+CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,note
+A,2023-24,2022-06-01,looked_after,,2023-05-10,,,,,,not_assessable,,previous review before this return: add the 2022-23 return (deadline between 2022-07-01 and 2023-09-30 depending on the earlier reviews)
+A,2023-24,2022-06-01,looked_after,,2023-11-05,2023-11-10,2023-11-10,true,0,0,assumption,,"judged as a later review on the stated assumption: its previous review (2023-05-10) would otherwise be the period's first review, held more than 3 months after it was due (2022-07-01)"
+A,2024-25,2022-06-01,looked_after,,2024-05-01,2024-05-05,2024-05-03,true,0,0,decided_by_data,,review number not known (earlier reviews are before the data); the deadline is the same whatever they were
 CSV
 diff -u "$tmp/want2" "$tmp/two/reviews_audit.csv" || fail "two returns: reviews_audit.csv differs"
 grep -q "^A,2022-06-01,$r/SSDA903_2024_episodes.csv,2,2023-24,$r/SSDA903_2025_episodes.csv,2,2024-25,\$" "$tmp/two/superseded.csv" \
