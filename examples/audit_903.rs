@@ -283,7 +283,6 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     let outcome = audit(returns, &opts, &mut out).map_err(|e| e.to_string())?;
     for w in [&mut out.audit, &mut out.rejects, &mut out.superseded] {
         w.flush().map_err(write_err)?;
-        w.get_ref().sync_all().map_err(write_err)?;
     }
     out.summary.keep_late();
     let files: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();

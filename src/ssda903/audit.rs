@@ -103,32 +103,44 @@ impl Out {
     }
 }
 
-/// Field values of an episode row by column name (for comparing two copies).
-fn fields_by_name(text: &str, names: &[String]) -> Vec<(String, String)> {
-    with_fields(text, |f| names.iter().zip(f.iter()).map(|(n, v)| (n.clone(), v.trim().to_string())).collect())
-        .unwrap_or_default()
-}
-
-/// What differs between an earlier copy and the kept copy, other than what a later year fills in.
-fn conflict(old: &[(String, String)], new: &[(String, String)], old_year: i32, new_year: i32) -> String {
-    let mut diffs = Vec::new();
-    for (n, v) in old {
-        if n == "CHILD" {
-            continue;
-        }
-        let Some((_, w)) = new.iter().find(|(m, _)| m == n) else { continue };
-        let same_date = matches!(n.as_str(), "DECOM" | "DEC")
-            && super::read::csv::parse_date(v).is_some()
-            && super::read::csv::parse_date(v) == super::read::csv::parse_date(w);
-        if v == w || same_date {
-            continue;
-        }
-        let filled_later = matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.is_empty();
-        if !filled_later {
-            diffs.push(format!("{n}: {v:?} ({}) vs {w:?} ({})", year_label(old_year), year_label(new_year)));
-        }
+/// What differs between an earlier copy (`old`, with its columns) and the kept copy, other than
+/// what a later year fills in (`DEC`, `REC`, `REASON_PLACE_CHANGE` blank in the earlier copy).
+/// Dates are compared as dates.
+fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_year: i32) -> String {
+    if old.0 == new.0 {
+        return String::new();
     }
-    diffs.join("; ")
+    let r = with_fields(old.0, |fo| {
+        with_fields(new.0, |fnew| {
+            let mut diffs = Vec::new();
+            let same_header = std::ptr::eq(old.1, new.1) || old.1 == new.1;
+            for (i, n) in old.1.iter().enumerate() {
+                if n == "CHILD" {
+                    continue;
+                }
+                let j = if same_header { Some(i) } else { new.1.iter().position(|m| m == n) };
+                let (Some(v), Some(w)) = (fo.get(i).map(|x| x.trim()), j.and_then(|j| fnew.get(j)).map(|x| x.trim()))
+                else {
+                    continue;
+                };
+                if v == w {
+                    continue;
+                }
+                let same_date = matches!(n.as_str(), "DECOM" | "DEC")
+                    && super::read::csv::parse_date(v).is_some()
+                    && super::read::csv::parse_date(v) == super::read::csv::parse_date(w);
+                let filled_later = matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.is_empty();
+                if !same_date && !filled_later {
+                    diffs.push(format!("{n}: {v:?} ({}) vs {w:?} ({})", year_label(old_year), year_label(new_year)));
+                }
+            }
+            diffs.join("; ")
+        })
+    });
+    match r {
+        Ok(Ok(s)) => s,
+        _ => String::new(),
+    }
 }
 
 /// The binding review obligation met on a day, under one history.
@@ -279,17 +291,14 @@ impl Ctx<'_> {
                         out.reject(self, r, child, format!("duplicate: same CHILD and DECOM as line {}", kr.line));
                     } else {
                         let (km, m) = (&self.metas[kr.src as usize], &self.metas[r.src as usize]);
-                        let names = |m: &SourceMeta| match &m.cols {
-                            Some(Columns::Episodes(c)) => c.names.clone(),
-                            _ => Vec::new(),
-                        };
-                        let text = |x: &RowRef| String::from_utf8_lossy(store.row_text(x)).into_owned();
-                        let c = conflict(
-                            &fields_by_name(&text(r), &names(m)),
-                            &fields_by_name(&text(kr), &names(km)),
-                            e.year,
-                            k.year,
-                        );
+                        fn names(m: &SourceMeta) -> &[String] {
+                            match &m.cols {
+                                Some(Columns::Episodes(c)) => &c.names,
+                                _ => &[],
+                            }
+                        }
+                        let text = |x: &RowRef| std::str::from_utf8(store.row_text(x)).unwrap_or("");
+                        let c = conflict((text(r), names(m)), (text(kr), names(km)), e.year, k.year);
                         if !c.is_empty() {
                             out.t.conflicts += 1;
                         }
@@ -714,7 +723,7 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     while i < store.rows.len() {
         let k = store.key(&store.rows[i]);
         let mut j = i + 1;
-        while j < store.rows.len() && store.key(&store.rows[j]) == k {
+        while j < store.rows.len() && store.rows[j].kp == store.rows[i].kp && store.key(&store.rows[j]) == k {
             j += 1;
         }
         groups.push((i, j));
@@ -849,19 +858,20 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
             (None, Some(y)) => (Some(y), YearFrom::FileName),
             _ => (None, YearFrom::Data),
         });
+        let track = year_info[ri].0.is_none();
         match r.input {
             ReturnInput::Csv { episodes, reviews, .. } => {
                 for (input, kind) in [(episodes, FileKind::Episodes), (reviews, FileKind::Reviews)] {
                     let (name, reader) = open_input(input)?;
-                    let src = ing.add_source(Arc::from(name.as_str()), kind, ri);
+                    let src = ing.add_source(Arc::from(name.as_str()), kind, ri, track);
                     read::read_csv(&mut ing, src, reader)?;
                 }
             }
             ReturnInput::Xml { file, .. } => {
                 let (name, reader) = open_input(file)?;
                 let name: Arc<str> = Arc::from(name.as_str());
-                let e = ing.add_source(name.clone(), FileKind::Episodes, ri);
-                let v = ing.add_source(name, FileKind::Reviews, ri);
+                let e = ing.add_source(name.clone(), FileKind::Episodes, ri, track);
+                let v = ing.add_source(name, FileKind::Reviews, ri, track);
                 read::xml::read_xml(&mut ing, e, v, reader)?;
             }
         }

@@ -165,11 +165,21 @@ impl Superseded {
     /// Appends this row as one CSV line.
     pub fn write_csv(&self, out: &mut String) {
         csv_field(out, &self.child);
-        out.push_str(&format!(",{},", self.decom));
+        out.push(',');
+        push_date(out, Some(self.decom));
+        out.push(',');
         csv_field(out, &self.file);
-        out.push_str(&format!(",{},{},", self.line, window::year_label(self.year)));
+        out.push(',');
+        push_num(out, i64::try_from(self.line).ok());
+        out.push(',');
+        out.push_str(&window::year_label(self.year));
+        out.push(',');
         csv_field(out, &self.kept_file);
-        out.push_str(&format!(",{},{},", self.kept_line, window::year_label(self.kept_year)));
+        out.push(',');
+        push_num(out, i64::try_from(self.kept_line).ok());
+        out.push(',');
+        out.push_str(&window::year_label(self.kept_year));
+        out.push(',');
         csv_field(out, &self.conflict);
         out.push('\n');
     }
@@ -249,6 +259,48 @@ pub struct AuditRow {
     pub line: u64,
 }
 
+fn push_date(out: &mut String, d: Option<NaiveDate>) {
+    use chrono::Datelike;
+    let Some(d) = d else { return };
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        let b = [
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            b'-',
+            b'0' + (m / 10) as u8,
+            b'0' + (m % 10) as u8,
+            b'-',
+            b'0' + (day / 10) as u8,
+            b'0' + (day % 10) as u8,
+        ];
+        out.extend(b.iter().map(|&c| char::from(c)));
+    } else {
+        opt(out, Some(d));
+    }
+}
+
+fn push_num(out: &mut String, n: Option<i64>) {
+    let Some(n) = n else { return };
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    out.extend(buf[i..].iter().map(|&c| char::from(c)));
+}
+
 fn opt<T: fmt::Display>(out: &mut String, v: Option<T>) {
     if let Some(v) = v {
         use fmt::Write as _;
@@ -272,23 +324,27 @@ latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,not
         out.push(',');
         out.push_str(&window::year_label(self.collection_year));
         out.push(',');
-        opt(out, self.period_start);
+        push_date(out, self.period_start);
         out.push(',');
-        opt(out, self.regime.map(|r| r.as_str()));
+        out.push_str(self.regime.map(|r| r.as_str()).unwrap_or(""));
         out.push(',');
-        opt(out, self.review_number);
+        push_num(out, self.review_number.map(i64::from));
         out.push(',');
-        opt(out, self.review);
+        push_date(out, self.review);
         out.push(',');
-        opt(out, self.deadline);
+        push_date(out, self.deadline);
         out.push(',');
-        opt(out, self.latest_working_day);
+        push_date(out, self.latest_working_day);
         out.push(',');
-        opt(out, self.on_time);
+        out.push_str(match self.on_time {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "",
+        });
         out.push(',');
-        opt(out, self.working_days_late);
+        push_num(out, self.working_days_late);
         out.push(',');
-        opt(out, self.calendar_days_late);
+        push_num(out, self.calendar_days_late);
         out.push(',');
         out.push_str(self.basis.as_str());
         out.push(',');

@@ -145,6 +145,12 @@ pub struct Summary {
     pub superseded: u64,
     /// Superseded copies that differ in more than what a later year fills in.
     pub conflicts: u64,
+    late_sorted: bool,
+}
+
+/// Overdue first, then the most late, then by child and date.
+fn late_key(r: &AuditRow) -> (bool, std::cmp::Reverse<Option<i64>>, &str, Option<NaiveDate>) {
+    (r.review.is_some(), std::cmp::Reverse(r.working_days_late), &r.child, r.review)
 }
 
 fn reason_kind(r: &str) -> String {
@@ -189,7 +195,16 @@ impl Summary {
         }
         if r.on_time == Some(false) {
             self.late_total += 1;
+            // Once the list is full, a row that would not make the cut is not copied.
+            if self.late.len() >= REPORT_ROWS && self.late_sorted {
+                if let Some(worst) = self.late.last() {
+                    if late_key(r) >= late_key(worst) {
+                        return;
+                    }
+                }
+            }
             self.late.push(r.clone());
+            self.late_sorted = false;
             if self.late.len() >= 4 * REPORT_ROWS {
                 self.keep_late();
             }
@@ -209,14 +224,9 @@ impl Summary {
 
     /// Keeps the [`REPORT_ROWS`] most important late rows (overdue first, then the most late).
     pub fn keep_late(&mut self) {
-        self.late.sort_by(|a, b| {
-            (a.review.is_some(), std::cmp::Reverse(a.working_days_late), &a.child).cmp(&(
-                b.review.is_some(),
-                std::cmp::Reverse(b.working_days_late),
-                &b.child,
-            ))
-        });
+        self.late.sort_by(|a, b| late_key(a).cmp(&late_key(b)));
         self.late.truncate(REPORT_ROWS);
+        self.late_sorted = true;
     }
 
     /// The coverage sentence that leads the summary and the report.

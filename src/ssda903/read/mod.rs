@@ -32,13 +32,17 @@ pub(crate) struct SourceMeta {
     pub blank: u64,
     /// Rows rejected while reading (before grouping by child).
     pub early_rejects: u64,
-    /// Collection years of the dates in the table (REVIEW, or DECOM/DEC), for inferring the year.
+    /// Collection years of the dates in the table (REVIEW, or DECOM), for inferring the year.
     pub years: BTreeMap<i32, u64>,
+    /// Whether to gather `years` (only when the return's year is not given or named).
+    pub track_years: bool,
 }
 
 /// A row in the store: which table, which line, where its text and `CHILD` are.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RowRef {
+    /// The first 8 bytes of `CHILD`, big-endian (sorts like the bytes, cheaply).
+    pub kp: u64,
     pub src: u32,
     pub line: u64,
     pub start: usize,
@@ -64,7 +68,9 @@ impl Store {
     fn push(&mut self, src: u32, line: u64, text: &[u8], key: (usize, usize)) {
         let start = self.text.len();
         self.text.extend_from_slice(text);
+        let kp = prefix(&text[key.0..key.1]);
         self.rows.push(RowRef {
+            kp,
             src,
             line,
             start,
@@ -73,16 +79,31 @@ impl Store {
             key_end: start + key.1,
         });
     }
+    /// Adds a row whose key is stored after its text (a quoted key).
+    fn push_with_key(&mut self, src: u32, line: u64, text: &[u8], key: &[u8]) {
+        let start = self.text.len();
+        self.text.extend_from_slice(text);
+        let ks = self.text.len();
+        self.text.extend_from_slice(key);
+        self.rows.push(RowRef { kp: prefix(key), src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
+    }
     /// Sorts rows by `CHILD` (byte order), then table and line: independent of input order.
     pub(crate) fn sort(&mut self) {
         let text = &self.text;
         self.rows.sort_unstable_by(|a, b| {
-            text[a.key_start..a.key_end]
-                .cmp(&text[b.key_start..b.key_end])
+            a.kp.cmp(&b.kp)
+                .then_with(|| text[a.key_start..a.key_end].cmp(&text[b.key_start..b.key_end]))
                 .then(a.src.cmp(&b.src))
                 .then(a.line.cmp(&b.line))
         });
     }
+}
+
+fn prefix(key: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = key.len().min(8);
+    b[..n].copy_from_slice(&key[..n]);
+    u64::from_be_bytes(b)
 }
 
 /// A temporary directory removed when dropped (on success, error or panic).
@@ -137,7 +158,7 @@ impl<'s> Ingest<'s> {
         Ingest { metas: Vec::new(), store: Store::default(), budget, tmp_dir, parts, spill: None, sink }
     }
 
-    pub(crate) fn add_source(&mut self, name: Arc<str>, kind: FileKind, ret: usize) -> u32 {
+    pub(crate) fn add_source(&mut self, name: Arc<str>, kind: FileKind, ret: usize, track_years: bool) -> u32 {
         self.metas.push(SourceMeta {
             name,
             kind,
@@ -147,6 +168,7 @@ impl<'s> Ingest<'s> {
             blank: 0,
             early_rejects: 0,
             years: BTreeMap::new(),
+            track_years,
         });
         (self.metas.len() - 1) as u32
     }
@@ -188,9 +210,11 @@ impl<'s> Ingest<'s> {
                 return self.reject(src, line, &shown, reason);
             }
         };
-        if let Ok(Some(d)) = field_bytes(text, date_col) {
-            if let Some(d) = std::str::from_utf8(&d).ok().and_then(csv::parse_date) {
-                *m.years.entry(year_of(d)).or_default() += 1;
+        if m.track_years {
+            if let Ok(Some(d)) = field_bytes(text, date_col) {
+                if let Some(d) = std::str::from_utf8(&d).ok().and_then(csv::parse_date) {
+                    *m.years.entry(year_of(d)).or_default() += 1;
+                }
             }
         }
         // Where the key sits in the row text (for the in-memory store).
@@ -222,11 +246,7 @@ impl<'s> Ingest<'s> {
         }
         if ks == usize::MAX {
             // Quoted key: keep a plain copy of the key after the text.
-            let start = self.store.text.len();
-            self.store.text.extend_from_slice(text);
-            let ks = self.store.text.len();
-            self.store.text.extend_from_slice(key.as_bytes());
-            self.store.rows.push(RowRef { src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
+            self.store.push_with_key(src, line, text, key.as_bytes());
         } else {
             self.store.push(src, line, text, (ks, ke));
         }
@@ -319,13 +339,7 @@ pub(crate) fn load_part(path: &Path, metas: &[SourceMeta]) -> Result<Store> {
         let key = key.to_string();
         match memfind(text, key.as_bytes()) {
             Some(i) => store.push(src, line, text, (i, i + key.len())),
-            None => {
-                let start = store.text.len();
-                store.text.extend_from_slice(text);
-                let ks = store.text.len();
-                store.text.extend_from_slice(key.as_bytes());
-                store.rows.push(RowRef { src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
-            }
+            None => store.push_with_key(src, line, text, key.as_bytes()),
         }
     }
     Ok(store)
