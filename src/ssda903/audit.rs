@@ -739,21 +739,30 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
         out
     };
     let threads = threads.max(1);
-    for chunk in groups.chunks(CHUNK) {
-        let outs: Vec<Out> = if threads == 1 || chunk.len() < 64 {
-            vec![run(chunk)]
-        } else {
-            let per = chunk.len().div_ceil(threads);
-            std::thread::scope(|s| {
-                let hs: Vec<_> = chunk.chunks(per).map(|c| s.spawn(move || run(c))).collect();
-                hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Out::new(n))).collect()
-            })
-        };
-        for o in outs {
-            emit(o, sink, acc)?;
+    if threads == 1 {
+        for chunk in groups.chunks(CHUNK) {
+            emit(run(chunk), sink, acc)?;
         }
+        return Ok(());
     }
-    Ok(())
+    // Workers audit one chunk while this thread writes the previous chunk's output.
+    let worker_died =
+        || Error::Io { path: "audit".into(), reason: "a worker thread stopped (a bug: please report it)".into() };
+    std::thread::scope(|s| -> Result<()> {
+        let mut pending: Vec<std::thread::ScopedJoinHandle<'_, Out>> = Vec::new();
+        for chunk in groups.chunks(CHUNK) {
+            let per = chunk.len().div_ceil(threads).max(1);
+            let next: Vec<_> = chunk.chunks(per).map(|c| s.spawn(move || run(c))).collect();
+            for h in pending.drain(..) {
+                emit(h.join().map_err(|_| worker_died())?, sink, acc)?;
+            }
+            pending = next;
+        }
+        for h in pending {
+            emit(h.join().map_err(|_| worker_died())?, sink, acc)?;
+        }
+        Ok(())
+    })
 }
 
 fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {

@@ -153,7 +153,15 @@ fn late_key(r: &AuditRow) -> (bool, std::cmp::Reverse<Option<i64>>, &str, Option
     (r.review.is_some(), std::cmp::Reverse(r.working_days_late), &r.child, r.review)
 }
 
-fn reason_kind(r: &str) -> String {
+/// A reject's reason without its values, for counting reasons (e.g. "REVIEW outside every period
+/// of care", "bad date in DECOM").
+///
+/// ```
+/// use lac_timescales::ssda903::report::reason_kind;
+/// assert_eq!(reason_kind("bad date in DECOM: \"notadate\" (expected DD/MM/YYYY)"), "bad date in DECOM");
+/// assert_eq!(reason_kind("REVIEW 01/02/2024 is outside every period of care (x)"), "REVIEW outside every period of care");
+/// ```
+pub fn reason_kind(r: &str) -> String {
     for k in [
         "outside every period of care",
         "outside this return's collection year",

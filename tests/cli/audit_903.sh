@@ -22,6 +22,7 @@ status=$?
 set -e
 [ "$status" -eq 2 ] || fail "the sample run should exit 2 (no usable review), got $status"
 grep -q 'SSDA903_2025_reviews.csv (reviews table): all 24 rows were rejected' "$tmp/err" || fail "whole-file message"
+grep -q "most often: REVIEW outside this return's collection year (21 rows)" "$tmp/err" || fail "whole-file message: the likely cause"
 [ -f "$tmp/out/reviews_audit.csv" ] && [ -f "$tmp/out/rejects.csv" ] && [ -f "$tmp/out/superseded.csv" ] \
   && [ -f "$tmp/report.html" ] || fail "missing output files"
 ls -a "$tmp/out" | grep -q '\.tmp-' && fail "temporary output files left behind"
@@ -151,6 +152,7 @@ check_err "ends inside a CHILD element" "$tmp/SSDA903_2025.xml" --output-dir "$t
 [ ! -e "$tmp/xt/reviews_audit.csv" ] || fail "a truncated XML file must leave no output"
 check_err "no usable rows in a whole file" "$r/SSDA903_2025_reviews.csv" "$r/SSDA903_2025_episodes.csv" --output-dir "$tmp/sw"
 grep -q "are the files swapped?" "$tmp/sw/rejects.csv" || fail "swapped files: the rejects should say so"
+grep -q "are the files swapped?" "$tmp/err" || fail "swapped files: the message should say so"
 check_err "is an input: refusing to write over it" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" \
   --output-dir "$tmp/x" --report "$r/SSDA903_2025_reviews.csv"
 cp "$r/SSDA903_2025_reviews.csv" "$tmp/x_reviews.csv"
