@@ -113,7 +113,7 @@ fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_y
     let r = with_fields(old.0, |fo| {
         with_fields(new.0, |fnew| {
             let mut diffs = Vec::new();
-            let same_header = std::ptr::eq(old.1, new.1) || old.1 == new.1;
+            let same_header = std::ptr::eq(old.1, new.1) || (old.1.len() == new.1.len() && old.1 == new.1);
             for (i, n) in old.1.iter().enumerate() {
                 if n == "CHILD" {
                     continue;

@@ -172,13 +172,13 @@ impl Superseded {
         out.push(',');
         push_num(out, i64::try_from(self.line).ok());
         out.push(',');
-        out.push_str(&window::year_label(self.year));
+        push_year(out, self.year);
         out.push(',');
         csv_field(out, &self.kept_file);
         out.push(',');
         push_num(out, i64::try_from(self.kept_line).ok());
         out.push(',');
-        out.push_str(&window::year_label(self.kept_year));
+        push_year(out, self.kept_year);
         out.push(',');
         csv_field(out, &self.conflict);
         out.push('\n');
@@ -282,6 +282,15 @@ fn push_date(out: &mut String, d: Option<NaiveDate>) {
     }
 }
 
+/// `2024-25` for 2025, as [`window::year_label`], without allocating.
+fn push_year(out: &mut String, year: i32) {
+    push_num(out, Some(i64::from(year) - 1));
+    out.push('-');
+    let yy = year.rem_euclid(100) as u8;
+    out.push(char::from(b'0' + yy / 10));
+    out.push(char::from(b'0' + yy % 10));
+}
+
 fn push_num(out: &mut String, n: Option<i64>) {
     let Some(n) = n else { return };
     let mut buf = [0u8; 20];
@@ -322,7 +331,7 @@ latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,not
     pub fn write_csv(&self, out: &mut String) {
         csv_field(out, &self.child);
         out.push(',');
-        out.push_str(&window::year_label(self.collection_year));
+        push_year(out, self.collection_year);
         out.push(',');
         push_date(out, self.period_start);
         out.push(',');

@@ -92,7 +92,15 @@ impl Store {
         let text = &self.text;
         self.rows.sort_unstable_by(|a, b| {
             a.kp.cmp(&b.kp)
-                .then_with(|| text[a.key_start..a.key_end].cmp(&text[b.key_start..b.key_end]))
+                .then_with(|| {
+                    let (la, lb) = (a.key_end - a.key_start, b.key_end - b.key_start);
+                    if la <= 8 && lb <= 8 {
+                        // The prefixes hold the whole keys (no NUL in a CHILD): the shorter first.
+                        la.cmp(&lb)
+                    } else {
+                        text[a.key_start..a.key_end].cmp(&text[b.key_start..b.key_end])
+                    }
+                })
                 .then(a.src.cmp(&b.src))
                 .then(a.line.cmp(&b.line))
         });
@@ -203,8 +211,17 @@ impl<'s> Ingest<'s> {
             }
             Ok(Some(k)) => k,
         };
-        let key = match check_child(&raw) {
-            Ok(k) => k.to_string(),
+        // Where the key sits in the row text, when the field is a plain slice of it.
+        let (ks, ke) = match &raw {
+            std::borrow::Cow::Borrowed(f) => {
+                let t = f.trim_ascii();
+                let i = t.as_ptr() as usize - text.as_ptr() as usize;
+                (i, i + t.len())
+            }
+            std::borrow::Cow::Owned(_) => (usize::MAX, usize::MAX),
+        };
+        let key: &str = match check_child(&raw) {
+            Ok(k) => k,
             Err(reason) => {
                 let shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
                 return self.reject(src, line, &shown, reason);
@@ -217,11 +234,6 @@ impl<'s> Ingest<'s> {
                 }
             }
         }
-        // Where the key sits in the row text (for the in-memory store).
-        let (ks, ke) = match memfind(text, key.as_bytes()) {
-            Some(i) => (i, i + key.len()),
-            None => (usize::MAX, usize::MAX),
-        };
         if let Some(sp) = &mut self.spill {
             let h = fnv(key.as_bytes());
             let n = sp.counts.entry(h).or_default();
@@ -230,7 +242,7 @@ impl<'s> Ingest<'s> {
                 return self.reject(
                     src,
                     line,
-                    &key,
+                    key,
                     format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
                 );
             }
