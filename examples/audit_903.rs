@@ -26,7 +26,7 @@ use lac_timescales::ssda903::{
 
 const USAGE: &str = "usage: audit_903 EPISODES.csv REVIEWS.csv [EPISODES2.csv REVIEWS2.csv ...] [RETURN.xml ...]
                  --output-dir DIR [--year YYYY] [--report FILE.html] [--as-at DATE]
-                 [--profile ID|FILE] [--threads N] [--tmp-dir DIR]
+                 [--profile ID|FILE] [--threads N] [--tmp-dir DIR] [--memory-budget MB]
 
   EPISODES.csv REVIEWS.csv  one return's episodes and reviews tables (in that order), header row
                             first, dates DD/MM/YYYY or YYYY-MM-DD; give several pairs for several years
@@ -39,8 +39,9 @@ const USAGE: &str = "usage: audit_903 EPISODES.csv REVIEWS.csv [EPISODES2.csv RE
                             (not before the data's last date, not after the last year's end)
   --profile ID|FILE         built-in profile id or a local profile TOML file (default: england)
   --threads N               worker threads (default: one per core)
-  --tmp-dir DIR             where temporary partition files go for input larger than 512 MB
-                            (default: the output directory); removed on exit, errors and Ctrl-C
+  --tmp-dir DIR             where temporary partition files go for input larger than the memory
+                            budget (default: the output directory); removed on exit, errors, Ctrl-C
+  --memory-budget MB        input held in memory before partitioning to --tmp-dir (default 512)
 
 Exit status: 0 when the audit ran; 2 for a bad option, an unreadable file, or a file no row of
 which could be used (swapped files, the wrong table, unreadable dates).";
@@ -54,6 +55,7 @@ struct Args {
     profile: String,
     threads: Option<usize>,
     tmp_dir: Option<PathBuf>,
+    memory_mb: Option<u64>,
 }
 
 fn is_xml(p: &Path) -> bool {
@@ -64,6 +66,7 @@ fn parse_args() -> Result<Args, String> {
     let mut pos: Vec<PathBuf> = Vec::new();
     let (mut out_dir, mut report, mut as_at, mut profile, mut threads, mut year, mut tmp_dir) =
         (None, None, None, None, None, None, None);
+    let mut memory_mb = None;
     let mut it = std::env::args_os().skip(1);
     while let Some(a) = it.next() {
         let s = a.to_string_lossy().into_owned();
@@ -75,6 +78,15 @@ fn parse_args() -> Result<Args, String> {
             "--output-dir" => out_dir = Some(PathBuf::from(value("--output-dir")?)),
             "--report" => report = Some(PathBuf::from(value("--report")?)),
             "--tmp-dir" => tmp_dir = Some(PathBuf::from(value("--tmp-dir")?)),
+            "--memory-budget" => {
+                let v = value("--memory-budget")?;
+                memory_mb = Some(
+                    v.parse::<u64>()
+                        .ok()
+                        .filter(|n| (1..=1 << 20).contains(n))
+                        .ok_or_else(|| format!("--memory-budget {v:?} must be a whole number of MB from 1"))?,
+                );
+            }
             "--profile" => profile = Some(value("--profile")?),
             "--year" => {
                 let v = value("--year")?;
@@ -137,6 +149,7 @@ fn parse_args() -> Result<Args, String> {
         profile: profile.unwrap_or_else(|| "england".into()),
         threads,
         tmp_dir,
+        memory_mb,
     })
 }
 
@@ -232,7 +245,12 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     let profile = load_profile(&args.profile)?;
     let inputs: Vec<&PathBuf> = args.returns.iter().flatten().collect();
     for p in &inputs {
-        File::open(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        // A named pipe is not opened here (that would block, or take its data): the audit opens
+        // and reads every input once.
+        let m = std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        if m.is_file() {
+            File::open(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        }
     }
     std::fs::create_dir_all(&args.out_dir)
         .map_err(|e| format!("cannot create output directory {}: {e}", args.out_dir.display()))?;
@@ -276,6 +294,9 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     opts.tmp_dir = tmp_root;
     if let Some(n) = args.threads {
         opts.threads = n;
+    }
+    if let Some(mb) = args.memory_mb {
+        opts.memory_budget = mb << 20;
     }
     let returns: Vec<ReturnInput<'_>> = args
         .returns

@@ -171,4 +171,25 @@ check_err "expected pairs of files" "$data/SSDA903_2025_episodes.csv" --output-d
 "$bin" <(cat "$r/SSDA903_2025_episodes.csv") <(cat "$r/SSDA903_2025_reviews.csv") --year 2025 --output-dir "$tmp/pipe" > /dev/null \
   || fail "pipes should be read"
 [ "$(wc -l < "$tmp/pipe/reviews_audit.csv")" -eq 2 ] || fail "pipes: one review row expected"
+# Partitioned reading (a 1 MB budget): the same output, and the temporary files are removed.
+awk 'BEGIN { print "CHILD,DECOM,RNE,LS,PLACE,DEC,REC"; for (i = 0; i < 40000; i++) printf "%d,01/06/2022,S,C2,U1,,\n", 100000 + i }' \
+  > "$tmp/SSDA903_2025_big_episodes.csv"
+awk 'BEGIN { print "CHILD,REVIEW"; for (i = 0; i < 40000; i++) printf "%d,15/10/2024\n", 100000 + i }' > "$tmp/SSDA903_2025_big_reviews.csv"
+"$bin" "$tmp/SSDA903_2025_big_episodes.csv" "$tmp/SSDA903_2025_big_reviews.csv" --output-dir "$tmp/big" --memory-budget 1 \
+  > "$tmp/big.txt" || fail "partitioned run should exit 0"
+grep -q 'rows held partitioned by CHILD' "$tmp/big.txt" || fail "a 1 MB budget should partition"
+[ "$(grep -c ',decided_by_data,statutory,"late whatever' "$tmp/big/reviews_audit.csv")" -eq 40000 ] || fail "partitioned: 40000 late rows expected"
+! ls -a "$tmp/big" | grep -qE '^\.audit_903_tmp|\.tmp-' || fail "partitioned: temporary files left behind"
+# Killed while blocked on a pipe after partitioning: SIGTERM removes the partition files and the
+# temporary outputs, and leaves no output.
+mkfifo "$tmp/fifo"
+"$bin" "$tmp/SSDA903_2025_big_episodes.csv" "$tmp/fifo" --year 2025 --output-dir "$tmp/kill" --memory-budget 1 \
+  > /dev/null 2> "$tmp/kill.err" &
+pid=$!
+for _ in $(seq 100); do ls -a "$tmp/kill" 2>/dev/null | grep -q '^\.audit_903_tmp' && break; sleep 0.1; done
+ls -a "$tmp/kill" | grep -q '^\.audit_903_tmp' || { kill "$pid"; fail "no partition directory appeared"; }
+kill -TERM "$pid"
+set +e; wait "$pid"; status=$?; set -e
+[ "$status" -eq 130 ] || fail "SIGTERM should exit 130, got $status"
+[ -z "$(ls -A "$tmp/kill")" ] || fail "SIGTERM left files: $(ls -A "$tmp/kill")"
 echo "audit_903 CLI contract: ok"
