@@ -18,93 +18,33 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
-use crate::model::{Anchor, Child, Duty, Event, EventKind, Regime};
+use crate::model::walk::{CarePeriod, Done, Marker, Meeting, Placement, Rearrangement, Run, Walk};
+use crate::model::{Anchor, CaseHistory, Child, Event, EventKind, Jurisdiction, Regime, MAX_EVENTS};
 
-/// A period of care (or a short-break series).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CarePeriod {
-    pub start: NaiveDate,
-    pub start_event: usize,
-    pub end: Option<(NaiveDate, usize)>,
-    pub short_breaks: bool,
-    /// Ended by `ceased_to_be_looked_after` (not by an adoption order or the end of short breaks).
-    pub ceased: bool,
-}
-
-/// One run of a regime's clock: from its start event to its end (if any).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Run {
-    pub regime: Regime,
-    pub start: NaiveDate,
-    pub start_event: usize,
-    pub end: Option<(NaiveDate, usize)>,
-    pub period: usize,
-    /// Meetings that satisfied this run, in order (review n is `held[n - 1]`).
-    pub held: Vec<usize>,
-}
-
-/// A review meeting that happened (held, or adjourned and perhaps completed later).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Meeting {
-    /// The date of the (first) meeting.
-    pub date: NaiveDate,
-    pub event: usize,
-    /// The meeting that completed the review: the same as (date, event) unless adjourned.
-    pub completed: Option<(NaiveDate, usize)>,
-    /// `review_adjourned` events of this review (two or more is a breach).
-    pub adjournments: Vec<usize>,
-    /// Held with a meeting (false: a review without a meeting).
-    pub with_meeting: bool,
-    /// (run, review number) pairs this meeting satisfied.
-    pub slots: Vec<(usize, u32)>,
-    pub secure: bool,
-    pub period: usize,
-}
-
-/// A `review_rearranged` event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Rearrangement {
-    pub event: usize,
-    /// When the rearrangement was made.
-    pub date: NaiveDate,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    /// The meeting it applied to, if one was held after it (else: the upcoming review).
-    pub meeting: Option<usize>,
-    pub period: usize,
-}
-
-/// An event recorded for rules anchored on it (triggers, care plans, disputes...).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Marker {
-    pub event: usize,
-    pub date: NaiveDate,
-    pub anchor: Anchor,
-    pub period: usize,
-}
-
-/// A `duty_done` event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Done {
-    pub event: usize,
-    pub date: NaiveDate,
-    pub duty: Duty,
-    pub review_number: Option<u32>,
-    pub period: Option<usize>,
-    /// The review meeting (index in `Walk::meetings`) it belongs to, by [`Walk::meeting_of_done`].
-    pub meeting: Option<usize>,
-}
-
-/// Everything the walk learned.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Walk {
-    pub periods: Vec<CarePeriod>,
-    pub runs: Vec<Run>,
-    pub meetings: Vec<Meeting>,
-    pub rearrangements: Vec<Rearrangement>,
-    pub markers: Vec<Marker>,
-    pub long_term_foster: Vec<(usize, NaiveDate, usize)>,
-    pub done: Vec<Done>,
+/// Building a case history is the walk: it validates the events and records what the engine needs
+/// (an inherent method of [`CaseHistory`], defined here so that the model does not depend on the
+/// walk).
+impl CaseHistory {
+    /// Validates and builds a case history.
+    ///
+    /// # Errors
+    /// [`Error::InvalidEvent`] naming the first impossible event; [`Error::LimitExceeded`] above
+    /// [`MAX_EVENTS`] events; [`Error::InvalidInput`] for a date of birth outside the calendar.
+    pub fn new(jurisdiction: Jurisdiction, child: Child, events: Vec<Event>) -> Result<CaseHistory> {
+        if events.len() > MAX_EVENTS {
+            return Err(Error::LimitExceeded {
+                what: "number of events".into(),
+                actual: events.len(),
+                limit: MAX_EVENTS,
+            });
+        }
+        let cal = Calendar::england_and_wales();
+        if let Some(dob) = child.date_of_birth {
+            cal.check_in_range(dob).map_err(|e| Error::input("child.date_of_birth", dob.to_string(), e.to_string()))?;
+        }
+        let walk = validate(&events, &child, &cal)?;
+        Ok(CaseHistory { jurisdiction, child, events, walk })
+    }
 }
 
 /// Validates `events` and walks them.
@@ -160,13 +100,15 @@ struct Walker {
     care: Option<usize>,
     breaks: Option<usize>,
     /// Active run per regime (index by Regime position).
-    active: [Option<usize>; 6],
+    active: [Option<usize>; Regime::ALL.len()],
     authority_held: bool,
     placed: bool,
     /// An adjourned review awaiting completion.
     pending: Option<usize>,
     /// Rearrangements not yet attached to a held meeting.
     open_rearrangements: Vec<usize>,
+    /// The placement running, if any.
+    placement: Option<usize>,
 }
 
 fn slot(r: Regime) -> usize {
@@ -192,6 +134,43 @@ impl Walker {
     fn end_run(&mut self, regime: Regime, date: NaiveDate, event: usize) {
         if let Some(r) = self.active[slot(regime)].take() {
             self.walk.runs[r].end = Some((date, event));
+        }
+    }
+
+    /// Starts a placement in period `period`, ending the one running (a move).
+    #[allow(clippy::too_many_arguments)]
+    fn start_placement(
+        &mut self,
+        date: NaiveDate,
+        event: usize,
+        period: usize,
+        long_term: bool,
+        emergency: bool,
+        with_parent: bool,
+        adoption: bool,
+    ) {
+        self.end_placement(date, event, false);
+        let first = !self.walk.placements.iter().any(|p| p.period == period);
+        self.walk.placements.push(Placement {
+            start: date,
+            start_event: event,
+            end: None,
+            ended_by_event: false,
+            period,
+            first,
+            long_term,
+            emergency,
+            with_parent,
+            adoption,
+            visits: Vec::new(),
+        });
+        self.placement = Some(self.walk.placements.len() - 1);
+    }
+
+    fn end_placement(&mut self, date: NaiveDate, event: usize, by_event: bool) {
+        if let Some(p) = self.placement.take() {
+            self.walk.placements[p].end = Some((date, event));
+            self.walk.placements[p].ended_by_event = by_event;
         }
     }
 
@@ -271,6 +250,7 @@ impl Walker {
                 }
                 self.walk.periods[p].end = Some((date, i));
                 self.walk.periods[p].ceased = true;
+                self.end_placement(date, i, false);
                 self.authority_held = false;
                 self.placed = false;
                 self.pending = None;
@@ -332,6 +312,7 @@ impl Walker {
                     ));
                 }
                 self.placed = true;
+                self.start_placement(date, i, p, false, false, false, true);
                 self.end_run(Regime::LookedAfter, date, i);
                 self.end_run(Regime::AdoptionAuthorised, date, i);
                 self.end_run(Regime::PlacedWithParent, date, i);
@@ -349,6 +330,7 @@ impl Walker {
                     ));
                 }
                 self.placed = false;
+                self.end_placement(date, i, false);
                 self.end_run(Regime::AdoptionPlaced, date, i);
                 self.start_run(Regime::LookedAfter, date, i, p);
                 if self.authority_held {
@@ -371,6 +353,7 @@ impl Walker {
                     self.end_run(r, date, i);
                 }
                 self.walk.periods[p].end = Some((date, i));
+                self.end_placement(date, i, false);
                 self.placed = false;
                 self.authority_held = false;
                 self.pending = None;
@@ -495,6 +478,40 @@ impl Walker {
                     period: self.current_period(),
                     meeting: None,
                 });
+            }
+            PlacementStarted { intended_to_last_until_18, emergency, with_parent } => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                if self.placed {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "the child is placed for adoption (record returned_to_agency first)",
+                    ));
+                }
+                self.start_placement(date, i, p, *intended_to_last_until_18, *emergency, *with_parent, false);
+            }
+            PlacementEnded => {
+                let p = self.placement.ok_or_else(|| {
+                    Self::err(i, ev, "event", ev.kind.name().into(), "no placement is running at this date")
+                })?;
+                if self.walk.placements[p].adoption {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "a placement for adoption ends with returned_to_agency or adoption_order_made",
+                    ));
+                }
+                self.end_placement(date, i, true);
+            }
+            SocialWorkerVisit => {
+                self.care.ok_or_else(not_looked_after)?;
+                if let Some(p) = self.placement {
+                    self.walk.placements[p].visits.push((i, date));
+                }
             }
             kind => {
                 let anchor = kind.trigger().expect("every remaining event kind is an early-review trigger");

@@ -4,23 +4,23 @@
 //! A profile is a TOML file (see `data/profiles/`). Each `[[rule]]` says who (`role`) must do
 //! what (`duty`), counted from what (`anchor`), how long (`period`), which way (`direction`:
 //! `after` = within the period after the anchor, `before` = at least the period before it), for
-//! which reviews (`reviews`, `regimes`), when the rule was in force (`in_force_from`,
+//! which reviews (`reviews`, `regimes`, `needs_meeting`), when the rule was in force (`in_force_from`,
 //! `in_force_to`), and on what authority (`citation`). Built-in profiles are compiled in; users
 //! load their own local profiles with [`Profile::from_toml`].
 //!
 //! Where a local rule and a statutory rule govern the same duty, the schedule takes the earlier
 //! deadline and says which rule bound, so a local profile can never loosen statute.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::model::{Anchor, Duty, Jurisdiction, Regime, Role};
+use crate::model::{Anchor, Duty, Jurisdiction, PlacementCondition, Regime, Role};
 use crate::period::{Direction, Period};
 
 /// How firmly a rule was checked: against the instrument's (or seed procedure's) text, against
@@ -178,10 +178,18 @@ pub struct Rule {
     pub direction: Direction,
     /// How long; `None` for a duty with no fixed time (e.g. an early review "before" a change).
     pub period: Option<Period>,
-    /// Which reviews, by number.
+    /// Which reviews, by number. For a duty counted from a review (its meeting, completion,
+    /// mid-point...) the number is the review's place in the **period of care** (the first review
+    /// of the period is `first`, whichever clock it served: a clock restarted after a return from
+    /// an adoptive placement does not make another first review); for `hold_review`, the number
+    /// on the regime's own clock.
     pub reviews: ReviewFilter,
     /// Which regimes (for review-related rules); `None` = every regime but secure accommodation.
+    /// The built-in local profiles state them on every rule about a review.
     pub regimes: Option<Vec<Regime>>,
+    /// Applies only to reviews held with a meeting (who attends, where): not to a review held
+    /// without one (`review_held` with `meeting: false`).
+    pub needs_meeting: bool,
     /// First day the rule is in force (by the date of the triggering event).
     pub in_force_from: Option<NaiveDate>,
     /// Last day the rule is in force.
@@ -190,6 +198,9 @@ pub struct Rule {
     pub repeat: bool,
     /// Applies only when the child has been looked after at least this long by the anchor date.
     pub when_looked_after_for: Option<Period>,
+    /// Applies only when the child is at least this old (from the date of birth) on the anchor
+    /// date, for duties counted from the period of care; owed when the date of birth is unknown.
+    pub when_aged_at_least: Option<Period>,
     /// The action in plain English.
     pub action: Arc<str>,
     /// Where the rule comes from.
@@ -200,6 +211,26 @@ pub struct Rule {
     pub basis: Basis,
     /// Line of the rule in its profile file.
     pub line: usize,
+    /// For rules counted from a placement (or from the last visit in one): conditions the
+    /// placement must meet, all of them (empty: any placement).
+    pub placement: Vec<PlacementCondition>,
+    /// For a `last_done` rule: applies only when the date it was last done falls within this
+    /// period from the start of the placement (e.g. `12 months`: "for the first year").
+    pub in_first: Option<Period>,
+    /// For a `last_done` rule: applies only when the date it was last done falls after this
+    /// period from the start of the placement ("thereafter").
+    pub after_first: Option<Period>,
+    /// For a `last_done` rule: applies only when the first review after the start of the
+    /// placement has (`true`) or has not (`false`) been held by the date it was last done.
+    pub first_review_held: Option<bool>,
+    /// The duty may be done before its anchor ("before the placement or, if that is not
+    /// practicable, within ... of its start"): it has no earliest date.
+    pub before_or_within: bool,
+    /// For the `sixteenth_birthday` anchor: the age the anchor is counted from (`192 months`).
+    pub age: Option<Period>,
+    /// For the `sixteenth_birthday` anchor: how long the child must have been looked after in
+    /// the period of care before the anchor (`13 weeks`, eligibility).
+    pub eligible_after: Option<Period>,
 }
 
 impl Rule {
@@ -260,6 +291,49 @@ const LOCAL: &[(&str, &str)] = &[
     ("iro-expectations", include_str!("../data/profiles/local/iro-expectations.toml")),
 ];
 
+/// The largest profile text accepted by [`Profile::from_toml`], in bytes (checked before parsing).
+pub const MAX_PROFILE_BYTES: usize = 1024 * 1024;
+
+/// The most rules a profile may have (its own, besides the statutory rules underneath).
+pub const MAX_RULES: usize = 2_000;
+
+/// The most profiles a [`ProfileRegistry`] holds besides the built-in ones.
+pub const MAX_REGISTERED_PROFILES: usize = 1_000;
+
+/// Each built-in profile, parsed on first use and then shared.
+fn builtin_cell(id: &str) -> Option<&'static OnceLock<Arc<Profile>>> {
+    static CELLS: [OnceLock<Arc<Profile>>; 2 + LOCAL.len()] = [const { OnceLock::new() }; 2 + LOCAL.len()];
+    let k = match id {
+        "england" => 0,
+        "wales" => 1,
+        _ => 2 + LOCAL.iter().position(|(k, _)| *k == id)?,
+    };
+    Some(&CELLS[k])
+}
+
+fn parse_builtin(id: &str) -> Result<Profile> {
+    match id {
+        "england" => parse("data/profiles/england.toml", ENGLAND, None),
+        "wales" => parse("data/profiles/wales.toml", WALES, None),
+        _ => match LOCAL.iter().find(|(k, _)| *k == id) {
+            Some((k, text)) => Profile::from_toml(&format!("data/profiles/local/{k}.toml"), text),
+            None => Err(unknown_profile(id)),
+        },
+    }
+}
+
+fn unknown_profile(id: &str) -> Error {
+    Error::input(
+        "profile",
+        crate::error::shown(id),
+        format!(
+            "unknown profile (built-in: {}; a host program can register others; a local profile can be given inline \
+             as profile_toml)",
+            Profile::builtin_ids().join(", ")
+        ),
+    )
+}
+
 impl Profile {
     /// Ids of the built-in profiles: `england`, `wales`, then the local ones.
     pub fn builtin_ids() -> Vec<&'static str> {
@@ -268,7 +342,33 @@ impl Profile {
         v
     }
 
-    /// A built-in profile by id, layered on its statutory profile when local.
+    /// A built-in profile by id, shared: parsed once per process, then the same `Arc` every
+    /// time (no copy).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an unknown id, listing the built-in ones.
+    ///
+    /// # Example
+    /// ```
+    /// use std::sync::Arc;
+    /// use lac_timescales::profile::Profile;
+    /// let a = Profile::builtin_shared("england")?;
+    /// let b = Profile::builtin_shared("england")?;
+    /// assert!(Arc::ptr_eq(&a, &b));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn builtin_shared(id: &str) -> Result<Arc<Profile>> {
+        let cell = builtin_cell(id).ok_or_else(|| unknown_profile(id))?;
+        if let Some(p) = cell.get() {
+            return Ok(p.clone());
+        }
+        let parsed = Arc::new(parse_builtin(id)?);
+        Ok(cell.get_or_init(|| parsed).clone())
+    }
+
+    /// A built-in profile by id, layered on its statutory profile when local. The text is parsed
+    /// once per process; this returns a copy of the shared profile (its rules are shared `Arc`s,
+    /// so the copy is cheap). [`Profile::builtin_shared`] avoids even that.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for an unknown id, listing the known ones.
@@ -283,27 +383,21 @@ impl Profile {
     /// # Ok::<(), lac_timescales::Error>(())
     /// ```
     pub fn builtin(id: &str) -> Result<Profile> {
-        match id {
-            "england" => parse(&format!("data/profiles/{id}.toml"), ENGLAND, None),
-            "wales" => parse(&format!("data/profiles/{id}.toml"), WALES, None),
-            _ => match LOCAL.iter().find(|(k, _)| *k == id) {
-                Some((k, text)) => Profile::from_toml(&format!("data/profiles/local/{k}.toml"), text),
-                None => Err(Error::input(
-                    "profile",
-                    id,
-                    format!("unknown profile (built-in: {})", Profile::builtin_ids().join(", ")),
-                )),
-            },
-        }
+        Profile::builtin_shared(id).map(|p| Profile::clone(&p))
     }
 
     /// The statutory profile of a jurisdiction.
     pub fn statutory_for(jurisdiction: Jurisdiction) -> Profile {
+        Profile::clone(&Profile::statutory_shared(jurisdiction))
+    }
+
+    /// The statutory profile of a jurisdiction, shared (see [`Profile::builtin_shared`]).
+    pub fn statutory_shared(jurisdiction: Jurisdiction) -> Arc<Profile> {
         let id = match jurisdiction {
             Jurisdiction::England => "england",
             Jurisdiction::Wales => "wales",
         };
-        Profile::builtin(id).expect("built-in statutory profiles load (checked by tests)")
+        Profile::builtin_shared(id).expect("built-in statutory profiles load (checked by tests)")
     }
 
     /// A statutory-only view of this profile (id and rules of the statutory layer).
@@ -315,6 +409,8 @@ impl Profile {
     /// `file` names the source in error messages.
     ///
     /// # Errors
+    /// [`Error::LimitExceeded`] for text over [`MAX_PROFILE_BYTES`] (checked before parsing) or
+    /// more than [`MAX_RULES`] rules.
     /// [`Error::InvalidData`] naming the file, line and value for malformed TOML, unknown duties,
     /// roles, anchors, regimes or directions, malformed periods and dates, a missing `extends`, or
     /// a `kind` other than `local` (statutory profiles are built in and cannot be replaced).
@@ -346,6 +442,13 @@ impl Profile {
     /// # Ok::<(), lac_timescales::Error>(())
     /// ```
     pub fn from_toml(file: &str, text: &str) -> Result<Profile> {
+        if text.len() > MAX_PROFILE_BYTES {
+            return Err(Error::LimitExceeded {
+                what: format!("{} size in bytes", crate::error::shown(file)),
+                actual: text.len(),
+                limit: MAX_PROFILE_BYTES,
+            });
+        }
         parse(file, text, Some(()))
     }
 
@@ -400,11 +503,29 @@ struct RawRule {
     #[serde(default)]
     repeat: bool,
     #[serde(default)]
+    needs_meeting: bool,
+    #[serde(default)]
     when_looked_after_for: Option<Spanned<String>>,
+    #[serde(default)]
+    when_aged_at_least: Option<Spanned<String>>,
     action: String,
     citation: RawCitation,
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    placement: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    in_first: Option<Spanned<String>>,
+    #[serde(default)]
+    after_first: Option<Spanned<String>>,
+    #[serde(default)]
+    first_review_held: Option<bool>,
+    #[serde(default)]
+    before_or_within: bool,
+    #[serde(default)]
+    age: Option<Spanned<String>>,
+    #[serde(default)]
+    eligible_after: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -419,12 +540,14 @@ struct RawCitation {
 
 struct Ctx<'a> {
     file: &'a str,
-    text: &'a str,
+    /// Byte offset of every newline, so that a line number is a binary search, not a count from
+    /// the start (which made loading quadratic in the number of rules).
+    newlines: Vec<usize>,
 }
 
 impl Ctx<'_> {
     fn line(&self, offset: usize) -> usize {
-        self.text.as_bytes()[..offset.min(self.text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+        self.newlines.partition_point(|&n| n < offset) + 1
     }
 
     fn err(&self, at: &Spanned<String>, what: &str, reason: &str) -> Error {
@@ -440,10 +563,10 @@ impl Ctx<'_> {
         at: &Spanned<String>,
         what: &str,
         lookup: fn(&str) -> Option<T>,
-        all: &[&str],
+        all: fn() -> Vec<&'static str>,
     ) -> Result<T> {
         lookup(at.get_ref())
-            .ok_or_else(|| self.err(at, what, &format!("unknown {what} (expected one of: {})", all.join(", "))))
+            .ok_or_else(|| self.err(at, what, &format!("unknown {what} (expected one of: {})", all().join(", "))))
     }
 
     fn date(&self, at: &Spanned<String>, what: &str) -> Result<NaiveDate> {
@@ -456,12 +579,29 @@ impl Ctx<'_> {
     }
 }
 
-fn names<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|x| f(*x)).collect()
+fn duty_names() -> Vec<&'static str> {
+    Duty::ALL.iter().map(|x| x.as_str()).collect()
+}
+
+fn role_names() -> Vec<&'static str> {
+    Role::ALL.iter().map(|x| x.as_str()).collect()
+}
+
+fn anchor_names() -> Vec<&'static str> {
+    Anchor::ALL.iter().map(|x| x.as_str()).collect()
+}
+
+fn placement_names() -> Vec<&'static str> {
+    PlacementCondition::ALL.iter().map(|x| x.as_str()).collect()
+}
+
+fn regime_names() -> Vec<&'static str> {
+    Regime::ALL.iter().map(|x| x.as_str()).collect()
 }
 
 fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
-    let cx = Ctx { file, text };
+    let newlines = text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect();
+    let cx = Ctx { file, newlines };
     let raw: RawProfile = toml::from_str(text).map_err(|e| {
         let loc = e.span().map(|s| format!("line {}", cx.line(s.start))).unwrap_or_else(|| "file".into());
         Error::data(file, loc, e.message().to_string())
@@ -515,13 +655,20 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
         ProfileKind::Statutory => Basis::Statutory,
         ProfileKind::Local => Basis::Local(id.as_str().into()),
     };
+    if raw.rules.len() > MAX_RULES {
+        return Err(Error::LimitExceeded {
+            what: format!("number of rules in {}", crate::error::shown(file)),
+            actual: raw.rules.len(),
+            limit: MAX_RULES,
+        });
+    }
     let mut rules: Vec<Arc<Rule>> = base.as_mut().map(|b| std::mem::take(&mut b.rules)).unwrap_or_default();
     for spanned in &raw.rules {
         let line = cx.line(spanned.span().start);
         let r = spanned.get_ref();
-        let duty = cx.pick(&r.duty, "duty", Duty::from_id, &names(Duty::ALL, Duty::as_str))?;
-        let role = cx.pick(&r.role, "role", Role::from_id, &names(Role::ALL, Role::as_str))?;
-        let anchor = cx.pick(&r.anchor, "anchor", Anchor::from_id, &names(Anchor::ALL, Anchor::as_str))?;
+        let duty = cx.pick(&r.duty, "duty", Duty::from_id, duty_names)?;
+        let role = cx.pick(&r.role, "role", Role::from_id, role_names)?;
+        let anchor = cx.pick(&r.anchor, "anchor", Anchor::from_id, anchor_names)?;
         let direction = match r.direction.get_ref().as_str() {
             "after" => Direction::After,
             "before" => Direction::Before,
@@ -542,9 +689,7 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
         let regimes = match &r.regimes {
             None => None,
             Some(list) => Some(
-                list.iter()
-                    .map(|s| cx.pick(s, "regime", Regime::from_id, &names(Regime::ALL, Regime::as_str)))
-                    .collect::<Result<Vec<_>>>()?,
+                list.iter().map(|s| cx.pick(s, "regime", Regime::from_id, regime_names)).collect::<Result<Vec<_>>>()?,
             ),
         };
         let status = match r.citation.status.get_ref().as_str() {
@@ -557,6 +702,8 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
         let in_force_to = r.in_force_to.as_ref().map(|d| cx.date(d, "in_force_to")).transpose()?;
         let when_looked_after_for =
             r.when_looked_after_for.as_ref().map(|p| cx.period(p, "when_looked_after_for")).transpose()?;
+        let when_aged_at_least =
+            r.when_aged_at_least.as_ref().map(|p| cx.period(p, "when_aged_at_least")).transpose()?;
         let here = |reason: String| Error::data(file, format!("line {line}"), reason);
         if let (Some(f), Some(t)) = (in_force_from, in_force_to) {
             if t < f {
@@ -576,6 +723,14 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
                 "anchor",
                 "hold_review counts from regime_start, previous_review or an early-review trigger",
             ));
+        }
+        if duty == Duty::HoldReview && slot_anchor && regimes.as_ref().is_none_or(|rs| rs.is_empty()) {
+            return Err(here(format!(
+                "this hold_review rule counts from {} but names no `regimes`: a review-interval rule applies \
+                 only to the regimes it names, so it would never give an obligation (add e.g. regimes = \
+                 [\"looked_after\"])",
+                anchor.as_str()
+            )));
         }
         if duty != Duty::HoldReview && slot_anchor {
             return Err(cx.err(&r.anchor, "anchor", "only hold_review counts from regime_start or previous_review"));
@@ -598,6 +753,41 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
                 return Err(cx.err(&r.anchor, "anchor", "a duty cannot count from its own completion"));
             }
         }
+        let placement = match &r.placement {
+            None => Vec::new(),
+            Some(list) => list
+                .iter()
+                .map(|s| cx.pick(s, "placement", PlacementCondition::from_id, placement_names))
+                .collect::<Result<Vec<_>>>()?,
+        };
+        let in_first = r.in_first.as_ref().map(|p| cx.period(p, "in_first")).transpose()?;
+        let after_first = r.after_first.as_ref().map(|p| cx.period(p, "after_first")).transpose()?;
+        let age = r.age.as_ref().map(|p| cx.period(p, "age")).transpose()?;
+        let eligible_after = r.eligible_after.as_ref().map(|p| cx.period(p, "eligible_after")).transpose()?;
+        let placement_anchor = matches!(anchor, Anchor::PlacementStarted | Anchor::PlacementEnded | Anchor::LastDone);
+        if !placement.is_empty() && !placement_anchor {
+            return Err(here(
+                "placement conditions apply only to rules counted from a placement or from last_done".into(),
+            ));
+        }
+        if (in_first.is_some() || after_first.is_some() || r.first_review_held.is_some()) && anchor != Anchor::LastDone
+        {
+            return Err(here("in_first, after_first and first_review_held apply only to last_done rules".into()));
+        }
+        if anchor == Anchor::LastDone && (duty == Duty::HoldReview || direction != Direction::After || period.is_none())
+        {
+            return Err(here(
+                "a last_done rule repeats a duty other than hold_review (reviews count from previous_review) with direction = \"after\" and a period".into(),
+            ));
+        }
+        if anchor == Anchor::SixteenthBirthday && age.is_none() {
+            return Err(here(
+                "a sixteenth_birthday rule gives the age it counts from, e.g. age = \"192 months\"".into(),
+            ));
+        }
+        if (age.is_some() || eligible_after.is_some()) && anchor != Anchor::SixteenthBirthday {
+            return Err(here("age and eligible_after apply only to sixteenth_birthday rules".into()));
+        }
         rules.push(Arc::new(Rule {
             duty,
             role,
@@ -609,7 +799,9 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             in_force_from,
             in_force_to,
             repeat: r.repeat,
+            needs_meeting: r.needs_meeting,
             when_looked_after_for,
+            when_aged_at_least,
             action: r.action.trim().into(),
             citation: Arc::new(Citation {
                 instrument: r.citation.instrument.trim().to_string(),
@@ -620,6 +812,13 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             text: r.text.clone(),
             basis: basis.clone(),
             line,
+            placement,
+            in_first,
+            after_first,
+            first_review_held: r.first_review_held,
+            before_or_within: r.before_or_within,
+            age,
+            eligible_after,
         }));
     }
     // A rule counting from when another duty was done needs that duty to exist in the profile.
@@ -639,6 +838,34 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             }
         }
     }
+    // A duty whose every rule counts from the completion of duties that are themselves only ever
+    // due after it (a cycle) is never due: find the duties that can be due, then refuse a rule
+    // whose duty cannot.
+    let mut can_be_due: Vec<Duty> = Vec::new();
+    loop {
+        let before = can_be_due.len();
+        for r in &rules {
+            if !can_be_due.contains(&r.duty) && r.anchor.done_duty().is_none_or(|dep| can_be_due.contains(&dep)) {
+                can_be_due.push(r.duty);
+            }
+        }
+        if can_be_due.len() == before {
+            break;
+        }
+    }
+    if let Some(r) = rules.iter().find(|r| !can_be_due.contains(&r.duty)) {
+        let dep = r.anchor.done_duty().map(Duty::as_str).unwrap_or("?");
+        return Err(Error::data(
+            file,
+            format!("line {}", r.line),
+            format!(
+                "rule for duty {:?} counts from the completion of duty {dep:?}, which can never be due: its \
+                 rules count, in a cycle, from the completion of duties never due themselves, so this rule \
+                 would never give an obligation",
+                r.duty.as_str()
+            ),
+        ));
+    }
     let statutory_version = base.as_ref().map(|b| b.version.clone()).unwrap_or_else(|| raw.version.clone());
     Ok(Profile {
         id,
@@ -655,4 +882,108 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
 
 fn repeat_invalid(repeat: bool, period: Option<Period>) -> bool {
     repeat && period.is_none_or(|p| p.count() == 0)
+}
+
+/// Profiles a host program makes available by id, beside the built-in ones: what a request's
+/// `profile` may name at the JSON boundary and the C ABI (which never read a file).
+///
+/// [`ProfileRegistry::global`] is the process-wide registry that `json::schedule_json` and the C
+/// ABI's `lact_register_profile` use; a service wanting its own set (per tenant, say) makes one
+/// with [`ProfileRegistry::new`] and passes it to `json::schedule_json_with`. Built-in ids
+/// always mean the built-in profiles and are looked up without a lock; registered profiles
+/// are read under a read lock that many threads share.
+///
+/// # Example
+/// ```
+/// use lac_timescales::profile::{Profile, ProfileRegistry};
+/// let registry = ProfileRegistry::new();
+/// let text = r#"
+/// id = "my-council"
+/// name = "My council"
+/// kind = "local"
+/// extends = "england"
+/// version = "1"
+/// source = "Our procedure"
+/// [[rule]]
+/// duty = "submit_social_work_report"
+/// role = "social_worker"
+/// anchor = "review_date"
+/// direction = "before"
+/// period = "5 working days"
+/// action = "Send your report to the IRO"
+/// citation = { instrument = "My council procedure", provision = "s.4", status = "V" }
+/// "#;
+/// registry.register(Profile::from_toml("my-council.toml", text)?)?;
+/// assert_eq!(registry.get("my-council")?.name, "My council");
+/// assert_eq!(registry.get("dudley")?.id, "dudley"); // built-in ids always resolve
+/// assert!(registry.get("elsewhere").is_err());
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct ProfileRegistry {
+    profiles: RwLock<HashMap<String, Arc<Profile>>>,
+}
+
+impl ProfileRegistry {
+    /// An empty registry (built-in ids still resolve).
+    pub fn new() -> ProfileRegistry {
+        ProfileRegistry::default()
+    }
+
+    /// The process-wide registry.
+    pub fn global() -> &'static ProfileRegistry {
+        static GLOBAL: OnceLock<ProfileRegistry> = OnceLock::new();
+        GLOBAL.get_or_init(ProfileRegistry::new)
+    }
+
+    /// Registers `profile` under its id, replacing a profile registered before with that id.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `profile` when the id is a built-in profile's (they cannot
+    /// be replaced); [`Error::LimitExceeded`] beyond [`MAX_REGISTERED_PROFILES`].
+    pub fn register(&self, profile: Profile) -> Result<()> {
+        if builtin_cell(&profile.id).is_some() {
+            return Err(Error::input(
+                "profile",
+                profile.id.clone(),
+                "a built-in profile's id cannot be registered again: choose another id",
+            ));
+        }
+        let mut map = self.profiles.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !map.contains_key(&profile.id) && map.len() >= MAX_REGISTERED_PROFILES {
+            return Err(Error::LimitExceeded {
+                what: "number of registered profiles".into(),
+                actual: map.len() + 1,
+                limit: MAX_REGISTERED_PROFILES,
+            });
+        }
+        map.insert(profile.id.clone(), Arc::new(profile));
+        Ok(())
+    }
+
+    /// Removes a registered profile; returns whether there was one.
+    pub fn unregister(&self, id: &str) -> bool {
+        self.profiles.write().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(id).is_some()
+    }
+
+    /// The profile `id`: a built-in one, else a registered one.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `profile` for an id that is neither (the message lists the
+    /// built-in ids, not the registered ones).
+    pub fn get(&self, id: &str) -> Result<Arc<Profile>> {
+        if builtin_cell(id).is_some() {
+            return Profile::builtin_shared(id);
+        }
+        let map = self.profiles.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.get(id).cloned().ok_or_else(|| unknown_profile(id))
+    }
+
+    /// The ids of the registered profiles (not the built-in ones), sorted.
+    pub fn registered_ids(&self) -> Vec<String> {
+        let map = self.profiles.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut ids: Vec<String> = map.keys().cloned().collect();
+        ids.sort();
+        ids
+    }
 }

@@ -37,6 +37,8 @@ fn render(s: &Schedule) -> String {
                     format!("COMPLETED LATE {working_days_late}wd")
                 }
                 Breach::RearrangedPastDeadline { to, deadline, .. } => format!("MOVED TO {to} PAST {deadline}"),
+                Breach::LateDuty { calendar_days_late, .. } => format!("LATE {calendar_days_late}d"),
+                Breach::NotDone { as_at, .. } => format!("NOT DONE as at {as_at}"),
             });
         }
         if let Some(b) = &o.binding {
@@ -69,7 +71,7 @@ fn render(s: &Schedule) -> String {
 
 fn snap(request: &str) -> String {
     let req = parse_request(request).unwrap();
-    let (_, s, _) = run(&req).unwrap();
+    let (_, s) = run(&req).unwrap();
     render(&s)
 }
 
