@@ -9,6 +9,7 @@
 //!     [--threads N] [--tmp-dir DIR]
 //! ```
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -18,14 +19,14 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use lac_timescales::profile::Profile;
 use lac_timescales::ssda903::read::temp_dir_name;
-use lac_timescales::ssda903::report::Summary;
+use lac_timescales::ssda903::report::{reason_kind, Summary};
 use lac_timescales::ssda903::{
     audit, parse_date, AuditOptions, AuditRow, Input, Reject, ReturnInput, Sink, Superseded,
 };
 
 const USAGE: &str = "usage: audit_903 EPISODES.csv REVIEWS.csv [EPISODES2.csv REVIEWS2.csv ...] [RETURN.xml ...]
                  --output-dir DIR [--year YYYY] [--report FILE.html] [--as-at DATE]
-                 [--profile ID|FILE] [--threads N] [--tmp-dir DIR]
+                 [--profile ID|FILE] [--threads N] [--tmp-dir DIR] [--memory-budget MB]
 
   EPISODES.csv REVIEWS.csv  one return's episodes and reviews tables (in that order), header row
                             first, dates DD/MM/YYYY or YYYY-MM-DD; give several pairs for several years
@@ -38,8 +39,9 @@ const USAGE: &str = "usage: audit_903 EPISODES.csv REVIEWS.csv [EPISODES2.csv RE
                             (not before the data's last date, not after the last year's end)
   --profile ID|FILE         built-in profile id or a local profile TOML file (default: england)
   --threads N               worker threads (default: one per core)
-  --tmp-dir DIR             where temporary partition files go for input larger than 512 MB
-                            (default: the output directory); removed on exit, errors and Ctrl-C
+  --tmp-dir DIR             where temporary partition files go for input larger than the memory
+                            budget (default: the output directory); removed on exit, errors, Ctrl-C
+  --memory-budget MB        input held in memory before partitioning to --tmp-dir (default 512)
 
 Exit status: 0 when the audit ran; 2 for a bad option, an unreadable file, or a file no row of
 which could be used (swapped files, the wrong table, unreadable dates).";
@@ -53,6 +55,7 @@ struct Args {
     profile: String,
     threads: Option<usize>,
     tmp_dir: Option<PathBuf>,
+    memory_mb: Option<u64>,
 }
 
 fn is_xml(p: &Path) -> bool {
@@ -63,6 +66,7 @@ fn parse_args() -> Result<Args, String> {
     let mut pos: Vec<PathBuf> = Vec::new();
     let (mut out_dir, mut report, mut as_at, mut profile, mut threads, mut year, mut tmp_dir) =
         (None, None, None, None, None, None, None);
+    let mut memory_mb = None;
     let mut it = std::env::args_os().skip(1);
     while let Some(a) = it.next() {
         let s = a.to_string_lossy().into_owned();
@@ -74,6 +78,15 @@ fn parse_args() -> Result<Args, String> {
             "--output-dir" => out_dir = Some(PathBuf::from(value("--output-dir")?)),
             "--report" => report = Some(PathBuf::from(value("--report")?)),
             "--tmp-dir" => tmp_dir = Some(PathBuf::from(value("--tmp-dir")?)),
+            "--memory-budget" => {
+                let v = value("--memory-budget")?;
+                memory_mb = Some(
+                    v.parse::<u64>()
+                        .ok()
+                        .filter(|n| (1..=1 << 20).contains(n))
+                        .ok_or_else(|| format!("--memory-budget {v:?} must be a whole number of MB from 1"))?,
+                );
+            }
             "--profile" => profile = Some(value("--profile")?),
             "--year" => {
                 let v = value("--year")?;
@@ -136,6 +149,7 @@ fn parse_args() -> Result<Args, String> {
         profile: profile.unwrap_or_else(|| "england".into()),
         threads,
         tmp_dir,
+        memory_mb,
     })
 }
 
@@ -192,6 +206,8 @@ struct Out {
     reject_rows: u64,
     superseded_rows: u64,
     summary: Summary,
+    /// Reasons of the rejects of each file and table, for naming a whole-file failure's cause.
+    file_reasons: BTreeMap<(String, &'static str), BTreeMap<String, u64>>,
 }
 
 impl Sink for Out {
@@ -209,6 +225,12 @@ impl Sink for Out {
         self.rejects.write_all(self.line.as_bytes())?;
         self.reject_rows += 1;
         self.summary.add_reject(r);
+        *self
+            .file_reasons
+            .entry((r.file.to_string(), r.table.as_str()))
+            .or_default()
+            .entry(if r.reason.starts_with("bad header") { r.reason.clone() } else { reason_kind(&r.reason) })
+            .or_default() += 1;
         Ok(())
     }
     fn superseded(&mut self, s: &Superseded) -> io::Result<()> {
@@ -225,7 +247,12 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     let profile = load_profile(&args.profile)?;
     let inputs: Vec<&PathBuf> = args.returns.iter().flatten().collect();
     for p in &inputs {
-        File::open(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        // A named pipe is not opened here (that would block, or take its data): the audit opens
+        // and reads every input once.
+        let m = std::fs::metadata(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        if m.is_file() {
+            File::open(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        }
     }
     std::fs::create_dir_all(&args.out_dir)
         .map_err(|e| format!("cannot create output directory {}: {e}", args.out_dir.display()))?;
@@ -258,6 +285,7 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
         reject_rows: 0,
         superseded_rows: 0,
         summary: Summary::default(),
+        file_reasons: BTreeMap::new(),
     };
     let write_err = |e: io::Error| format!("cannot write to {}: {e}", args.out_dir.display());
     writeln!(out.audit, "{}", AuditRow::CSV_HEADER).map_err(write_err)?;
@@ -268,6 +296,9 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     opts.tmp_dir = tmp_root;
     if let Some(n) = args.threads {
         opts.threads = n;
+    }
+    if let Some(mb) = args.memory_mb {
+        opts.memory_budget = mb << 20;
     }
     let returns: Vec<ReturnInput<'_>> = args
         .returns
@@ -285,7 +316,6 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     let outcome = audit(returns, &opts, &mut out).map_err(|e| e.to_string())?;
     for w in [&mut out.audit, &mut out.rejects, &mut out.superseded] {
         w.flush().map_err(write_err)?;
-        w.get_ref().sync_all().map_err(write_err)?;
     }
     out.summary.keep_late();
     let files: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
@@ -319,7 +349,26 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     if !outcome.totals.balanced() {
         return Err("rows in != rows out + rejects + superseded: this is a bug".into());
     }
-    let failures = outcome.totals.whole_file_failures();
+    let failures: Vec<String> = outcome
+        .totals
+        .sources
+        .iter()
+        .filter_map(|st| {
+            let msg = st.whole_file_failure()?;
+            let top = out
+                .file_reasons
+                .get(&(st.file.to_string(), st.table.as_str()))
+                .and_then(|m| {
+                    // A bad header is the cause of everything else: name it first.
+                    m.iter()
+                        .find(|(k, _)| k.starts_with("bad header"))
+                        .or_else(|| m.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse((*k).clone()))))
+                })
+                .map(|(k, n)| format!("; most often: {k} ({n} rows)"))
+                .unwrap_or_default();
+            Some(format!("{msg}{top}"))
+        })
+        .collect();
     if !failures.is_empty() {
         return Err(format!("no usable rows in a whole file:\n  {}", failures.join("\n  ")));
     }

@@ -14,6 +14,15 @@ days, then 3 and 6 months) with realistic slippage: most on time, some a few day
 With --errors F, about a fraction F of rows are damaged (bad dates, blank CHILD, duplicate
 reviews, reviews for unknown children) so that the rejects path is exercised too.
 The sizes are approximate: generation stops after the requested number of review rows.
+
+With --returns 2023,2024,2025 it also cuts the full histories into returns as real returns are cut
+and writes OUT/SSDA903_YYYY_episodes.csv and OUT/SSDA903_YYYY_reviews.csv for each collection year
+(named by the year it ends: 2025 = 1 April 2024 to 31 March 2025): the episodes open at any time
+in the year with their original DECOM and RNE (DEC and REC blank when the episode ended after the
+year), and only the reviews held in the year. With --xml each return is also written as the DfE
+XML, OUT/SSDA903_YYYY.xml (root EXPSSDA903, CHILD with HEADER, AREVIEW and EPISODE). Audit them
+with `audit_903 OUT/SSDA903_2025_episodes.csv OUT/SSDA903_2025_reviews.csv ...`; the full
+histories (episodes.csv, reviews.csv) are the truth to compare with.
 """
 
 import argparse
@@ -108,6 +117,58 @@ def damage(rng, row, kind):
     return ",".join(f)
 
 
+def parse(s):
+    return dt.datetime.strptime(s, "%d/%m/%Y").date() if s else None
+
+
+def cut_return(eps_all, revs_all, year):
+    """The episodes and reviews rows of the return for collection year `year` (ending 31 March)."""
+    a, b = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
+    eps, revs = [], []
+    for row in eps_all:
+        f = row.split(",")
+        decom, dec = parse(f[1]), parse(f[7])
+        if decom is None or decom > b or (dec is not None and dec < a):
+            continue
+        if dec is not None and dec > b:
+            f[7] = ""
+            f[8] = ""
+        eps.append(",".join(f))
+    for row in revs_all:
+        r = parse(row.split(",")[2])
+        if r is not None and a <= r <= b:
+            revs.append(row)
+    return eps, revs
+
+
+def write_xml(path, eps, revs):
+    """The return as the DfE XML: one CHILD per child, reviews as AREVIEW in its HEADER."""
+    from xml.sax.saxutils import escape
+
+    by_child = {}
+    for row in eps:
+        by_child.setdefault(row.split(",")[0], ([], []))[0].append(row.split(","))
+    for row in revs:
+        by_child.setdefault(row.split(",")[0], ([], []))[1].append(row.split(","))
+    names = EPISODE_HEADER.split(",")
+    with open(path, "w", encoding="us-ascii", newline="") as f:
+        f.write("<?xml version='1.0' encoding='us-ascii'?>\n<EXPSSDA903>\n")
+        for child, (es, rs) in by_child.items():
+            dob = rs[0][1] if rs else "01/01/2010"
+            f.write(f"<CHILD><HEADER><CHILDID>{escape(child)}</CHILDID><SEX>1</SEX><DOB>{dob}</DOB>")
+            for r in rs:
+                f.write(f"<AREVIEW><REVIEW>{r[2]}</REVIEW><REVIEW_CODE>{r[3]}</REVIEW_CODE></AREVIEW>")
+            f.write("</HEADER>")
+            for e in es:
+                f.write("<EPISODE>")
+                for n, v in zip(names[1:], e[1:]):
+                    tag = "PL" if n == "PLACE" else n
+                    f.write(f"<{tag}>{escape(v)}</{tag}>" if v else f"<{tag} />")
+                f.write("</EPISODE>")
+            f.write("</CHILD>\n")
+        f.write("</EXPSSDA903>\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reviews", type=int, default=100000, help="about this many review rows")
@@ -115,6 +176,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--errors", type=float, default=0.0, help="fraction of damaged rows")
     ap.add_argument("--shuffle", action="store_true", help="shuffle rows (unsorted input)")
+    ap.add_argument("--returns", default="", help="also cut returns for these collection years, e.g. 2024,2025")
+    ap.add_argument("--xml", action="store_true", help="with --returns, also write each return as the DfE XML")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     os.makedirs(a.out_dir, exist_ok=True)
@@ -145,6 +208,14 @@ def main():
         f.write(REVIEW_HEADER + "\n")
         f.write("\n".join(revs_all) + "\n")
     print(f"{len(eps_all)} episodes, {len(revs_all)} reviews, {child - 1000000} children -> {a.out_dir}")
+    for y in [int(x) for x in a.returns.split(",") if x.strip()]:
+        eps, revs = cut_return(eps_all, revs_all, y)
+        for name, header, rows in (("episodes", EPISODE_HEADER, eps), ("reviews", REVIEW_HEADER, revs)):
+            with open(os.path.join(a.out_dir, f"SSDA903_{y}_{name}.csv"), "w", newline="") as f:
+                f.write(header + "\n" + "".join(r + "\n" for r in rows))
+        if a.xml:
+            write_xml(os.path.join(a.out_dir, f"SSDA903_{y}.xml"), eps, revs)
+        print(f"return {y - 1}-{y % 100:02d}: {len(eps)} episodes, {len(revs)} reviews")
 
 
 if __name__ == "__main__":

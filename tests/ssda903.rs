@@ -233,7 +233,7 @@ fn looked_after_reviews_deadlines_and_lateness() {
     r3.write_csv(&mut s);
     assert_eq!(
         s,
-        "100,2026-27,2026-01-01,looked_after,3,2026-11-02,2026-10-30,2026-10-30,false,1,3,known_review_number,\n"
+        "100,2026-27,2026-01-01,looked_after,3,2026-11-02,2026-10-30,2026-10-30,false,1,3,known_review_number,statutory,\n"
     );
 }
 
@@ -384,6 +384,34 @@ fn a_period_begun_in_the_window_has_known_numbers() {
         (r.basis, r.review_number, r.deadline, r.on_time),
         (Basis::KnownReviewNumber, Some(1), Some(d(2024, 7, 3)), Some(true))
     );
+}
+
+#[test]
+fn statutory_and_local_misses_are_told_apart() {
+    // Dudley's standard: the second review within 90 days of the first, statute's 3 months.
+    // S on Wed 5 Jun 2024, first review Tue 2 Jul 2024 (due 3 Jul). Second review: statute
+    // 2 Oct 2024, Dudley 2 Jul + 90 days = 30 Sep 2024 (29 days left in July, 31 in August, 30 in
+    // September). Held Tue 1 Oct: late by Dudley's standard only. Child K held it Thu 3 Oct: late
+    // against statute too.
+    let eps = vec![ep("E", "05/06/2024", "S", "C2", "U1", "", ""), ep("K", "05/06/2024", "S", "C2", "U1", "", "")];
+    let revs = vec![rv("E", "02/07/2024"), rv("E", "01/10/2024"), rv("K", "02/07/2024"), rv("K", "03/10/2024")];
+    let mut o = opts(None);
+    o.profile = Profile::builtin("dudley").unwrap();
+    let mut c = Collect::default();
+    audit_str(&file(EP_HEADER, &eps), &file(RV_HEADER, &revs), Some(2025), &o, &mut c).unwrap();
+    let e = row(&c, "E", d(2024, 10, 1));
+    assert_eq!(
+        (e.deadline, e.on_time, e.missed.as_ref().map(|m| m.to_string())),
+        (Some(d(2024, 9, 30)), Some(false), Some("local:dudley".into()))
+    );
+    let k = row(&c, "K", d(2024, 10, 3));
+    assert_eq!((k.on_time, k.missed.as_ref().map(|m| m.to_string())), (Some(false), Some("statutory".into())));
+    assert_eq!(row(&c, "E", d(2024, 7, 2)).missed, None);
+    let mut s = lac_timescales::ssda903::report::Summary::default();
+    for r in &c.rows {
+        s.add_row(r);
+    }
+    assert_eq!((s.missed_statutory, s.missed_local_only), (1, 1));
 }
 
 #[test]
@@ -772,4 +800,102 @@ proptest! {
             Err(err) => prop_assert!(err.to_string().contains("as-at"), "{}", err),
         }
     }
+}
+
+/// The same return as the DfE XML: CHILD > HEADER (CHILDID, DOB, AREVIEW*) and EPISODE*, with
+/// PLACE written as PL, empty values as empty elements, and a value escaped.
+fn to_xml(eps: &str, revs: &str) -> String {
+    let names: Vec<&str> = EP_HEADER.split(',').collect();
+    let mut children: Vec<String> = Vec::new();
+    let rows = |t: &str| {
+        t.lines()
+            .skip(1)
+            .filter(|l| !l.is_empty())
+            .map(|l| l.split(',').map(String::from).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    let (e, r) = (rows(eps), rows(revs));
+    for x in e.iter().chain(&r) {
+        if !children.contains(&x[0]) {
+            children.push(x[0].clone());
+        }
+    }
+    let mut s = String::from("<?xml version='1.0' encoding='us-ascii'?>\n<EXPSSDA903>\n");
+    for c in &children {
+        s += &format!("<CHILD>\n  <HEADER><CHILDID>{c}</CHILDID><SEX>1</SEX><DOB>01/01/2012</DOB>\n");
+        for x in r.iter().filter(|x| &x[0] == c) {
+            s += &format!("    <AREVIEW><REVIEW>{}</REVIEW><REVIEW_CODE>{}</REVIEW_CODE></AREVIEW>\n", x[2], x[3]);
+        }
+        s += "  </HEADER>\n";
+        for x in e.iter().filter(|x| &x[0] == c) {
+            s += "  <EPISODE>";
+            for (n, v) in names.iter().zip(x).skip(1) {
+                let tag = if *n == "PLACE" { "PL" } else { n };
+                let v = v.replace("A1 1AA", "A1 &amp; 1AA");
+                s += &if v.is_empty() { format!("<{tag} />") } else { format!("<{tag}>{v}</{tag}>") };
+            }
+            s += "</EPISODE>\n";
+        }
+        s += "</CHILD>\n";
+    }
+    s + "</EXPSSDA903>\n"
+}
+
+#[test]
+fn the_same_data_as_csv_and_as_xml_give_identical_results() {
+    let (mut eps, mut revs) = two_years();
+    eps.extend(since_2022("B"));
+    revs.extend([rv("B", "15/05/2024"), rv("B", "10/10/2024")]);
+    eps.push(ep("J", "01/05/2023", "S", "E1", "A4", "", ""));
+    revs.push(rv("J", "20/05/2023"));
+    let mut returns = cut(&eps, &revs, &[2024, 2025]);
+    returns[1].1.push_str(&rv("B", "notadate"));
+    returns[1].1.push('\n');
+    let (csv, oc) = run_returns(&returns, Some(d(2025, 3, 31)));
+    let xmls: Vec<String> = returns.iter().map(|(e, r, _)| to_xml(e, r)).collect();
+    assert!(xmls[1].contains("<PL>U1</PL>") && xmls[1].contains("&amp;"));
+    let inputs: Vec<ReturnInput<'_>> = xmls
+        .iter()
+        .zip(&returns)
+        .rev()
+        .map(|(x, (_, _, y))| ReturnInput::Xml {
+            file: Input::Text { name: format!("SSDA903_{y}.xml"), text: x },
+            year: None,
+        })
+        .collect();
+    let mut xml = Collect::default();
+    let ox = audit(inputs, &opts(Some(d(2025, 3, 31))), &mut xml).unwrap();
+    assert!(ox.totals.balanced());
+    assert!(!csv.rows.is_empty() && csv.rows.iter().any(|r| r.basis == Basis::Assumption));
+    // reviews_audit.csv is identical (its lines do not carry the row's line number, which for XML
+    // is the element's number).
+    assert_eq!(lines_of(&csv).0, lines_of(&xml).0);
+    // Rejects and superseded copies: the same, but for the file names and the line numbers.
+    let strip = |c: &Collect| -> Vec<(String, String)> {
+        c.rejects.iter().map(|r| (r.child.clone(), r.reason.clone())).collect()
+    };
+    assert_eq!(strip(&csv), strip(&xml));
+    assert_eq!(csv.rejects.len(), 1);
+    let sup = |c: &Collect| -> Vec<(String, NaiveDate, String)> {
+        c.superseded.iter().map(|s| (s.child.clone(), s.decom, s.conflict.clone())).collect()
+    };
+    assert_eq!(sup(&csv), sup(&xml));
+    assert_eq!(
+        (oc.totals.reviews_audited, oc.totals.reviews_assessed),
+        (ox.totals.reviews_audited, ox.totals.reviews_assessed)
+    );
+}
+
+#[test]
+fn a_truncated_or_foreign_xml_file_is_an_error() {
+    let x = "<?xml version='1.0'?><EXPSSDA903><CHILD><HEADER><CHILDID>1</CHILDID>";
+    let r = ReturnInput::Xml { file: Input::Text { name: "SSDA903_2025.xml".into(), text: x }, year: None };
+    let e = audit(vec![r], &opts(None), &mut Collect::default()).unwrap_err();
+    assert!(e.to_string().contains("ends inside a CHILD element"), "{e}");
+    let r = ReturnInput::Xml {
+        file: Input::Text { name: "SSDA903_2025.xml".into(), text: "<html><body/></html>" },
+        year: None,
+    };
+    let e = audit(vec![r], &opts(None), &mut Collect::default()).unwrap_err();
+    assert!(e.to_string().contains("no EXPSSDA903 root element"), "{e}");
 }

@@ -103,32 +103,44 @@ impl Out {
     }
 }
 
-/// Field values of an episode row by column name (for comparing two copies).
-fn fields_by_name(text: &str, names: &[String]) -> Vec<(String, String)> {
-    with_fields(text, |f| names.iter().zip(f.iter()).map(|(n, v)| (n.clone(), v.trim().to_string())).collect())
-        .unwrap_or_default()
-}
-
-/// What differs between an earlier copy and the kept copy, other than what a later year fills in.
-fn conflict(old: &[(String, String)], new: &[(String, String)], old_year: i32, new_year: i32) -> String {
-    let mut diffs = Vec::new();
-    for (n, v) in old {
-        if n == "CHILD" {
-            continue;
-        }
-        let Some((_, w)) = new.iter().find(|(m, _)| m == n) else { continue };
-        let same_date = matches!(n.as_str(), "DECOM" | "DEC")
-            && super::read::csv::parse_date(v).is_some()
-            && super::read::csv::parse_date(v) == super::read::csv::parse_date(w);
-        if v == w || same_date {
-            continue;
-        }
-        let filled_later = matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.is_empty();
-        if !filled_later {
-            diffs.push(format!("{n}: {v:?} ({}) vs {w:?} ({})", year_label(old_year), year_label(new_year)));
-        }
+/// What differs between an earlier copy (`old`, with its columns) and the kept copy, other than
+/// what a later year fills in (`DEC`, `REC`, `REASON_PLACE_CHANGE` blank in the earlier copy).
+/// Dates are compared as dates.
+fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_year: i32) -> String {
+    if old.0 == new.0 {
+        return String::new();
     }
-    diffs.join("; ")
+    let r = with_fields(old.0, |fo| {
+        with_fields(new.0, |fnew| {
+            let mut diffs = Vec::new();
+            let same_header = std::ptr::eq(old.1, new.1) || (old.1.len() == new.1.len() && old.1 == new.1);
+            for (i, n) in old.1.iter().enumerate() {
+                if n == "CHILD" {
+                    continue;
+                }
+                let j = if same_header { Some(i) } else { new.1.iter().position(|m| m == n) };
+                let (Some(v), Some(w)) = (fo.get(i).map(|x| x.trim()), j.and_then(|j| fnew.get(j)).map(|x| x.trim()))
+                else {
+                    continue;
+                };
+                if v == w {
+                    continue;
+                }
+                let same_date = matches!(n.as_str(), "DECOM" | "DEC")
+                    && super::read::csv::parse_date(v).is_some()
+                    && super::read::csv::parse_date(v) == super::read::csv::parse_date(w);
+                let filled_later = matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.is_empty();
+                if !same_date && !filled_later {
+                    diffs.push(format!("{n}: {v:?} ({}) vs {w:?} ({})", year_label(old_year), year_label(new_year)));
+                }
+            }
+            diffs.join("; ")
+        })
+    });
+    match r {
+        Ok(Ok(s)) => s,
+        _ => String::new(),
+    }
 }
 
 /// The binding review obligation met on a day, under one history.
@@ -140,6 +152,7 @@ struct Bind {
     lwd: NaiveDate,
     wd: i64,
     cd: i64,
+    missed: Option<crate::profile::Basis>,
     others: Vec<String>,
 }
 
@@ -158,11 +171,11 @@ fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
     }
     let b = best?;
     let (latest, lwd) = (b.latest?, b.latest_working_day?);
-    let (wd, cd) = match &b.breach {
-        Some(Breach::LateReview { working_days_late, calendar_days_late, .. }) => {
-            (*working_days_late, *calendar_days_late)
+    let (wd, cd, missed) = match &b.breach {
+        Some(Breach::LateReview { working_days_late, calendar_days_late, basis, .. }) => {
+            (*working_days_late, *calendar_days_late, Some(basis.clone()))
         }
-        _ => (0, 0),
+        _ => (0, 0, None),
     };
     Some(Bind {
         regime: b.regime,
@@ -171,6 +184,7 @@ fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
         lwd,
         wd,
         cd,
+        missed,
         others: others
             .iter()
             .map(|o| {
@@ -184,6 +198,10 @@ fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
             .collect(),
     })
 }
+
+/// The next review due at the as-at date: regime, number, deadline, last working day, and whose
+/// standard it misses if overdue.
+type Next = (Option<Regime>, Option<u32>, NaiveDate, NaiveDate, crate::profile::Basis);
 
 /// A part of a period of care the data does not cover: reviews may have been held in it.
 #[derive(Debug, Clone, Copy)]
@@ -273,17 +291,14 @@ impl Ctx<'_> {
                         out.reject(self, r, child, format!("duplicate: same CHILD and DECOM as line {}", kr.line));
                     } else {
                         let (km, m) = (&self.metas[kr.src as usize], &self.metas[r.src as usize]);
-                        let names = |m: &SourceMeta| match &m.cols {
-                            Some(Columns::Episodes(c)) => c.names.clone(),
-                            _ => Vec::new(),
-                        };
-                        let text = |x: &RowRef| String::from_utf8_lossy(store.row_text(x)).into_owned();
-                        let c = conflict(
-                            &fields_by_name(&text(r), &names(m)),
-                            &fields_by_name(&text(kr), &names(km)),
-                            e.year,
-                            k.year,
-                        );
+                        fn names(m: &SourceMeta) -> &[String] {
+                            match &m.cols {
+                                Some(Columns::Episodes(c)) => &c.names,
+                                _ => &[],
+                            }
+                        }
+                        let text = |x: &RowRef| std::str::from_utf8(store.row_text(x)).unwrap_or("");
+                        let c = conflict((text(r), names(m)), (text(kr), names(km)), e.year, k.year);
                         if !c.is_empty() {
                             out.t.conflicts += 1;
                         }
@@ -475,6 +490,7 @@ impl Ctx<'_> {
                 on_time,
                 working_days_late: shown.map(|b| if d <= b.latest { 0 } else { b.wd }),
                 calendar_days_late: shown.map(|b| if d <= b.latest { 0 } else { b.cd }),
+                missed: shown.filter(|b| d > b.latest).and_then(|b| b.missed.clone()),
                 basis,
                 note: n.join("; "),
                 line: r.line,
@@ -589,9 +605,19 @@ impl Ctx<'_> {
             out.t.overdue_not_assessable += 1;
             return;
         }
-        let next = |s: &Schedule| -> Option<(Option<Regime>, Option<u32>, NaiveDate, NaiveDate)> {
+        let next = |s: &Schedule| -> Option<Next> {
             let o = s.next_review_due(as_at)?;
-            Some((o.regime, o.review_number, o.latest?, o.latest_working_day?))
+            // Whose standard the overdue review misses: statute's when its deadline has passed too.
+            let statutory = match &o.binding {
+                Some(list) => {
+                    list.iter().filter(|c| c.basis == crate::profile::Basis::Statutory).filter_map(|c| c.latest).min()
+                }
+                None if o.basis == crate::profile::Basis::Statutory => o.latest,
+                None => None,
+            };
+            let missed =
+                if statutory.is_some_and(|l| l < as_at) { crate::profile::Basis::Statutory } else { o.basis.clone() };
+            Some((o.regime, o.review_number, o.latest?, o.latest_working_day?, missed))
         };
         let n0 = next(s0);
         let (chosen, basis, note) = if gaps.is_empty() {
@@ -643,7 +669,7 @@ impl Ctx<'_> {
                 }
             }
         };
-        let Some((regime, number, l, w)) = chosen else { return };
+        let Some((regime, number, l, w, missed)) = chosen else { return };
         if l >= as_at {
             return;
         }
@@ -667,6 +693,7 @@ impl Ctx<'_> {
             on_time: Some(false),
             working_days_late: Some(wd),
             calendar_days_late: Some((as_at - l).num_days()),
+            missed: Some(missed),
             basis,
             note: n,
             line: 0,
@@ -696,7 +723,7 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     while i < store.rows.len() {
         let k = store.key(&store.rows[i]);
         let mut j = i + 1;
-        while j < store.rows.len() && store.key(&store.rows[j]) == k {
+        while j < store.rows.len() && store.rows[j].kp == store.rows[i].kp && store.key(&store.rows[j]) == k {
             j += 1;
         }
         groups.push((i, j));
@@ -712,21 +739,30 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
         out
     };
     let threads = threads.max(1);
-    for chunk in groups.chunks(CHUNK) {
-        let outs: Vec<Out> = if threads == 1 || chunk.len() < 64 {
-            vec![run(chunk)]
-        } else {
-            let per = chunk.len().div_ceil(threads);
-            std::thread::scope(|s| {
-                let hs: Vec<_> = chunk.chunks(per).map(|c| s.spawn(move || run(c))).collect();
-                hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Out::new(n))).collect()
-            })
-        };
-        for o in outs {
-            emit(o, sink, acc)?;
+    if threads == 1 {
+        for chunk in groups.chunks(CHUNK) {
+            emit(run(chunk), sink, acc)?;
         }
+        return Ok(());
     }
-    Ok(())
+    // Workers audit one chunk while this thread writes the previous chunk's output.
+    let worker_died =
+        || Error::Io { path: "audit".into(), reason: "a worker thread stopped (a bug: please report it)".into() };
+    std::thread::scope(|s| -> Result<()> {
+        let mut pending: Vec<std::thread::ScopedJoinHandle<'_, Out>> = Vec::new();
+        for chunk in groups.chunks(CHUNK) {
+            let per = chunk.len().div_ceil(threads).max(1);
+            let next: Vec<_> = chunk.chunks(per).map(|c| s.spawn(move || run(c))).collect();
+            for h in pending.drain(..) {
+                emit(h.join().map_err(|_| worker_died())?, sink, acc)?;
+            }
+            pending = next;
+        }
+        for h in pending {
+            emit(h.join().map_err(|_| worker_died())?, sink, acc)?;
+        }
+        Ok(())
+    })
 }
 
 fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
@@ -831,19 +867,20 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
             (None, Some(y)) => (Some(y), YearFrom::FileName),
             _ => (None, YearFrom::Data),
         });
+        let track = year_info[ri].0.is_none();
         match r.input {
             ReturnInput::Csv { episodes, reviews, .. } => {
                 for (input, kind) in [(episodes, FileKind::Episodes), (reviews, FileKind::Reviews)] {
                     let (name, reader) = open_input(input)?;
-                    let src = ing.add_source(Arc::from(name.as_str()), kind, ri);
+                    let src = ing.add_source(Arc::from(name.as_str()), kind, ri, track);
                     read::read_csv(&mut ing, src, reader)?;
                 }
             }
             ReturnInput::Xml { file, .. } => {
                 let (name, reader) = open_input(file)?;
                 let name: Arc<str> = Arc::from(name.as_str());
-                let e = ing.add_source(name.clone(), FileKind::Episodes, ri);
-                let v = ing.add_source(name, FileKind::Reviews, ri);
+                let e = ing.add_source(name.clone(), FileKind::Episodes, ri, track);
+                let v = ing.add_source(name, FileKind::Reviews, ri, track);
                 read::xml::read_xml(&mut ing, e, v, reader)?;
             }
         }

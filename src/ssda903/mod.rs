@@ -165,11 +165,21 @@ impl Superseded {
     /// Appends this row as one CSV line.
     pub fn write_csv(&self, out: &mut String) {
         csv_field(out, &self.child);
-        out.push_str(&format!(",{},", self.decom));
+        out.push(',');
+        push_date(out, Some(self.decom));
+        out.push(',');
         csv_field(out, &self.file);
-        out.push_str(&format!(",{},{},", self.line, window::year_label(self.year)));
+        out.push(',');
+        push_num(out, i64::try_from(self.line).ok());
+        out.push(',');
+        push_year(out, self.year);
+        out.push(',');
         csv_field(out, &self.kept_file);
-        out.push_str(&format!(",{},{},", self.kept_line, window::year_label(self.kept_year)));
+        out.push(',');
+        push_num(out, i64::try_from(self.kept_line).ok());
+        out.push(',');
+        push_year(out, self.kept_year);
+        out.push(',');
         csv_field(out, &self.conflict);
         out.push('\n');
     }
@@ -240,10 +250,64 @@ pub struct AuditRow {
     pub calendar_days_late: Option<i64>,
     /// On what the deadline stands.
     pub basis: Basis,
+    /// For a late or overdue row, whose standard it misses: `statutory` when statute's deadline
+    /// passed, else `local:<profile>` (only a local profile's earlier deadline was missed).
+    pub missed: Option<crate::profile::Basis>,
     /// Anything worth knowing: the basis explained, other clocks served, inferred episode ends.
     pub note: String,
     /// Line of the review in its file (0 for an overdue row).
     pub line: u64,
+}
+
+fn push_date(out: &mut String, d: Option<NaiveDate>) {
+    use chrono::Datelike;
+    let Some(d) = d else { return };
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if (0..=9999).contains(&y) {
+        let b = [
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            b'-',
+            b'0' + (m / 10) as u8,
+            b'0' + (m % 10) as u8,
+            b'-',
+            b'0' + (day / 10) as u8,
+            b'0' + (day % 10) as u8,
+        ];
+        out.extend(b.iter().map(|&c| char::from(c)));
+    } else {
+        opt(out, Some(d));
+    }
+}
+
+/// `2024-25` for 2025, as [`window::year_label`], without allocating.
+fn push_year(out: &mut String, year: i32) {
+    push_num(out, Some(i64::from(year) - 1));
+    out.push('-');
+    let yy = year.rem_euclid(100) as u8;
+    out.push(char::from(b'0' + yy / 10));
+    out.push(char::from(b'0' + yy % 10));
+}
+
+fn push_num(out: &mut String, n: Option<i64>) {
+    let Some(n) = n else { return };
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    out.extend(buf[i..].iter().map(|&c| char::from(c)));
 }
 
 fn opt<T: fmt::Display>(out: &mut String, v: Option<T>) {
@@ -256,7 +320,7 @@ fn opt<T: fmt::Display>(out: &mut String, v: Option<T>) {
 impl AuditRow {
     /// The header of `reviews_audit.csv`.
     pub const CSV_HEADER: &'static str = "CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,\
-latest_working_day,on_time,working_days_late,calendar_days_late,basis,note";
+latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,note";
 
     /// True for an overdue row (a review not held by the as-at date).
     pub fn is_overdue(&self) -> bool {
@@ -267,27 +331,33 @@ latest_working_day,on_time,working_days_late,calendar_days_late,basis,note";
     pub fn write_csv(&self, out: &mut String) {
         csv_field(out, &self.child);
         out.push(',');
-        out.push_str(&window::year_label(self.collection_year));
+        push_year(out, self.collection_year);
         out.push(',');
-        opt(out, self.period_start);
+        push_date(out, self.period_start);
         out.push(',');
-        opt(out, self.regime.map(|r| r.as_str()));
+        out.push_str(self.regime.map(|r| r.as_str()).unwrap_or(""));
         out.push(',');
-        opt(out, self.review_number);
+        push_num(out, self.review_number.map(i64::from));
         out.push(',');
-        opt(out, self.review);
+        push_date(out, self.review);
         out.push(',');
-        opt(out, self.deadline);
+        push_date(out, self.deadline);
         out.push(',');
-        opt(out, self.latest_working_day);
+        push_date(out, self.latest_working_day);
         out.push(',');
-        opt(out, self.on_time);
+        out.push_str(match self.on_time {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "",
+        });
         out.push(',');
-        opt(out, self.working_days_late);
+        push_num(out, self.working_days_late);
         out.push(',');
-        opt(out, self.calendar_days_late);
+        push_num(out, self.calendar_days_late);
         out.push(',');
         out.push_str(self.basis.as_str());
+        out.push(',');
+        opt(out, self.missed.as_ref());
         out.push(',');
         csv_field(out, &self.note);
         out.push('\n');

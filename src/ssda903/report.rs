@@ -137,13 +137,31 @@ pub struct Summary {
     pub late_total: u64,
     /// Rejects by table and reason (without values).
     pub reasons: BTreeMap<(FileKind, String), u64>,
+    /// Late and overdue rows missing statute's deadline.
+    pub missed_statutory: u64,
+    /// Late and overdue rows missing only a local profile's earlier deadline.
+    pub missed_local_only: u64,
     /// Superseded copies, and those that conflict.
     pub superseded: u64,
     /// Superseded copies that differ in more than what a later year fills in.
     pub conflicts: u64,
+    late_sorted: bool,
 }
 
-fn reason_kind(r: &str) -> String {
+/// Overdue first, then the most late, then by child and date.
+fn late_key(r: &AuditRow) -> (bool, std::cmp::Reverse<Option<i64>>, &str, Option<NaiveDate>) {
+    (r.review.is_some(), std::cmp::Reverse(r.working_days_late), &r.child, r.review)
+}
+
+/// A reject's reason without its values, for counting reasons (e.g. "REVIEW outside every period
+/// of care", "bad date in DECOM").
+///
+/// ```
+/// use lac_timescales::ssda903::report::reason_kind;
+/// assert_eq!(reason_kind("bad date in DECOM: \"notadate\" (expected DD/MM/YYYY)"), "bad date in DECOM");
+/// assert_eq!(reason_kind("REVIEW 01/02/2024 is outside every period of care (x)"), "REVIEW outside every period of care");
+/// ```
+pub fn reason_kind(r: &str) -> String {
     for k in [
         "outside every period of care",
         "outside this return's collection year",
@@ -178,9 +196,23 @@ impl Summary {
             self.overdue += 1;
             self.overdue_assumption += u64::from(r.basis == Basis::Assumption);
         }
+        match &r.missed {
+            Some(crate::profile::Basis::Statutory) => self.missed_statutory += 1,
+            Some(crate::profile::Basis::Local(_)) => self.missed_local_only += 1,
+            None => {}
+        }
         if r.on_time == Some(false) {
             self.late_total += 1;
+            // Once the list is full, a row that would not make the cut is not copied.
+            if self.late.len() >= REPORT_ROWS && self.late_sorted {
+                if let Some(worst) = self.late.last() {
+                    if late_key(r) >= late_key(worst) {
+                        return;
+                    }
+                }
+            }
             self.late.push(r.clone());
+            self.late_sorted = false;
             if self.late.len() >= 4 * REPORT_ROWS {
                 self.keep_late();
             }
@@ -200,14 +232,9 @@ impl Summary {
 
     /// Keeps the [`REPORT_ROWS`] most important late rows (overdue first, then the most late).
     pub fn keep_late(&mut self) {
-        self.late.sort_by(|a, b| {
-            (a.review.is_some(), std::cmp::Reverse(a.working_days_late), &a.child).cmp(&(
-                b.review.is_some(),
-                std::cmp::Reverse(b.working_days_late),
-                &b.child,
-            ))
-        });
+        self.late.sort_by(|a, b| late_key(a).cmp(&late_key(b)));
         self.late.truncate(REPORT_ROWS);
+        self.late_sorted = true;
     }
 
     /// The coverage sentence that leads the summary and the report.
@@ -240,6 +267,10 @@ impl Summary {
         s += &format!("{}\n", self.coverage_line());
         let a = &self.all;
         s += &format!("On time: {} of {} assessed reviews ({})\n", a.on_time, a.assessed, pct(a.on_time, a.assessed));
+        s += &format!(
+            "Late or overdue: {} missing statute's deadline, {} missing only a local profile's earlier deadline\n",
+            self.missed_statutory, self.missed_local_only
+        );
         if let Some(d) = as_at {
             s += &format!(
                 "Overdue at {d}: {} children ({} on the stated assumption); {} more open children the data cannot decide\n",
@@ -414,6 +445,10 @@ small{color:#666}</style></head><body>",
             a.assessed
         );
         s += &format!("<div class=\"card\"><b>{}</b>on the stated assumption</div>", a.assumption);
+        s += &format!(
+            "<div class=\"card\"><b>{}</b>late or overdue against statute ({} more only against the local profile)</div>",
+            self.missed_statutory, self.missed_local_only
+        );
         if as_at.is_some() {
             s += &format!("<div class=\"card\"><b>{}</b>children overdue now</div>", t.overdue);
         }
@@ -474,10 +509,10 @@ The full list is in reviews_audit.csv.</small></p>",
             }
         );
         s += "<table><tr><th>Child</th><th>Period from</th><th>Review</th><th>Held</th><th>Deadline</th>\
-<th>Working days late</th><th>Basis</th><th>Note</th></tr>";
+<th>Working days late</th><th>Basis</th><th>Missed</th><th>Note</th></tr>";
         for r in &self.late {
             s += &format!(
-                "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&r.child),
                 r.period_start.map(|d| d.format("%d %b %Y").to_string()).unwrap_or_else(|| "before the data".into()),
                 r.regime.map(|x| x.describe()).unwrap_or(""),
@@ -486,6 +521,7 @@ The full list is in reviews_audit.csv.</small></p>",
                 r.deadline.map(|d| d.format("%d %b %Y").to_string()).unwrap_or_default(),
                 r.working_days_late.map(|n| n.to_string()).unwrap_or_default(),
                 r.basis.as_str(),
+                r.missed.as_ref().map(|m| m.to_string()).unwrap_or_default(),
                 esc(&r.note)
             );
         }

@@ -22,6 +22,7 @@ status=$?
 set -e
 [ "$status" -eq 2 ] || fail "the sample run should exit 2 (no usable review), got $status"
 grep -q 'SSDA903_2025_reviews.csv (reviews table): all 24 rows were rejected' "$tmp/err" || fail "whole-file message"
+grep -q "most often: REVIEW outside this return's collection year (21 rows)" "$tmp/err" || fail "whole-file message: the likely cause"
 [ -f "$tmp/out/reviews_audit.csv" ] && [ -f "$tmp/out/rejects.csv" ] && [ -f "$tmp/out/superseded.csv" ] \
   && [ -f "$tmp/report.html" ] || fail "missing output files"
 ls -a "$tmp/out" | grep -q '\.tmp-' && fail "temporary output files left behind"
@@ -49,11 +50,11 @@ grep -qx 'rows in = rows out + rejects + superseded, for every file: yes' "$tmp/
 #   review within 3 months = Wed 10 Jul 2024: 264 calendar days; working days Jul 11-31 (15),
 #   Aug (21, 26 Aug is a bank holiday), Sep (21), then 127 = 184; known.
 cat > "$tmp/want" <<'CSV'
-CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,note
-185686,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 17/02/2024)
-186835,2024-25,2024-12-10,looked_after,1,,2025-01-10,2025-01-10,false,56,80,known_review_number,overdue at 2025-03-31: not held
-900323,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 13/02/2023)
-900327,2024-25,,short_breaks,1,,2024-07-10,2024-07-10,false,184,264,known_review_number,overdue at 2025-03-31: not held; period of care began before the data (first episode in it: DECOM 30/03/2024)
+CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,note
+185686,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,statutory,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 17/02/2024)
+186835,2024-25,2024-12-10,looked_after,1,,2025-01-10,2025-01-10,false,56,80,known_review_number,statutory,overdue at 2025-03-31: not held
+900323,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,statutory,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 13/02/2023)
+900327,2024-25,,short_breaks,1,,2024-07-10,2024-07-10,false,184,264,known_review_number,statutory,overdue at 2025-03-31: not held; period of care began before the data (first episode in it: DECOM 30/03/2024)
 CSV
 diff -u "$tmp/want" "$tmp/out/reviews_audit.csv" || fail "reviews_audit.csv differs"
 
@@ -103,10 +104,10 @@ grep -q '66.7%</b>of reviews assessed' "$tmp/two.html" || fail "report: coverage
 # Sun 5 May 2024 whatever came before. A left care in 2024-25: not overdue. The 2023-24 copy of
 # the episode is superseded (only DEC and REC filled in later: no conflict).
 cat > "$tmp/want2" <<'CSV'
-CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,note
-A,2023-24,2022-06-01,looked_after,,2023-05-10,,,,,,not_assessable,previous review before this return: add the 2022-23 return (deadline between 2022-07-01 and 2023-09-30 depending on the earlier reviews)
-A,2023-24,2022-06-01,looked_after,,2023-11-05,2023-11-10,2023-11-10,true,0,0,assumption,"judged as a later review on the stated assumption: its previous review (2023-05-10) would otherwise be the period's first review, held more than 3 months after it was due (2022-07-01)"
-A,2024-25,2022-06-01,looked_after,,2024-05-01,2024-05-05,2024-05-03,true,0,0,decided_by_data,review number not known (earlier reviews are before the data); the deadline is the same whatever they were
+CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,note
+A,2023-24,2022-06-01,looked_after,,2023-05-10,,,,,,not_assessable,,previous review before this return: add the 2022-23 return (deadline between 2022-07-01 and 2023-09-30 depending on the earlier reviews)
+A,2023-24,2022-06-01,looked_after,,2023-11-05,2023-11-10,2023-11-10,true,0,0,assumption,,"judged as a later review on the stated assumption: its previous review (2023-05-10) would otherwise be the period's first review, held more than 3 months after it was due (2022-07-01)"
+A,2024-25,2022-06-01,looked_after,,2024-05-01,2024-05-05,2024-05-03,true,0,0,decided_by_data,,review number not known (earlier reviews are before the data); the deadline is the same whatever they were
 CSV
 diff -u "$tmp/want2" "$tmp/two/reviews_audit.csv" || fail "two returns: reviews_audit.csv differs"
 grep -q "^A,2022-06-01,$r/SSDA903_2024_episodes.csv,2,2023-24,$r/SSDA903_2025_episodes.csv,2,2024-25,\$" "$tmp/two/superseded.csv" \
@@ -120,6 +121,21 @@ for f in reviews_audit.csv rejects.csv superseded.csv; do
   cmp -s "$tmp/two/$f" "$tmp/two_b/$f" || fail "$f depends on the order of the returns"
 done
 
+# The same two returns as the DfE XML (PLACE is PL; reviews are AREVIEW in the HEADER; CRLF line
+# ends and ISO dates in the later one): the same reviews_audit.csv.
+cat > "$r/SSDA903_2024.xml" <<'XML'
+<?xml version='1.0' encoding='us-ascii'?>
+<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID><DOB>01/01/2012</DOB>
+<AREVIEW><REVIEW>10/05/2023</REVIEW><REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW>
+<AREVIEW><REVIEW>05/11/2023</REVIEW><REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW></HEADER>
+<EPISODE><DECOM>01/06/2022</DECOM><RNE>S</RNE><LS>C2</LS><PL>U1</PL><DEC /><REC /></EPISODE></CHILD></EXPSSDA903>
+XML
+printf '%s\r\n' "<?xml version='1.0'?>" '<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID><DOB>01/01/2012</DOB>' \
+  '<AREVIEW><REVIEW>2024-05-01</REVIEW></AREVIEW></HEADER><EPISODE><DECOM>2022-06-01</DECOM><RNE>S</RNE><LS>C2</LS>' \
+  '<PL>U1</PL><DEC>2024-06-30</DEC><REC>E4A</REC></EPISODE></CHILD></EXPSSDA903>' > "$r/SSDA903_2025.xml"
+"$bin" "$r/SSDA903_2025.xml" "$r/SSDA903_2024.xml" --output-dir "$tmp/xml" --as-at 2025-03-31 > /dev/null || fail "XML returns should exit 0"
+cmp -s "$tmp/two/reviews_audit.csv" "$tmp/xml/reviews_audit.csv" || fail "XML and CSV give different reviews_audit.csv"
+
 # Errors: clear message, exit status 2, no panic.
 check_err() {
   local want=$1; shift
@@ -131,8 +147,12 @@ check_err() {
   grep -q "$want" "$tmp/err" || fail "$* should say '$want' (said: $(cat "$tmp/err"))"
   ! grep -q panicked "$tmp/err" || fail "$* panicked"
 }
+printf '<EXPSSDA903><CHILD><HEADER><CHILDID>A</CHILDID>' > "$tmp/SSDA903_2025.xml"
+check_err "ends inside a CHILD element" "$tmp/SSDA903_2025.xml" --output-dir "$tmp/xt"
+[ ! -e "$tmp/xt/reviews_audit.csv" ] || fail "a truncated XML file must leave no output"
 check_err "no usable rows in a whole file" "$r/SSDA903_2025_reviews.csv" "$r/SSDA903_2025_episodes.csv" --output-dir "$tmp/sw"
 grep -q "are the files swapped?" "$tmp/sw/rejects.csv" || fail "swapped files: the rejects should say so"
+grep -q "are the files swapped?" "$tmp/err" || fail "swapped files: the message should say so"
 check_err "is an input: refusing to write over it" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" \
   --output-dir "$tmp/x" --report "$r/SSDA903_2025_reviews.csv"
 cp "$r/SSDA903_2025_reviews.csv" "$tmp/x_reviews.csv"
@@ -151,4 +171,25 @@ check_err "expected pairs of files" "$data/SSDA903_2025_episodes.csv" --output-d
 "$bin" <(cat "$r/SSDA903_2025_episodes.csv") <(cat "$r/SSDA903_2025_reviews.csv") --year 2025 --output-dir "$tmp/pipe" > /dev/null \
   || fail "pipes should be read"
 [ "$(wc -l < "$tmp/pipe/reviews_audit.csv")" -eq 2 ] || fail "pipes: one review row expected"
+# Partitioned reading (a 1 MB budget): the same output, and the temporary files are removed.
+awk 'BEGIN { print "CHILD,DECOM,RNE,LS,PLACE,DEC,REC"; for (i = 0; i < 40000; i++) printf "%d,01/06/2022,S,C2,U1,,\n", 100000 + i }' \
+  > "$tmp/SSDA903_2025_big_episodes.csv"
+awk 'BEGIN { print "CHILD,REVIEW"; for (i = 0; i < 40000; i++) printf "%d,15/10/2024\n", 100000 + i }' > "$tmp/SSDA903_2025_big_reviews.csv"
+"$bin" "$tmp/SSDA903_2025_big_episodes.csv" "$tmp/SSDA903_2025_big_reviews.csv" --output-dir "$tmp/big" --memory-budget 1 \
+  > "$tmp/big.txt" || fail "partitioned run should exit 0"
+grep -q 'rows held partitioned by CHILD' "$tmp/big.txt" || fail "a 1 MB budget should partition"
+[ "$(grep -c ',decided_by_data,statutory,"late whatever' "$tmp/big/reviews_audit.csv")" -eq 40000 ] || fail "partitioned: 40000 late rows expected"
+! ls -a "$tmp/big" | grep -qE '^\.audit_903_tmp|\.tmp-' || fail "partitioned: temporary files left behind"
+# Killed while blocked on a pipe after partitioning: SIGTERM removes the partition files and the
+# temporary outputs, and leaves no output.
+mkfifo "$tmp/fifo"
+"$bin" "$tmp/SSDA903_2025_big_episodes.csv" "$tmp/fifo" --year 2025 --output-dir "$tmp/kill" --memory-budget 1 \
+  > /dev/null 2> "$tmp/kill.err" &
+pid=$!
+for _ in $(seq 100); do ls -a "$tmp/kill" 2>/dev/null | grep -q '^\.audit_903_tmp' && break; sleep 0.1; done
+ls -a "$tmp/kill" | grep -q '^\.audit_903_tmp' || { kill "$pid"; fail "no partition directory appeared"; }
+kill -TERM "$pid"
+set +e; wait "$pid"; status=$?; set -e
+[ "$status" -eq 130 ] || fail "SIGTERM should exit 130, got $status"
+[ -z "$(ls -A "$tmp/kill")" ] || fail "SIGTERM left files: $(ls -A "$tmp/kill")"
 echo "audit_903 CLI contract: ok"

@@ -32,13 +32,17 @@ pub(crate) struct SourceMeta {
     pub blank: u64,
     /// Rows rejected while reading (before grouping by child).
     pub early_rejects: u64,
-    /// Collection years of the dates in the table (REVIEW, or DECOM/DEC), for inferring the year.
+    /// Collection years of the dates in the table (REVIEW, or DECOM), for inferring the year.
     pub years: BTreeMap<i32, u64>,
+    /// Whether to gather `years` (only when the return's year is not given or named).
+    pub track_years: bool,
 }
 
 /// A row in the store: which table, which line, where its text and `CHILD` are.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RowRef {
+    /// The first 8 bytes of `CHILD`, big-endian (sorts like the bytes, cheaply).
+    pub kp: u64,
     pub src: u32,
     pub line: u64,
     pub start: usize,
@@ -64,7 +68,9 @@ impl Store {
     fn push(&mut self, src: u32, line: u64, text: &[u8], key: (usize, usize)) {
         let start = self.text.len();
         self.text.extend_from_slice(text);
+        let kp = prefix(&text[key.0..key.1]);
         self.rows.push(RowRef {
+            kp,
             src,
             line,
             start,
@@ -73,16 +79,39 @@ impl Store {
             key_end: start + key.1,
         });
     }
+    /// Adds a row whose key is stored after its text (a quoted key).
+    fn push_with_key(&mut self, src: u32, line: u64, text: &[u8], key: &[u8]) {
+        let start = self.text.len();
+        self.text.extend_from_slice(text);
+        let ks = self.text.len();
+        self.text.extend_from_slice(key);
+        self.rows.push(RowRef { kp: prefix(key), src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
+    }
     /// Sorts rows by `CHILD` (byte order), then table and line: independent of input order.
     pub(crate) fn sort(&mut self) {
         let text = &self.text;
         self.rows.sort_unstable_by(|a, b| {
-            text[a.key_start..a.key_end]
-                .cmp(&text[b.key_start..b.key_end])
+            a.kp.cmp(&b.kp)
+                .then_with(|| {
+                    let (la, lb) = (a.key_end - a.key_start, b.key_end - b.key_start);
+                    if la <= 8 && lb <= 8 {
+                        // The prefixes hold the whole keys (no NUL in a CHILD): the shorter first.
+                        la.cmp(&lb)
+                    } else {
+                        text[a.key_start..a.key_end].cmp(&text[b.key_start..b.key_end])
+                    }
+                })
                 .then(a.src.cmp(&b.src))
                 .then(a.line.cmp(&b.line))
         });
     }
+}
+
+fn prefix(key: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    let n = key.len().min(8);
+    b[..n].copy_from_slice(&key[..n]);
+    u64::from_be_bytes(b)
 }
 
 /// A temporary directory removed when dropped (on success, error or panic).
@@ -137,7 +166,7 @@ impl<'s> Ingest<'s> {
         Ingest { metas: Vec::new(), store: Store::default(), budget, tmp_dir, parts, spill: None, sink }
     }
 
-    pub(crate) fn add_source(&mut self, name: Arc<str>, kind: FileKind, ret: usize) -> u32 {
+    pub(crate) fn add_source(&mut self, name: Arc<str>, kind: FileKind, ret: usize, track_years: bool) -> u32 {
         self.metas.push(SourceMeta {
             name,
             kind,
@@ -147,6 +176,7 @@ impl<'s> Ingest<'s> {
             blank: 0,
             early_rejects: 0,
             years: BTreeMap::new(),
+            track_years,
         });
         (self.metas.len() - 1) as u32
     }
@@ -181,23 +211,29 @@ impl<'s> Ingest<'s> {
             }
             Ok(Some(k)) => k,
         };
-        let key = match check_child(&raw) {
-            Ok(k) => k.to_string(),
+        // Where the key sits in the row text, when the field is a plain slice of it.
+        let (ks, ke) = match &raw {
+            std::borrow::Cow::Borrowed(f) => {
+                let t = f.trim_ascii();
+                let i = t.as_ptr() as usize - text.as_ptr() as usize;
+                (i, i + t.len())
+            }
+            std::borrow::Cow::Owned(_) => (usize::MAX, usize::MAX),
+        };
+        let key: &str = match check_child(&raw) {
+            Ok(k) => k,
             Err(reason) => {
                 let shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
                 return self.reject(src, line, &shown, reason);
             }
         };
-        if let Ok(Some(d)) = field_bytes(text, date_col) {
-            if let Some(d) = std::str::from_utf8(&d).ok().and_then(csv::parse_date) {
-                *m.years.entry(year_of(d)).or_default() += 1;
+        if m.track_years {
+            if let Ok(Some(d)) = field_bytes(text, date_col) {
+                if let Some(d) = std::str::from_utf8(&d).ok().and_then(csv::parse_date) {
+                    *m.years.entry(year_of(d)).or_default() += 1;
+                }
             }
         }
-        // Where the key sits in the row text (for the in-memory store).
-        let (ks, ke) = match memfind(text, key.as_bytes()) {
-            Some(i) => (i, i + key.len()),
-            None => (usize::MAX, usize::MAX),
-        };
         if let Some(sp) = &mut self.spill {
             let h = fnv(key.as_bytes());
             let n = sp.counts.entry(h).or_default();
@@ -206,7 +242,7 @@ impl<'s> Ingest<'s> {
                 return self.reject(
                     src,
                     line,
-                    &key,
+                    key,
                     format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
                 );
             }
@@ -222,11 +258,7 @@ impl<'s> Ingest<'s> {
         }
         if ks == usize::MAX {
             // Quoted key: keep a plain copy of the key after the text.
-            let start = self.store.text.len();
-            self.store.text.extend_from_slice(text);
-            let ks = self.store.text.len();
-            self.store.text.extend_from_slice(key.as_bytes());
-            self.store.rows.push(RowRef { src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
+            self.store.push_with_key(src, line, text, key.as_bytes());
         } else {
             self.store.push(src, line, text, (ks, ke));
         }
@@ -319,13 +351,7 @@ pub(crate) fn load_part(path: &Path, metas: &[SourceMeta]) -> Result<Store> {
         let key = key.to_string();
         match memfind(text, key.as_bytes()) {
             Some(i) => store.push(src, line, text, (i, i + key.len())),
-            None => {
-                let start = store.text.len();
-                store.text.extend_from_slice(text);
-                let ks = store.text.len();
-                store.text.extend_from_slice(key.as_bytes());
-                store.rows.push(RowRef { src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
-            }
+            None => store.push_with_key(src, line, text, key.as_bytes()),
         }
     }
     Ok(store)

@@ -1,12 +1,262 @@
-//! The DfE XML return (root `EXPSSDA903`).
+//! The DfE XML return: root `EXPSSDA903`, one `CHILD` per child with a `HEADER` (`CHILDID`,
+//! `DOB`, ..., and the child's reviews as `AREVIEW` elements with `REVIEW` and `REVIEW_CODE`) and
+//! its `EPISODE` elements (`DECOM`, `RNE`, `LS`, `CIN`, `PL`, `PLACE_PROVIDER`, `DEC`, `REC`,
+//! `REASON_PLACE_CHANGE`, `HOME_POST`, `PL_POST`, `URN`). `PL` is the CSV table's `PLACE`.
+//!
+//! Read as a stream with `quick-xml`, holding one child at a time (at most
+//! [`super::MAX_CHILD_ROWS`] rows of it). Each `EPISODE` and `AREVIEW` becomes the same row the CSV
+//! tables would hold, so the audit is identical; a row's "line" is the element's number among the
+//! file's `EPISODE` (or `AREVIEW`) elements, from 1.
 
-use std::io::Read;
+use std::io::{BufReader, Read};
 
-use super::Ingest;
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use super::csv::header_columns;
+use super::{Ingest, MAX_CHILD_ROWS};
 use crate::error::{Error, Result};
+use crate::export::csv_field;
+use crate::ssda903::FileKind;
+
+/// The episode columns in the order the rows are written.
+const EP_COLUMNS: [&str; 13] = [
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+];
+const RV_COLUMNS: [&str; 4] = ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"];
+
+#[derive(Default)]
+struct Child {
+    id: Option<String>,
+    dob: String,
+    /// (element number, values in column order without CHILD)
+    episodes: Vec<(u64, Vec<String>)>,
+    reviews: Vec<(u64, [String; 2])>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum In {
+    Nothing,
+    Header,
+    Review,
+    Episode,
+}
+
+fn row(child: &str, values: &[&str]) -> String {
+    let mut s = String::new();
+    csv_field(&mut s, child);
+    for v in values {
+        s.push(',');
+        // Rows are single lines: a line break inside a value becomes a space.
+        let v = v.replace(['\r', '\n'], " ");
+        csv_field(&mut s, v.trim());
+    }
+    s
+}
 
 /// Reads an XML return into the ingest: its episodes as table `ep`, its reviews as `rv`.
 pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> Result<()> {
-    let _ = (ing, ep, rv, r);
-    Err(Error::Io { path: "xml".into(), reason: "XML returns are not read yet".into() })
+    let name = ing.metas[ep as usize].name.to_string();
+    let cols = |kind, names: &[&str]| header_columns(kind, &names.join(",")).ok();
+    ing.metas[ep as usize].cols = cols(FileKind::Episodes, &EP_COLUMNS);
+    ing.metas[rv as usize].cols = cols(FileKind::Reviews, &RV_COLUMNS);
+    let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 20, r));
+    let mut buf = Vec::new();
+    let mut child: Option<Child> = None;
+    let mut section = In::Nothing;
+    let mut leaf: Option<String> = None;
+    let mut text = String::new();
+    let mut current: Vec<(String, String)> = Vec::new();
+    let (mut n_ep, mut n_rv) = (0u64, 0u64);
+    let mut saw_root = false;
+    let err = |reader: &Reader<_>, e: String| Error::data(&name, format!("byte {}", reader.buffer_position()), e);
+    loop {
+        let ev = reader.read_event_into(&mut buf).map_err(|e| err(&reader, e.to_string()))?;
+        match ev {
+            Event::Eof => break,
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(ev, Event::Empty(_));
+                let tag = String::from_utf8_lossy(e.name().as_ref()).to_ascii_uppercase();
+                match tag.as_str() {
+                    "EXPSSDA903" => saw_root = true,
+                    "CHILD" if child.is_none() => {
+                        child = Some(Child::default());
+                        section = In::Nothing;
+                    }
+                    "HEADER" if child.is_some() => section = In::Header,
+                    "AREVIEW" if child.is_some() => {
+                        n_rv += 1;
+                        section = In::Review;
+                        current.clear();
+                    }
+                    "EPISODE" if child.is_some() => {
+                        n_ep += 1;
+                        section = In::Episode;
+                        current.clear();
+                    }
+                    _ if child.is_some() && section != In::Nothing => {
+                        if empty {
+                            current.push((tag.clone(), String::new()));
+                        } else {
+                            leaf = Some(tag.clone());
+                            text.clear();
+                        }
+                    }
+                    _ => {}
+                }
+                if empty {
+                    // <AREVIEW/> or <EPISODE/>: a row with no values.
+                    if matches!(tag.as_str(), "AREVIEW" | "EPISODE") {
+                        close(&tag, &mut child, &mut current, &mut section, n_ep, n_rv, ing, ep, rv)?;
+                    }
+                }
+            }
+            Event::Text(t) if leaf.is_some() => {
+                text.push_str(&t.decode().map_err(|e| err(&reader, e.to_string()))?);
+            }
+            Event::CData(t) if leaf.is_some() => {
+                text.push_str(&String::from_utf8_lossy(&t.into_inner()));
+            }
+            Event::GeneralRef(r) if leaf.is_some() => {
+                if let Some(c) = r.resolve_char_ref().map_err(|e| err(&reader, e.to_string()))? {
+                    text.push(c);
+                } else {
+                    let n = r.decode().map_err(|e| err(&reader, e.to_string()))?;
+                    text.push_str(match n.as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => return Err(err(&reader, format!("unknown entity &{other};"))),
+                    });
+                }
+            }
+            Event::End(e) => {
+                let tag = String::from_utf8_lossy(e.name().as_ref()).to_ascii_uppercase();
+                if leaf.as_deref() == Some(tag.as_str()) {
+                    let value = std::mem::take(&mut text);
+                    if let (Some(c), In::Header) = (child.as_mut(), section) {
+                        match tag.as_str() {
+                            "CHILDID" => c.id = Some(value.trim().to_string()),
+                            "DOB" => c.dob = value.trim().to_string(),
+                            _ => {}
+                        }
+                    } else {
+                        current.push((tag.clone(), value));
+                    }
+                    leaf = None;
+                    continue;
+                }
+                match tag.as_str() {
+                    "AREVIEW" | "EPISODE" => {
+                        close(&tag, &mut child, &mut current, &mut section, n_ep, n_rv, ing, ep, rv)?
+                    }
+                    "HEADER" => section = In::Nothing,
+                    "CHILD" => {
+                        if let Some(c) = child.take() {
+                            emit(c, ing, ep, rv)?;
+                        }
+                        section = In::Nothing;
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    if child.is_some() {
+        return Err(err(&reader, "the file ends inside a CHILD element (truncated?)".into()));
+    }
+    if !saw_root {
+        return Err(err(&reader, "no EXPSSDA903 root element: not an SSDA903 XML return".into()));
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn close(
+    tag: &str,
+    child: &mut Option<Child>,
+    current: &mut Vec<(String, String)>,
+    section: &mut In,
+    n_ep: u64,
+    n_rv: u64,
+    ing: &mut Ingest<'_>,
+    ep: u32,
+    rv: u32,
+) -> Result<()> {
+    let Some(c) = child.as_mut() else { return Ok(()) };
+    let get = |n: &str| current.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap_or_default();
+    let full = c.episodes.len() + c.reviews.len() >= MAX_CHILD_ROWS;
+    if tag == "AREVIEW" {
+        if full {
+            let id = c.id.clone().unwrap_or_default();
+            ing.metas[rv as usize].rows += 1;
+            ing.reject(
+                rv,
+                n_rv,
+                &id,
+                format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
+            )?;
+        } else {
+            c.reviews.push((n_rv, [get("REVIEW"), get("REVIEW_CODE")]));
+        }
+        *section = In::Header;
+    } else {
+        if full {
+            let id = c.id.clone().unwrap_or_default();
+            ing.metas[ep as usize].rows += 1;
+            ing.reject(
+                ep,
+                n_ep,
+                &id,
+                format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
+            )?;
+        } else {
+            let values: Vec<String> = EP_COLUMNS[1..]
+                .iter()
+                .map(|n| match *n {
+                    "PLACE" => {
+                        let pl = get("PL");
+                        if pl.is_empty() {
+                            get("PLACE")
+                        } else {
+                            pl
+                        }
+                    }
+                    n => get(n),
+                })
+                .collect();
+            c.episodes.push((n_ep, values));
+        }
+        *section = In::Nothing;
+    }
+    current.clear();
+    Ok(())
+}
+
+fn emit(c: Child, ing: &mut Ingest<'_>, ep: u32, rv: u32) -> Result<()> {
+    let id = c.id.unwrap_or_default();
+    for (n, v) in &c.episodes {
+        let values: Vec<&str> = v.iter().map(String::as_str).collect();
+        ing.push(ep, *n, row(&id, &values).as_bytes())?;
+    }
+    for (n, [review, code]) in &c.reviews {
+        ing.push(rv, *n, row(&id, &[&c.dob, review, code]).as_bytes())?;
+    }
+    Ok(())
 }
