@@ -160,6 +160,8 @@ def _offsets_arg(n: Any, name: str) -> Union[int, List[Any], Any]:
     if isinstance(n, bool):
         raise InvalidTypeError(f"{name}: expected a whole number of working days, got {n!r}")
     if isinstance(n, int):
+        if not -(2**63) < n < 2**63:
+            raise InvalidTypeError(f"{name}: offset {n} does not fit in 64 bits")
         return n
     if isinstance(n, (list, tuple)):
         return list(n)
@@ -177,12 +179,10 @@ def _offsets_arg(n: Any, name: str) -> Union[int, List[Any], Any]:
             if n.isna().any():
                 first = int(np.flatnonzero(n.isna().to_numpy())[0])
                 raise InvalidInputError(f"{name}[{first}]: missing offset", index=first)
-            arr = n.to_numpy()
-            if arr.dtype == object or arr.dtype.kind not in "iu":
-                try:
-                    arr = n.to_numpy(dtype="int64")
-                except (TypeError, ValueError):
-                    pass
+            pd = _sys.modules["pandas"]
+            if not pd.api.types.is_integer_dtype(n.dtype):
+                raise InvalidTypeError(f"{name}: expected whole numbers (an integer dtype), got dtype {n.dtype}")
+            arr = n.to_numpy(dtype="int64")
         else:
             arr = np.asarray(n)
         if arr.dtype.kind not in "iu":

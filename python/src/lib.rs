@@ -217,17 +217,11 @@ fn between_array<'py>(
 #[pyfunction]
 #[pyo3(signature = (date, n, names))]
 fn offset_date(py: Python<'_>, date: NaiveDate, n: i64, names: (String, String)) -> PyResult<NaiveDate> {
-    let cal = Calendar::england_and_wales();
-    let magnitude = u32::try_from(n.unsigned_abs()).map_err(|_| {
-        error_of_kind(
-            py,
-            "invalid_input",
-            &format!("{}: offset {n} is too large (at most {} working days either way)", names.1, u32::MAX),
-            None,
-        )
-    })?;
-    let r = if n >= 0 { cal.add_working_days(date, magnitude) } else { cal.sub_working_days(date, magnitude) };
-    r.map_err(|e| py_error(py, &e, &format!("{}: ", names.0), None))
+    // Through the epoch-day arithmetic, so a single date fails exactly as an array element does.
+    let unix = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let day = (date - unix).num_days();
+    let r = Calendar::england_and_wales().offset_epoch_day(day, n);
+    r.map(|r| unix + chrono::TimeDelta::days(r)).map_err(|e| py_error(py, &e, &format!("{}: ", names.0), None))
 }
 
 /// Whether one date is a working day.
