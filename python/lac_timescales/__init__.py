@@ -26,11 +26,13 @@ from ._errors import (
     InvalidEventError,
     InvalidInputError,
     InvalidPeriodError,
+    FileError,
     InvalidTypeError,
     LacTimescalesError,
     LimitExceededError,
 )
 from ._native import library_version as _library_version
+from ._ssda903 import Audit903, audit_903
 
 __version__: str = _library_version()
 
@@ -51,4 +53,7 @@ __all__ = [
     "InvalidTypeError",
     "InvalidEventError",
     "LimitExceededError",
+    "FileError",
+    "audit_903",
+    "Audit903",
 ]

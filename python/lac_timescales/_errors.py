@@ -64,6 +64,12 @@ class LimitExceededError(LacTimescalesError):
     kind = "limit_exceeded"
 
 
+class FileError(LacTimescalesError, OSError):
+    """A file could not be read or written (also an :class:`OSError`)."""
+
+    kind = "io"
+
+
 _BY_KIND = {
     cls.kind: cls
     for cls in (
@@ -73,6 +79,7 @@ _BY_KIND = {
         InvalidInputError,
         InvalidEventError,
         LimitExceededError,
+        FileError,
     )
 }
 

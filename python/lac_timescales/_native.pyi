@@ -2,7 +2,7 @@
 of :mod:`lac_timescales`."""
 
 import datetime
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,7 @@ __all__ = [
     "schedule_json",
     "audit_json",
     "library_version",
+    "audit_903_native",
 ]
 
 def offset_array(
@@ -50,3 +51,10 @@ def calendar_version() -> str: ...
 def schedule_json(request: str) -> str: ...
 def audit_json(request: str) -> str: ...
 def library_version() -> str: ...
+def audit_903_native(
+    returns: List[Tuple[Any, ...]],
+    as_at: Optional[datetime.date] = None,
+    profile: Optional[str] = None,
+    threads: Optional[int] = None,
+    tmp_dir: Optional[str] = None,
+) -> Dict[str, Any]: ...

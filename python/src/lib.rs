@@ -18,7 +18,7 @@ use pyo3::types::PyDict;
 mod ssda903;
 
 /// numpy's `NaT` as an `int64`.
-const NAT: i64 = i64::MIN;
+pub(crate) const NAT: i64 = i64::MIN;
 
 /// The Python exception for a library error: the class of `lac_timescales._errors` named by the
 /// error's kind, with the library's message (prefixed by `context`, e.g. `dates[3]: `) and the
