@@ -18,7 +18,7 @@ def blocks():
 
 
 def test_there_are_examples():
-    assert len(blocks()) >= 3
+    assert len(blocks()) >= 4
 
 
 @pytest.mark.parametrize("i", range(len(blocks())))
