@@ -53,8 +53,8 @@ def audit(request: Dict[str, Any]) -> Dict[str, Any]:
     >>> import lac_timescales as lt
     >>> out = lt.audit({"jurisdiction": "england", "as_at": "2026-02-02", "events": [
     ...     {"event": "became_looked_after", "date": "2026-01-01"}]})
-    >>> out["obligations"][0]["status"]["kind"]
-    'overdue'
+    >>> [o["status"]["kind"] for o in out["obligations"] if o["obligation"]["duty"] == "hold_review"]
+    ['overdue']
     """
     out: Dict[str, Any] = _json.loads(_native.audit_json(_request_text(request)))
     return out

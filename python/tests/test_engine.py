@@ -80,7 +80,8 @@ def test_dates_and_text_requests():
     assert out["next_review"]["latest"] == "2026-02-02"
     assert lt.schedule(json.dumps(req, default=str)) == out
     a = lt.audit({**req, "as_at": "2026-02-03"})
-    assert a["obligations"][0]["status"]["kind"] == "overdue"
+    review = next(o for o in a["obligations"] if o["obligation"]["duty"] == "hold_review")
+    assert review["status"]["kind"] == "overdue"
 
 
 def test_errors_name_the_event_and_field():
