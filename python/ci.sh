@@ -30,7 +30,7 @@ ls "$work/dist"/lac_timescales-*-cp39-abi3-*.whl >/dev/null || { echo "python/ci
 "$py" -m pip install --quiet "$work/dist"/lac_timescales-*.whl
 
 echo "type checks"
-"$py" -m mypy --strict python/lac_timescales
+"$py" -m mypy --strict python/lac_timescales python/tests/typing_usage.py
 (cd "$work" && "$py" -m mypy.stubtest lac_timescales)
 
 echo "pytest (from outside the source tree, so the installed package is tested)"

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as _dt
 import json as _json
 import sys as _sys
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Sequence, TypeVar, Union, overload
 
 from . import _native
 from ._errors import InvalidInputError, InvalidTypeError
@@ -54,6 +54,9 @@ _PER_DAY = {
 }
 
 _UNIX = _dt.date(1970, 1, 1)
+
+# A numpy array, pandas Series or DatetimeIndex, or polars Series: results are of the same type.
+_A = TypeVar("_A")
 
 
 def _module(x: object) -> str:
@@ -285,6 +288,12 @@ def _offset_result_like_n(n: Any, ticks: Any) -> Any:
     return values.reshape(np.shape(n))
 
 
+@overload
+def add_working_days(dates: _dt.date, n: int) -> _dt.date: ...
+@overload
+def add_working_days(dates: List[Optional[_dt.date]], n: Union[int, Sequence[int]]) -> List[Optional[_dt.date]]: ...
+@overload
+def add_working_days(dates: _A, n: Any) -> _A: ...
 def add_working_days(dates: Any, n: Any) -> Any:
     """The ``n``-th working day after each date (the date itself is day 0 and never counts).
 
@@ -304,6 +313,12 @@ def add_working_days(dates: Any, n: Any) -> Any:
     return _offset(dates, n, 1)
 
 
+@overload
+def sub_working_days(dates: _dt.date, n: int) -> _dt.date: ...
+@overload
+def sub_working_days(dates: List[Optional[_dt.date]], n: Union[int, Sequence[int]]) -> List[Optional[_dt.date]]: ...
+@overload
+def sub_working_days(dates: _A, n: Any) -> _A: ...
 def sub_working_days(dates: Any, n: Any) -> Any:
     """The ``n``-th working day before each date (the date itself never counts).
 
@@ -317,6 +332,12 @@ def sub_working_days(dates: Any, n: Any) -> Any:
     return _offset(dates, n, -1)
 
 
+@overload
+def is_working_day(dates: _dt.date) -> bool: ...
+@overload
+def is_working_day(dates: List[Optional[_dt.date]]) -> List[Optional[bool]]: ...
+@overload
+def is_working_day(dates: Any) -> Any: ...
 def is_working_day(dates: Any) -> Any:
     """Whether each date is a working day in England and Wales.
 
@@ -338,6 +359,10 @@ def is_working_day(dates: Any) -> Any:
     return _plain_out(d, values, missing, "bool", "dates", "boolean")
 
 
+@overload
+def working_days_between(a: _dt.date, b: _dt.date) -> int: ...
+@overload
+def working_days_between(a: Any, b: Any) -> Any: ...
 def working_days_between(a: Any, b: Any) -> Any:
     """The number of working days ``x`` with ``a < x <= b`` (negative when ``b`` is before ``a``).
 
