@@ -39,7 +39,7 @@ def schedule(request: Dict[str, Any]) -> Dict[str, Any]:
     >>> import lac_timescales as lt
     >>> out = lt.schedule({"jurisdiction": "england", "events": [
     ...     {"event": "became_looked_after", "date": "2026-01-01"}]})
-    >>> out["next_review"]["latest"]
+    >>> [o["latest"] for o in out["obligations"] if o["duty"] == "hold_review"][0]
     '2026-01-29'
     """
     out: Dict[str, Any] = _json.loads(_native.schedule_json(_request_text(request)))
