@@ -295,27 +295,13 @@ fn calendar_version() -> PyResult<String> {
 /// A schedule request (JSON text) to its response (JSON text), as the JSON API.
 #[pyfunction]
 fn schedule_json(py: Python<'_>, request: &str) -> PyResult<String> {
-    let out = py.detach(|| {
-        lac_timescales::json::parse_request(request)
-            .and_then(|r| lac_timescales::json::run(&r))
-            .and_then(|(_, _, resp)| serde_json::to_string(&resp).map_err(|e| internal(&e)))
-    });
-    out.map_err(|e| py_error(py, &e, "", None))
+    py.detach(|| lac_timescales::json::schedule_json(request)).map_err(|e| py_error(py, &e, "", None))
 }
 
 /// An audit request (JSON text) to its response (JSON text), as the JSON API.
 #[pyfunction]
 fn audit_json(py: Python<'_>, request: &str) -> PyResult<String> {
-    let out = py.detach(|| {
-        lac_timescales::json::parse_request(request)
-            .and_then(|r| lac_timescales::json::run_audit(&r))
-            .and_then(|(_, a)| serde_json::to_string(&a).map_err(|e| internal(&e)))
-    });
-    out.map_err(|e| py_error(py, &e, "", None))
-}
-
-fn internal(e: &serde_json::Error) -> Error {
-    Error::InvalidData { source_name: "response".into(), location: String::new(), reason: e.to_string() }
+    py.detach(|| lac_timescales::json::audit_json(request)).map_err(|e| py_error(py, &e, "", None))
 }
 
 /// The version of the Rust library inside.
