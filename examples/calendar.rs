@@ -4,6 +4,7 @@
 //! cargo run --example calendar -- [OPTIONS] holidays FROM_YEAR TO_YEAR
 //! cargo run --example calendar -- [OPTIONS] offset            < lines "YYYY-MM-DD N"
 //! cargo run --example calendar -- [OPTIONS] between A B
+//! cargo run --example calendar -- [OPTIONS] table FROM_YEAR TO_YEAR [--format csv|sql]
 //! cargo run --release --example calendar -- throughput N
 //!
 //! OPTIONS (before the subcommand):
@@ -17,15 +18,17 @@
 //! N-th working day before) and prints one date per line; a bad line prints `error: <reason>` in
 //! its place and the exit status is 1.
 //! `between A B` prints the number of working days x with A < x <= B (negative when B < A).
+//! `table` prints one row per date (`date`, `working_day`, `working_day_number`, `holiday`,
+//! `provisional`) as CSV (the default) or as an SQL script creating and filling `lac_calendar`.
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate, Weekday};
-use lac_timescales::calendar::Calendar;
+use lac_timescales::calendar::{table_csv, table_sql, Calendar};
 
-const USAGE: &str = "usage: calendar [--govuk-json FILE] [--closure-days FILE] <holidays FROM_YEAR TO_YEAR | offset | between A B | throughput N>";
+const USAGE: &str = "usage: calendar [--govuk-json FILE] [--closure-days FILE] <holidays FROM_YEAR TO_YEAR | offset | between A B | table FROM_YEAR TO_YEAR [--format csv|sql] | throughput N>";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -75,6 +78,8 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         [cmd, n] if cmd == "throughput" => throughput(&cal, n),
+        [cmd, from, to] if cmd == "table" => table(&cal, from, to, "csv"),
+        [cmd, from, to, flag, format] if cmd == "table" && flag == "--format" => table(&cal, from, to, format),
         [] => Err("no subcommand given".into()),
         other => Err(format!("unrecognised arguments: {}", other.join(" "))),
     }
@@ -101,6 +106,18 @@ fn holidays(cal: &Calendar, from: &str, to: &str) -> Result<ExitCode, String> {
         let flag = if h.provisional { "\tprovisional" } else { "" };
         writeln!(out, "{}\t{}{}", h.date, h.name, flag).map_err(|e| e.to_string())?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn table(cal: &Calendar, from: &str, to: &str, format: &str) -> Result<ExitCode, String> {
+    let rows = cal.table(year(from)?, year(to)?).map_err(|e| e.to_string())?;
+    let text = match format {
+        "csv" => table_csv(&rows),
+        "sql" => table_sql(&rows, "lac_calendar").map_err(|e| e.to_string())?,
+        other => return Err(format!("unknown format {other:?} (expected csv or sql)")),
+    };
+    // Stdout may be a closed pipe (`| head`): stop quietly rather than fail.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -904,3 +904,34 @@ fn the_known_wrong_answers_are_working_days() {
         assert!(cal.bank_holiday(d(s)).unwrap().is_none(), "{s}");
     }
 }
+
+#[test]
+fn the_calendar_table_agrees_with_the_hand_list_row_by_row() {
+    // Oracle: a day is a working day when it is a weekday not in the hand list; the
+    // working_day_number is the running count of such days from 1 January 1971 (a Friday and,
+    // before 1974, a working day: number 1); the holiday column names exactly the listed days.
+    let cal = Calendar::england_and_wales();
+    let rows = cal.table(1971, 2030).unwrap();
+    assert_eq!(rows.len(), 21_915); // 60 years of 365 days plus 15 leap days (1972 ... 2028)
+    let listed: std::collections::BTreeMap<NaiveDate, (HolidayKind, &str)> =
+        HOLIDAYS.iter().map(|&(s, k, n)| (d(s), (k, n))).collect();
+    let mut count = 0u32;
+    for (row, date) in rows.iter().zip(ymd(1971, 1, 1).iter_days()) {
+        assert_eq!(row.date, date);
+        let working = !is_weekend(date) && !listed.contains_key(&date);
+        count += u32::from(working);
+        assert_eq!(row.working_day, working, "{date}");
+        assert_eq!(row.working_day_number, count, "{date}");
+        match (listed.get(&date), &row.holiday) {
+            (None, None) => {}
+            (Some((OO, word)), Some(name)) => assert!(name.contains(word), "{date}: {name:?} / {word:?}"),
+            (Some((_, want)), Some(name)) => assert_eq!(name, want, "{date}"),
+            (want, got) => panic!("{date}: holiday {got:?}, hand list {want:?}"),
+        }
+        assert_eq!(row.provisional, date.year() > LAST_ANNOUNCED, "{date}");
+    }
+    // 60 years hold 15,653 weekdays less the 479 weekday holidays: 15,174 working days.
+    let weekdays = rows.iter().filter(|r| !is_weekend(r.date)).count();
+    assert_eq!(weekdays, 15_653);
+    assert_eq!(rows.last().unwrap().working_day_number, 15_174);
+}

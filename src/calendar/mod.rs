@@ -25,6 +25,9 @@
 
 mod govuk;
 pub(crate) mod rules;
+mod table;
+
+pub use table::{table_csv, table_sql, TableRow, TABLE_COLUMNS};
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
@@ -44,6 +47,11 @@ pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2199, 12, 31) {
     Some(d) => d,
     None => unreachable!(),
 };
+
+/// [`FIRST_DATE`] as an epoch day (days since 1 January 1970).
+pub const FIRST_EPOCH_DAY: i64 = 365;
+/// [`LAST_DATE`] as an epoch day (days since 1 January 1970).
+pub const LAST_EPOCH_DAY: i64 = 84_005;
 
 /// Why a day is a holiday: the legal basis of the bank holiday, or a caller-supplied closure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -126,6 +134,8 @@ struct Inner {
     packed: Vec<u32>,
     /// Every working day in the range, in order.
     working: Vec<NaiveDate>,
+    /// The same working days as table indexes (day offsets from FIRST_DATE), for epoch-day results.
+    working_index: Vec<u32>,
     /// Day index of 1 January of each year from FIRST_DATE's year: date -> index without division.
     year_start: Vec<u32>,
     version: DataVersion,
@@ -155,9 +165,10 @@ impl Inner {
         let n_days = (LAST_DATE.num_days_from_ce() - first_ce() + 1) as usize;
         let mut packed = Vec::with_capacity(n_days);
         let mut working = Vec::with_capacity(n_days * 5 / 7);
+        let mut working_index = Vec::with_capacity(n_days * 5 / 7);
         let mut next_holiday = holidays.iter().map(|h| h.date).peekable();
         let mut count: u32 = 0;
-        for day in FIRST_DATE.iter_days().take(n_days) {
+        for (index, day) in FIRST_DATE.iter_days().take(n_days).enumerate() {
             let mut is_holiday = false;
             while let Some(&h) = next_holiday.peek() {
                 if h < day {
@@ -171,13 +182,14 @@ impl Inner {
             if is_working {
                 count += 1;
                 working.push(day);
+                working_index.push(index as u32);
             }
             packed.push(count << 1 | u32::from(is_working));
         }
         let year_start = (FIRST_DATE.year()..=LAST_DATE.year())
             .map(|y| (rules::ymd(y, 1, 1).num_days_from_ce() - first_ce()) as u32)
             .collect();
-        Inner { holidays, disputed, packed, working, year_start, version }
+        Inner { holidays, disputed, packed, working, working_index, year_start, version }
     }
 
     fn builtin() -> Inner {
@@ -367,11 +379,26 @@ impl Calendar {
         if n == 0 {
             return Ok(date);
         }
-        let on_or_before = (self.inner.packed[i] >> 1) as usize;
-        match self.inner.working.get(on_or_before + n as usize - 1) {
-            Some(&d) => Ok(d),
+        match self.add_at(i, n) {
+            Some(k) => Ok(self.inner.working[k]),
             None => Err(result_out_of_range(date, format!("{n} working days after"))),
         }
+    }
+
+    /// The index in `working` of the `n`-th working day after table index `i` (`n > 0`).
+    #[inline]
+    fn add_at(&self, i: usize, n: u32) -> Option<usize> {
+        let on_or_before = (self.inner.packed[i] >> 1) as usize;
+        let k = on_or_before + n as usize - 1;
+        (k < self.inner.working.len()).then_some(k)
+    }
+
+    /// The index in `working` of the `n`-th working day before table index `i` (`n > 0`).
+    #[inline]
+    fn sub_at(&self, i: usize, n: u32) -> Option<usize> {
+        let p = self.inner.packed[i];
+        let before = ((p >> 1) - (p & 1)) as usize;
+        before.checked_sub(n as usize)
     }
 
     /// The `n`-th working day before `date` (`date` itself never counts). `n = 0` returns `date`.
@@ -397,9 +424,7 @@ impl Calendar {
         if n == 0 {
             return Ok(date);
         }
-        let p = self.inner.packed[i];
-        let before = ((p >> 1) - (p & 1)) as usize;
-        match before.checked_sub(n as usize) {
+        match self.sub_at(i, n) {
             Some(k) => Ok(self.inner.working[k]),
             None => Err(result_out_of_range(date, format!("{n} working days before"))),
         }
@@ -476,6 +501,116 @@ impl Calendar {
             Some(&d) => Ok(d),
             None => Err(result_out_of_range(date, "the next working day on or after".into())),
         }
+    }
+
+    /// The running count of working days from [`FIRST_DATE`] up to and including `date`: 1 on
+    /// the first working day (Friday 1 January 1971), and a non-working day carries the number of
+    /// the last working day before it. The `working_day_number` column of [`Calendar::table`].
+    ///
+    /// So the `n`-th working day after any date `d` is the working day numbered
+    /// `working_day_number(d) + n`, and `working_days_between(a, b)` is the difference of the two
+    /// numbers.
+    ///
+    /// # Errors
+    /// [`Error::DateOutOfRange`] when `date` is outside the supported range.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::calendar::Calendar;
+    /// let cal = Calendar::england_and_wales();
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// assert_eq!(cal.working_day_number(d(1971, 1, 1))?, 1);
+    /// // Sat 2 and Sun 3 January 1971 carry Friday's number; Monday 4 January is number 2.
+    /// assert_eq!(cal.working_day_number(d(1971, 1, 3))?, 1);
+    /// assert_eq!(cal.working_day_number(d(1971, 1, 4))?, 2);
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    #[inline]
+    pub fn working_day_number(&self, date: NaiveDate) -> Result<u32> {
+        Ok(self.inner.packed[self.index(date)?] >> 1)
+    }
+
+    /// The table index of an epoch day (days since 1 January 1970).
+    #[inline]
+    fn epoch_index(&self, day: i64) -> Result<usize> {
+        if (FIRST_EPOCH_DAY..=LAST_EPOCH_DAY).contains(&day) {
+            Ok((day - FIRST_EPOCH_DAY) as usize)
+        } else {
+            Err(epoch_out_of_range(day))
+        }
+    }
+
+    /// [`Calendar::is_working_day`] on an epoch day: days since 1 January 1970, the value of a
+    /// numpy `datetime64[D]`, an Arrow or Polars `Date`, or Unix time divided by 86,400. For
+    /// bindings that hold dates as numbers; no conversion to [`NaiveDate`].
+    ///
+    /// # Errors
+    /// [`Error::DateOutOfRange`] when the day is outside the supported range
+    /// ([`FIRST_EPOCH_DAY`]..=[`LAST_EPOCH_DAY`]); [`Error::InvalidInput`] when it is not even a
+    /// representable date.
+    ///
+    /// # Example
+    /// ```
+    /// use lac_timescales::calendar::Calendar;
+    /// let cal = Calendar::england_and_wales();
+    /// // Epoch day 19_254 is Monday 19 September 2022, the State Funeral.
+    /// assert!(!cal.is_working_epoch_day(19_254)?);
+    /// assert!(cal.is_working_epoch_day(19_255)?);
+    /// assert!(cal.is_working_epoch_day(0).is_err()); // 1 January 1970: before the calendar
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    #[inline]
+    pub fn is_working_epoch_day(&self, day: i64) -> Result<bool> {
+        Ok(self.inner.packed[self.epoch_index(day)?] & 1 == 1)
+    }
+
+    /// [`Calendar::add_working_days`] (`n > 0`) or [`Calendar::sub_working_days`] (`n < 0`, by
+    /// `-n`) on an epoch day (see [`Calendar::is_working_epoch_day`]); `n = 0` returns `day`.
+    ///
+    /// # Errors
+    /// As [`Calendar::is_working_epoch_day`], and [`Error::ResultOutOfRange`] when the answer
+    /// would be outside the supported range.
+    ///
+    /// # Example
+    /// ```
+    /// use lac_timescales::calendar::Calendar;
+    /// let cal = Calendar::england_and_wales();
+    /// // 20 working days after Fri 9 Sep 2022 (epoch day 19_244) is Mon 10 Oct 2022 (19_275).
+    /// assert_eq!(cal.offset_epoch_day(19_244, 20)?, 19_275);
+    /// assert_eq!(cal.offset_epoch_day(19_275, -20)?, 19_244);
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    #[inline]
+    pub fn offset_epoch_day(&self, day: i64, n: i64) -> Result<i64> {
+        let i = self.epoch_index(day)?;
+        let k = match n {
+            0 => return Ok(day),
+            1.. => u32::try_from(n).ok().and_then(|n| self.add_at(i, n)),
+            _ => u32::try_from(n.unsigned_abs()).ok().and_then(|m| self.sub_at(i, m)),
+        };
+        match k {
+            Some(k) => Ok(FIRST_EPOCH_DAY + i64::from(self.inner.working_index[k])),
+            None => Err(epoch_result_out_of_range(day, n)),
+        }
+    }
+
+    /// [`Calendar::working_days_between`] on epoch days (see [`Calendar::is_working_epoch_day`]).
+    ///
+    /// # Errors
+    /// As [`Calendar::is_working_epoch_day`], for either day.
+    ///
+    /// # Example
+    /// ```
+    /// use lac_timescales::calendar::Calendar;
+    /// let cal = Calendar::england_and_wales();
+    /// assert_eq!(cal.working_days_between_epoch_days(19_244, 19_275)?, 20);
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    #[inline]
+    pub fn working_days_between_epoch_days(&self, a: i64, b: i64) -> Result<i64> {
+        let (ia, ib) = (self.epoch_index(a)?, self.epoch_index(b)?);
+        Ok(i64::from(self.inner.packed[ib] >> 1) - i64::from(self.inner.packed[ia] >> 1))
     }
 
     /// True when a computation spanning `a` to `b` (either order) reaches past the last date
@@ -676,6 +811,31 @@ impl Calendar {
 #[cold]
 fn out_of_range(date: NaiveDate) -> Error {
     Error::DateOutOfRange { date, first: FIRST_DATE, last: LAST_DATE }
+}
+
+/// The date of an epoch day, when chrono can represent it.
+fn epoch_date(day: i64) -> Option<NaiveDate> {
+    let unix = NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    let days = chrono::TimeDelta::try_days(day)?;
+    unix.checked_add_signed(days)
+}
+
+#[cold]
+fn epoch_out_of_range(day: i64) -> Error {
+    match epoch_date(day) {
+        Some(date) => out_of_range(date),
+        None => Error::input("date", format!("epoch day {day}"), "not a representable date"),
+    }
+}
+
+#[cold]
+fn epoch_result_out_of_range(day: i64, n: i64) -> Error {
+    let what =
+        if n > 0 { format!("{n} working days after") } else { format!("{} working days before", n.unsigned_abs()) };
+    match epoch_date(day) {
+        Some(date) => result_out_of_range(date, what),
+        None => epoch_out_of_range(day),
+    }
 }
 
 #[cold]

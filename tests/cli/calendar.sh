@@ -49,6 +49,45 @@ status=$?
 set -e
 [ "$status" -eq 2 ] && grep -q "cannot read /nonexistent" "$tmp/err" || fail "a missing feed file should exit 2 with a clear message"
 
+# table: one row per date. CSV (CRLF) by default; the 2022 State Funeral carries Friday's number
+# (13,080 working days since 1 Jan 1971, counted by hand from the holiday list).
+"$bin" table 2022 2022 > "$tmp/t22"
+[ "$(wc -l < "$tmp/t22")" -eq 366 ] || fail "table 2022 should print a header and 365 rows"
+head -1 "$tmp/t22" | tr -d '\r' | grep -qx 'date,working_day,working_day_number,holiday,provisional' || fail "table header"
+tr -d '\r' < "$tmp/t22" | grep -qx '2022-09-16,1,13080,,0' || fail "table: Fri 16 Sep 2022"
+tr -d '\r' < "$tmp/t22" | grep -qx '2022-09-19,0,13080,State Funeral of Queen Elizabeth II,0' || fail "table: the State Funeral"
+"$bin" table 2029 2029 --format csv | tr -d '\r' > "$tmp/t29"
+grep -qx '2029-03-30,0,14731,Good Friday,1' "$tmp/t29" || fail "table: 2029 is provisional"
+# SQL: loaded into SQLite, the README's join gives the n-th working day after each date, worked by
+# hand: 20 after Fri 9 Sep 2022 = Mon 10 Oct (the funeral skipped); 5 after Fri 1 May 2020 =
+# Mon 11 May (Fri 8 May, the moved May day, skipped); 20 after Thu 24 Dec 2026 = Tue 26 Jan 2027;
+# 20 after Sun 18 Sep 2022 (a non-working day 0) = Mon 17 Oct 2022.
+"$bin" table 1990 2035 --format sql > "$tmp/cal.sql"
+python3 - "$tmp/cal.sql" > "$tmp/joined" <<'PY' || fail "the SQL script does not load into SQLite"
+import sqlite3, sys
+db = sqlite3.connect(":memory:")
+db.executescript(open(sys.argv[1]).read())
+db.executescript("CREATE TABLE episodes (CHILD TEXT, DECOM DATE, n INTEGER);"
+                 "INSERT INTO episodes VALUES ('a', '2022-09-09', 20), ('b', '2020-05-01', 5),"
+                 " ('c', '2026-12-24', 20), ('d', '2022-09-18', 20), ('e', '2035-12-20', 20);")
+q = """SELECT e.CHILD, due.date
+FROM episodes AS e
+JOIN lac_calendar AS s ON s.date = e.DECOM
+LEFT JOIN lac_calendar AS due ON due.working_day = 1 AND due.working_day_number = s.working_day_number + e.n
+ORDER BY e.CHILD"""
+for child, due in db.execute(q):
+    print(child, due)
+print(db.execute("SELECT COUNT(*) FROM lac_calendar").fetchone()[0])
+PY
+printf 'a 2022-10-10\nb 2020-05-11\nc 2027-01-26\nd 2022-10-17\ne None\n16801\n' > "$tmp/want_join"
+diff -u "$tmp/want_join" "$tmp/joined" || fail "the SQL join differs"
+set +e
+"$bin" table 2030 2029 2> "$tmp/err"; s1=$?
+"$bin" table 2026 2026 --format xml 2> "$tmp/err2"; s2=$?
+set -e
+[ "$s1" -eq 2 ] && grep -q 'invalid last_year "2029"' "$tmp/err" || fail "reversed years should exit 2 naming the year"
+[ "$s2" -eq 2 ] && grep -q 'unknown format "xml"' "$tmp/err2" || fail "a bad --format should exit 2"
+
 # throughput: last line names the rate.
 "$bin" throughput 1000 | tail -1 | grep -qE '^offsets_per_second: [0-9]+$' || fail "throughput output"
 echo "calendar example: all command-line checks passed"

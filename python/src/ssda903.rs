@@ -1,0 +1,455 @@
+//! SSDA903 audits on DataFrames and files: `audit_903_native`, called by
+//! `lac_timescales/_ssda903.py`.
+//!
+//! A table arrives as a file path, or as columns taken from a DataFrame without a Python call per
+//! value: text columns as one string with the values joined by `"\n"`, date columns as `int64`
+//! ticks (numpy `datetime64`, `per_day` ticks a day). They are written out as the CSV text the
+//! library reads (dates as ISO), so a DataFrame is audited by exactly the code that audits a
+//! file. Results go back as columns: numpy arrays for numbers and dates, one joined string for
+//! each text column.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use lac_timescales::export::csv_field;
+use lac_timescales::profile::Profile;
+use lac_timescales::ssda903::report::Summary;
+use lac_timescales::ssda903::window::year_label;
+use lac_timescales::ssda903::{
+    audit, AuditOptions, AuditRow, Basis, FileKind, Input, Reject, ReturnInput, Sink, Superseded,
+};
+use lac_timescales::Error;
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use crate::{error_of_kind, py_error, NAT};
+
+/// Separator of the values of a joined text column sent back to Python.
+const SEP: char = '\u{1f}';
+
+/// One column of a DataFrame, as Python sends it.
+enum Column {
+    /// Values joined by "\n".
+    Text(String),
+    /// numpy datetime64 ticks, `per_day` a day.
+    Days(Vec<i64>, i64),
+}
+
+/// A table: a file, or a DataFrame's columns.
+enum Table {
+    Path(PathBuf),
+    Frame { name: String, rows: usize, columns: Vec<(String, Column)> },
+}
+
+fn invalid(py: Python<'_>, msg: String) -> PyErr {
+    error_of_kind(py, "invalid_input", &msg, None)
+}
+
+fn extract_table(py: Python<'_>, t: &Bound<'_, PyAny>) -> PyResult<Table> {
+    let tag: String = t.get_item(0)?.extract()?;
+    match tag.as_str() {
+        "path" => Ok(Table::Path(t.get_item(1)?.extract()?)),
+        "frame" => {
+            let name: String = t.get_item(1)?.extract()?;
+            let rows: usize = t.get_item(2)?.extract()?;
+            let mut columns = Vec::new();
+            for c in t.get_item(3)?.cast::<PyList>()?.iter() {
+                let colname: String = c.get_item(0)?.extract()?;
+                let kind: String = c.get_item(1)?.extract()?;
+                let col = match kind.as_str() {
+                    "text" => Column::Text(c.get_item(2)?.extract()?),
+                    "days" => {
+                        let a: PyReadonlyArray1<'_, i64> = c.get_item(2)?.extract()?;
+                        Column::Days(a.as_slice()?.to_vec(), c.get_item(3)?.extract()?)
+                    }
+                    other => return Err(invalid(py, format!("unknown column kind {other:?}"))),
+                };
+                columns.push((colname, col));
+            }
+            Ok(Table::Frame { name, rows, columns })
+        }
+        other => Err(invalid(py, format!("unknown table kind {other:?}"))),
+    }
+}
+
+fn push_iso(out: &mut String, ticks: i64, per_day: i64) {
+    if ticks == NAT {
+        return;
+    }
+    let day = ticks.div_euclid(per_day.max(1));
+    let unix = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    match chrono::TimeDelta::try_days(day).and_then(|d| unix.checked_add_signed(d)) {
+        Some(d) => out.push_str(&d.to_string()),
+        // Not a representable date: write the number, which the reader rejects by name.
+        None => out.push_str(&day.to_string()),
+    }
+}
+
+/// A DataFrame's columns as CSV text (header first), one line per row in order, so that line
+/// `i + 2` is row `i`.
+fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column)]) -> PyResult<String> {
+    let mut split: Vec<Option<Vec<&str>>> = Vec::with_capacity(columns.len());
+    for (colname, c) in columns {
+        match c {
+            Column::Text(t) => {
+                let v: Vec<&str> = if rows == 0 { Vec::new() } else { t.split('\n').collect() };
+                if v.len() != rows {
+                    return Err(invalid(
+                        py,
+                        format!("{name}: column {colname} has a value with a line break (the column gave {} values for {rows} rows)", v.len()),
+                    ));
+                }
+                split.push(Some(v));
+            }
+            Column::Days(v, _) => {
+                if v.len() != rows {
+                    return Err(invalid(
+                        py,
+                        format!("{name}: column {colname} has {} values for {rows} rows", v.len()),
+                    ));
+                }
+                split.push(None);
+            }
+        }
+    }
+    let mut out = String::with_capacity(rows * 16 * columns.len().max(1));
+    for (i, (colname, _)) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(&mut out, colname);
+    }
+    out.push('\n');
+    for r in 0..rows {
+        for (i, (_, c)) in columns.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match (c, &split[i]) {
+                (Column::Text(_), Some(v)) => csv_field(&mut out, v[r].strip_suffix('\r').unwrap_or(v[r])),
+                (Column::Days(v, per_day), _) => push_iso(&mut out, v[r], *per_day),
+                (Column::Text(_), None) => {}
+            }
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// The output, column by column, and the summary's figures.
+#[derive(Default)]
+struct Columns {
+    child: String,
+    year: Vec<i64>,
+    period_start: Vec<i64>,
+    regime: Vec<String>,
+    review_number: Vec<i64>,
+    review: Vec<i64>,
+    deadline: Vec<i64>,
+    latest_working_day: Vec<i64>,
+    on_time: Vec<i8>,
+    working_days_late: Vec<i64>,
+    calendar_days_late: Vec<i64>,
+    basis: Vec<u8>,
+    note: String,
+    line: Vec<i64>,
+    sep_clash: bool,
+    rejects: Vec<Reject>,
+    superseded: Vec<Superseded>,
+    summary: Summary,
+}
+
+fn epoch(d: Option<NaiveDate>) -> i64 {
+    let unix = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    d.map_or(NAT, |d| (d - unix).num_days())
+}
+
+fn push_joined(out: &mut String, first: bool, v: &str, clash: &mut bool) {
+    if !first {
+        out.push(SEP);
+    }
+    *clash |= v.contains(SEP);
+    out.push_str(v);
+}
+
+impl Sink for Columns {
+    fn row(&mut self, r: &AuditRow) -> std::io::Result<()> {
+        let first = self.year.is_empty();
+        push_joined(&mut self.child, first, &r.child, &mut self.sep_clash);
+        push_joined(&mut self.note, first, &r.note, &mut self.sep_clash);
+        self.year.push(i64::from(r.collection_year));
+        self.period_start.push(epoch(r.period_start));
+        self.regime.push(r.regime.map(|x| x.as_str().to_string()).unwrap_or_default());
+        self.review_number.push(r.review_number.map_or(-1, i64::from));
+        self.review.push(epoch(r.review));
+        self.deadline.push(epoch(r.deadline));
+        self.latest_working_day.push(epoch(r.latest_working_day));
+        self.on_time.push(r.on_time.map_or(-1, i8::from));
+        self.working_days_late.push(r.working_days_late.unwrap_or(NAT));
+        self.calendar_days_late.push(r.calendar_days_late.unwrap_or(NAT));
+        self.basis.push(Basis::ALL.iter().position(|b| *b == r.basis).unwrap_or(0) as u8);
+        self.line.push(r.line as i64);
+        self.summary.add_row(r);
+        Ok(())
+    }
+    fn reject(&mut self, r: &Reject) -> std::io::Result<()> {
+        self.summary.add_reject(r);
+        self.rejects.push(r.clone());
+        Ok(())
+    }
+    fn superseded(&mut self, s: &Superseded) -> std::io::Result<()> {
+        self.summary.add_superseded(s);
+        self.superseded.push(s.clone());
+        Ok(())
+    }
+}
+
+fn load_profile(spec: &str) -> lac_timescales::Result<Profile> {
+    if Profile::builtin_ids().contains(&spec) {
+        return Profile::builtin(spec);
+    }
+    if spec.ends_with(".toml") || std::path::Path::new(spec).is_file() {
+        let text = std::fs::read_to_string(spec)
+            .map_err(|e| Error::Io { path: spec.to_string(), reason: format!("cannot read the profile: {e}") })?;
+        return Profile::from_toml(spec, &text);
+    }
+    Profile::builtin(spec)
+}
+
+/// Audits returns given as `("csv", episodes, reviews, year)` or `("xml", path, year)` tuples,
+/// each table `("path", path)` or `("frame", name, rows, [(column, "text"|"days", data,
+/// per_day)])`. Returns a dict of output columns, rejects, superseded copies, totals and the
+/// summary (see `_ssda903.py`).
+#[pyfunction]
+#[pyo3(signature = (returns, as_at=None, profile=None, threads=None, tmp_dir=None))]
+pub(crate) fn audit_903_native<'py>(
+    py: Python<'py>,
+    returns: &Bound<'py, PyList>,
+    as_at: Option<NaiveDate>,
+    profile: Option<String>,
+    threads: Option<usize>,
+    tmp_dir: Option<PathBuf>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let profile_id = profile.unwrap_or_else(|| "england".into());
+    let profile = load_profile(&profile_id).map_err(|e| py_error(py, &e, "profile: ", None))?;
+    let mut opts = AuditOptions::new(&profile);
+    opts.as_at = as_at;
+    if let Some(n) = threads {
+        if !(1..=256).contains(&n) {
+            return Err(invalid(py, format!("invalid threads {n}: a whole number from 1 to 256")));
+        }
+        opts.threads = n;
+    }
+    if let Some(d) = tmp_dir {
+        opts.tmp_dir = d;
+    }
+    // Read the specs, and write DataFrames as CSV text (held here while the audit borrows it).
+    struct Spec {
+        xml: bool,
+        tables: Vec<(Table, Option<String>)>,
+        year: Option<i32>,
+    }
+    let mut specs = Vec::new();
+    for r in returns.iter() {
+        let r = r.cast::<PyTuple>()?;
+        let kind: String = r.get_item(0)?.extract()?;
+        let spec = match kind.as_str() {
+            "csv" => Spec {
+                xml: false,
+                tables: vec![(extract_table(py, &r.get_item(1)?)?, None), (extract_table(py, &r.get_item(2)?)?, None)],
+                year: r.get_item(3)?.extract()?,
+            },
+            "xml" => Spec {
+                xml: true,
+                tables: vec![(Table::Path(r.get_item(1)?.extract()?), None)],
+                year: r.get_item(2)?.extract()?,
+            },
+            other => return Err(invalid(py, format!("unknown return kind {other:?}"))),
+        };
+        specs.push(spec);
+    }
+    for s in &mut specs {
+        for (t, text) in &mut s.tables {
+            if let Table::Frame { name, rows, columns } = t {
+                *text = Some(frame_csv(py, name, *rows, columns)?);
+            }
+        }
+    }
+    let outcome = py.detach(|| {
+        fn input(t: &(Table, Option<String>)) -> Input<'_> {
+            match t {
+                (Table::Path(p), _) => Input::Path(p.clone()),
+                (Table::Frame { name, .. }, text) => {
+                    Input::Text { name: name.clone(), text: text.as_deref().unwrap_or("") }
+                }
+            }
+        }
+        let inputs: Vec<ReturnInput<'_>> = specs
+            .iter()
+            .map(|s| {
+                if s.xml {
+                    ReturnInput::Xml { file: input(&s.tables[0]), year: s.year }
+                } else {
+                    ReturnInput::Csv { episodes: input(&s.tables[0]), reviews: input(&s.tables[1]), year: s.year }
+                }
+            })
+            .collect();
+        let mut cols = Columns::default();
+        audit(inputs, &opts, &mut cols).map(|o| (o, cols))
+    });
+    let (outcome, mut cols) = outcome.map_err(|e| py_error(py, &e, "", None))?;
+    cols.summary.keep_late();
+    let out = PyDict::new(py);
+    let text = cols.summary.text(&outcome, &format!("{} ({})", profile.id, profile.name), opts.as_at);
+    out.set_item("summary_text", text)?;
+    // Output columns.
+    let c = PyDict::new(py);
+    if cols.sep_clash {
+        let split = |s: &str| -> Vec<String> {
+            if cols.year.is_empty() {
+                Vec::new()
+            } else {
+                s.split(SEP).map(str::to_string).collect()
+            }
+        };
+        // A value held the separator: send lists, one value each (slower, never wrong).
+        c.set_item("CHILD", split(&cols.child))?;
+        c.set_item("note", split(&cols.note))?;
+    } else {
+        c.set_item("CHILD", &cols.child)?;
+        c.set_item("note", &cols.note)?;
+    }
+    c.set_item("separator", SEP.to_string())?;
+    c.set_item("collection_year", PyArray1::from_vec(py, cols.year))?;
+    c.set_item("period_start", PyArray1::from_vec(py, cols.period_start))?;
+    c.set_item("regime", cols.regime)?;
+    c.set_item("review_number", PyArray1::from_vec(py, cols.review_number))?;
+    c.set_item("REVIEW", PyArray1::from_vec(py, cols.review))?;
+    c.set_item("deadline", PyArray1::from_vec(py, cols.deadline))?;
+    c.set_item("latest_working_day", PyArray1::from_vec(py, cols.latest_working_day))?;
+    c.set_item("on_time", PyArray1::from_vec(py, cols.on_time))?;
+    c.set_item("working_days_late", PyArray1::from_vec(py, cols.working_days_late))?;
+    c.set_item("calendar_days_late", PyArray1::from_vec(py, cols.calendar_days_late))?;
+    c.set_item("basis", PyArray1::from_vec(py, cols.basis))?;
+    c.set_item("basis_names", Basis::ALL.iter().map(|b| b.as_str()).collect::<Vec<_>>())?;
+    c.set_item("line", PyArray1::from_vec(py, cols.line))?;
+    out.set_item("reviews", c)?;
+    // Rejects: columns too (a whole table can be rejected): file and table as codes.
+    let mut files: Vec<String> = Vec::new();
+    let (mut file_code, mut table_code, mut line) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut child, mut reason) = (String::new(), String::new());
+    let mut clash = false;
+    for (i, r) in cols.rejects.iter().enumerate() {
+        let code = match files.iter().position(|f| **f == *r.file) {
+            Some(k) => k,
+            None => {
+                files.push(r.file.to_string());
+                files.len() - 1
+            }
+        };
+        file_code.push(code as i64);
+        table_code.push(u8::from(r.table == FileKind::Reviews));
+        line.push(r.line as i64);
+        push_joined(&mut child, i == 0, &r.child, &mut clash);
+        push_joined(&mut reason, i == 0, &r.reason, &mut clash);
+    }
+    let rj = PyDict::new(py);
+    rj.set_item("files", files)?;
+    rj.set_item("file", PyArray1::from_vec(py, file_code))?;
+    rj.set_item("table", PyArray1::from_vec(py, table_code))?;
+    rj.set_item("line", PyArray1::from_vec(py, line))?;
+    if clash {
+        rj.set_item("CHILD", cols.rejects.iter().map(|r| r.child.as_str()).collect::<Vec<_>>())?;
+        rj.set_item("reason", cols.rejects.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>())?;
+    } else {
+        rj.set_item("CHILD", child)?;
+        rj.set_item("reason", reason)?;
+    }
+    out.set_item("rejects", rj)?;
+    let sp = PyList::empty(py);
+    for s in &cols.superseded {
+        let d = PyDict::new(py);
+        d.set_item("CHILD", &s.child)?;
+        d.set_item("DECOM", s.decom)?;
+        d.set_item("file", s.file.to_string())?;
+        d.set_item("line", s.line)?;
+        d.set_item("collection_year", year_label(s.year))?;
+        d.set_item("kept_file", s.kept_file.to_string())?;
+        d.set_item("kept_line", s.kept_line)?;
+        d.set_item("kept_collection_year", year_label(s.kept_year))?;
+        d.set_item("conflict", &s.conflict)?;
+        sp.append(d)?;
+    }
+    out.set_item("superseded", sp)?;
+    // Totals and figures.
+    let t = &outcome.totals;
+    let sources = PyList::empty(py);
+    for s in &t.sources {
+        let d = PyDict::new(py);
+        d.set_item("file", s.file.to_string())?;
+        d.set_item("table", s.table.as_str())?;
+        d.set_item("collection_year", year_label(s.year))?;
+        d.set_item("rows_in", s.rows_in)?;
+        d.set_item("used", s.used)?;
+        d.set_item("rejected", s.rejected)?;
+        d.set_item("superseded", s.superseded)?;
+        d.set_item("blank_lines", s.blank_lines)?;
+        sources.append(d)?;
+    }
+    let totals = PyDict::new(py);
+    totals.set_item("sources", sources)?;
+    totals.set_item("balanced", t.balanced())?;
+    for (k, v) in [
+        ("episodes_in", t.rows_in(FileKind::Episodes)),
+        ("episodes_used", t.used(FileKind::Episodes)),
+        ("episodes_rejected", t.rejected(FileKind::Episodes)),
+        ("episodes_superseded", t.superseded()),
+        ("reviews_in", t.rows_in(FileKind::Reviews)),
+        ("reviews_audited", t.reviews_audited),
+        ("reviews_rejected", t.rejected(FileKind::Reviews)),
+        ("reviews_assessed", t.reviews_assessed),
+        ("on_assumption", t.on_assumption),
+        ("overdue", t.overdue),
+        ("overdue_not_assessable", t.overdue_not_assessable),
+        ("children", t.children),
+        ("periods", t.periods),
+        ("periods_before_data", t.periods_before_data),
+        ("conflicts", t.conflicts),
+    ] {
+        totals.set_item(k, v)?;
+    }
+    totals.set_item("collection_years", outcome.window.years().iter().map(|y| year_label(*y)).collect::<Vec<_>>())?;
+    totals.set_item("whole_file_failures", t.whole_file_failures())?;
+    let count = |c: &lac_timescales::ssda903::report::Count| -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("reviews", c.all)?;
+        d.set_item("assessed", c.assessed)?;
+        d.set_item("on_time", c.on_time)?;
+        d.set_item("on_assumption", c.assumption)?;
+        Ok(d)
+    };
+    totals.set_item("all", count(&cols.summary.all)?)?;
+    let by_year = PyDict::new(py);
+    for (y, c) in &cols.summary.by_year {
+        by_year.set_item(year_label(*y), count(c)?)?;
+    }
+    totals.set_item("by_collection_year", by_year)?;
+    let by_number = PyDict::new(py);
+    for (name, c) in ["first", "second", "later", "not_known"].iter().zip(&cols.summary.by_number) {
+        by_number.set_item(*name, count(c)?)?;
+    }
+    totals.set_item("by_review_number", by_number)?;
+    let by_basis = PyDict::new(py);
+    for (b, n) in &cols.summary.by_basis {
+        by_basis.set_item(b.as_str(), *n)?;
+    }
+    totals.set_item("by_basis", by_basis)?;
+    out.set_item("totals", totals)?;
+    Ok(out)
+}
+
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(audit_903_native, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,114 @@
+"""schedule() and audit(): the JSON API's request and response, on the conformance vectors and
+against the schedule example's --json output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+import lac_timescales as lt
+from conftest import ROOT, example
+
+VECTORS = sorted((ROOT / "data" / "conformance").glob("*.json"))
+
+CLASSES = {
+    "invalid_input": lt.InvalidInputError,
+    "invalid_event": lt.InvalidEventError,
+    "invalid_data": lt.InvalidDataError,
+    "date_out_of_range": lt.DateOutOfRangeError,
+    "invalid_period": lt.InvalidPeriodError,
+    "limit_exceeded": lt.LimitExceededError,
+}
+
+
+def matches(expected, actual):
+    """The matching rule of tests/conformance.rs: every key given must match, recursively."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for k, v in expected.items():
+            if k in actual:
+                if not matches(v, actual[k]):
+                    return False
+            elif not (v is None or (k == "early" and v is False)):
+                return False
+        return True
+    return expected == actual
+
+
+def inflate(resp):
+    """The response with its references resolved, as tests/conformance.rs does: in the lean
+    format each obligation's ``citation`` (and each ``binding`` entry's) is an index into
+    ``citations`` and ``next_review`` an index into ``obligations``. A response that already
+    holds the objects is returned as it is."""
+    citations = resp.get("citations")
+    if isinstance(citations, list):
+        for o in resp["obligations"]:
+            for x in [o] + list(o.get("binding") or []):
+                if isinstance(x.get("citation"), int):
+                    x["citation"] = citations[x["citation"]]
+    if isinstance(resp.get("next_review"), int):
+        resp["next_review"] = resp["obligations"][resp["next_review"]]
+    return resp
+
+
+@pytest.mark.parametrize("path", VECTORS, ids=[p.stem for p in VECTORS])
+def test_conformance_vectors(path):
+    v = json.loads(path.read_text())
+    want = v["expected"]
+    if "error" in want:
+        with pytest.raises(lt.LacTimescalesError) as e:
+            lt.schedule(v["request"])
+        assert e.value.kind == want["error"]["kind"]
+        assert isinstance(e.value, CLASSES[want["error"]["kind"]])
+        return
+    out = inflate(lt.schedule(v["request"]))
+    for o in want["obligations"]:
+        assert any(matches(o, a) for a in out["obligations"]), (v["id"], o)
+    for o in want.get("absent", []):
+        assert not any(matches(o, a) for a in out["obligations"]), (v["id"], o)
+    if "next_review" in want:
+        if want["next_review"] is None:
+            assert out["next_review"] is None
+        else:
+            assert matches(want["next_review"], out["next_review"])
+
+
+def test_same_response_as_the_json_example(tmp_path):
+    req = {
+        "jurisdiction": "england",
+        "as_at": "2026-06-01",
+        "events": [
+            {"event": "became_looked_after", "date": "2026-01-05"},
+            {"event": "review_held", "date": "2026-01-30"},
+        ],
+    }
+    f = tmp_path / "req.json"
+    f.write_text(json.dumps(req))
+    assert lt.schedule(req) == json.loads(example("schedule", "--json", "--input", str(f)).stdout)
+    assert lt.audit(req) == json.loads(example("schedule", "--json", "--audit", "--input", str(f)).stdout)
+
+
+def test_dates_and_text_requests():
+    req = {"jurisdiction": "england", "events": [{"event": "became_looked_after", "date": dt.date(2026, 1, 5)}]}
+    out = inflate(lt.schedule(req))
+    # Mon 5 Jan 2026 + 20 working days = Mon 2 Feb 2026 (vector 001).
+    assert out["next_review"]["latest"] == "2026-02-02"
+    assert inflate(lt.schedule(json.dumps(req, default=str))) == out
+    a = lt.audit({**req, "as_at": "2026-02-03"})
+    review = next(o for o in a["obligations"] if o["obligation"]["duty"] == "hold_review")
+    assert review["status"]["kind"] == "overdue"
+
+
+def test_errors_name_the_event_and_field():
+    with pytest.raises(lt.InvalidEventError, match=r"event 0 \(became_looked_after\): date") as e:
+        lt.schedule({"jurisdiction": "england", "events": [{"event": "became_looked_after", "date": "2026-02-30"}]})
+    assert e.value.kind == "invalid_event" and "2026-02-30" in str(e.value)
+    with pytest.raises(lt.InvalidInputError, match="jurisdiction"):
+        lt.audit({"events": []})
+    with pytest.raises(lt.InvalidInputError):
+        lt.schedule("{not json")
+    with pytest.raises(lt.InvalidTypeError):
+        lt.schedule(["not", "a", "dict"])  # type: ignore[arg-type]
+    with pytest.raises(lt.InvalidTypeError):
+        lt.schedule({"jurisdiction": "england", "events": [{"event": "x", "date": object()}]})
