@@ -84,15 +84,22 @@ async fn serve(addr: SocketAddr) -> Result<(), String> {
     let shown =
         if local.ip().is_unspecified() { format!("every address, port {}", local.port()) } else { local.to_string() };
     // The first line is read by the tests (and by scripts) to find the port.
-    println!("lac-timescales-web listening on http://{local}/");
-    println!("Serving {shown}. Nothing is stored: each request is computed and forgotten. Ctrl-C stops.");
+    say(&format!("lac-timescales-web listening on http://{local}/"));
+    say(&format!("Serving {shown}. Nothing is stored: each request is computed and forgotten. Ctrl-C stops."));
     if !local.ip().is_loopback() {
-        println!("Note: reachable from other machines on this network; child data still stays on this server.");
+        say("Note: reachable from other machines on this network; child data still stays on this server.");
     }
     axum::serve(listener, lac_timescales_web::app())
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Prints a line; a closed stdout (the reader went away) must not stop the server.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
 
 async fn shutdown() {

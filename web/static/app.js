@@ -44,7 +44,7 @@ function h(tag, attrs, ...children) {
     else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? "" : String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -162,8 +162,10 @@ function fieldControl(rowId, f) {
     case "regimes": {
       const boxes = state.vocab.regimes.map((r) =>
         h("label", { class: "check" }, h("input", { type: "checkbox", value: r.id, name: id }), " ", r.label));
-      return h("fieldset", { class: "field regimes", "data-field": f.name, "data-type": f.type, id, "aria-describedby": errId },
-        h("legend", {}, f.label), boxes, err);
+      // Rarely needed: folded away, opened with the keyboard or a click (and opened on an error).
+      return h("details", { class: "regimes-more" }, h("summary", {}, "Only some review clocks?"),
+        h("fieldset", { class: "field regimes", "data-field": f.name, "data-type": f.type, id, "aria-describedby": errId },
+          h("legend", {}, f.label), boxes, err));
     }
     default:
       control = h("input", { type: "text", id, "aria-describedby": errId });
@@ -337,6 +339,8 @@ function showError(err, audit) {
     place.errorEl.hidden = false;
     place.control.setAttribute("aria-invalid", "true");
     (place.box || place.control).classList.add("has-error");
+    const folded = place.control.closest("details");
+    if (folded) folded.open = true;
     const link = h("a", { href: `#${place.control.id}` }, err.message);
     link.addEventListener("click", (e) => {
       e.preventDefault();
@@ -461,11 +465,20 @@ function breachText(b) {
 }
 
 function explanationPanel(o) {
-  const parts = explanationParts(o.explanation);
+  // The library numbers events from 0; the page numbers its rows from 1, so triggers are shown
+  // from the request, by row. The authority and competing rules get their own blocks below.
+  const skip = new Set(["trigger", "authority", "duty"]);
+  if (o.binding.length > 1) skip.add("binding");
   const list = h("dl", { class: "explain-list" });
-  for (const p of parts) {
-    if (p.label === "Authority") continue;
-    list.append(h("dt", {}, p.label), h("dd", {}, p.text));
+  if (o.triggeredBy.length) {
+    list.append(h("dt", {}, "Triggered by"), h("dd", {}, o.triggeredBy.map((i) => {
+      const ev = state.lastRequest && state.lastRequest.events[i];
+      const what = ev ? (eventInfo(ev.event) || { label: ev.event }).label : "";
+      return `event ${i + 1}: ${what}, ${longDate(ev && ev.date)}`;
+    }).join("; ")));
+  }
+  for (const p of explanationParts(o.explanation)) {
+    if (!skip.has(p.key)) list.append(h("dt", {}, p.label), h("dd", {}, p.text));
   }
   const c = o.citation;
   const authority = h("div", { class: "authority" },
@@ -488,15 +501,7 @@ function explanationPanel(o) {
             h("td", {}, r.latest ? longDate(r.latest) : "no date"),
             h("td", {}, badge(r.citation.status), " ", `${r.citation.instrument}, ${r.citation.provision}`))))));
   }
-  const triggers = o.triggeredBy.length
-    ? h("p", { class: "triggers" }, "From the events you entered: ",
-      o.triggeredBy.map((i) => {
-        const ev = state.lastRequest && state.lastRequest.events[i];
-        const what = ev ? (eventInfo(ev.event) || { label: ev.event }).label : "";
-        return `event ${i + 1} (${what}, ${longDate(ev && ev.date)})`;
-      }).join("; "), ".")
-    : null;
-  return [h("h4", {}, "How this date was worked out"), triggers, list, binding, authority];
+  return [h("h4", {}, "How this date was worked out"), list, binding, authority];
 }
 
 function obligationItem(o, asAt) {
@@ -637,12 +642,13 @@ function renderAttention() {
   const card = h("div", { class: "next-review", id: "next-review" });
   if (next) {
     const overdue = next.latest && asAt && next.latest < asAt;
-    card.append(
+    card.append(...[
       h("h3", {}, overdue ? "Next review: OVERDUE" : "Next review"),
       h("p", { class: "big" }, `Review ${next.reviewNumber ?? ""} (${regimeLabel(next.regime)})${next.early ? ", early" : ""}: hold by `,
         h("strong", {}, dueText(next))),
       next.latest && next.latest !== next.latestWorkingDay ? h("p", {}, `The legal deadline is ${longDate(next.latest)}, which is not a working day.`) : null,
-      next.index >= 0 ? h("button", { type: "button", class: "secondary", onclick: () => openObligation(next.index) }, "How this date was worked out") : null);
+      next.index >= 0 ? h("button", { type: "button", class: "secondary", onclick: () => openObligation(next.index) }, "How this date was worked out") : null,
+    ].filter(Boolean));
   } else {
     card.append(h("h3", {}, "Next review"), h("p", {}, "No review is due from these events."));
   }

@@ -127,29 +127,32 @@ export function readVocabulary(json) {
   };
 }
 
-/** Sorts an explanation's steps into labelled parts for display. */
+/**
+ * Sorts an explanation's steps into labelled parts for display: `[{key, label, text}]`. A step's
+ * leading words that say what the label says are dropped ("Deadline: Tue 26 Jan 2027." is shown as
+ * "Deadline" / "Tue 26 Jan 2027."); everything else is the library's text as it stands.
+ */
 export function explanationParts(steps) {
-  const parts = [];
   const rules = [
-    [/^Triggered by /, "Triggered by"],
-    [/^Counted from /, "Counted from"],
-    [/^Rule: /, "Period"],
-    [/^Counting in /, "How days are counted"],
-    [/^Non-working weekdays skipped: /, "Days skipped"],
-    [/^Deadline: /, "Deadline"],
-    [/^No deadline date/, "Deadline"],
-    [/^More than one rule governs/, "Which rule binds"],
-    [/^Authority: /, "Authority"],
-    [/^Provisional: /, "Provisional"],
-    [/^Rule set /, "Versions"],
+    ["trigger", /^Triggered by /, "Triggered by", false],
+    ["anchor", /^Counted from /, "Counted from", true],
+    ["period", /^Rule: /, "Period", true],
+    ["counting", /^Counting in /, "How days are counted", true],
+    ["skipped", /^Non-working weekdays skipped: /, "Days skipped", true],
+    ["deadline", /^Deadline: /, "Deadline", true],
+    ["deadline", /^No deadline date/, "Deadline", false],
+    ["binding", /^More than one rule governs/, "Which rule binds", false],
+    ["authority", /^Authority: /, "Authority", true],
+    ["provisional", /^Provisional: /, "Provisional", false],
+    ["versions", /^Rule set /, "Versions", false],
   ];
-  steps.forEach((step, i) => {
-    if (i === 0) {
-      parts.push({ label: "Duty", text: step });
-      return;
-    }
-    const hit = rules.find(([re]) => re.test(step));
-    parts.push({ label: hit ? hit[1] : "Note", text: step });
+  return steps.map((step, i) => {
+    if (i === 0) return { key: "duty", label: "Who and what", text: step };
+    const hit = rules.find(([, re]) => re.test(step));
+    if (!hit) return { key: "note", label: "Note", text: step };
+    const [key, re, label, strip] = hit;
+    let text = strip ? step.replace(re, "") : step;
+    text = text.charAt(0).toUpperCase() + text.slice(1);
+    return { key, label, text };
   });
-  return parts;
 }

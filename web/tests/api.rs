@@ -365,7 +365,9 @@ fn the_binary_prints_help_refuses_bad_arguments_and_serves_on_loopback() {
     let stdout = child.stdout.take().expect("stdout");
     let server = Running(child);
     let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).expect("first line");
+    let mut reader = BufReader::new(stdout);
+    reader.read_line(&mut first).expect("first line");
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
     let addr = first
         .trim()
         .strip_prefix("lac-timescales-web listening on http://")
