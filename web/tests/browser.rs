@@ -223,6 +223,18 @@ async fn no_junk(c: &Client) {
     }
 }
 
+/// Every form control has a label a screen reader announces, and every button a name.
+async fn every_control_labelled(c: &Client) {
+    let unlabelled = js(
+        c,
+        "return [...document.querySelectorAll('input, select, textarea')].filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.id || e.outerHTML)\
+           .concat([...document.querySelectorAll('button')].filter(b => !b.innerText.trim() && !b.getAttribute('aria-label')).map(b => b.outerHTML));",
+        vec![],
+    )
+    .await;
+    assert_eq!(unlabelled, json!([]), "controls without a label");
+}
+
 async fn click(c: &Client, css: &str) {
     el(c, css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
@@ -256,6 +268,7 @@ async fn first_review_and_its_explanation(c: &Client, url: &str) {
     assert_eq!(js(c, "return document.querySelectorAll('script:not([src])').length;", vec![]).await, json!(0));
 
     assert_eq!(el(c, "#ev-1-kind").await.prop("value").await.unwrap().as_deref(), Some("became_looked_after"));
+    every_control_labelled(c).await;
     type_date(c, "#ev-1-date", "2026-12-24").await;
     type_date(c, "#as-at", "2026-12-24").await;
     show_timeline(c).await;
@@ -423,6 +436,7 @@ async fn audit(c: &Client) {
     assert!(review1.contains("done Wed 20 Jan 2027, 4 working days (6 days) to spare"), "{review1}");
     assert!(text(c, "#audit-result .totals").await.contains("On time:"));
     no_junk(c).await;
+    every_control_labelled(c).await;
 }
 
 /// Printing: the print rules parsed (under the CSP) and hide the form; the browser prints a PDF.
