@@ -1,61 +1,94 @@
-//! Audit review timeliness on an SSDA903 return: episodes and reviews tables in, one row per
-//! review out, with its deadline and lateness, every unusable row in `rejects.csv`, a summary, and
-//! optionally an HTML report.
+//! Audit review timeliness on SSDA903 returns: one or more returns (episodes and reviews tables
+//! as CSV, or the DfE XML) in; one row per review out, with its deadline, lateness and the basis
+//! the deadline stands on; every unusable row in `rejects.csv`; episodes replaced by a later
+//! year's copy in `superseded.csv`; a summary; optionally an HTML report.
 //!
 //! ```sh
-//! cargo run --release --example audit_903 -- EPISODES.csv REVIEWS.csv --output-dir DIR \
-//!     [--report FILE.html] [--as-at DATE] [--profile ID|FILE] [--threads N]
+//! cargo run --release --example audit_903 -- E1.csv R1.csv [E2.csv R2.csv ...] [RETURN.xml ...] \
+//!     --output-dir DIR [--year YYYY] [--report FILE.html] [--as-at DATE] [--profile ID|FILE] \
+//!     [--threads N] [--tmp-dir DIR]
 //! ```
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use lac_timescales::profile::Profile;
-use lac_timescales::ssda903::{audit_paths, parse_date, AuditOptions, AuditRow, Reject, Sink, Strategy, Totals};
+use lac_timescales::ssda903::read::temp_dir_name;
+use lac_timescales::ssda903::report::Summary;
+use lac_timescales::ssda903::{
+    audit, parse_date, AuditOptions, AuditRow, Input, Reject, ReturnInput, Sink, Superseded,
+};
 
-const USAGE: &str = "usage: audit_903 EPISODES.csv REVIEWS.csv --output-dir DIR [--report FILE.html] \
-[--as-at DATE] [--profile ID|FILE] [--threads N]
+const USAGE: &str = "usage: audit_903 EPISODES.csv REVIEWS.csv [EPISODES2.csv REVIEWS2.csv ...] [RETURN.xml ...]
+                 --output-dir DIR [--year YYYY] [--report FILE.html] [--as-at DATE]
+                 [--profile ID|FILE] [--threads N] [--tmp-dir DIR]
 
-  EPISODES.csv, REVIEWS.csv  SSDA903 episodes and reviews tables, dates DD/MM/YYYY, header row first
-  --output-dir DIR           where reviews_audit.csv and rejects.csv are written (created if needed)
-  --report FILE.html         also write a self-contained HTML report
-  --as-at DATE               add a row for each child still looked after whose next review is overdue
-                             (DATE as YYYY-MM-DD or DD/MM/YYYY)
-  --profile ID|FILE          built-in profile id or a local profile TOML file (default: england)
-  --threads N                worker threads (default: one per core)";
+  EPISODES.csv REVIEWS.csv  one return's episodes and reviews tables (in that order), header row
+                            first, dates DD/MM/YYYY or YYYY-MM-DD; give several pairs for several years
+  RETURN.xml                a return as the DfE XML (root EXPSSDA903)
+  --output-dir DIR          where reviews_audit.csv, rejects.csv and superseded.csv are written
+  --year YYYY               the collection year (the year it ends: 2025 = 2024-25) of a return
+                            whose file names do not say it (SSDA903_2025_reviews.csv does)
+  --report FILE.html        also write a self-contained HTML report
+  --as-at DATE              add a row for each child whose next review is overdue on DATE
+                            (not before the data's last date, not after the last year's end)
+  --profile ID|FILE         built-in profile id or a local profile TOML file (default: england)
+  --threads N               worker threads (default: one per core)
+  --tmp-dir DIR             where temporary partition files go for input larger than 512 MB
+                            (default: the output directory); removed on exit, errors and Ctrl-C
+
+Exit status: 0 when the audit ran; 2 for a bad option, an unreadable file, or a file no row of
+which could be used (swapped files, the wrong table, unreadable dates).";
 
 struct Args {
-    episodes: PathBuf,
-    reviews: PathBuf,
+    returns: Vec<Vec<PathBuf>>,
     out_dir: PathBuf,
+    year: Option<i32>,
     report: Option<PathBuf>,
     as_at: Option<NaiveDate>,
     profile: String,
     threads: Option<usize>,
+    tmp_dir: Option<PathBuf>,
+}
+
+fn is_xml(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xml"))
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut pos = Vec::new();
-    let (mut out_dir, mut report, mut as_at, mut profile, mut threads) = (None, None, None, None, None);
-    let mut it = std::env::args().skip(1);
+    let mut pos: Vec<PathBuf> = Vec::new();
+    let (mut out_dir, mut report, mut as_at, mut profile, mut threads, mut year, mut tmp_dir) =
+        (None, None, None, None, None, None, None);
+    let mut it = std::env::args_os().skip(1);
     while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
-        match a.as_str() {
+        let s = a.to_string_lossy().into_owned();
+        let mut value = |name: &str| {
+            it.next().map(|v| v.to_string_lossy().into_owned()).ok_or_else(|| format!("{name} needs a value"))
+        };
+        match s.as_str() {
             "-h" | "--help" => return Err(String::new()),
             "--output-dir" => out_dir = Some(PathBuf::from(value("--output-dir")?)),
             "--report" => report = Some(PathBuf::from(value("--report")?)),
+            "--tmp-dir" => tmp_dir = Some(PathBuf::from(value("--tmp-dir")?)),
             "--profile" => profile = Some(value("--profile")?),
+            "--year" => {
+                let v = value("--year")?;
+                let y: i32 = v
+                    .parse()
+                    .ok()
+                    .filter(|y| (1990..=2199).contains(y))
+                    .ok_or_else(|| format!("--year {v:?} must be a year from 1990 to 2199 (2025 = 2024-25)"))?;
+                year = Some(y);
+            }
             "--as-at" => {
                 let v = value("--as-at")?;
-                let d = NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-                    .ok()
-                    .or_else(|| parse_date(&v))
-                    .ok_or_else(|| format!("--as-at {v:?} is not a date (YYYY-MM-DD or DD/MM/YYYY)"))?;
-                as_at = Some(d);
+                as_at = Some(
+                    parse_date(&v).ok_or_else(|| format!("--as-at {v:?} is not a date (YYYY-MM-DD or DD/MM/YYYY)"))?,
+                );
             }
             "--threads" => {
                 let v = value("--threads")?;
@@ -66,24 +99,43 @@ fn parse_args() -> Result<Args, String> {
                     .ok_or_else(|| format!("--threads {v:?} must be a whole number from 1 to 256"))?;
                 threads = Some(n);
             }
-            s if s.starts_with('-') && s.len() > 1 => return Err(format!("unknown option {s}")),
+            x if x.starts_with('-') && x.len() > 1 => return Err(format!("unknown option {x}")),
             _ => pos.push(PathBuf::from(a)),
         }
     }
-    if pos.len() != 2 {
-        return Err(format!("expected two files (episodes and reviews), got {}", pos.len()));
+    let mut returns = Vec::new();
+    let mut csv: Vec<PathBuf> = Vec::new();
+    for p in pos {
+        if is_xml(&p) {
+            returns.push(vec![p]);
+        } else {
+            csv.push(p);
+        }
+    }
+    if csv.len() % 2 != 0 || (csv.is_empty() && returns.is_empty()) {
+        return Err(format!(
+            "expected pairs of files (episodes then reviews of each return) or XML returns, got {} CSV file(s)",
+            csv.len()
+        ));
+    }
+    for pair in csv.chunks(2) {
+        returns.push(pair.to_vec());
+    }
+    if year.is_some() && returns.len() > 1 {
+        return Err(
+            "--year applies to one return; with several, put each year in its file names (SSDA903_2025_...)".into()
+        );
     }
     let out_dir = out_dir.ok_or("--output-dir DIR is required")?;
-    let reviews = pos.pop().unwrap_or_default();
-    let episodes = pos.pop().unwrap_or_default();
     Ok(Args {
-        episodes,
-        reviews,
+        returns,
         out_dir,
+        year,
         report,
         as_at,
         profile: profile.unwrap_or_else(|| "england".into()),
         threads,
+        tmp_dir,
     })
 }
 
@@ -99,77 +151,45 @@ fn load_profile(spec: &str) -> Result<Profile, String> {
     Profile::builtin(spec).map_err(|e| e.to_string())
 }
 
-/// On time / all, for one bucket.
-#[derive(Default, Clone, Copy)]
-struct Count {
-    on_time: u64,
-    all: u64,
-}
-
-impl Count {
-    fn add(&mut self, on: bool) {
-        self.all += 1;
-        self.on_time += u64::from(on);
-    }
-    fn pct(&self) -> f64 {
-        if self.all == 0 {
-            0.0
-        } else {
-            100.0 * self.on_time as f64 / self.all as f64
+/// The same file, whether or not the output exists yet.
+fn same_file(a: &Path, b: &Path) -> bool {
+    let canon = |p: &Path| -> Option<PathBuf> {
+        if let Ok(c) = p.canonicalize() {
+            return Some(c);
         }
-    }
+        let parent = p.parent().filter(|x| !x.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        Some(parent.canonicalize().ok()?.join(p.file_name()?))
+    };
+    matches!((canon(a), canon(b)), (Some(x), Some(y)) if x == y)
 }
 
-const REPORT_ROWS: usize = 500;
+/// An output written to a temporary name beside it and renamed into place when complete.
+struct Pending {
+    tmp: PathBuf,
+    fin: PathBuf,
+}
 
-/// Writes both CSV files and gathers what the summary and the report need.
+/// Paths to remove if the process is interrupted.
+type Cleanup = Arc<Mutex<Vec<PathBuf>>>;
+
+fn pending(fin: &Path, cleanup: &Cleanup) -> Pending {
+    let name = fin.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = fin.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    if let Ok(mut c) = cleanup.lock() {
+        c.push(tmp.clone());
+    }
+    Pending { tmp, fin: fin.to_path_buf() }
+}
+
 struct Out {
     audit: BufWriter<File>,
     rejects: BufWriter<File>,
+    superseded: BufWriter<File>,
     line: String,
     rows: u64,
     reject_rows: u64,
-    by_year: BTreeMap<i32, Count>,
-    by_number: [Count; 3],
-    all: Count,
-    monthly: BTreeMap<(i32, u32), Count>,
-    late: Vec<AuditRow>,
-    late_total: u64,
-    reasons: BTreeMap<String, u64>,
-}
-
-impl Out {
-    fn keep_late(&mut self) {
-        self.late.sort_by(|a, b| {
-            (a.review.is_some(), -a.working_days_late, &a.child).cmp(&(
-                b.review.is_some(),
-                -b.working_days_late,
-                &b.child,
-            ))
-        });
-        self.late.truncate(REPORT_ROWS);
-    }
-}
-
-impl Out {
-    fn count(&mut self, row: &AuditRow) {
-        self.rows += 1;
-        if let Some(r) = row.review {
-            // Collection years run 1 April to 31 March; 2024 = 2024-25.
-            let fy = if r.month() >= 4 { r.year() } else { r.year() - 1 };
-            self.by_year.entry(fy).or_default().add(row.on_time);
-            self.by_number[(row.review_number.clamp(1, 3) - 1) as usize].add(row.on_time);
-            self.all.add(row.on_time);
-            self.monthly.entry((r.year(), r.month())).or_default().add(row.on_time);
-        }
-        if !row.on_time {
-            self.late_total += 1;
-            self.late.push(row.clone());
-            if self.late.len() >= 4 * REPORT_ROWS {
-                self.keep_late();
-            }
-        }
-    }
+    superseded_rows: u64,
+    summary: Summary,
 }
 
 impl Sink for Out {
@@ -177,283 +197,129 @@ impl Sink for Out {
         self.line.clear();
         row.write_csv(&mut self.line);
         self.audit.write_all(self.line.as_bytes())?;
-        self.count(row);
+        self.rows += 1;
+        self.summary.add_row(row);
         Ok(())
     }
-
-    fn rows(&mut self, rows: &[AuditRow], csv: &str) -> io::Result<()> {
-        self.audit.write_all(csv.as_bytes())?;
-        for r in rows {
-            self.count(r);
-        }
-        Ok(())
-    }
-
     fn reject(&mut self, r: &Reject) -> io::Result<()> {
         self.line.clear();
         r.write_csv(&mut self.line);
         self.rejects.write_all(self.line.as_bytes())?;
         self.reject_rows += 1;
-        // Group reasons by their first words, without the values.
-        let kind = if r.reason.contains("outside every period") {
-            "REVIEW outside every period of care".to_string()
-        } else if r.reason.contains("overlaps the previous period") {
-            "period of care overlaps the previous period".to_string()
-        } else {
-            r.reason.split([':', '(', '"']).next().unwrap_or("").trim().to_string()
-        };
-        *self.reasons.entry(format!("{}: {kind}", r.file.as_str())).or_default() += 1;
+        self.summary.add_reject(r);
+        Ok(())
+    }
+    fn superseded(&mut self, s: &Superseded) -> io::Result<()> {
+        self.line.clear();
+        s.write_csv(&mut self.line);
+        self.superseded.write_all(self.line.as_bytes())?;
+        self.superseded_rows += 1;
+        self.summary.add_superseded(s);
         Ok(())
     }
 }
 
-fn fy_label(y: i32) -> String {
-    format!("{}-{:02}", y, (y + 1) % 100)
-}
-
-fn summary(t: &Totals, o: &Out, args: &Args, profile: &Profile, strategy: Strategy) -> String {
-    let mut s = String::new();
-    let ok = if t.balanced() { "yes" } else { "NO (a bug: please report it)" };
-    s += &format!(
-        "audit_903: profile {} ({}), {} children, {} periods of care\n",
-        profile.id, profile.name, t.children, t.periods
-    );
-    s += &format!(
-        "episodes: {} rows read = {} used in periods of care + {} rejected\n",
-        t.episodes_in, t.episodes_used, t.episodes_rejected
-    );
-    s += &format!(
-        "reviews:  {} rows read = {} audited + {} rejected\n",
-        t.reviews_in, t.reviews_audited, t.reviews_rejected
-    );
-    s += &format!("rows in = rows out + rejects: {ok}\n");
-    if let Some(a) = args.as_at {
-        s += &format!("overdue as at {a}: {} children still looked after with their next review overdue\n", t.overdue);
-    }
-    s += "\nReviews on time by collection year (1 April to 31 March):\n";
-    for (y, c) in &o.by_year {
-        s += &format!("  {}  {:>9} of {:>9}  {:5.1}%\n", fy_label(*y), c.on_time, c.all, c.pct());
-    }
-    s += "Reviews on time by review number:\n";
-    for (name, c) in ["first ", "second", "later "].iter().zip(&o.by_number) {
-        s += &format!("  {name}   {:>9} of {:>9}  {:5.1}%\n", c.on_time, c.all, c.pct());
-    }
-    s += &format!("  all      {:>9} of {:>9}  {:5.1}%\n", o.all.on_time, o.all.all, o.all.pct());
-    if !o.reasons.is_empty() {
-        s += "Rejected rows by reason:\n";
-        let mut v: Vec<_> = o.reasons.iter().collect();
-        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        for (k, n) in v {
-            s += &format!("  {n:>9}  {k}\n");
-        }
-    }
-    let how = match strategy {
-        Strategy::Merge => "both files sorted by CHILD: merged as they streamed".to_string(),
-        Strategy::InMemory => "files not both sorted by CHILD: grouped in memory (output in CHILD order)".to_string(),
-        Strategy::Partitioned(n) => format!("files not both sorted by CHILD: external sort in {n} partitions"),
-    };
-    s += &format!("Read: {how}\n");
-    s
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-fn chart(o: &Out) -> String {
-    let months: Vec<_> = o.monthly.iter().collect();
-    if months.is_empty() {
-        return "<p>No reviews audited.</p>".into();
-    }
-    let max = months.iter().map(|(_, c)| c.all).max().unwrap_or(1).max(1);
-    let n = months.len();
-    let (w, h, left, bottom, top) = (900.0f64, 260.0f64, 50.0f64, 40.0f64, 10.0f64);
-    let bw = (w - left - 10.0) / n as f64;
-    let scale = (h - bottom - top) / max as f64;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" \
-aria-label=\"Reviews per month: on time and late\">"
-    );
-    s += &format!(
-        "<line x1=\"{left}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#555\"/>",
-        y = h - bottom,
-        x2 = w - 10.0
-    );
-    for k in 0..=4 {
-        let v = max as f64 * k as f64 / 4.0;
-        let y = h - bottom - v * scale;
-        s += &format!(
-            "<text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">{:.0}</text>\
-<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>",
-            left - 4.0,
-            y + 4.0,
-            v,
-            w - 10.0
-        );
-    }
-    let every = n.div_ceil(10).max(1);
-    for (i, ((y, m), c)) in months.iter().enumerate() {
-        let x = left + i as f64 * bw + bw * 0.1;
-        let bwi = bw * 0.8;
-        let on_h = c.on_time as f64 * scale;
-        let late_h = (c.all - c.on_time) as f64 * scale;
-        let base = h - bottom;
-        s += &format!(
-            "<g><title>{m:02}/{y}: {} on time, {} late</title>\
-<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bwi:.1}\" height=\"{on_h:.1}\" fill=\"#2e7d32\"/>\
-<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bwi:.1}\" height=\"{late_h:.1}\" fill=\"#c62828\"/></g>",
-            c.on_time,
-            c.all - c.on_time,
-            base - on_h,
-            base - on_h - late_h
-        );
-        if i % every == 0 {
-            s += &format!(
-                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
-                x + bwi / 2.0,
-                h - bottom + 15.0,
-                NaiveDate::from_ymd_opt(*y, *m, 1).map(|d| d.format("%b %Y").to_string()).unwrap_or_default()
-            );
-        }
-    }
-    s += "</svg>";
-    s
-}
-
-fn report(t: &Totals, o: &Out, args: &Args, profile: &Profile) -> String {
-    let late = o.all.all - o.all.on_time;
-    let mut s = String::from(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Review timeliness audit</title>\
-<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}\
-.cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:8px;padding:.8em 1.2em;min-width:150px}\
-.card b{display:block;font-size:2em}.good b{color:#2e7d32}.bad b{color:#c62828}\
-table{border-collapse:collapse;width:100%;font-size:.9em}td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left}\
-th{background:#f3f3f3}.key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}\
-small{color:#666}</style></head><body>",
-    );
-    s += "<h1>Review timeliness audit</h1>";
-    s += &format!(
-        "<p>{} &middot; {} &middot; profile <b>{}</b> ({}){}</p>",
-        esc(&args.episodes.display().to_string()),
-        esc(&args.reviews.display().to_string()),
-        esc(&profile.id),
-        esc(&profile.name),
-        args.as_at.map(|a| format!(" &middot; as at {a}")).unwrap_or_default()
-    );
-    s += "<div class=\"cards\">";
-    s += &format!("<div class=\"card good\"><b>{:.1}%</b>of reviews on time</div>", o.all.pct());
-    s += &format!("<div class=\"card\"><b>{}</b>reviews audited</div>", o.all.all);
-    s += &format!("<div class=\"card bad\"><b>{late}</b>reviews late</div>");
-    if args.as_at.is_some() {
-        s += &format!("<div class=\"card bad\"><b>{}</b>reviews overdue now</div>", t.overdue);
-    }
-    s += &format!("<div class=\"card\"><b>{}</b>rows rejected (see rejects.csv)</div>", o.reject_rows);
-    s += "</div>";
-    s += "<h2>Reviews per month</h2><p class=\"key\"><span style=\"background:#2e7d32\"></span>on time\
-<span style=\"background:#c62828\"></span>late</p>";
-    s += &chart(o);
-    s += "<h2>By review number</h2><table><tr><th>Review</th><th>On time</th><th>All</th><th>%</th></tr>";
-    for (name, c) in ["First (within 20 working days)", "Second (within 3 months)", "Later (within 6 months)"]
-        .iter()
-        .zip(&o.by_number)
-    {
-        s += &format!("<tr><td>{name}</td><td>{}</td><td>{}</td><td>{:.1}%</td></tr>", c.on_time, c.all, c.pct());
-    }
-    s += "</table>";
-    s += &format!(
-        "<h2>Late and overdue reviews</h2><p><small>{} in all{}; overdue first, then the most late. \
-The full list is in reviews_audit.csv.</small></p>",
-        o.late_total,
-        if o.late_total as usize > o.late.len() { format!(", showing {}", o.late.len()) } else { String::new() }
-    );
-    s += "<table><tr><th>Child</th><th>Period from</th><th>Review</th><th>Held</th><th>Deadline</th>\
-<th>Working days late</th><th>Note</th></tr>";
-    for r in &o.late {
-        s += &format!(
-            "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&r.child),
-            r.period_start.format("%d %b %Y"),
-            r.regime.describe(),
-            r.review_number,
-            r.review.map(|d| d.format("%d %b %Y").to_string()).unwrap_or_else(|| "<b>not held</b>".into()),
-            r.deadline.format("%d %b %Y"),
-            r.working_days_late,
-            esc(&r.note)
-        );
-    }
-    s += "</table>";
-    s += &format!(
-        "<p><small>Episodes: {} rows = {} used + {} rejected. Reviews: {} rows = {} audited + {} rejected. \
-Deadlines by lac-timescales {}.</small></p></body></html>\n",
-        t.episodes_in,
-        t.episodes_used,
-        t.episodes_rejected,
-        t.reviews_in,
-        t.reviews_audited,
-        t.reviews_rejected,
-        env!("CARGO_PKG_VERSION")
-    );
-    s
-}
-
-fn run(args: &Args) -> Result<(), String> {
+fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     let profile = load_profile(&args.profile)?;
-    for p in [&args.episodes, &args.reviews] {
+    let inputs: Vec<&PathBuf> = args.returns.iter().flatten().collect();
+    for p in &inputs {
         File::open(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
     }
     std::fs::create_dir_all(&args.out_dir)
         .map_err(|e| format!("cannot create output directory {}: {e}", args.out_dir.display()))?;
-    let create = |name: &str| -> Result<BufWriter<File>, String> {
-        let p = args.out_dir.join(name);
-        File::create(&p)
+    let names = ["reviews_audit.csv", "rejects.csv", "superseded.csv"];
+    let mut outputs: Vec<PathBuf> = names.iter().map(|n| args.out_dir.join(n)).collect();
+    outputs.extend(args.report.clone());
+    for o in &outputs {
+        for i in &inputs {
+            if same_file(o, i) {
+                return Err(format!("output {} is an input: refusing to write over it", o.display()));
+            }
+        }
+    }
+    let tmp_root = args.tmp_dir.clone().unwrap_or_else(|| args.out_dir.clone());
+    if let Ok(mut c) = cleanup.lock() {
+        c.push(temp_dir_name(&tmp_root));
+    }
+    let pend: Vec<Pending> = outputs.iter().map(|o| pending(o, cleanup)).collect();
+    let create = |p: &Pending| -> Result<BufWriter<File>, String> {
+        File::create(&p.tmp)
             .map(|f| BufWriter::with_capacity(1 << 20, f))
-            .map_err(|e| format!("cannot write {}: {e}", p.display()))
+            .map_err(|e| format!("cannot write {}: {e}", p.tmp.display()))
     };
     let mut out = Out {
-        audit: create("reviews_audit.csv")?,
-        rejects: create("rejects.csv")?,
+        audit: create(&pend[0])?,
+        rejects: create(&pend[1])?,
+        superseded: create(&pend[2])?,
         line: String::new(),
         rows: 0,
         reject_rows: 0,
-        by_year: BTreeMap::new(),
-        by_number: [Count::default(); 3],
-        all: Count::default(),
-        monthly: BTreeMap::new(),
-        late: Vec::new(),
-        late_total: 0,
-        reasons: BTreeMap::new(),
+        superseded_rows: 0,
+        summary: Summary::default(),
     };
     let write_err = |e: io::Error| format!("cannot write to {}: {e}", args.out_dir.display());
     writeln!(out.audit, "{}", AuditRow::CSV_HEADER).map_err(write_err)?;
     writeln!(out.rejects, "{}", Reject::CSV_HEADER).map_err(write_err)?;
+    writeln!(out.superseded, "{}", Superseded::CSV_HEADER).map_err(write_err)?;
     let mut opts = AuditOptions::new(&profile);
     opts.as_at = args.as_at;
+    opts.tmp_dir = tmp_root;
     if let Some(n) = args.threads {
         opts.threads = n;
     }
-    let (totals, strategy) =
-        audit_paths(&args.episodes, &args.reviews, &opts, &args.out_dir, &mut out).map_err(|e| e.to_string())?;
-    out.audit.flush().map_err(write_err)?;
-    out.rejects.flush().map_err(write_err)?;
-    out.keep_late();
+    let returns: Vec<ReturnInput<'_>> = args
+        .returns
+        .iter()
+        .filter_map(|r| match r.as_slice() {
+            [x] => Some(ReturnInput::Xml { file: Input::Path(x.clone()), year: args.year }),
+            [e, v] => Some(ReturnInput::Csv {
+                episodes: Input::Path(e.clone()),
+                reviews: Input::Path(v.clone()),
+                year: args.year,
+            }),
+            _ => None,
+        })
+        .collect();
+    let outcome = audit(returns, &opts, &mut out).map_err(|e| e.to_string())?;
+    for w in [&mut out.audit, &mut out.rejects, &mut out.superseded] {
+        w.flush().map_err(write_err)?;
+        w.get_ref().sync_all().map_err(write_err)?;
+    }
+    out.summary.keep_late();
+    let files: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    if let (Some(_), Some(p)) = (&args.report, pend.get(3)) {
+        std::fs::write(&p.tmp, out.summary.html(&outcome, &files, &profile.id, args.as_at))
+            .map_err(|e| format!("cannot write report {}: {e}", p.tmp.display()))?;
+    }
+    drop(out.audit);
+    drop(out.rejects);
+    drop(out.superseded);
+    for p in &pend {
+        std::fs::rename(&p.tmp, &p.fin)
+            .map_err(|e| format!("cannot rename {} to {}: {e}", p.tmp.display(), p.fin.display()))?;
+    }
     // Stdout may be a closed pipe (`| head`): ignore write errors there rather than panic.
     let mut stdout = io::stdout().lock();
-    let _ = write!(stdout, "{}", summary(&totals, &out, args, &profile, strategy));
+    let _ = write!(stdout, "{}", out.summary.text(&outcome, &format!("{} ({})", profile.id, profile.name), args.as_at));
     let _ = writeln!(
         stdout,
-        "Wrote {} ({} rows) and {} ({} rows)",
-        args.out_dir.join("reviews_audit.csv").display(),
+        "Wrote {} ({} rows), {} ({} rows) and {} ({} rows)",
+        pend[0].fin.display(),
         out.rows,
-        args.out_dir.join("rejects.csv").display(),
-        out.reject_rows
+        pend[1].fin.display(),
+        out.reject_rows,
+        pend[2].fin.display(),
+        out.superseded_rows
     );
     if let Some(r) = &args.report {
-        std::fs::write(r, report(&totals, &out, args, &profile))
-            .map_err(|e| format!("cannot write report {}: {e}", r.display()))?;
         let _ = writeln!(stdout, "Wrote report {}", r.display());
     }
-    if !totals.balanced() {
-        return Err("rows in != rows out + rejects: this is a bug".into());
+    if !outcome.totals.balanced() {
+        return Err("rows in != rows out + rejects + superseded: this is a bug".into());
+    }
+    let failures = outcome.totals.whole_file_failures();
+    if !failures.is_empty() {
+        return Err(format!("no usable rows in a whole file:\n  {}", failures.join("\n  ")));
     }
     Ok(())
 }
@@ -470,7 +336,31 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(&args) {
+    // Temporary outputs and partition files (child ids and dates: personal data) are removed on
+    // every exit path: errors and success below, Ctrl-C, SIGTERM and SIGHUP here.
+    let cleanup: Cleanup = Arc::new(Mutex::new(Vec::new()));
+    let c = cleanup.clone();
+    let _ = ctrlc::set_handler(move || {
+        if let Ok(paths) = c.lock() {
+            for p in paths.iter() {
+                let _ = std::fs::remove_file(p);
+                let _ = std::fs::remove_dir_all(p);
+            }
+        }
+        eprintln!("audit_903: interrupted; temporary files removed, no output written");
+        std::process::exit(130);
+    });
+    let result = run(&args, &cleanup);
+    if let Ok(paths) = cleanup.lock() {
+        for p in paths.iter() {
+            if p.is_dir() {
+                let _ = std::fs::remove_dir_all(p);
+            } else {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("audit_903: {e}");

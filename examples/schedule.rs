@@ -348,8 +348,15 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
             Breach::AdjournedReviewCompletedLate { working_days_late, .. } => {
                 format!("completed {working_days_late} working days late")
             }
-            Breach::RearrangedPastDeadline { .. } => "MOVED PAST STATUTORY DATE".into(),
+            Breach::RearrangedPastDeadline { basis, .. } => match basis {
+                lac_timescales::profile::Basis::Statutory => "MOVED PAST STATUTORY DATE".into(),
+                local => format!("MOVED PAST {local} DATE"),
+            },
         });
+        // Whose standard: statute's unless only a local procedure's earlier date was missed.
+        if *b.basis() != lac_timescales::profile::Basis::Statutory {
+            flags.push(format!("breach of {} only", b.basis()));
+        }
     }
     if o.projected {
         flags.push("projected".into());

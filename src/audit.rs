@@ -13,7 +13,7 @@
 //! | `late` | done after the deadline |
 //! | `overdue` | not done, and the deadline is before the as-at date |
 //! | `pending` | not done, and the deadline is on or after the as-at date |
-//! | `not_applicable` | no deadline is fixed; or the obligation rests on an assumed review date that has passed without the review; or the child ceased to be looked after before the deadline (the duty fell away) |
+//! | `not_applicable` | no deadline is fixed; or every rule for it would fall due before the child became looked after (counted back from a review held soon after: [`Obligation::not_applicable`] says so); or the obligation rests on an assumed review date that has passed without the review; or the child ceased to be looked after before the deadline (the duty fell away) |
 //!
 //! The child ceasing to be looked after makes a duty fall away only when it comes after every
 //! event that triggered the duty, before its deadline, and the duty was not triggered by a
@@ -33,7 +33,15 @@
 //!
 //! # Matching `duty_done` events
 //!
-//! A `duty_done` event on day D for duty X (optionally review N) is matched to one obligation for
+//! A duty done **after a review** (the decisions, the record, the care plan: any duty the profile
+//! counts after a review) belongs to a review by one rule, the same one the schedule uses when a
+//! duty counts from another being done (the manager's 5 working days from receipt of the
+//! decisions): review N when the event gives `review_number` N, else the latest review of the
+//! period of care held on or before D (an adjourned review counts from its first meeting). It
+//! records that review's obligation for X; if that one is already recorded as done, or there is
+//! no such review, the event is unmatched, with the reason.
+//!
+//! Any other `duty_done` event on day D for duty X (optionally review N) is matched to one obligation for
 //! X that is not yet done, whose review number is N when N is given, and that had arisen by D
 //! (its `earliest` date, when it has one, is on or before D). Of those it takes the one with the
 //! earliest deadline on or after D (the one then due), or failing that the one with the latest
@@ -43,7 +51,8 @@
 //! # Aggregates
 //!
 //! [`Aggregates`] counts statuses by regime, review number (first, second, later), month and
-//! year of the deadline, duty and role, over one audit or many. The **on-time percentage** is
+//! year of the deadline, duty, role and basis (statutory and local misses apart), over one audit
+//! or many. The **on-time percentage** is
 //! `met / (met + late + overdue) × 100`: pending and not-applicable obligations are left out
 //! of the denominator, because their outcome is not known or not due. It is `null` when the
 //! denominator is 0.
@@ -299,6 +308,13 @@ pub struct Aggregates {
     pub by_duty: Vec<Group>,
     /// By role id.
     pub by_role: Vec<Group>,
+    /// By whose standard the outcome is judged (`statutory` or `local:<profile>`): a late or
+    /// overdue obligation under the standard it breaches (statute when statute's own deadline
+    /// passed too: [`Obligation::basis_of_miss`]), any other under its binding rule's basis. So a
+    /// review held within statute's three months but after a local 90 days counts as a local
+    /// miss, not a statutory one.
+    #[serde(default)]
+    pub by_basis: Vec<Group>,
 }
 
 const NONE: &str = "none";
@@ -356,6 +372,12 @@ impl Aggregates {
             bump(&mut self.by_year, &year, k);
             bump(&mut self.by_duty, o.duty.as_str(), k);
             bump(&mut self.by_role, o.role.as_str(), k);
+            let basis = match &ao.status {
+                Status::Late { done, .. } => o.basis_of_miss(*done),
+                Status::Overdue { .. } => o.basis_of_miss(audit.as_at),
+                _ => o.basis.clone(),
+            };
+            bump(&mut self.by_basis, &basis.to_string(), k);
         }
         sort_groups(&mut self.by_regime, |k| Regime::ALL.iter().position(|r| r.as_str() == k));
         sort_groups(&mut self.by_review_number, |k| ["first", "second", "later"].iter().position(|r| *r == k));
@@ -363,6 +385,7 @@ impl Aggregates {
         sort_groups(&mut self.by_year, |_| None);
         sort_groups(&mut self.by_duty, |k| Duty::ALL.iter().position(|r| r.as_str() == k));
         sort_groups(&mut self.by_role, |k| Role::ALL.iter().position(|r| r.as_str() == k));
+        sort_groups(&mut self.by_basis, |k| Some(usize::from(k != "statutory")));
     }
 
     /// The aggregates as CSV (RFC 4180, CRLF line ends), one row per group, headed
@@ -376,7 +399,7 @@ impl Aggregates {
             ["dimension", "key", "met", "late", "overdue", "pending", "not_applicable", "on_time_percent"],
         );
         let total = [Group { key: "all".into(), counts: self.total.clone() }];
-        let dims: [(&str, &[Group]); 7] = [
+        let dims: [(&str, &[Group]); 8] = [
             ("total", &total),
             ("regime", &self.by_regime),
             ("review_number", &self.by_review_number),
@@ -384,6 +407,7 @@ impl Aggregates {
             ("year", &self.by_year),
             ("duty", &self.by_duty),
             ("role", &self.by_role),
+            ("basis", &self.by_basis),
         ];
         for (dim, groups) in dims {
             for g in groups {
@@ -474,9 +498,15 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
         })
         .collect();
     // duty_done events, in input order.
+    let walk = case.walk();
     for (i, e) in events.iter().enumerate() {
         if let EventKind::DutyDone { duty, review_number } = &e.kind {
-            match match_duty_done(&obligations, *duty, *review_number, e.date) {
+            let meeting = walk.done.iter().find(|d| d.event == i).and_then(|d| d.meeting);
+            let found = match match_after_review(&obligations, *duty, meeting, *review_number, e.date) {
+                Some(found) => found,
+                None => match_duty_done(&obligations, *duty, *review_number, e.date),
+            };
+            match found {
                 Ok(k) => {
                     obligations[k].done = Some(e.date);
                     done_by[k] = Some(i);
@@ -545,6 +575,42 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
     Ok(out)
 }
 
+/// For a duty done after a review (decisions, record, care plan...): the obligation of the review
+/// the event belongs to by the one matching rule the schedule also uses (`Walk::meeting_of_done`:
+/// the review numbered, else the latest review on or before the event's date). `None` when the
+/// duty has no obligation counted after a review, so the general rule applies.
+fn match_after_review(
+    obligations: &[Obligation],
+    duty: Duty,
+    meeting: Option<usize>,
+    review_number: Option<u32>,
+    date: NaiveDate,
+) -> Option<std::result::Result<usize, String>> {
+    if duty == Duty::HoldReview || !obligations.iter().any(|o| o.duty == duty && o.after_meeting().is_some()) {
+        return None;
+    }
+    let which = match review_number {
+        Some(n) => format!("review {n}"),
+        None => format!("the latest review on or before {date}"),
+    };
+    let Some(m) = meeting else {
+        return Some(Err(match review_number {
+            Some(n) => {
+                format!("no review {n} was held in this period of care, so no obligation for duty {duty} follows it")
+            }
+            None => format!("no review was held on or before {date}, so no obligation for duty {duty} follows one"),
+        }));
+    };
+    let mine: Vec<usize> = (0..obligations.len())
+        .filter(|&k| obligations[k].duty == duty && obligations[k].after_meeting() == Some(m))
+        .collect();
+    Some(match mine.iter().find(|&&k| obligations[k].done.is_none()) {
+        Some(&k) => Ok(k),
+        None if mine.is_empty() => Err(format!("no obligation for duty {duty} follows {which}")),
+        None => Err(format!("the obligation for duty {duty} after {which} is already recorded as done")),
+    })
+}
+
 /// Finds the obligation a `duty_done` event records (see the module docs), or says why none.
 fn match_duty_done(
     obligations: &[Obligation],
@@ -585,6 +651,9 @@ fn is_meeting(kind: &EventKind) -> bool {
 }
 
 fn status_of(o: &Obligation, as_at: NaiveDate, case: &CaseHistory, cal: &Calendar) -> Result<Status> {
+    if let Some(why) = &o.not_applicable {
+        return Ok(Status::NotApplicable { reason: why.clone() });
+    }
     let Some(deadline) = o.latest else {
         return Ok(Status::NotApplicable { reason: "no deadline is fixed for it".into() });
     };

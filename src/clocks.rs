@@ -91,6 +91,8 @@ pub(crate) struct Done {
     pub duty: Duty,
     pub review_number: Option<u32>,
     pub period: Option<usize>,
+    /// The review meeting (index in `Walk::meetings`) it belongs to, by [`Walk::meeting_of_done`].
+    pub meeting: Option<usize>,
 }
 
 /// Everything the walk learned.
@@ -111,7 +113,44 @@ pub(crate) fn validate(events: &[Event], child: &Child, cal: &Calendar) -> Resul
     for (i, ev) in events.iter().enumerate() {
         w.step(i, ev, child, cal, events)?;
     }
-    Ok(w.walk)
+    let mut walk = w.walk;
+    for k in 0..walk.done.len() {
+        walk.done[k].meeting = walk.meeting_of_done(&walk.done[k]);
+    }
+    Ok(walk)
+}
+
+/// Order in which a meeting's regimes give its review number and regime.
+pub(crate) const PRIMARY: [Regime; 6] = [
+    Regime::LookedAfter,
+    Regime::ShortBreaks,
+    Regime::AdoptionPlaced,
+    Regime::AdoptionAuthorised,
+    Regime::PlacedWithParent,
+    Regime::SecureAccommodation,
+];
+
+impl Walk {
+    /// The review number of a meeting: its number in the first of its regimes in [`PRIMARY`] order.
+    pub(crate) fn primary_number(&self, slots: &[(usize, u32)]) -> Option<u32> {
+        PRIMARY.iter().find_map(|reg| slots.iter().find(|(r, _)| self.runs[*r].regime == *reg).map(|(_, n)| *n))
+    }
+
+    /// The review a recorded duty (`duty_done`) belongs to, when it is about a review: the one
+    /// rule for matching recorded duties to reviews, used by the schedule (for anchors such as
+    /// the receipt of the decisions) and by the audit alike.
+    ///
+    /// With a `review_number`, the review of that number (in the primary regime) in the period of
+    /// care the event falls in; without one, the latest review (not a secure panel review) of
+    /// that period held on or before the event's date, counting an adjourned review from its
+    /// first meeting. A duty recorded after the period ended is looked for among every review.
+    pub(crate) fn meeting_of_done(&self, d: &Done) -> Option<usize> {
+        let in_period = |m: &Meeting| !m.secure && d.period.is_none_or(|p| p == m.period);
+        match d.review_number {
+            Some(n) => self.meetings.iter().position(|m| in_period(m) && self.primary_number(&m.slots) == Some(n)),
+            None => self.meetings.iter().rposition(|m| in_period(m) && m.date <= d.date),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -454,6 +493,7 @@ impl Walker {
                     duty: *duty,
                     review_number: *review_number,
                     period: self.current_period(),
+                    meeting: None,
                 });
             }
             kind => {

@@ -98,6 +98,15 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+    /// A file could not be read or written (the SSDA903 audit's inputs, outputs and temporary
+    /// files). The operating system's message is kept as text so the error stays `Clone`.
+    #[error("{path}: {reason}")]
+    Io {
+        /// The file or directory.
+        path: String,
+        /// The operating system's message.
+        reason: String,
+    },
 }
 
 /// The kind of an [`Error`], for branching and for mapping to codes in bindings.
@@ -123,6 +132,8 @@ pub enum ErrorKind {
     InvalidEvent,
     /// [`Error::LimitExceeded`].
     LimitExceeded,
+    /// [`Error::Io`].
+    Io,
 }
 
 impl ErrorKind {
@@ -135,6 +146,7 @@ impl ErrorKind {
             ErrorKind::InvalidInput => "invalid_input",
             ErrorKind::InvalidEvent => "invalid_event",
             ErrorKind::LimitExceeded => "limit_exceeded",
+            ErrorKind::Io => "io",
         }
     }
 }
@@ -155,6 +167,7 @@ impl Error {
             Error::InvalidInput { .. } => ErrorKind::InvalidInput,
             Error::InvalidEvent { .. } => ErrorKind::InvalidEvent,
             Error::LimitExceeded { .. } => ErrorKind::LimitExceeded,
+            Error::Io { .. } => ErrorKind::Io,
         }
     }
 

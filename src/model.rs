@@ -76,6 +76,83 @@ snake_enum! {
     }
 }
 
+/// A set of roles: every role the rules of one obligation name. Serialised as a list of role ids
+/// in declaration order.
+///
+/// ```
+/// use lac_timescales::model::{Role, Roles};
+/// let r = Roles::of(Role::TeamManager).with(Role::SeniorManager);
+/// assert_eq!(r.iter().collect::<Vec<_>>(), [Role::TeamManager, Role::SeniorManager]);
+/// assert_eq!(serde_json::to_string(&r).unwrap(), r#"["team_manager","senior_manager"]"#);
+/// assert!(r.contains(Role::TeamManager) && !r.contains(Role::Iro));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Roles(u16);
+
+const _: () = assert!(Role::ALL.len() <= 16, "a role takes one bit of Roles");
+
+impl Roles {
+    /// The set holding `role` only.
+    pub fn of(role: Role) -> Roles {
+        Roles(1 << role as u16)
+    }
+
+    /// This set and `role`.
+    #[must_use]
+    pub fn with(self, role: Role) -> Roles {
+        Roles(self.0 | 1 << role as u16)
+    }
+
+    /// Whether `role` is in the set.
+    pub fn contains(self, role: Role) -> bool {
+        self.0 & 1 << role as u16 != 0
+    }
+
+    /// The roles, in declaration order.
+    pub fn iter(self) -> impl Iterator<Item = Role> {
+        Role::ALL.iter().copied().filter(move |r| self.contains(*r))
+    }
+
+    /// How many roles.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
+    }
+
+    /// True for the empty set.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl Serialize for Roles {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Roles {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Roles, D::Error> {
+        Ok(Vec::<Role>::deserialize(d)?.into_iter().fold(Roles::default(), Roles::with))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Roles {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Roles".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let role = generator.subschema_for::<Role>();
+        schemars::json_schema!({
+            "type": "array",
+            "description": "Every role the obligation's rules name, in declaration order.",
+            "items": role,
+            "uniqueItems": true
+        })
+    }
+}
+
 snake_enum! {
     /// A statutory review regime: an independent clock of reviews.
     Regime {
@@ -207,6 +284,9 @@ snake_enum! {
         IroAppointed = "iro_appointed": "the IRO's appointment",
         /// The review service was notified: `duty_done` for `notify_review_service`, else its deadline.
         ReviewServiceNotified = "review_service_notified": "notification of the review service",
+        /// A review was rearranged (`review_rearranged`): for the rule saying who authorises a move
+        /// past the review's deadline (`authorise_rearrangement`), which the engine applies itself.
+        ReviewRearranged = "review_rearranged": "the rearrangement of the review",
     }
 }
 

@@ -68,6 +68,13 @@ pub enum Basis {
     Local(Arc<str>),
 }
 
+impl Default for Basis {
+    /// Statute: what a breach recorded before breaches carried their basis was reported as.
+    fn default() -> Basis {
+        Basis::Statutory
+    }
+}
+
 impl fmt::Display for Basis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -575,6 +582,13 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
         }
         if slot_anchor && direction != Direction::After {
             return Err(here("a review-interval rule counts with direction = \"after\"".into()));
+        }
+        if (anchor == Anchor::ReviewRearranged) != (duty == Duty::AuthoriseRearrangement) {
+            return Err(cx.err(
+                &r.anchor,
+                "anchor",
+                "authorise_rearrangement counts from review_rearranged, and only it does (the engine applies it when a review is moved past its deadline)",
+            ));
         }
         if repeat_invalid(r.repeat, period) {
             return Err(here("repeat needs a non-zero period".into()));

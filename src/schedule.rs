@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, DataVersion};
 use crate::clocks::Walk;
 use crate::error::{Error, Result};
-use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role};
+use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role, Roles};
 use crate::period::{self, Deadline, Direction, Period};
 use crate::profile::{AdjournedReviewDate, Basis, Citation, Profile, Rule};
 
@@ -58,16 +58,31 @@ pub enum Breach {
         working_days_late: i64,
         /// Calendar days after the deadline.
         calendar_days_late: i64,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
     /// The deadline passed (as at the schedule's date, or before the clock stopped) with no review.
     NotHeld {
         /// The date as at which it had not been held.
         as_at: NaiveDate,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
     /// The review was adjourned more than once (the law allows one adjournment).
     SecondAdjournment {
         /// Dates of every adjourned meeting of this review.
         adjourned: Vec<NaiveDate>,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
     /// The adjourned review was completed after the 20 working days allowed.
     AdjournedReviewCompletedLate {
@@ -75,16 +90,41 @@ pub enum Breach {
         completed: NaiveDate,
         /// Working days late.
         working_days_late: i64,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
-    /// The review was moved to a date after its statutory deadline.
+    /// The review was moved to a date after its binding deadline (statute's, or an earlier local
+    /// one).
     RearrangedPastDeadline {
         /// The planned date before.
         from: NaiveDate,
         /// The new date.
         to: NaiveDate,
-        /// The statutory (binding) deadline it passes.
+        /// The deadline it passes: statute's when the move passes it (`basis` statutory), else
+        /// the local one.
         deadline: NaiveDate,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
     },
+}
+
+impl Breach {
+    /// Whose standard the breach is of: `statutory` or `local:<profile>`.
+    pub fn basis(&self) -> &Basis {
+        match self {
+            Breach::LateReview { basis, .. }
+            | Breach::NotHeld { basis, .. }
+            | Breach::SecondAdjournment { basis, .. }
+            | Breach::AdjournedReviewCompletedLate { basis, .. }
+            | Breach::RearrangedPastDeadline { basis, .. } => basis,
+        }
+    }
 }
 
 /// Another rule that governs the same duty, with the deadline it gives.
@@ -99,6 +139,10 @@ pub struct Considered {
     pub latest: Option<NaiveDate>,
     /// The rule's citation.
     pub citation: Arc<Citation>,
+    /// True when its deadline falls before the child became looked after (counted back from a
+    /// review held soon after): it cannot apply, and is listed after the rules that can.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before_care: bool,
 }
 
 /// One dated obligation: who must do what, by when, on what authority.
@@ -107,8 +151,13 @@ pub struct Considered {
 pub struct Obligation {
     /// What must be done.
     pub duty: Duty,
-    /// Who must do it.
+    /// Who must do it: the binding rule's role.
     pub role: Role,
+    /// Every role its rules name: `role`, and the roles of the other rules considered (a local
+    /// procedure naming the team manager where statute names a senior manager keeps both, even
+    /// when statute binds).
+    #[serde(default)]
+    pub roles: Roles,
     /// The action in plain English (from the binding rule).
     pub action: Arc<str>,
     /// The review regime, when the obligation is about a review.
@@ -151,8 +200,58 @@ pub struct Obligation {
     /// What went wrong, if anything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breach: Option<Breach>,
+    /// Why it cannot apply, when it cannot: every rule for it would fall due before the child
+    /// became looked after (counted back from a review held soon after that day). It then has no
+    /// deadline, and an audit reports it `not_applicable` with this reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
     #[serde(skip)]
     trail: Trail,
+}
+
+impl Obligation {
+    /// Whose standard it breaches when it was not done by `on` (done late on `on`, or still not
+    /// done as at `on`): its breach's basis when it has a breach; else `statutory` when statute's
+    /// own deadline for it (its earliest statutory rule that can apply) is before `on`, and
+    /// otherwise the binding rule's basis (a local deadline earlier than statute's was missed).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Duty, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::{Basis, Profile}, schedule::*};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// // Dudley: second review within 90 days of Mon 2 Mar 2026 (Sun 31 May), statute three months (Tue 2 Jun).
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+    ///     Event::new(d(2026, 2, 2), EventKind::BecameLookedAfter),
+    ///     Event::new(d(2026, 3, 2), EventKind::ReviewHeld { meeting: true, regimes: None }),
+    /// ])?;
+    /// let s = schedule(&case, &Profile::builtin("dudley")?, &Calendar::england_and_wales(), &ScheduleOptions::default())?;
+    /// let second = s.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.review_number == Some(2)).unwrap();
+    /// assert_eq!(second.basis_of_miss(d(2026, 6, 1)), Basis::Local("dudley".into()));
+    /// assert_eq!(second.basis_of_miss(d(2026, 6, 3)), Basis::Statutory);
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn basis_of_miss(&self, on: NaiveDate) -> Basis {
+        if let Some(b) = &self.breach {
+            return b.basis().clone();
+        }
+        let statutory = match &self.binding {
+            Some(all) => {
+                all.iter().filter(|c| c.basis == Basis::Statutory && !c.before_care).filter_map(|c| c.latest).min()
+            }
+            None => self.latest.filter(|_| self.basis == Basis::Statutory),
+        };
+        match statutory {
+            Some(s) if on > s => Basis::Statutory,
+            _ => self.basis.clone(),
+        }
+    }
+
+    /// The held review meeting (index in the walk) this obligation is counted after, for duties
+    /// after a review: what a `duty_done` matched by `Walk::meeting_of_done` records.
+    pub(crate) fn after_meeting(&self) -> Option<usize> {
+        self.trail.meeting.filter(|_| self.trail.direction == Some(Direction::After))
+    }
 }
 
 /// How an obligation's date was reached, kept for [`Schedule::explain`].
@@ -165,6 +264,8 @@ struct Trail {
     period: Option<Period>,
     statutory_calendar: bool,
     note: Option<String>,
+    /// The held review meeting (index in the walk) a duty counted from a review belongs to.
+    meeting: Option<usize>,
 }
 
 /// Schedule metadata: what produced it.
@@ -246,6 +347,10 @@ impl Schedule {
         let mut steps = Vec::new();
         let fmt = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
         steps.push(format!("{}: {}.", o.role.describe(), o.action));
+        let others: Vec<&str> = o.roles.iter().filter(|r| *r != o.role).map(|r| r.describe()).collect();
+        if !others.is_empty() {
+            steps.push(format!("The other rules considered also name: {}.", others.join(", ")));
+        }
         for &e in o.triggered_by.iter() {
             if let Some(ev) = events.get(e) {
                 steps.push(format!("Triggered by event {e}: {} on {}.", ev.kind.name(), fmt(ev.date)));
@@ -286,6 +391,9 @@ impl Schedule {
         }
         if let Some(note) = &t.note {
             steps.push(note.clone());
+        }
+        if let Some(why) = &o.not_applicable {
+            steps.push(format!("Not applicable: {why}."));
         }
         match (o.latest, o.latest_working_day) {
             (Some(l), Some(w)) if l != w => steps.push(format!(
@@ -402,6 +510,9 @@ struct Cand<'a> {
     assumed: bool,
     deadline: Option<Deadline>,
     statutory_calendar: bool,
+    /// Its deadline falls before the child became looked after (a rule counted back from a
+    /// review held soon after): it cannot apply, and any other rule binds before it.
+    before_care: bool,
     /// Index in `Builder::cands` of the next candidate of the same obligation, or [`NONE`].
     next: usize,
 }
@@ -421,6 +532,9 @@ struct Pending {
     first: usize,
     last: usize,
     n_cands: u32,
+    /// The held review meeting (index in the walk) a duty counted from a review belongs to, or
+    /// `u32::MAX`.
+    meeting: u32,
 }
 
 /// What few obligations have besides (kept apart so that `Pending` stays small).
@@ -430,6 +544,8 @@ struct Extra {
     note: Option<String>,
     /// A rule made by the engine for this obligation (authorising a rearrangement).
     made: Option<Arc<Rule>>,
+    /// Why a rule of it cannot apply (its deadline falls before the child was looked after).
+    before_care: Option<String>,
 }
 
 /// The events that triggered an obligation: already shared, or a short list to share.
@@ -514,6 +630,8 @@ fn group(r: &Rule) -> Option<usize> {
         CarePlanStarted | DisputeStarted if !review => MARKER,
         RegimeStart | PreviousReview | ReviewDate | ReviewCompleted | Midpoint | LastReviewMeeting
         | DecisionsReceived | CarePlanStarted | DisputeStarted => return None,
+        // Applied by `Builder::rearrangements` itself.
+        ReviewRearranged => return None,
     };
     Some(g)
 }
@@ -859,15 +977,7 @@ impl Hasher for FxHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// Order in which a meeting's regimes give its review number and regime.
-const PRIMARY: [Regime; 6] = [
-    Regime::LookedAfter,
-    Regime::ShortBreaks,
-    Regime::AdoptionPlaced,
-    Regime::AdoptionAuthorised,
-    Regime::PlacedWithParent,
-    Regime::SecureAccommodation,
-];
+use crate::clocks::PRIMARY;
 
 /// Hard cap on projected meetings and repetitions, whatever the horizon.
 const MAX_PROJECTION: usize = 400;
@@ -1042,7 +1152,16 @@ impl<'a> Builder<'a, '_> {
             Some(p) => Some(period::count(anchor_date, p, rule.direction, cal)?),
             None => None,
         };
-        Ok(Cand { rule, duty: rule.duty, anchor_date, assumed, deadline, statutory_calendar, next: NONE })
+        Ok(Cand {
+            rule,
+            duty: rule.duty,
+            anchor_date,
+            assumed,
+            deadline,
+            statutory_calendar,
+            before_care: false,
+            next: NONE,
+        })
     }
 
     /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None`;
@@ -1086,6 +1205,7 @@ impl<'a> Builder<'a, '_> {
                     first: c,
                     last: c,
                     n_cands: 1,
+                    meeting: u32::MAX,
                 });
                 self.pending.len() - 1
             }
@@ -1132,6 +1252,31 @@ impl<'a> Builder<'a, '_> {
 
     fn binding_latest(&self, i: usize) -> Option<NaiveDate> {
         self.best(i).deadline.map(|d| d.date)
+    }
+
+    /// The earliest deadline of obligation `i`'s statutory rules, if it has one.
+    fn statutory_latest(&self, i: usize) -> Option<NaiveDate> {
+        let mut c = self.pending[i].first;
+        let mut best: Option<NaiveDate> = None;
+        while let Some(cand) = self.cands.get(c) {
+            if cand.rule.basis == Basis::Statutory {
+                if let Some(d) = cand.deadline {
+                    best = Some(best.map_or(d.date, |b| b.min(d.date)));
+                }
+            }
+            c = cand.next;
+        }
+        best
+    }
+
+    /// Whose standard obligation `i` breaches when not done by `on`: statute's when its own
+    /// deadline has passed too (or the duty has no statutory rule with a deadline and the binding
+    /// rule is statutory), else the binding local rule's.
+    fn breach_basis(&self, i: usize, on: NaiveDate) -> Basis {
+        match self.statutory_latest(i) {
+            Some(s) if on > s => Basis::Statutory,
+            _ => self.best(i).rule.basis.clone(),
+        }
     }
 
     fn slot_entry(&self, key: (usize, u32)) -> Option<&SlotEntry> {
@@ -1227,10 +1372,12 @@ impl<'a> Builder<'a, '_> {
                 self.pending[i].done = Some(mt.date);
                 if let Some(l) = self.binding_latest(i) {
                     if mt.date > l {
+                        let basis = self.breach_basis(i, mt.date);
                         self.extra(i).breach = Some(Breach::LateReview {
                             held: mt.date,
                             working_days_late: self.cal.working_days_between(l, mt.date)?,
                             calendar_days_late: (mt.date - l).num_days(),
+                            basis,
                         });
                     }
                 }
@@ -1263,7 +1410,9 @@ impl<'a> Builder<'a, '_> {
                     if missed {
                         let t = trig.with(end_event);
                         let i = self.slot(r, n, anchor.0, anchor.1, t.as_slice())?;
-                        self.extra(i).breach = Some(Breach::NotHeld { as_at: end });
+                        // The day before the clock stopped is the last day it could be held.
+                        let basis = self.breach_basis(i, end.pred_opt().unwrap_or(end));
+                        self.extra(i).breach = Some(Breach::NotHeld { as_at: end, basis });
                     }
                 }
             }
@@ -1315,7 +1464,8 @@ impl<'a> Builder<'a, '_> {
                     }
                     if let (Some(as_at), Some(l)) = (self.as_at, self.binding_latest(i)) {
                         if iteration == 0 && l < as_at {
-                            self.extra(i).breach = Some(Breach::NotHeld { as_at });
+                            let basis = self.breach_basis(i, as_at);
+                            self.extra(i).breach = Some(Breach::NotHeld { as_at, basis });
                         }
                     }
                 }
@@ -1442,10 +1592,12 @@ impl<'a> Builder<'a, '_> {
                     self.pending[idx].triggered_by = Some(t.into());
                     if let Some(l) = self.binding_latest(idx) {
                         if m.date > l {
+                            let basis = self.breach_basis(idx, m.date);
                             self.extra(idx).breach = Some(Breach::LateReview {
                                 held: m.date,
                                 working_days_late: self.cal.working_days_between(l, m.date)?,
                                 calendar_days_late: (m.date - l).num_days(),
+                                basis,
                             });
                         }
                     }
@@ -1453,8 +1605,9 @@ impl<'a> Builder<'a, '_> {
                 None => {
                     if let Some(c) = self.best(idx).deadline {
                         open_first = Some(open_first.map_or(c.latest_working_day, |f| f.min(c.latest_working_day)));
-                        if self.as_at.is_some_and(|a| c.date < a) {
-                            self.extra(idx).breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(c.date) });
+                        if let Some(a) = self.as_at.filter(|a| c.date < *a) {
+                            let basis = self.breach_basis(idx, a);
+                            self.extra(idx).breach = Some(Breach::NotHeld { as_at: a, basis });
                         }
                     }
                 }
@@ -1514,12 +1667,13 @@ impl<'a> Builder<'a, '_> {
                         }
                         Anchor::DecisionsReceived => {
                             let dep = Duty::IssueDecisions;
-                            let recorded = self.walk.done.iter().find(|d| {
-                                d.duty == dep
-                                    && d.period == Some(m.period)
-                                    && d.review_number.map_or(d.date >= m.date, |x| x == n)
-                                    && !m.assumed
-                            });
+                            // The one matching rule (`Walk::meeting_of_done`), as the audit uses.
+                            let recorded = match m.r {
+                                MeetingRef::Held(hm) => {
+                                    self.walk.done.iter().find(|d| d.duty == dep && d.meeting == Some(hm))
+                                }
+                                MeetingRef::Projected(_) => None,
+                            };
                             let issued = match self.sets.meeting_col[dep as usize] {
                                 NO_COLUMN => None,
                                 col => Some(self.meeting_duty[mi * self.sets.meeting_cols + usize::from(col)])
@@ -1539,11 +1693,27 @@ impl<'a> Builder<'a, '_> {
                     if !rule.in_force(m.date) {
                         continue;
                     }
-                    let c = self.cand(rule, anchor, assumed)?;
+                    let mut c = self.cand(rule, anchor, assumed)?;
+                    // Nothing is due before the child was looked after: a rule counted back from a
+                    // review held soon after that day cannot apply (issue 14; READING.md).
+                    let care_start = self.walk.periods.get(m.period).map(|p| p.start);
+                    let early_count = c.deadline.zip(care_start).filter(|(dl, s)| dl.date < *s);
+                    c.before_care = early_count.is_some();
                     let at = mi * self.sets.meeting_cols + usize::from(self.sets.meeting_col[rule.duty as usize]);
                     let existing = (self.meeting_duty[at] != NONE).then_some(self.meeting_duty[at]);
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
                     self.meeting_duty[at] = i;
+                    if let Some((dl, start)) = early_count {
+                        let why = format!(
+                            "counted back from review {n} on {anchor}, it would fall due on {}, before the child became \
+                             looked after on {start}: the review was held too soon after for this rule to apply",
+                            dl.date
+                        );
+                        self.extra(i).before_care = Some(why);
+                    }
+                    if let MeetingRef::Held(hm) = m.r {
+                        self.pending[i].meeting = u32::try_from(hm).unwrap_or(u32::MAX);
+                    }
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;
                     }
@@ -1559,17 +1729,22 @@ impl<'a> Builder<'a, '_> {
             self.pending[i].done = Some(m.completed.0);
         }
         if m.adjourned.len() >= 2 {
+            // The once-only rule is statute's (CPPCR reg 36(2)).
             self.extra(i).breach = Some(Breach::SecondAdjournment {
                 adjourned: m.adjourned.iter().filter_map(|e| events.get(*e).map(|x| x.date)).collect(),
+                basis: Basis::Statutory,
             });
         } else if let Some(l) = self.binding_latest(i) {
             if !m.completed.1 && m.completed.0 > l {
+                let basis = self.breach_basis(i, m.completed.0);
                 self.extra(i).breach = Some(Breach::AdjournedReviewCompletedLate {
                     completed: m.completed.0,
                     working_days_late: self.cal.working_days_between(l, m.completed.0)?,
+                    basis,
                 });
-            } else if m.completed.1 && self.as_at.is_some_and(|a| a > l) {
-                self.extra(i).breach = Some(Breach::NotHeld { as_at: self.as_at.unwrap_or(l) });
+            } else if let Some(a) = self.as_at.filter(|a| m.completed.1 && *a > l) {
+                let basis = self.breach_basis(i, a);
+                self.extra(i).breach = Some(Breach::NotHeld { as_at: a, basis });
             }
         }
         Ok(())
@@ -1699,6 +1874,7 @@ impl<'a> Builder<'a, '_> {
                         assumed: false,
                         deadline,
                         statutory_calendar,
+                        before_care: false,
                         next: NONE,
                     };
                     let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), Trig::List(&[mk.event]), false);
@@ -1732,29 +1908,43 @@ impl<'a> Builder<'a, '_> {
                     }
                 }
             }
-            let Some((deadline, slot_i)) = binding_slot else {
+            let Some((binding, slot_i)) = binding_slot else {
                 continue;
             };
-            if ra.to <= deadline {
+            if ra.to <= binding {
                 continue;
             }
+            // Past statute's own date: a statutory breach, named by that date. Past only an
+            // earlier local date: a breach of the local procedure, named by the local date.
+            let (deadline, basis) = match self.statutory_latest(slot_i) {
+                Some(s) if ra.to > s => (s, Basis::Statutory),
+                _ => (binding, self.best(slot_i).rule.basis.clone()),
+            };
+            let whose = match &basis {
+                Basis::Statutory => "its statutory date".to_string(),
+                Basis::Local(id) => format!("its date under the {id} procedure"),
+            };
             let p = &self.pending[slot_i];
             let bc = self.best(slot_i);
-            let rule = Arc::new(Rule {
-                duty: Duty::AuthoriseRearrangement,
-                role: Role::IroServiceManager,
-                anchor: Anchor::PreviousReview,
-                direction: Direction::After,
-                period: Some(Period::Days(0)),
-                action: format!(
-                    "Authorise moving review {} from {} to {}: past its statutory date {}",
-                    p.review_number.unwrap_or(0),
-                    ra.from,
-                    ra.to,
-                    deadline
-                )
-                .into(),
-                ..Rule::clone(bc.rule)
+            let action = format!(
+                "Authorise moving review {} from {} to {}: past {whose} {deadline}",
+                p.review_number.unwrap_or(0),
+                ra.from,
+                ra.to,
+            );
+            // Who authorises: the profile's own rule for it when it has one (the last, so a local
+            // procedure's), else the IRO service manager.
+            let rule = Arc::new(match self.profile.rules_for(Duty::AuthoriseRearrangement).last() {
+                Some(own) => Rule { action: format!("{action} ({})", own.action).into(), ..Rule::clone(own) },
+                None => Rule {
+                    duty: Duty::AuthoriseRearrangement,
+                    role: Role::IroServiceManager,
+                    anchor: Anchor::PreviousReview,
+                    direction: Direction::After,
+                    period: Some(Period::Days(0)),
+                    action: action.into(),
+                    ..Rule::clone(bc.rule)
+                },
             });
             let (regime, number) = (p.regime, p.review_number);
             // Authority is needed when the move is made: the deadline is the rearrangement's date.
@@ -1770,12 +1960,23 @@ impl<'a> Builder<'a, '_> {
                 assumed: false,
                 deadline: Some(deadline_made),
                 statutory_calendar: true,
+                before_care: false,
                 next: NONE,
             };
             let i = self.add(Scope::Event(ra.event), c, regime, number, Trig::List(&[ra.event]), false);
+            let note = match &basis {
+                Basis::Statutory => format!(
+                    "Moving a review past its statutory date breaches the review regulations; {} authority is needed, given when the move is made.",
+                    if rule.basis == Basis::Statutory { "local procedures require the IRO service manager's".to_string() } else { format!("the {} procedure requires the {}'s", rule.basis, rule.role.describe()) }
+                ),
+                Basis::Local(id) => format!(
+                    "The new date is within statute's ({}) but past the {id} procedure's earlier date: a breach of that procedure, not of the regulations.",
+                    self.statutory_latest(slot_i).map(|d| d.to_string()).unwrap_or_default()
+                ),
+            };
             self.extra(i).made = Some(rule);
-            self.extra(i).breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline });
-            self.extra(i).note = Some("Moving a review past its statutory date breaches the review regulations; local procedures require the IRO service manager's authority, given when the move is made.".into());
+            self.extra(i).breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline, basis });
+            self.extra(i).note = Some(note);
         }
     }
 
@@ -1819,40 +2020,49 @@ impl<'a> Builder<'a, '_> {
         out.extend(order_64.iter().map(|&pi| {
             let p = &mut pending[pi as usize];
             let b = &cands[p.best];
+            let mut roles = Roles::default();
             let binding = (p.n_cands > 1).then(|| {
                 let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
                 let mut c = p.first;
                 while let Some(cand) = cands.get(c) {
                     v.push(cand);
+                    roles = roles.with(cand.rule.role);
                     c = cand.next;
                 }
-                v.sort_by_key(|c| (c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory));
+                v.sort_by_key(|c| {
+                    (c.before_care, c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
+                });
                 v.iter()
                     .map(|c| Considered {
                         basis: c.rule.basis.clone(),
                         period: c.rule.period,
                         latest: c.deadline.map(|d| d.date),
                         citation: c.rule.citation.clone(),
+                        before_care: c.before_care,
                     })
                     .collect()
             });
-            let (breach, note, made) = match extras.get_mut(p.extra) {
-                Some(x) => (x.breach.take(), x.note.take(), x.made.take()),
-                None => (None, None, None),
+            let (breach, note, made, before_care) = match extras.get_mut(p.extra) {
+                Some(x) => (x.breach.take(), x.note.take(), x.made.take(), x.before_care.take()),
+                None => (None, None, None, None),
             };
+            // Every rule of it falls before the child was looked after: it cannot apply.
+            let not_applicable = before_care.filter(|_| b.before_care);
+            let deadline = if not_applicable.is_some() { None } else { b.deadline };
             let rule: &Rule = made.as_deref().unwrap_or(b.rule);
             let earliest =
                 (rule.direction == Direction::After && rule.duty != Duty::HoldReview).then_some(b.anchor_date);
-            let provisional = b.deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
+            let provisional = deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
             Obligation {
                 duty: p.duty,
                 role: rule.role,
+                roles: if made.is_some() { Roles::of(rule.role) } else { roles.with(rule.role) },
                 action: rule.action.clone(),
                 regime: p.regime,
                 review_number: p.review_number,
                 earliest,
-                latest: b.deadline.map(|d| d.date),
-                latest_working_day: b.deadline.map(|d| d.latest_working_day),
+                latest: deadline.map(|d| d.date),
+                latest_working_day: deadline.map(|d| d.latest_working_day),
                 basis: rule.basis.clone(),
                 binding,
                 citation: rule.citation.clone(),
@@ -1862,6 +2072,7 @@ impl<'a> Builder<'a, '_> {
                 early: p.early,
                 done: p.done,
                 breach,
+                not_applicable,
                 trail: Trail {
                     anchor: Some(rule.anchor),
                     anchor_date: Some(b.anchor_date),
@@ -1870,6 +2081,7 @@ impl<'a> Builder<'a, '_> {
                     period: rule.period,
                     statutory_calendar: b.statutory_calendar,
                     note,
+                    meeting: (p.meeting != u32::MAX).then_some(p.meeting as usize),
                 },
             }
         }));
@@ -1877,8 +2089,12 @@ impl<'a> Builder<'a, '_> {
     }
 }
 
-/// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest).
+/// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest, and a
+/// rule that cannot apply because it falls before the child was looked after after every other).
 fn earlier(a: &Cand, b: &Cand) -> bool {
+    if a.before_care != b.before_care {
+        return b.before_care;
+    }
     match (a.deadline, b.deadline) {
         (Some(x), Some(y)) => x.date < y.date,
         (Some(_), None) => true,
@@ -1948,6 +2164,8 @@ mod tests {
                     Some(PERIOD + done)
                 } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted) {
                     (!review).then_some(MARKER)
+                } else if anchor == Anchor::ReviewRearranged {
+                    None
                 } else {
                     panic!("anchor {anchor} is in no group");
                 };

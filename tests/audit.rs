@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use lac_timescales::audit::{audit, Audit, AuditOptions, AuditedObligation, Status, StatusKind};
 use lac_timescales::calendar::Calendar;
 use lac_timescales::model::{CaseHistory, Child, Duty, Event, Jurisdiction};
+use lac_timescales::profile::Basis;
 use lac_timescales::profile::Profile;
 use lac_timescales::schedule::Breach;
 
@@ -82,7 +83,12 @@ fn late_across_a_weekend_deadline_and_a_bank_holiday() {
     assert_eq!(r2.status, Status::Late { done: d("2026-05-05"), late_working_days: 1, late_calendar_days: 3 });
     assert_eq!(r2.done_by_event, Some(2));
     // The schedule's own breach agrees, and the audit lists it.
-    let want = Breach::LateReview { held: d("2026-05-05"), working_days_late: 1, calendar_days_late: 3 };
+    let want = Breach::LateReview {
+        held: d("2026-05-05"),
+        working_days_late: 1,
+        calendar_days_late: 3,
+        basis: Basis::Statutory,
+    };
     assert!(a.breaches.iter().any(|b| b.obligation == r2.index && b.breach == want), "{:#?}", a.breaches);
 
     // Held Sun 3 May: 1 calendar day late, 0 working days (no working day after the deadline).
@@ -229,13 +235,20 @@ fn unmatched_events_say_why() {
         "2026-04-24",
     );
     let reason = |i: usize| a.events[i].unmatched.clone().unwrap_or_default();
-    assert_eq!(reason(3), "no obligation for duty issue_decisions with review number 7 in this schedule");
+    // Duties after a review are matched to a review by one rule, the schedule's too (issue 14).
+    assert_eq!(
+        reason(3),
+        "no review 7 was held in this period of care, so no obligation for duty issue_decisions follows it"
+    );
     assert_eq!(reason(4), "no obligation for duty resolve_dispute in this schedule");
     assert_eq!(a.events[5].done, vec![find(&a, Duty::IssueDecisions, Some(1)).index]);
     assert!(a.events[5].unmatched.is_none());
-    assert_eq!(reason(6), "every obligation for duty issue_decisions with review number 1 is already recorded as done");
+    assert_eq!(reason(6), "the obligation for duty issue_decisions after review 1 is already recorded as done");
     // Review 3's record is a projected duty that arises only once review 3 is held (after 22 Apr).
-    assert!(reason(7).starts_with("no obligation for duty complete_review_record with review number 3 had arisen"));
+    assert_eq!(
+        reason(7),
+        "no review 3 was held in this period of care, so no obligation for duty complete_review_record follows it"
+    );
     assert_eq!(reason(8), "no rule of profile england creates or records an obligation from it");
     // Every event is accounted for: matched, or unmatched with a reason, never both.
     assert_eq!(a.events.len(), 9);
@@ -270,13 +283,21 @@ fn breaches_are_listed_with_their_obligations() {
     let ra = by_duty(Duty::AuthoriseRearrangement);
     assert_eq!(
         ra.breach,
-        Breach::RearrangedPastDeadline { from: d("2026-04-20"), to: d("2026-04-28"), deadline: d("2026-04-23") }
+        Breach::RearrangedPastDeadline {
+            from: d("2026-04-20"),
+            to: d("2026-04-28"),
+            deadline: d("2026-04-23"),
+            basis: Basis::Statutory
+        }
     );
     assert_eq!(a.obligations[ra.obligation].obligation.duty, Duty::AuthoriseRearrangement);
     // The authorisation was due when the move was made (1 Apr) and is not recorded: overdue.
     assert_eq!(a.obligations[ra.obligation].status.kind(), StatusKind::Overdue);
     let adj = by_duty(Duty::CompleteAdjournedReview);
-    assert_eq!(adj.breach, Breach::SecondAdjournment { adjourned: vec![d("2026-04-28"), d("2026-05-05")] });
+    assert_eq!(
+        adj.breach,
+        Breach::SecondAdjournment { adjourned: vec![d("2026-04-28"), d("2026-05-05")], basis: Basis::Statutory }
+    );
     assert_eq!(adj.review_number, Some(2));
     // Review 2 first met on Tue 28 Apr: 5 calendar days after Thu 23 Apr; working days Fri 24,
     // Mon 27, Tue 28 = 3. Its done event is the adjourned meeting (event 3).
@@ -469,8 +490,11 @@ fn aggregates_by_every_dimension() {
     assert!(lines.contains(&"review_number,later,0,0,0,1,1,"));
     assert!(lines.contains(&"duty,hold_review,2,1,0,1,1,66.7"));
     assert!(lines.contains(&"month,none,0,0,0,0,1,"));
-    // 1 header + 1 total + 3 + 4 + 5 + 3 + 3 + 2 rows, then the final CRLF's empty tail.
-    assert_eq!(lines.len(), 1 + 1 + 3 + 4 + 5 + 3 + 3 + 2 + 1);
+    // Under the england profile every rule is statutory: one basis row, with the totals.
+    assert_eq!(keys(&agg.by_basis), vec![(s("statutory"), c(3, 1, 1, 1, 1, Some(60.0)))]);
+    assert!(lines.contains(&"basis,statutory,3,1,1,1,1,60.0"));
+    // 1 header + 1 total + 3 + 4 + 5 + 3 + 3 + 2 + 1 rows, then the final CRLF's empty tail.
+    assert_eq!(lines.len(), 1 + 1 + 3 + 4 + 5 + 3 + 3 + 2 + 1 + 1);
     assert_eq!(lines.last(), Some(&""));
     // Serde round trip.
     let back: Aggregates = serde_json::from_str(&serde_json::to_string(&agg).unwrap()).unwrap();
@@ -542,7 +566,7 @@ mod props {
             }
             let agg = Aggregates::from_audits([&a, &a]);
             prop_assert_eq!(agg.total.total(), 2 * a.obligations.len() as u64);
-            for dim in [&agg.by_regime, &agg.by_review_number, &agg.by_month, &agg.by_year, &agg.by_duty, &agg.by_role] {
+            for dim in [&agg.by_regime, &agg.by_review_number, &agg.by_month, &agg.by_year, &agg.by_duty, &agg.by_role, &agg.by_basis] {
                 prop_assert_eq!(dim.iter().map(|g| g.counts.total()).sum::<u64>(), agg.total.total());
             }
             let json = serde_json::to_string(&a).unwrap();

@@ -67,7 +67,7 @@ const YEAR: &str = r#"[
 
 #[test]
 fn every_local_profile_loads_on_england_with_local_verified_rules_quoting_the_seed() {
-    for (id, n_rules) in [("sars-checklist", 10), ("isu-procedure", 12), ("dudley", 17), ("iro-expectations", 4)] {
+    for (id, n_rules) in [("sars-checklist", 10), ("isu-procedure", 13), ("dudley", 19), ("iro-expectations", 4)] {
         let p = Profile::builtin(id).unwrap();
         assert_eq!(p.kind, ProfileKind::Local, "{id}");
         assert_eq!(p.jurisdiction, Jurisdiction::England, "{id}");
@@ -197,23 +197,25 @@ fn dudley_duties_before_and_after_each_review() {
     // Report 3 days before 22 Apr: Sun 19 Apr, so by Fri 17 Apr.
     let rep = one(&s, Duty::SubmitSocialWorkReport, Some(2));
     assert_eq!((rep.latest, rep.latest_working_day), (Some(d("2026-04-19")), Some(d("2026-04-17"))));
-    // Decisions on LCS within 5 working days of the adjourned meeting 22 Apr: Wed 29 Apr, well
-    // before statute's 5 working days from completion on 6 May (Wed 13 May).
+    // Review 2 was adjourned on 22 Apr and completed on Wed 6 May. Post-review duties count from
+    // the completing meeting (READING.md: the decisions are made when the review is completed).
+    // Decisions on LCS within 5 working days of 6 May: 7, 8, 11, 12, 13 = Wed 13 May, the same
+    // day as statute's 5 working days from completion: statute is named, both listed.
     let dec = one(&s, Duty::IssueDecisions, Some(2));
-    assert_eq!((dec.latest, dec.basis.clone()), (Some(d("2026-04-29")), local("dudley")));
-    assert_eq!(considered(dec), [(local("dudley"), Some(d("2026-04-29"))), (Basis::Statutory, Some(d("2026-05-13")))]);
-    // Minutes within 5 working days (Dudley) against the full record in 15 (statute, from 6 May:
-    // 7, 8, 11-15, 18-22, skip 25 May, 26, 27, 28 = Thu 28 May).
+    assert_eq!((dec.latest, dec.basis.clone()), (Some(d("2026-05-13")), Basis::Statutory));
+    assert_eq!(considered(dec), [(Basis::Statutory, Some(d("2026-05-13"))), (local("dudley"), Some(d("2026-05-13")))]);
+    // Minutes within 5 working days (Dudley, Wed 13 May) against the full record in 15 (statute,
+    // from 6 May: 7, 8, 11-15, 18-22, skip 25 May, 26, 27, 28 = Thu 28 May).
     let rec = one(&s, Duty::CompleteReviewRecord, Some(2));
-    assert_eq!(considered(rec), [(local("dudley"), Some(d("2026-04-29"))), (Basis::Statutory, Some(d("2026-05-28")))]);
-    // Record sent within 20 working days of 22 Apr: 23, 24, 27-30, 1 May (7), skip 4 May,
-    // 5-8 (11), 11-15 (16), 18-21 (20) = Thu 21 May.
-    assert_eq!(one(&s, Duty::DistributeReviewRecord, Some(2)).latest, Some(d("2026-05-21")));
-    // Care plan updated and agreed within 10 working days of 22 Apr: 23, 24, 27, 28, 29, 30,
-    // 1 May, skip 4 May, 5, 6, 7 = Thu 7 May.
-    assert_eq!(one(&s, Duty::UpdateCarePlan, Some(2)).latest, Some(d("2026-05-07")));
+    assert_eq!(considered(rec), [(local("dudley"), Some(d("2026-05-13"))), (Basis::Statutory, Some(d("2026-05-28")))]);
+    // Record sent within 20 working days of 6 May: 28 May is the 15th, 29, 1 Jun, 2, 3, 4 Jun
+    // (20th) = Thu 4 Jun, the same day as statute.
+    assert_eq!(one(&s, Duty::DistributeReviewRecord, Some(2)).latest, Some(d("2026-06-04")));
+    // Care plan updated and agreed within 10 working days of 6 May: 7, 8, 11, 12, 13, 14, 15,
+    // 18, 19, 20 = Wed 20 May.
+    assert_eq!(one(&s, Duty::UpdateCarePlan, Some(2)).latest, Some(d("2026-05-20")));
     let agree = one(&s, Duty::AgreeCarePlan, Some(2));
-    assert_eq!((agree.latest, agree.role), (Some(d("2026-05-07")), Role::TeamManager));
+    assert_eq!((agree.latest, agree.role), (Some(d("2026-05-20")), Role::TeamManager));
     // Progress review at the mid-point: 29 Jan to the second review's deadline 29 Apr is 90 days;
     // half is 45: Sun 15 Mar, so by Fri 13 Mar.
     let pr = one(&s, Duty::ProgressReview, Some(1));
@@ -299,16 +301,21 @@ fn isu_procedure_appointment_decisions_from_the_meeting_and_case_summaries() {
     // Notify the ISU "as soon as": no day fixed.
     let n = one(&s, Duty::NotifyReviewService, None);
     assert_eq!((n.latest, n.role), (None, Role::SocialWorker));
-    // Review 2 adjourned 22 Apr, completed 6 May. Decision record within 5 working days of the
-    // meeting: Wed 29 Apr (statute, from completion: Wed 13 May).
+    // Review 2 adjourned 22 Apr, completed Wed 6 May. The Decision Record "within five working
+    // days of the meeting" counts from the meeting that completed the review: 7, 8, 11, 12, 13 =
+    // Wed 13 May, the same day as statute (named on a tie).
     let dec = one(&s, Duty::IssueDecisions, Some(2));
-    assert_eq!((dec.latest, dec.basis.clone()), (Some(d("2026-04-29")), local("isu-procedure")));
-    // Record within 15 working days of the review (22 Apr): 23, 24, 27-30, 1 May (7), 5-8 (11),
-    // 11-14 (15) = Thu 14 May; statute from completion = Thu 28 May.
+    assert_eq!((dec.latest, dec.basis.clone()), (Some(d("2026-05-13")), Basis::Statutory));
+    assert_eq!(
+        considered(dec),
+        [(Basis::Statutory, Some(d("2026-05-13"))), (local("isu-procedure"), Some(d("2026-05-13")))]
+    );
+    // Record within 15 working days of the review's completion (6 May): 7, 8 (2), 11-15 (7),
+    // 18-22 (12), skip 25 May, 26, 27, 28 (15) = Thu 28 May, as statute.
     let rec = one(&s, Duty::CompleteReviewRecord, Some(2));
     assert_eq!(
         considered(rec),
-        [(local("isu-procedure"), Some(d("2026-05-14"))), (Basis::Statutory, Some(d("2026-05-28")))]
+        [(Basis::Statutory, Some(d("2026-05-28"))), (local("isu-procedure"), Some(d("2026-05-28")))]
     );
     // Distribution within 20 working days of completion (6 May), both: 28 May is the 15th, 29,
     // 1 Jun, 2, 3, 4 Jun (20th).
@@ -424,4 +431,63 @@ fn dudley_progress_review_survives_a_placement_for_adoption_after_the_mid_point_
         .obligations
         .iter()
         .all(|o| !(o.duty == Duty::ProgressReview && o.regime == Some(Regime::LookedAfter))));
+}
+
+// ---- Issue 14, point 1: after an adjourned review, duties count from the completing meeting ----
+
+/// Looked after Tue 27 Oct 2026; first review due 20 working days later: 28-30 Oct (3), 2-6 Nov
+/// (8), 9-13 (13), 16-20 (18), 23, 24 Nov (20) = Tue 24 Nov. Adjourned that day, completed Mon
+/// 21 Dec (within 20 working days: 25, 26, 27 Nov, 30 Nov-4 Dec, 7-11, 14-18, 21 Dec is the 19th).
+const ADJOURNED_AT_CHRISTMAS: &str = r#"[
+  {"event":"became_looked_after","date":"2026-10-27"},
+  {"event":"review_adjourned","date":"2026-11-24"},
+  {"event":"review_held","date":"2026-12-21"}
+]"#;
+
+#[test]
+fn post_review_duties_of_an_adjourned_review_count_from_the_completing_meeting() {
+    // Counted from the adjourned meeting (24 Nov), Dudley's decisions fell due on Tue 1 Dec,
+    // before the review existed. From the completing meeting, Mon 21 Dec 2026: 22 (1), 23 (2),
+    // 24 (3), Fri 25 Christmas Day, Mon 28 the Boxing Day substitute, 29 (4), 30 (5) = Wed 30 Dec.
+    let s = run("dudley", None, ADJOURNED_AT_CHRISTMAS, "2026-12-21", 0);
+    let dec = one(&s, Duty::IssueDecisions, Some(1));
+    assert_eq!(considered(dec), [(Basis::Statutory, Some(d("2026-12-30"))), (local("dudley"), Some(d("2026-12-30")))]);
+    // Minutes in 5 working days: also Wed 30 Dec (statute's full record: 15 working days).
+    assert_eq!(one(&s, Duty::CompleteReviewRecord, Some(1)).latest, Some(d("2026-12-30")));
+    // Sent within 20 working days: 22, 23, 24, 29, 30, 31 (6), Fri 1 Jan 2027 a bank holiday,
+    // 4-8 Jan (11), 11-15 (16), 18, 19, 20, 21 (20) = Thu 21 Jan 2027.
+    assert_eq!(one(&s, Duty::DistributeReviewRecord, Some(1)).latest, Some(d("2027-01-21")));
+    // Care plan within 10 working days: 22, 23, 24, 29, 30, 31 (6), 4, 5, 6, 7 Jan (10) = Thu 7 Jan.
+    assert_eq!(one(&s, Duty::UpdateCarePlan, Some(1)).latest, Some(d("2027-01-07")));
+    assert_eq!(one(&s, Duty::AgreeCarePlan, Some(1)).latest, Some(d("2027-01-07")));
+    // No post-review duty of any profile falls before the completing meeting.
+    for id in ["dudley", "isu-procedure", "sars-checklist", "iro-expectations", "england"] {
+        let s = run(id, None, ADJOURNED_AT_CHRISTMAS, "2026-12-21", 0);
+        for o in s.obligations.iter().filter(|o| o.earliest.is_some() && o.review_number == Some(1)) {
+            if o.duty != Duty::CompleteAdjournedReview && o.duty != Duty::HoldReview {
+                assert!(o.latest.is_none_or(|l| l > d("2026-12-21")), "{id} {} due {:?}", o.duty, o.latest);
+            }
+        }
+    }
+    // ISU: the Decision Record on the same Wed 30 Dec; the record within 15 working days of the
+    // completion: 31 Dec is the 6th, 4-8 Jan (11), 11, 12, 13, 14 (15) = Thu 14 Jan 2027.
+    let s = run("isu-procedure", None, ADJOURNED_AT_CHRISTMAS, "2026-12-21", 0);
+    assert_eq!(one(&s, Duty::IssueDecisions, Some(1)).latest, Some(d("2026-12-30")));
+    assert_eq!(one(&s, Duty::CompleteReviewRecord, Some(1)).latest, Some(d("2027-01-14")));
+}
+
+#[test]
+fn no_built_in_rule_counts_a_post_review_duty_from_the_adjourned_meeting() {
+    // A rule counted after `review_date` counts from the first (possibly adjourned) meeting: only
+    // the completion of an adjourned review itself may do that (reg 36(2): 20 working days from
+    // the adjournment). Every other post-review duty counts from `review_completed`.
+    for id in Profile::builtin_ids() {
+        for r in Profile::builtin(id).unwrap().rules.iter() {
+            if r.anchor == lac_timescales::model::Anchor::ReviewDate
+                && r.direction == lac_timescales::period::Direction::After
+            {
+                assert_eq!(r.duty, Duty::CompleteAdjournedReview, "{id} line {}", r.line);
+            }
+        }
+    }
 }

@@ -74,14 +74,24 @@ fn first_review_on_its_deadline_is_on_time_and_a_day_later_is_late() {
         england(r#"[{"event":"became_looked_after","date":"2026-01-01"},{"event":"review_held","date":"2026-01-30"}]"#);
     assert_eq!(
         review(&late, Regime::LookedAfter, 1).breach,
-        Some(Breach::LateReview { held: d("2026-01-30"), working_days_late: 1, calendar_days_late: 1 })
+        Some(Breach::LateReview {
+            held: d("2026-01-30"),
+            working_days_late: 1,
+            calendar_days_late: 1,
+            basis: Basis::Statutory
+        })
     );
     // Held on Mon 2 Feb: Fri 30 Jan and Mon 2 Feb are 2 working days late, 4 calendar days.
     let later =
         england(r#"[{"event":"became_looked_after","date":"2026-01-01"},{"event":"review_held","date":"2026-02-02"}]"#);
     assert_eq!(
         review(&later, Regime::LookedAfter, 1).breach,
-        Some(Breach::LateReview { held: d("2026-02-02"), working_days_late: 2, calendar_days_late: 4 })
+        Some(Breach::LateReview {
+            held: d("2026-02-02"),
+            working_days_late: 2,
+            calendar_days_late: 4,
+            basis: Basis::Statutory
+        })
     );
 }
 
@@ -327,7 +337,7 @@ fn adjournment_once_within_20_working_days_and_the_recorded_date() {
     );
     assert_eq!(
         find(&s, Duty::CompleteAdjournedReview)[0].breach,
-        Some(Breach::SecondAdjournment { adjourned: vec![d("2026-04-22"), d("2026-05-06")] })
+        Some(Breach::SecondAdjournment { adjourned: vec![d("2026-04-22"), d("2026-05-06")], basis: Basis::Statutory })
     );
     // Completed after the 20 working days: Fri 22 May is 1 working day late.
     let s = england(
@@ -336,7 +346,11 @@ fn adjournment_once_within_20_working_days_and_the_recorded_date() {
     );
     assert_eq!(
         find(&s, Duty::CompleteAdjournedReview)[0].breach,
-        Some(Breach::AdjournedReviewCompletedLate { completed: d("2026-05-22"), working_days_late: 1 })
+        Some(Breach::AdjournedReviewCompletedLate {
+            completed: d("2026-05-22"),
+            working_days_late: 1,
+            basis: Basis::Statutory
+        })
     );
 }
 
@@ -380,7 +394,12 @@ fn rearranging_past_the_deadline_needs_authority_and_is_a_breach() {
     assert_eq!(auth[0].latest, Some(d("2026-04-20")));
     assert_eq!(
         auth[0].breach,
-        Some(Breach::RearrangedPastDeadline { from: d("2026-04-28"), to: d("2026-05-05"), deadline: d("2026-04-29") })
+        Some(Breach::RearrangedPastDeadline {
+            from: d("2026-04-28"),
+            to: d("2026-05-05"),
+            deadline: d("2026-04-29"),
+            basis: Basis::Statutory
+        })
     );
     // Moving within the deadline is fine: no authorisation, no breach.
     let s = england(
@@ -422,7 +441,10 @@ fn overdue_reviews_as_at_a_later_date() {
         r#"[{"event":"became_looked_after","date":"2026-01-01"}]"#,
         Some("2026-02-02"),
     );
-    assert_eq!(review(&s, Regime::LookedAfter, 1).breach, Some(Breach::NotHeld { as_at: d("2026-02-02") }));
+    assert_eq!(
+        review(&s, Regime::LookedAfter, 1).breach,
+        Some(Breach::NotHeld { as_at: d("2026-02-02"), basis: Basis::Statutory })
+    );
     let s = run(
         Jurisdiction::England,
         "england",

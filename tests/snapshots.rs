@@ -31,7 +31,7 @@ fn render(s: &Schedule) -> String {
         if let Some(b) = &o.breach {
             flags.push(match b {
                 Breach::LateReview { working_days_late, .. } => format!("LATE {working_days_late}wd"),
-                Breach::NotHeld { as_at } => format!("NOT HELD as at {as_at}"),
+                Breach::NotHeld { as_at, .. } => format!("NOT HELD as at {as_at}"),
                 Breach::SecondAdjournment { .. } => "SECOND ADJOURNMENT".into(),
                 Breach::AdjournedReviewCompletedLate { working_days_late, .. } => {
                     format!("COMPLETED LATE {working_days_late}wd")

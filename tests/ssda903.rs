@@ -1,14 +1,17 @@
-//! SSDA903 audit: periods of care, deadlines and lateness, rejects, accounting and overdue rows.
-//! Every expected date is worked out by hand from the calendar (weekends, bank holidays) and the
-//! review intervals (20 working days, 3 months, 6 months; short breaks 3 then 6 months; adoption
-//! placed 4 weeks, authorised 3 months).
+//! SSDA903 audit: periods of care, deadlines and lateness on real-shaped returns (children already
+//! looked after, several years), the basis of each deadline, rejects, accounting, overdue rows,
+//! file handling. Every expected date is worked out by hand from the calendar (weekends, bank
+//! holidays) and the review intervals (20 working days, 3 months, 6 months; short breaks 3 then 6
+//! months; adoption placed 4 weeks, authorised 3 months), as written in the comments.
+
+use std::io::Read;
 
 use chrono::NaiveDate;
 use lac_timescales::model::{EventKind, Regime};
 use lac_timescales::profile::Profile;
 use lac_timescales::ssda903::{
-    audit_paths, audit_str, build_periods, AuditOptions, AuditRow, Collect, Episode, FileKind,
-    Strategy as ReadStrategy, Totals,
+    audit, audit_str, build_periods, AuditOptions, AuditRow, Basis, Collect, Episode, FileKind, Input, Outcome,
+    ReturnInput, Strategy as ReadStrategy,
 };
 use proptest::prelude::*;
 
@@ -45,11 +48,68 @@ fn opts(as_at: Option<NaiveDate>) -> AuditOptions {
     o
 }
 
-fn run(eps: &[String], revs: &[String], as_at: Option<NaiveDate>) -> (Collect, Totals) {
+fn dmy(s: &str) -> Option<NaiveDate> {
+    lac_timescales::ssda903::parse_date(s)
+}
+
+/// Cuts returns from full histories as a real return is cut: for each collection year (named by
+/// the year it ends), the episodes open at any time in the year with their original DECOM and
+/// RNE (DEC and REC blank when the episode ended after the year), and the reviews held in it.
+fn cut(eps: &[String], revs: &[String], years: &[i32]) -> Vec<(String, String, i32)> {
+    years
+        .iter()
+        .map(|&y| {
+            let (a, b) = (d(y - 1, 4, 1), d(y, 3, 31));
+            let e: Vec<String> = eps
+                .iter()
+                .filter_map(|row| {
+                    let mut f: Vec<String> = row.split(',').map(String::from).collect();
+                    let decom = dmy(&f[1])?;
+                    let dec = dmy(&f[7]);
+                    if decom > b || dec.is_some_and(|x| x < a) {
+                        return None;
+                    }
+                    if dec.is_some_and(|x| x > b) {
+                        f[7].clear();
+                        f[8].clear();
+                    }
+                    Some(f.join(","))
+                })
+                .collect();
+            let r: Vec<String> = revs
+                .iter()
+                .filter(|row| dmy(row.split(',').nth(2).unwrap()).is_some_and(|x| a <= x && x <= b))
+                .cloned()
+                .collect();
+            (file(EP_HEADER, &e), file(RV_HEADER, &r), y)
+        })
+        .collect()
+}
+
+fn run_returns(returns: &[(String, String, i32)], as_at: Option<NaiveDate>) -> (Collect, Outcome) {
+    let inputs: Vec<ReturnInput<'_>> = returns
+        .iter()
+        .map(|(e, r, y)| ReturnInput::Csv {
+            episodes: Input::Text { name: format!("SSDA903_{y}_episodes.csv"), text: e },
+            reviews: Input::Text { name: format!("SSDA903_{y}_reviews.csv"), text: r },
+            year: None,
+        })
+        .collect();
     let mut c = Collect::default();
-    let t = audit_str(&file(EP_HEADER, eps), &file(RV_HEADER, revs), &opts(as_at), &mut c).unwrap();
-    assert!(t.balanced(), "{t:?}");
-    (c, t)
+    let o = audit(inputs, &opts(as_at), &mut c).unwrap();
+    assert!(o.totals.balanced(), "{:?}", o.totals);
+    (c, o)
+}
+
+/// One return of collection year `year`.
+fn run_year(eps: &[String], revs: &[String], year: i32, as_at: Option<NaiveDate>) -> (Collect, Outcome) {
+    run_returns(&[(file(EP_HEADER, eps), file(RV_HEADER, revs), year)], as_at)
+}
+
+/// Full histories cut into returns for every year from `from` to `to`.
+fn run_history(eps: &[String], revs: &[String], from: i32, to: i32, as_at: Option<NaiveDate>) -> (Collect, Outcome) {
+    let years: Vec<i32> = (from..=to).collect();
+    run_returns(&cut(eps, revs, &years), as_at)
 }
 
 fn row<'a>(c: &'a Collect, child: &str, review: NaiveDate) -> &'a AuditRow {
@@ -69,6 +129,7 @@ fn episode(line: u64, decom: NaiveDate, dec: Option<NaiveDate>, s: bool) -> Epis
         authorised: false,
         placed_for_adoption: false,
         adopted: false,
+        year: 2027,
     }
 }
 
@@ -84,30 +145,42 @@ fn rne_s_starts_a_period_and_dec_of_the_last_episode_ends_it() {
         episode(3, d(2026, 3, 1), Some(d(2026, 6, 30)), false),
         episode(4, d(2026, 9, 1), None, true),
     ];
-    let (periods, rejects) = build_periods("7", eps);
+    let (periods, rejects) = build_periods(&eps, Some(d(2025, 4, 1)));
     assert!(rejects.is_empty());
     assert_eq!(periods.len(), 2);
-    assert_eq!((periods[0].start, periods[0].end), (d(2026, 1, 5), Some(d(2026, 6, 30))));
+    assert_eq!((periods[0].start, periods[0].end, periods[0].start_known), (d(2026, 1, 5), Some(d(2026, 6, 30)), true));
     assert_eq!(periods[0].lines, vec![2, 3]);
     assert_eq!(
         kinds(&periods[0].events),
         vec![(d(2026, 1, 5), "became_looked_after"), (d(2026, 6, 30), "ceased_to_be_looked_after")]
     );
     assert_eq!((periods[1].start, periods[1].end), (d(2026, 9, 1), None));
-    assert_eq!(kinds(&periods[1].events), vec![(d(2026, 9, 1), "became_looked_after")]);
+}
+
+#[test]
+fn episodes_before_the_first_s_make_a_period_that_began_before_the_data() {
+    // First episode RNE P from 1 Mar 2024; the window opens 1 Apr 2024: the placeholder start is
+    // the first DECOM (it is earlier than 29 Mar, three days before the window).
+    let eps = vec![episode(2, d(2024, 3, 1), Some(d(2024, 6, 1)), false), episode(3, d(2024, 6, 1), None, false)];
+    let (p, rejects) = build_periods(&eps, Some(d(2024, 4, 1)));
+    assert!(rejects.is_empty());
+    assert_eq!((p[0].start_known, p[0].start, p[0].first_decom, p[0].end), (false, d(2024, 3, 1), d(2024, 3, 1), None));
+    // A first non-S episode inside the window (an inconsistent return): clocks start three days
+    // before the window, 29 Mar 2024, so reviews from 1 Apr still fall in the period.
+    let (p, _) = build_periods(&[episode(2, d(2024, 5, 1), None, false)], Some(d(2024, 4, 1)));
+    assert_eq!((p[0].start, p[0].first_decom), (d(2024, 3, 29), d(2024, 5, 1)));
 }
 
 #[test]
 fn short_breaks_adoption_and_authority_map_to_engine_events() {
-    let mut a = episode(2, d(2026, 1, 5), Some(d(2026, 3, 2)), true);
+    let a = episode(2, d(2026, 1, 5), Some(d(2026, 3, 2)), true);
     let mut b = episode(3, d(2026, 3, 2), Some(d(2026, 6, 1)), false);
     b.authorised = true;
     let mut c = episode(4, d(2026, 6, 1), Some(d(2027, 1, 20)), false);
     c.authorised = true;
     c.placed_for_adoption = true;
     c.adopted = true;
-    a.short_breaks = false;
-    let (p, _) = build_periods("7", vec![c, a, b]);
+    let (p, _) = build_periods(&[c, a, b], None);
     assert_eq!(
         kinds(&p[0].events),
         vec![
@@ -117,11 +190,10 @@ fn short_breaks_adoption_and_authority_map_to_engine_events() {
             (d(2027, 1, 20), "adoption_order_made"),
         ]
     );
-    // V3 then full care: the short-break clock ends and the looked-after clock starts.
     let mut v = episode(2, d(2026, 1, 5), Some(d(2026, 4, 1)), true);
     v.short_breaks = true;
     let w = episode(3, d(2026, 4, 1), None, false);
-    let (p, _) = build_periods("8", vec![v, w]);
+    let (p, _) = build_periods(&[v, w], None);
     assert_eq!(
         kinds(&p[0].events),
         vec![
@@ -138,24 +210,31 @@ fn looked_after_reviews_deadlines_and_lateness() {
     // Became looked after Thu 1 Jan 2026: first review within 20 working days = Thu 29 Jan.
     // Second within 3 months of 29 Jan = Wed 29 Apr; held Thu 30 Apr: 1 calendar, 1 working day late.
     // Third within 6 months of 30 Apr = Fri 30 Oct; held Mon 2 Nov: 3 calendar days, 1 working day late.
-    let eps = vec![ep("100", "01/01/2026", "S", "C2", "U1", "", "X1")];
+    // Returns 2025-26 and 2026-27 cover the whole period: every number is known.
+    let eps = vec![ep("100", "01/01/2026", "S", "C2", "U1", "", "")];
     let revs = vec![rv("100", "29/01/2026"), rv("100", "30/04/2026"), rv("100", "02/11/2026")];
-    let (c, t) = run(&eps, &revs, None);
-    assert_eq!((t.reviews_in, t.reviews_audited, t.reviews_rejected), (3, 3, 0));
+    let (c, o) = run_history(&eps, &revs, 2026, 2027, None);
+    assert_eq!((o.totals.reviews_audited, o.totals.reviews_assessed), (3, 3));
     let r1 = row(&c, "100", d(2026, 1, 29));
-    assert_eq!((r1.regime, r1.review_number, r1.deadline, r1.on_time), (Regime::LookedAfter, 1, d(2026, 1, 29), true));
-    assert_eq!((r1.working_days_late, r1.calendar_days_late), (0, 0));
+    assert_eq!(
+        (r1.regime, r1.review_number, r1.deadline, r1.on_time),
+        (Some(Regime::LookedAfter), Some(1), Some(d(2026, 1, 29)), Some(true))
+    );
+    assert_eq!((r1.basis, r1.collection_year), (Basis::KnownReviewNumber, 2026));
     let r2 = row(&c, "100", d(2026, 4, 30));
-    assert_eq!((r2.review_number, r2.deadline, r2.on_time), (2, d(2026, 4, 29), false));
-    assert_eq!((r2.working_days_late, r2.calendar_days_late), (1, 1));
+    assert_eq!((r2.review_number, r2.deadline, r2.on_time), (Some(2), Some(d(2026, 4, 29)), Some(false)));
+    assert_eq!((r2.working_days_late, r2.calendar_days_late, r2.collection_year), (Some(1), Some(1), 2027));
     let r3 = row(&c, "100", d(2026, 11, 2));
-    assert_eq!((r3.review_number, r3.deadline, r3.latest_working_day), (3, d(2026, 10, 30), d(2026, 10, 30)));
-    assert_eq!((r3.working_days_late, r3.calendar_days_late, r3.on_time), (1, 3, false));
-    assert_eq!(r3.period_start, d(2026, 1, 1));
-    // The CSV line.
+    assert_eq!(
+        (r3.review_number, r3.deadline, r3.latest_working_day),
+        (Some(3), Some(d(2026, 10, 30)), Some(d(2026, 10, 30)))
+    );
     let mut s = String::new();
     r3.write_csv(&mut s);
-    assert_eq!(s, "100,2026-01-01,looked_after,3,2026-11-02,2026-10-30,2026-10-30,false,1,3,\n");
+    assert_eq!(
+        s,
+        "100,2026-27,2026-01-01,looked_after,3,2026-11-02,2026-10-30,2026-10-30,false,1,3,known_review_number,\n"
+    );
 }
 
 #[test]
@@ -163,11 +242,11 @@ fn short_break_clock_for_v3_and_v4() {
     // Short breaks from Sun 1 Feb 2026: first review within 3 months = Fri 1 May. Held Tue 5 May:
     // Mon 4 May is the early May bank holiday, so 4 calendar days but 1 working day late.
     for ls in ["V3", "V4"] {
-        let eps = vec![ep("200", "01/02/2026", "S", ls, "K2", "", "X1")];
-        let (c, _) = run(&eps, &[rv("200", "05/05/2026")], None);
+        let eps = vec![ep("200", "01/02/2026", "S", ls, "K2", "", "")];
+        let (c, _) = run_history(&eps, &[rv("200", "05/05/2026")], 2026, 2027, None);
         let r = row(&c, "200", d(2026, 5, 5));
-        assert_eq!((r.regime, r.review_number, r.deadline), (Regime::ShortBreaks, 1, d(2026, 5, 1)));
-        assert_eq!((r.on_time, r.working_days_late, r.calendar_days_late), (false, 1, 4));
+        assert_eq!((r.regime, r.review_number, r.deadline), (Some(Regime::ShortBreaks), Some(1), Some(d(2026, 5, 1))));
+        assert_eq!((r.on_time, r.working_days_late, r.calendar_days_late), (Some(false), Some(1), Some(4)));
     }
 }
 
@@ -183,225 +262,473 @@ fn adoption_authorised_from_e1_and_placed_from_a3_to_a6() {
         let eps = vec![
             ep("300", "05/01/2026", "S", "C2", "U1", "02/03/2026", "X1"),
             ep("300", "02/03/2026", "L", "E1", "U1", "01/06/2026", "X1"),
-            ep("300", "01/06/2026", "P", "E1", place, "", "X1"),
+            ep("300", "01/06/2026", "P", "E1", place, "", ""),
         ];
         let revs = vec![rv("300", "02/02/2026"), rv("300", "15/05/2026"), rv("300", "26/06/2026")];
-        let (c, t) = run(&eps, &revs, None);
-        assert_eq!(t.episodes_used, 3);
-        let r1 = row(&c, "300", d(2026, 2, 2));
-        assert_eq!((r1.regime, r1.deadline, r1.on_time), (Regime::LookedAfter, d(2026, 2, 2), true));
+        let (c, o) = run_history(&eps, &revs, 2026, 2027, None);
+        // Two returns: the E1 episode (2 Mar to 1 Jun 2026) is open in both years and is in both;
+        // the 2026-27 copy wins, the 2025-26 copy (no DEC yet) is superseded.
+        assert_eq!((o.totals.used(FileKind::Episodes), o.totals.superseded()), (3, 1));
         let r2 = row(&c, "300", d(2026, 5, 15));
-        assert_eq!((r2.regime, r2.review_number, r2.deadline), (Regime::LookedAfter, 2, d(2026, 5, 2)));
-        assert_eq!(r2.latest_working_day, d(2026, 5, 1));
-        assert_eq!((r2.on_time, r2.working_days_late, r2.calendar_days_late), (false, 9, 13));
+        assert_eq!(
+            (r2.regime, r2.review_number, r2.deadline),
+            (Some(Regime::LookedAfter), Some(2), Some(d(2026, 5, 2)))
+        );
+        assert_eq!(r2.latest_working_day, Some(d(2026, 5, 1)));
+        assert_eq!((r2.on_time, r2.working_days_late, r2.calendar_days_late), (Some(false), Some(9), Some(13)));
         assert!(r2.note.contains("adoption_authorised review 1 due 2026-06-02"), "{}", r2.note);
         let r3 = row(&c, "300", d(2026, 6, 26));
         assert_eq!(
             (r3.regime, r3.review_number, r3.deadline, r3.on_time),
-            (Regime::AdoptionPlaced, 1, d(2026, 6, 29), true)
+            (Some(Regime::AdoptionPlaced), Some(1), Some(d(2026, 6, 29)), Some(true))
         );
     }
 }
 
-#[test]
-fn two_periods_for_one_child_each_numbered_from_one() {
-    // Period 1: Mon 5 Jan to Fri 20 Feb 2026; period 2 from Mon 1 Jun 2026, first review within
-    // 20 working days = Mon 29 Jun. A review on 10 Mar falls between the periods.
-    let eps = vec![
-        ep("400", "05/01/2026", "S", "C2", "U1", "20/02/2026", "E4A"),
-        ep("400", "01/06/2026", "S", "C2", "U1", "", "X1"),
-    ];
-    let revs = vec![rv("400", "02/02/2026"), rv("400", "10/03/2026"), rv("400", "15/06/2026")];
-    let (c, t) = run(&eps, &revs, None);
-    assert_eq!((t.periods, t.reviews_audited, t.reviews_rejected), (2, 2, 1));
-    let r = row(&c, "400", d(2026, 6, 15));
-    assert_eq!((r.period_start, r.review_number, r.deadline, r.on_time), (d(2026, 6, 1), 1, d(2026, 6, 29), true));
-    assert_eq!(row(&c, "400", d(2026, 2, 2)).period_start, d(2026, 1, 5));
-    let rej = &c.rejects[0];
-    assert_eq!((rej.file, rej.line, rej.child.as_str()), (FileKind::Reviews, 3, "400"));
-    assert!(rej.reason.contains("outside every period of care"), "{}", rej.reason);
+// ---- The basis of each deadline, on the 2024-25 return (window 1 Apr 2024 to 31 Mar 2025) ----
+
+/// Child looked after since Wed 1 Jun 2022 (its original RNE = S episode, still open).
+/// First review (had the data started there) within 20 working days: 2 and 3 Jun 2022 were bank
+/// holidays (Platinum Jubilee), so Jun 6-10, 13-17, 20-24, 27-30 and Fri 1 Jul = 20: 1 Jul 2022.
+fn since_2022(child: &str) -> Vec<String> {
+    vec![ep(child, "01/06/2022", "S", "C2", "U1", "", "")]
 }
 
+#[test]
+fn decided_by_the_data_on_time_whatever_came_before() {
+    // Reviews Wed 15 May 2024 and Thu 1 Aug 2024. The second's previous review (15 May) is in the
+    // data: due 15 Aug 2024 if 15 May was the first review (3 months), 15 Nov 2024 if not
+    // (6 months). 1 Aug is on time either way: decided by the data, the earlier deadline shown.
+    let revs = vec![rv("A", "15/05/2024"), rv("A", "01/08/2024")];
+    let (c, o) = run_year(&since_2022("A"), &revs, 2025, None);
+    let r = row(&c, "A", d(2024, 8, 1));
+    assert_eq!(
+        (r.basis, r.on_time, r.deadline, r.review_number),
+        (Basis::DecidedByData, Some(true), Some(d(2024, 8, 15)), None)
+    );
+    assert_eq!(r.period_start, Some(d(2022, 6, 1)));
+    assert!(r.note.contains("on time whatever the earlier reviews"), "{}", r.note);
+    // The first review in the data, 15 May 2024: due 1 Jul 2022 if it was the first review, by
+    // 30 Sep 2024 at the latest (6 months after a review on 31 Mar 2024): not assessable.
+    let r1 = row(&c, "A", d(2024, 5, 15));
+    assert_eq!((r1.basis, r1.on_time, r1.deadline), (Basis::NotAssessable, None, None));
+    assert!(r1.note.contains("previous review before this return: add the 2023-24 return"), "{}", r1.note);
+    assert_eq!((o.totals.reviews_audited, o.totals.reviews_assessed, o.totals.on_assumption), (2, 1, 0));
+}
+
+#[test]
+fn judged_on_the_stated_assumption() {
+    // Reviews 15 May 2024 and Thu 10 Oct 2024. If 15 May were the first review it would have been
+    // due 1 Jul 2022 and held more than 3 months late (after 1 Oct 2022): the audit assumes it was
+    // not, so 10 Oct is a later review due 6 months after 15 May = Fri 15 Nov 2024: on time, on the
+    // stated assumption. (As a second review it would have been due 15 Aug 2024, late.)
+    let revs = vec![rv("B", "15/05/2024"), rv("B", "10/10/2024")];
+    let (c, o) = run_year(&since_2022("B"), &revs, 2025, None);
+    let r = row(&c, "B", d(2024, 10, 10));
+    assert_eq!(
+        (r.basis, r.on_time, r.deadline, r.review_number),
+        (Basis::Assumption, Some(true), Some(d(2024, 11, 15)), None)
+    );
+    assert!(r.note.contains("stated assumption"), "{}", r.note);
+    assert!(r.note.contains("2022-07-01"), "{}", r.note);
+    assert_eq!(o.totals.on_assumption, 1);
+}
+
+#[test]
+fn not_assessable_when_the_previous_review_could_have_been_the_first() {
+    // Looked after before the data: first episode RNE P from Fri 1 Mar 2024 (start unknown, on or
+    // before 1 Mar). Reviews Wed 10 Apr 2024 and Sun 15 Sep 2024.
+    // 10 Apr as a first review: due at the latest 20 working days after 1 Mar 2024 = Tue 2 Apr
+    // (Mar 4-8, 11-15, 18-22, 25-28; Good Friday 29 Mar and Easter Monday 1 Apr; Tue 2 Apr = 20),
+    // so it would be 6 working days late, not more than 3 months late: the assumption does not
+    // apply. 15 Sep is due 10 Jul 2024 (3 months) or 10 Oct 2024 (6 months): not decided.
+    let eps = vec![ep("C", "01/03/2024", "P", "C2", "U1", "", "")];
+    let revs = vec![rv("C", "10/04/2024"), rv("C", "15/09/2024")];
+    let (c, o) = run_year(&eps, &revs, 2025, None);
+    let r = row(&c, "C", d(2024, 9, 15));
+    assert_eq!((r.basis, r.on_time, r.deadline, r.period_start), (Basis::NotAssessable, None, None, None));
+    assert!(r.note.contains("add the 2023-24 return"), "{}", r.note);
+    assert!(r.note.contains("between 2024-07-10 and 2024-10-10"), "{}", r.note);
+    // 10 Apr: late if the first review (due 2 Apr), on time if a later one (due by 30 Sep 2024);
+    // the start is unknown so there is no earliest deadline either: not assessable.
+    let r1 = row(&c, "C", d(2024, 4, 10));
+    assert_eq!((r1.basis, r1.on_time), (Basis::NotAssessable, None));
+    assert!(r1.note.contains("no later than 2024-09-30"), "{}", r1.note);
+    assert_eq!((o.totals.reviews_audited, o.totals.reviews_assessed), (2, 0));
+    assert_eq!(o.totals.periods_before_data, 1);
+}
+
+#[test]
+fn first_review_in_the_data_six_months_after_the_window_opened_is_late_whatever() {
+    // Only review in the data: Tue 15 Oct 2024. Whatever came before, the previous review was on or
+    // before 31 Mar 2024, so the latest possible deadline is 6 months later, Mon 30 Sep 2024.
+    // Late by 15 calendar days and 11 working days (Oct 1-4, 7-11, 14-15).
+    let (c, _) = run_year(&since_2022("D"), &[rv("D", "15/10/2024")], 2025, None);
+    let r = row(&c, "D", d(2024, 10, 15));
+    assert_eq!((r.basis, r.on_time, r.deadline), (Basis::DecidedByData, Some(false), Some(d(2024, 9, 30))));
+    assert_eq!((r.working_days_late, r.calendar_days_late), (Some(11), Some(15)));
+    assert!(r.note.contains("late whatever the earlier reviews"), "{}", r.note);
+    // One day earlier than six months after the window (Mon 30 Sep 2024) it is not decided.
+    let (c, _) = run_year(&since_2022("D"), &[rv("D", "30/09/2024")], 2025, None);
+    assert_eq!(row(&c, "D", d(2024, 9, 30)).basis, Basis::NotAssessable);
+}
+
+#[test]
+fn a_period_begun_in_the_window_has_known_numbers() {
+    // S on Wed 5 Jun 2024: first review within 20 working days = Wed 3 Jul 2024 (Jun 6-7, 10-14,
+    // 17-21, 24-28, Jul 1-3). Held Tue 2 Jul: on time, review 1, known.
+    let eps = vec![ep("E", "05/06/2024", "S", "C2", "U1", "", "")];
+    let (c, _) = run_year(&eps, &[rv("E", "02/07/2024")], 2025, None);
+    let r = row(&c, "E", d(2024, 7, 2));
+    assert_eq!(
+        (r.basis, r.review_number, r.deadline, r.on_time),
+        (Basis::KnownReviewNumber, Some(1), Some(d(2024, 7, 3)), Some(true))
+    );
+}
+
+#[test]
+fn early_first_review_of_a_period_begun_just_before_the_window() {
+    // S on Wed 20 Mar 2024, 12 days before the window. First review within 20 working days:
+    // Mar 21-22, 25-28 (6; 29 Mar and 1 Apr are Easter), Apr 2-5 (10), 8-12 (15), 15-19 (20) =
+    // Fri 19 Apr 2024. Held Wed 10 Apr: on time even if a review was held on 20 Mar (then due
+    // 20 Jun). Decided by the data.
+    let eps = vec![ep("F", "20/03/2024", "S", "C2", "U1", "", "")];
+    let (c, _) = run_year(&eps, &[rv("F", "10/04/2024")], 2025, None);
+    let r = row(&c, "F", d(2024, 4, 10));
+    assert_eq!((r.basis, r.on_time, r.deadline), (Basis::DecidedByData, Some(true), Some(d(2024, 4, 19))));
+}
+
+#[test]
+fn overdue_whole_window_without_a_review() {
+    // Looked after since 1 Jun 2022, no review in 2024-25. Whatever came before, the next review
+    // was due by 30 Sep 2024 at the latest (6 months after 31 Mar 2024). As at Mon 31 Mar 2025:
+    // 182 calendar days; working days Oct 23 + Nov 21 + Dec 20 + Jan 22 + Feb 20 + Mar 21 = 127.
+    let (c, o) = run_year(&since_2022("G"), &[], 2025, Some(d(2025, 3, 31)));
+    assert_eq!(o.totals.overdue, 1);
+    let r = &c.rows[0];
+    assert!(r.is_overdue());
+    assert_eq!(
+        (r.basis, r.deadline, r.working_days_late, r.calendar_days_late),
+        (Basis::DecidedByData, Some(d(2024, 9, 30)), Some(127), Some(182))
+    );
+    // Reviewed 15 Oct 2024 (late): next due 15 Apr 2025 as a later review, so not overdue on
+    // 31 Mar 2025 on the stated assumption (as a second review it would have been due 15 Jan).
+    let (c, o) = run_year(&since_2022("G"), &[rv("G", "15/10/2024")], 2025, Some(d(2025, 3, 31)));
+    assert_eq!((o.totals.overdue, c.rows.len()), (0, 1));
+}
+
+#[test]
+fn as_at_before_the_data_or_after_the_window_is_refused() {
+    let revs = vec![rv("A", "15/05/2024")];
+    let mut c = Collect::default();
+    let e = audit_str(
+        &file(EP_HEADER, &since_2022("A")),
+        &file(RV_HEADER, &revs),
+        Some(2025),
+        &opts(Some(d(2024, 5, 1))),
+        &mut c,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("before the data's last date 2024-05-15"), "{e}");
+    let e = audit_str(
+        &file(EP_HEADER, &since_2022("A")),
+        &file(RV_HEADER, &revs),
+        Some(2025),
+        &opts(Some(d(2025, 4, 1))),
+        &mut c,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("after the last collection year"), "{e}");
+}
+
+// ---- Several returns ----
+
+fn two_years() -> (Vec<String>, Vec<String>) {
+    // Child H: looked after from 1 Jun 2022, left care Sun 30 Jun 2024 (E4A). Reviews Wed 10 May
+    // 2023, Sun 5 Nov 2023, Wed 1 May 2024.
+    // Child I: from Mon 3 Apr 2023 (S), LS C2; the 2024-25 return has LS C1 for the same episode.
+    let eps = vec![
+        ep("H", "01/06/2022", "S", "C2", "U1", "30/06/2024", "E4A"),
+        ep("I", "03/04/2023", "S", "C2", "U1", "", ""),
+    ];
+    let revs = vec![rv("H", "10/05/2023"), rv("H", "05/11/2023"), rv("H", "01/05/2024"), rv("I", "28/04/2023")];
+    (eps, revs)
+}
+
+#[test]
+fn two_years_merge_later_year_wins_and_order_does_not_matter() {
+    let (eps, revs) = two_years();
+    let mut returns = cut(&eps, &revs, &[2024, 2025]);
+    // The later return records I's legal status differently: a conflict to report.
+    returns[1].0 = returns[1].0.replace("I,03/04/2023,S,C2", "I,03/04/2023,S,C1");
+    let (c, o) = run_returns(&returns, Some(d(2025, 3, 31)));
+    // H left care in the 2024-25 return: not overdue, though the 2023-24 copy is open.
+    assert!(c.rows.iter().all(|r| !(r.is_overdue() && &*r.child == "H")), "{:?}", c.rows);
+    assert_eq!(o.totals.superseded(), 2);
+    let h = c.superseded.iter().find(|s| s.child == "H").unwrap();
+    assert_eq!((h.year, h.kept_year, h.conflict.as_str()), (2024, 2025, ""));
+    let i = c.superseded.iter().find(|s| s.child == "I").unwrap();
+    assert_eq!(i.conflict, "LS: \"C2\" (2023-24) vs \"C1\" (2024-25)");
+    assert_eq!(o.totals.conflicts, 1);
+    // H: period from 1 Jun 2022, before the window (1 Apr 2023). 5 Nov 2023 is due 10 Aug 2023 if
+    // 10 May was the first review (more than 3 months late then: due 1 Jul 2022), else 10 Nov 2023:
+    // on time on the assumption. 1 May 2024 follows two reviews in the data: due 6 months after
+    // 5 Nov 2023 = Sun 5 May 2024 whatever came before: on time, decided by the data.
+    let r = row(&c, "H", d(2023, 11, 5));
+    assert_eq!((r.basis, r.on_time, r.deadline), (Basis::Assumption, Some(true), Some(d(2023, 11, 10))));
+    let r = row(&c, "H", d(2024, 5, 1));
+    assert_eq!(
+        (r.basis, r.on_time, r.deadline, r.collection_year),
+        (Basis::DecidedByData, Some(true), Some(d(2024, 5, 5)), 2025)
+    );
+    // I: S on Mon 3 Apr 2023, first review within 20 working days: Apr 4-6 (3; Good Friday 7 and
+    // Easter Monday 10 Apr), 11-14 (7), 17-21 (12), 24-28 (17), May 2-3 (19; 1 May bank holiday),
+    // Thu 4 May = 20. Held 28 Apr 2023: review 1, known, on time.
+    let r = row(&c, "I", d(2023, 4, 28));
+    assert_eq!(
+        (r.basis, r.review_number, r.deadline, r.on_time),
+        (Basis::KnownReviewNumber, Some(1), Some(d(2023, 5, 4)), Some(true))
+    );
+    // Same answer whatever the order of the returns.
+    let mut rev = returns.clone();
+    rev.reverse();
+    let (c2, o2) = run_returns(&rev, Some(d(2025, 3, 31)));
+    assert_eq!(c.rows, c2.rows);
+    assert_eq!(c.rejects, c2.rejects);
+    assert_eq!(c.superseded, c2.superseded);
+    assert_eq!(o.totals, o2.totals);
+}
+
+#[test]
+fn the_stale_copy_alone_would_make_h_overdue() {
+    // Only the 2023-24 return: H's episode is open at 31 Mar 2024. Reviewed 5 Nov 2023: next due
+    // 5 May 2024 (after two reviews in the data), so as at 31 Mar 2024 H is not overdue. Child I
+    // (first review Fri 28 Apr 2023, none since) is: its second review was due 3 months after the
+    // first, Fri 28 Jul 2023; as at Sun 31 Mar 2024 that is 247 calendar days.
+    let (eps, revs) = two_years();
+    let returns = cut(&eps, &revs, &[2024]);
+    let (c, _) = run_returns(&returns, Some(d(2024, 3, 31)));
+    let overdue: Vec<_> = c.rows.iter().filter(|r| r.is_overdue()).collect();
+    assert_eq!(overdue.len(), 1, "{overdue:?}");
+    assert_eq!(
+        (&*overdue[0].child, overdue[0].review_number, overdue[0].deadline),
+        ("I", Some(2), Some(d(2023, 7, 28)))
+    );
+    assert_eq!((overdue[0].calendar_days_late, overdue[0].basis), (Some(247), Basis::KnownReviewNumber));
+}
+
+#[test]
+fn two_returns_of_the_same_year_are_refused() {
+    let a = file(EP_HEADER, &since_2022("A"));
+    let r = file(RV_HEADER, &[]);
+    let mk = |n: &str| ReturnInput::Csv {
+        episodes: Input::Text { name: format!("{n}_2025_e.csv"), text: &a },
+        reviews: Input::Text { name: format!("{n}_2025_r.csv"), text: &r },
+        year: None,
+    };
+    let e = audit(vec![mk("x"), mk("y")], &opts(None), &mut Collect::default()).unwrap_err();
+    assert!(e.to_string().contains("two returns for the same collection year 2024-25"), "{e}");
+}
+
+// ---- Rejects and whole-file failures ----
+
 fn reasons(c: &Collect) -> Vec<(FileKind, u64, String)> {
-    let mut v: Vec<_> = c.rejects.iter().map(|r| (r.file, r.line, r.reason.clone())).collect();
-    v.sort_by_key(|x| (x.0.as_str(), x.1, x.2.clone()));
+    let mut v: Vec<_> = c.rejects.iter().map(|r| (r.table, r.line, r.reason.clone())).collect();
+    v.sort_by_key(|x| (x.0, x.1, x.2.clone()));
     v
 }
 
 #[test]
 fn every_kind_of_reject_names_file_line_and_reason() {
     let eps = vec![
-        ep("500", "05/01/2026", "S", "C2", "U1", "", "X1"),           // line 2
-        ep("500", "05/01/2026", "P", "C2", "U3", "", "X1"),           // 3: duplicate DECOM
-        ep("", "05/01/2026", "S", "C2", "U1", "", "X1"),              // 4: missing CHILD
-        ep("501", "31/02/2026", "S", "C2", "U1", "", "X1"),           // 5: bad date
-        ep("502", "05/01/2026", "P", "C2", "U1", "", "X1"),           // 6: no period start
+        ep("500", "05/01/2025", "S", "C2", "U1", "", ""),             // line 2
+        ep("500", "05/01/2025", "P", "C2", "U3", "", ""),             // 3: duplicate DECOM
+        ep("", "05/01/2025", "S", "C2", "U1", "", ""),                // 4: missing CHILD
+        ep("501", "31/02/2025", "S", "C2", "U1", "", ""),             // 5: bad date
+        ep("\u{a0}502", "05/01/2025", "S", "C2", "U1", "", ""),       // 6: non-breaking space
         EP_HEADER.to_string(),                                        // 7: repeated header
-        ep("503", "05/03/2026", "S", "C2", "U1", "01/03/2026", "X1"), // 8: DEC before DECOM
+        ep("503", "05/03/2025", "S", "C2", "U1", "01/03/2025", "X1"), // 8: DEC before DECOM
     ];
     let revs = vec![
-        rv("500", "02/02/2026"), // 2: fine
-        rv("500", "02/02/2026"), // 3: duplicate
+        rv("500", "02/02/2025"), // 2: fine
+        rv("500", "02/02/2025"), // 3: duplicate
         rv("500", "notadate"),   // 4: bad date
-        rv("500", "01/01/2025"), // 5: outside any period
-        rv("999", "02/02/2026"), // 6: unknown child
+        rv("500", "01/01/2025"), // 5: outside the period (starts 5 Jan)
+        rv("999", "02/02/2025"), // 6: unknown child
         "500,01/01/2012".into(), // 7: too few fields
-        String::new(),           // 8: empty line
+        rv("500", "02/02/2024"), // 8: outside the return's year
     ];
-    let (c, t) = run(&eps, &revs, None);
-    assert_eq!((t.episodes_in, t.episodes_used, t.episodes_rejected), (7, 1, 6));
-    assert_eq!((t.reviews_in, t.reviews_audited, t.reviews_rejected), (7, 1, 6));
+    let mut c = Collect::default();
+    let o = audit_str(&file(EP_HEADER, &eps), &file(RV_HEADER, &revs), Some(2025), &opts(None), &mut c).unwrap();
+    let t = &o.totals;
+    assert!(t.balanced());
+    assert_eq!((t.rows_in(FileKind::Episodes), t.used(FileKind::Episodes), t.rejected(FileKind::Episodes)), (7, 1, 6));
+    assert_eq!((t.rows_in(FileKind::Reviews), t.used(FileKind::Reviews), t.rejected(FileKind::Reviews)), (7, 1, 6));
     let r = reasons(&c);
     let has = |f: FileKind, line: u64, text: &str| {
         assert!(r.iter().any(|x| x.0 == f && x.1 == line && x.2.contains(text)), "{f:?} {line} {text:?} in {r:#?}")
     };
     has(FileKind::Episodes, 3, "duplicate: same CHILD and DECOM as line 2");
     has(FileKind::Episodes, 4, "missing CHILD");
-    has(FileKind::Episodes, 5, "bad date in DECOM: \"31/02/2026\"");
-    has(FileKind::Episodes, 6, "no period start");
+    has(FileKind::Episodes, 5, "bad date in DECOM: \"31/02/2025\"");
+    has(FileKind::Episodes, 6, "contains a non-breaking space");
     has(FileKind::Episodes, 7, "repeated header row");
-    has(FileKind::Episodes, 8, "DEC \"01/03/2026\" is before DECOM");
+    has(FileKind::Episodes, 8, "DEC \"01/03/2025\" is before DECOM");
     has(FileKind::Reviews, 3, "duplicate: same CHILD and REVIEW date as line 2");
     has(FileKind::Reviews, 4, "bad date in REVIEW: \"notadate\"");
-    has(FileKind::Reviews, 5, "outside every period of care (05/01/2026 to open)");
+    has(FileKind::Reviews, 5, "outside every period of care (05/01/2025 to open)");
     has(FileKind::Reviews, 6, "unknown child");
     has(FileKind::Reviews, 7, "too few fields");
-    has(FileKind::Reviews, 8, "empty line");
+    has(FileKind::Reviews, 8, "outside this return's collection year 2024-25");
+    assert!(t.whole_file_failures().is_empty());
 }
 
 #[test]
-fn a_bad_header_rejects_the_header_and_every_row() {
-    let eps = file(EP_HEADER, &[ep("600", "05/01/2026", "S", "C2", "U1", "", "X1")]);
-    let revs = "CHILD,DOB,REVIEW_DATE\n600,01/01/2012,02/02/2026\n600,01/01/2012,03/02/2026\n";
+fn invalid_utf8_in_child_is_a_reject_and_the_rest_stands() {
+    let mut bytes = file(EP_HEADER, &[ep("600", "05/01/2025", "S", "C2", "U1", "", "")]).into_bytes();
+    bytes.extend_from_slice(b"6\xff01,05/01/2025,S,C2,N1,U1,PR1,,,,,,\n");
+    let revs = file(RV_HEADER, &[rv("600", "30/01/2025")]);
+    let r = ReturnInput::Csv {
+        episodes: Input::Reader { name: "e.csv".into(), reader: Box::new(std::io::Cursor::new(bytes)) },
+        reviews: Input::Text { name: "r.csv".into(), text: &revs },
+        year: Some(2025),
+    };
     let mut c = Collect::default();
-    let t = audit_str(&eps, revs, &opts(None), &mut c).unwrap();
-    assert!(t.balanced());
-    assert_eq!((t.reviews_in, t.reviews_audited, t.reviews_rejected), (3, 0, 3));
-    let r = reasons(&c);
-    assert!(r[0].2.contains("bad header: missing column REVIEW"), "{r:?}");
-    assert_eq!((r[1].1, r[2].1), (2, 3));
-    assert!(r[1].2.contains("header (line 1) is bad"));
+    let o = audit(vec![r], &opts(None), &mut c).unwrap();
+    assert!(o.totals.balanced());
+    assert_eq!(c.rejects.len(), 1);
+    assert!(c.rejects[0].reason.contains("not valid UTF-8"), "{:?}", c.rejects);
+    assert_eq!(c.rows.len(), 1);
 }
 
 #[test]
-fn overdue_rows_for_children_still_looked_after() {
-    // Looked after from Mon 5 Jan 2026, first review Mon 2 Feb; the second was due Sat 2 May.
-    // As at Mon 1 Jun 2026 it is overdue: 30 calendar days; working days 5-8, 11-15, 18-22,
-    // 26-29 May and 1 Jun = 19 (4 May and 25 May are bank holidays).
-    // Child 701 ceased on 20 Feb: no overdue row. Child 702 is on time (first due 29 Jun).
-    let eps = vec![
-        ep("700", "05/01/2026", "S", "C2", "U1", "", "X1"),
-        ep("701", "05/01/2026", "S", "C2", "U1", "20/02/2026", "E4A"),
-        ep("702", "01/06/2026", "S", "C2", "U1", "", "X1"),
-    ];
-    let revs = vec![rv("700", "02/02/2026"), rv("701", "02/02/2026")];
-    let (c, t) = run(&eps, &revs, Some(d(2026, 6, 1)));
-    assert_eq!((t.overdue, t.reviews_audited), (1, 2));
-    let o: Vec<&AuditRow> = c.rows.iter().filter(|r| r.is_overdue()).collect();
-    assert_eq!(o.len(), 1);
-    assert_eq!((&*o[0].child, o[0].review_number, o[0].deadline), ("700", 2, d(2026, 5, 2)));
-    assert_eq!((o[0].working_days_late, o[0].calendar_days_late, o[0].on_time), (19, 30, false));
-    assert!(o[0].note.contains("overdue at 2026-06-01"));
-    // Without --as-at there are no overdue rows.
-    let (c, _) = run(&eps, &revs, None);
-    assert!(c.rows.iter().all(|r| !r.is_overdue()));
+fn swapped_files_fail_as_whole_files_naming_the_cause() {
+    let eps = file(EP_HEADER, &since_2022("A"));
+    let revs = file(RV_HEADER, &[rv("A", "15/05/2024")]);
+    let mut c = Collect::default();
+    let o = audit_str(&revs, &eps, Some(2025), &opts(None), &mut c).unwrap();
+    let f = o.totals.whole_file_failures();
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert!(c.rejects.iter().any(|r| r.reason.contains("are the files swapped?")), "{:?}", c.rejects);
 }
 
-fn tmp_dir(name: &str) -> std::path::PathBuf {
-    let p = std::env::temp_dir().join(format!("lact-ssda903-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&p).unwrap();
-    p
+#[test]
+fn iso_dates_and_cr_line_ends_read_like_the_usual_ones() {
+    let eps = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\rE,2024-06-05,S,C2,U1,,\r";
+    let revs = "CHILD,REVIEW\r\nE,2024-07-02\r\n\r\n";
+    let mut c = Collect::default();
+    let o = audit_str(eps, revs, None, &opts(None), &mut c).unwrap();
+    assert_eq!(o.window.years(), &[2025]);
+    assert_eq!(c.rows.len(), 1, "{:?}", c.rejects);
+    assert_eq!((c.rows[0].deadline, c.rows[0].on_time), (Some(d(2024, 7, 3)), Some(true)));
+    assert_eq!(o.totals.sources[1].blank_lines, 1);
+    // An empty table is a whole-file failure.
+    let o = audit_str(eps, "CHILD,REVIEW\n", Some(2025), &opts(None), &mut Collect::default()).unwrap();
+    assert!(o.totals.whole_file_failures()[0].contains("no data rows"));
+}
+
+#[test]
+fn a_child_with_too_many_rows_is_rejected_not_a_crash() {
+    let mut revs = Vec::new();
+    let n = lac_timescales::ssda903::read::MAX_CHILD_ROWS + 5;
+    for k in 0..n {
+        revs.push(rv("Z", &format!("{:02}/{:02}/2024", 1 + k % 28, 4 + (k / 28) % 9)));
+    }
+    let eps = vec![ep("Z", "01/04/2024", "S", "C2", "U1", "", "")];
+    let (c, o) = run_year(&eps, &revs, 2025, None);
+    assert!(c.rejects.iter().any(|r| r.reason.contains("more than")), "no cap reject");
+    assert!(o.totals.balanced());
 }
 
 fn lines_of(c: &Collect) -> (Vec<String>, Vec<String>) {
-    let mut a: Vec<String> = c
-        .rows
-        .iter()
-        .map(|r| {
-            let mut s = String::new();
-            r.write_csv(&mut s);
-            s
-        })
-        .collect();
-    let mut b: Vec<String> = c
-        .rejects
-        .iter()
-        .map(|r| {
-            let mut s = String::new();
-            r.write_csv(&mut s);
-            s
-        })
-        .collect();
-    a.sort();
-    b.sort();
+    let fmt = |f: &dyn Fn(&mut String)| {
+        let mut s = String::new();
+        f(&mut s);
+        s
+    };
+    let a: Vec<String> = c.rows.iter().map(|r| fmt(&|s| r.write_csv(s))).collect();
+    let b: Vec<String> = c.rejects.iter().map(|r| fmt(&|s| r.write_csv(s))).collect();
     (a, b)
 }
 
 #[test]
-fn merge_partitions_and_memory_give_the_same_answer() {
-    // Sorted files stream through the merge; shuffled ones are partitioned (tiny budget) or
-    // grouped in memory. All three must agree with audit_str, row for row.
+fn partitions_and_memory_give_the_same_answer_and_clean_up() {
     let mut eps = Vec::new();
     let mut revs = Vec::new();
-    for k in 0..40u32 {
+    for k in 0..60u32 {
         let child = format!("{}", 1000 + k);
-        eps.push(ep(&child, "05/01/2026", "S", if k % 5 == 0 { "V3" } else { "C2" }, "U1", "", "X1"));
-        revs.push(rv(&child, "02/02/2026"));
-        revs.push(rv(&child, &format!("{:02}/05/2026", 1 + k % 28)));
+        eps.push(ep(
+            &child,
+            "05/01/2022",
+            if k % 3 == 0 { "P" } else { "S" },
+            if k % 5 == 0 { "V3" } else { "C2" },
+            "U1",
+            "",
+            "",
+        ));
+        revs.push(rv(&child, &format!("{:02}/05/2024", 1 + k % 28)));
+        revs.push(rv(&child, &format!("{:02}/10/2024", 1 + k % 28)));
     }
-    revs.push(rv("", "02/02/2026"));
-    let dir = tmp_dir("strategies");
-    let (ef, rf) = (dir.join("e.csv"), dir.join("r.csv"));
+    revs.push(rv("", "02/02/2025"));
+    let dir = std::env::temp_dir().join(format!("lact-ssda903-parts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ef, rf) = (dir.join("SSDA903_2025_e.csv"), dir.join("SSDA903_2025_r.csv"));
     std::fs::write(&ef, file(EP_HEADER, &eps)).unwrap();
     std::fs::write(&rf, file(RV_HEADER, &revs)).unwrap();
-    let mut want = Collect::default();
-    audit_str(&file(EP_HEADER, &eps), &file(RV_HEADER, &revs), &opts(None), &mut want).unwrap();
+    let paths =
+        || vec![ReturnInput::Csv { episodes: Input::Path(ef.clone()), reviews: Input::Path(rf.clone()), year: None }];
     let mut o = opts(None);
+    o.tmp_dir = dir.clone();
+    let mut mem = Collect::default();
+    let om = audit(paths(), &o, &mut mem).unwrap();
+    assert_eq!(om.strategy, ReadStrategy::InMemory);
+    o.memory_budget = 2000;
     o.threads = 2;
-    let mut got = Collect::default();
-    let (t, s) = audit_paths(&ef, &rf, &o, &dir, &mut got).unwrap();
-    assert_eq!(s, ReadStrategy::Merge);
-    assert!(t.balanced());
-    assert_eq!(lines_of(&got), lines_of(&want));
-    // Reverse the files: no longer sorted.
-    eps.reverse();
-    revs.reverse();
-    std::fs::write(&ef, file(EP_HEADER, &eps)).unwrap();
-    std::fs::write(&rf, file(RV_HEADER, &revs)).unwrap();
-    let mut got = Collect::default();
-    let (_, s) = audit_paths(&ef, &rf, &o, &dir, &mut got).unwrap();
-    assert_eq!(s, ReadStrategy::InMemory);
-    let mut got_lines = lines_of(&got);
-    // Line numbers differ after reversing; compare without them for rejects.
-    got_lines.1 = got_lines.1.iter().map(|l| l.split(',').skip(2).collect::<Vec<_>>().join(",")).collect();
-    let mut want_lines = lines_of(&want);
-    want_lines.1 = want_lines.1.iter().map(|l| l.split(',').skip(2).collect::<Vec<_>>().join(",")).collect();
-    assert_eq!(got_lines, want_lines);
-    o.memory_budget = 1000;
     let mut part = Collect::default();
-    let (t, s) = audit_paths(&ef, &rf, &o, &dir, &mut part).unwrap();
-    assert!(matches!(s, ReadStrategy::Partitioned(n) if n >= 2), "{s:?}");
-    assert!(t.balanced());
-    assert_eq!(lines_of(&part), lines_of(&got));
+    let op = audit(paths(), &o, &mut part).unwrap();
+    assert!(matches!(op.strategy, ReadStrategy::Partitioned(n) if n >= 2), "{:?}", op.strategy);
+    assert!(op.totals.balanced());
+    let (mut a, mut b) = (lines_of(&mem), lines_of(&part));
+    a.0.sort();
+    a.1.sort();
+    b.0.sort();
+    b.1.sort();
+    assert_eq!(a, b);
     assert!(std::fs::read_dir(&dir).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".audit")));
+    // A pipe-like reader is read once, as a stream.
+    let text = file(EP_HEADER, &eps);
+    let mut once = Collect::default();
+    let r = ReturnInput::Csv {
+        episodes: Input::Reader {
+            name: "SSDA903_2025_e.csv".into(),
+            reader: Box::new(text.as_bytes().chain(&b""[..])),
+        },
+        reviews: Input::Path(rf.clone()),
+        year: None,
+    };
+    audit(vec![r], &opts(None), &mut once).unwrap();
+    assert_eq!(lines_of(&once).0, lines_of(&mem).0);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn missing_file_is_an_error_not_a_panic() {
-    let dir = tmp_dir("missing");
-    let err = audit_paths(&dir.join("nope.csv"), &dir.join("nope2.csv"), &opts(None), &dir, &mut Collect::default())
-        .unwrap_err();
+    let r = ReturnInput::Csv {
+        episodes: Input::Path("/nonexistent/nope.csv".into()),
+        reviews: Input::Path("/nonexistent/nope2.csv".into()),
+        year: Some(2025),
+    };
+    let err = audit(vec![r], &opts(None), &mut Collect::default()).unwrap_err();
     assert!(err.to_string().contains("nope.csv"), "{err}");
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(err.kind(), lac_timescales::ErrorKind::Io);
 }
 
 fn any_date() -> impl Strategy<Value = String> {
     prop_oneof![
-        (1u32..=31, 1u32..=12, 2008i32..=2027).prop_map(|(d, m, y)| format!("{d:02}/{m:02}/{y}")),
+        (1u32..=31, 1u32..=12, 2022i32..=2025).prop_map(|(d, m, y)| format!("{d:02}/{m:02}/{y}")),
+        (2022i32..=2025, 1u32..=12, 1u32..=31).prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}")),
         Just(String::new()),
         Just("notadate".to_string()),
-        Just("2024-01-01".to_string()),
         Just("99999999999999/01/2024".to_string()),
         Just("1/1/20241".to_string()),
     ]
@@ -409,8 +736,8 @@ fn any_date() -> impl Strategy<Value = String> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
-    /// Random rows (bad dates, blank children, duplicates, odd codes): never a panic, and every
-    /// row is either used or rejected.
+    /// Random rows (bad dates, blank children, duplicates, odd codes): never a panic, every row
+    /// used, rejected or superseded, and every assessed row consistent.
     #[test]
     fn rows_in_equal_rows_out_plus_rejects(
         eps in proptest::collection::vec(
@@ -419,23 +746,30 @@ proptest! {
              any_date(), prop_oneof![Just("X1"), Just("E11")]),
             0..25),
         revs in proptest::collection::vec((0u8..7, any_date()), 0..40),
-        as_at in proptest::option::of(Just(d(2026, 6, 1))),
+        as_at in proptest::option::of(Just(d(2025, 3, 31))),
     ) {
         let child = |k: u8| if k == 0 { String::new() } else { format!("{k}") };
         let e: Vec<String> = eps.iter().map(|(k, a, r, l, p, b, c)| ep(&child(*k), a, r, l, p, b, c)).collect();
         let r: Vec<String> = revs.iter().map(|(k, a)| rv(&child(*k), a)).collect();
         let mut c = Collect::default();
-        let t = audit_str(&file(EP_HEADER, &e), &file(RV_HEADER, &r), &opts(as_at), &mut c).unwrap();
-        prop_assert!(t.balanced());
-        prop_assert_eq!(t.episodes_in, e.len() as u64);
-        prop_assert_eq!(t.reviews_in, r.len() as u64);
-        let held = c.rows.iter().filter(|x| !x.is_overdue()).count() as u64;
-        let rej_e = c.rejects.iter().filter(|x| x.file == FileKind::Episodes).count() as u64;
-        let rej_r = c.rejects.iter().filter(|x| x.file == FileKind::Reviews).count() as u64;
-        prop_assert_eq!(held + rej_r, r.len() as u64);
-        prop_assert_eq!(t.episodes_used + rej_e, e.len() as u64);
-        for x in &c.rows {
-            prop_assert_eq!(x.on_time, x.working_days_late == 0 && x.calendar_days_late == 0);
+        match audit_str(&file(EP_HEADER, &e), &file(RV_HEADER, &r), Some(2025), &opts(as_at), &mut c) {
+            Ok(o) => {
+                prop_assert!(o.totals.balanced());
+                prop_assert_eq!(o.totals.rows_in(FileKind::Episodes), e.len() as u64);
+                prop_assert_eq!(o.totals.rows_in(FileKind::Reviews), r.len() as u64);
+                let held = c.rows.iter().filter(|x| !x.is_overdue()).count() as u64;
+                let rej_r = c.rejects.iter().filter(|x| x.table == FileKind::Reviews).count() as u64;
+                prop_assert_eq!(held + rej_r, r.len() as u64);
+                for x in &c.rows {
+                    prop_assert_eq!(x.on_time.is_none(), x.basis == Basis::NotAssessable);
+                    if let (Some(on), Some(w), Some(cd)) = (x.on_time, x.working_days_late, x.calendar_days_late) {
+                        prop_assert_eq!(on, w == 0 && cd == 0);
+                    }
+                }
+            }
+            // Only the as-at refusal can stop it (a random date after 31 Mar 2025 is not in the
+            // year, so it is rejected and never the last date; DECOMs can be).
+            Err(err) => prop_assert!(err.to_string().contains("as-at"), "{}", err),
         }
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The audit_903 example's command-line contract on the shared SSDA903 sample files, with the
-# expected rows worked out by hand. Fails loudly on the first difference.
+# The audit_903 example's command-line contract on the shared SSDA903 sample files and on small
+# returns written here, with the expected rows worked out by hand. Fails loudly on the first
+# difference.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data=../shared/data/ssda903
@@ -8,55 +9,116 @@ data=../shared/data/ssda903
 cargo build --quiet --example audit_903
 bin=target/debug/examples/audit_903
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
 fail() { echo "audit_903 example: $*" >&2; exit 1; }
 
+# The sample 2024-25 return: every review row is rejected (reviews from 2017 to 2023 and one in
+# November 2025 are outside the return's year; 186835's April and September 2024 reviews are
+# before its period began), so the whole reviews file is unusable: exit 2, outputs still written.
+set +e
 "$bin" "$data/SSDA903_2025_episodes.csv" "$data/SSDA903_2025_reviews.csv" --output-dir "$tmp/out" \
-  --as-at 2025-03-31 --report "$tmp/report.html" > "$tmp/summary" || fail "the sample run should exit 0"
-[ -f "$tmp/out/reviews_audit.csv" ] && [ -f "$tmp/out/rejects.csv" ] && [ -f "$tmp/report.html" ] || fail "missing output files"
+  --as-at 2025-03-31 --report "$tmp/report.html" > "$tmp/summary" 2> "$tmp/err"
+status=$?
+set -e
+[ "$status" -eq 2 ] || fail "the sample run should exit 2 (no usable review), got $status"
+grep -q 'SSDA903_2025_reviews.csv (reviews table): all 24 rows were rejected' "$tmp/err" || fail "whole-file message"
+[ -f "$tmp/out/reviews_audit.csv" ] && [ -f "$tmp/out/rejects.csv" ] && [ -f "$tmp/out/superseded.csv" ] \
+  && [ -f "$tmp/report.html" ] || fail "missing output files"
+ls -a "$tmp/out" | grep -q '\.tmp-' && fail "temporary output files left behind"
 
-# Accounting: 23 episode rows = 3 used + 20 rejected; 24 review rows = 1 audited + 23 rejected.
-grep -qx 'episodes: 23 rows read = 3 used in periods of care + 20 rejected' "$tmp/summary" || fail "episode counts"
-grep -qx 'reviews:  24 rows read = 1 audited + 23 rejected' "$tmp/summary" || fail "review counts"
-grep -qx 'rows in = rows out + rejects: yes' "$tmp/summary" || fail "invariant line"
-[ "$(($(wc -l < "$tmp/out/rejects.csv") - 1))" -eq 43 ] || fail "rejects.csv should hold 20 + 23 rows"
-[ "$(grep -c '^episodes,' "$tmp/out/rejects.csv")" -eq 20 ] || fail "20 episode rejects"
-[ "$(grep -c '^reviews,' "$tmp/out/rejects.csv")" -eq 23 ] || fail "23 review rejects"
+grep -qx 'audit_903: collection year(s) 2024-25; profile england (England: regulations and statutory guidance)' "$tmp/summary" \
+  || fail "collection year line"
+# Coverage first: the line after the per-file years.
+grep -qx "0 of 0 reviews assessed (n/a); 0 on the stated assumption; the rest (0) need the previous year's return" "$tmp/summary" \
+  || fail "coverage line"
+grep -qx 'On time: 0 of 0 assessed reviews (n/a)' "$tmp/summary" || fail "on-time line must say n/a, not 0.0%"
+grep -qx 'episodes: 23 rows read = 21 used in periods of care + 2 rejected + 0 superseded by a later year (0 conflicting)' "$tmp/summary" \
+  || fail "episode counts"
+grep -qx 'reviews:  24 rows read = 0 audited + 24 rejected' "$tmp/summary" || fail "review counts"
+grep -qx 'rows in = rows out + rejects + superseded, for every file: yes' "$tmp/summary" || fail "invariant line"
 
-# Child 186835: period of care from Tue 10 Dec 2024 (RNE S, open). First review within 20 working
-# days: 11-13, 16-20, 23-24, 27, 30-31 Dec, 2-3, 6-10 Jan (25, 26 Dec and 1 Jan are bank holidays)
-# = Fri 10 Jan 2025. Held Tue 4 Nov 2025: 298 calendar days and 207 working days late. As at
-# 31 Mar 2025 it was overdue: 80 calendar days, 56 working days (15 in Jan, 20 in Feb, 21 in Mar).
+# Overdue at 31 Mar 2025 (the rows are in CHILD byte order):
+# - 185686 and 900323: looked after before the data (first episodes RNE P), open, no review in the
+#   year. Whatever came before, the next review was due by 30 Sep 2024 (6 months after a review on
+#   31 Mar 2024): 182 calendar days and 127 working days (Oct 23, Nov 21, Dec 20, Jan 22, Feb 20,
+#   Mar 21) overdue; decided by the data.
+# - 186835: period from Tue 10 Dec 2024 (RNE S). First review within 20 working days: 11-13,
+#   16-20, 23-24, 27, 30-31 Dec, 2-3, 6-10 Jan (25, 26 Dec and 1 Jan are bank holidays) = Fri
+#   10 Jan 2025: 80 calendar days, 56 working days (15 in Jan, 20 in Feb, 21 in Mar); known.
+# - 900327: before the data, but short breaks (LS V3) from Wed 10 Apr 2024: first short-break
+#   review within 3 months = Wed 10 Jul 2024: 264 calendar days; working days Jul 11-31 (15),
+#   Aug (21, 26 Aug is a bank holiday), Sep (21), then 127 = 184; known.
 cat > "$tmp/want" <<'CSV'
-CHILD,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,note
-186835,2024-12-10,looked_after,1,2025-11-04,2025-01-10,2025-01-10,false,207,298,
-186835,2024-12-10,looked_after,1,,2025-01-10,2025-01-10,false,56,80,"overdue at 2025-03-31: not held (held later, 2025-11-04)"
+CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,note
+185686,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 17/02/2024)
+186835,2024-25,2024-12-10,looked_after,1,,2025-01-10,2025-01-10,false,56,80,known_review_number,overdue at 2025-03-31: not held
+900323,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 13/02/2023)
+900327,2024-25,,short_breaks,1,,2024-07-10,2024-07-10,false,184,264,known_review_number,overdue at 2025-03-31: not held; period of care began before the data (first episode in it: DECOM 30/03/2024)
 CSV
 diff -u "$tmp/want" "$tmp/out/reviews_audit.csv" || fail "reviews_audit.csv differs"
 
-# Rejects name the file, the line, the child and the reason.
-grep -qx 'file,line,CHILD,reason' "$tmp/out/rejects.csv" || fail "rejects header"
-grep -qx 'episodes,2,,missing CHILD' "$tmp/out/rejects.csv" || fail "blank CHILD on episodes line 2"
-grep -qx 'episodes,3,689661,"bad date in DECOM: ""notadate"" (expected DD/MM/YYYY)"' "$tmp/out/rejects.csv" || fail "bad DECOM"
-grep -qx 'reviews,6,458294,unknown child: no episodes for this CHILD' "$tmp/out/rejects.csv" || fail "unknown child"
-grep -qx 'reviews,20,186835,REVIEW 31/10/2020 is outside every period of care (10/12/2024 to open)' "$tmp/out/rejects.csv" \
+# Rejects name the file, the table, the line, the child and the reason.
+rej="$tmp/out/rejects.csv"
+grep -qx 'file,table,line,CHILD,reason' "$rej" || fail "rejects header"
+grep -qx "$data/SSDA903_2025_episodes.csv,episodes,2,,missing CHILD" "$rej" || fail "blank CHILD on episodes line 2"
+grep -qx "$data/SSDA903_2025_episodes.csv,episodes,3,689661,\"bad date in DECOM: \"\"notadate\"\" (expected DD/MM/YYYY or YYYY-MM-DD)\"" "$rej" \
+  || fail "bad DECOM"
+grep -qx "$data/SSDA903_2025_reviews.csv,reviews,19,249901,unknown child: no episodes for this CHILD" "$rej" || fail "unknown child"
+grep -qx "$data/SSDA903_2025_reviews.csv,reviews,20,186835,REVIEW 31/10/2020 is outside this return's collection year 2024-25 (01/04/2024 to 31/03/2025): a data error in a 903" "$rej" \
+  || fail "review outside the return's year"
+grep -qx "$data/SSDA903_2025_reviews.csv,reviews,23,186835,REVIEW 27/04/2024 is outside every period of care (10/12/2024 to open)" "$rej" \
   || fail "review outside the period"
-grep -q '^episodes,5,900327,no period start' "$tmp/out/rejects.csv" || fail "episode before the first RNE S"
+[ "$(($(wc -l < "$rej") - 1))" -eq 26 ] || fail "rejects.csv should hold 2 + 24 rows"
 
-# Summary percentages and the self-contained report.
-grep -qE '^  first +0 of +1 +0\.0%$' "$tmp/summary" || fail "summary by review number"
-grep -qE '^  2025-26 +0 of +1 +0\.0%$' "$tmp/summary" || fail "summary by year"
-grep -q '<svg' "$tmp/report.html" || fail "report has no inline chart"
-grep -q 'not held' "$tmp/report.html" || fail "report lists the overdue review"
+grep -q 'reviews assessed' "$tmp/report.html" || fail "report leads with coverage"
+grep -q 'not held' "$tmp/report.html" || fail "report lists the overdue reviews"
+! grep -q '0\.0%' "$tmp/report.html" || fail "report shows 0.0% for nothing assessed"
 ! grep -qiE '<script|<link|src="http|url\(http' "$tmp/report.html" || fail "report must not load external assets"
 
-# The larger fake set: every row accounted for.
-"$bin" "$data/validator-fake/episodes.csv" "$data/validator-fake/reviews.csv" --output-dir "$tmp/fake" > "$tmp/fs" \
-  || fail "the validator-fake run should exit 0"
-grep -qx 'rows in = rows out + rejects: yes' "$tmp/fs" || fail "validator-fake invariant"
+# The larger fake set: every row accounted for (its random dates fall in many years: the year is
+# inferred from the data and printed).
+set +e
+"$bin" "$data/validator-fake/episodes.csv" "$data/validator-fake/reviews.csv" --output-dir "$tmp/fake" > "$tmp/fs" 2>&1
+set -e
+grep -qx 'rows in = rows out + rejects + superseded, for every file: yes' "$tmp/fs" || fail "validator-fake invariant"
+grep -q '(from the data: check it)' "$tmp/fs" || fail "validator-fake: the inferred year must be printed"
 rows=$(($(wc -l < "$data/validator-fake/reviews.csv") - 1))
-out=$(($(wc -l < "$tmp/fake/reviews_audit.csv") - 1 + $(grep -c '^reviews,' "$tmp/fake/rejects.csv")))
+out=$(($(wc -l < "$tmp/fake/reviews_audit.csv") - 1 + $(grep -c ',reviews,' "$tmp/fake/rejects.csv")))
 [ "$rows" -eq "$out" ] || fail "validator-fake: $rows review rows but $out out + rejected"
+
+# Small returns written here. Child A: looked after since Wed 1 Jun 2022 (RNE S, open).
+mkdir -p "$tmp/r"
+printf 'CHILD,DECOM,RNE,LS,PLACE,DEC,REC\nA,01/06/2022,S,C2,U1,,\n' > "$tmp/r/SSDA903_2024_episodes.csv"
+printf 'CHILD,REVIEW\nA,10/05/2023\nA,05/11/2023\n' > "$tmp/r/SSDA903_2024_reviews.csv"
+# ISO dates and CRLF line ends in the later return; A left care on Sun 30 Jun 2024.
+printf 'CHILD,DECOM,RNE,LS,PLACE,DEC,REC\r\nA,2022-06-01,S,C2,U1,2024-06-30,E4A\r\n' > "$tmp/r/SSDA903_2025_episodes.csv"
+printf 'CHILD,REVIEW\r\nA,2024-05-01\r\n' > "$tmp/r/SSDA903_2025_reviews.csv"
+r="$tmp/r"
+"$bin" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" "$r/SSDA903_2024_episodes.csv" "$r/SSDA903_2024_reviews.csv" \
+  --output-dir "$tmp/two" --as-at 2025-03-31 --report "$tmp/two.html" > "$tmp/two.txt" || fail "two returns should exit 0"
+grep -q '<svg' "$tmp/two.html" || fail "report has no inline chart"
+grep -q '66.7%</b>of reviews assessed' "$tmp/two.html" || fail "report: coverage card"
+# 5 Nov 2023: due 10 Nov 2023 on the stated assumption (10 May 2023 would otherwise be a first
+# review more than 3 months late, due 1 Jul 2022). 1 May 2024: due 6 months after 5 Nov 2023 =
+# Sun 5 May 2024 whatever came before. A left care in 2024-25: not overdue. The 2023-24 copy of
+# the episode is superseded (only DEC and REC filled in later: no conflict).
+cat > "$tmp/want2" <<'CSV'
+CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,note
+A,2023-24,2022-06-01,looked_after,,2023-05-10,,,,,,not_assessable,previous review before this return: add the 2022-23 return (deadline between 2022-07-01 and 2023-09-30 depending on the earlier reviews)
+A,2023-24,2022-06-01,looked_after,,2023-11-05,2023-11-10,2023-11-10,true,0,0,assumption,"judged as a later review on the stated assumption: its previous review (2023-05-10) would otherwise be the period's first review, held more than 3 months after it was due (2022-07-01)"
+A,2024-25,2022-06-01,looked_after,,2024-05-01,2024-05-05,2024-05-03,true,0,0,decided_by_data,review number not known (earlier reviews are before the data); the deadline is the same whatever they were
+CSV
+diff -u "$tmp/want2" "$tmp/two/reviews_audit.csv" || fail "two returns: reviews_audit.csv differs"
+grep -q "^A,2022-06-01,$r/SSDA903_2024_episodes.csv,2,2023-24,$r/SSDA903_2025_episodes.csv,2,2024-25,\$" "$tmp/two/superseded.csv" \
+  || fail "superseded copy"
+grep -qx "2 of 3 reviews assessed (66.7%); 1 on the stated assumption; the rest (1) need the previous year's return" "$tmp/two.txt" \
+  || fail "two returns: coverage line"
+# The same in the other order.
+"$bin" "$r/SSDA903_2024_episodes.csv" "$r/SSDA903_2024_reviews.csv" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" \
+  --output-dir "$tmp/two_b" --as-at 2025-03-31 > /dev/null || fail "two returns (other order) should exit 0"
+for f in reviews_audit.csv rejects.csv superseded.csv; do
+  cmp -s "$tmp/two/$f" "$tmp/two_b/$f" || fail "$f depends on the order of the returns"
+done
 
 # Errors: clear message, exit status 2, no panic.
 check_err() {
@@ -66,13 +128,27 @@ check_err() {
   local status=$?
   set -e
   [ "$status" -eq 2 ] || fail "$* should exit 2, got $status"
-  grep -q "$want" "$tmp/err" || fail "$* should say '$want'"
+  grep -q "$want" "$tmp/err" || fail "$* should say '$want' (said: $(cat "$tmp/err"))"
   ! grep -q panicked "$tmp/err" || fail "$* panicked"
 }
+check_err "no usable rows in a whole file" "$r/SSDA903_2025_reviews.csv" "$r/SSDA903_2025_episodes.csv" --output-dir "$tmp/sw"
+grep -q "are the files swapped?" "$tmp/sw/rejects.csv" || fail "swapped files: the rejects should say so"
+check_err "is an input: refusing to write over it" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" \
+  --output-dir "$tmp/x" --report "$r/SSDA903_2025_reviews.csv"
+cp "$r/SSDA903_2025_reviews.csv" "$tmp/x_reviews.csv"
+mkdir -p "$tmp/x2" && cp "$r/SSDA903_2025_reviews.csv" "$tmp/x2/rejects.csv"
+check_err "is an input" "$r/SSDA903_2025_episodes.csv" "$tmp/x2/rejects.csv" --output-dir "$tmp/x2" --year 2025
+cmp -s "$tmp/x2/rejects.csv" "$r/SSDA903_2025_reviews.csv" || fail "an input in the output directory was written over"
+check_err "before the data's last date" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" --output-dir "$tmp/x3" --as-at 2024-05-01
+[ ! -e "$tmp/x3/reviews_audit.csv" ] || fail "a refused as-at date must leave no output"
 check_err "cannot read /nonexistent.csv" /nonexistent.csv "$data/SSDA903_2025_reviews.csv" --output-dir "$tmp/x"
 check_err "unknown option --bogus" a.csv b.csv --output-dir "$tmp/x" --bogus
 check_err "is not a date" a.csv b.csv --output-dir "$tmp/x" --as-at 31/02/2025
 check_err "output-dir DIR is required" "$data/SSDA903_2025_episodes.csv" "$data/SSDA903_2025_reviews.csv"
 check_err "unknown profile" "$data/SSDA903_2025_episodes.csv" "$data/SSDA903_2025_reviews.csv" --output-dir "$tmp/x" --profile nowhere
-check_err "expected two files" "$data/SSDA903_2025_episodes.csv" --output-dir "$tmp/x"
+check_err "expected pairs of files" "$data/SSDA903_2025_episodes.csv" --output-dir "$tmp/x"
+# A pipe is read once: the same rows as the file.
+"$bin" <(cat "$r/SSDA903_2025_episodes.csv") <(cat "$r/SSDA903_2025_reviews.csv") --year 2025 --output-dir "$tmp/pipe" > /dev/null \
+  || fail "pipes should be read"
+[ "$(wc -l < "$tmp/pipe/reviews_audit.csv")" -eq 2 ] || fail "pipes: one review row expected"
 echo "audit_903 CLI contract: ok"

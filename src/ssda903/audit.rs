@@ -1,0 +1,950 @@
+//! The audit: returns read, years resolved, children grouped and each child's periods judged
+//! under the possible histories (see the module docs of [`super`] for the rule).
+
+use std::cmp::Reverse;
+use std::sync::Arc;
+
+use chrono::{Days, NaiveDate};
+
+use super::periods::{build_periods, CarePeriod, Episode};
+use super::read::csv::{date_field, with_fields, Columns, EpisodeColumns, ReviewColumns};
+use super::read::{self, io_err, Finished, Ingest, RowRef, SourceMeta, Store, MAX_CHILD_ROWS};
+use super::window::{year_end, year_from_name, year_label, year_of, year_start, Window};
+use super::{
+    review_profile, AuditOptions, AuditRow, Basis, FileKind, Input, Outcome, Reject, ReturnInput, Sink, SourceTotals,
+    Strategy, Superseded, Totals, YearFrom,
+};
+use crate::calendar::Calendar;
+use crate::error::{Error, Result};
+use crate::model::{Duty, Regime};
+use crate::period::{within_after, Period};
+use crate::profile::Profile;
+use crate::schedule::{schedule, Breach, Schedule, ScheduleOptions};
+
+fn fmt_d(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// Parses one data row of an episodes table. Errors name the field and value.
+fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {
+    with_fields(text, |f| {
+        let get = |i: usize| f.get(i).map(|s| s.trim()).unwrap_or("");
+        let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
+        if f.len() <= need {
+            return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
+        }
+        let decom = date_field("DECOM", get(c.decom))?;
+        let dec_text = get(c.dec);
+        let dec = if dec_text.is_empty() { None } else { Some(date_field("DEC", dec_text)?) };
+        if let Some(e) = dec {
+            if e < decom {
+                return Err(format!("DEC {dec_text:?} is before DECOM {:?}", get(c.decom)));
+            }
+        }
+        let (rne, ls, place, rec) = (get(c.rne), get(c.ls), get(c.place), get(c.rec));
+        Ok(Episode {
+            line,
+            decom,
+            dec,
+            starts_period: rne.eq_ignore_ascii_case("S"),
+            short_breaks: ls.eq_ignore_ascii_case("V3") || ls.eq_ignore_ascii_case("V4"),
+            authorised: ls.eq_ignore_ascii_case("E1"),
+            placed_for_adoption: ["A3", "A4", "A5", "A6"].iter().any(|p| place.eq_ignore_ascii_case(p)),
+            adopted: rec.eq_ignore_ascii_case("E11") || rec.eq_ignore_ascii_case("E12"),
+            year,
+        })
+    })?
+}
+
+fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate, String> {
+    with_fields(text, |f| {
+        let need = c.child.max(c.review);
+        if f.len() <= need {
+            return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
+        }
+        date_field("REVIEW", f[c.review])
+    })?
+}
+
+/// Everything a worker needs.
+pub(crate) struct Ctx<'a> {
+    profile: Profile,
+    calendar: Calendar,
+    as_at: Option<NaiveDate>,
+    window: Window,
+    metas: &'a [SourceMeta],
+    years: Vec<i32>,
+}
+
+/// One batch's output.
+#[derive(Default)]
+struct Out {
+    rows: Vec<AuditRow>,
+    rejects: Vec<Reject>,
+    superseded: Vec<Superseded>,
+    /// Per source: used, rejected, superseded.
+    per_src: Vec<[u64; 3]>,
+    t: Totals,
+}
+
+impl Out {
+    fn new(n: usize) -> Out {
+        Out { per_src: vec![[0; 3]; n], ..Out::default() }
+    }
+    fn reject(&mut self, ctx: &Ctx<'_>, r: &RowRef, child: &str, reason: String) {
+        let m = &ctx.metas[r.src as usize];
+        self.per_src[r.src as usize][1] += 1;
+        self.rejects.push(Reject { file: m.name.clone(), table: m.kind, line: r.line, child: child.into(), reason });
+    }
+    fn date(&mut self, d: NaiveDate) {
+        if self.t.last_date.is_none_or(|l| l < d) {
+            self.t.last_date = Some(d);
+        }
+    }
+}
+
+/// Field values of an episode row by column name (for comparing two copies).
+fn fields_by_name(text: &str, names: &[String]) -> Vec<(String, String)> {
+    with_fields(text, |f| names.iter().zip(f.iter()).map(|(n, v)| (n.clone(), v.trim().to_string())).collect())
+        .unwrap_or_default()
+}
+
+/// What differs between an earlier copy and the kept copy, other than what a later year fills in.
+fn conflict(old: &[(String, String)], new: &[(String, String)], old_year: i32, new_year: i32) -> String {
+    let mut diffs = Vec::new();
+    for (n, v) in old {
+        if n == "CHILD" {
+            continue;
+        }
+        let Some((_, w)) = new.iter().find(|(m, _)| m == n) else { continue };
+        let same_date = matches!(n.as_str(), "DECOM" | "DEC")
+            && super::read::csv::parse_date(v).is_some()
+            && super::read::csv::parse_date(v) == super::read::csv::parse_date(w);
+        if v == w || same_date {
+            continue;
+        }
+        let filled_later = matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.is_empty();
+        if !filled_later {
+            diffs.push(format!("{n}: {v:?} ({}) vs {w:?} ({})", year_label(old_year), year_label(new_year)));
+        }
+    }
+    diffs.join("; ")
+}
+
+/// The binding review obligation met on a day, under one history.
+#[derive(Debug, Clone)]
+struct Bind {
+    regime: Option<Regime>,
+    number: Option<u32>,
+    latest: NaiveDate,
+    lwd: NaiveDate,
+    wd: i64,
+    cd: i64,
+    others: Vec<String>,
+}
+
+fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
+    let mut best: Option<&crate::schedule::Obligation> = None;
+    let mut others = Vec::new();
+    for o in s.obligations.iter().filter(|o| o.duty == Duty::HoldReview && o.done == Some(d) && !o.early) {
+        match best {
+            Some(b) if b.latest <= o.latest || o.latest.is_none() => others.push(o),
+            Some(b) => {
+                others.push(b);
+                best = Some(o);
+            }
+            None => best = Some(o),
+        }
+    }
+    let b = best?;
+    let (latest, lwd) = (b.latest?, b.latest_working_day?);
+    let (wd, cd) = match &b.breach {
+        Some(Breach::LateReview { working_days_late, calendar_days_late, .. }) => {
+            (*working_days_late, *calendar_days_late)
+        }
+        _ => (0, 0),
+    };
+    Some(Bind {
+        regime: b.regime,
+        number: b.review_number,
+        latest,
+        lwd,
+        wd,
+        cd,
+        others: others
+            .iter()
+            .map(|o| {
+                format!(
+                    "also {} review {} due {}",
+                    o.regime.map(|r| r.as_str()).unwrap_or("?"),
+                    o.review_number.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
+                    o.latest.map(|l| l.to_string()).unwrap_or_else(|| "-".into())
+                )
+            })
+            .collect(),
+    })
+}
+
+/// A part of a period of care the data does not cover: reviews may have been held in it.
+#[derive(Debug, Clone, Copy)]
+struct Gap {
+    /// Its first day, when known (the period's `S` start, or the day after an earlier window).
+    lo: Option<NaiveDate>,
+    /// The first day covered again.
+    hi: NaiveDate,
+}
+
+fn gaps_of(p: &CarePeriod, w: &Window) -> Vec<Gap> {
+    let end = p.end.unwrap_or(NaiveDate::MAX);
+    let mut gaps = Vec::new();
+    let mut prev_end: Option<NaiveDate> = None;
+    for (a, b) in w.runs() {
+        if b < p.start {
+            prev_end = Some(b);
+            continue;
+        }
+        if a > end {
+            break;
+        }
+        if a > p.start {
+            let lo = match prev_end {
+                Some(pe) if pe >= p.start => pe.checked_add_days(Days::new(1)),
+                _ if p.start_known => Some(p.start),
+                _ => None,
+            };
+            gaps.push(Gap { lo, hi: a });
+        }
+        prev_end = Some(b);
+    }
+    gaps
+}
+
+impl Ctx<'_> {
+    fn sched(&self, p: &CarePeriod, dates: &[NaiveDate]) -> Result<Schedule> {
+        let case = p.case_history(self.profile.jurisdiction, dates)?;
+        let opts = ScheduleOptions { as_at: None, horizon_months: Some(0), local_calendar: None };
+        schedule(&case, &self.profile, &self.calendar, &opts)
+    }
+
+    fn audit_child(&self, child: &str, rows: &[RowRef], store: &Store, out: &mut Out) {
+        let child_arc: Arc<str> = Arc::from(child);
+        out.t.children += 1;
+        let rows = if rows.len() > MAX_CHILD_ROWS {
+            for r in &rows[MAX_CHILD_ROWS..] {
+                out.reject(
+                    self,
+                    r,
+                    child,
+                    format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
+                );
+            }
+            &rows[..MAX_CHILD_ROWS]
+        } else {
+            rows
+        };
+        let mut eps: Vec<(Episode, &RowRef)> = Vec::new();
+        let mut revs: Vec<(NaiveDate, &RowRef)> = Vec::new();
+        for r in rows {
+            let meta = &self.metas[r.src as usize];
+            let year = self.years[r.src as usize];
+            let Ok(text) = std::str::from_utf8(store.row_text(r)) else {
+                out.reject(self, r, child, "the row is not valid UTF-8".into());
+                continue;
+            };
+            match &meta.cols {
+                Some(Columns::Episodes(c)) => match parse_episode(r.line, text, c, year) {
+                    Ok(e) => eps.push((e, r)),
+                    Err(reason) => out.reject(self, r, child, reason),
+                },
+                Some(Columns::Reviews(c)) => match parse_review(text, c) {
+                    Ok(d) => revs.push((d, r)),
+                    Err(reason) => out.reject(self, r, child, reason),
+                },
+                None => out.reject(self, r, child, "unusable: the table's header is bad".into()),
+            }
+        }
+        // One copy of each episode (same DECOM): the latest collection year's.
+        eps.sort_by_key(|(e, r)| (e.decom, Reverse(e.year), r.src, r.line));
+        let mut kept: Vec<(Episode, &RowRef)> = Vec::with_capacity(eps.len());
+        for (e, r) in eps {
+            match kept.last() {
+                Some((k, kr)) if k.decom == e.decom => {
+                    if k.year == e.year {
+                        out.reject(self, r, child, format!("duplicate: same CHILD and DECOM as line {}", kr.line));
+                    } else {
+                        let (km, m) = (&self.metas[kr.src as usize], &self.metas[r.src as usize]);
+                        let names = |m: &SourceMeta| match &m.cols {
+                            Some(Columns::Episodes(c)) => c.names.clone(),
+                            _ => Vec::new(),
+                        };
+                        let text = |x: &RowRef| String::from_utf8_lossy(store.row_text(x)).into_owned();
+                        let c = conflict(
+                            &fields_by_name(&text(r), &names(m)),
+                            &fields_by_name(&text(kr), &names(km)),
+                            e.year,
+                            k.year,
+                        );
+                        if !c.is_empty() {
+                            out.t.conflicts += 1;
+                        }
+                        out.per_src[r.src as usize][2] += 1;
+                        out.superseded.push(Superseded {
+                            child: child.into(),
+                            decom: e.decom,
+                            file: m.name.clone(),
+                            line: r.line,
+                            year: e.year,
+                            kept_file: km.name.clone(),
+                            kept_line: kr.line,
+                            kept_year: k.year,
+                            conflict: c,
+                        });
+                    }
+                }
+                _ => kept.push((e, r)),
+            }
+        }
+        let episodes: Vec<Episode> = kept.iter().map(|(e, _)| e.clone()).collect();
+        let (periods, ep_rejects) = build_periods(&episodes, self.window.first_day());
+        for x in ep_rejects {
+            out.reject(self, kept[x.index].1, child, x.reason);
+        }
+        out.t.periods += periods.len() as u64;
+        for p in &periods {
+            out.t.periods_before_data += u64::from(!p.start_known);
+            for &i in &p.indexes {
+                out.per_src[kept[i].1.src as usize][0] += 1;
+                out.date(kept[i].0.decom);
+                if let Some(d) = kept[i].0.dec {
+                    out.date(d);
+                }
+            }
+        }
+        // Reviews: in their return's year, one per day, each in a period of care.
+        revs.sort_by_key(|(d, r)| (*d, r.src, r.line));
+        let mut per_period: Vec<Vec<(NaiveDate, &RowRef)>> = vec![Vec::new(); periods.len()];
+        let mut last: Option<(NaiveDate, u64)> = None;
+        for (d, r) in revs {
+            let year = self.years[r.src as usize];
+            if year_of(d) != year {
+                out.reject(
+                    self,
+                    r,
+                    child,
+                    format!(
+                        "REVIEW {} is outside this return's collection year {} ({} to {}): a data error in a 903",
+                        fmt_d(d),
+                        year_label(year),
+                        fmt_d(year_start(year)),
+                        fmt_d(year_end(year))
+                    ),
+                );
+                continue;
+            }
+            if let Some((ld, ll)) = last {
+                if ld == d {
+                    out.reject(self, r, child, format!("duplicate: same CHILD and REVIEW date as line {ll}"));
+                    continue;
+                }
+            }
+            last = Some((d, r.line));
+            match periods.iter().position(|p| p.contains(d)) {
+                Some(i) => per_period[i].push((d, r)),
+                None => {
+                    let reason = if kept.is_empty()
+                        && !rows.iter().any(|x| self.metas[x.src as usize].kind == FileKind::Episodes)
+                    {
+                        "unknown child: no episodes for this CHILD".to_string()
+                    } else if periods.is_empty() {
+                        "no usable period of care for this CHILD (its episodes were rejected)".to_string()
+                    } else {
+                        let list: Vec<String> = periods
+                            .iter()
+                            .map(|p| {
+                                format!(
+                                    "{}{} to {}",
+                                    if p.start_known { "" } else { "before " },
+                                    fmt_d(p.first_decom),
+                                    p.end.map(fmt_d).unwrap_or_else(|| "open".into())
+                                )
+                            })
+                            .collect();
+                        format!("REVIEW {} is outside every period of care ({})", fmt_d(d), list.join("; "))
+                    };
+                    out.reject(self, r, child, reason);
+                }
+            }
+        }
+        for (p, revs) in periods.iter().zip(&per_period) {
+            let open_at_as_at = self.as_at.is_some_and(|a| p.start <= a && p.end.is_none_or(|e| e > a));
+            if revs.is_empty() && !open_at_as_at {
+                continue;
+            }
+            self.audit_period(&child_arc, p, revs, open_at_as_at, out);
+        }
+    }
+
+    fn audit_period(
+        &self,
+        child: &Arc<str>,
+        p: &CarePeriod,
+        revs: &[(NaiveDate, &RowRef)],
+        open_at_as_at: bool,
+        out: &mut Out,
+    ) {
+        let dates: Vec<NaiveDate> = revs.iter().map(|r| r.0).collect();
+        let gaps = gaps_of(p, &self.window);
+        let s0 = match self.sched(p, &dates) {
+            Ok(s) => s,
+            Err(e) => {
+                for (_, r) in revs {
+                    out.reject(self, r, child, format!("cannot compute the deadline: {e}"));
+                }
+                return;
+            }
+        };
+        // H-late: two reviews on the last two days of each gap (not before the period's start).
+        let with = |extra: Vec<NaiveDate>| -> Option<Schedule> {
+            let mut all: Vec<NaiveDate> = dates.iter().copied().chain(extra).collect();
+            all.sort_unstable();
+            all.dedup();
+            self.sched(p, &all).ok()
+        };
+        let late_syn = |g: &Gap| -> Vec<NaiveDate> {
+            [2u64, 1]
+                .iter()
+                .filter_map(|&k| g.hi.checked_sub_days(Days::new(k)))
+                .filter(|d| *d >= p.start && g.lo.is_none_or(|lo| *d >= lo))
+                .collect()
+        };
+        let s2 = if gaps.is_empty() { None } else { with(gaps.iter().flat_map(late_syn).collect()) };
+        let mut s1e: Option<Option<Schedule>> = None;
+        let base_note = p.notes.join("; ");
+        let h0_start_is_latest = p.start_known || p.start == p.first_decom;
+        for (i, &(d, r)) in revs.iter().enumerate() {
+            out.date(d);
+            let gap = gaps.iter().rev().find(|g| g.hi <= d).copied();
+            let b0 = bind(&s0, d);
+            let (row_bind, basis, note) = match (gap, &s2) {
+                (None, _) => (b0, Basis::KnownReviewNumber, String::new()),
+                (Some(g), None) => (None, Basis::NotAssessable, missing_note(g, None, None)),
+                (Some(g), Some(s2)) => {
+                    let first_in_run = i == 0 || revs[i - 1].0 < g.hi;
+                    let b2 = bind(s2, d);
+                    let mut hs: Vec<Option<Bind>> = vec![b0.clone(), b2.clone()];
+                    let lower_known = !first_in_run || g.lo.is_some();
+                    if first_in_run && g.lo.is_some() {
+                        let s = s1e.get_or_insert_with(|| {
+                            with(gaps.iter().filter_map(|g| g.lo).filter(|d| *d >= p.start).collect())
+                        });
+                        hs.push(s.as_ref().and_then(|s| bind(s, d)));
+                    }
+                    self.decide(d, &hs, lower_known, first_in_run, g, i, revs, &s0, h0_start_is_latest)
+                }
+            };
+            out.t.reviews_audited += 1;
+            out.per_src[r.src as usize][0] += 1;
+            let mut n: Vec<String> = Vec::new();
+            if !note.is_empty() {
+                n.push(note);
+            }
+            if let Some(b) = &row_bind {
+                n.extend(b.others.iter().cloned());
+            }
+            if !base_note.is_empty() {
+                n.push(base_note.clone());
+            }
+            let on_time = if basis == Basis::NotAssessable { None } else { row_bind.as_ref().map(|b| d <= b.latest) };
+            if on_time.is_some() {
+                out.t.reviews_assessed += 1;
+                if basis == Basis::Assumption {
+                    out.t.on_assumption += 1;
+                }
+            }
+            let known = basis == Basis::KnownReviewNumber;
+            let shown = if basis == Basis::NotAssessable { None } else { row_bind.as_ref() };
+            out.rows.push(AuditRow {
+                child: child.clone(),
+                collection_year: self.years[r.src as usize],
+                period_start: p.start_known.then_some(p.start),
+                regime: row_bind.as_ref().and_then(|b| b.regime),
+                review_number: if known { row_bind.as_ref().and_then(|b| b.number) } else { None },
+                review: Some(d),
+                deadline: shown.map(|b| b.latest),
+                latest_working_day: shown.map(|b| b.lwd),
+                on_time,
+                working_days_late: shown.map(|b| if d <= b.latest { 0 } else { b.wd }),
+                calendar_days_late: shown.map(|b| if d <= b.latest { 0 } else { b.cd }),
+                basis,
+                note: n.join("; "),
+                line: r.line,
+            });
+        }
+        if let (true, Some(as_at)) = (open_at_as_at, self.as_at) {
+            self.overdue(child, p, revs, &gaps, &s0, s2.as_ref(), as_at, &base_note, out);
+        }
+    }
+
+    /// The row's binding deadline and basis from the deadlines under each history.
+    #[allow(clippy::too_many_arguments)]
+    fn decide(
+        &self,
+        d: NaiveDate,
+        hs: &[Option<Bind>],
+        lower_known: bool,
+        first_in_run: bool,
+        g: Gap,
+        i: usize,
+        revs: &[(NaiveDate, &RowRef)],
+        s0: &Schedule,
+        h0_start_is_latest: bool,
+    ) -> (Option<Bind>, Basis, String) {
+        let all: Option<Vec<&Bind>> = hs.iter().map(|h| h.as_ref()).collect();
+        let Some(all) = all else {
+            return (hs[0].clone(), Basis::NotAssessable, missing_note(g, None, None));
+        };
+        let min = all.iter().min_by_key(|b| b.latest).copied();
+        let max = all.iter().max_by_key(|b| b.latest).copied();
+        let (Some(min), Some(max)) = (min, max) else {
+            return (None, Basis::NotAssessable, missing_note(g, None, None));
+        };
+        if all.iter().all(|b| (b.regime, b.number, b.latest) == (all[0].regime, all[0].number, all[0].latest)) {
+            return (Some(all[0].clone()), Basis::KnownReviewNumber, String::new());
+        }
+        let on: Vec<bool> = all.iter().map(|b| d <= b.latest).collect();
+        if on.iter().all(|x| *x) && lower_known {
+            let note = if min.latest == max.latest {
+                "review number not known (earlier reviews are before the data); the deadline is the same whatever they were".to_string()
+            } else {
+                format!(
+                    "on time whatever the earlier reviews: deadline between {} and {} depending on them",
+                    min.latest, max.latest
+                )
+            };
+            return (Some(min.clone()), Basis::DecidedByData, note);
+        }
+        if on.iter().all(|x| !*x) {
+            let note = if min.latest == max.latest {
+                "review number not known (earlier reviews are before the data); the deadline is the same whatever they were".to_string()
+            } else if first_in_run {
+                format!(
+                    "late whatever the earlier reviews: first review in the data, held after the latest deadline any earlier review could give ({}); lateness counted from it",
+                    max.latest
+                )
+            } else {
+                format!(
+                    "late whatever the earlier reviews: deadline between {} and {}; lateness counted from the later",
+                    min.latest, max.latest
+                )
+            };
+            return (Some(max.clone()), Basis::DecidedByData, note);
+        }
+        // The assumption: the previous review (in the data, same run) was not a first review held
+        // more than three months after it was due.
+        if !first_in_run && h0_start_is_latest {
+            let q = revs[i - 1].0;
+            if let Some(bq) = bind(s0, q) {
+                let three = within_after(bq.latest, Period::Months(3), &self.calendar).map(|x| x.date).ok();
+                if bq.number == Some(1) && three.is_some_and(|t| q > t) {
+                    let later: Vec<&Bind> = all[1..].to_vec();
+                    let lon: Vec<bool> = later.iter().map(|b| d <= b.latest).collect();
+                    if lon.iter().all(|x| *x == lon[0]) {
+                        let b = if lon[0] {
+                            later.iter().min_by_key(|b| b.latest)
+                        } else {
+                            later.iter().max_by_key(|b| b.latest)
+                        };
+                        if let Some(b) = b {
+                            let note = format!(
+                                "judged as a later review on the stated assumption: its previous review ({q}) would otherwise be the period's first review, held more than 3 months after it was due ({})",
+                                bq.latest
+                            );
+                            return (Some((*b).clone()), Basis::Assumption, note);
+                        }
+                    }
+                }
+            }
+        }
+        let lo = if lower_known { Some(min.latest) } else { None };
+        (Some(max.clone()), Basis::NotAssessable, missing_note(g, lo, Some(max.latest)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn overdue(
+        &self,
+        child: &Arc<str>,
+        p: &CarePeriod,
+        revs: &[(NaiveDate, &RowRef)],
+        gaps: &[Gap],
+        s0: &Schedule,
+        s2: Option<&Schedule>,
+        as_at: NaiveDate,
+        base_note: &str,
+        out: &mut Out,
+    ) {
+        // A period open at the end of an earlier year whose child is not in a later return: its
+        // end is not known.
+        let last_year = self.window.years().last().copied().unwrap_or(0);
+        if p.last_year != 0 && p.last_year < last_year && p.last_year < year_of(as_at) {
+            out.t.overdue_not_assessable += 1;
+            return;
+        }
+        let next = |s: &Schedule| -> Option<(Option<Regime>, Option<u32>, NaiveDate, NaiveDate)> {
+            let o = s.next_review_due(as_at)?;
+            Some((o.regime, o.review_number, o.latest?, o.latest_working_day?))
+        };
+        let n0 = next(s0);
+        let (chosen, basis, note) = if gaps.is_empty() {
+            (n0, Basis::KnownReviewNumber, String::new())
+        } else {
+            let n2 = s2.and_then(next);
+            match (n0, n2) {
+                (Some(a), Some(b)) if (a.0, a.1, a.2) == (b.0, b.1, b.2) => {
+                    (Some(a), Basis::KnownReviewNumber, String::new())
+                }
+                (Some(a), Some(b)) if a.2 < as_at && b.2 < as_at => {
+                    let m = if a.2 >= b.2 { a } else { b };
+                    (
+                        Some(m),
+                        Basis::DecidedByData,
+                        "overdue whatever the earlier reviews (latest possible deadline shown)".into(),
+                    )
+                }
+                (Some(a), Some(b)) if a.2 >= as_at && b.2 >= as_at => return,
+                (Some(_), Some(b)) => {
+                    // Disagree: the assumption, if the last review in the data (same run) would
+                    // otherwise be a first review held more than 3 months late.
+                    let last_gap = gaps.last().map(|g| g.hi);
+                    let q = revs.iter().rev().map(|r| r.0).find(|q| *q <= as_at && last_gap.is_none_or(|h| *q >= h));
+                    let assumed = q.and_then(|q| bind(s0, q).map(|bq| (q, bq))).filter(|(q, bq)| {
+                        bq.number == Some(1)
+                            && within_after(bq.latest, Period::Months(3), &self.calendar).is_ok_and(|t| *q > t.date)
+                            && (p.start_known || p.start == p.first_decom)
+                    });
+                    match assumed {
+                        Some((q, bq)) if b.2 < as_at => (
+                            Some(b),
+                            Basis::Assumption,
+                            format!(
+                                "on the stated assumption: the last review ({q}) would otherwise be the period's first, held more than 3 months after it was due ({})",
+                                bq.latest
+                            ),
+                        ),
+                        Some(_) => return,
+                        None => {
+                            out.t.overdue_not_assessable += 1;
+                            return;
+                        }
+                    }
+                }
+                _ => {
+                    out.t.overdue_not_assessable += 1;
+                    return;
+                }
+            }
+        };
+        let Some((regime, number, l, w)) = chosen else { return };
+        if l >= as_at {
+            return;
+        }
+        let wd = self.calendar.working_days_between(l, as_at).unwrap_or(0);
+        let mut n = format!("overdue at {as_at}: not held");
+        if !note.is_empty() {
+            n = format!("{n}; {note}");
+        }
+        if !base_note.is_empty() {
+            n = format!("{n}; {base_note}");
+        }
+        out.rows.push(AuditRow {
+            child: child.clone(),
+            collection_year: year_of(as_at),
+            period_start: p.start_known.then_some(p.start),
+            regime,
+            review_number: if basis == Basis::KnownReviewNumber { number } else { None },
+            review: None,
+            deadline: Some(l),
+            latest_working_day: Some(w),
+            on_time: Some(false),
+            working_days_late: Some(wd),
+            calendar_days_late: Some((as_at - l).num_days()),
+            basis,
+            note: n,
+            line: 0,
+        });
+        out.t.overdue += 1;
+    }
+}
+
+fn missing_note(g: Gap, lo: Option<NaiveDate>, hi: Option<NaiveDate>) -> String {
+    let before = g.hi.checked_sub_days(Days::new(1)).unwrap_or(g.hi);
+    let mut s = format!("previous review before this return: add the {} return", year_label(year_of(before)));
+    match (lo, hi) {
+        (Some(a), Some(b)) => s.push_str(&format!(" (deadline between {a} and {b} depending on the earlier reviews)")),
+        (None, Some(b)) => s.push_str(&format!(" (deadline no later than {b})")),
+        _ => {}
+    }
+    s
+}
+
+const CHUNK: usize = 4096;
+
+fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
+    store.sort();
+    let store = &*store;
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < store.rows.len() {
+        let k = store.key(&store.rows[i]);
+        let mut j = i + 1;
+        while j < store.rows.len() && store.key(&store.rows[j]) == k {
+            j += 1;
+        }
+        groups.push((i, j));
+        i = j;
+    }
+    let n = ctx.metas.len();
+    let run = |gs: &[(usize, usize)]| -> Out {
+        let mut out = Out::new(n);
+        for &(a, b) in gs {
+            let child = String::from_utf8_lossy(store.key(&store.rows[a])).into_owned();
+            ctx.audit_child(&child, &store.rows[a..b], store, &mut out);
+        }
+        out
+    };
+    let threads = threads.max(1);
+    for chunk in groups.chunks(CHUNK) {
+        let outs: Vec<Out> = if threads == 1 || chunk.len() < 64 {
+            vec![run(chunk)]
+        } else {
+            let per = chunk.len().div_ceil(threads);
+            std::thread::scope(|s| {
+                let hs: Vec<_> = chunk.chunks(per).map(|c| s.spawn(move || run(c))).collect();
+                hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Out::new(n))).collect()
+            })
+        };
+        for o in outs {
+            emit(o, sink, acc)?;
+        }
+    }
+    Ok(())
+}
+
+fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
+    let e = |e: std::io::Error| Error::Io { path: "output".into(), reason: e.to_string() };
+    for r in &o.rows {
+        sink.row(r).map_err(e)?;
+    }
+    for r in &o.rejects {
+        sink.reject(r).map_err(e)?;
+    }
+    for r in &o.superseded {
+        sink.superseded(r).map_err(e)?;
+    }
+    for (a, b) in acc.per_src.iter_mut().zip(&o.per_src) {
+        for k in 0..3 {
+            a[k] += b[k];
+        }
+    }
+    let (t, u) = (&mut acc.t, &o.t);
+    t.reviews_audited += u.reviews_audited;
+    t.reviews_assessed += u.reviews_assessed;
+    t.on_assumption += u.on_assumption;
+    t.overdue += u.overdue;
+    t.overdue_not_assessable += u.overdue_not_assessable;
+    t.children += u.children;
+    t.periods += u.periods;
+    t.periods_before_data += u.periods_before_data;
+    t.conflicts += u.conflicts;
+    if let Some(d) = u.last_date {
+        acc.date(d);
+    }
+    Ok(())
+}
+
+struct Ret<'a> {
+    input: ReturnInput<'a>,
+    name_year: Option<i32>,
+    given: Option<i32>,
+    names: Vec<String>,
+}
+
+fn names_year(names: &[String]) -> std::result::Result<Option<i32>, String> {
+    let ys: Vec<i32> = names.iter().filter_map(|n| year_from_name(n)).collect();
+    match ys.as_slice() {
+        [] => Ok(None),
+        [y, rest @ ..] if rest.iter().all(|r| r == y) => Ok(Some(*y)),
+        _ => Err(format!("the file names give different collection years: {}", names.join(", "))),
+    }
+}
+
+fn open_input<'a>(input: Input<'a>) -> Result<(String, Box<dyn std::io::Read + 'a>)> {
+    match input {
+        Input::Path(p) => {
+            let name = p.display().to_string();
+            let f = std::fs::File::open(&p).map_err(|e| io_err(&name, e))?;
+            if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+                return Err(Error::Io { path: name, reason: "is a directory".into() });
+            }
+            Ok((name, Box::new(f)))
+        }
+        Input::Text { name, text } => Ok((name, Box::new(text.as_bytes()))),
+        Input::Reader { name, reader } => Ok((name, reader)),
+    }
+}
+
+pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut dyn Sink) -> Result<Outcome> {
+    let mut rets: Vec<Ret<'_>> = Vec::new();
+    let mut expected: Option<u64> = Some(0);
+    for r in returns {
+        let (names, given): (Vec<String>, Option<i32>) = match &r {
+            ReturnInput::Csv { episodes, reviews, year } => (vec![episodes.name(), reviews.name()], *year),
+            ReturnInput::Xml { file, year } => (vec![file.name()], *year),
+        };
+        let inputs: Vec<&Input<'_>> = match &r {
+            ReturnInput::Csv { episodes, reviews, .. } => vec![episodes, reviews],
+            ReturnInput::Xml { file, .. } => vec![file],
+        };
+        for i in inputs {
+            let size = match i {
+                Input::Path(p) => std::fs::metadata(p).ok().filter(|m| m.is_file()).map(|m| m.len()),
+                Input::Text { text, .. } => Some(text.len() as u64),
+                Input::Reader { .. } => None,
+            };
+            expected = expected.zip(size).map(|(a, b)| a + b);
+        }
+        let name_year = names_year(&names).map_err(|e| Error::input("file names", names.join(", "), e))?;
+        rets.push(Ret { input: r, name_year, given, names });
+    }
+    // Canonical order: by year (given or named), then names. Returns without either year come
+    // after, by name; their years come from the data.
+    rets.sort_by(|a, b| {
+        let ka = (a.given.or(a.name_year).unwrap_or(i32::MAX), &a.names);
+        let kb = (b.given.or(b.name_year).unwrap_or(i32::MAX), &b.names);
+        ka.cmp(&kb)
+    });
+    let nrets = rets.len();
+    let mut year_info: Vec<(Option<i32>, YearFrom)> = Vec::with_capacity(nrets);
+    let mut ing = Ingest::new(opts.memory_budget, opts.tmp_dir.clone(), expected, sink);
+    for (ri, r) in rets.into_iter().enumerate() {
+        year_info.push(match (r.given, r.name_year) {
+            (Some(y), _) => (Some(y), YearFrom::Given),
+            (None, Some(y)) => (Some(y), YearFrom::FileName),
+            _ => (None, YearFrom::Data),
+        });
+        match r.input {
+            ReturnInput::Csv { episodes, reviews, .. } => {
+                for (input, kind) in [(episodes, FileKind::Episodes), (reviews, FileKind::Reviews)] {
+                    let (name, reader) = open_input(input)?;
+                    let src = ing.add_source(Arc::from(name.as_str()), kind, ri);
+                    read::read_csv(&mut ing, src, reader)?;
+                }
+            }
+            ReturnInput::Xml { file, .. } => {
+                let (name, reader) = open_input(file)?;
+                let name: Arc<str> = Arc::from(name.as_str());
+                let e = ing.add_source(name.clone(), FileKind::Episodes, ri);
+                let v = ing.add_source(name, FileKind::Reviews, ri);
+                read::xml::read_xml(&mut ing, e, v, reader)?;
+            }
+        }
+    }
+    let partitions = ing.partitions();
+    let (metas, finished, sink) = ing.finish()?;
+    // Years from the data: the collection year most of the return's review dates (else episode
+    // start dates) fall in.
+    for (ri, info) in year_info.iter_mut().enumerate() {
+        if info.0.is_some() {
+            continue;
+        }
+        let mode = |kind: FileKind| {
+            metas
+                .iter()
+                .filter(|m| m.ret == ri && m.kind == kind)
+                .flat_map(|m| m.years.iter())
+                .max_by_key(|(y, n)| (**n, **y))
+                .map(|(y, _)| *y)
+        };
+        info.0 = mode(FileKind::Reviews).or_else(|| mode(FileKind::Episodes));
+        if info.0.is_none() {
+            let names: Vec<String> = metas.iter().filter(|m| m.ret == ri).map(|m| m.name.to_string()).collect();
+            return Err(Error::input(
+                "collection year",
+                names.join(", "),
+                "no year in the file name and no readable date in the data: name the file SSDA903_YYYY_... or give the year",
+            ));
+        }
+    }
+    let years_of_ret: Vec<i32> = year_info.iter().map(|y| y.0.unwrap_or(0)).collect();
+    for (i, y) in years_of_ret.iter().enumerate() {
+        if let Some(j) = years_of_ret[..i].iter().position(|x| x == y) {
+            let names = |k: usize| {
+                metas.iter().filter(|m| m.ret == k).map(|m| m.name.to_string()).collect::<Vec<_>>().join(" + ")
+            };
+            return Err(Error::input(
+                "returns",
+                format!("{} and {}", names(j), names(i)),
+                format!("two returns for the same collection year {}", year_label(*y)),
+            ));
+        }
+    }
+    let window = Window::new(years_of_ret.iter().copied());
+    if let (Some(a), Some(last)) = (opts.as_at, window.last_day()) {
+        if a > last {
+            return Err(Error::input(
+                "as-at date",
+                a.to_string(),
+                format!("it is after the last collection year ({} ends {last}): reviews held after that are not in the data", year_label(year_of(last))),
+            ));
+        }
+    }
+    let ctx = Ctx {
+        profile: review_profile(&opts.profile),
+        calendar: Calendar::england_and_wales(),
+        as_at: opts.as_at,
+        window: window.clone(),
+        metas: &metas,
+        years: metas.iter().map(|m| years_of_ret[m.ret]).collect(),
+    };
+    let mut acc = Out::new(metas.len());
+    let strategy = match finished {
+        Finished::Memory(mut store) => {
+            process_store(&mut store, &ctx, opts.threads, sink, &mut acc)?;
+            Strategy::InMemory
+        }
+        Finished::Parts { dir, paths } => {
+            for p in &paths {
+                let mut store = read::load_part(p, &metas)?;
+                process_store(&mut store, &ctx, opts.threads, sink, &mut acc)?;
+            }
+            drop(dir);
+            Strategy::Partitioned(partitions.unwrap_or(paths.len()))
+        }
+    };
+    let mut totals = acc.t;
+    totals.sources = metas
+        .iter()
+        .enumerate()
+        .map(|(i, m)| SourceTotals {
+            file: m.name.clone(),
+            table: m.kind,
+            year: years_of_ret[m.ret],
+            year_from: year_info[m.ret].1,
+            rows_in: m.rows,
+            used: acc.per_src[i][0],
+            rejected: acc.per_src[i][1] + m.early_rejects,
+            superseded: acc.per_src[i][2],
+            blank_lines: m.blank,
+        })
+        .collect();
+    totals.sources.sort_by(|a, b| (a.year, a.table, &a.file).cmp(&(b.year, b.table, &b.file)));
+    if let (Some(a), Some(l)) = (opts.as_at, totals.last_date) {
+        if a < l {
+            return Err(Error::input(
+                "as-at date",
+                a.to_string(),
+                format!("it is before the data's last date {l}: an as-at date must not be before the last event"),
+            ));
+        }
+    }
+    Ok(Outcome { totals, window, strategy })
+}

@@ -1,0 +1,618 @@
+//! Review timeliness on DfE SSDA903 returns ("the 903"): the episodes and reviews tables, as CSV
+//! or as the XML that local authorities submit.
+//!
+//! A return covers one **collection year** (1 April to 31 March; named here by the year it ends,
+//! so 2025 is 2024-25). It holds every episode open at any time in the year, with its original
+//! `DECOM` and `RNE`, and only the reviews held in the year. Most children in it were looked
+//! after before the year began, so their earlier reviews are not in it. Several returns can be
+//! audited together; their years make the **window** of dates the data covers
+//! ([`window::Window`]).
+//!
+//! # What each row rests on ([`Basis`])
+//! Each review is checked against the deadline the schedule engine gives it. When a review's
+//! period of care began before the window (its first episode in the data is not `RNE` = `S`,
+//! or its start is before the window opened), the reviews before the window are unknown. The
+//! audit then runs the engine on the period under the possible histories and never numbers or
+//! judges a review as if those earlier reviews did not exist:
+//! - **H0**: no review in the unknown part (the first review in the data is the period's first);
+//! - **H-late**: two reviews on the last two days before each unknown part ends (the latest,
+//!   most generous, previous review: gives the latest deadline any history can give);
+//! - **H-early**: one review on the first day of the unknown part, when that day is known (the
+//!   period's `S` start, or the day after an earlier window): the earliest deadline.
+//!
+//! A review is then:
+//! - [`Basis::KnownReviewNumber`]: the same review number and deadline under every history (in
+//!   particular, every review of a period that began inside the window);
+//! - [`Basis::DecidedByData`]: on time under every history, or late under every history. Its
+//!   previous review is in the data and it is on time even at 3 months or late even at 6; or it
+//!   is the first review in the data, held six months or more after the window opened (late
+//!   whatever came before). The row shows the earliest deadline when on time and the latest
+//!   (the smallest lateness) when late;
+//! - [`Basis::Assumption`]: the histories disagree, but the one that disagrees (H0) would make
+//!   its previous review (in the data) the period's first review, held more than three months
+//!   after that first review was due. The audit assumes that did not happen and judges the review
+//!   as a later review (H-late), and says so on the row; the summary counts these rows;
+//! - [`Basis::NotAssessable`]: otherwise. The row is still written, with `on_time` empty and a
+//!   note naming the return that would decide it ("previous review before this return: add the
+//!   2023-24 return").
+//!
+//! Overdue reviews (with an as-at date) follow the same rule: a child is reported overdue only
+//! when every history (or the stated assumption) makes it overdue.
+//!
+//! # Accounting
+//! Every data row ends up used (an episode in a period of care, a review in the audit), rejected
+//! (with its file, line and reason), or superseded (an episode also in a later year's return,
+//! whose copy wins): rows in = rows out + rejects + superseded, for every file ([`Totals`]).
+//!
+//! # Reading
+//! Each input is read once, as a stream ([`read`]): rows go to an in-memory store, or, above
+//! [`AuditOptions::memory_budget`], into temporary partition files by a hash of `CHILD` (in
+//! [`AuditOptions::tmp_dir`], removed on every exit path this process controls). Children are
+//! audited in `CHILD` byte order on [`AuditOptions::threads`] threads. The result never depends
+//! on the order of the returns or of the rows.
+//!
+//! # Entry points
+//! [`audit`] takes [`ReturnInput`]s (files, readers or text) and a [`Sink`]; [`audit_str`] is the
+//! one-return, in-memory shorthand. [`report::Summary`] is a sink wrapper that gathers the
+//! figures for the console summary and the HTML report.
+
+mod audit;
+pub mod periods;
+pub mod read;
+pub mod report;
+pub mod window;
+
+use std::fmt;
+use std::io::{self, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::export::csv_field;
+use crate::model::{Duty, Regime};
+use crate::profile::Profile;
+use crate::Result;
+
+pub use self::periods::{build_periods, CarePeriod, Episode, EpisodeReject};
+pub use self::read::csv::parse_date;
+pub use self::window::Window;
+
+/// Which table a row comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileKind {
+    /// The episodes table.
+    Episodes,
+    /// The reviews table.
+    Reviews,
+}
+
+impl FileKind {
+    /// `episodes` or `reviews`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Episodes => "episodes",
+            FileKind::Reviews => "reviews",
+        }
+    }
+}
+
+/// A row that could not be used, with where it came from and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    /// The file (as named to the audit).
+    pub file: Arc<str>,
+    /// The table.
+    pub table: FileKind,
+    /// The line in the file (the header is line 1); for XML, the element's number among the
+    /// file's `EPISODE` (or `AREVIEW`) elements.
+    pub line: u64,
+    /// The row's `CHILD` value (may be empty).
+    pub child: String,
+    /// Why, naming the field and value.
+    pub reason: String,
+}
+
+impl Reject {
+    /// The header of `rejects.csv`.
+    pub const CSV_HEADER: &'static str = "file,table,line,CHILD,reason";
+
+    /// Appends this reject as one CSV line.
+    pub fn write_csv(&self, out: &mut String) {
+        csv_field(out, &self.file);
+        out.push(',');
+        out.push_str(self.table.as_str());
+        out.push(',');
+        out.push_str(&self.line.to_string());
+        out.push(',');
+        csv_field(out, &self.child);
+        out.push(',');
+        csv_field(out, &self.reason);
+        out.push('\n');
+    }
+}
+
+/// An episode row replaced by the copy of the same episode (same `CHILD` and `DECOM`) in a later
+/// collection year's return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Superseded {
+    /// The child.
+    pub child: String,
+    /// The episode's start.
+    pub decom: NaiveDate,
+    /// The superseded copy: file, line, collection year.
+    pub file: Arc<str>,
+    /// Its line.
+    pub line: u64,
+    /// Its collection year.
+    pub year: i32,
+    /// The copy kept: file, line, collection year.
+    pub kept_file: Arc<str>,
+    /// Its line.
+    pub kept_line: u64,
+    /// Its collection year.
+    pub kept_year: i32,
+    /// The fields that differ other than what a later year fills in (`DEC`, `REC`,
+    /// `REASON_PLACE_CHANGE` blank in the earlier copy); empty when none do.
+    pub conflict: String,
+}
+
+impl Superseded {
+    /// The header of `superseded.csv`.
+    pub const CSV_HEADER: &'static str =
+        "CHILD,DECOM,file,line,collection_year,kept_file,kept_line,kept_collection_year,conflict";
+
+    /// Appends this row as one CSV line.
+    pub fn write_csv(&self, out: &mut String) {
+        csv_field(out, &self.child);
+        out.push_str(&format!(",{},", self.decom));
+        csv_field(out, &self.file);
+        out.push_str(&format!(",{},{},", self.line, window::year_label(self.year)));
+        csv_field(out, &self.kept_file);
+        out.push_str(&format!(",{},{},", self.kept_line, window::year_label(self.kept_year)));
+        csv_field(out, &self.conflict);
+        out.push('\n');
+    }
+}
+
+/// On what a row's deadline stands. See the module docs for the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Basis {
+    /// The review's number and deadline are known: the same whatever happened before the data.
+    KnownReviewNumber,
+    /// The number is not known, but the data decides the answer (on time or late whatever the
+    /// earlier reviews were).
+    DecidedByData,
+    /// Judged as a later review on the stated assumption (its previous review was not a first
+    /// review held more than three months late).
+    Assumption,
+    /// Not assessable from the data: `on_time` is empty and the note says what is missing.
+    NotAssessable,
+}
+
+impl Basis {
+    /// Every value.
+    pub const ALL: [Basis; 4] =
+        [Basis::KnownReviewNumber, Basis::DecidedByData, Basis::Assumption, Basis::NotAssessable];
+
+    /// `known_review_number`, `decided_by_data`, `assumption` or `not_assessable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::KnownReviewNumber => "known_review_number",
+            Basis::DecidedByData => "decided_by_data",
+            Basis::Assumption => "assumption",
+            Basis::NotAssessable => "not_assessable",
+        }
+    }
+}
+
+impl fmt::Display for Basis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One line of `reviews_audit.csv`: a review held, or (with an as-at date) a review overdue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    /// The child.
+    pub child: Arc<str>,
+    /// The collection year of the return the review came from (for an overdue row, the year of
+    /// the as-at date).
+    pub collection_year: i32,
+    /// Start of the period of care the review belongs to; `None` when it began before the data.
+    pub period_start: Option<NaiveDate>,
+    /// The review regime whose deadline binds (the earliest when one meeting served several).
+    pub regime: Option<Regime>,
+    /// The review's number within its regime and period, when known.
+    pub review_number: Option<u32>,
+    /// The date the review was held; `None` for an overdue row.
+    pub review: Option<NaiveDate>,
+    /// The deadline it is judged against (see [`Basis`]); `None` when not assessable.
+    pub deadline: Option<NaiveDate>,
+    /// The last working day on or before the deadline.
+    pub latest_working_day: Option<NaiveDate>,
+    /// Held on or before the deadline; `None` when not assessable.
+    pub on_time: Option<bool>,
+    /// Working days after the deadline (0 when on time).
+    pub working_days_late: Option<i64>,
+    /// Calendar days after the deadline (0 when on time).
+    pub calendar_days_late: Option<i64>,
+    /// On what the deadline stands.
+    pub basis: Basis,
+    /// Anything worth knowing: the basis explained, other clocks served, inferred episode ends.
+    pub note: String,
+    /// Line of the review in its file (0 for an overdue row).
+    pub line: u64,
+}
+
+fn opt<T: fmt::Display>(out: &mut String, v: Option<T>) {
+    if let Some(v) = v {
+        use fmt::Write as _;
+        let _ = write!(out, "{v}");
+    }
+}
+
+impl AuditRow {
+    /// The header of `reviews_audit.csv`.
+    pub const CSV_HEADER: &'static str = "CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,\
+latest_working_day,on_time,working_days_late,calendar_days_late,basis,note";
+
+    /// True for an overdue row (a review not held by the as-at date).
+    pub fn is_overdue(&self) -> bool {
+        self.review.is_none()
+    }
+
+    /// Appends this row as one CSV line (dates ISO `YYYY-MM-DD`).
+    pub fn write_csv(&self, out: &mut String) {
+        csv_field(out, &self.child);
+        out.push(',');
+        out.push_str(&window::year_label(self.collection_year));
+        out.push(',');
+        opt(out, self.period_start);
+        out.push(',');
+        opt(out, self.regime.map(|r| r.as_str()));
+        out.push(',');
+        opt(out, self.review_number);
+        out.push(',');
+        opt(out, self.review);
+        out.push(',');
+        opt(out, self.deadline);
+        out.push(',');
+        opt(out, self.latest_working_day);
+        out.push(',');
+        opt(out, self.on_time);
+        out.push(',');
+        opt(out, self.working_days_late);
+        out.push(',');
+        opt(out, self.calendar_days_late);
+        out.push(',');
+        out.push_str(self.basis.as_str());
+        out.push(',');
+        csv_field(out, &self.note);
+        out.push('\n');
+    }
+}
+
+/// Receives the audit's output, in order (children in `CHILD` byte order).
+pub trait Sink {
+    /// One audit row (a review, or an overdue review).
+    fn row(&mut self, row: &AuditRow) -> io::Result<()>;
+    /// One rejected row.
+    fn reject(&mut self, reject: &Reject) -> io::Result<()>;
+    /// One superseded episode copy. By default ignored.
+    fn superseded(&mut self, s: &Superseded) -> io::Result<()> {
+        let _ = s;
+        Ok(())
+    }
+}
+
+/// A sink that keeps everything in memory (for tests, small files and language bindings).
+#[derive(Debug, Default, Clone)]
+pub struct Collect {
+    /// The audit rows.
+    pub rows: Vec<AuditRow>,
+    /// The rejects.
+    pub rejects: Vec<Reject>,
+    /// The superseded episode copies.
+    pub superseded: Vec<Superseded>,
+}
+
+impl Sink for Collect {
+    fn row(&mut self, row: &AuditRow) -> io::Result<()> {
+        self.rows.push(row.clone());
+        Ok(())
+    }
+    fn reject(&mut self, reject: &Reject) -> io::Result<()> {
+        self.rejects.push(reject.clone());
+        Ok(())
+    }
+    fn superseded(&mut self, s: &Superseded) -> io::Result<()> {
+        self.superseded.push(s.clone());
+        Ok(())
+    }
+}
+
+/// What to audit and how.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// The profile (only its `hold_review` rules on the review clocks are used).
+    pub profile: Profile,
+    /// Report reviews overdue on this date. It must not be before the data's last date nor after
+    /// the window's last day.
+    pub as_at: Option<NaiveDate>,
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Bytes of input held in memory; above it rows are partitioned into temporary files.
+    pub memory_budget: u64,
+    /// Where temporary partition files go (a directory `.audit_903_tmp_PID` is made in it and
+    /// removed afterwards). Default: the system's temporary directory.
+    pub tmp_dir: PathBuf,
+}
+
+impl AuditOptions {
+    /// Options for `profile`: no as-at date, one worker per core, a 512 MB budget.
+    pub fn new(profile: &Profile) -> AuditOptions {
+        AuditOptions {
+            profile: profile.clone(),
+            as_at: None,
+            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            memory_budget: 512 << 20,
+            tmp_dir: std::env::temp_dir(),
+        }
+    }
+}
+
+/// The review-clock rules of `profile` only: `hold_review` rules that are not early-review
+/// triggers. Scheduling with it gives exactly the review deadlines, several times faster.
+pub fn review_profile(profile: &Profile) -> Profile {
+    let mut p = profile.clone();
+    p.rules.retain(|r| r.duty == Duty::HoldReview && !r.anchor.is_trigger());
+    p
+}
+
+/// Where a table comes from.
+pub enum Input<'a> {
+    /// A file. It is opened once and read once (a pipe or FIFO works too).
+    Path(PathBuf),
+    /// Text in memory, with a name for the rejects.
+    Text {
+        /// The name shown in rejects.
+        name: String,
+        /// The table.
+        text: &'a str,
+    },
+    /// Any reader, with a name.
+    Reader {
+        /// The name shown in rejects.
+        name: String,
+        /// The reader.
+        reader: Box<dyn Read + 'a>,
+    },
+}
+
+impl Input<'_> {
+    /// The name shown in rejects and messages.
+    pub fn name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Text { name, .. } | Input::Reader { name, .. } => name.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for Input<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Input({})", self.name())
+    }
+}
+
+/// One return: its two CSV tables, or its XML file; and its collection year if known (else it
+/// comes from the file names, else from the data).
+#[derive(Debug)]
+pub enum ReturnInput<'a> {
+    /// The episodes and reviews tables as CSV.
+    Csv {
+        /// The episodes table.
+        episodes: Input<'a>,
+        /// The reviews table.
+        reviews: Input<'a>,
+        /// The collection year (the year it ends), if given.
+        year: Option<i32>,
+    },
+    /// The DfE XML (`EXPSSDA903`).
+    Xml {
+        /// The file.
+        file: Input<'a>,
+        /// The collection year, if given.
+        year: Option<i32>,
+    },
+}
+
+/// How a return's collection year was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearFrom {
+    /// Given by the caller (`--year`).
+    Given,
+    /// From `YYYY` in the file name.
+    FileName,
+    /// From the dates in the data (the year most of its review dates fall in).
+    Data,
+}
+
+/// Counts for one table: rows in = used + rejected + superseded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceTotals {
+    /// The file.
+    pub file: Arc<str>,
+    /// The table.
+    pub table: FileKind,
+    /// The collection year of its return.
+    pub year: i32,
+    /// How the year was found.
+    pub year_from: YearFrom,
+    /// Data rows read (a bad header counts as one rejected row; blank lines are not rows).
+    pub rows_in: u64,
+    /// Rows used: episodes in a period of care, reviews written to the audit.
+    pub used: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+    /// Episode rows superseded by a later year's copy.
+    pub superseded: u64,
+    /// Blank lines skipped.
+    pub blank_lines: u64,
+}
+
+impl SourceTotals {
+    /// Whether every row is accounted for.
+    pub fn balanced(&self) -> bool {
+        self.rows_in == self.used + self.rejected + self.superseded
+    }
+
+    /// Why the whole table failed, when no row of it could be used: the likely cause.
+    pub fn whole_file_failure(&self) -> Option<String> {
+        if self.used > 0 || self.superseded > 0 {
+            return None;
+        }
+        let what = format!("{} ({} table)", self.file, self.table.as_str());
+        Some(if self.rows_in == 0 {
+            format!("{what}: no data rows (an empty file, only a header, or line ends the reader could not split)")
+        } else {
+            format!(
+                "{what}: all {} rows were rejected: a bad header (files swapped? the wrong table?) or unreadable dates; see rejects.csv",
+                self.rows_in
+            )
+        })
+    }
+}
+
+/// Counts for the whole audit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Totals {
+    /// Each table, returns in collection-year order.
+    pub sources: Vec<SourceTotals>,
+    /// Rows written to the audit for reviews held.
+    pub reviews_audited: u64,
+    /// Of these, assessed (on time or not known).
+    pub reviews_assessed: u64,
+    /// Of the assessed, on the stated assumption.
+    pub on_assumption: u64,
+    /// Overdue rows written (with an as-at date).
+    pub overdue: u64,
+    /// Children open at the as-at date whose overdue status the data cannot decide.
+    pub overdue_not_assessable: u64,
+    /// Children audited.
+    pub children: u64,
+    /// Periods of care built.
+    pub periods: u64,
+    /// Periods that began before the data.
+    pub periods_before_data: u64,
+    /// Superseded copies that differ in more than what a later year fills in.
+    pub conflicts: u64,
+    /// The latest date in the rows used.
+    pub last_date: Option<NaiveDate>,
+}
+
+impl Totals {
+    /// Whether every row of every table is accounted for.
+    pub fn balanced(&self) -> bool {
+        self.sources.iter().all(SourceTotals::balanced)
+    }
+
+    /// Rows read from tables of this kind.
+    pub fn rows_in(&self, t: FileKind) -> u64 {
+        self.sources.iter().filter(|s| s.table == t).map(|s| s.rows_in).sum()
+    }
+
+    /// Rows rejected from tables of this kind.
+    pub fn rejected(&self, t: FileKind) -> u64 {
+        self.sources.iter().filter(|s| s.table == t).map(|s| s.rejected).sum()
+    }
+
+    /// Rows used from tables of this kind.
+    pub fn used(&self, t: FileKind) -> u64 {
+        self.sources.iter().filter(|s| s.table == t).map(|s| s.used).sum()
+    }
+
+    /// Episode rows superseded.
+    pub fn superseded(&self) -> u64 {
+        self.sources.iter().map(|s| s.superseded).sum()
+    }
+
+    /// The tables no row of which could be used, with the likely cause.
+    pub fn whole_file_failures(&self) -> Vec<String> {
+        self.sources.iter().filter_map(SourceTotals::whole_file_failure).collect()
+    }
+}
+
+/// How the rows were held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// In memory.
+    InMemory,
+    /// Hash-partitioned by `CHILD` into this many temporary files.
+    Partitioned(usize),
+}
+
+/// The result of an audit (the rows went to the sink).
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Counts.
+    pub totals: Totals,
+    /// The collection years audited.
+    pub window: Window,
+    /// How the rows were held.
+    pub strategy: Strategy,
+}
+
+/// Audits several returns. Rows, rejects and superseded copies go to `sink`, children in `CHILD`
+/// byte order; the result does not depend on the order of `returns`.
+///
+/// # Errors
+/// [`crate::Error::Io`] when a file cannot be read or the sink fails; [`crate::Error::InvalidInput`]
+/// for two returns of the same collection year, a year that cannot be found, or an as-at date
+/// before the data's last date or after the window. Bad rows are rejected, never errors. On an
+/// error the sink may have received part of the output.
+///
+/// # Example
+/// ```
+/// use lac_timescales::{profile::Profile, ssda903::{audit, AuditOptions, Collect, Input, ReturnInput, Basis}};
+/// let episodes = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n7,05/01/2025,S,C2,U1,,\n";
+/// let reviews = "CHILD,REVIEW\n7,2025-01-30\n";
+/// let r = ReturnInput::Csv {
+///     episodes: Input::Text { name: "episodes.csv".into(), text: episodes },
+///     reviews: Input::Text { name: "reviews.csv".into(), text: reviews },
+///     year: Some(2025),
+/// };
+/// let mut out = Collect::default();
+/// let outcome = audit(vec![r], &AuditOptions::new(&Profile::builtin("england")?), &mut out)?;
+/// assert!(outcome.totals.balanced());
+/// // Looked after Sun 5 Jan 2025: the first review is due within 20 working days (6-10, 13-17,
+/// // 20-24, 27-31 January): Fri 31 Jan. Held Thu 30 Jan: on time.
+/// let row = &out.rows[0];
+/// assert_eq!((row.review_number, row.on_time, row.basis), (Some(1), Some(true), Basis::KnownReviewNumber));
+/// assert_eq!(row.deadline, chrono::NaiveDate::from_ymd_opt(2025, 1, 31));
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
+pub fn audit(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut dyn Sink) -> Result<Outcome> {
+    audit::run(returns, opts, sink)
+}
+
+/// Audits one return given as two CSV texts, in memory, its year from `year` or the data.
+///
+/// # Errors
+/// As [`audit`].
+pub fn audit_str(
+    episodes: &str,
+    reviews: &str,
+    year: Option<i32>,
+    opts: &AuditOptions,
+    sink: &mut dyn Sink,
+) -> Result<Outcome> {
+    let r = ReturnInput::Csv {
+        episodes: Input::Text { name: "episodes".into(), text: episodes },
+        reviews: Input::Text { name: "reviews".into(), text: reviews },
+        year,
+    };
+    audit(vec![r], opts, sink)
+}

@@ -1,0 +1,318 @@
+//! CSV tables: lines (CR, LF or CRLF), fields (quoted or not), the header, dates and `CHILD`.
+
+use std::borrow::Cow;
+use std::io::{self, BufRead};
+
+use chrono::NaiveDate;
+
+use crate::calendar::Calendar;
+
+/// The longest line read (longer lines are rejected whole).
+pub(crate) const MAX_LINE: usize = 1 << 20;
+
+/// Lines of a reader, ended by LF, CRLF or a lone CR (old Mac files: one header line otherwise).
+pub(crate) struct LineReader<R> {
+    r: R,
+    skip_lf: bool,
+    /// Number of the last line returned (1 = the first).
+    pub(crate) line: u64,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub(crate) fn new(r: R) -> Self {
+        LineReader { r, skip_lf: false, line: 0 }
+    }
+
+    /// Puts the next line (without its end) in `out`; `Ok(None)` at the end. `Some(true)` when
+    /// the line was longer than [`MAX_LINE`] (then `out` holds its first part only).
+    pub(crate) fn next_line(&mut self, out: &mut Vec<u8>) -> io::Result<Option<bool>> {
+        out.clear();
+        let mut any = false;
+        let mut long = false;
+        loop {
+            let buf = match self.r.fill_buf() {
+                Ok(b) => b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                return Ok(if any {
+                    self.line += 1;
+                    Some(long)
+                } else {
+                    None
+                });
+            }
+            let mut start = 0;
+            if self.skip_lf {
+                self.skip_lf = false;
+                if buf[0] == b'\n' {
+                    start = 1;
+                    if buf.len() == 1 {
+                        self.r.consume(1);
+                        continue;
+                    }
+                }
+            }
+            any = true;
+            match buf[start..].iter().position(|&c| c == b'\n' || c == b'\r') {
+                Some(i) => {
+                    let end = start + i;
+                    if out.len() + (end - start) <= MAX_LINE {
+                        out.extend_from_slice(&buf[start..end]);
+                    } else {
+                        long = true;
+                    }
+                    let cr = buf[end] == b'\r';
+                    let mut used = end + 1;
+                    if cr {
+                        if used < buf.len() {
+                            if buf[used] == b'\n' {
+                                used += 1;
+                            }
+                        } else {
+                            self.skip_lf = true;
+                        }
+                    }
+                    self.r.consume(used);
+                    self.line += 1;
+                    return Ok(Some(long));
+                }
+                None => {
+                    let n = buf.len();
+                    if out.len() + (n - start) <= MAX_LINE {
+                        out.extend_from_slice(&buf[start..]);
+                    } else {
+                        long = true;
+                    }
+                    self.r.consume(n);
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` with the fields of a CSV line. Fields may be quoted (`"a,b"`, `""` for a quote).
+pub(crate) fn with_fields<T>(line: &str, f: impl FnOnce(&[&str]) -> T) -> Result<T, String> {
+    if !line.contains('"') {
+        let mut v: [&str; 40] = [""; 40];
+        let mut n = 0;
+        for (i, p) in line.split(',').enumerate() {
+            if i >= v.len() {
+                let all: Vec<&str> = line.split(',').collect();
+                return Ok(f(&all));
+            }
+            v[i] = p;
+            n = i + 1;
+        }
+        return Ok(f(&v[..n]));
+    }
+    let mut fields: Vec<String> = vec![String::new()];
+    let mut chars = line.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        let Some(cur) = fields.last_mut() else { break };
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cur.push('"');
+            }
+            ('"', true) => quoted = false,
+            ('"', false) if cur.is_empty() => quoted = true,
+            (',', false) => fields.push(String::new()),
+            (c, _) => cur.push(c),
+        }
+    }
+    if quoted {
+        return Err("unterminated quoted field".into());
+    }
+    let refs: Vec<&str> = fields.iter().map(|s| s.as_str()).collect();
+    Ok(f(&refs))
+}
+
+/// The raw bytes of field `col` of a line; `Err` for bad quoting, `Ok(None)` for too few fields.
+pub(crate) fn field_bytes(line: &[u8], col: usize) -> Result<Option<Cow<'_, [u8]>>, String> {
+    if !line.contains(&b'"') {
+        return Ok(line.split(|&b| b == b',').nth(col).map(Cow::Borrowed));
+    }
+    let text = String::from_utf8_lossy(line);
+    with_fields(&text, |f| f.get(col).map(|s| Cow::Owned(s.as_bytes().to_vec())))
+}
+
+/// Checks a `CHILD` value: trimmed of ASCII spaces, it must be non-empty UTF-8 with no other
+/// space or control character, at most 64 bytes. The reason names the problem and the value.
+pub(crate) fn check_child(raw: &[u8]) -> Result<&str, String> {
+    let t = raw.trim_ascii();
+    if t.is_empty() {
+        return Err("missing CHILD".into());
+    }
+    let s = std::str::from_utf8(t).map_err(|_| format!("CHILD is not valid UTF-8 (bytes {})", hex(t)))?;
+    if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control() || *c == '\u{feff}') {
+        let what = match c {
+            '\u{a0}' => "a non-breaking space".to_string(),
+            ' ' => "a space".to_string(),
+            c => format!("the character U+{:04X}", u32::from(c)),
+        };
+        return Err(format!("CHILD {s:?} contains {what}"));
+    }
+    if s.len() > 64 {
+        return Err(format!("CHILD is {} bytes long (at most 64)", s.len()));
+    }
+    if s.eq_ignore_ascii_case("CHILD") {
+        return Err("repeated header row".into());
+    }
+    Ok(s)
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().take(24).map(|x| format!("{x:02x}")).collect::<Vec<_>>().join(" ")
+}
+
+/// Reads a date written `DD/MM/YYYY` (one- or two-digit day and month) or `YYYY-MM-DD`. `None`
+/// when it is neither.
+///
+/// # Example
+/// ```
+/// use lac_timescales::ssda903::parse_date;
+/// let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+/// assert_eq!(parse_date("01/04/2024"), d(2024, 4, 1));
+/// assert_eq!(parse_date("2024-04-01"), d(2024, 4, 1));
+/// assert_eq!(parse_date("1/4/2024"), d(2024, 4, 1));
+/// assert_eq!(parse_date("31/02/2024"), None);
+/// assert_eq!(parse_date("2024/04/01"), None);
+/// assert_eq!(parse_date("99999999999999/01/2024"), None);
+/// ```
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let b = s.trim().as_bytes();
+    let mut parts = [0u32; 3];
+    let mut digits = [0usize; 3];
+    let mut k = 0;
+    let mut sep = 0u8;
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                digits[k] += 1;
+                if digits[k] > 4 {
+                    return None;
+                }
+                parts[k] = parts[k] * 10 + u32::from(c - b'0');
+            }
+            b'/' | b'-' if k < 2 && (sep == 0 || sep == c) => {
+                sep = c;
+                k += 1
+            }
+            _ => return None,
+        }
+    }
+    if k != 2 {
+        return None;
+    }
+    if sep == b'/' && (1..=2).contains(&digits[0]) && (1..=2).contains(&digits[1]) && digits[2] == 4 {
+        return NaiveDate::from_ymd_opt(parts[2] as i32, parts[1], parts[0]);
+    }
+    if sep == b'-' && digits[0] == 4 && digits[1] == 2 && digits[2] == 2 {
+        return NaiveDate::from_ymd_opt(parts[0] as i32, parts[1], parts[2]);
+    }
+    None
+}
+
+/// A date field: the date, or why not (naming the field and value).
+pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, String> {
+    match parse_date(value) {
+        Some(d) if Calendar::england_and_wales().check_in_range(d).is_ok() => Ok(d),
+        Some(d) => Err(format!("{field} {value:?}: date {d} is outside the calendar")),
+        None if value.trim().is_empty() => Err(format!("{field} is empty (expected a date DD/MM/YYYY or YYYY-MM-DD)")),
+        None => Err(format!("bad date in {field}: {value:?} (expected DD/MM/YYYY or YYYY-MM-DD)")),
+    }
+}
+
+/// Column positions in an episodes table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EpisodeColumns {
+    pub child: usize,
+    pub decom: usize,
+    pub rne: usize,
+    pub ls: usize,
+    pub place: usize,
+    pub dec: usize,
+    pub rec: usize,
+    /// Every column name, upper case (for comparing two copies of an episode).
+    pub names: Vec<String>,
+}
+
+/// Column positions in a reviews table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ReviewColumns {
+    pub child: usize,
+    pub review: usize,
+}
+
+/// Which table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Columns {
+    Episodes(EpisodeColumns),
+    Reviews(ReviewColumns),
+}
+
+impl Columns {
+    pub(crate) fn child(&self) -> usize {
+        match self {
+            Columns::Episodes(c) => c.child,
+            Columns::Reviews(c) => c.child,
+        }
+    }
+}
+
+pub(crate) const EPISODE_REQUIRED: [&str; 7] = ["CHILD", "DECOM", "RNE", "LS", "PLACE", "DEC", "REC"];
+pub(crate) const REVIEW_REQUIRED: [&str; 2] = ["CHILD", "REVIEW"];
+
+/// The columns of a header line, or why it is not the header of that table (naming a likely
+/// swap of the files when it is the other table's header).
+pub(crate) fn header_columns(kind: super::super::FileKind, line: &str) -> Result<Columns, String> {
+    use super::super::FileKind;
+    let line = line.trim_start_matches('\u{feff}');
+    let names: Vec<String> = with_fields(line, |f| f.iter().map(|s| s.trim().to_ascii_uppercase()).collect())?;
+    let required: &[&str] = match kind {
+        FileKind::Episodes => &EPISODE_REQUIRED,
+        FileKind::Reviews => &REVIEW_REQUIRED,
+    };
+    let mut pos = Vec::with_capacity(required.len());
+    let mut missing = Vec::new();
+    for r in required {
+        match names.iter().position(|n| n == r) {
+            Some(p) => pos.push(p),
+            None => missing.push(*r),
+        }
+    }
+    if !missing.is_empty() {
+        let has = |n: &str| names.iter().any(|x| x == n);
+        let hint = match kind {
+            FileKind::Episodes if has("REVIEW") => {
+                " (it has REVIEW: this looks like the reviews table; are the files swapped?)"
+            }
+            FileKind::Reviews if has("DECOM") => {
+                " (it has DECOM: this looks like the episodes table; are the files swapped?)"
+            }
+            _ => "",
+        };
+        return Err(format!(
+            "bad header: missing column {} (the {} table needs {}){hint}",
+            missing.join(", "),
+            kind.as_str(),
+            required.join(", ")
+        ));
+    }
+    Ok(match kind {
+        FileKind::Episodes => Columns::Episodes(EpisodeColumns {
+            child: pos[0],
+            decom: pos[1],
+            rne: pos[2],
+            ls: pos[3],
+            place: pos[4],
+            dec: pos[5],
+            rec: pos[6],
+            names,
+        }),
+        FileKind::Reviews => Columns::Reviews(ReviewColumns { child: pos[0], review: pos[1] }),
+    })
+}

@@ -1,0 +1,384 @@
+//! Reading the returns: each input is read once, row by row, into an in-memory store grouped by
+//! `CHILD`, or (above the memory budget) hash-partitioned by `CHILD` into temporary files that are
+//! grouped one at a time.
+
+pub(crate) mod csv;
+pub(crate) mod xml;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use self::csv::{check_child, field_bytes, header_columns, Columns, LineReader};
+use super::window::year_of;
+use super::{FileKind, Reject, Sink};
+use crate::error::{Error, Result};
+
+/// The most rows one child may have in all the tables together (the engine's event limit).
+pub const MAX_CHILD_ROWS: usize = crate::model::MAX_EVENTS;
+
+/// One table being read: a CSV file, or one of the two tables of an XML return.
+#[derive(Debug)]
+pub(crate) struct SourceMeta {
+    pub name: Arc<str>,
+    pub kind: FileKind,
+    /// The return it belongs to (index into the returns, in canonical order).
+    pub ret: usize,
+    pub cols: Option<Columns>,
+    /// Data rows read (not counting the header or blank lines).
+    pub rows: u64,
+    pub blank: u64,
+    /// Rows rejected while reading (before grouping by child).
+    pub early_rejects: u64,
+    /// Collection years of the dates in the table (REVIEW, or DECOM/DEC), for inferring the year.
+    pub years: BTreeMap<i32, u64>,
+}
+
+/// A row in the store: which table, which line, where its text and `CHILD` are.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowRef {
+    pub src: u32,
+    pub line: u64,
+    pub start: usize,
+    pub end: usize,
+    pub key_start: usize,
+    pub key_end: usize,
+}
+
+/// Rows held in memory: one text arena, and where each row is in it.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    pub text: Vec<u8>,
+    pub rows: Vec<RowRef>,
+}
+
+impl Store {
+    pub(crate) fn key(&self, r: &RowRef) -> &[u8] {
+        &self.text[r.key_start..r.key_end]
+    }
+    pub(crate) fn row_text(&self, r: &RowRef) -> &[u8] {
+        &self.text[r.start..r.end]
+    }
+    fn push(&mut self, src: u32, line: u64, text: &[u8], key: (usize, usize)) {
+        let start = self.text.len();
+        self.text.extend_from_slice(text);
+        self.rows.push(RowRef {
+            src,
+            line,
+            start,
+            end: self.text.len(),
+            key_start: start + key.0,
+            key_end: start + key.1,
+        });
+    }
+    /// Sorts rows by `CHILD` (byte order), then table and line: independent of input order.
+    pub(crate) fn sort(&mut self) {
+        let text = &self.text;
+        self.rows.sort_unstable_by(|a, b| {
+            text[a.key_start..a.key_end]
+                .cmp(&text[b.key_start..b.key_end])
+                .then(a.src.cmp(&b.src))
+                .then(a.line.cmp(&b.line))
+        });
+    }
+}
+
+/// A temporary directory removed when dropped (on success, error or panic).
+#[derive(Debug)]
+pub(crate) struct TempDir {
+    pub path: PathBuf,
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+/// The name of the temporary directory an audit in this process uses under `dir`.
+pub fn temp_dir_name(dir: &Path) -> PathBuf {
+    dir.join(format!(".audit_903_tmp_{}", std::process::id()))
+}
+
+struct Spill {
+    dir: TempDir,
+    files: Vec<BufWriter<File>>,
+    counts: HashMap<u64, u32>,
+}
+
+/// Where rows go while being read.
+pub(crate) struct Ingest<'s> {
+    pub metas: Vec<SourceMeta>,
+    pub store: Store,
+    budget: u64,
+    tmp_dir: PathBuf,
+    parts: usize,
+    spill: Option<Spill>,
+    sink: &'s mut dyn Sink,
+}
+
+fn fnv(key: &[u8]) -> u64 {
+    key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
+}
+
+pub(crate) fn io_err(path: &str, e: io::Error) -> Error {
+    Error::Io { path: path.to_string(), reason: e.to_string() }
+}
+
+impl<'s> Ingest<'s> {
+    pub(crate) fn new(budget: u64, tmp_dir: PathBuf, expected_bytes: Option<u64>, sink: &'s mut dyn Sink) -> Self {
+        let budget = budget.max(1024);
+        let parts = match expected_bytes {
+            Some(b) => (b.div_ceil(budget) as usize * 2).clamp(2, 1024),
+            None => 64,
+        };
+        Ingest { metas: Vec::new(), store: Store::default(), budget, tmp_dir, parts, spill: None, sink }
+    }
+
+    pub(crate) fn add_source(&mut self, name: Arc<str>, kind: FileKind, ret: usize) -> u32 {
+        self.metas.push(SourceMeta {
+            name,
+            kind,
+            ret,
+            cols: None,
+            rows: 0,
+            blank: 0,
+            early_rejects: 0,
+            years: BTreeMap::new(),
+        });
+        (self.metas.len() - 1) as u32
+    }
+
+    pub(crate) fn reject(&mut self, src: u32, line: u64, child: &str, reason: String) -> Result<()> {
+        let m = &mut self.metas[src as usize];
+        m.early_rejects += 1;
+        let r = Reject { file: m.name.clone(), table: m.kind, line, child: child.to_string(), reason };
+        self.sink.reject(&r).map_err(|e| Error::Io { path: "output".into(), reason: e.to_string() })
+    }
+
+    /// One data row of table `src`.
+    pub(crate) fn push(&mut self, src: u32, line: u64, text: &[u8]) -> Result<()> {
+        let m = &mut self.metas[src as usize];
+        if text.trim_ascii().is_empty() {
+            m.blank += 1;
+            return Ok(());
+        }
+        m.rows += 1;
+        let Some(cols) = &m.cols else {
+            return self.reject(src, line, "", "unusable: the table's header is bad (see its line 1)".into());
+        };
+        let child_col = cols.child();
+        let date_col = match cols {
+            Columns::Reviews(c) => c.review,
+            Columns::Episodes(c) => c.decom,
+        };
+        let raw = match field_bytes(text, child_col) {
+            Err(e) => return self.reject(src, line, "", e),
+            Ok(None) => {
+                return self.reject(src, line, "", format!("too few fields: no CHILD (column {})", child_col + 1));
+            }
+            Ok(Some(k)) => k,
+        };
+        let key = match check_child(&raw) {
+            Ok(k) => k.to_string(),
+            Err(reason) => {
+                let shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+                return self.reject(src, line, &shown, reason);
+            }
+        };
+        if let Ok(Some(d)) = field_bytes(text, date_col) {
+            if let Some(d) = std::str::from_utf8(&d).ok().and_then(csv::parse_date) {
+                *m.years.entry(year_of(d)).or_default() += 1;
+            }
+        }
+        // Where the key sits in the row text (for the in-memory store).
+        let (ks, ke) = match memfind(text, key.as_bytes()) {
+            Some(i) => (i, i + key.len()),
+            None => (usize::MAX, usize::MAX),
+        };
+        if let Some(sp) = &mut self.spill {
+            let h = fnv(key.as_bytes());
+            let n = sp.counts.entry(h).or_default();
+            *n += 1;
+            if *n as usize > MAX_CHILD_ROWS {
+                return self.reject(
+                    src,
+                    line,
+                    &key,
+                    format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
+                );
+            }
+            let nf = sp.files.len() as u64;
+            let f = &mut sp.files[(h % nf) as usize];
+            let w = |f: &mut BufWriter<File>| -> io::Result<()> {
+                write!(f, "{src}\t{line}\t")?;
+                f.write_all(text)?;
+                f.write_all(b"\n")
+            };
+            w(f).map_err(|e| io_err(&sp.dir.path.display().to_string(), e))?;
+            return Ok(());
+        }
+        if ks == usize::MAX {
+            // Quoted key: keep a plain copy of the key after the text.
+            let start = self.store.text.len();
+            self.store.text.extend_from_slice(text);
+            let ks = self.store.text.len();
+            self.store.text.extend_from_slice(key.as_bytes());
+            self.store.rows.push(RowRef { src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
+        } else {
+            self.store.push(src, line, text, (ks, ke));
+        }
+        if self.store.text.len() as u64 + self.store.rows.len() as u64 * 48 > self.budget {
+            self.spill_now()?;
+        }
+        Ok(())
+    }
+
+    fn spill_now(&mut self) -> Result<()> {
+        let path = temp_dir_name(&self.tmp_dir);
+        let ps = path.display().to_string();
+        std::fs::create_dir_all(&path).map_err(|e| io_err(&ps, e))?;
+        let dir = TempDir { path };
+        let mut files = Vec::with_capacity(self.parts);
+        for i in 0..self.parts {
+            let p = dir.path.join(format!("part{i}.txt"));
+            files.push(BufWriter::new(File::create(&p).map_err(|e| io_err(&ps, e))?));
+        }
+        let mut sp = Spill { dir, files, counts: HashMap::new() };
+        let store = std::mem::take(&mut self.store);
+        for r in &store.rows {
+            let key = store.key(r);
+            let h = fnv(key);
+            *sp.counts.entry(h).or_default() += 1;
+            let n = sp.files.len() as u64;
+            let f = &mut sp.files[(h % n) as usize];
+            (|| -> io::Result<()> {
+                write!(f, "{}\t{}\t", r.src, r.line)?;
+                f.write_all(store.row_text(r))?;
+                f.write_all(b"\n")
+            })()
+            .map_err(|e| io_err(&ps, e))?;
+        }
+        self.spill = Some(sp);
+        Ok(())
+    }
+
+    /// Whether rows went to temporary partition files, and how many.
+    pub(crate) fn partitions(&self) -> Option<usize> {
+        self.spill.as_ref().map(|s| s.files.len())
+    }
+
+    /// Finishes reading: the in-memory store, or the partition files (with their directory,
+    /// removed when the guard is dropped).
+    pub(crate) fn finish(self) -> Result<(Vec<SourceMeta>, Finished, &'s mut dyn Sink)> {
+        match self.spill {
+            None => Ok((self.metas, Finished::Memory(self.store), self.sink)),
+            Some(mut sp) => {
+                let ps = sp.dir.path.display().to_string();
+                for f in &mut sp.files {
+                    f.flush().map_err(|e| io_err(&ps, e))?;
+                }
+                let paths = (0..sp.files.len()).map(|i| sp.dir.path.join(format!("part{i}.txt"))).collect();
+                drop(sp.files);
+                Ok((self.metas, Finished::Parts { dir: sp.dir, paths }, self.sink))
+            }
+        }
+    }
+}
+
+/// The rows, read.
+pub(crate) enum Finished {
+    Memory(Store),
+    Parts { dir: TempDir, paths: Vec<PathBuf> },
+}
+
+/// Loads one partition file into a store, finding each row's key again.
+pub(crate) fn load_part(path: &Path, metas: &[SourceMeta]) -> Result<Store> {
+    let ps = path.display().to_string();
+    let f = File::open(path).map_err(|e| io_err(&ps, e))?;
+    let mut r = BufReader::with_capacity(1 << 20, f);
+    let mut store = Store::default();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        if r.read_until(b'\n', &mut buf).map_err(|e| io_err(&ps, e))? == 0 {
+            break;
+        }
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+        }
+        let mut it = buf.splitn(3, |&b| b == b'\t');
+        let (Some(a), Some(b), Some(text)) = (it.next(), it.next(), it.next()) else { continue };
+        let src: u32 = std::str::from_utf8(a).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let line: u64 = std::str::from_utf8(b).ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let Some(cols) = metas.get(src as usize).and_then(|m| m.cols.as_ref()) else { continue };
+        let Ok(Some(raw)) = field_bytes(text, cols.child()) else { continue };
+        let Ok(key) = check_child(&raw) else { continue };
+        let key = key.to_string();
+        match memfind(text, key.as_bytes()) {
+            Some(i) => store.push(src, line, text, (i, i + key.len())),
+            None => {
+                let start = store.text.len();
+                store.text.extend_from_slice(text);
+                let ks = store.text.len();
+                store.text.extend_from_slice(key.as_bytes());
+                store.rows.push(RowRef { src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
+            }
+        }
+    }
+    Ok(store)
+}
+
+/// Position of the trimmed field value `key` as a whole field of the unquoted `text`.
+fn memfind(text: &[u8], key: &[u8]) -> Option<usize> {
+    if text.contains(&b'"') {
+        return None;
+    }
+    let mut pos = 0;
+    for f in text.split(|&b| b == b',') {
+        let t = f.trim_ascii();
+        if t == key {
+            let lead = f.len() - f.trim_ascii_start().len();
+            return Some(pos + lead);
+        }
+        pos += f.len() + 1;
+    }
+    None
+}
+
+/// Reads a CSV table into the ingest.
+pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<()> {
+    let name = ing.metas[src as usize].name.to_string();
+    let kind = ing.metas[src as usize].kind;
+    let mut lines = LineReader::new(BufReader::with_capacity(1 << 20, r));
+    let mut buf = Vec::with_capacity(256);
+    // The header: the first line that is not blank.
+    loop {
+        match lines.next_line(&mut buf).map_err(|e| io_err(&name, e))? {
+            None => return Ok(()),
+            Some(_) if buf.trim_ascii().is_empty() => continue,
+            Some(_) => break,
+        }
+    }
+    let header_line = lines.line;
+    let head = String::from_utf8_lossy(&buf).into_owned();
+    match header_columns(kind, &head) {
+        Ok(c) => ing.metas[src as usize].cols = Some(c),
+        Err(reason) => {
+            ing.metas[src as usize].rows += 1;
+            ing.reject(src, header_line, "", reason)?;
+        }
+    }
+    while let Some(long) = lines.next_line(&mut buf).map_err(|e| io_err(&name, e))? {
+        let n = lines.line;
+        if long {
+            ing.metas[src as usize].rows += 1;
+            ing.reject(src, n, "", format!("line longer than {} bytes", csv::MAX_LINE))?;
+            continue;
+        }
+        ing.push(src, n, &buf)?;
+    }
+    Ok(())
+}

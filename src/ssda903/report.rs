@@ -1,0 +1,512 @@
+//! The console summary and the self-contained HTML report, coverage first.
+//!
+//! Both lead with what was assessed: "N of M reviews assessed (X%); K on the stated assumption;
+//! the rest need the previous year's return", then the on-time percentage **of the assessed
+//! reviews**, by collection year and by review number. A percentage of nothing is shown as
+//! "n/a", never as 0.0%.
+//!
+//! Headline colours ([`Colour::for_on_time`], [`Colour::for_coverage`]):
+//! - on time: green at 90% or more, amber from 75% to under 90%, red under 75%;
+//! - assessed (coverage): green at 90% or more, amber from 50% to under 90%, red under 50%;
+//! - grey when there is nothing to measure. Never green at 0%.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::window::year_label;
+use super::{AuditRow, Basis, FileKind, Outcome, Reject, Strategy, Superseded};
+
+/// A headline colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colour {
+    /// Good.
+    Green,
+    /// Needs attention.
+    Amber,
+    /// Poor.
+    Red,
+    /// Nothing to measure.
+    Grey,
+}
+
+impl Colour {
+    /// For an on-time share `part` of `all`: green >= 90%, amber >= 75%, red below, grey for none.
+    ///
+    /// ```
+    /// use lac_timescales::ssda903::report::Colour;
+    /// assert_eq!(Colour::for_on_time(0, 0), Colour::Grey);
+    /// assert_eq!(Colour::for_on_time(0, 10), Colour::Red);
+    /// assert_eq!(Colour::for_on_time(9, 10), Colour::Green);
+    /// assert_eq!(Colour::for_on_time(8, 10), Colour::Amber);
+    /// ```
+    pub fn for_on_time(part: u64, all: u64) -> Colour {
+        Self::grade(part, all, 90, 75)
+    }
+
+    /// For an assessed share `part` of `all`: green >= 90%, amber >= 50%, red below, grey for none.
+    pub fn for_coverage(part: u64, all: u64) -> Colour {
+        Self::grade(part, all, 90, 50)
+    }
+
+    fn grade(part: u64, all: u64, green: u64, amber: u64) -> Colour {
+        if all == 0 {
+            Colour::Grey
+        } else if part * 100 >= green * all {
+            Colour::Green
+        } else if part * 100 >= amber * all {
+            Colour::Amber
+        } else {
+            Colour::Red
+        }
+    }
+
+    /// The CSS colour.
+    pub fn css(self) -> &'static str {
+        match self {
+            Colour::Green => "#2e7d32",
+            Colour::Amber => "#b26a00",
+            Colour::Red => "#c62828",
+            Colour::Grey => "#666",
+        }
+    }
+}
+
+/// `part` of `all` as a percentage with one decimal, or "n/a" when `all` is 0.
+///
+/// ```
+/// use lac_timescales::ssda903::report::pct;
+/// assert_eq!(pct(1, 3), "33.3%");
+/// assert_eq!(pct(0, 0), "n/a");
+/// ```
+pub fn pct(part: u64, all: u64) -> String {
+    if all == 0 {
+        "n/a".into()
+    } else {
+        format!("{:.1}%", 100.0 * part as f64 / all as f64)
+    }
+}
+
+/// Reviews in one bucket.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    /// Rows (reviews held).
+    pub all: u64,
+    /// Of which assessed (on time or late).
+    pub assessed: u64,
+    /// Of the assessed, on time.
+    pub on_time: u64,
+    /// Of the assessed, on the stated assumption.
+    pub assumption: u64,
+}
+
+impl Count {
+    fn add(&mut self, r: &AuditRow) {
+        self.all += 1;
+        if let Some(on) = r.on_time {
+            self.assessed += 1;
+            self.on_time += u64::from(on);
+            self.assumption += u64::from(r.basis == Basis::Assumption);
+        }
+    }
+}
+
+/// How many late rows the report lists.
+pub const REPORT_ROWS: usize = 500;
+
+/// The figures of the summary and the report, gathered row by row.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    /// All reviews held.
+    pub all: Count,
+    /// By collection year (the year it ends).
+    pub by_year: BTreeMap<i32, Count>,
+    /// By review number: 1, 2, 3 or more, and not known (index 3).
+    pub by_number: [Count; 4],
+    /// By basis.
+    pub by_basis: BTreeMap<Basis, u64>,
+    /// By month held (year, month).
+    pub monthly: BTreeMap<(i32, u32), Count>,
+    /// Overdue rows, and how many rest on the assumption.
+    pub overdue: u64,
+    /// Overdue rows on the assumption.
+    pub overdue_assumption: u64,
+    /// Late and overdue rows kept for the report (overdue first, then the most late).
+    pub late: Vec<AuditRow>,
+    /// Late and overdue rows in all.
+    pub late_total: u64,
+    /// Rejects by table and reason (without values).
+    pub reasons: BTreeMap<(FileKind, String), u64>,
+    /// Superseded copies, and those that conflict.
+    pub superseded: u64,
+    /// Superseded copies that differ in more than what a later year fills in.
+    pub conflicts: u64,
+}
+
+fn reason_kind(r: &str) -> String {
+    for k in [
+        "outside every period of care",
+        "outside this return's collection year",
+        "overlaps the previous period",
+        "contains a non-breaking space",
+        "is not valid UTF-8",
+        "more than",
+    ] {
+        if r.contains(k) {
+            let head = r.split_whitespace().next().unwrap_or("");
+            let head = if head.chars().all(|c| c.is_ascii_uppercase() || c == '_') { head } else { "row" };
+            return format!("{head} {k}");
+        }
+    }
+    r.split([':', '(', '"']).next().unwrap_or("").trim().to_string()
+}
+
+impl Summary {
+    /// Counts one audit row.
+    pub fn add_row(&mut self, r: &AuditRow) {
+        *self.by_basis.entry(r.basis).or_default() += u64::from(r.review.is_some());
+        if let Some(d) = r.review {
+            self.all.add(r);
+            self.by_year.entry(r.collection_year).or_default().add(r);
+            let k = match (r.review_number, r.basis) {
+                (Some(n), Basis::KnownReviewNumber) => (n.clamp(1, 3) - 1) as usize,
+                _ => 3,
+            };
+            self.by_number[k].add(r);
+            self.monthly.entry((d.year(), d.month())).or_default().add(r);
+        } else {
+            self.overdue += 1;
+            self.overdue_assumption += u64::from(r.basis == Basis::Assumption);
+        }
+        if r.on_time == Some(false) {
+            self.late_total += 1;
+            self.late.push(r.clone());
+            if self.late.len() >= 4 * REPORT_ROWS {
+                self.keep_late();
+            }
+        }
+    }
+
+    /// Counts one reject.
+    pub fn add_reject(&mut self, r: &Reject) {
+        *self.reasons.entry((r.table, reason_kind(&r.reason))).or_default() += 1;
+    }
+
+    /// Counts one superseded copy.
+    pub fn add_superseded(&mut self, s: &Superseded) {
+        self.superseded += 1;
+        self.conflicts += u64::from(!s.conflict.is_empty());
+    }
+
+    /// Keeps the [`REPORT_ROWS`] most important late rows (overdue first, then the most late).
+    pub fn keep_late(&mut self) {
+        self.late.sort_by(|a, b| {
+            (a.review.is_some(), std::cmp::Reverse(a.working_days_late), &a.child).cmp(&(
+                b.review.is_some(),
+                std::cmp::Reverse(b.working_days_late),
+                &b.child,
+            ))
+        });
+        self.late.truncate(REPORT_ROWS);
+    }
+
+    /// The coverage sentence that leads the summary and the report.
+    pub fn coverage_line(&self) -> String {
+        let a = &self.all;
+        format!(
+            "{} of {} reviews assessed ({}); {} on the stated assumption; the rest ({}) need the previous year's return",
+            a.assessed,
+            a.all,
+            pct(a.assessed, a.all),
+            a.assumption,
+            a.all - a.assessed
+        )
+    }
+
+    /// The console summary.
+    pub fn text(&self, o: &Outcome, profile: &str, as_at: Option<NaiveDate>) -> String {
+        let t = &o.totals;
+        let mut s = String::new();
+        let years: Vec<String> = o.window.years().iter().map(|y| year_label(*y)).collect();
+        s += &format!("audit_903: collection year(s) {}; profile {profile}\n", years.join(", "));
+        for st in &t.sources {
+            let from = match st.year_from {
+                super::YearFrom::Given => "given",
+                super::YearFrom::FileName => "from the file name",
+                super::YearFrom::Data => "from the data: check it",
+            };
+            s += &format!("  {} ({}): {} ({from})\n", st.file, st.table.as_str(), year_label(st.year));
+        }
+        s += &format!("{}\n", self.coverage_line());
+        let a = &self.all;
+        s += &format!("On time: {} of {} assessed reviews ({})\n", a.on_time, a.assessed, pct(a.on_time, a.assessed));
+        if let Some(d) = as_at {
+            s += &format!(
+                "Overdue at {d}: {} children ({} on the stated assumption); {} more open children the data cannot decide\n",
+                t.overdue, self.overdue_assumption, t.overdue_not_assessable
+            );
+        }
+        s += "By collection year (1 April to 31 March):      assessed            on time of assessed\n";
+        for (y, c) in &self.by_year {
+            s += &format!(
+                "  {}  {:>9} of {:>9} {:>7}   {:>9} of {:>9} {:>7}\n",
+                year_label(*y),
+                c.assessed,
+                c.all,
+                pct(c.assessed, c.all),
+                c.on_time,
+                c.assessed,
+                pct(c.on_time, c.assessed)
+            );
+        }
+        s += "By review number:\n";
+        for (name, c) in ["first  ", "second ", "later  ", "unknown"].iter().zip(&self.by_number) {
+            s += &format!(
+                "  {name}  {:>9} of {:>9} {:>7}   {:>9} of {:>9} {:>7}\n",
+                c.assessed,
+                c.all,
+                pct(c.assessed, c.all),
+                c.on_time,
+                c.assessed,
+                pct(c.on_time, c.assessed)
+            );
+        }
+        s += "By basis of the deadline:\n";
+        for b in Basis::ALL {
+            s += &format!("  {:>9}  {}\n", self.by_basis.get(&b).copied().unwrap_or(0), b.as_str());
+        }
+        s += &format!(
+            "Periods of care: {} ({} began before the data); children: {}\n",
+            t.periods, t.periods_before_data, t.children
+        );
+        for (kind, used_name) in [(FileKind::Episodes, "used in periods of care"), (FileKind::Reviews, "audited")] {
+            let sup = if kind == FileKind::Episodes {
+                format!(" + {} superseded by a later year ({} conflicting)", t.superseded(), t.conflicts)
+            } else {
+                String::new()
+            };
+            s += &format!(
+                "{:<9} {} rows read = {} {used_name} + {} rejected{sup}\n",
+                format!("{}:", kind.as_str()),
+                t.rows_in(kind),
+                t.used(kind),
+                t.rejected(kind)
+            );
+        }
+        let ok = if t.balanced() { "yes" } else { "NO (a bug: please report it)" };
+        s += &format!("rows in = rows out + rejects + superseded, for every file: {ok}\n");
+        for kind in [FileKind::Episodes, FileKind::Reviews] {
+            let mut v: Vec<_> = self.reasons.iter().filter(|((k, _), _)| *k == kind).collect();
+            if v.is_empty() {
+                continue;
+            }
+            v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            s += &format!("Rejected {} rows by reason:\n", kind.as_str());
+            for ((_, k), n) in v {
+                s += &format!("  {n:>9}  {k}\n");
+            }
+        }
+        let how = match o.strategy {
+            Strategy::InMemory => "in memory".to_string(),
+            Strategy::Partitioned(n) => format!("partitioned by CHILD into {n} temporary files"),
+        };
+        s += &format!("Read: each file once; rows held {how}\n");
+        s
+    }
+
+    fn chart(&self) -> String {
+        let months: Vec<_> = self.monthly.iter().collect();
+        if months.is_empty() {
+            return "<p>No reviews audited.</p>".into();
+        }
+        let max = months.iter().map(|(_, c)| c.all).max().unwrap_or(1).max(1);
+        let n = months.len();
+        let (w, h, left, bottom, top) = (900.0f64, 260.0f64, 50.0f64, 40.0f64, 10.0f64);
+        let bw = (w - left - 10.0) / n as f64;
+        let scale = (h - bottom - top) / max as f64;
+        let mut s = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"100%\" role=\"img\" \
+aria-label=\"Reviews per month: on time, late and not assessed\">"
+        );
+        s += &format!(
+            "<line x1=\"{left}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#555\"/>",
+            y = h - bottom,
+            x2 = w - 10.0
+        );
+        for k in 0..=4 {
+            let v = max as f64 * k as f64 / 4.0;
+            let y = h - bottom - v * scale;
+            s += &format!(
+                "<text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">{:.0}</text>\
+<line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#ddd\"/>",
+                left - 4.0,
+                y + 4.0,
+                v,
+                w - 10.0
+            );
+        }
+        let every = n.div_ceil(10).max(1);
+        for (i, ((y, m), c)) in months.iter().enumerate() {
+            let x = left + i as f64 * bw + bw * 0.1;
+            let bwi = bw * 0.8;
+            let late = c.assessed - c.on_time;
+            let na = c.all - c.assessed;
+            let (on_h, late_h, na_h) = (c.on_time as f64 * scale, late as f64 * scale, na as f64 * scale);
+            let base = h - bottom;
+            s += &format!(
+                "<g><title>{m:02}/{y}: {} on time, {late} late, {na} not assessed</title>\
+<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bwi:.1}\" height=\"{on_h:.1}\" fill=\"#2e7d32\"/>\
+<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bwi:.1}\" height=\"{late_h:.1}\" fill=\"#c62828\"/>\
+<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bwi:.1}\" height=\"{na_h:.1}\" fill=\"#bbb\"/></g>",
+                c.on_time,
+                base - on_h,
+                base - on_h - late_h,
+                base - on_h - late_h - na_h
+            );
+            if i % every == 0 {
+                s += &format!(
+                    "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
+                    x + bwi / 2.0,
+                    h - bottom + 15.0,
+                    NaiveDate::from_ymd_opt(*y, *m, 1).map(|d| d.format("%b %Y").to_string()).unwrap_or_default()
+                );
+            }
+        }
+        s += "</svg>";
+        s
+    }
+
+    /// The self-contained HTML report (no external assets).
+    pub fn html(&self, o: &Outcome, files: &[String], profile: &str, as_at: Option<NaiveDate>) -> String {
+        let t = &o.totals;
+        let a = &self.all;
+        let years: Vec<String> = o.window.years().iter().map(|y| year_label(*y)).collect();
+        let mut s = String::from(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Review timeliness audit</title>\
+<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1000px}\
+.cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:8px;padding:.8em 1.2em;min-width:150px}\
+.card b{display:block;font-size:2em}\
+table{border-collapse:collapse;width:100%;font-size:.9em}td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left}\
+th{background:#f3f3f3}.key span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:middle}\
+small{color:#666}</style></head><body>",
+        );
+        s += &format!("<h1>Review timeliness audit: {}</h1>", esc(&years.join(", ")));
+        s += &format!(
+            "<p>{} &middot; profile <b>{}</b>{}</p>",
+            esc(&files.join(" · ")),
+            esc(profile),
+            as_at.map(|d| format!(" &middot; as at {d}")).unwrap_or_default()
+        );
+        s += &format!("<p><b>{}</b></p>", esc(&self.coverage_line()));
+        s += "<div class=\"cards\">";
+        s += &format!(
+            "<div class=\"card\"><b style=\"color:{}\">{}</b>of reviews assessed ({} of {})</div>",
+            Colour::for_coverage(a.assessed, a.all).css(),
+            pct(a.assessed, a.all),
+            a.assessed,
+            a.all
+        );
+        s += &format!(
+            "<div class=\"card\"><b style=\"color:{}\">{}</b>of assessed reviews on time ({} of {})</div>",
+            Colour::for_on_time(a.on_time, a.assessed).css(),
+            pct(a.on_time, a.assessed),
+            a.on_time,
+            a.assessed
+        );
+        s += &format!("<div class=\"card\"><b>{}</b>on the stated assumption</div>", a.assumption);
+        if as_at.is_some() {
+            s += &format!("<div class=\"card\"><b>{}</b>children overdue now</div>", t.overdue);
+        }
+        s += &format!(
+            "<div class=\"card\"><b>{}</b>rows rejected ({} episodes, {} reviews)</div>",
+            t.rejected(FileKind::Episodes) + t.rejected(FileKind::Reviews),
+            t.rejected(FileKind::Episodes),
+            t.rejected(FileKind::Reviews)
+        );
+        s += "</div><p><small>Colours: on time green at 90% or more, amber 75-90%, red under 75%; assessed green at 90% \
+or more, amber 50-90%, red under 50%; grey when there is nothing to measure.</small></p>";
+        let table = |title: &str, rows: Vec<(String, Count)>| -> String {
+            let mut s = format!(
+                "<h2>{title}</h2><table><tr><th></th><th>Reviews</th><th>Assessed</th><th>%</th><th>On time</th>\
+<th>% of assessed</th><th>On the assumption</th></tr>"
+            );
+            for (name, c) in rows {
+                s += &format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&name),
+                    c.all,
+                    c.assessed,
+                    pct(c.assessed, c.all),
+                    c.on_time,
+                    pct(c.on_time, c.assessed),
+                    c.assumption
+                );
+            }
+            s + "</table>"
+        };
+        s += &table("By collection year", self.by_year.iter().map(|(y, c)| (year_label(*y), *c)).collect());
+        s += &table(
+            "By review number",
+            ["First", "Second", "Third or later", "Number not known"]
+                .iter()
+                .map(|x| x.to_string())
+                .zip(self.by_number.iter().copied())
+                .collect(),
+        );
+        s += "<h2>Reviews per month</h2><p class=\"key\"><span style=\"background:#2e7d32\"></span>on time\
+<span style=\"background:#c62828\"></span>late<span style=\"background:#bbb\"></span>not assessed</p>";
+        s += &self.chart();
+        s += "<h2>Rejected rows</h2><table><tr><th>Table</th><th>Reason</th><th>Rows</th></tr>";
+        let mut v: Vec<_> = self.reasons.iter().collect();
+        v.sort_by(|a, b| (a.0 .0, std::cmp::Reverse(a.1)).cmp(&(b.0 .0, std::cmp::Reverse(b.1))));
+        for ((k, r), n) in v {
+            s += &format!("<tr><td>{}</td><td>{}</td><td>{n}</td></tr>", k.as_str(), esc(r));
+        }
+        s += "</table>";
+        s += &format!(
+            "<h2>Late and overdue reviews</h2><p><small>{} in all{}; overdue first, then the most late. \
+The full list is in reviews_audit.csv.</small></p>",
+            self.late_total,
+            if self.late_total as usize > self.late.len() {
+                format!(", showing {}", self.late.len())
+            } else {
+                String::new()
+            }
+        );
+        s += "<table><tr><th>Child</th><th>Period from</th><th>Review</th><th>Held</th><th>Deadline</th>\
+<th>Working days late</th><th>Basis</th><th>Note</th></tr>";
+        for r in &self.late {
+            s += &format!(
+                "<tr><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&r.child),
+                r.period_start.map(|d| d.format("%d %b %Y").to_string()).unwrap_or_else(|| "before the data".into()),
+                r.regime.map(|x| x.describe()).unwrap_or(""),
+                r.review_number.map(|n| n.to_string()).unwrap_or_default(),
+                r.review.map(|d| d.format("%d %b %Y").to_string()).unwrap_or_else(|| "<b>not held</b>".into()),
+                r.deadline.map(|d| d.format("%d %b %Y").to_string()).unwrap_or_default(),
+                r.working_days_late.map(|n| n.to_string()).unwrap_or_default(),
+                r.basis.as_str(),
+                esc(&r.note)
+            );
+        }
+        s += "</table>";
+        s += &format!(
+            "<p><small>Episodes: {} rows = {} used + {} rejected + {} superseded by a later year ({} conflicting). \
+Reviews: {} rows = {} audited + {} rejected. Deadlines by lac-timescales {}.</small></p></body></html>\n",
+            t.rows_in(FileKind::Episodes),
+            t.used(FileKind::Episodes),
+            t.rejected(FileKind::Episodes),
+            t.superseded(),
+            t.conflicts,
+            t.rows_in(FileKind::Reviews),
+            t.used(FileKind::Reviews),
+            t.rejected(FileKind::Reviews),
+            env!("CARGO_PKG_VERSION")
+        );
+        s
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
