@@ -448,6 +448,12 @@ function flagsOf(o, asAt) {
 }
 
 function breachText(b) {
+  const local = b.basis && b.basis.startsWith("local:")
+    ? ` (against the local procedure's deadline, ${b.basis.slice(6)}; the legal deadline was met)` : "";
+  return breachWords(b) + local;
+}
+
+function breachWords(b) {
   switch (b.kind) {
     case "late_review":
       return `Held late: ${plural(b.working_days_late, "working day", "working days")} after the deadline`;
@@ -512,7 +518,8 @@ function obligationItem(o, asAt) {
   const flags = flagsOf(o, asAt);
   const button = h("button", { type: "button", class: "ob-toggle", "aria-expanded": "false", "aria-controls": exId, id: `ob-${o.index}` },
     h("span", { class: "ob-date" }, dueText(o), deadline),
-    h("span", { class: "ob-who" }, roleLabel(o.role)),
+    h("span", { class: "ob-who" }, roleLabel(o.role),
+      o.roles.length > 1 ? h("span", { class: "ob-also" }, `also named: ${o.roles.slice(1).map(roleLabel).join(", ")}`) : null),
     h("span", { class: "ob-what" }, o.action,
       flags.length ? h("span", { class: "flags" }, flags.map(([cls, text]) => h("span", { class: `flag flag-${cls}` }, text))) : null),
     h("span", { class: "ob-authority" }, badge(o.citation.status), " ", o.basis === "statutory" ? "Law" : "Local"));
@@ -522,7 +529,7 @@ function obligationItem(o, asAt) {
   if (o.done) classes.push("is-done");
   if (flags.some(([c]) => c === "breach")) classes.push("is-breach");
   if (o.projected) classes.push("is-projected");
-  return h("li", { class: classes.join(" "), "data-role": o.role }, button, panel);
+  return h("li", { class: classes.join(" "), "data-roles": o.roles.join(" ") }, button, panel);
 }
 
 function toggle(button, panel, o) {
@@ -588,7 +595,7 @@ function applyFilter() {
   let total = 0;
   for (const li of document.querySelectorAll("#timeline li.ob")) {
     total += 1;
-    li.hidden = !!role && li.dataset.role !== role;
+    li.hidden = !!role && !li.dataset.roles.split(" ").includes(role);
     if (!li.hidden) shown += 1;
   }
   for (const g of document.querySelectorAll("#timeline .group")) {
@@ -602,7 +609,9 @@ function applyFilter() {
     note = h("p", { id: "filter-note", class: "filter-note", role: "status" });
     $("timeline").before(note);
   }
-  note.textContent = role ? `Showing ${shown} of ${total} duties: those for the ${roleLabel(role)}.` : `${plural(total, "duty", "duties")}.`;
+  note.textContent = role
+    ? `Showing ${shown} of ${total} duties: those the rules give the ${roleLabel(role)}.`
+    : `${plural(total, "duty", "duties")}.`;
 }
 
 function renderSummary() {

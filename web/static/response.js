@@ -18,6 +18,9 @@ function readObligation(o, index, tables) {
     index,
     duty: o.duty,
     role: o.role,
+    // Every role the duty's rules name (the binding rule's first): a local procedure may name
+    // another role than statute for the same duty.
+    roles: [o.role, ...(Array.isArray(o.roles) ? o.roles.filter((r) => r !== o.role) : [])],
     action: o.action || "",
     regime: o.regime || null,
     reviewNumber: o.review_number ?? null,

@@ -347,17 +347,18 @@ async fn a_review_and_an_adjournment_move_the_deadlines(c: &Client) {
     no_junk(c).await;
 }
 
-/// The role filter shows one role's duties; printing ignores it.
+/// The role filter shows the duties whose rules name a role.
 async fn role_filter(c: &Client) {
     select(c, "#role-filter", "iro").await;
     let roles = js(
         c,
-        "return [...document.querySelectorAll('#timeline li.ob')].filter(li => !li.hidden).map(li => li.dataset.role);",
+        "return [...document.querySelectorAll('#timeline li.ob')].filter(li => !li.hidden).map(li => li.dataset.roles);",
         vec![],
     )
     .await;
     let roles = roles.as_array().unwrap();
-    assert!(!roles.is_empty() && roles.iter().all(|r| r == "iro"), "{roles:?}");
+    let has_iro = |r: &Value| r.as_str().unwrap_or("").split(' ').any(|x| x == "iro");
+    assert!(!roles.is_empty() && roles.iter().all(has_iro), "{roles:?}");
     let hidden =
         js(c, "return [...document.querySelectorAll('#timeline li.ob')].filter(li => li.hidden).length;", vec![]).await;
     assert!(hidden.as_u64().unwrap() > 0);
@@ -514,9 +515,12 @@ async fn uploaded_profile(c: &Client, url: &str, dir: &Path) {
     assert!(text(c, "#case-summary").await.contains("uploaded: my-council.toml"));
 }
 
-/// A view worth a screenshot: the sample child of `cargo run --example schedule` under Dudley's
-/// procedure, one explanation open.
-async fn screenshot(c: &Client, url: &str, out: &Path) {
+/// The sample child of `cargo run --example schedule` under Dudley's procedure, with an
+/// explanation open (and the screenshots, when asked for). Review 3 counts from the adjourned
+/// meeting of Wed 22 Apr 2026: statute gives 6 months, Thu 22 Oct 2026; Dudley 180 days: 8 days
+/// to 30 Apr, 39 to 31 May, 69 to 30 Jun, 100 to 31 Jul, 131 to 31 Aug, 161 to 30 Sep, 180 on
+/// Mon 19 Oct 2026, which binds as the earlier.
+async fn dudley_sample(c: &Client, url: &str, screenshot: Option<&Path>) {
     fresh_page(c, url).await;
     c.set_window_size(1280, 2300).await.expect("window size");
     select(c, "#profile", "dudley").await;
@@ -541,6 +545,23 @@ async fn screenshot(c: &Client, url: &str, out: &Path) {
     show_timeline(c).await;
     until(c, "the sample timeline", "document.querySelector('#next-review strong')").await;
     no_junk(c).await;
+    let next = text(c, "#next-review").await;
+    assert!(next.contains("Review 3 (looked-after review): hold by Mon 19 Oct 2026"), "{next}");
+    // Dudley names the team manager where statute names a senior manager: the duty is listed
+    // under both roles.
+    select(c, "#role-filter", "team_manager").await;
+    let shown = js(c, "return [...document.querySelectorAll('#timeline li.ob')].filter(li => !li.hidden).map(li => li.innerText.replace(/\\s+/g, ' '));", vec![]).await;
+    let consider: Vec<&str> = shown
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .filter(|t| t.contains("Consider the review decisions"))
+        .collect();
+    assert!(!consider.is_empty(), "{shown}");
+    assert!(consider.iter().all(|t| t.contains("Senior manager also named: Team manager")), "{consider:?}");
+    select(c, "#role-filter", "").await;
+    let Some(out) = screenshot else { return };
     // Open the IRO's decisions duty of review 2, which both statute and Dudley govern.
     js(c, "[...document.querySelectorAll('.ob-toggle')].find(b => b.innerText.includes('Record the review\\'s recommendations')).click();", vec![]).await;
     until(c, "an open explanation", "document.querySelector('.ob-toggle[aria-expanded=true]')").await;
@@ -593,9 +614,8 @@ async fn the_page_in_a_real_browser() {
     audit(&c).await;
     wales(&c, &url).await;
     uploaded_profile(&c, &url, &scratch.0).await;
-    if let Some(out) = std::env::var_os("LACT_WEB_SCREENSHOT") {
-        screenshot(&c, &url, Path::new(&out)).await;
-    }
+    let shot = std::env::var_os("LACT_WEB_SCREENSHOT").map(PathBuf::from);
+    dudley_sample(&c, &url, shot.as_deref()).await;
     print(&c, std::env::var_os("LACT_WEB_PDF").as_deref().map(Path::new)).await;
     c.close().await.expect("close the browser");
 }
