@@ -1,10 +1,12 @@
 // The page: the form, the timeline, explanations, downloads and the audit.
 // Library responses are read only through ./response.js.
 import {
+  EXPLAIN_FLAGS,
   SCHEDULE_FLAGS,
   explanationParts,
   readAudit,
   readError,
+  readExplanations,
   readProfiles,
   readSchedule,
   readVocabulary,
@@ -483,7 +485,7 @@ function explanationPanel(o) {
       return `event ${i + 1}: ${what}, ${longDate(ev && ev.date)}`;
     }).join("; ")));
   }
-  for (const p of explanationParts(o.explanation)) {
+  for (const p of explanationParts(o.explanation || [])) {
     if (!skip.has(p.key)) list.append(h("dt", {}, p.label), h("dd", {}, p.text));
   }
   const c = o.citation;
@@ -532,9 +534,39 @@ function obligationItem(o, asAt) {
   return h("li", { class: classes.join(" "), "data-roles": o.roles.join(" ") }, button, panel);
 }
 
-function toggle(button, panel, o) {
+/** Fetches every obligation's explanation once per timeline (the schedule comes without them). */
+function loadExplanations() {
+  const s = state.schedule;
+  if (!s.explanations) {
+    s.explanations = post("/api/schedule", { ...state.lastRequest, ...EXPLAIN_FLAGS }).then((out) => {
+      if (!out.ok) throw new Error(out.error.message);
+      readExplanations(JSON.parse(out.text)).forEach((steps, i) => {
+        if (s.obligations[i]) s.obligations[i].explanation = steps;
+      });
+    });
+    s.explanations.catch(() => {
+      s.explanations = null;
+    });
+  }
+  return s.explanations;
+}
+
+async function toggle(button, panel, o) {
   const open = button.getAttribute("aria-expanded") === "true";
-  if (!open && !panel.childElementCount) panel.append(...explanationPanel(o).filter(Boolean));
+  if (!open && !panel.childElementCount) {
+    if (o.explanation === null) {
+      panel.replaceChildren(h("p", { role: "status" }, "Working out the explanation\u2026"));
+      panel.hidden = false;
+      try {
+        await loadExplanations();
+      } catch (e) {
+        panel.replaceChildren(h("p", { class: "field-error" }, `The explanation could not be fetched: ${e.message}`));
+        return;
+      }
+      panel.replaceChildren();
+    }
+    panel.append(...explanationPanel(o).filter(Boolean));
+  }
   button.setAttribute("aria-expanded", open ? "false" : "true");
   panel.hidden = open;
 }

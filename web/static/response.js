@@ -4,6 +4,9 @@
 /** Extra request keys the page sends with every schedule request. */
 export const SCHEDULE_FLAGS = {};
 
+/** Request keys that ask for every obligation's explanation (sent when one is first opened). */
+export const EXPLAIN_FLAGS = { explain: true };
+
 /** Resolves a citation that may be given inline or by reference to a table in the response. */
 function citationOf(ref, table) {
   if (ref && typeof ref === "object") return ref;
@@ -41,7 +44,8 @@ function readObligation(o, index, tables) {
     early: !!o.early,
     done: o.done || null,
     breach: o.breach || null,
-    explanation: Array.isArray(o.explanation) ? o.explanation : [],
+    // null: not sent (explanations come on request); see readExplanations.
+    explanation: Array.isArray(o.explanation) ? o.explanation : null,
   };
 }
 
@@ -54,7 +58,10 @@ export function readSchedule(json) {
   const tables = tablesOf(json);
   const obligations = (json.obligations || []).map((o, i) => readObligation(o, i, tables));
   let nextReview = null;
-  if (json.next_review) {
+  if (typeof json.next_review === "number") {
+    // An index into the obligations.
+    nextReview = obligations[json.next_review] || null;
+  } else if (json.next_review) {
     // Find the same obligation in the list, so that it can be opened.
     const n = readObligation(json.next_review, -1, tables);
     nextReview =
@@ -68,6 +75,11 @@ export function readSchedule(json) {
       ) || n;
   }
   return { obligations, nextReview, metadata: json.metadata || {} };
+}
+
+/** The explanations of a schedule response asked for with EXPLAIN_FLAGS, by obligation index. */
+export function readExplanations(json) {
+  return (json.obligations || []).map((o) => (Array.isArray(o.explanation) ? o.explanation : []));
 }
 
 /** An audit response: `{asAt, items: [{index, obligation, status, doneByEvent}], breaches, events, totals}`. */
