@@ -8,6 +8,7 @@
 //! cargo run --example schedule -- --audit [--as-at DATE] [--csv FILE]   # statuses as at DATE; CSV: aggregates
 //! cargo run --example schedule -- --json [--audit] [--input FILE]  # request JSON (stdin by default) -> response JSON
 //! cargo run --release --example schedule -- throughput N         # N synthetic schedules in process
+//!                                                                   # (twice: without and with placements)
 //! ```
 //! In `--json` mode an error prints `{"error": {"kind": ..., "message": ...}}` and exits with 2.
 
@@ -18,7 +19,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use lac_timescales::calendar::Calendar;
 use lac_timescales::json::{self, ErrorResponse, ScheduleRequest};
-use lac_timescales::model::{CaseHistory, Event, EventKind, Jurisdiction};
+use lac_timescales::model::{CaseHistory, Duty, Event, EventKind, Jurisdiction};
 use lac_timescales::profile::Profile;
 use lac_timescales::schedule::{schedule, Breach, Obligation, ScheduleOptions};
 use lac_timescales::Error;
@@ -39,10 +40,11 @@ macro_rules! println {
 
 const USAGE: &str = "usage: schedule [--looked-after-from DATE] [--profile ID|FILE] [--jurisdiction england|wales] [--as-at DATE] [--horizon-months N] [--explain N] [--csv FILE] [--ics FILE] [--case-id ID] [--audit]
        schedule --json [--audit] [--input FILE]
-       schedule throughput N";
+       schedule throughput N [existing|placements]";
 
-/// The embedded sample child: looked after since Mon 5 Jan 2026, first review held on time,
-/// second review adjourned and completed, a significant change proposed.
+/// The embedded sample child: looked after and placed in an emergency since Mon 5 Jan 2026,
+/// visited by the social worker (one visit a day late), first review held on time, second review
+/// adjourned and completed, a significant change proposed.
 const SAMPLE: &str = r#"{
   "jurisdiction": "england",
   "profile": "dudley",
@@ -51,10 +53,15 @@ const SAMPLE: &str = r#"{
   "child": {"date_of_birth": "2011-02-14"},
   "events": [
     {"event": "became_looked_after", "date": "2026-01-05"},
+    {"event": "placement_started", "date": "2026-01-05", "emergency": true},
     {"event": "care_plan_started", "date": "2026-01-05"},
+    {"event": "social_worker_visit", "date": "2026-01-09"},
     {"event": "review_held", "date": "2026-01-29"},
+    {"event": "social_worker_visit", "date": "2026-02-18"},
+    {"event": "social_worker_visit", "date": "2026-04-02"},
     {"event": "review_adjourned", "date": "2026-04-22"},
     {"event": "review_held", "date": "2026-05-06"},
+    {"event": "social_worker_visit", "date": "2026-05-08"},
     {"event": "significant_change", "date": "2026-05-27", "note": "proposed move to a new foster placement"}
   ]
 }"#;
@@ -63,7 +70,15 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("throughput") {
         return match args.get(1).and_then(|n| n.parse::<usize>().ok()) {
-            Some(n) if n > 0 => throughput(n),
+            Some(n) if n > 0 => match args.get(2).map(String::as_str) {
+                None => throughput(n, true, true),
+                Some("existing") => throughput(n, true, false),
+                Some("placements") => throughput(n, false, true),
+                Some(other) => {
+                    eprintln!("error: throughput N [existing|placements], not {other:?}\n{USAGE}");
+                    ExitCode::from(2)
+                }
+            },
             _ => {
                 eprintln!("error: throughput needs a count above 0\n{USAGE}");
                 ExitCode::from(2)
@@ -233,7 +248,9 @@ fn print_audit(req: &ScheduleRequest, csv: Option<&str>) -> Result<(), String> {
             Status::Pending { working_days_left: w, calendar_days_left: c } => format!("pending, {w} wd / {c} d left"),
             Status::NotApplicable { reason } => format!("n/a: {reason}"),
         };
-        let review = o.review_number.map(|n| format!(" (review {n})")).unwrap_or_default();
+        // A number with a regime is a review's; without one, the occurrence of a repeating duty.
+        let what = if o.regime.is_some() { "review" } else { "no." };
+        let review = o.review_number.map(|n| format!(" ({what} {n})")).unwrap_or_default();
         let due = o.latest.map(day).unwrap_or_else(|| "no date fixed".into());
         println!("  {:>3}  {due:<16} {}{review}: {status}", ao.index, o.duty);
     }
@@ -270,9 +287,10 @@ type Group = (Option<(u32, String)>, Vec<usize>);
 fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sample: bool) {
     let m = &s.metadata;
     if sample {
-        println!("Sample child (born 14 Feb 2011), looked after since Mon 5 Jan 2026.");
-        println!("First review held 29 Jan; second review adjourned on 22 Apr and completed on 6 May;");
-        println!("a move to a new foster placement proposed on 27 May.");
+        println!("Sample child (born 14 Feb 2011), looked after and placed in an emergency since Mon 5 Jan 2026.");
+        println!("Social worker visits 9 Jan, 18 Feb, 2 Apr and 8 May; first review held 29 Jan; second");
+        println!("review adjourned on 22 Apr and completed on 6 May; a move to a new foster placement");
+        println!("proposed on 27 May.");
     }
     println!(
         "Rules: {} {} on {} statute {} | calendar {} (verified to {}) | as at {} | planning to {}",
@@ -287,10 +305,11 @@ fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sa
     );
     println!("Dates are the last working day to act by; '(deadline Sat 3 Jan)' shows a legal deadline that falls on a non-working day.");
     println!("No. = the obligation number for --explain N.\n");
-    // Group: whole-case duties first, then each review in order.
+    // Group: whole-case duties first, then the placement and its visits, then each review in order.
     let mut groups: Vec<Group> = Vec::new();
     let key = |o: &Obligation| match (o.review_number, o.regime) {
         (Some(n), Some(r)) => Some((n, r.as_str().to_string())),
+        _ if is_placement_duty(o.duty) => Some((0, "placement".to_string())),
         _ => None,
     };
     for (i, o) in s.obligations.iter().enumerate() {
@@ -300,10 +319,13 @@ fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sa
             None => groups.push((k, vec![i])),
         }
     }
-    groups.sort_by_key(|(k, v)| (k.is_some(), k.as_ref().map(|(n, r)| (r != "looked_after", *n)), v[0]));
+    groups.sort_by_key(|(k, v)| {
+        (k.is_some(), k.as_ref().map(|(n, r)| (r != "placement", r != "looked_after", *n)), v[0])
+    });
     for (k, items) in &groups {
         match k {
             None => println!("Whole period of care"),
+            Some((_, r)) if r == "placement" => println!("Placements and social worker visits"),
             Some((n, regime)) => {
                 let review =
                     items.iter().map(|i| &s.obligations[*i]).find(|o| o.duty.as_str() == "hold_review" && !o.early);
@@ -325,6 +347,19 @@ fn print_timeline(case: &CaseHistory, s: &lac_timescales::schedule::Schedule, sa
         let when = n.latest_working_day.map(day).unwrap_or_else(|| "no date fixed".into());
         println!("Next review due: review {} by {}.", n.review_number.unwrap_or(0), when);
     }
+}
+
+/// Duties that belong to a placement rather than to a review or the whole period of care.
+fn is_placement_duty(duty: Duty) -> bool {
+    matches!(
+        duty,
+        Duty::VisitChild
+            | Duty::PrepareCarePlan
+            | Duty::PreparePlacementPlan
+            | Duty::NotifyPlacement
+            | Duty::NotifyPlacementEnded
+            | Duty::PersonalEducationPlan
+    )
 }
 
 fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
@@ -352,6 +387,10 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
                 lac_timescales::profile::Basis::Statutory => "MOVED PAST STATUTORY DATE".into(),
                 local => format!("MOVED PAST {local} DATE"),
             },
+            Breach::LateDuty { working_days_late, calendar_days_late, .. } => {
+                format!("LATE by {calendar_days_late} days ({working_days_late} working days)")
+            }
+            Breach::NotDone { .. } => "OVERDUE".into(),
         });
         // Whose standard: statute's unless only a local procedure's earlier date was missed.
         if *b.basis() != lac_timescales::profile::Basis::Statutory {
@@ -372,7 +411,7 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
     )
 }
 
-fn throughput(n: usize) -> ExitCode {
+fn throughput(n: usize, existing: bool, placements: bool) -> ExitCode {
     let cal = Calendar::england_and_wales();
     let profile = match Profile::builtin("england") {
         Ok(p) => p,
@@ -381,24 +420,35 @@ fn throughput(n: usize) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Synthetic histories of 5-10 events, built before timing.
-    let cases = synthetic::histories();
+    // Synthetic histories of 5-10 events, and the same with placements and visits, built before
+    // timing. Each set is timed on its own and reported.
     let opts = ScheduleOptions::default();
-    let start = Instant::now();
-    let mut obligations = 0usize;
-    for i in 0..n {
-        match schedule(&cases[i & 1023], &profile, &cal, &opts) {
-            Ok(s) => obligations += s.obligations.len(),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
+    let mut sets = Vec::new();
+    if existing {
+        sets.push(("", synthetic::histories()));
+    }
+    if placements {
+        sets.push(("with_placements_", synthetic::histories_with_placements()));
+    }
+    for (label, cases) in sets {
+        let events: usize = cases.iter().map(|c| c.events().len()).sum();
+        let start = Instant::now();
+        let mut obligations = 0usize;
+        for i in 0..n {
+            match schedule(&cases[i & 1023], &profile, &cal, &opts) {
+                Ok(s) => obligations += s.obligations.len(),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
             }
         }
+        let secs = start.elapsed().as_secs_f64();
+        println!("{label}schedules: {n}");
+        println!("{label}events_per_history: {:.1}", events as f64 / cases.len() as f64);
+        println!("{label}obligations: {obligations}");
+        println!("{label}seconds: {secs:.6}");
+        println!("{label}schedules_per_second: {:.0}", n as f64 / secs);
     }
-    let secs = start.elapsed().as_secs_f64();
-    println!("schedules: {n}");
-    println!("obligations: {obligations}");
-    println!("seconds: {secs:.6}");
-    println!("schedules_per_second: {:.0}", n as f64 / secs);
     ExitCode::SUCCESS
 }

@@ -482,7 +482,7 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
             o.triggered_by
                 .iter()
                 .copied()
-                .find(|&e| events.get(e).is_some_and(|ev| ev.date == done && is_meeting(&ev.kind)))
+                .find(|&e| events.get(e).is_some_and(|ev| ev.date == done && records_done(&ev.kind)))
         })
         .collect();
     let mut accounts: Vec<EventAccount> = events
@@ -543,6 +543,16 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
             ),
             Some(EventKind::ReviewRearranged { .. }) => {
                 "the new date does not pass the review's deadline, so the move needs no authorisation".into()
+            }
+            Some(k @ (EventKind::ChildAbsent | EventKind::ChildAtRisk | EventKind::ChildRequestedReview))
+                if case.jurisdiction() == crate::model::Jurisdiction::England =>
+            {
+                format!(
+                    "in England {} is not a statutory early-review trigger (it is in Wales), and profile {} has no local \
+                     rule for it (the isu-procedure and dudley profiles tell the IRO)",
+                    k.name(),
+                    profile.id
+                )
             }
             _ => format!("no rule of profile {} creates or records an obligation from it", profile.id),
         });
@@ -648,6 +658,12 @@ fn match_duty_done(
 /// A review meeting: held, adjourned (the meeting took place) or a secure panel review.
 fn is_meeting(kind: &EventKind) -> bool {
     matches!(kind, EventKind::ReviewHeld { .. } | EventKind::ReviewAdjourned | EventKind::SecureReviewHeld)
+}
+
+/// An event that records an obligation as done by itself: a review meeting (held, adjourned (the
+/// meeting took place) or a secure panel review), or a social worker's visit.
+fn records_done(kind: &EventKind) -> bool {
+    is_meeting(kind) || matches!(kind, EventKind::SocialWorkerVisit)
 }
 
 fn status_of(o: &Obligation, as_at: NaiveDate, case: &CaseHistory, cal: &Calendar) -> Result<Status> {

@@ -95,6 +95,28 @@ pub(crate) struct Done {
     pub meeting: Option<usize>,
 }
 
+/// A placement: from `placement_started` (or `placed_for_adoption`) to its end. Its clocks are
+/// the visits, the placement plan and the notifications (and the care plan for the first one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Placement {
+    pub start: NaiveDate,
+    pub start_event: usize,
+    /// The end: `placement_ended`, the next placement, or the end of the period of care.
+    pub end: Option<(NaiveDate, usize)>,
+    /// Ended by a `placement_ended` event (the ended-placement notification counts from it).
+    pub ended_by_event: bool,
+    pub period: usize,
+    /// The first placement of its period of care.
+    pub first: bool,
+    pub long_term: bool,
+    pub emergency: bool,
+    pub with_parent: bool,
+    /// A placement for adoption (`placed_for_adoption`).
+    pub adoption: bool,
+    /// `social_worker_visit` events during the placement: (event, date), in order.
+    pub visits: Vec<(usize, NaiveDate)>,
+}
+
 /// Everything the walk learned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Walk {
@@ -105,6 +127,7 @@ pub(crate) struct Walk {
     pub markers: Vec<Marker>,
     pub long_term_foster: Vec<(usize, NaiveDate, usize)>,
     pub done: Vec<Done>,
+    pub placements: Vec<Placement>,
 }
 
 /// Validates `events` and walks them.
@@ -160,13 +183,15 @@ struct Walker {
     care: Option<usize>,
     breaks: Option<usize>,
     /// Active run per regime (index by Regime position).
-    active: [Option<usize>; 6],
+    active: [Option<usize>; Regime::ALL.len()],
     authority_held: bool,
     placed: bool,
     /// An adjourned review awaiting completion.
     pending: Option<usize>,
     /// Rearrangements not yet attached to a held meeting.
     open_rearrangements: Vec<usize>,
+    /// The placement running, if any.
+    placement: Option<usize>,
 }
 
 fn slot(r: Regime) -> usize {
@@ -192,6 +217,43 @@ impl Walker {
     fn end_run(&mut self, regime: Regime, date: NaiveDate, event: usize) {
         if let Some(r) = self.active[slot(regime)].take() {
             self.walk.runs[r].end = Some((date, event));
+        }
+    }
+
+    /// Starts a placement in period `period`, ending the one running (a move).
+    #[allow(clippy::too_many_arguments)]
+    fn start_placement(
+        &mut self,
+        date: NaiveDate,
+        event: usize,
+        period: usize,
+        long_term: bool,
+        emergency: bool,
+        with_parent: bool,
+        adoption: bool,
+    ) {
+        self.end_placement(date, event, false);
+        let first = !self.walk.placements.iter().any(|p| p.period == period);
+        self.walk.placements.push(Placement {
+            start: date,
+            start_event: event,
+            end: None,
+            ended_by_event: false,
+            period,
+            first,
+            long_term,
+            emergency,
+            with_parent,
+            adoption,
+            visits: Vec::new(),
+        });
+        self.placement = Some(self.walk.placements.len() - 1);
+    }
+
+    fn end_placement(&mut self, date: NaiveDate, event: usize, by_event: bool) {
+        if let Some(p) = self.placement.take() {
+            self.walk.placements[p].end = Some((date, event));
+            self.walk.placements[p].ended_by_event = by_event;
         }
     }
 
@@ -271,6 +333,7 @@ impl Walker {
                 }
                 self.walk.periods[p].end = Some((date, i));
                 self.walk.periods[p].ceased = true;
+                self.end_placement(date, i, false);
                 self.authority_held = false;
                 self.placed = false;
                 self.pending = None;
@@ -332,6 +395,7 @@ impl Walker {
                     ));
                 }
                 self.placed = true;
+                self.start_placement(date, i, p, false, false, false, true);
                 self.end_run(Regime::LookedAfter, date, i);
                 self.end_run(Regime::AdoptionAuthorised, date, i);
                 self.end_run(Regime::PlacedWithParent, date, i);
@@ -349,6 +413,7 @@ impl Walker {
                     ));
                 }
                 self.placed = false;
+                self.end_placement(date, i, false);
                 self.end_run(Regime::AdoptionPlaced, date, i);
                 self.start_run(Regime::LookedAfter, date, i, p);
                 if self.authority_held {
@@ -371,6 +436,7 @@ impl Walker {
                     self.end_run(r, date, i);
                 }
                 self.walk.periods[p].end = Some((date, i));
+                self.end_placement(date, i, false);
                 self.placed = false;
                 self.authority_held = false;
                 self.pending = None;
@@ -495,6 +561,40 @@ impl Walker {
                     period: self.current_period(),
                     meeting: None,
                 });
+            }
+            PlacementStarted { intended_to_last_until_18, emergency, with_parent } => {
+                let p = self.care.ok_or_else(not_looked_after)?;
+                if self.placed {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "the child is placed for adoption (record returned_to_agency first)",
+                    ));
+                }
+                self.start_placement(date, i, p, *intended_to_last_until_18, *emergency, *with_parent, false);
+            }
+            PlacementEnded => {
+                let p = self.placement.ok_or_else(|| {
+                    Self::err(i, ev, "event", ev.kind.name().into(), "no placement is running at this date")
+                })?;
+                if self.walk.placements[p].adoption {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "event",
+                        ev.kind.name().into(),
+                        "a placement for adoption ends with returned_to_agency or adoption_order_made",
+                    ));
+                }
+                self.end_placement(date, i, true);
+            }
+            SocialWorkerVisit => {
+                self.care.ok_or_else(not_looked_after)?;
+                if let Some(p) = self.placement {
+                    self.walk.placements[p].visits.push((i, date));
+                }
             }
             kind => {
                 let anchor = kind.trigger().expect("every remaining event kind is an early-review trigger");

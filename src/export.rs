@@ -102,6 +102,8 @@ pub fn breach_kind(b: &Breach) -> &'static str {
         Breach::SecondAdjournment { .. } => "second_adjournment",
         Breach::AdjournedReviewCompletedLate { .. } => "adjourned_review_completed_late",
         Breach::RearrangedPastDeadline { .. } => "rearranged_past_deadline",
+        Breach::LateDuty { .. } => "late_duty",
+        Breach::NotDone { .. } => "not_done",
     }
 }
 
@@ -287,8 +289,13 @@ pub fn schedule_ics(schedule: &Schedule, case: &CaseHistory, options: &IcsOption
 
 fn description(o: &Obligation) -> String {
     let mut lines = vec![format!("Who: {}", o.role.describe())];
-    if let (Some(n), Some(r)) = (o.review_number, o.regime) {
-        lines.push(format!("Review: {n} ({}){}", r.describe(), if o.early { ", early review" } else { "" }));
+    match (o.review_number, o.regime) {
+        (Some(n), Some(r)) => {
+            lines.push(format!("Review: {n} ({}){}", r.describe(), if o.early { ", early review" } else { "" }))
+        }
+        // A repeating duty (a visit): which one in its run.
+        (Some(n), None) => lines.push(format!("Number: {n}")),
+        _ => {}
     }
     match (o.latest, o.latest_working_day) {
         (Some(l), Some(w)) if l != w => {

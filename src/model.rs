@@ -232,6 +232,27 @@ snake_enum! {
         IroContactChild = "iro_contact_child": "Consider direct contact with the child between reviews",
         /// Team manager agrees the updated care plan.
         AgreeCarePlan = "agree_care_plan": "Agree the updated care plan",
+        /// Tell the IRO of a significant event, so the IRO can consider an early review.
+        InformIro = "inform_iro": "Tell the IRO of the event; the IRO considers an early review",
+        /// The care plan includes a permanence plan, ratified at the second review.
+        PermanencePlan = "permanence_plan": "Have the permanence plan ready for (and ratified at) the second review",
+        /// The IRO sets the date of the next review at the end of each review.
+        SetNextReviewDate = "set_next_review_date": "Set the date, time and venue of the next review",
+        /// The social worker visits the child in the placement (CPPCR reg 28, Wales reg 31,
+        /// AAR 2005 reg 36).
+        VisitChild = "visit_child": "Visit the child in the placement",
+        /// Prepare the care plan (Wales: care and support plan).
+        PrepareCarePlan = "prepare_care_plan": "Prepare the care plan",
+        /// Prepare the placement plan.
+        PreparePlacementPlan = "prepare_placement_plan": "Prepare the placement plan",
+        /// Notify the placement in writing (child, parents, carers, health bodies, school, IRO).
+        NotifyPlacement = "notify_placement": "Notify the placement in writing",
+        /// Notify the end of a placement in writing.
+        NotifyPlacementEnded = "notify_placement_ended": "Notify the end of the placement in writing",
+        /// Arrange the child's health assessment.
+        HealthAssessment = "health_assessment": "Arrange the child's health assessment",
+        /// Initiate the personal education plan.
+        PersonalEducationPlan = "personal_education_plan": "Initiate the personal education plan",
     }
 }
 
@@ -287,6 +308,37 @@ snake_enum! {
         /// A review was rearranged (`review_rearranged`): for the rule saying who authorises a move
         /// past the review's deadline (`authorise_rearrangement`), which the engine applies itself.
         ReviewRearranged = "review_rearranged": "the rearrangement of the review",
+        /// The start of a placement (`placement_started`, or `placed_for_adoption`).
+        PlacementStarted = "placement_started": "the start of the placement",
+        /// The end of a placement recorded by `placement_ended`.
+        PlacementEnded = "placement_ended": "the end of the placement",
+        /// The date the same duty was last done in the same run of its clock (a visit counts from
+        /// the previous visit, as a review counts from the previous review).
+        LastDone = "last_done": "the date it was last done",
+    }
+}
+
+snake_enum! {
+    /// A condition on the placement a rule applies to (profile field `placement`).
+    PlacementCondition {
+        /// The first placement of the period of care.
+        First = "first": "the first placement of the period of care",
+        /// Intended to last until the child is 18.
+        LongTerm = "long_term": "a placement intended to last until the child is 18",
+        /// Not intended to last until the child is 18.
+        NotLongTerm = "not_long_term": "a placement not intended to last until the child is 18",
+        /// Made in an emergency.
+        Emergency = "emergency": "an emergency placement",
+        /// Not made in an emergency.
+        Planned = "planned": "a placement not made in an emergency",
+        /// With a parent before the assessment is complete.
+        WithParent = "with_parent": "a placement with a parent before assessment",
+        /// Not with a parent before assessment.
+        NotWithParent = "not_with_parent": "a placement other than with a parent before assessment",
+        /// A placement for adoption.
+        Adoption = "adoption": "a placement for adoption",
+        /// Not a placement for adoption.
+        NotAdoption = "not_adoption": "a placement other than for adoption",
     }
 }
 
@@ -403,6 +455,26 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         review_number: Option<u32>,
     },
+    /// The child was placed (or moved to a new placement): ends any placement still running and
+    /// starts the placement's clocks (visits, placement plan, notification; care plan for the
+    /// first placement of a period of care).
+    PlacementStarted {
+        /// The placement is intended to last until the child is 18 (visits every three months
+        /// after its first year).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        intended_to_last_until_18: bool,
+        /// The placement was made in an emergency (notification within 5 working days).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        emergency: bool,
+        /// The child is placed with a parent before the assessment is complete (weekly visits
+        /// until the first review, CPPCR reg 28(3)).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        with_parent: bool,
+    },
+    /// The placement ended (written notification within 10 working days, CPPCR reg 14(4)).
+    PlacementEnded,
+    /// The social worker visited the child in the placement.
+    SocialWorkerVisit,
 }
 
 fn yes() -> bool {
@@ -446,6 +518,9 @@ impl EventKind {
             CarePlanStarted => "care_plan_started",
             DisputeStarted => "dispute_started",
             DutyDone { .. } => "duty_done",
+            PlacementStarted { .. } => "placement_started",
+            PlacementEnded => "placement_ended",
+            SocialWorkerVisit => "social_worker_visit",
         }
     }
 
@@ -457,6 +532,7 @@ impl EventKind {
             ReviewRearranged { .. } => &["from", "to"],
             SignificantChange { .. } => &["note"],
             DutyDone { .. } => &["duty", "review_number"],
+            PlacementStarted { .. } => &["intended_to_last_until_18", "emergency", "with_parent"],
             _ => &[],
         }
     }

@@ -4,7 +4,7 @@
 //! A profile is a TOML file (see `data/profiles/`). Each `[[rule]]` says who (`role`) must do
 //! what (`duty`), counted from what (`anchor`), how long (`period`), which way (`direction`:
 //! `after` = within the period after the anchor, `before` = at least the period before it), for
-//! which reviews (`reviews`, `regimes`), when the rule was in force (`in_force_from`,
+//! which reviews (`reviews`, `regimes`, `needs_meeting`), when the rule was in force (`in_force_from`,
 //! `in_force_to`), and on what authority (`citation`). Built-in profiles are compiled in; users
 //! load their own local profiles with [`Profile::from_toml`].
 //!
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::model::{Anchor, Duty, Jurisdiction, Regime, Role};
+use crate::model::{Anchor, Duty, Jurisdiction, PlacementCondition, Regime, Role};
 use crate::period::{Direction, Period};
 
 /// How firmly a rule was checked: against the instrument's (or seed procedure's) text, against
@@ -178,10 +178,18 @@ pub struct Rule {
     pub direction: Direction,
     /// How long; `None` for a duty with no fixed time (e.g. an early review "before" a change).
     pub period: Option<Period>,
-    /// Which reviews, by number.
+    /// Which reviews, by number. For a duty counted from a review (its meeting, completion,
+    /// mid-point...) the number is the review's place in the **period of care** (the first review
+    /// of the period is `first`, whichever clock it served: a clock restarted after a return from
+    /// an adoptive placement does not make another first review); for `hold_review`, the number
+    /// on the regime's own clock.
     pub reviews: ReviewFilter,
     /// Which regimes (for review-related rules); `None` = every regime but secure accommodation.
+    /// The built-in local profiles state them on every rule about a review.
     pub regimes: Option<Vec<Regime>>,
+    /// Applies only to reviews held with a meeting (who attends, where): not to a review held
+    /// without one (`review_held` with `meeting: false`).
+    pub needs_meeting: bool,
     /// First day the rule is in force (by the date of the triggering event).
     pub in_force_from: Option<NaiveDate>,
     /// Last day the rule is in force.
@@ -190,6 +198,9 @@ pub struct Rule {
     pub repeat: bool,
     /// Applies only when the child has been looked after at least this long by the anchor date.
     pub when_looked_after_for: Option<Period>,
+    /// Applies only when the child is at least this old (from the date of birth) on the anchor
+    /// date, for duties counted from the period of care; owed when the date of birth is unknown.
+    pub when_aged_at_least: Option<Period>,
     /// The action in plain English.
     pub action: Arc<str>,
     /// Where the rule comes from.
@@ -200,6 +211,26 @@ pub struct Rule {
     pub basis: Basis,
     /// Line of the rule in its profile file.
     pub line: usize,
+    /// For rules counted from a placement (or from the last visit in one): conditions the
+    /// placement must meet, all of them (empty: any placement).
+    pub placement: Vec<PlacementCondition>,
+    /// For a `last_done` rule: applies only when the date it was last done falls within this
+    /// period from the start of the placement (e.g. `12 months`: "for the first year").
+    pub in_first: Option<Period>,
+    /// For a `last_done` rule: applies only when the date it was last done falls after this
+    /// period from the start of the placement ("thereafter").
+    pub after_first: Option<Period>,
+    /// For a `last_done` rule: applies only when the first review after the start of the
+    /// placement has (`true`) or has not (`false`) been held by the date it was last done.
+    pub first_review_held: Option<bool>,
+    /// The duty may be done before its anchor ("before the placement or, if that is not
+    /// practicable, within ... of its start"): it has no earliest date.
+    pub before_or_within: bool,
+    /// For the `sixteenth_birthday` anchor: the age the anchor is counted from (`192 months`).
+    pub age: Option<Period>,
+    /// For the `sixteenth_birthday` anchor: how long the child must have been looked after in
+    /// the period of care before the anchor (`13 weeks`, eligibility).
+    pub eligible_after: Option<Period>,
 }
 
 impl Rule {
@@ -400,11 +431,29 @@ struct RawRule {
     #[serde(default)]
     repeat: bool,
     #[serde(default)]
+    needs_meeting: bool,
+    #[serde(default)]
     when_looked_after_for: Option<Spanned<String>>,
+    #[serde(default)]
+    when_aged_at_least: Option<Spanned<String>>,
     action: String,
     citation: RawCitation,
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    placement: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    in_first: Option<Spanned<String>>,
+    #[serde(default)]
+    after_first: Option<Spanned<String>>,
+    #[serde(default)]
+    first_review_held: Option<bool>,
+    #[serde(default)]
+    before_or_within: bool,
+    #[serde(default)]
+    age: Option<Spanned<String>>,
+    #[serde(default)]
+    eligible_after: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -557,6 +606,8 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
         let in_force_to = r.in_force_to.as_ref().map(|d| cx.date(d, "in_force_to")).transpose()?;
         let when_looked_after_for =
             r.when_looked_after_for.as_ref().map(|p| cx.period(p, "when_looked_after_for")).transpose()?;
+        let when_aged_at_least =
+            r.when_aged_at_least.as_ref().map(|p| cx.period(p, "when_aged_at_least")).transpose()?;
         let here = |reason: String| Error::data(file, format!("line {line}"), reason);
         if let (Some(f), Some(t)) = (in_force_from, in_force_to) {
             if t < f {
@@ -598,6 +649,48 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
                 return Err(cx.err(&r.anchor, "anchor", "a duty cannot count from its own completion"));
             }
         }
+        let placement = match &r.placement {
+            None => Vec::new(),
+            Some(list) => list
+                .iter()
+                .map(|s| {
+                    cx.pick(
+                        s,
+                        "placement",
+                        PlacementCondition::from_id,
+                        &names(PlacementCondition::ALL, PlacementCondition::as_str),
+                    )
+                })
+                .collect::<Result<Vec<_>>>()?,
+        };
+        let in_first = r.in_first.as_ref().map(|p| cx.period(p, "in_first")).transpose()?;
+        let after_first = r.after_first.as_ref().map(|p| cx.period(p, "after_first")).transpose()?;
+        let age = r.age.as_ref().map(|p| cx.period(p, "age")).transpose()?;
+        let eligible_after = r.eligible_after.as_ref().map(|p| cx.period(p, "eligible_after")).transpose()?;
+        let placement_anchor = matches!(anchor, Anchor::PlacementStarted | Anchor::PlacementEnded | Anchor::LastDone);
+        if !placement.is_empty() && !placement_anchor {
+            return Err(here(
+                "placement conditions apply only to rules counted from a placement or from last_done".into(),
+            ));
+        }
+        if (in_first.is_some() || after_first.is_some() || r.first_review_held.is_some()) && anchor != Anchor::LastDone
+        {
+            return Err(here("in_first, after_first and first_review_held apply only to last_done rules".into()));
+        }
+        if anchor == Anchor::LastDone && (duty == Duty::HoldReview || direction != Direction::After || period.is_none())
+        {
+            return Err(here(
+                "a last_done rule repeats a duty other than hold_review (reviews count from previous_review) with direction = \"after\" and a period".into(),
+            ));
+        }
+        if anchor == Anchor::SixteenthBirthday && age.is_none() {
+            return Err(here(
+                "a sixteenth_birthday rule gives the age it counts from, e.g. age = \"192 months\"".into(),
+            ));
+        }
+        if (age.is_some() || eligible_after.is_some()) && anchor != Anchor::SixteenthBirthday {
+            return Err(here("age and eligible_after apply only to sixteenth_birthday rules".into()));
+        }
         rules.push(Arc::new(Rule {
             duty,
             role,
@@ -609,7 +702,9 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             in_force_from,
             in_force_to,
             repeat: r.repeat,
+            needs_meeting: r.needs_meeting,
             when_looked_after_for,
+            when_aged_at_least,
             action: r.action.trim().into(),
             citation: Arc::new(Citation {
                 instrument: r.citation.instrument.trim().to_string(),
@@ -620,6 +715,13 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             text: r.text.clone(),
             basis: basis.clone(),
             line,
+            placement,
+            in_first,
+            after_first,
+            first_review_held: r.first_review_held,
+            before_or_within: r.before_or_within,
+            age,
+            eligible_after,
         }));
     }
     // A rule counting from when another duty was done needs that duty to exist in the profile.

@@ -31,6 +31,8 @@ use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role, Roles}
 use crate::period::{self, Deadline, Direction, Period};
 use crate::profile::{AdjournedReviewDate, Basis, Citation, Profile, Rule};
 
+mod placements;
+
 /// Options for [`schedule`].
 #[derive(Debug, Clone, Default)]
 pub struct ScheduleOptions {
@@ -112,6 +114,27 @@ pub enum Breach {
         #[serde(default)]
         basis: Basis,
     },
+    /// A duty other than a review (a visit, say) was done after its deadline.
+    LateDuty {
+        /// When it was done.
+        done: NaiveDate,
+        /// Working days after the deadline.
+        working_days_late: i64,
+        /// Calendar days after the deadline.
+        calendar_days_late: i64,
+        /// Whose standard it breaches (as for a late review).
+        #[serde(default)]
+        basis: Basis,
+    },
+    /// The deadline of a duty other than a review passed (as at the schedule's date, or before
+    /// its clock stopped) without it being done.
+    NotDone {
+        /// The date as at which it had not been done.
+        as_at: NaiveDate,
+        /// Whose standard it breaches (as for a review not held).
+        #[serde(default)]
+        basis: Basis,
+    },
 }
 
 impl Breach {
@@ -122,7 +145,9 @@ impl Breach {
             | Breach::NotHeld { basis, .. }
             | Breach::SecondAdjournment { basis, .. }
             | Breach::AdjournedReviewCompletedLate { basis, .. }
-            | Breach::RearrangedPastDeadline { basis, .. } => basis,
+            | Breach::RearrangedPastDeadline { basis, .. }
+            | Breach::LateDuty { basis, .. }
+            | Breach::NotDone { basis, .. } => basis,
         }
     }
 }
@@ -456,6 +481,10 @@ enum Scope {
     Event(usize),
     /// The k-th repetition of a repeating rule from an event.
     Repeat(usize, u32),
+    /// A placement (one-off duties counted from its start or end).
+    Placement(usize),
+    /// The n-th occurrence of a duty repeating from when it was last done, in a placement.
+    Occurrence(usize, u32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -474,6 +503,9 @@ struct Mtg<'a> {
     assumed: bool,
     slots: SlotList<'a>,
     period: usize,
+    /// Its place among the reviews of its period of care (1 for the first), secure panel reviews
+    /// apart (0 for those).
+    ordinal: u32,
     with_meeting: bool,
     adjourned: &'a [usize],
     events: Arc<[usize]>,
@@ -598,7 +630,11 @@ const EARLY: usize = 1;
 const MEETING: usize = 2;
 const PERIOD: usize = 4;
 const MARKER: usize = 6;
-const GROUPS: usize = 7;
+/// Counted from a placement's start or end, or from the last time the duty was done.
+const PLACEMENT: usize = 7;
+/// Counted from a `review_rearranged` event.
+const REARRANGE: usize = 8;
+const GROUPS: usize = 9;
 
 /// The group a rule belongs to, if the engine can use it at all. Each rule is in one group at
 /// most (the anchors of the groups are disjoint).
@@ -628,10 +664,11 @@ fn group(r: &Rule) -> Option<usize> {
             }
         }
         CarePlanStarted | DisputeStarted if !review => MARKER,
+        PlacementStarted | PlacementEnded | LastDone if !review => PLACEMENT,
+        ReviewRearranged if !review => REARRANGE,
         RegimeStart | PreviousReview | ReviewDate | ReviewCompleted | Midpoint | LastReviewMeeting
-        | DecisionsReceived | CarePlanStarted | DisputeStarted => return None,
-        // Applied by `Builder::rearrangements` itself.
-        ReviewRearranged => return None,
+        | DecisionsReceived | CarePlanStarted | DisputeStarted | PlacementStarted | PlacementEnded | LastDone
+        | ReviewRearranged => return None,
     };
     Some(g)
 }
@@ -645,14 +682,18 @@ struct RuleSets {
     /// `[regime][class]` when the rule names that regime and fits reviews of that class (first,
     /// second, third onward: anchor and review filter). A prefilter only: every pick is still
     /// checked by [`interval_fits`].
-    interval_masks: Option<[[u64; 3]; 6]>,
-    /// A column for each duty some meeting rule has (`NO_COLUMN`: none), and how many there are:
+    interval_masks: Option<[[u64; 3]; REGIMES]>,
+    /// A column for each duty some meeting rule has (`None`: none), and how many there are:
     /// `Builder::meeting_duty` has one row of columns per meeting.
-    meeting_col: [u8; DUTIES],
+    meeting_col: [Option<usize>; DUTIES],
     meeting_cols: usize,
+    /// The duties that repeat from the date they were last done (some rule counts from
+    /// `last_done`), in declaration order.
+    repeating: Vec<Duty>,
 }
 
-const NO_COLUMN: u8 = u8::MAX;
+/// Number of review regimes.
+const REGIMES: usize = Regime::ALL.len();
 
 impl Default for RuleSets {
     fn default() -> RuleSets {
@@ -660,8 +701,9 @@ impl Default for RuleSets {
             rules: Vec::new(),
             bounds: [0; GROUPS + 1],
             interval_masks: None,
-            meeting_col: [NO_COLUMN; DUTIES],
+            meeting_col: [None; DUTIES],
             meeting_cols: 0,
+            repeating: Vec::new(),
         }
     }
 }
@@ -707,7 +749,7 @@ impl RuleSets {
         }
         let interval = bounds[INTERVAL]..bounds[INTERVAL + 1];
         let interval_masks = (interval.len() <= 64).then(|| {
-            let mut masks = [[0u64; 3]; 6];
+            let mut masks = [[0u64; 3]; REGIMES];
             for (j, r) in rules[interval].iter().map(|&k| &profile_rules[k]).enumerate() {
                 for reg in r.regimes.iter().flatten() {
                     for (class, n) in [1, 2, 3].into_iter().enumerate() {
@@ -720,17 +762,24 @@ impl RuleSets {
             }
             masks
         });
-        let mut meeting_col = [NO_COLUMN; DUTIES];
+        let mut meeting_col = [None; DUTIES];
         let mut meeting_cols = 0;
         for &k in &rules[bounds[MEETING]..bounds[MEETING + 2]] {
             let col = &mut meeting_col[profile_rules[k].duty as usize];
-            if *col == NO_COLUMN {
-                // At most DUTIES (31) columns.
-                *col = meeting_cols as u8;
+            if col.is_none() {
+                *col = Some(meeting_cols);
                 meeting_cols += 1;
             }
         }
-        RuleSets { rules, bounds, interval_masks, meeting_col, meeting_cols }
+        let mut repeating: Vec<Duty> = rules[bounds[PLACEMENT]..bounds[PLACEMENT + 1]]
+            .iter()
+            .map(|&k| &profile_rules[k])
+            .filter(|r| r.anchor == Anchor::LastDone)
+            .map(|r| r.duty)
+            .collect();
+        repeating.sort_unstable();
+        repeating.dedup();
+        RuleSets { rules, bounds, interval_masks, meeting_col, meeting_cols, repeating }
     }
 
     /// The interval rules that may fit review `n` of `regime` (a superset, in profile order).
@@ -1077,6 +1126,7 @@ impl Profile {
 
 /// The sort key of an obligation: undated last, then the day to plan for, review number (none
 /// first), duty, and the order of creation. One integer, so sorting compares plain numbers.
+/// Fields: undated (bit 127), day (82-122), review number + 1 (48-80), duty (32-47), index (0-31).
 fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> u128 {
     let (undated, day) = match day {
         // Year (order-preserving map of the signed year onto u32), then day of the year.
@@ -1084,7 +1134,15 @@ fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: u
         None => (1, 0),
     };
     let number = review_number.map_or(0, |n| u128::from(n) + 1);
-    undated << 127 | day << 82 | number << 48 | u128::from(duty as u8) << 40 | (i as u128 & 0xFF_FFFF_FFFF)
+    undated << 127 | day << 82 | number << 48 | (duty_rank(duty) as u128 & 0xFFFF) << 32 | (i as u128 & WIDE_INDEX)
+}
+
+/// The index field of a 128-bit sort key.
+const WIDE_INDEX: u128 = 0xFFFF_FFFF;
+
+/// The position of a duty in [`Duty::ALL`] (its declaration order), for sorting.
+fn duty_rank(duty: Duty) -> usize {
+    duty as usize
 }
 
 /// Whether to sort on 128-bit keys even when 64-bit ones fit (a test hook: both orders are the same).
@@ -1098,11 +1156,14 @@ fn force_wide_keys() -> bool {
     false
 }
 
+/// Bits of the index field of a 64-bit sort key.
+const NARROW_INDEX_BITS: u32 = 21;
+
 /// The same key in 64 bits, when every field fits: dates in 1900-3947 (the calendar covers
-/// 1971-2199), review numbers below 65,535 and fewer than 2^22 obligations. Compares exactly as
-/// [`sort_key`] does (checked by a unit test); `None` when a field does not fit.
+/// 1971-2199), review numbers below 65,535, duties below 64 and fewer than 2^21 obligations.
+/// Compares exactly as [`sort_key`] does (checked by a unit test); `None` when a field does not
+/// fit, and the schedule then sorts on 128-bit keys (so the number of duties has no cap).
 fn sort_key_64(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> Option<u64> {
-    const _: () = assert!(DUTIES <= 32, "the duty takes 5 bits");
     let day = match day {
         Some(d) => {
             let y = u64::try_from(d.year() - 1900).ok().filter(|y| *y < 2048)?;
@@ -1116,10 +1177,11 @@ fn sort_key_64(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i
         Some(n) if n < u32::from(u16::MAX) => u64::from(n) + 1,
         Some(_) => return None,
     };
-    if i >= 1 << 22 {
+    let duty = u64::try_from(duty_rank(duty)).ok().filter(|d| *d < 64)?;
+    if i >= 1 << NARROW_INDEX_BITS {
         return None;
     }
-    Some(day << 43 | number << 27 | (duty as u64) << 22 | i as u64)
+    Some(day << 43 | number << 27 | duty << NARROW_INDEX_BITS | i as u64)
 }
 
 impl<'a> Builder<'a, '_> {
@@ -1129,7 +1191,8 @@ impl<'a> Builder<'a, '_> {
         self.meeting_duties(&meetings, case)?;
         self.period_duties(case)?;
         self.event_duties(horizon_end)?;
-        self.rearrangements(&meetings);
+        self.placement_duties(&meetings, horizon_end, no_horizon)?;
+        self.rearrangements(&meetings)?;
         Ok(self.finish(horizon_end))
     }
 
@@ -1352,8 +1415,27 @@ impl<'a> Builder<'a, '_> {
         }
         match mt.completed {
             Some((d, _)) => Ok((d, false)),
-            None => Ok((self.cal.add_working_days(mt.date, 20)?, true)),
+            None => Ok((self.adjourned_completion(mt.date)?, true)),
         }
+    }
+
+    /// When a review adjourned at a meeting on `date` and not yet completed is assumed to be
+    /// completed: the deadline of the profile's `complete_adjourned_review` rules (the earliest
+    /// if several; 20 working days in both statutory profiles), or the meeting itself when the
+    /// profile has none.
+    fn adjourned_completion(&self, date: NaiveDate) -> Result<NaiveDate> {
+        let mut best: Option<NaiveDate> = None;
+        for k in self.sets.range(MEETING) {
+            let rule = self.rule(k);
+            if rule.duty != Duty::CompleteAdjournedReview || rule.anchor != Anchor::ReviewDate || !rule.in_force(date) {
+                continue;
+            }
+            if let Some(p) = rule.period {
+                let d = period::count(date, p, rule.direction, self.cal_for(rule).0)?.date;
+                best = Some(best.map_or(d, |b| b.min(d)));
+            }
+        }
+        Ok(best.unwrap_or(date))
     }
 
     /// Regular review clocks, held reviews and projections. Returns the meetings for duties.
@@ -1419,10 +1501,19 @@ impl<'a> Builder<'a, '_> {
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
         let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
+        // Reviews so far in each period of care (secure panel reviews apart).
+        let mut in_period: Vec<u32> = vec![0; walk.periods.len()];
+        let mut next_ordinal = |period: usize, secure: bool| match in_period.get_mut(period) {
+            Some(k) if !secure => {
+                *k += 1;
+                *k
+            }
+            _ => 0,
+        };
         for (m, mt) in walk.meetings.iter().enumerate() {
             let completed = match mt.completed {
                 Some((d, _)) => (d, false),
-                None => (self.cal.add_working_days(mt.date, 20).unwrap_or(mt.date), true),
+                None => (self.adjourned_completion(mt.date).unwrap_or(mt.date), true),
             };
             let extra_completion = mt.completed.is_some_and(|(_, e)| e != mt.event);
             let events: Arc<[usize]> = if mt.adjournments.is_empty() && !extra_completion {
@@ -1444,6 +1535,7 @@ impl<'a> Builder<'a, '_> {
                 assumed: false,
                 slots: SlotList::Borrowed(&mt.slots),
                 period: mt.period,
+                ordinal: next_ordinal(mt.period, mt.secure),
                 with_meeting: mt.with_meeting,
                 adjourned: &mt.adjournments,
                 events,
@@ -1451,7 +1543,7 @@ impl<'a> Builder<'a, '_> {
         }
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
-        for (list, plan, early_date) in [(other, planned, early), (secure, None, None)] {
+        for (list, plan, early_date, is_secure) in [(other, planned, early, false), (secure, None, None, true)] {
             let mut open = list;
             let mut iteration = 0usize;
             while !open.is_empty() && iteration < MAX_PROJECTION {
@@ -1502,6 +1594,7 @@ impl<'a> Builder<'a, '_> {
                         SlotList::Owned(open.iter().map(|s| (s.r, s.n)).collect())
                     },
                     period,
+                    ordinal: next_ordinal(period, is_secure),
                     with_meeting: true,
                     adjourned: &[],
                     events,
@@ -1636,9 +1729,14 @@ impl<'a> Builder<'a, '_> {
             }
             for (mi, m) in mtgs.iter().enumerate() {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
+                // `reviews` counts the reviews of the period of care (secure panels: their own).
+                let in_care = if m.ordinal > 0 { m.ordinal } else { n };
                 for k in rules.clone() {
                     let rule = self.rule(k);
-                    if !rule.reviews.matches(n) || !rule.applies_to_regime(regime) {
+                    if !rule.reviews.matches(in_care) || !rule.applies_to_regime(regime) {
+                        continue;
+                    }
+                    if rule.needs_meeting && !m.with_meeting {
                         continue;
                     }
                     if rule.duty == Duty::CompleteAdjournedReview && m.adjourned.is_empty() {
@@ -1659,8 +1757,7 @@ impl<'a> Builder<'a, '_> {
                             None => continue,
                         },
                         Anchor::LastReviewMeeting => {
-                            let ltf = self.walk.long_term_foster.iter().any(|(_, d, p)| *p == m.period && *d <= m.date);
-                            if !ltf || !m.with_meeting {
+                            if yearly_meeting(self.walk, mtgs, mi).is_none() {
                                 continue;
                             }
                             (m.date, m.assumed)
@@ -1674,11 +1771,9 @@ impl<'a> Builder<'a, '_> {
                                 }
                                 MeetingRef::Projected(_) => None,
                             };
-                            let issued = match self.sets.meeting_col[dep as usize] {
-                                NO_COLUMN => None,
-                                col => Some(self.meeting_duty[mi * self.sets.meeting_cols + usize::from(col)])
-                                    .filter(|&i| i != NONE),
-                            };
+                            let issued = self.sets.meeting_col[dep as usize]
+                                .map(|col| self.meeting_duty[mi * self.sets.meeting_cols + col])
+                                .filter(|&i| i != NONE);
                             match (recorded, issued) {
                                 (Some(d), _) => (d.date, false),
                                 (None, Some(i)) => match self.binding_latest(i) {
@@ -1694,12 +1789,22 @@ impl<'a> Builder<'a, '_> {
                         continue;
                     }
                     let mut c = self.cand(rule, anchor, assumed)?;
+                    let yearly = (rule.anchor == Anchor::LastReviewMeeting)
+                        .then(|| yearly_meeting(self.walk, mtgs, mi))
+                        .flatten();
+                    if let Some((review, _)) = yearly.and_then(|y| y.too_soon) {
+                        // A review without a meeting before 12 months in the placement: the meeting
+                        // was needed at that review.
+                        let lwd = self.cal.last_working_day_on_or_before(review).unwrap_or(review);
+                        c.deadline = Some(Deadline { date: review, latest_working_day: lwd, provisional: false });
+                    }
                     // Nothing is due before the child was looked after: a rule counted back from a
                     // review held soon after that day cannot apply (issue 14; READING.md).
                     let care_start = self.walk.periods.get(m.period).map(|p| p.start);
                     let early_count = c.deadline.zip(care_start).filter(|(dl, s)| dl.date < *s);
                     c.before_care = early_count.is_some();
-                    let at = mi * self.sets.meeting_cols + usize::from(self.sets.meeting_col[rule.duty as usize]);
+                    let Some(col) = self.sets.meeting_col[rule.duty as usize] else { continue };
+                    let at = mi * self.sets.meeting_cols + col;
                     let existing = (self.meeting_duty[at] != NONE).then_some(self.meeting_duty[at]);
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
                     self.meeting_duty[at] = i;
@@ -1716,6 +1821,15 @@ impl<'a> Builder<'a, '_> {
                     }
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;
+                    }
+                    if let Some(y) = yearly {
+                        self.pending[i].done = y.done;
+                        if let Some((review, year)) = y.too_soon {
+                            self.extra(i).note = Some(format!(
+                                "The review of {review} was held without a meeting before the child had been 12 months in the \
+                                 designated long-term foster placement ({year}): a meeting was needed at that review."
+                            ));
+                        }
                     }
                 }
             }
@@ -1765,6 +1879,9 @@ impl<'a> Builder<'a, '_> {
                 for k in rules.clone() {
                     let rule = self.rule(k);
                     let mut trig = Evs::one(period.start_event);
+                    // An age the child had already reached when the period of care began: the duty
+                    // is due at once, on its first day (Dudley: the needs assessment at 15½).
+                    let mut at_once = false;
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::BecameLookedAfter if !period.short_breaks => (period.start, false),
                         Anchor::CeasedToBeLookedAfter if period.ceased => {
@@ -1773,9 +1890,12 @@ impl<'a> Builder<'a, '_> {
                             (e, false)
                         }
                         Anchor::SixteenthBirthday if !period.short_breaks => {
-                            let Some(b) = dob else { continue };
-                            let sixteen = b.checked_add_months(Months::new(192)).unwrap_or(b);
-                            let eligible = period.start.checked_add_days(Days::new(91)).unwrap_or(period.start);
+                            let (Some(b), Some(age)) = (dob, rule.age) else { continue };
+                            let sixteen = period::within_after(b, age, self.cal)?.date;
+                            let eligible = match rule.eligible_after {
+                                Some(e) => period::within_after(period.start, e, self.cal)?.date,
+                                None => period.start,
+                            };
                             let a = sixteen.max(eligible);
                             if !within(a) {
                                 continue;
@@ -1786,7 +1906,9 @@ impl<'a> Builder<'a, '_> {
                             let Some(b) = dob else { continue };
                             let Some(per) = rule.period else { continue };
                             let dl = period::count(b, per, rule.direction, self.cal)?;
-                            if !within(dl.date) {
+                            let adult = b.checked_add_months(Months::new(216)).unwrap_or(b);
+                            at_once = dl.date < period.start && period.start < adult;
+                            if !within(dl.date) && !at_once {
                                 continue;
                             }
                             (b, false)
@@ -1816,8 +1938,23 @@ impl<'a> Builder<'a, '_> {
                             continue;
                         }
                     }
-                    let c = self.cand(rule, anchor, assumed)?;
-                    self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
+                    if let (Some(age), Some(b)) = (rule.when_aged_at_least, dob) {
+                        if period::within_after(b, age, self.cal)?.date > anchor {
+                            continue;
+                        }
+                    }
+                    let mut c = self.cand(rule, anchor, assumed)?;
+                    if at_once {
+                        let day = self.cal.next_working_day_on_or_after(period.start).unwrap_or(period.start);
+                        c.deadline = Some(Deadline { date: day, latest_working_day: day, provisional: false });
+                    }
+                    let i = self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
+                    if at_once {
+                        self.extra(i).note = Some(format!(
+                            "The child had already reached that age when the period of care began ({}): due at once, by the first working day of it.",
+                            period.start
+                        ));
+                    }
                 }
             }
         }
@@ -1889,8 +2026,11 @@ impl<'a> Builder<'a, '_> {
         Ok(())
     }
 
-    /// Rearrangements past the binding review deadline: a breach, and authorisation needed.
-    fn rearrangements(&mut self, mtgs: &[Mtg<'a>]) {
+    /// Rearrangements past the binding review deadline: a breach, and, where the profile has a
+    /// rule counted from the rearrangement (local practice: the IRO service manager authorises
+    /// the move when it is made), an obligation under that rule carrying the breach. Without
+    /// such a rule the breach is reported on the review itself (unless it already has one).
+    fn rearrangements(&mut self, mtgs: &[Mtg<'a>]) -> Result<()> {
         let walk = self.walk;
         for ra in &walk.rearrangements {
             let target = match ra.meeting {
@@ -1924,60 +2064,64 @@ impl<'a> Builder<'a, '_> {
                 Basis::Statutory => "its statutory date".to_string(),
                 Basis::Local(id) => format!("its date under the {id} procedure"),
             };
-            let p = &self.pending[slot_i];
-            let bc = self.best(slot_i);
-            let action = format!(
-                "Authorise moving review {} from {} to {}: past {whose} {deadline}",
-                p.review_number.unwrap_or(0),
-                ra.from,
-                ra.to,
-            );
-            // Who authorises: the profile's own rule for it when it has one (the last, so a local
-            // procedure's), else the IRO service manager.
-            let rule = Arc::new(match self.profile.rules_for(Duty::AuthoriseRearrangement).last() {
-                Some(own) => Rule { action: format!("{action} ({})", own.action).into(), ..Rule::clone(own) },
-                None => Rule {
-                    duty: Duty::AuthoriseRearrangement,
-                    role: Role::IroServiceManager,
-                    anchor: Anchor::PreviousReview,
-                    direction: Direction::After,
-                    period: Some(Period::Days(0)),
-                    action: action.into(),
-                    ..Rule::clone(bc.rule)
-                },
-            });
-            let (regime, number) = (p.regime, p.review_number);
-            // Authority is needed when the move is made: the deadline is the rearrangement's date.
-            let deadline_made = Deadline {
-                date: ra.date,
-                latest_working_day: self.cal.last_working_day_on_or_before(ra.date).unwrap_or(ra.date),
-                provisional: false,
-            };
-            let c = Cand {
-                rule: bc.rule,
-                duty: Duty::AuthoriseRearrangement,
-                anchor_date: ra.date,
-                assumed: false,
-                deadline: Some(deadline_made),
-                statutory_calendar: true,
-                before_care: false,
-                next: NONE,
-            };
-            let i = self.add(Scope::Event(ra.event), c, regime, number, Trig::List(&[ra.event]), false);
-            let note = match &basis {
-                Basis::Statutory => format!(
-                    "Moving a review past its statutory date breaches the review regulations; {} authority is needed, given when the move is made.",
-                    if rule.basis == Basis::Statutory { "local procedures require the IRO service manager's".to_string() } else { format!("the {} procedure requires the {}'s", rule.basis, rule.role.describe()) }
-                ),
-                Basis::Local(id) => format!(
-                    "The new date is within statute's ({}) but past the {id} procedure's earlier date: a breach of that procedure, not of the regulations.",
-                    self.statutory_latest(slot_i).map(|d| d.to_string()).unwrap_or_default()
-                ),
-            };
-            self.extra(i).made = Some(rule);
-            self.extra(i).breach = Some(Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline, basis });
-            self.extra(i).note = Some(note);
+            let breach = Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline, basis: basis.clone() };
+            let (regime, number) = (self.pending[slot_i].regime, self.pending[slot_i].review_number);
+            // Who authorises the move, and when: the profile's own rule counted from the
+            // rearrangement (local practice, with its own citation), if it has one.
+            let mut idx = None;
+            for k in self.sets.range(REARRANGE) {
+                let rule = self.rule(k);
+                if rule.anchor != Anchor::ReviewRearranged || !rule.in_force(ra.date) {
+                    continue;
+                }
+                if let (Some(rs), Some(reg)) = (&rule.regimes, regime) {
+                    if !rs.contains(&reg) {
+                        continue;
+                    }
+                }
+                let c = self.cand(rule, ra.date, false)?;
+                idx = Some(self.add(Scope::Event(ra.event), c, regime, number, Trig::List(&[ra.event]), false));
+            }
+            match idx {
+                Some(i) => {
+                    let rule = self.best(i).rule;
+                    let made = Arc::new(Rule {
+                        action: format!(
+                            "Authorise moving review {} from {} to {}: past {whose} {deadline} ({})",
+                            number.unwrap_or(0),
+                            ra.from,
+                            ra.to,
+                            rule.action
+                        )
+                        .into(),
+                        ..Rule::clone(rule)
+                    });
+                    let note = match &basis {
+                        Basis::Statutory => format!(
+                            "Moving a review past its statutory date breaches the review regulations; the {} procedure requires the {}'s authority, given when the move is made.",
+                            rule.basis,
+                            rule.role.describe()
+                        ),
+                        Basis::Local(id) => format!(
+                            "The new date is within statute's ({}) but past the {id} procedure's earlier date: a breach of that procedure, not of the regulations.",
+                            self.statutory_latest(slot_i).map(|d| d.to_string()).unwrap_or_default()
+                        ),
+                    };
+                    self.extra(i).made = Some(made);
+                    self.extra(i).breach = Some(breach);
+                    self.extra(i).note = Some(note);
+                }
+                None => {
+                    // Statute alone has no authorisation duty: the move is a breach of the review
+                    // it moves (unless that review already has one, e.g. it was then held late).
+                    let x = self.extra(slot_i);
+                    if x.breach.is_none() {
+                        x.breach = Some(breach);
+                    }
+                }
+            }
         }
+        Ok(())
     }
 
     /// Builds the obligations in order, leaving out projected ones past the horizon.
@@ -2008,13 +2152,13 @@ impl<'a> Builder<'a, '_> {
         if narrow {
             order_64.sort_unstable();
             for k in order_64.iter_mut() {
-                *k &= (1 << 22) - 1;
+                *k &= (1 << NARROW_INDEX_BITS) - 1;
             }
         } else {
             order.extend(kept.map(|(day, number, duty, i)| sort_key(day, number, duty, i)));
             order.sort_unstable();
             order_64.clear();
-            order_64.extend(order.iter().map(|&k| (k & 0xFF_FFFF_FFFF) as u64));
+            order_64.extend(order.iter().map(|&k| (k & WIDE_INDEX) as u64));
         }
         let mut out = Vec::with_capacity(order_64.len());
         out.extend(order_64.iter().map(|&pi| {
@@ -2051,7 +2195,8 @@ impl<'a> Builder<'a, '_> {
             let deadline = if not_applicable.is_some() { None } else { b.deadline };
             let rule: &Rule = made.as_deref().unwrap_or(b.rule);
             let earliest =
-                (rule.direction == Direction::After && rule.duty != Duty::HoldReview).then_some(b.anchor_date);
+                (rule.direction == Direction::After && rule.duty != Duty::HoldReview && !rule.before_or_within)
+                    .then_some(b.anchor_date);
             let provisional = deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
             Obligation {
                 duty: p.duty,
@@ -2087,6 +2232,42 @@ impl<'a> Builder<'a, '_> {
         }));
         out
     }
+}
+
+/// A yearly review meeting in a long-term foster placement, counted from review meeting `mi`.
+#[derive(Clone, Copy)]
+struct Yearly {
+    /// The next review held with a meeting, which discharges it.
+    done: Option<NaiveDate>,
+    /// A review held without a meeting before the child had been 12 months in the placement
+    /// (that review's date, and the end of those 12 months): the meeting was due at it.
+    too_soon: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Whether the yearly meeting duty counts from review meeting `mi` (held with a meeting, while the
+/// child is in a designated long-term foster placement that was designated before the next review
+/// with a meeting), and what discharges or breaches it (seed 001 s.1, s.10).
+fn yearly_meeting(walk: &Walk, mtgs: &[Mtg], mi: usize) -> Option<Yearly> {
+    let m = mtgs.get(mi)?;
+    if !m.with_meeting || m.ordinal == 0 {
+        return None;
+    }
+    let later = || mtgs[mi + 1..].iter().filter(|x| x.period == m.period && x.ordinal > 0);
+    let next_meeting = later().find(|x| x.with_meeting);
+    // The designation that governs the interval: the latest one before the next review with a
+    // meeting (a new designated placement starts its own 12 months).
+    let designated = walk
+        .long_term_foster
+        .iter()
+        .filter(|(_, d, p)| *p == m.period && next_meeting.is_none_or(|x| *d < x.date))
+        .map(|(_, d, _)| *d)
+        .max()?;
+    let year = designated.checked_add_months(Months::new(12)).unwrap_or(designated);
+    let too_soon = later()
+        .take_while(|x| !x.with_meeting)
+        .find(|x| !x.assumed && x.date >= designated && x.date <= year)
+        .map(|x| (x.date, year));
+    Some(Yearly { done: next_meeting.filter(|x| !x.assumed).map(|x| x.date), too_soon })
 }
 
 /// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest, and a
@@ -2164,8 +2345,10 @@ mod tests {
                     Some(PERIOD + done)
                 } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted) {
                     (!review).then_some(MARKER)
+                } else if matches!(anchor, Anchor::PlacementStarted | Anchor::PlacementEnded | Anchor::LastDone) {
+                    (!review).then_some(PLACEMENT)
                 } else if anchor == Anchor::ReviewRearranged {
-                    None
+                    (!review).then_some(REARRANGE)
                 } else {
                     panic!("anchor {anchor} is in no group");
                 };
@@ -2225,7 +2408,7 @@ mod tests {
             let day = (next(8) > 0).then(|| first + Days::new(next(4) * 20_000 + next(3)));
             let number = (next(3) > 0).then(|| [0, 1, 2, 65_533, 65_534, 65_535, u32::MAX][next(7) as usize]);
             let duty = Duty::ALL[next(3) as usize * (Duty::ALL.len() - 1) / 2];
-            let i = [0, 1, 5, (1 << 22) - 1, 1 << 22][next(5) as usize];
+            let i = [0, 1, 5, (1 << 21) - 1, 1 << 21][next(5) as usize];
             keys.push((sort_key(day, number, duty, i), sort_key_64(day, number, duty, i)));
         }
         let mut narrow = 0;
@@ -2239,8 +2422,8 @@ mod tests {
         // Out of range: none.
         assert_eq!(sort_key_64(NaiveDate::from_ymd_opt(1899, 12, 31), None, Duty::HoldReview, 0), None);
         assert_eq!(sort_key_64(None, Some(65_535), Duty::HoldReview, 0), None);
-        assert_eq!(sort_key_64(None, None, Duty::HoldReview, 1 << 22), None);
-        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), Duty::AgreeCarePlan, (1 << 22) - 1)
-            .is_some());
+        assert_eq!(sort_key_64(None, None, Duty::HoldReview, 1 << 21), None);
+        let last = *Duty::ALL.last().unwrap();
+        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), last, (1 << 21) - 1).is_some());
     }
 }

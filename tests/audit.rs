@@ -22,9 +22,13 @@ fn case(dob: Option<&str>, events: &str) -> CaseHistory {
 }
 
 fn run(dob: Option<&str>, events: &str, as_at: &str) -> Audit {
+    run_with("england", dob, events, as_at)
+}
+
+fn run_with(profile: &str, dob: Option<&str>, events: &str, as_at: &str) -> Audit {
     let c = case(dob, events);
     let opts = AuditOptions { as_at: Some(d(as_at)), ..Default::default() };
-    audit(&c, &Profile::builtin("england").unwrap(), &Calendar::england_and_wales(), &opts).unwrap()
+    audit(&c, &Profile::builtin(profile).unwrap(), &Calendar::england_and_wales(), &opts).unwrap()
 }
 
 fn find(a: &Audit, duty: Duty, n: Option<u32>) -> &AuditedObligation {
@@ -268,17 +272,16 @@ fn unmatched_events_say_why() {
 fn breaches_are_listed_with_their_obligations() {
     // Review 1 held Fri 23 Jan; review 2 due Thu 23 Apr, moved on 1 Apr from 20 to 28 Apr (past
     // the deadline), adjourned on 28 Apr and again on 5 May (a second adjournment), completed 12 May.
-    let a = run(
-        None,
-        &format!(
-            r#"[{LAC_1_JAN}, {{"event":"review_held","date":"2026-01-23"}},
-                {{"event":"review_rearranged","date":"2026-04-01","from":"2026-04-20","to":"2026-04-28"}},
-                {{"event":"review_adjourned","date":"2026-04-28"}},
-                {{"event":"review_adjourned","date":"2026-05-05"}},
-                {{"event":"review_held","date":"2026-05-12"}}]"#
-        ),
-        "2026-05-12",
+    let events = format!(
+        r#"[{LAC_1_JAN}, {{"event":"review_held","date":"2026-01-23"}},
+            {{"event":"review_rearranged","date":"2026-04-01","from":"2026-04-20","to":"2026-04-28"}},
+            {{"event":"review_adjourned","date":"2026-04-28"}},
+            {{"event":"review_adjourned","date":"2026-05-05"}},
+            {{"event":"review_held","date":"2026-05-12"}}]"#
     );
+    // Dudley's procedure (seed 002) asks for the IRO service manager's authority for a move past
+    // the statutory date: an obligation of that local rule carries the breach.
+    let a = run_with("dudley", None, &events, "2026-05-12");
     let by_duty = |duty: Duty| a.breaches.iter().find(|b| b.duty == duty).unwrap_or_else(|| panic!("{duty}"));
     let ra = by_duty(Duty::AuthoriseRearrangement);
     assert_eq!(
@@ -305,6 +308,14 @@ fn breaches_are_listed_with_their_obligations() {
     assert_eq!(r2.status, Status::Late { done: d("2026-04-28"), late_working_days: 3, late_calendar_days: 5 });
     assert_eq!(r2.done_by_event, Some(3));
     assert_eq!(a.breaches.len(), 3, "{:#?}", a.breaches);
+    assert_eq!(a.obligations[ra.obligation].obligation.basis.to_string(), "local:dudley");
+    assert_eq!(a.obligations[ra.obligation].obligation.citation.provision, "Process for Rearranging Review Meetings");
+    // Statute alone has no authorisation duty: the move is a breach of the review it moves, which
+    // here was then held late (the late review is the breach reported).
+    let s = run(None, &events, "2026-05-12");
+    assert!(s.obligations.iter().all(|o| o.obligation.duty != Duty::AuthoriseRearrangement));
+    assert_eq!(s.breaches.len(), 2, "{:#?}", s.breaches);
+    assert!(matches!(find(&s, Duty::HoldReview, Some(2)).obligation.breach, Some(Breach::LateReview { .. })));
 }
 
 #[test]

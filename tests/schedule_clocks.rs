@@ -381,32 +381,48 @@ adjourned_review_date = "completing_meeting"
 
 #[test]
 fn rearranging_past_the_deadline_needs_authority_and_is_a_breach() {
-    // Review 2 due Wed 29 Apr 2026; on 20 Apr it is moved from 28 Apr to Tue 5 May.
-    let s = england(
-        r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
-            {"event":"review_rearranged","date":"2026-04-20","from":"2026-04-28","to":"2026-05-05"}]"#,
-    );
+    // Review 2 due Wed 29 Apr 2026 (3 months from Thu 29 Jan; Dudley's 90 days: 31 Jan day 2,
+    // 28 Feb day 30, 31 Mar day 61, 29 Apr day 90, the same day); on Mon 20 Apr it is moved from
+    // 28 Apr to Tue 5 May.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+            {"event":"review_rearranged","date":"2026-04-20","from":"2026-04-28","to":"2026-05-05"}]"#;
+    let moved = Some(Breach::RearrangedPastDeadline {
+        from: d("2026-04-28"),
+        to: d("2026-05-05"),
+        deadline: d("2026-04-29"),
+        basis: Basis::Statutory,
+    });
+    // Statute: the move breaches review 2's interval; no authorisation duty (that is local practice).
+    let s = england(events);
+    assert!(find(&s, Duty::AuthoriseRearrangement).is_empty());
+    assert_eq!(review(&s, Regime::LookedAfter, 2).breach, moved);
+    // Dudley's procedure (seed 002): the IRO service manager authorises the move when it is made.
+    let s = run(Jurisdiction::England, "dudley", events, None);
     let auth = find(&s, Duty::AuthoriseRearrangement);
     assert_eq!(auth.len(), 1);
     assert_eq!(auth[0].role, Role::IroServiceManager);
     assert_eq!(auth[0].review_number, Some(2));
+    assert_eq!(auth[0].basis, Basis::Local("dudley".into()));
+    assert_eq!(auth[0].citation.provision, "Process for Rearranging Review Meetings");
     // Authority is needed when the move is made: Mon 20 Apr 2026.
     assert_eq!(auth[0].latest, Some(d("2026-04-20")));
-    assert_eq!(
-        auth[0].breach,
-        Some(Breach::RearrangedPastDeadline {
-            from: d("2026-04-28"),
-            to: d("2026-05-05"),
-            deadline: d("2026-04-29"),
-            basis: Basis::Statutory
-        })
-    );
+    assert_eq!(auth[0].breach, moved);
+    // The explanation counts from the day of the move, not from a review.
+    let k = s.obligations.iter().position(|o| o.duty == Duty::AuthoriseRearrangement).unwrap();
+    let evs = case(Jurisdiction::England, None, events).unwrap().events().to_vec();
+    let steps = s.explain(k, &Calendar::england_and_wales(), &evs).unwrap().steps;
+    assert!(steps.iter().any(|x| x == "Counted from the rearrangement of the review: Mon 20 Apr 2026."), "{steps:#?}");
+    assert!(!steps.iter().any(|x| x.contains("previous review")), "{steps:#?}");
     // Moving within the deadline is fine: no authorisation, no breach.
-    let s = england(
+    let s = run(
+        Jurisdiction::England,
+        "dudley",
         r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
             {"event":"review_rearranged","date":"2026-04-20","from":"2026-04-28","to":"2026-04-29"}]"#,
+        None,
     );
     assert!(find(&s, Duty::AuthoriseRearrangement).is_empty());
+    assert_eq!(review(&s, Regime::LookedAfter, 2).breach, None);
 }
 
 #[test]

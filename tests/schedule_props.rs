@@ -9,7 +9,7 @@ use proptest::prelude::*;
 
 fn kind(k: u8) -> EventKind {
     use EventKind::*;
-    match k % 24 {
+    match k % 28 {
         0 | 1 => BecameLookedAfter,
         2 => CeasedToBeLookedAfter,
         3..=7 => ReviewHeld { meeting: true, regimes: None },
@@ -28,7 +28,13 @@ fn kind(k: u8) -> EventKind {
         20 => AccommodationEnding,
         21 => IroRequestedReview,
         22 => DutyDone { duty: Duty::IssueDecisions, review_number: None },
-        _ => CarePlanStarted,
+        23 => CarePlanStarted,
+        24 => {
+            PlacementStarted { intended_to_last_until_18: k % 2 == 0, emergency: k % 3 == 0, with_parent: k % 5 == 0 }
+        }
+        25 => PlacementEnded,
+        26 => SocialWorkerVisit,
+        _ => DutyDone { duty: Duty::PrepareCarePlan, review_number: None },
     }
 }
 

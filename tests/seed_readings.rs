@@ -334,9 +334,14 @@ fn the_isu_gives_the_decision_to_move_a_review_to_the_iro() {
     assert!(
         matches!(a.breach, Some(Breach::RearrangedPastDeadline { basis: Basis::Statutory, deadline, .. }) if deadline == d("2026-06-02"))
     );
-    // Under statute alone the engine's default: the IRO service manager.
+    // Under statute alone nobody's authority is required (that is local practice, issue 10): no
+    // authorisation obligation, and the breach is reported on review 2 itself.
     let s = sched("england", None, &events, "2026-05-18", 0);
-    assert_eq!(one(&s, Duty::AuthoriseRearrangement, Some(2)).role, lac_timescales::model::Role::IroServiceManager);
+    assert!(s.obligations.iter().all(|o| o.duty != Duty::AuthoriseRearrangement));
+    let r2 = s.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.review_number == Some(2)).unwrap();
+    assert!(
+        matches!(r2.breach, Some(Breach::RearrangedPastDeadline { basis: Basis::Statutory, deadline, .. }) if deadline == d("2026-06-02"))
+    );
 }
 
 // ---- Point 5: roles survive a tie ----
@@ -379,4 +384,341 @@ fn an_obligation_keeps_every_role_its_rules_name() {
     // A duty with one rule has its one role.
     let r = one(&s, Duty::UpdateCarePlan, Some(1));
     assert_eq!(r.roles.iter().collect::<Vec<_>>(), [Role::SocialWorker]);
+}
+
+// ---- Point 6: each rule fires where its procedure applies ----
+
+use lac_timescales::model::Regime;
+
+/// Looked after Mon 5 Jan 2026; reviews Thu 29 Jan and Wed 22 Apr; placed for adoption Mon 1 Jun;
+/// the first adoption review (the child's third review) held Mon 29 Jun, within four weeks.
+const ADOPTION_REVIEW: &str = r#"[
+  {"event":"became_looked_after","date":"2026-01-05"},
+  {"event":"review_held","date":"2026-01-29"},
+  {"event":"review_held","date":"2026-04-22"},
+  {"event":"placed_for_adoption","date":"2026-06-01"},
+  {"event":"review_held","date":"2026-06-29"}
+]"#;
+
+fn about(s: &Schedule, duty: Duty, regime: Regime, n: u32) -> Vec<&Obligation> {
+    s.obligations.iter().filter(|o| o.duty == duty && o.regime == Some(regime) && o.review_number == Some(n)).collect()
+}
+
+#[test]
+fn a_first_adoption_review_is_not_the_childs_first_review() {
+    // Dudley's procedure covers children placed for adoption, but its "initial review" visit (15
+    // working days before) is for the first review of the period of care, not the first review of
+    // the adoption clock. The adoption review of Mon 29 Jun is the child's third: the subsequent-
+    // review visit applies, 20 working days before: 26-22 Jun (5), 19-15 (10), 12-8 (15), 5-1 Jun
+    // (20) = Mon 1 Jun; "within 4 weeks before" = Mon 1 Jun too.
+    let s = sched("dudley", None, ADOPTION_REVIEW, "2026-06-29", 0);
+    let v = about(&s, Duty::ConsultChildOnArrangements, Regime::AdoptionPlaced, 1);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].latest, Some(d("2026-06-01")));
+    assert!(!v[0].citation.provision.contains("initial review"), "{}", v[0].citation.provision);
+    assert!(v[0].binding.as_ref().unwrap().iter().all(|c| !c.citation.provision.contains("initial review")));
+    // The IRO's meeting before "the first review" (seed 004): only before review 1 of the period.
+    let s = sched("iro-expectations", None, ADOPTION_REVIEW, "2026-06-29", 0);
+    // (Its rule for every later review, by the day before, is the other rule of seed 004.)
+    let meet: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::IroMeetChild && o.citation.provision.contains("on allocation"))
+        .map(|o| (o.regime, o.review_number, o.latest))
+        .collect();
+    assert_eq!(meet, [(Some(Regime::LookedAfter), Some(1), Some(d("2026-01-28")))]);
+}
+
+#[test]
+fn the_isu_procedure_does_not_run_adoption_reviews() {
+    // Seed 001 s.2: "In relation to children placed with prospective adopters or where there is
+    // Authority to Place for Adoption, see the Adoption Reviews Procedure." No ISU rule applies to
+    // the adoption review of 29 Jun; statute's duties remain (decisions 30 Jun, 1, 2, 3, 6 Jul =
+    // Mon 6 Jul).
+    let s = sched("isu-procedure", None, ADOPTION_REVIEW, "2026-06-29", 0);
+    let on_adoption: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.regime == Some(Regime::AdoptionPlaced))
+        .filter(|o| {
+            o.basis != Basis::Statutory
+                || o.binding.as_ref().is_some_and(|b| b.iter().any(|c| c.basis != Basis::Statutory))
+        })
+        .map(|o| o.duty)
+        .collect();
+    assert_eq!(on_adoption, []);
+    let dec = about(&s, Duty::IssueDecisions, Regime::AdoptionPlaced, 1);
+    assert_eq!((dec[0].latest, dec[0].basis.clone()), (Some(d("2026-07-06")), Basis::Statutory));
+    // The looked-after review of 22 Apr still has the ISU's 5 working days before: 21, 20, 17,
+    // 16, 15 = Wed 15 Apr.
+    assert_eq!(about(&s, Duty::IroConsultSocialWorker, Regime::LookedAfter, 2)[0].latest, Some(d("2026-04-15")));
+}
+
+#[test]
+fn a_clock_restarted_after_a_return_to_the_agency_has_no_second_first_review() {
+    // Placed for adoption Mon 2 Mar 2026, returned to the agency Mon 16 Mar: the looked-after clock
+    // restarts, its review 1 due 20 working days from the return: 17-20 (4), 23-27 (9), 30, 31 Mar,
+    // 1, 2 Apr (13), Good Friday and Easter Monday skipped, 7-10 (17), 13, 14, 15 (20) = Wed 15 Apr.
+    // It is the child's second review of the period: no first-review duty, the subsequent ones.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"authority_to_place","date":"2026-02-16"},{"event":"placed_for_adoption","date":"2026-03-02"},
+        {"event":"returned_to_agency","date":"2026-03-16"}]"#;
+    let s = sched("iro-expectations", None, events, "2026-03-16", 0);
+    let on_allocation =
+        |o: &&Obligation| o.duty == Duty::IroMeetChild && o.citation.provision.contains("on allocation");
+    assert_eq!(s.obligations.iter().filter(on_allocation).count(), 1);
+    let s = sched("dudley", None, events, "2026-03-16", 0);
+    let r1 = about(&s, Duty::HoldReview, Regime::LookedAfter, 1);
+    assert!(r1.iter().any(|o| o.latest == Some(d("2026-04-15"))));
+    // The subsequent visit: 20 working days before Wed 15 Apr: 14, 13, 10, 9, 8, 7 (6), Easter
+    // skipped, 2, 1 Apr, 31, 30 Mar (10), 27-23 (15), 20-16 (20) = Mon 16 Mar.
+    let visits: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::ConsultChildOnArrangements && o.latest.is_some_and(|l| l > d("2026-03-01")))
+        .collect();
+    assert_eq!(visits.len(), 1, "{visits:#?}");
+    assert_eq!(visits[0].latest, Some(d("2026-03-16")));
+    assert!(visits[0].citation.provision.contains("Invitations"));
+}
+
+#[test]
+fn a_review_without_a_meeting_has_no_meeting_duties() {
+    // A review held without a meeting (long-term foster placement) on Tue 20 Oct 2026: no talk
+    // with the child about who attends and where, no attendee list; the report and the decisions
+    // still apply.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"long_term_foster_placement","date":"2026-02-02"},{"event":"review_held","date":"2026-04-28"},
+        {"event":"review_held","date":"2026-10-20","meeting":false}]"#;
+    for id in ["isu-procedure", "dudley", "sars-checklist"] {
+        let s = sched(id, None, events, "2026-11-01", 0);
+        for duty in [Duty::ConsultChildOnArrangements, Duty::ProvideAttendeeList] {
+            assert!(about(&s, duty, Regime::LookedAfter, 3).is_empty(), "{id} {duty}");
+        }
+        assert_eq!(about(&s, Duty::SubmitSocialWorkReport, Regime::LookedAfter, 3).len(), 1, "{id}");
+        assert_eq!(about(&s, Duty::IssueDecisions, Regime::LookedAfter, 3).len(), 1, "{id}");
+        // Review 2 (28 Apr, with a meeting) keeps them.
+        assert_eq!(about(&s, Duty::ConsultChildOnArrangements, Regime::LookedAfter, 2).len(), 1, "{id}");
+    }
+}
+
+#[test]
+fn every_local_rule_about_a_review_states_its_regimes() {
+    use lac_timescales::model::Anchor::*;
+    for id in ["sars-checklist", "isu-procedure", "dudley", "iro-expectations"] {
+        for r in Profile::builtin(id).unwrap().rules.iter().filter(|r| r.basis != Basis::Statutory) {
+            let about_a_review = matches!(
+                r.anchor,
+                ReviewDate
+                    | ReviewCompleted
+                    | Midpoint
+                    | LastReviewMeeting
+                    | DecisionsReceived
+                    | PreviousReview
+                    | RegimeStart
+            );
+            if about_a_review {
+                let regimes = r.regimes.as_ref().unwrap_or_else(|| panic!("{id} line {}: no regimes", r.line));
+                assert!(!regimes.contains(&Regime::SecureAccommodation), "{id} line {}", r.line);
+                if id == "isu-procedure" || id == "sars-checklist" {
+                    assert_eq!(regimes, &[Regime::LookedAfter], "{id} line {}", r.line);
+                }
+            }
+        }
+    }
+}
+
+// ---- Point 7: the long-term foster placement meeting (seed 001 s.1, s.10) ----
+
+#[test]
+fn the_yearly_meeting_is_discharged_by_the_next_meeting_and_a_meeting_less_review_waits_12_months() {
+    // Designated long-term Mon 2 Feb 2026 (12 months: Tue 2 Feb 2027). Reviews with a meeting Thu
+    // 29 Jan, Tue 28 Apr and Tue 20 Oct 2026; Mon 19 Apr 2027 without one (after 2 Feb 2027:
+    // allowed). As at Sat 1 May 2027.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"long_term_foster_placement","date":"2026-02-02"},{"event":"review_held","date":"2026-04-28"},
+        {"event":"review_held","date":"2026-10-20"},{"event":"review_held","date":"2027-04-19","meeting":false}]"#;
+    let s = sched("isu-procedure", None, events, "2027-05-01", 0);
+    let m: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::HoldReviewMeeting && !o.projected)
+        .map(|o| (o.review_number, o.latest, o.done))
+        .collect();
+    // From 29 Jan 2026 (the last meeting before the designation: it used to give no duty): due
+    // Fri 29 Jan 2027, met on 28 Apr 2026. From 28 Apr: due Wed 28 Apr 2027, met on 20 Oct 2026
+    // (it used to stay open, a false overdue). From 20 Oct: due Wed 20 Oct 2027, not yet done.
+    assert_eq!(
+        m,
+        [
+            (Some(1), Some(d("2027-01-29")), Some(d("2026-04-28"))),
+            (Some(2), Some(d("2027-04-28")), Some(d("2026-10-20"))),
+            (Some(3), Some(d("2027-10-20")), None)
+        ]
+    );
+    let a = aud("isu-procedure", None, events, "2027-05-01");
+    let statuses: Vec<_> = a
+        .obligations
+        .iter()
+        .filter(|o| o.obligation.duty == Duty::HoldReviewMeeting && !o.obligation.projected)
+        .map(|o| o.status.kind())
+        .collect();
+    assert_eq!(statuses, [StatusKind::Met, StatusKind::Met, StatusKind::Pending]);
+
+    // The same, but the review of Tue 20 Oct 2026 held without a meeting: only 8½ months in the
+    // placement. The meeting was needed at it: the duty from 28 Apr falls due on 20 Oct 2026 and,
+    // with no meeting since, is overdue as at 1 May 2027.
+    let too_soon = events.replace(
+        r#"{"event":"review_held","date":"2026-10-20"}"#,
+        r#"{"event":"review_held","date":"2026-10-20","meeting":false}"#,
+    );
+    let s = sched("isu-procedure", None, &too_soon, "2027-05-01", 0);
+    let o = one(&s, Duty::HoldReviewMeeting, Some(2));
+    assert_eq!((o.latest, o.done), (Some(d("2026-10-20")), None));
+    let a = aud("isu-procedure", None, &too_soon, "2027-05-01");
+    assert_eq!(found(&a, Duty::HoldReviewMeeting, Some(2)).status.kind(), StatusKind::Overdue);
+    let explained = s
+        .explain(
+            s.obligations.iter().position(|x| std::ptr::eq(x, o)).unwrap(),
+            &Calendar::england_and_wales(),
+            case(None, &too_soon).events(),
+        )
+        .unwrap();
+    assert!(explained.steps.iter().any(|x| x.contains("before the child had been 12 months")), "{explained:?}");
+}
+
+// ---- Point 8: smaller readings ----
+
+#[test]
+fn sars_quality_assurance_comes_before_the_report_across_easter() {
+    // Review Tue 7 Apr 2026 (Easter Monday 6 Apr, Good Friday 3 Apr). Report 3 working days
+    // before: 2, 1 Apr, 31 Mar = Tue 31 Mar. Quality assurance "at least 5 days before", in
+    // working days: 2, 1, 31, 30, 27 = Fri 27 Mar, before the report is due (5 calendar days
+    // before would be Thu 2 Apr, after it).
+    let s = sched(
+        "sars-checklist",
+        None,
+        r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+            {"event":"review_held","date":"2026-04-07"}]"#,
+        "2026-04-07",
+        0,
+    );
+    assert_eq!(one(&s, Duty::SubmitSocialWorkReport, Some(2)).latest, Some(d("2026-03-31")));
+    assert_eq!(one(&s, Duty::QualityAssureReport, Some(2)).latest, Some(d("2026-03-27")));
+}
+
+#[test]
+fn the_introduction_letter_is_for_children_aged_four_or_more() {
+    // Looked after Mon 5 Jan 2026; the IRO allocated within 48 hours: Wed 7 Jan (not recorded, so
+    // the letter counts from that deadline): due Fri 9 Jan. Born 6 Jan 2022: 4 on Tue 6 Jan
+    // 2026, before the allocation: the letter is owed. Born 8 Jan 2022: 3 at the allocation: no
+    // letter. Date of birth unknown: owed.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"}]"#;
+    let letter = |dob: Option<&str>| {
+        let s = sched("iro-expectations", dob, events, "2026-01-05", 0);
+        s.obligations.iter().filter(|o| o.duty == Duty::SendIntroductionLetter).map(|o| o.latest).collect::<Vec<_>>()
+    };
+    assert_eq!(letter(Some("2022-01-06")), [Some(d("2026-01-09"))]);
+    assert_eq!(letter(Some("2022-01-08")), []);
+    assert_eq!(letter(None), [Some(d("2026-01-09"))]);
+}
+
+#[test]
+fn dudleys_five_day_discussion_is_for_subsequent_reviews() {
+    // First review Thu 29 Jan 2026: the main text's 15 days before = Wed 14 Jan, alone (appendix
+    // 4's 5 days is in its "subsequent reviews" column).
+    let s = sched(
+        "dudley",
+        None,
+        r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"}]"#,
+        "2026-01-29",
+        0,
+    );
+    let o = one(&s, Duty::IroConsultSocialWorker, Some(1));
+    assert_eq!((o.latest, o.binding.as_ref()), (Some(d("2026-01-14")), None));
+}
+
+// ---- Point 9: what a diary needs that nothing gave ----
+
+#[test]
+fn absence_risk_and_a_childs_request_tell_the_iro_under_the_isu_and_dudley() {
+    // In England these are not statutory early-review triggers. Seed 001 s.2: "The IRO should be
+    // consulted without delay, and consideration give to holding an early review" when the child
+    // is persistently absent, at risk of harm, or asks for one; seed 002 for a child missing from
+    // the placement or with safeguarding concerns. No day is fixed ("without delay").
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"child_absent","date":"2026-03-02"},{"event":"child_at_risk","date":"2026-03-09"},
+        {"event":"child_requested_review","date":"2026-03-16"}]"#;
+    let informs = |id: &str| -> Vec<(usize, Option<NaiveDate>, Role, Vec<Role>)> {
+        sched(id, None, events, "2026-03-16", 0)
+            .obligations
+            .iter()
+            .filter(|o| o.duty == Duty::InformIro)
+            .map(|o| (o.triggered_by[0], o.latest, o.role, o.roles.iter().collect()))
+            .collect()
+    };
+    let both = vec![Role::Iro, Role::SocialWorker];
+    assert_eq!(
+        informs("isu-procedure"),
+        [
+            (2, None, Role::SocialWorker, both.clone()),
+            (3, None, Role::SocialWorker, both.clone()),
+            (4, None, Role::SocialWorker, both.clone())
+        ]
+    );
+    // Dudley: absence and risk; no rule for the child's own request outside adoption reviews.
+    assert_eq!(informs("dudley"), [(2, None, Role::SocialWorker, both.clone()), (3, None, Role::SocialWorker, both)]);
+    let a = aud("dudley", None, events, "2026-03-16");
+    assert!(a.events[2].unmatched.is_none() && a.events[3].unmatched.is_none());
+    let why = a.events[4].unmatched.as_deref().unwrap();
+    assert!(why.contains("not a statutory early-review trigger") && why.contains("profile dudley"), "{why}");
+    // Under statute alone: said plainly, for each.
+    let a = aud("england", None, events, "2026-03-16");
+    for i in 2..5 {
+        let why = a.events[i].unmatched.as_deref().unwrap();
+        assert!(why.starts_with("in England") && why.contains("isu-procedure and dudley"), "{why}");
+    }
+}
+
+#[test]
+fn permanence_plan_by_the_second_review_and_the_next_review_set_at_the_end_of_each() {
+    // Looked after Mon 5 Jan 2026; review 1 Thu 29 Jan; review 2 adjourned Wed 22 Apr, completed
+    // Wed 6 May. ISU s.9: the permanence plan at the second review (22 Apr, 0 days before); s.4.2:
+    // the IRO sets the next review's date at the end of each review (29 Jan; 6 May, the
+    // completing meeting).
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"review_adjourned","date":"2026-04-22"},{"event":"review_held","date":"2026-05-06"}]"#;
+    let s = sched("isu-procedure", None, events, "2026-05-06", 0);
+    let pp: Vec<_> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::PermanencePlan)
+        .map(|o| (o.review_number, o.latest, o.role))
+        .collect();
+    assert_eq!(pp, [(Some(2), Some(d("2026-04-22")), Role::SocialWorker)]);
+    assert_eq!(one(&s, Duty::SetNextReviewDate, Some(1)).latest, Some(d("2026-01-29")));
+    assert_eq!(one(&s, Duty::SetNextReviewDate, Some(2)).latest, Some(d("2026-05-06")));
+    // Dudley: the IRO ensures a permanence plan ratified at the second review.
+    let s = sched("dudley", None, events, "2026-05-06", 0);
+    let o = one(&s, Duty::PermanencePlan, Some(2));
+    assert_eq!((o.latest, o.role), (Some(d("2026-04-22")), Role::Iro));
+}
+
+#[test]
+fn the_needs_assessment_starts_at_once_for_a_child_who_comes_into_care_after_fifteen_and_a_half() {
+    // Born Sun 10 Jan 2010: 15½ on Fri 10 Jul 2025. Looked after from Sat 3 Jan 2026: Dudley's
+    // assessment "when a young person in care reaches the age of 15½" is due at once, by the
+    // first working day of care, Mon 5 Jan 2026 (it used to give no duty at all).
+    let s = sched(
+        "dudley",
+        Some("2010-01-10"),
+        r#"[{"event":"became_looked_after","date":"2026-01-03"}]"#,
+        "2026-01-03",
+        0,
+    );
+    let o = one(&s, Duty::StartNeedsAssessment, None);
+    assert_eq!((o.latest, o.latest_working_day), (Some(d("2026-01-05")), Some(d("2026-01-05"))));
+    // Statute's completion stays: 3 months after the 16th birthday (Sun 10 Jan 2026), or after
+    // 13 weeks in care if later: 3 Jan + 91 days = Sat 4 Apr 2026; + 3 months = Sat 4 Jul 2026.
+    assert_eq!(one(&s, Duty::CompleteNeedsAssessment, None).latest, Some(d("2026-07-04")));
 }

@@ -37,6 +37,8 @@ fn render(s: &Schedule) -> String {
                     format!("COMPLETED LATE {working_days_late}wd")
                 }
                 Breach::RearrangedPastDeadline { to, deadline, .. } => format!("MOVED TO {to} PAST {deadline}"),
+                Breach::LateDuty { calendar_days_late, .. } => format!("LATE {calendar_days_late}d"),
+                Breach::NotDone { as_at, .. } => format!("NOT DONE as at {as_at}"),
             });
         }
         if let Some(b) = &o.binding {
