@@ -153,8 +153,8 @@ function fieldControl(rowId, f) {
       control = h("input", { type: "number", id, min: "1", step: "1", inputmode: "numeric", "aria-describedby": errId });
       break;
     case "boolean": {
-      control = h("input", { type: "checkbox", id, checked: true, "aria-describedby": errId });
-      return h("div", { class: "field check", "data-field": f.name, "data-type": f.type }, control, " ",
+      control = h("input", { type: "checkbox", id, checked: !!f.default, "aria-describedby": errId });
+      return h("div", { class: "field check", "data-field": f.name, "data-type": f.type, "data-default": String(!!f.default) }, control, " ",
         h("label", { for: id }, f.label), err);
     }
     case "duty":
@@ -241,7 +241,8 @@ function readEventRow(li) {
     const type = box.dataset.type;
     const el = $(`ev-${rowId}-${name}`);
     if (type === "boolean") {
-      if (!el.checked) ev[name] = false;
+      // Sent only when it differs from the library's default.
+      if (el.checked !== (box.dataset.default === "true")) ev[name] = el.checked;
     } else if (type === "regimes") {
       const ticked = [...box.querySelectorAll("input:checked")].map((c) => c.value);
       if (ticked.length) ev[name] = ticked;
@@ -663,6 +664,9 @@ function renderSummary() {
     const extra = [];
     if (e.from || e.to) extra.push(`from ${longDate(e.from)} to ${longDate(e.to)}`);
     if (e.meeting === false) extra.push("without a meeting");
+    if (e.intended_to_last_until_18) extra.push("intended to last until 18");
+    if (e.emergency) extra.push("emergency");
+    if (e.with_parent) extra.push("with a parent");
     if (e.regimes) extra.push(`for ${e.regimes.map(regimeLabel).join(", ")}`);
     if (e.duty) extra.push(label(state.vocab.duties, e.duty));
     if (e.review_number) extra.push(`review ${e.review_number}`);

@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use lac_timescales_web::{app, EVENTS};
+use lac_timescales_web::{app, FieldType, EVENTS};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -40,14 +40,14 @@ fn event() -> impl Strategy<Value = Value> {
                 if !f.required && flag {
                     continue;
                 }
-                v[f.name] = match f.name {
-                    "from" => json!(from),
-                    "to" => json!(to),
-                    "note" => json!(note),
-                    "meeting" => json!(flag),
-                    "regimes" => json!(["looked_after"]),
-                    "duty" => json!(if flag { "issue_decisions" } else { "hold_review" }),
-                    _ => json!(n),
+                v[f.name] = match f.field_type {
+                    FieldType::Date if f.name == "from" => json!(from),
+                    FieldType::Date => json!(to),
+                    FieldType::Text => json!(note),
+                    FieldType::Boolean => json!(flag),
+                    FieldType::Regimes => json!(["looked_after"]),
+                    FieldType::Duty => json!(if flag { "issue_decisions" } else { "hold_review" }),
+                    FieldType::Number => json!(n),
                 };
             }
             v
