@@ -139,6 +139,22 @@ proptest! {
         let body = req.to_string().into_bytes();
         let (status, out) = rt.block_on(post("/api/schedule", body.clone()));
         check(status, &out)?;
+        // The same answer, or the same first error, as the library's own JSON boundary (the
+        // server keeps built-in profiles parsed; a name that is not built in is refused first).
+        if req["profile"] != json!("x.toml") && req["profile"] != json!("nowhere") {
+            let ours: Value = serde_json::from_slice(&out).unwrap();
+            match lac_timescales::json::schedule_json(&req.to_string()) {
+                Ok(text) => {
+                    prop_assert_eq!(status, StatusCode::OK);
+                    prop_assert_eq!(&ours, &serde_json::from_str::<Value>(&text).unwrap());
+                }
+                Err(text) => {
+                    let lib: Value = serde_json::from_str(&text).unwrap();
+                    prop_assert_eq!(&ours["error"]["kind"], &lib["error"]["kind"]);
+                    prop_assert_eq!(&ours["error"]["message"], &lib["error"]["message"]);
+                }
+            }
+        }
         let (audit_status, audit) = rt.block_on(post("/api/audit", body.clone()));
         // An audit has no horizon default, so a valid schedule request may still be refused
         // only for the reasons an audit adds; either way the answer is well formed.
