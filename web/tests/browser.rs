@@ -562,8 +562,9 @@ async fn dudley_sample(c: &Client, url: &str, screenshot: Option<&Path>) {
     assert!(consider.iter().all(|t| t.contains("Senior manager also named: Team manager")), "{consider:?}");
     select(c, "#role-filter", "").await;
     let Some(out) = screenshot else { return };
-    // Open the IRO's decisions duty of review 2, which both statute and Dudley govern.
-    js(c, "[...document.querySelectorAll('.ob-toggle')].find(b => b.innerText.includes('Record the review\\'s recommendations')).click();", vec![]).await;
+    // Open the manager's consideration of review 2's decisions, which statute and Dudley both
+    // govern (statute names a senior manager, Dudley the team manager).
+    js(c, "[...document.querySelectorAll('.ob-toggle')].filter(b => b.innerText.includes('Consider the review decisions'))[1].click();", vec![]).await;
     until(c, "an open explanation", "document.querySelector('.ob-toggle[aria-expanded=true]')").await;
     js(c, "window.scrollTo(0, 0);", vec![]).await;
     let png = c.screenshot().await.expect("screenshot");
