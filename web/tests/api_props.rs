@@ -148,8 +148,8 @@ proptest! {
                     prop_assert_eq!(status, StatusCode::OK);
                     prop_assert_eq!(&ours, &serde_json::from_str::<Value>(&text).unwrap());
                 }
-                Err(text) => {
-                    let lib: Value = serde_json::from_str(&text).unwrap();
+                Err(e) => {
+                    let lib: Value = serde_json::from_str(&lac_timescales::json::error_json(&e)).unwrap();
                     prop_assert_eq!(&ours["error"]["kind"], &lib["error"]["kind"]);
                     prop_assert_eq!(&ours["error"]["message"], &lib["error"]["message"]);
                 }
