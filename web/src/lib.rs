@@ -33,12 +33,10 @@ use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use lac_timescales::calendar::Calendar;
 use lac_timescales::export::{schedule_csv, schedule_ics, IcsOptions};
 use lac_timescales::json::{self, ScheduleRequest, MAX_REQUEST_BYTES};
-use lac_timescales::model::{CaseHistory, Duty, Event, Regime, Role};
+use lac_timescales::model::{Duty, Regime, Role};
 use lac_timescales::profile::Profile;
-use lac_timescales::schedule::{schedule, Schedule, ScheduleOptions};
 use lac_timescales::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 
@@ -177,6 +175,7 @@ pub fn error_json(e: &Error) -> String {
             d.field = Some(field);
         }
         Error::InvalidInput { field, .. } => d.field = Some(field),
+        Error::MalformedJson { document, .. } => d.field = Some(document),
         Error::InvalidData { source_name, location, .. } => {
             d.source = Some(source_name);
             d.location = Some(location);
@@ -245,57 +244,6 @@ fn parse_body(body: Result<Bytes, BytesRejection>) -> Result<ScheduleRequest, Ap
     Ok(req)
 }
 
-/// Each built-in profile, parsed once per process.
-///
-/// Interim, until the library shares its built-in profiles itself (issue 12): the library's
-/// `json::prepare` parses the profile's TOML on every request, about 0.7 ms, which would cap the
-/// server near 2,000 schedules a second on two cores.
-fn builtin_profile(id: &str) -> Option<&'static Profile> {
-    static CELLS: OnceLock<Vec<(&'static str, Profile)>> = OnceLock::new();
-    let all = CELLS.get_or_init(|| {
-        Profile::builtin_ids().into_iter().filter_map(|id| Profile::builtin(id).ok().map(|p| (id, p))).collect()
-    });
-    all.iter().find(|(k, _)| *k == id).map(|(_, p)| p)
-}
-
-/// `json::run`, with the built-in profiles parsed once (see [`builtin_profile`]). The same steps
-/// in the same order as the library's `json::prepare` and `json::run`, so the same answer and the
-/// same first error; `tests/api_props.rs` checks that on generated requests. A request with its
-/// own profile (`profile_toml`) goes through the library unchanged.
-fn run_schedule(req: &ScheduleRequest) -> Result<(CaseHistory, Schedule, json::ScheduleResponse), Error> {
-    let id = match (&req.profile, &req.profile_toml) {
-        (None, None) => Some(req.jurisdiction_id()),
-        (Some(id), None) => Some(id.as_str()),
-        _ => None,
-    };
-    let Some(profile) = id.and_then(builtin_profile) else { return json::run(req) };
-    if req.events.len() > lac_timescales::model::MAX_EVENTS {
-        return Err(Error::LimitExceeded {
-            what: "number of events".into(),
-            actual: req.events.len(),
-            limit: lac_timescales::model::MAX_EVENTS,
-        });
-    }
-    let events = req.events.iter().enumerate().map(|(i, v)| Event::from_json(i, v)).collect::<Result<Vec<_>, _>>()?;
-    let case = CaseHistory::new(req.jurisdiction, req.child.clone().unwrap_or_default(), events)?;
-    let local_calendar = match &req.closure_days {
-        Some(days) => Some(Calendar::england_and_wales().with_closure_days(days.iter().map(|d| (*d, String::new())))?),
-        None => None,
-    };
-    let options = ScheduleOptions { as_at: req.as_at, horizon_months: req.horizon_months, local_calendar };
-    let cal = Calendar::england_and_wales();
-    let s = schedule(&case, profile, &cal, &options)?;
-    let obligations = (0..s.obligations.len())
-        .map(|i| {
-            let steps = s.explain(i, &cal, case.events())?.steps;
-            Ok(json::ObligationOut { obligation: s.obligations[i].clone(), explanation: steps })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let resp =
-        json::ScheduleResponse { obligations, next_review: s.next_review().cloned(), metadata: s.metadata.clone() };
-    Ok((case, s, resp))
-}
-
 /// Runs the request and writes the output: `(content type, file name for a download, body)`.
 fn run(req: &ScheduleRequest, output: &Output) -> Result<(&'static str, Option<&'static str>, Vec<u8>), Error> {
     let to_json = |v: Result<Vec<u8>, serde_json::Error>| {
@@ -303,15 +251,17 @@ fn run(req: &ScheduleRequest, output: &Output) -> Result<(&'static str, Option<&
     };
     Ok(match output {
         Output::Schedule => {
-            let (_, _, resp) = run_schedule(req)?;
-            ("application/json", None, to_json(serde_json::to_vec(&resp))?)
+            // The library's lean response: a citations table, explanations with "explain": true,
+            // compact unless "pretty": true.
+            let (case, s) = json::run(req)?;
+            ("application/json", None, json::response_json(&case, &s, req.response_options())?.into_bytes())
         }
         Output::Csv => {
-            let (_, s, _) = run_schedule(req)?;
+            let (_, s) = json::run(req)?;
             ("text/csv; charset=utf-8", Some("schedule.csv"), schedule_csv(&s).into_bytes())
         }
         Output::Ics(case_id) => {
-            let (case, s, _) = run_schedule(req)?;
+            let (case, s) = json::run(req)?;
             let case_id = case_id.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| {
                 let first = case.events().first().map(|e| e.date.to_string()).unwrap_or_default();
                 format!("{}-{first}", req.jurisdiction_id())
@@ -532,6 +482,7 @@ pub const EVENTS: &[EventInfo] = &[
     ev("care_plan_started", "Care plan started", &[]),
     ev("long_term_foster_placement", "Moved to a long-term foster placement", &[]),
     ev("dispute_started", "IRO started the dispute resolution process", &[]),
+    ev("iro_changed", "The child's IRO changed", &[]),
     ev(
         "duty_done",
         "A duty was done (for the audit)",

@@ -396,7 +396,7 @@ async fn downloads(c: &Client, dir: &Path) {
     for (button, file, starts) in [
         ("#download-csv", "schedule.csv", "index,duty,role,action,"),
         ("#download-ics", "schedule.ics", "BEGIN:VCALENDAR\r\n"),
-        ("#download-json", "schedule.json", "{\"obligations\":"),
+        ("#download-json", "schedule.json", "{\"citations\":"),
     ] {
         click(c, button).await;
         let path = dir.join(file);
