@@ -35,9 +35,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use lac_timescales::export::{schedule_csv, schedule_ics, IcsOptions};
 use lac_timescales::json::{self, ScheduleRequest, MAX_REQUEST_BYTES};
-use lac_timescales::model::{CaseHistory, Duty, Regime, Role};
+use lac_timescales::model::{Duty, Regime, Role};
 use lac_timescales::profile::Profile;
-use lac_timescales::schedule::Schedule;
 use lac_timescales::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 
@@ -176,6 +175,7 @@ pub fn error_json(e: &Error) -> String {
             d.field = Some(field);
         }
         Error::InvalidInput { field, .. } => d.field = Some(field),
+        Error::MalformedJson { document, .. } => d.field = Some(document),
         Error::InvalidData { source_name, location, .. } => {
             d.source = Some(source_name);
             d.location = Some(location);
@@ -244,12 +244,6 @@ fn parse_body(body: Result<Bytes, BytesRejection>) -> Result<ScheduleRequest, Ap
     Ok(req)
 }
 
-/// The library's `json::run` (built-in profiles are parsed once per process by the library), then
-/// the response's typed form, written below.
-fn run_schedule(req: &ScheduleRequest) -> Result<(CaseHistory, Schedule), Error> {
-    json::run(req)
-}
-
 /// Runs the request and writes the output: `(content type, file name for a download, body)`.
 fn run(req: &ScheduleRequest, output: &Output) -> Result<(&'static str, Option<&'static str>, Vec<u8>), Error> {
     let to_json = |v: Result<Vec<u8>, serde_json::Error>| {
@@ -257,15 +251,17 @@ fn run(req: &ScheduleRequest, output: &Output) -> Result<(&'static str, Option<&
     };
     Ok(match output {
         Output::Schedule => {
-            let (case, s) = run_schedule(req)?;
+            // The library's lean response: a citations table, explanations with "explain": true,
+            // compact unless "pretty": true.
+            let (case, s) = json::run(req)?;
             ("application/json", None, json::response_json(&case, &s, req.response_options())?.into_bytes())
         }
         Output::Csv => {
-            let (_, s) = run_schedule(req)?;
+            let (_, s) = json::run(req)?;
             ("text/csv; charset=utf-8", Some("schedule.csv"), schedule_csv(&s).into_bytes())
         }
         Output::Ics(case_id) => {
-            let (case, s) = run_schedule(req)?;
+            let (case, s) = json::run(req)?;
             let case_id = case_id.clone().filter(|c| !c.trim().is_empty()).unwrap_or_else(|| {
                 let first = case.events().first().map(|e| e.date.to_string()).unwrap_or_default();
                 format!("{}-{first}", req.jurisdiction_id())
@@ -486,6 +482,7 @@ pub const EVENTS: &[EventInfo] = &[
     ev("care_plan_started", "Care plan started", &[]),
     ev("long_term_foster_placement", "Moved to a long-term foster placement", &[]),
     ev("dispute_started", "IRO started the dispute resolution process", &[]),
+    ev("iro_changed", "The child's IRO changed", &[]),
     ev(
         "duty_done",
         "A duty was done (for the audit)",

@@ -63,18 +63,21 @@ fn christmas_case() -> Value {
 
 #[tokio::test]
 async fn schedule_gives_the_first_review_date_and_its_explanation() {
+    // The library's lean response: citations sent once, next_review an index.
     let r = post("/api/schedule", &christmas_case()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(r.header(header::CONTENT_TYPE), "application/json");
     let v = r.json();
-    assert_eq!(v["next_review"]["latest"], "2027-01-26");
-    assert_eq!(v["next_review"]["citation"]["provision"], "reg 33(1)");
-    let first = v["obligations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|o| o["duty"] == "hold_review" && o["review_number"] == 1)
-        .expect("review 1");
+    let next = &v["obligations"][v["next_review"].as_u64().expect("an index") as usize];
+    assert_eq!(next["duty"], "hold_review");
+    assert_eq!(next["latest"], "2027-01-26");
+    assert_eq!(v["citations"][next["citation"].as_u64().unwrap() as usize]["provision"], "reg 33(1)");
+    assert!(next.get("explanation").is_none(), "explanations only on request");
+
+    let mut req = christmas_case();
+    req["explain"] = json!(true);
+    let v = post("/api/schedule", &req).await.json();
+    let first = &v["obligations"][v["next_review"].as_u64().unwrap() as usize];
     let steps: Vec<&str> = first["explanation"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
     assert!(
         steps.contains(
@@ -142,7 +145,7 @@ async fn a_profile_path_is_refused_so_no_request_reads_a_file() {
         assert_eq!(
             e["message"],
             format!(
-                "invalid profile {path:?}: unknown profile (built-in: england, wales, sars-checklist, isu-procedure, dudley, iro-expectations)"
+                "invalid profile {path:?}: unknown profile (built-in: england, wales, sars-checklist, isu-procedure, dudley, iro-expectations; a host program can register others; a local profile can be given inline as profile_toml)"
             )
         );
     }
@@ -329,7 +332,7 @@ async fn profiles_vocabulary_health_and_unknown_routes() {
     assert_eq!(v[4]["kind"], "local");
 
     let v = get("/api/vocabulary").await.json();
-    assert_eq!(v["events"].as_array().unwrap().len(), 31);
+    assert_eq!(v["events"].as_array().unwrap().len(), 32);
     assert_eq!(v["roles"].as_array().unwrap().len(), 8);
     assert_eq!(v["roles"][1], json!({"id": "iro", "label": "IRO"}));
 

@@ -30,6 +30,21 @@ impl Drop for Running {
     }
 }
 
+/// Kills a child and every process it started (its own process group) when dropped: chromedriver
+/// and the browser it launched, even when a scenario fails before the session is closed.
+struct Group(Child);
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        {
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.0.id())]).status();
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn on_path(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     for dir in std::env::split_paths(&path) {
@@ -396,7 +411,7 @@ async fn downloads(c: &Client, dir: &Path) {
     for (button, file, starts) in [
         ("#download-csv", "schedule.csv", "index,duty,role,action,"),
         ("#download-ics", "schedule.ics", "BEGIN:VCALENDAR\r\n"),
-        ("#download-json", "schedule.json", "{\"obligations\":"),
+        ("#download-json", "schedule.json", "{\"citations\":"),
     ] {
         click(c, button).await;
         let path = dir.join(file);
@@ -593,8 +608,11 @@ async fn the_page_in_a_real_browser() {
     let (_server, url) = start_server();
     let driver_port = free_port();
     let log = std::fs::File::create(scratch.0.join("chromedriver.log")).expect("log");
-    let _driver = Running(
-        Command::new(&driver)
+    let mut command = Command::new(&driver);
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let _driver = Group(
+        command
             .arg(format!("--port={driver_port}"))
             .env("LANG", "en_GB.UTF-8")
             .env("LC_ALL", "en_GB.UTF-8")
