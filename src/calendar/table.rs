@@ -4,8 +4,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::Calendar;
+use crate::csv::csv_row;
 use crate::error::{Error, Result};
-use crate::export::csv_row;
 
 /// One date of a calendar table ([`Calendar::table`]), for SQL, spreadsheets and Power BI.
 ///
