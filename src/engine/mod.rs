@@ -217,7 +217,7 @@ struct Builder<'a, 'c> {
     /// rearrangements.
     slots: &'c mut Slots,
     /// The obligation of each (meeting, duty): `meeting_duty[meeting * sets.meeting_cols +
-    /// sets.meeting_col[duty]]`, or [`NONE`].
+    /// sets.meeting_col[duty]]`, if any.
     meeting_duty: &'c mut Vec<Option<usize>>,
     trigs: &'c mut TrigCache,
     order: &'c mut Vec<u128>,
