@@ -145,7 +145,9 @@ fn load_profile(spec: &str) -> Result<Profile, String> {
     }
     let path = Path::new(spec);
     if path.exists() || spec.ends_with(".toml") {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read profile {spec}: {e}"))?;
+        // Bounded, and a FIFO or a device is refused rather than read without end.
+        let text = lac_timescales::input::read_file(path, lac_timescales::profile::MAX_PROFILE_BYTES, "--profile")
+            .map_err(|e| e.to_string())?;
         return Profile::from_toml(spec, &text).map_err(|e| e.to_string());
     }
     Profile::builtin(spec).map_err(|e| e.to_string())

@@ -37,18 +37,27 @@ fn main() -> ExitCode {
     }
 }
 
+/// A data file named on the command line: a regular file of at most 8 MiB (a FIFO or a device is
+/// refused rather than read without end).
+fn read(file: &str, flag: &str) -> Result<String, String> {
+    lac_timescales::input::read_file(std::path::Path::new(file), 8 * 1024 * 1024, flag).map_err(|e| match e {
+        lac_timescales::Error::InvalidInput { reason, .. } => format!("cannot read {file}: {reason}"),
+        e => e.to_string(),
+    })
+}
+
 fn run(args: Vec<String>) -> Result<ExitCode, String> {
     let mut cal = Calendar::england_and_wales();
     let mut rest = args.as_slice();
     loop {
         match rest {
             [flag, file, tail @ ..] if flag == "--govuk-json" => {
-                let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+                let text = read(file, "--govuk-json")?;
                 cal = cal.with_govuk_json(&text).map_err(|e| e.to_string())?;
                 rest = tail;
             }
             [flag, file, tail @ ..] if flag == "--closure-days" => {
-                let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+                let text = read(file, "--closure-days")?;
                 let days = Calendar::parse_closure_days(&text).map_err(|e| format!("{file}: {e}"))?;
                 cal = cal.with_closure_days(days).map_err(|e| format!("{file}: {e}"))?;
                 rest = tail;

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --example schedule                                   # the embedded sample child
+//! cargo run --example schedule -- --help                         # usage
 //! cargo run --example schedule -- --looked-after-from 2026-03-02 [--profile ID|FILE] [--jurisdiction wales]
 //!                                 [--as-at DATE] [--horizon-months N] [--explain N]
 //!                                 [--csv FILE] [--ics FILE] [--case-id ID]   # also write the exports
@@ -11,18 +12,21 @@
 //!                                                                   # (twice: without and with placements)
 //! ```
 //! In `--json` mode an error prints `{"error": {"kind": ..., "message": ...}}` and exits with 2.
+//! `--input FILE` must be a regular file of at most 8 MiB (a FIFO or a device is refused);
+//! stdin is read up to 8 MiB and one byte more is an error. `--profile FILE` (a profile of your
+//! own) is read the same way, up to 1 MiB. A usage error prints the usage and exits with 2; a
+//! data error prints only the error and exits with 2; `--help` prints the usage and exits with 0.
 
-use std::io::Read;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use chrono::NaiveDate;
 use lac_timescales::calendar::Calendar;
-use lac_timescales::json::{self, ErrorResponse, ScheduleRequest};
+use lac_timescales::json::{self, ScheduleRequest, MAX_REQUEST_BYTES};
 use lac_timescales::model::{CaseHistory, Duty, Event, EventKind, Jurisdiction};
-use lac_timescales::profile::Profile;
+use lac_timescales::profile::{Profile, ProfileRegistry, MAX_PROFILE_BYTES};
 use lac_timescales::schedule::{schedule, Breach, Obligation, ScheduleOptions};
-use lac_timescales::Error;
 
 #[path = "shared/synthetic.rs"]
 mod synthetic;
@@ -40,7 +44,33 @@ macro_rules! println {
 
 const USAGE: &str = "usage: schedule [--looked-after-from DATE] [--profile ID|FILE] [--jurisdiction england|wales] [--as-at DATE] [--horizon-months N] [--explain N] [--csv FILE] [--ics FILE] [--case-id ID] [--audit]
        schedule --json [--audit] [--input FILE]
-       schedule throughput N [existing|placements]";
+       schedule throughput N [existing|placements]
+       schedule --help
+
+Without arguments: the timeline of an embedded sample child (Dudley profile).
+  --looked-after-from DATE   a child looked after from DATE (YYYY-MM-DD) instead of the sample
+  --profile ID|FILE          a built-in profile (england, wales, sars-checklist, isu-procedure, dudley,
+                             iro-expectations) or your own local profile TOML file (at most 1 MiB)
+  --jurisdiction J           england or wales
+  --as-at DATE               see the schedule as at DATE
+  --horizon-months N         project reviews N months ahead (0: the next review only)
+  --explain N                how obligation N's date was reached
+  --csv FILE, --ics FILE     also write the schedule as CSV or iCalendar (--case-id ID names the case)
+  --audit                    each obligation's status as at --as-at; --csv FILE writes the totals
+  --json                     request JSON (from --input FILE or stdin, at most 8 MiB) to response JSON
+  throughput N [existing|placements]   N synthetic schedules in process, timed";
+
+/// Why the command failed: wrong arguments (print the usage) or wrong data (print the error).
+enum Failure {
+    Usage(String),
+    Data(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::Data(message)
+    }
+}
 
 /// The embedded sample child: looked after and placed in an emergency since Mon 5 Jan 2026,
 /// visited by the social worker (one visit a day late), first review held on time, second review
@@ -68,6 +98,10 @@ const SAMPLE: &str = r#"{
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     if args.first().map(String::as_str) == Some("throughput") {
         return match args.get(1).and_then(|n| n.parse::<usize>().ok()) {
             Some(n) if n > 0 => match args.get(2).map(String::as_str) {
@@ -90,58 +124,69 @@ fn main() -> ExitCode {
     }
     match human(&args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(msg) => {
+        Err(Failure::Usage(msg)) => {
             eprintln!("error: {msg}\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Data(msg)) => {
+            eprintln!("error: {msg}");
             ExitCode::from(2)
         }
     }
 }
 
-fn value<'a>(args: &'a [String], flag: &str) -> Result<Option<&'a str>, String> {
+fn value<'a>(args: &'a [String], flag: &str) -> Result<Option<&'a str>, Failure> {
     match args.iter().position(|a| a == flag) {
         None => Ok(None),
-        Some(i) => args.get(i + 1).map(|s| Some(s.as_str())).ok_or_else(|| format!("{flag} needs a value")),
+        Some(i) => {
+            args.get(i + 1).map(|s| Some(s.as_str())).ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))
+        }
     }
 }
 
 fn json_mode(args: &[String]) -> ExitCode {
     let text = match value(args, "--input") {
-        Ok(Some(path)) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}")),
-        Ok(None) => {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map(|_| s).map_err(|e| format!("cannot read stdin: {e}"))
-        }
-        Err(e) => Err(e),
-    };
-    let text = match text {
-        Ok(t) => t,
-        Err(e) => {
-            println!(
-                "{}",
-                ErrorResponse::from_error(&Error::InvalidInput {
-                    field: "input".into(),
-                    value: String::new(),
-                    reason: e
-                })
-                .to_json()
-            );
+        Ok(Some(path)) => lac_timescales::input::read_file(Path::new(path), MAX_REQUEST_BYTES, "input"),
+        Ok(None) => lac_timescales::input::read_bounded(std::io::stdin().lock(), MAX_REQUEST_BYTES, "stdin"),
+        Err(Failure::Usage(e) | Failure::Data(e)) => {
+            eprintln!("error: {e}\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    let out = if args.iter().any(|a| a == "--audit") { json::audit_json(&text) } else { json::schedule_json(&text) };
+    let out = text.and_then(|text| {
+        if args.iter().any(|a| a == "--audit") {
+            json::audit_json(&text)
+        } else {
+            json::schedule_json(&text)
+        }
+    });
     match out {
         Ok(out) => {
             println!("{out}");
             ExitCode::SUCCESS
         }
         Err(err) => {
-            println!("{err}");
+            println!("{}", json::error_json(&err));
             ExitCode::from(2)
         }
     }
 }
 
-fn human(args: &[String]) -> Result<(), String> {
+/// `--profile ID|FILE`: a built-in id as it is, or the user's own profile file, read (bounded)
+/// and registered in `registry` under its id.
+fn profile_arg(spec: &str, registry: &ProfileRegistry) -> Result<String, Failure> {
+    if Profile::builtin_ids().contains(&spec) {
+        return Ok(spec.to_string());
+    }
+    let text = lac_timescales::input::read_file(Path::new(spec), MAX_PROFILE_BYTES, "--profile")
+        .map_err(|e| Failure::Data(format!("{e} (--profile takes a built-in id or a profile file)")))?;
+    let p = Profile::from_toml(spec, &text).map_err(|e| e.to_string())?;
+    let id = p.id.clone();
+    registry.register(p).map_err(|e| e.to_string())?;
+    Ok(id)
+}
+
+fn human(args: &[String]) -> Result<(), Failure> {
     let known = [
         "--looked-after-from",
         "--profile",
@@ -161,7 +206,7 @@ fn human(args: &[String]) -> Result<(), String> {
             continue;
         }
         if !known.contains(&args[i].as_str()) {
-            return Err(format!("unrecognised argument {:?}", args[i]));
+            return Err(Failure::Usage(format!("unrecognised argument {:?}", args[i])));
         }
         i += 2;
     }
@@ -171,7 +216,7 @@ fn human(args: &[String]) -> Result<(), String> {
         req.jurisdiction = match j {
             "england" => Jurisdiction::England,
             "wales" => Jurisdiction::Wales,
-            _ => return Err(format!("bad jurisdiction {j:?} (england or wales)")),
+            _ => return Err(Failure::Usage(format!("bad --jurisdiction {j:?} (england or wales)"))),
         };
         if value(args, "--profile")?.is_none() {
             req.profile = Some(j.to_string());
@@ -188,8 +233,9 @@ fn human(args: &[String]) -> Result<(), String> {
             req.profile = None;
         }
     }
+    let registry = ProfileRegistry::new();
     if let Some(p) = value(args, "--profile")? {
-        req.profile = Some(p.to_string());
+        req.profile = Some(profile_arg(p, &registry)?);
     }
     if let Some(a) = value(args, "--as-at")? {
         req.as_at = Some(NaiveDate::parse_from_str(a, "%Y-%m-%d").map_err(|e| format!("bad --as-at {a:?}: {e}"))?);
@@ -201,9 +247,9 @@ fn human(args: &[String]) -> Result<(), String> {
         if value(args, "--horizon-months")?.is_none() {
             req.horizon_months = None;
         }
-        return print_audit(&req, value(args, "--csv")?);
+        return Ok(print_audit(&req, &registry, value(args, "--csv")?)?);
     }
-    let (case, s, _) = json::run(&req).map_err(|e| e.to_string())?;
+    let (case, s) = json::run_with(&req, &registry).map_err(|e| e.to_string())?;
     let write = |path: &str, text: String| std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"));
     if let Some(path) = value(args, "--csv")? {
         write(path, lac_timescales::export::schedule_csv(&s))?;
@@ -231,9 +277,9 @@ fn human(args: &[String]) -> Result<(), String> {
 
 /// `--audit`: each obligation's status as at the audit date, the breaches, unmatched events and
 /// the totals; `--csv FILE` writes the aggregates.
-fn print_audit(req: &ScheduleRequest, csv: Option<&str>) -> Result<(), String> {
+fn print_audit(req: &ScheduleRequest, registry: &ProfileRegistry, csv: Option<&str>) -> Result<(), String> {
     use lac_timescales::audit::Status;
-    let (_, a) = json::run_audit(req).map_err(|e| e.to_string())?;
+    let (_, a) = json::run_audit_with(req, registry).map_err(|e| e.to_string())?;
     println!("Audit as at {}: profile {} {}", day(a.as_at), a.metadata.profile, a.metadata.profile_version);
     for ao in &a.obligations {
         let o = &ao.obligation;
@@ -252,7 +298,13 @@ fn print_audit(req: &ScheduleRequest, csv: Option<&str>) -> Result<(), String> {
         let what = if o.regime.is_some() { "review" } else { "no." };
         let review = o.review_number.map(|n| format!(" ({what} {n})")).unwrap_or_default();
         let due = o.latest.map(day).unwrap_or_else(|| "no date fixed".into());
-        println!("  {:>3}  {due:<16} {}{review}: {status}", ao.index, o.duty);
+        println!(
+            "  {:>3}  {due:<16} {}{review}: {status} — {}{}",
+            ao.index,
+            o.duty,
+            o.citation.provision,
+            unverified(&o.citation)
+        );
     }
     for b in &a.breaches {
         println!(
@@ -406,9 +458,22 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
     let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
     let who = o.role.describe();
     format!(
-        "  {i:>3}  {date:<37} {who:<20} {}{flags}\n       {:<37} {} — {}, {}",
-        o.action, "", o.basis, o.citation.instrument, o.citation.provision
+        "  {i:>3}  {date:<37} {who:<20} {}{flags}\n       {:<37} {} — {}, {}{}",
+        o.action,
+        "",
+        o.basis,
+        o.citation.instrument,
+        o.citation.provision,
+        unverified(&o.citation)
     )
+}
+
+/// The mark of a rule not verified against its text (status U), for every line that shows a rule.
+fn unverified(c: &lac_timescales::profile::Citation) -> &'static str {
+    match c.status {
+        lac_timescales::profile::Status::U => " [U: not verified against the text]",
+        _ => "",
+    }
 }
 
 fn throughput(n: usize, existing: bool, placements: bool) -> ExitCode {

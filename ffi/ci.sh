@@ -39,3 +39,7 @@ valgrind -q --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definit
 
 echo "Python example:"
 python3 examples/python/schedule.py "$lib"
+
+echo "C benchmark (smoke run: builds and runs it briefly; figures are not checked):"
+cc -O2 -std=c11 -pthread -I ffi/include ffi/bench/bench_lact.c -o "$out/bench_lact" "$lib" "-Wl,-rpath,$lib_dir"
+"$out/bench_lact" 0.05 2

@@ -88,6 +88,20 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+    /// A JSON document (a request) is not well-formed JSON: a syntax error or an early end. Its
+    /// [`ErrorKind`] is [`ErrorKind::InvalidInput`]; bindings may tell it apart (the C ABI's
+    /// `LACT_INVALID_JSON`) with [`Error::is_malformed_json`].
+    #[error("invalid {document}: not well-formed JSON at line {line} column {column}: {reason}")]
+    MalformedJson {
+        /// Which document, e.g. "request".
+        document: String,
+        /// Line of the fault (from 1).
+        line: usize,
+        /// Column of the fault (from 1).
+        column: usize,
+        /// What was wrong.
+        reason: String,
+    },
     /// A request or case exceeds a documented limit.
     #[error("{what} is {actual}, above the limit of {limit}")]
     LimitExceeded {
@@ -126,7 +140,7 @@ pub enum ErrorKind {
     InvalidPeriod,
     /// [`Error::InvalidData`].
     InvalidData,
-    /// [`Error::InvalidInput`].
+    /// [`Error::InvalidInput`] or [`Error::MalformedJson`].
     InvalidInput,
     /// [`Error::InvalidEvent`].
     InvalidEvent,
@@ -164,7 +178,7 @@ impl Error {
             Error::DateOutOfRange { .. } | Error::ResultOutOfRange { .. } => ErrorKind::DateOutOfRange,
             Error::InvalidPeriod { .. } => ErrorKind::InvalidPeriod,
             Error::InvalidData { .. } => ErrorKind::InvalidData,
-            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::InvalidInput { .. } | Error::MalformedJson { .. } => ErrorKind::InvalidInput,
             Error::InvalidEvent { .. } => ErrorKind::InvalidEvent,
             Error::LimitExceeded { .. } => ErrorKind::LimitExceeded,
             Error::Io { .. } => ErrorKind::Io,
@@ -176,6 +190,12 @@ impl Error {
         self.kind() == ErrorKind::DateOutOfRange
     }
 
+    /// True when the error is about JSON that is not well-formed ([`Error::MalformedJson`]), as
+    /// opposed to well-formed JSON of the wrong shape.
+    pub fn is_malformed_json(&self) -> bool {
+        matches!(self, Error::MalformedJson { .. })
+    }
+
     pub(crate) fn data(source_name: impl Into<String>, location: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::InvalidData { source_name: source_name.into(), location: location.into(), reason: reason.into() }
     }
@@ -183,6 +203,16 @@ impl Error {
     #[allow(dead_code)] // used by the request parser of the schedule engine
     pub(crate) fn input(field: impl Into<String>, value: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::InvalidInput { field: field.into(), value: value.into(), reason: reason.into() }
+    }
+}
+
+/// A value as it is shown in an error message: at most 100 characters (longer ones are cut,
+/// with their length), so that an error never carries a whole oversized input back.
+pub(crate) fn shown(value: &str) -> String {
+    const MAX: usize = 100;
+    match value.char_indices().nth(MAX) {
+        None => value.to_string(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &value[..cut], value.len()),
     }
 }
 

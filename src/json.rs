@@ -8,26 +8,35 @@
 //!  "events": [{"event": "became_looked_after", "date": "2026-01-05"}]}
 //! ```
 //! `profile` is a built-in id (`england`, `wales`, `sars-checklist`, `isu-procedure`, `dudley`,
-//! `iro-expectations`) or a path to a local profile TOML file; `profile_toml` gives a local
-//! profile inline instead. `closure_days` (list of dates) are applied to local rules only.
+//! `iro-expectations`) or the id of a profile the host program registered
+//! ([`ProfileRegistry`]); a request never reads a file. `profile_toml` gives a local profile
+//! inline instead. `closure_days` (list of dates) are applied to local rules only.
+//! `"explain": true` adds each obligation's explanation; `"pretty": true` indents the response.
 //!
-//! Response: `{"obligations": [...], "next_review": {...} | null, "metadata": {...}}`, each
-//! obligation with its `explanation` steps. Error: `{"error": {"kind": "...", "message": "..."}}`.
+//! Response ([`ScheduleResponse`]): `{"citations": [...], "obligations": [...], "next_review":
+//! index | null, "metadata": {...}}`, compact JSON. Each citation is sent once; an obligation's
+//! `citation` is an index into `citations`, and `next_review` an index into `obligations`.
+//! Error: `{"error": {"kind": "...", "message": "..."}}` ([`ErrorResponse`]); the functions
+//! return the typed [`Error`], and [`error_json`] writes its object.
 //!
 //! Audit ([`audit_json`]): the same request, where `as_at` is the audit date (default: the last
 //! event's date) and `horizon_months` defaults to 0. Response: [`crate::audit::Audit`] as JSON,
 //! `{"as_at", "obligations": [{"index", "obligation", "done_by_event", "status": {"kind": ...}}],
 //! "breaches", "events", "aggregates", "metadata"}`; errors as for the schedule.
 
-use chrono::NaiveDate;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{audit, Audit, AuditOptions};
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
-use crate::model::{CaseHistory, Child, Event, Jurisdiction};
-use crate::profile::Profile;
-use crate::schedule::{schedule, Explanation, Metadata, Obligation, Schedule, ScheduleOptions};
+use crate::model::{CaseHistory, Child, Duty, Event, Jurisdiction, Regime, Role, Roles};
+use crate::period::Period;
+use crate::profile::AdjournedReviewDate;
+use crate::profile::{Basis, Citation, Profile, ProfileRegistry, Status};
+use crate::schedule::{schedule, Breach, Considered, Metadata, Schedule, ScheduleOptions};
 
 /// The largest request accepted, in bytes.
 pub const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
@@ -39,8 +48,8 @@ pub const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
 pub struct ScheduleRequest {
     /// `england` or `wales`.
     pub jurisdiction: Jurisdiction,
-    /// A built-in profile id or a path to a local profile TOML file (default: the jurisdiction's
-    /// statutory profile).
+    /// A built-in profile id, or the id of a profile the host program registered (default: the
+    /// jurisdiction's statutory profile). Never a file path: a request never reads a file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     /// A local profile given inline as TOML text (instead of `profile`).
@@ -60,30 +69,847 @@ pub struct ScheduleRequest {
     pub closure_days: Option<Vec<NaiveDate>>,
     /// The case history: events in date order.
     #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::model::Event>"))]
+    #[serde(deserialize_with = "strict_values")]
     pub events: Vec<serde_json::Value>,
+    /// Include each obligation's `explanation` (default false). Schedules only.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub explain: bool,
+    /// Indent the response JSON (default false: compact).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pretty: bool,
 }
 
-/// One obligation in a response, with its explanation.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A list of JSON values, refusing an object with the same key twice (serde_json's own `Value`
+/// keeps the last silently; the request's own fields are checked by serde's derive).
+fn strict_values<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<serde_json::Value>, D::Error> {
+    Ok(Vec::<Strict>::deserialize(d)?.into_iter().map(|s| s.0).collect())
+}
+
+struct Strict(serde_json::Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Strict, D::Error> {
+        use serde::de::{Error as _, MapAccess, SeqAccess, Visitor};
+        use serde_json::Value;
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Strict;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, b: bool) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::Bool(b)))
+            }
+            fn visit_i64<E>(self, n: i64) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::from(n)))
+            }
+            fn visit_u64<E>(self, n: u64) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::from(n)))
+            }
+            fn visit_f64<E>(self, n: f64) -> std::result::Result<Strict, E> {
+                Ok(Strict(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)))
+            }
+            fn visit_str<E>(self, s: &str) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::String(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::String(s)))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_none<E>(self) -> std::result::Result<Strict, E> {
+                Ok(Strict(Value::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Strict, A::Error> {
+                let mut items = Vec::new();
+                while let Some(Strict(v)) = seq.next_element()? {
+                    items.push(v);
+                }
+                Ok(Strict(Value::Array(items)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Strict, A::Error> {
+                let mut out = serde_json::Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let Strict(v) = map.next_value()?;
+                    if out.contains_key(&key) {
+                        return Err(A::Error::custom(format!(
+                            "duplicate key {:?} in an event",
+                            crate::error::shown(&key)
+                        )));
+                    }
+                    out.insert(key, v);
+                }
+                Ok(Strict(Value::Object(out)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl ScheduleRequest {
+    /// The response options the request asks for.
+    pub fn response_options(&self) -> ResponseOptions {
+        ResponseOptions { explain: self.explain, pretty: self.pretty }
+    }
+}
+
+/// How a response is written: explanations included or not, compact or pretty JSON. Both
+/// default to `false` (lean, compact); a request asks with its `explain` and `pretty` fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ResponseOptions {
+    /// Include each obligation's `explanation` steps.
+    pub explain: bool,
+    /// Indent the JSON (about three times the size); compact otherwise.
+    pub pretty: bool,
+}
+
+/// One obligation in a response. Its `citation` (and each `binding` entry's) is an index into
+/// the response's `citations` table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ObligationOut {
-    /// The obligation.
-    #[serde(flatten)]
-    pub obligation: Obligation,
-    /// How its date was reached.
-    pub explanation: Vec<String>,
+    /// What must be done.
+    pub duty: Duty,
+    /// Who must do it: the binding rule's role.
+    pub role: Role,
+    /// Every role its rules name (the binding rule's and those of the other rules considered).
+    #[serde(default)]
+    pub roles: Roles,
+    /// The action in plain English (from the binding rule).
+    pub action: String,
+    /// The review regime, when the obligation is about a review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regime: Option<Regime>,
+    /// The review number (or, for a repeating duty not about a review, the repetition number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_number: Option<u32>,
+    /// The earliest date it can be done (its trigger), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earliest: Option<NaiveDate>,
+    /// The legal deadline (null: no day fixed).
+    pub latest: Option<NaiveDate>,
+    /// The last working day on or before `latest`: the day to plan for.
+    pub latest_working_day: Option<NaiveDate>,
+    /// `statutory` or `local:<profile id>`: where the binding rule comes from.
+    pub basis: Basis,
+    /// When more than one rule governs this duty here: every rule considered, earliest deadline
+    /// first (the first binds; ties go to statute).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<Vec<ConsideredOut>>,
+    /// The binding rule's citation: an index into `citations`.
+    pub citation: usize,
+    /// Indices of the request's events that triggered it.
+    pub triggered_by: Vec<usize>,
+    /// True when it rests on an assumed date (a review not yet held, an unrecorded completion).
+    pub projected: bool,
+    /// True when its date relies on bank holidays projected for a year not yet announced.
+    pub provisional: bool,
+    /// True for an early review (left out when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub early: bool,
+    /// When it was done, if the case history says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<NaiveDate>,
+    /// What went wrong, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breach: Option<Breach>,
+    /// Why it cannot apply, when it cannot (every rule for it would fall due before the child
+    /// became looked after).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
+    /// How its date was reached, step by step: only when the request has `"explain": true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<Vec<String>>,
 }
 
-/// A schedule response.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One rule considered for an obligation governed by more than one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConsideredOut {
+    /// `statutory` or `local:<profile id>`.
+    pub basis: Basis,
+    /// The rule's period (null: no day fixed).
+    pub period: Option<Period>,
+    /// The deadline it gives (null: no day fixed).
+    pub latest: Option<NaiveDate>,
+    /// The rule's citation: an index into `citations`.
+    pub citation: usize,
+}
+
+/// A schedule response: every obligation, sorted by date, each referring to a table of the
+/// citations it rests on (sent once per response).
+///
+/// ```json
+/// {"citations": [{"instrument": "...", "provision": "reg 33(1)", "status": "V"}],
+///  "obligations": [{"duty": "hold_review", "role": "local_authority", "action": "...",
+///                   "regime": "looked_after", "review_number": 1, "latest": "2027-01-26",
+///                   "latest_working_day": "2027-01-26", "basis": "statutory", "citation": 0,
+///                   "triggered_by": [0], "projected": false, "provisional": false}],
+///  "next_review": 0,
+///  "metadata": {"profile": "england", ...}}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ScheduleResponse {
-    /// Every obligation, sorted by date.
+    /// Every citation the obligations rest on, each once (instrument, provision, status V/G/U,
+    /// note). Obligations and their `binding` entries refer to it by index.
+    pub citations: Vec<Citation>,
+    /// Every obligation, sorted by date (the day to plan for), undated ones last.
     pub obligations: Vec<ObligationOut>,
-    /// The next review due (not yet held), if any.
-    pub next_review: Option<Obligation>,
+    /// The next review due (not yet held): an index into `obligations`, or null.
+    pub next_review: Option<usize>,
     /// What produced the schedule.
     pub metadata: Metadata,
+}
+
+impl ScheduleResponse {
+    /// The response for a schedule `s` of `case` (explanations when `explain`).
+    ///
+    /// # Errors
+    /// None in practice: explanations of a schedule's own obligations cannot fail.
+    pub fn new(case: &CaseHistory, s: &Schedule, explain: bool) -> Result<ScheduleResponse> {
+        let view = View::new(case, s, ResponseOptions { explain, pretty: false })?;
+        let obligations = s
+            .obligations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| ObligationOut {
+                duty: o.duty,
+                role: o.role,
+                roles: o.roles,
+                action: o.action.to_string(),
+                regime: o.regime,
+                review_number: o.review_number,
+                earliest: o.earliest,
+                latest: o.latest,
+                latest_working_day: o.latest_working_day,
+                basis: o.basis.clone(),
+                binding: o.binding.as_ref().map(|b| {
+                    b.iter()
+                        .zip(&view.binding_cites[view.refs[i].binding_from as usize..])
+                        .map(|(c, &ci)| ConsideredOut {
+                            basis: c.basis.clone(),
+                            period: c.period,
+                            latest: c.latest,
+                            citation: ci as usize,
+                        })
+                        .collect()
+                }),
+                citation: view.refs[i].citation as usize,
+                triggered_by: o.triggered_by.to_vec(),
+                projected: o.projected,
+                provisional: o.provisional,
+                early: o.early,
+                done: o.done,
+                breach: o.breach.clone(),
+                not_applicable: o.not_applicable.clone(),
+                explanation: view.explanations.as_ref().map(|e| e[i].clone()),
+            })
+            .collect();
+        Ok(ScheduleResponse {
+            citations: view.table.cites.iter().map(|c| (*c).clone()).collect(),
+            obligations,
+            next_review: view.next_review,
+            metadata: s.metadata.clone(),
+        })
+    }
+
+    /// The obligation `next_review` points to.
+    pub fn next_review(&self) -> Option<&ObligationOut> {
+        self.next_review.and_then(|i| self.obligations.get(i))
+    }
+
+    /// The citation an obligation (or a binding entry) refers to.
+    pub fn citation(&self, index: usize) -> Option<&Citation> {
+        self.citations.get(index)
+    }
+}
+
+/// The citations table being built: each distinct citation once, found by pointer first (rules
+/// share their citation: a small open-addressed table of pointers seen), then by value.
+struct Table<'a> {
+    cites: Vec<&'a Citation>,
+    /// Pointer -> index; 0 marks an empty slot (no `Arc` points at address 0).
+    slots: [(usize, u32); TABLE_SLOTS],
+    used: usize,
+}
+
+const TABLE_SLOTS: usize = 128;
+
+impl Default for Table<'_> {
+    fn default() -> Self {
+        Table { cites: Vec::new(), slots: [(0, 0); TABLE_SLOTS], used: 0 }
+    }
+}
+
+impl<'a> Table<'a> {
+    fn index(&mut self, c: &'a Arc<Citation>) -> u32 {
+        let ptr = Arc::as_ptr(c) as usize;
+        let mut h = (ptr >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57;
+        // Keep the table at most three-quarters full; past that, search by value only.
+        if self.used < TABLE_SLOTS * 3 / 4 {
+            loop {
+                match self.slots[h % TABLE_SLOTS] {
+                    (0, _) => break,
+                    (p, i) if p == ptr => return i,
+                    _ => h += 1,
+                }
+            }
+        }
+        // The provision first: statutory citations share long instrument titles.
+        let same = |x: &Citation| {
+            x.provision == c.provision && x.status == c.status && x.note == c.note && x.instrument == c.instrument
+        };
+        let i = match self.cites.iter().position(|x| same(x)) {
+            Some(i) => i as u32,
+            None => {
+                self.cites.push(c);
+                (self.cites.len() - 1) as u32
+            }
+        };
+        if self.used < TABLE_SLOTS * 3 / 4 {
+            self.slots[h % TABLE_SLOTS] = (ptr, i);
+            self.used += 1;
+        }
+        i
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Refs {
+    citation: u32,
+    binding_from: u32,
+}
+
+/// A response ready to write, borrowing the schedule: no obligation is copied.
+struct View<'a> {
+    s: &'a Schedule,
+    table: Table<'a>,
+    refs: Vec<Refs>,
+    binding_cites: Vec<u32>,
+    next_review: Option<usize>,
+    explanations: Option<Vec<Vec<String>>>,
+}
+
+impl<'a> View<'a> {
+    fn new(case: &CaseHistory, s: &'a Schedule, options: ResponseOptions) -> Result<View<'a>> {
+        let mut table = Table::default();
+        let mut binding_cites = Vec::new();
+        let refs = s
+            .obligations
+            .iter()
+            .map(|o| {
+                let binding_from = binding_cites.len() as u32;
+                if let Some(b) = &o.binding {
+                    binding_cites.extend(b.iter().map(|c| table.index(&c.citation)));
+                }
+                Refs { citation: table.index(&o.citation), binding_from }
+            })
+            .collect();
+        let next_review = s.next_review().and_then(|n| s.obligations.iter().position(|o| std::ptr::eq(o, n)));
+        let explanations = if options.explain {
+            let cal = Calendar::england_and_wales();
+            Some(
+                (0..s.obligations.len())
+                    .map(|i| s.explain(i, &cal, case.events()).map(|e| e.steps))
+                    .collect::<Result<Vec<_>>>()?,
+            )
+        } else {
+            None
+        };
+        Ok(View { s, table, refs, binding_cites, next_review, explanations })
+    }
+}
+
+impl Serialize for View<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = ser.serialize_struct("ScheduleResponse", 4)?;
+        st.serialize_field("citations", &self.table.cites)?;
+        st.serialize_field("obligations", &Obligations(self))?;
+        st.serialize_field("next_review", &self.next_review)?;
+        st.serialize_field("metadata", &self.s.metadata)?;
+        st.end()
+    }
+}
+
+struct Obligations<'v, 'a>(&'v View<'a>);
+
+impl Serialize for Obligations<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let v = self.0;
+        let mut seq = ser.serialize_seq(Some(v.s.obligations.len()))?;
+        for (i, o) in v.s.obligations.iter().enumerate() {
+            let r = v.refs[i];
+            seq.serialize_element(&ObligationRef {
+                duty: o.duty,
+                role: o.role,
+                roles: o.roles,
+                action: &o.action,
+                regime: o.regime,
+                review_number: o.review_number,
+                earliest: o.earliest,
+                latest: o.latest,
+                latest_working_day: o.latest_working_day,
+                basis: &o.basis,
+                binding: o.binding.as_deref().map(|items| BindingRef {
+                    items,
+                    cites: &v.binding_cites[r.binding_from as usize..r.binding_from as usize + items.len()],
+                }),
+                citation: r.citation,
+                triggered_by: &o.triggered_by,
+                projected: o.projected,
+                provisional: o.provisional,
+                early: o.early,
+                done: o.done,
+                breach: o.breach.as_ref(),
+                not_applicable: o.not_applicable.as_deref(),
+                explanation: v.explanations.as_ref().map(|e| e[i].as_slice()),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// [`ObligationOut`], borrowed: the same fields in the same order (a test checks that the two
+/// write the same JSON).
+#[derive(Serialize)]
+struct ObligationRef<'a> {
+    duty: Duty,
+    role: Role,
+    roles: Roles,
+    action: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    regime: Option<Regime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review_number: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_day")]
+    earliest: Option<NaiveDate>,
+    #[serde(serialize_with = "opt_day")]
+    latest: Option<NaiveDate>,
+    #[serde(serialize_with = "opt_day")]
+    latest_working_day: Option<NaiveDate>,
+    basis: &'a Basis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    binding: Option<BindingRef<'a>>,
+    citation: u32,
+    triggered_by: &'a [usize],
+    projected: bool,
+    provisional: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    early: bool,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_day")]
+    done: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    breach: Option<&'a Breach>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_applicable: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<&'a [String]>,
+}
+
+struct BindingRef<'a> {
+    items: &'a [Considered],
+    cites: &'a [u32],
+}
+
+impl Serialize for BindingRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = ser.serialize_seq(Some(self.items.len()))?;
+        for (c, &citation) in self.items.iter().zip(self.cites) {
+            seq.serialize_element(&ConsideredRef { basis: &c.basis, period: c.period, latest: c.latest, citation })?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct ConsideredRef<'a> {
+    basis: &'a Basis,
+    period: Option<Period>,
+    #[serde(serialize_with = "opt_day")]
+    latest: Option<NaiveDate>,
+    citation: u32,
+}
+
+/// The compact response, written by hand: the same bytes as serde_json writes for
+/// [`ScheduleResponse`] (a test checks it), in about a tenth of the instructions, into a
+/// `String` (so no UTF-8 check is needed at the end).
+fn write_compact(v: &View<'_>) -> Result<String> {
+    let s = v.s;
+    let mut w = Out(Vec::with_capacity(1024 + s.obligations.len() * 384));
+    let mut days = Days::default();
+    w.push_str("{\"citations\":[");
+    for (i, c) in v.table.cites.iter().enumerate() {
+        if i > 0 {
+            w.push(',');
+        }
+        w.push_str("{\"instrument\":");
+        json_str(&mut w, &c.instrument);
+        w.push_str(",\"provision\":");
+        json_str(&mut w, &c.provision);
+        w.push_str(match c.status {
+            Status::V => ",\"status\":\"V\"",
+            Status::G => ",\"status\":\"G\"",
+            Status::U => ",\"status\":\"U\"",
+        });
+        if let Some(note) = &c.note {
+            w.push_str(",\"note\":");
+            json_str(&mut w, note);
+        }
+        w.push('}');
+    }
+    w.push_str("],\"obligations\":[");
+    for (i, o) in s.obligations.iter().enumerate() {
+        let r = v.refs[i];
+        if i > 0 {
+            w.push(',');
+        }
+        w.push_str("{\"duty\":\"");
+        w.push_str(o.duty.as_str());
+        w.push_str("\",\"role\":\"");
+        w.push_str(o.role.as_str());
+        w.push_str("\",\"roles\":[");
+        for (k, role) in o.roles.iter().enumerate() {
+            w.push_str(if k > 0 { ",\"" } else { "\"" });
+            w.push_str(role.as_str());
+            w.push('"');
+        }
+        w.push_str("],\"action\":");
+        json_str(&mut w, &o.action);
+        if let Some(regime) = o.regime {
+            w.push_str(",\"regime\":\"");
+            w.push_str(regime.as_str());
+            w.push('"');
+        }
+        if let Some(n) = o.review_number {
+            w.push_str(",\"review_number\":");
+            uint(&mut w, u64::from(n));
+        }
+        if let Some(d) = o.earliest {
+            w.push_str(",\"earliest\":");
+            days.write(&mut w, Some(d));
+        }
+        w.push_str(",\"latest\":");
+        days.write(&mut w, o.latest);
+        w.push_str(",\"latest_working_day\":");
+        days.write(&mut w, o.latest_working_day);
+        w.push_str(",\"basis\":");
+        basis(&mut w, &o.basis);
+        if let Some(b) = &o.binding {
+            w.push_str(",\"binding\":[");
+            for (k, c) in b.iter().enumerate() {
+                if k > 0 {
+                    w.push(',');
+                }
+                w.push_str("{\"basis\":");
+                basis(&mut w, &c.basis);
+                w.push_str(",\"period\":");
+                match c.period {
+                    Some(p) => period(&mut w, p),
+                    None => w.push_str("null"),
+                }
+                w.push_str(",\"latest\":");
+                days.write(&mut w, c.latest);
+                w.push_str(",\"citation\":");
+                uint(&mut w, u64::from(v.binding_cites[r.binding_from as usize + k]));
+                w.push('}');
+            }
+            w.push(']');
+        }
+        w.push_str(",\"citation\":");
+        uint(&mut w, u64::from(r.citation));
+        w.push_str(",\"triggered_by\":[");
+        for (k, e) in o.triggered_by.iter().enumerate() {
+            if k > 0 {
+                w.push(',');
+            }
+            uint(&mut w, *e as u64);
+        }
+        w.push_str(if o.projected { "],\"projected\":true" } else { "],\"projected\":false" });
+        w.push_str(if o.provisional { ",\"provisional\":true" } else { ",\"provisional\":false" });
+        if o.early {
+            w.push_str(",\"early\":true");
+        }
+        if let Some(d) = o.done {
+            w.push_str(",\"done\":");
+            days.write(&mut w, Some(d));
+        }
+        if let Some(b) = &o.breach {
+            w.push_str(",\"breach\":");
+            w.push_str(&serde_json::to_string(b).map_err(|e| Error::input("response", "", e.to_string()))?);
+        }
+        if let Some(reason) = &o.not_applicable {
+            w.push_str(",\"not_applicable\":");
+            json_str(&mut w, reason);
+        }
+        if let Some(e) = &v.explanations {
+            w.push_str(",\"explanation\":[");
+            for (k, step) in e[i].iter().enumerate() {
+                if k > 0 {
+                    w.push(',');
+                }
+                json_str(&mut w, step);
+            }
+            w.push(']');
+        }
+        w.push('}');
+    }
+    w.push_str("],\"next_review\":");
+    match v.next_review {
+        Some(n) => uint(&mut w, n as u64),
+        None => w.push_str("null"),
+    }
+    w.push_str(",\"metadata\":");
+    metadata(&mut w, &s.metadata, &mut days);
+    w.push('}');
+    // Only whole `&str`s and ASCII were written: this check cannot fail, and it is quick (ASCII
+    // runs are checked a word at a time).
+    String::from_utf8(w.0).map_err(|e| Error::input("response", "", e.to_string()))
+}
+
+/// The output buffer of [`write_compact`]: bytes, written from `&str`s and ASCII only.
+struct Out(Vec<u8>);
+
+impl Out {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    #[inline]
+    fn push(&mut self, c: char) {
+        debug_assert!(c.is_ascii());
+        self.0.push(c as u8);
+    }
+
+    #[inline]
+    fn ascii(&mut self, b: &[u8]) {
+        debug_assert!(b.is_ascii());
+        self.0.extend_from_slice(b);
+    }
+}
+
+/// [`Metadata`] as serde writes it (the response test compares the two).
+fn metadata(w: &mut Out, m: &Metadata, days: &mut Days) {
+    w.push_str("{\"profile\":");
+    json_str(w, &m.profile);
+    w.push_str(",\"profile_version\":");
+    json_str(w, &m.profile_version);
+    w.push_str(",\"statutory_profile\":");
+    json_str(w, &m.statutory_profile);
+    w.push_str(",\"statutory_profile_version\":");
+    json_str(w, &m.statutory_profile_version);
+    w.push_str(match m.jurisdiction {
+        Jurisdiction::England => ",\"jurisdiction\":\"england\"",
+        Jurisdiction::Wales => ",\"jurisdiction\":\"wales\"",
+    });
+    w.push_str(match m.adjourned_review_date {
+        AdjournedReviewDate::Original => ",\"adjourned_review_date\":\"original\"",
+        AdjournedReviewDate::CompletingMeeting => ",\"adjourned_review_date\":\"completing_meeting\"",
+    });
+    w.push_str(",\"as_at\":");
+    days.write(w, m.as_at);
+    w.push_str(",\"horizon_end\":");
+    days.write(w, m.horizon_end);
+    let c = &m.calendar;
+    w.push_str(",\"calendar\":{\"table_version\":");
+    json_str(w, &c.table_version);
+    w.push_str(",\"last_announced_year\":");
+    int(w, i64::from(c.last_announced_year));
+    w.push_str(",\"verified_through\":");
+    days.write(w, Some(c.verified_through));
+    w.push_str(",\"checked\":");
+    days.write(w, Some(c.checked));
+    w.push_str(",\"first\":");
+    days.write(w, Some(c.first));
+    w.push_str(",\"last\":");
+    days.write(w, Some(c.last));
+    w.push_str(",\"govuk_feed_years\":[");
+    for (k, y) in c.govuk_feed_years.iter().enumerate() {
+        if k > 0 {
+            w.push(',');
+        }
+        int(w, i64::from(*y));
+    }
+    w.push_str("],\"closure_days\":");
+    uint(w, c.closure_days as u64);
+    w.push_str("},\"library_version\":");
+    json_str(w, &m.library_version);
+    w.push('}');
+}
+
+fn int(w: &mut Out, n: i64) {
+    if n < 0 {
+        w.push('-');
+    }
+    uint(w, n.unsigned_abs());
+}
+
+/// A JSON string, escaped exactly as serde_json escapes it: `"` and `\\`, the short escapes
+/// `\\b \\t \\n \\f \\r`, other control characters as `\\u00xx`. Text that needs no escaping
+/// (nearly all of it) is copied whole.
+fn json_str(w: &mut Out, text: &str) {
+    w.push('"');
+    let bytes = text.as_bytes();
+    let needs = bytes.iter().fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if !needs {
+        w.push_str(text);
+    } else {
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let esc: &str = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                0x08 => "\\b",
+                0x09 => "\\t",
+                0x0A => "\\n",
+                0x0C => "\\f",
+                0x0D => "\\r",
+                0x00..=0x1F => "",
+                _ => continue,
+            };
+            // Every escaped byte is ASCII, so `i` and `i + 1` are character boundaries.
+            w.push_str(&text[start..i]);
+            if esc.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                w.push_str("\\u00");
+                w.ascii(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]]);
+            } else {
+                w.push_str(esc);
+            }
+            start = i + 1;
+        }
+        w.push_str(&text[start..]);
+    }
+    w.push('"');
+}
+
+fn uint(w: &mut Out, mut n: u64) {
+    if n < 10 {
+        w.ascii(&[b'0' + n as u8]);
+        return;
+    }
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    w.ascii(&buf[i..]);
+}
+
+/// Writes dates, remembering the last one: an obligation's `latest` and `latest_working_day`
+/// are usually the same day.
+#[derive(Default)]
+struct Days {
+    last: Option<NaiveDate>,
+    text: [u8; 12],
+}
+
+impl Days {
+    fn write(&mut self, w: &mut Out, d: Option<NaiveDate>) {
+        let Some(d) = d else {
+            w.push_str("null");
+            return;
+        };
+        if self.last != Some(d) {
+            if !(0..=9999).contains(&d.year()) {
+                json_str(w, &d.to_string());
+                return;
+            }
+            let (y, m, dd) = (d.year() as u32, d.month(), d.day());
+            let digit = |n: u32| b'0' + (n % 10) as u8;
+            self.text = [
+                b'"',
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(dd / 10),
+                digit(dd),
+                b'"',
+            ];
+            self.last = Some(d);
+        }
+        w.ascii(&self.text);
+    }
+}
+
+fn basis(w: &mut Out, b: &Basis) {
+    match b {
+        Basis::Statutory => w.push_str("\"statutory\""),
+        Basis::Local(id) => {
+            // Profile ids are lower-case letters, digits and '-' (checked when loaded); escape
+            // anyway should that ever change.
+            if id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
+                w.push_str("\"local:");
+                w.push_str(id);
+                w.push('"');
+            } else {
+                json_str(w, &format!("local:{id}"));
+            }
+        }
+    }
+}
+
+fn period(w: &mut Out, p: Period) {
+    let (n, one, many) = match p {
+        Period::WorkingDays(n) => (n, "working day", "working days"),
+        Period::Days(n) => (n, "day", "days"),
+        Period::Weeks(n) => (n, "week", "weeks"),
+        Period::Months(n) => (n, "month", "months"),
+        Period::Hours(n) => (n, "hour", "hours"),
+    };
+    w.push('"');
+    uint(w, u64::from(n));
+    w.push(' ');
+    w.push_str(if n == 1 { one } else { many });
+    w.push('"');
+}
+
+/// A date as `YYYY-MM-DD` without the formatting machinery (years 0-9999; chrono's own text
+/// otherwise, which is the same for those years).
+fn opt_day<S: serde::Serializer>(d: &Option<NaiveDate>, ser: S) -> std::result::Result<S::Ok, S::Error> {
+    match d {
+        None => ser.serialize_none(),
+        Some(d) => {
+            let (y, m, day) = (d.year(), d.month(), d.day());
+            if !(0..=9999).contains(&y) {
+                return ser.collect_str(d);
+            }
+            let y = y as u32;
+            let digit = |n: u32| b'0' + (n % 10) as u8;
+            let b = [
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(day / 10),
+                digit(day),
+            ];
+            // Only ASCII digits and '-' were written.
+            ser.serialize_str(std::str::from_utf8(&b).unwrap_or_default())
+        }
+    }
 }
 
 /// An error response.
@@ -110,18 +936,29 @@ impl ErrorResponse {
         ErrorResponse { error: ErrorBody { kind: e.kind().as_str().to_string(), message: e.to_string() } }
     }
 
-    /// As JSON text.
+    /// As compact JSON text.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self)
             .unwrap_or_else(|_| "{\"error\":{\"kind\":\"invalid_input\",\"message\":\"unprintable error\"}}".into())
     }
 }
 
+/// The error object `{"error": {"kind": ..., "message": ...}}` for `e`, as compact JSON: what
+/// `schedule --json` prints and the C ABI returns for a failed request.
+///
+/// ```
+/// let e = lac_timescales::json::schedule_json(r#"{"events": []}"#).unwrap_err();
+/// assert!(lac_timescales::json::error_json(&e).starts_with(r#"{"error":{"kind":"invalid_input","#));
+/// ```
+pub fn error_json(e: &Error) -> String {
+    ErrorResponse::from_error(e).to_json()
+}
+
 /// Parses a request from JSON text, with errors naming the field or event.
 ///
 /// # Errors
-/// [`Error::LimitExceeded`] above [`MAX_REQUEST_BYTES`]; [`Error::InvalidInput`] for malformed
-/// JSON or fields.
+/// [`Error::LimitExceeded`] above [`MAX_REQUEST_BYTES`]; [`Error::MalformedJson`] for text that
+/// is not JSON; [`Error::InvalidInput`] for a missing, unknown or wrongly typed field.
 pub fn parse_request(json: &str) -> Result<ScheduleRequest> {
     if json.len() > MAX_REQUEST_BYTES {
         return Err(Error::LimitExceeded {
@@ -130,15 +967,48 @@ pub fn parse_request(json: &str) -> Result<ScheduleRequest> {
             limit: MAX_REQUEST_BYTES,
         });
     }
-    serde_json::from_str(json)
-        .map_err(|e| Error::input("request", format!("line {} column {}", e.line(), e.column()), e.to_string()))
+    serde_json::from_str(json).map_err(|e| request_error(json, &e))
 }
 
-/// Builds the case, profile and options a request describes.
+fn request_error(json: &str, e: &serde_json::Error) -> Error {
+    use serde_json::error::Category;
+    let full = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    let reason = full.strip_suffix(&at).unwrap_or(&full).to_string();
+    // A type error met while reading (e.g. `[1, 2]` for the request object) can surface as a
+    // syntax error; on this error path only, confirm that the text itself is not JSON.
+    let malformed = matches!(e.classify(), Category::Syntax | Category::Eof)
+        && serde_json::from_str::<serde::de::IgnoredAny>(json).is_err();
+    if malformed {
+        Error::MalformedJson { document: "request".into(), line: e.line(), column: e.column(), reason }
+    } else {
+        Error::input("request", format!("line {} column {}", e.line(), e.column()), reason)
+    }
+}
+
+/// The most council closure days a request may give.
+pub const MAX_CLOSURE_DAYS: usize = 10_000;
+
+/// Builds the case, profile and options a request describes, with `profile` looked up in the
+/// process-wide [`ProfileRegistry::global`].
 ///
 /// # Errors
-/// As [`parse_request`], plus event, profile and calendar errors.
-pub fn prepare(req: &ScheduleRequest) -> Result<(CaseHistory, Profile, ScheduleOptions)> {
+/// As [`prepare_with`].
+pub fn prepare(req: &ScheduleRequest) -> Result<(CaseHistory, Arc<Profile>, ScheduleOptions)> {
+    prepare_with(req, ProfileRegistry::global())
+}
+
+/// Builds the case, profile and options a request describes. `profile` names a built-in
+/// profile or one registered in `registry`; it is never read from a file. `profile_toml` is
+/// parsed (after its size is checked).
+///
+/// # Errors
+/// Event, profile and calendar errors; [`Error::LimitExceeded`] for too many events or closure
+/// days, or an oversized `profile_toml`.
+pub fn prepare_with(
+    req: &ScheduleRequest,
+    registry: &ProfileRegistry,
+) -> Result<(CaseHistory, Arc<Profile>, ScheduleOptions)> {
     if req.events.len() > crate::model::MAX_EVENTS {
         return Err(Error::LimitExceeded {
             what: "number of events".into(),
@@ -146,66 +1016,128 @@ pub fn prepare(req: &ScheduleRequest) -> Result<(CaseHistory, Profile, ScheduleO
             limit: crate::model::MAX_EVENTS,
         });
     }
-    let events = req.events.iter().enumerate().map(|(i, v)| Event::from_json(i, v)).collect::<Result<Vec<_>>>()?;
-    let case = CaseHistory::new(req.jurisdiction, req.child.clone().unwrap_or_default(), events)?;
     let profile = match (&req.profile, &req.profile_toml) {
         (Some(_), Some(_)) => {
-            return Err(Error::input("profile_toml", "…", "give either profile or profile_toml, not both"))
+            return Err(Error::input("profile_toml", "(given)", "give either profile or profile_toml, not both"))
         }
-        (None, Some(text)) => Profile::from_toml("profile_toml", text)?,
-        (Some(id), None) if Profile::builtin_ids().contains(&id.as_str()) => Profile::builtin(id)?,
-        (Some(path), None) if path.ends_with(".toml") => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| Error::input("profile", path.clone(), format!("cannot read the file: {e}")))?;
-            Profile::from_toml(path, &text)?
-        }
-        (Some(id), None) => Profile::builtin(id)?,
-        (None, None) => Profile::statutory_for(req.jurisdiction),
+        (None, Some(text)) => Arc::new(Profile::from_toml("profile_toml", text)?),
+        (Some(id), None) => registry.get(id)?,
+        (None, None) => Profile::statutory_shared(req.jurisdiction),
     };
+    let events = req.events.iter().enumerate().map(|(i, v)| Event::from_json(i, v)).collect::<Result<Vec<_>>>()?;
+    let case = CaseHistory::new(req.jurisdiction, req.child.clone().unwrap_or_default(), events)?;
     let local_calendar = match &req.closure_days {
+        Some(days) if days.len() > MAX_CLOSURE_DAYS => {
+            return Err(Error::LimitExceeded {
+                what: "number of closure_days".into(),
+                actual: days.len(),
+                limit: MAX_CLOSURE_DAYS,
+            })
+        }
         Some(days) => Some(Calendar::england_and_wales().with_closure_days(days.iter().map(|d| (*d, String::new())))?),
         None => None,
     };
     Ok((case, profile, ScheduleOptions { as_at: req.as_at, horizon_months: req.horizon_months, local_calendar }))
 }
 
-/// Runs a request: the schedule and the response object.
+/// Runs a request: the case and its schedule (profiles from [`ProfileRegistry::global`]).
 ///
 /// # Errors
 /// As [`prepare`] and [`schedule`].
-pub fn run(req: &ScheduleRequest) -> Result<(CaseHistory, Schedule, ScheduleResponse)> {
-    let (case, profile, options) = prepare(req)?;
-    let cal = Calendar::england_and_wales();
-    let s = schedule(&case, &profile, &cal, &options)?;
-    let obligations = (0..s.obligations.len())
-        .map(|i| {
-            let Explanation { steps } = s.explain(i, &cal, case.events())?;
-            Ok(ObligationOut { obligation: s.obligations[i].clone(), explanation: steps })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let resp = ScheduleResponse { obligations, next_review: s.next_review().cloned(), metadata: s.metadata.clone() };
-    Ok((case, s, resp))
+pub fn run(req: &ScheduleRequest) -> Result<(CaseHistory, Schedule)> {
+    run_with(req, ProfileRegistry::global())
 }
 
-/// The whole boundary: JSON request text in, JSON response text out; errors become an error
-/// object (`Err` carries its text).
+/// Runs a request with profiles from `registry`.
+///
+/// # Errors
+/// As [`prepare_with`] and [`schedule`].
+pub fn run_with(req: &ScheduleRequest, registry: &ProfileRegistry) -> Result<(CaseHistory, Schedule)> {
+    let (case, profile, options) = prepare_with(req, registry)?;
+    let cal = Calendar::england_and_wales();
+    let s = schedule(&case, &profile, &cal, &options).map_err(|e| {
+        blame_horizon(e, options.horizon_months, 12, |h| {
+            schedule(&case, &profile, &cal, &ScheduleOptions { horizon_months: Some(h), ..options.clone() }).is_ok()
+        })
+    })?;
+    Ok((case, s))
+}
+
+/// A date-range error caused by the planning horizon (the same request with no horizon
+/// succeeds) becomes an error naming `horizon_months`. Only on the error path.
+fn blame_horizon(e: Error, horizon: Option<u32>, default: u32, succeeds_with: impl Fn(u32) -> bool) -> Error {
+    let months = horizon.unwrap_or(default);
+    if !e.is_range() || months == 0 || !succeeds_with(0) {
+        return e;
+    }
+    let value = match horizon {
+        Some(h) => h.to_string(),
+        None => format!("{default} (the default)"),
+    };
+    Error::InvalidInput {
+        field: "horizon_months".into(),
+        value,
+        reason: format!(
+            "projecting that many months runs past {}, the calendar's last day ({e}): ask for fewer months",
+            crate::calendar::LAST_DATE
+        ),
+    }
+}
+
+/// Writes the response for schedule `s` of `case` as JSON text (compact unless
+/// `options.pretty`), without copying the obligations.
+///
+/// # Errors
+/// None in practice (explanations of the schedule's own obligations cannot fail).
+pub fn response_json(case: &CaseHistory, s: &Schedule, options: ResponseOptions) -> Result<String> {
+    let view = View::new(case, s, options)?;
+    if options.pretty {
+        to_text(&view, true, s.obligations.len() * 1024 + 4096)
+    } else {
+        write_compact(&view)
+    }
+}
+
+fn to_text<T: Serialize>(value: &T, pretty: bool, capacity: usize) -> Result<String> {
+    let mut out = Vec::with_capacity(capacity);
+    let written =
+        if pretty { serde_json::to_writer_pretty(&mut out, value) } else { serde_json::to_writer(&mut out, value) };
+    written.map_err(|e| Error::input("response", "", e.to_string()))?;
+    // serde_json writes UTF-8 only.
+    String::from_utf8(out).map_err(|e| Error::input("response", "", e.to_string()))
+}
+
+/// The whole boundary: JSON request text in, JSON response text out (compact unless the request
+/// has `"pretty": true`), or the typed error. [`error_json`] gives the error object.
 ///
 /// # Example
 /// ```
-/// let out = lac_timescales::json::schedule_json(
+/// use lac_timescales::{json, ErrorKind};
+/// let out = json::schedule_json(
 ///     r#"{"jurisdiction": "england", "events": [{"event": "became_looked_after", "date": "2026-01-01"}]}"#,
-/// ).unwrap();
-/// assert!(out.contains("\"next_review\""));
-/// let err = lac_timescales::json::schedule_json(r#"{"events": []}"#).unwrap_err();
-/// assert!(err.contains("\"kind\":\"invalid_input\""));
+/// )?;
+/// let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+/// let next = &v["obligations"][v["next_review"].as_u64().unwrap() as usize];
+/// assert_eq!(next["latest"], "2026-01-29"); // 20 working days after Thu 1 Jan 2026
+/// assert_eq!(v["citations"][next["citation"].as_u64().unwrap() as usize]["provision"], "reg 33(1)");
+///
+/// let err = json::schedule_json(r#"{"events": []}"#).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::InvalidInput);
+/// assert!(err.to_string().contains("jurisdiction"));
+/// # Ok::<(), lac_timescales::Error>(())
 /// ```
-pub fn schedule_json(request: &str) -> std::result::Result<String, String> {
-    let result = parse_request(request).and_then(|r| run(&r));
-    match result {
-        Ok((_, _, resp)) => serde_json::to_string_pretty(&resp)
-            .map_err(|e| ErrorResponse::from_error(&Error::input("response", "", e.to_string())).to_json()),
-        Err(e) => Err(ErrorResponse::from_error(&e).to_json()),
-    }
+pub fn schedule_json(request: &str) -> Result<String> {
+    schedule_json_with(request, ProfileRegistry::global())
+}
+
+/// [`schedule_json`] with profiles from `registry` (built-in ids always resolve).
+///
+/// # Errors
+/// As [`schedule_json`].
+pub fn schedule_json_with(request: &str, registry: &ProfileRegistry) -> Result<String> {
+    let req = parse_request(request)?;
+    let (case, s) = run_with(&req, registry)?;
+    response_json(&case, &s, req.response_options())
 }
 
 /// An audit request: a [`ScheduleRequest`] whose `as_at` is the audit date (default: the last
@@ -218,35 +1150,191 @@ pub type AuditResponse = Audit;
 /// Runs an audit request.
 ///
 /// # Errors
-/// As [`prepare`] and [`audit`].
+/// As [`prepare`] and [`audit`]; [`Error::InvalidInput`] naming `explain` when it is set (an
+/// audit has no explanations).
 pub fn run_audit(req: &AuditRequest) -> Result<(CaseHistory, Audit)> {
-    let (case, profile, options) = prepare(req)?;
+    run_audit_with(req, ProfileRegistry::global())
+}
+
+/// Runs an audit request with profiles from `registry`.
+///
+/// # Errors
+/// As [`run_audit`].
+pub fn run_audit_with(req: &AuditRequest, registry: &ProfileRegistry) -> Result<(CaseHistory, Audit)> {
+    if req.explain {
+        return Err(Error::input("explain", "true", "an audit has no explanations; ask for a schedule instead"));
+    }
+    let (case, profile, options) = prepare_with(req, registry)?;
     let opts = AuditOptions {
         as_at: options.as_at,
         horizon_months: options.horizon_months,
         local_calendar: options.local_calendar,
     };
-    let a = audit(&case, &profile, &Calendar::england_and_wales(), &opts)?;
+    let cal = Calendar::england_and_wales();
+    let a = audit(&case, &profile, &cal, &opts).map_err(|e| {
+        blame_horizon(e, opts.horizon_months, 0, |h| {
+            audit(&case, &profile, &cal, &AuditOptions { horizon_months: Some(h), ..opts.clone() }).is_ok()
+        })
+    })?;
     Ok((case, a))
 }
 
-/// The audit boundary: JSON request text in, JSON [`Audit`] text out; errors become the same
-/// error object as [`schedule_json`] (`Err` carries its text).
+/// The audit boundary: JSON request text in, JSON [`Audit`] text out (compact unless the request
+/// has `"pretty": true`), or the typed error, as for [`schedule_json`].
 ///
 /// # Example
 /// ```
 /// let out = lac_timescales::json::audit_json(
 ///     r#"{"jurisdiction": "england", "as_at": "2026-02-02",
 ///         "events": [{"event": "became_looked_after", "date": "2026-01-01"}]}"#,
-/// ).unwrap();
-/// assert!(out.contains("\"kind\": \"overdue\""));
+/// )?;
+/// assert!(out.contains(r#""kind":"overdue""#));
 /// let err = lac_timescales::json::audit_json(r#"{"events": []}"#).unwrap_err();
-/// assert!(err.contains("\"kind\":\"invalid_input\""));
+/// assert_eq!(err.kind(), lac_timescales::ErrorKind::InvalidInput);
+/// # Ok::<(), lac_timescales::Error>(())
 /// ```
-pub fn audit_json(request: &str) -> std::result::Result<String, String> {
-    match parse_request(request).and_then(|r| run_audit(&r)) {
-        Ok((_, a)) => serde_json::to_string_pretty(&a)
-            .map_err(|e| ErrorResponse::from_error(&Error::input("response", "", e.to_string())).to_json()),
-        Err(e) => Err(ErrorResponse::from_error(&e).to_json()),
+pub fn audit_json(request: &str) -> Result<String> {
+    audit_json_with(request, ProfileRegistry::global())
+}
+
+/// [`audit_json`] with profiles from `registry` (built-in ids always resolve).
+///
+/// # Errors
+/// As [`audit_json`].
+pub fn audit_json_with(request: &str, registry: &ProfileRegistry) -> Result<String> {
+    let req = parse_request(request)?;
+    let (_, a) = run_audit_with(&req, registry)?;
+    to_text(&a, req.pretty, 16 * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Requests covering bindings (Dudley), breaches, early reviews and every optional field.
+    const REQUESTS: &[&str] = &[
+        r#"{"jurisdiction": "england", "events": [{"event": "became_looked_after", "date": "2026-12-24"}]}"#,
+        r#"{"jurisdiction": "england", "profile": "dudley", "as_at": "2026-06-01", "horizon_months": 12,
+            "child": {"date_of_birth": "2011-02-14"}, "closure_days": ["2026-12-29", "2026-12-30"],
+            "events": [{"event": "became_looked_after", "date": "2026-01-05"},
+                       {"event": "care_plan_started", "date": "2026-01-05"},
+                       {"event": "review_held", "date": "2026-01-29"},
+                       {"event": "review_adjourned", "date": "2026-04-22"},
+                       {"event": "review_adjourned", "date": "2026-04-29"},
+                       {"event": "review_held", "date": "2026-05-26"},
+                       {"event": "significant_change", "date": "2026-05-27"}]}"#,
+        r#"{"jurisdiction": "wales", "as_at": "2027-03-01", "horizon_months": 0, "events": [{"event": "became_looked_after", "date": "2026-01-05"},
+            {"event": "review_rearranged", "date": "2026-01-20", "from": "2026-02-01", "to": "2026-02-20"}]}"#,
+        // Not applicable obligations (a review soon after care began) and several roles.
+        r#"{"jurisdiction": "england", "profile": "sars-checklist", "as_at": "2026-04-23", "horizon_months": 0,
+            "events": [{"event": "became_looked_after", "date": "2026-01-05"}, {"event": "review_held", "date": "2026-01-16"},
+                       {"event": "review_held", "date": "2026-04-22"}]}"#,
+    ];
+
+    /// The borrowed writer and the owned [`ScheduleResponse`] write the same JSON, and the
+    /// response reads back into the owned type.
+    /// A local profile whose text needs every kind of JSON escape, and non-ASCII.
+    fn escaping_request() -> String {
+        let toml = r#"
+id = "escapes"
+name = "Escapes"
+kind = "local"
+extends = "england"
+version = "1"
+source = "test"
+[[rule]]
+duty = "submit_social_work_report"
+role = "social_worker"
+anchor = "review_date"
+direction = "before"
+period = "1 working day"
+action = "Say \"hi\" \\ back\t\u0001\u001f\b\f\r\n é 🎉 \u007f end"
+citation = { instrument = "Proc \"x\"", provision = "s.1\\2", status = "U", note = "a\nb" }
+"#;
+        serde_json::json!({"jurisdiction": "england", "profile_toml": toml,
+            "events": [{"event": "became_looked_after", "date": "2026-01-05"}]})
+        .to_string()
+    }
+
+    #[test]
+    fn the_borrowed_writer_matches_the_owned_response() {
+        let escaping = escaping_request();
+        for request in REQUESTS.iter().copied().chain([escaping.as_str()]) {
+            for explain in [false, true] {
+                for pretty in [false, true] {
+                    let req = parse_request(request).unwrap();
+                    let (case, s) = run(&req).unwrap();
+                    let fast = response_json(&case, &s, ResponseOptions { explain, pretty }).unwrap();
+                    let owned = ScheduleResponse::new(&case, &s, explain).unwrap();
+                    let slow = if pretty {
+                        serde_json::to_string_pretty(&owned).unwrap()
+                    } else {
+                        serde_json::to_string(&owned).unwrap()
+                    };
+                    assert_eq!(fast, slow, "{request}");
+                    if request == REQUESTS[3] {
+                        assert!(fast.contains("\"not_applicable\":"), "{fast}");
+                        assert!(owned.obligations.iter().any(|o| o.roles.len() > 1), "{fast}");
+                    }
+                    if request == escaping && !pretty {
+                        assert!(fast.contains(r#""Say \"hi\" \\ back\t\u0001\u001f\b\f\r\n é 🎉 "#), "{fast}");
+                        assert!(fast.contains(r#""note":"a\nb""#), "{fast}");
+                    }
+                    let back: ScheduleResponse = serde_json::from_str(&fast).unwrap();
+                    assert_eq!(back, owned);
+                    // Each citation once; every reference in range.
+                    for (i, c) in owned.citations.iter().enumerate() {
+                        assert!(!owned.citations[..i].contains(c), "citation {i} repeated");
+                    }
+                    for o in &owned.obligations {
+                        assert!(o.citation < owned.citations.len());
+                        assert_eq!(o.explanation.is_some(), explain);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn next_review_points_to_the_next_review() {
+        let (case, s) = run(&parse_request(REQUESTS[0]).unwrap()).unwrap();
+        let r = ScheduleResponse::new(&case, &s, false).unwrap();
+        let next = r.next_review().unwrap();
+        // 20 working days after Thu 24 Dec 2026: Christmas Day, the Boxing Day substitute (Mon 28)
+        // and New Year's Day skipped: Tue 26 Jan 2027.
+        assert_eq!(next.latest, NaiveDate::from_ymd_opt(2027, 1, 26));
+        assert_eq!(r.citation(next.citation).unwrap().provision, "reg 33(1)");
+    }
+
+    #[test]
+    fn dates_are_written_as_iso_days() {
+        #[derive(Serialize)]
+        struct D(#[serde(serialize_with = "opt_day")] Option<NaiveDate>);
+        for (y, m, d, text) in
+            [(1971, 1, 1, "\"1971-01-01\""), (2199, 12, 31, "\"2199-12-31\""), (2026, 2, 9, "\"2026-02-09\"")]
+        {
+            assert_eq!(serde_json::to_string(&D(NaiveDate::from_ymd_opt(y, m, d))).unwrap(), text);
+        }
+        assert_eq!(serde_json::to_string(&D(None)).unwrap(), "null");
+        assert_eq!(serde_json::to_string(&D(NaiveDate::from_ymd_opt(-5, 1, 1))).unwrap(), "\"-0005-01-01\"");
+    }
+
+    #[test]
+    fn malformed_json_is_told_apart_from_the_wrong_shape() {
+        let e = schedule_json("{\"jurisdiction\": ").unwrap_err();
+        assert!(e.is_malformed_json(), "{e}");
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+        let e = schedule_json("[1, 2]").unwrap_err();
+        assert!(!e.is_malformed_json(), "{e}");
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn an_audit_has_no_explanations() {
+        let e = audit_json(
+            r#"{"jurisdiction": "england", "explain": true, "events": [{"event": "became_looked_after", "date": "2026-01-01"}]}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("explain"), "{e}");
     }
 }

@@ -11,6 +11,7 @@ pub(crate) mod csv;
 pub(crate) mod engine;
 mod error;
 pub mod export;
+pub mod input;
 pub mod json;
 pub mod model;
 pub mod period;

@@ -11,9 +11,9 @@
 //! Where a local rule and a statutory rule govern the same duty, the schedule takes the earlier
 //! deadline and says which rule bound, so a local profile can never loosen statute.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -291,6 +291,49 @@ const LOCAL: &[(&str, &str)] = &[
     ("iro-expectations", include_str!("../data/profiles/local/iro-expectations.toml")),
 ];
 
+/// The largest profile text accepted by [`Profile::from_toml`], in bytes (checked before parsing).
+pub const MAX_PROFILE_BYTES: usize = 1024 * 1024;
+
+/// The most rules a profile may have (its own, besides the statutory rules underneath).
+pub const MAX_RULES: usize = 2_000;
+
+/// The most profiles a [`ProfileRegistry`] holds besides the built-in ones.
+pub const MAX_REGISTERED_PROFILES: usize = 1_000;
+
+/// Each built-in profile, parsed on first use and then shared.
+fn builtin_cell(id: &str) -> Option<&'static OnceLock<Arc<Profile>>> {
+    static CELLS: [OnceLock<Arc<Profile>>; 2 + LOCAL.len()] = [const { OnceLock::new() }; 2 + LOCAL.len()];
+    let k = match id {
+        "england" => 0,
+        "wales" => 1,
+        _ => 2 + LOCAL.iter().position(|(k, _)| *k == id)?,
+    };
+    Some(&CELLS[k])
+}
+
+fn parse_builtin(id: &str) -> Result<Profile> {
+    match id {
+        "england" => parse("data/profiles/england.toml", ENGLAND, None),
+        "wales" => parse("data/profiles/wales.toml", WALES, None),
+        _ => match LOCAL.iter().find(|(k, _)| *k == id) {
+            Some((k, text)) => Profile::from_toml(&format!("data/profiles/local/{k}.toml"), text),
+            None => Err(unknown_profile(id)),
+        },
+    }
+}
+
+fn unknown_profile(id: &str) -> Error {
+    Error::input(
+        "profile",
+        crate::error::shown(id),
+        format!(
+            "unknown profile (built-in: {}; a host program can register others; a local profile can be given inline \
+             as profile_toml)",
+            Profile::builtin_ids().join(", ")
+        ),
+    )
+}
+
 impl Profile {
     /// Ids of the built-in profiles: `england`, `wales`, then the local ones.
     pub fn builtin_ids() -> Vec<&'static str> {
@@ -299,7 +342,33 @@ impl Profile {
         v
     }
 
-    /// A built-in profile by id, layered on its statutory profile when local.
+    /// A built-in profile by id, shared: parsed once per process, then the same `Arc` every
+    /// time (no copy).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an unknown id, listing the built-in ones.
+    ///
+    /// # Example
+    /// ```
+    /// use std::sync::Arc;
+    /// use lac_timescales::profile::Profile;
+    /// let a = Profile::builtin_shared("england")?;
+    /// let b = Profile::builtin_shared("england")?;
+    /// assert!(Arc::ptr_eq(&a, &b));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn builtin_shared(id: &str) -> Result<Arc<Profile>> {
+        let cell = builtin_cell(id).ok_or_else(|| unknown_profile(id))?;
+        if let Some(p) = cell.get() {
+            return Ok(p.clone());
+        }
+        let parsed = Arc::new(parse_builtin(id)?);
+        Ok(cell.get_or_init(|| parsed).clone())
+    }
+
+    /// A built-in profile by id, layered on its statutory profile when local. The text is parsed
+    /// once per process; this returns a copy of the shared profile (its rules are shared `Arc`s,
+    /// so the copy is cheap). [`Profile::builtin_shared`] avoids even that.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for an unknown id, listing the known ones.
@@ -314,27 +383,21 @@ impl Profile {
     /// # Ok::<(), lac_timescales::Error>(())
     /// ```
     pub fn builtin(id: &str) -> Result<Profile> {
-        match id {
-            "england" => parse(&format!("data/profiles/{id}.toml"), ENGLAND, None),
-            "wales" => parse(&format!("data/profiles/{id}.toml"), WALES, None),
-            _ => match LOCAL.iter().find(|(k, _)| *k == id) {
-                Some((k, text)) => Profile::from_toml(&format!("data/profiles/local/{k}.toml"), text),
-                None => Err(Error::input(
-                    "profile",
-                    id,
-                    format!("unknown profile (built-in: {})", Profile::builtin_ids().join(", ")),
-                )),
-            },
-        }
+        Profile::builtin_shared(id).map(|p| Profile::clone(&p))
     }
 
     /// The statutory profile of a jurisdiction.
     pub fn statutory_for(jurisdiction: Jurisdiction) -> Profile {
+        Profile::clone(&Profile::statutory_shared(jurisdiction))
+    }
+
+    /// The statutory profile of a jurisdiction, shared (see [`Profile::builtin_shared`]).
+    pub fn statutory_shared(jurisdiction: Jurisdiction) -> Arc<Profile> {
         let id = match jurisdiction {
             Jurisdiction::England => "england",
             Jurisdiction::Wales => "wales",
         };
-        Profile::builtin(id).expect("built-in statutory profiles load (checked by tests)")
+        Profile::builtin_shared(id).expect("built-in statutory profiles load (checked by tests)")
     }
 
     /// A statutory-only view of this profile (id and rules of the statutory layer).
@@ -346,6 +409,8 @@ impl Profile {
     /// `file` names the source in error messages.
     ///
     /// # Errors
+    /// [`Error::LimitExceeded`] for text over [`MAX_PROFILE_BYTES`] (checked before parsing) or
+    /// more than [`MAX_RULES`] rules.
     /// [`Error::InvalidData`] naming the file, line and value for malformed TOML, unknown duties,
     /// roles, anchors, regimes or directions, malformed periods and dates, a missing `extends`, or
     /// a `kind` other than `local` (statutory profiles are built in and cannot be replaced).
@@ -377,6 +442,13 @@ impl Profile {
     /// # Ok::<(), lac_timescales::Error>(())
     /// ```
     pub fn from_toml(file: &str, text: &str) -> Result<Profile> {
+        if text.len() > MAX_PROFILE_BYTES {
+            return Err(Error::LimitExceeded {
+                what: format!("{} size in bytes", crate::error::shown(file)),
+                actual: text.len(),
+                limit: MAX_PROFILE_BYTES,
+            });
+        }
         parse(file, text, Some(()))
     }
 
@@ -468,12 +540,14 @@ struct RawCitation {
 
 struct Ctx<'a> {
     file: &'a str,
-    text: &'a str,
+    /// Byte offset of every newline, so that a line number is a binary search, not a count from
+    /// the start (which made loading quadratic in the number of rules).
+    newlines: Vec<usize>,
 }
 
 impl Ctx<'_> {
     fn line(&self, offset: usize) -> usize {
-        self.text.as_bytes()[..offset.min(self.text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+        self.newlines.partition_point(|&n| n < offset) + 1
     }
 
     fn err(&self, at: &Spanned<String>, what: &str, reason: &str) -> Error {
@@ -489,10 +563,10 @@ impl Ctx<'_> {
         at: &Spanned<String>,
         what: &str,
         lookup: fn(&str) -> Option<T>,
-        all: &[&str],
+        all: fn() -> Vec<&'static str>,
     ) -> Result<T> {
         lookup(at.get_ref())
-            .ok_or_else(|| self.err(at, what, &format!("unknown {what} (expected one of: {})", all.join(", "))))
+            .ok_or_else(|| self.err(at, what, &format!("unknown {what} (expected one of: {})", all().join(", "))))
     }
 
     fn date(&self, at: &Spanned<String>, what: &str) -> Result<NaiveDate> {
@@ -505,12 +579,29 @@ impl Ctx<'_> {
     }
 }
 
-fn names<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
-    all.iter().map(|x| f(*x)).collect()
+fn duty_names() -> Vec<&'static str> {
+    Duty::ALL.iter().map(|x| x.as_str()).collect()
+}
+
+fn role_names() -> Vec<&'static str> {
+    Role::ALL.iter().map(|x| x.as_str()).collect()
+}
+
+fn anchor_names() -> Vec<&'static str> {
+    Anchor::ALL.iter().map(|x| x.as_str()).collect()
+}
+
+fn placement_names() -> Vec<&'static str> {
+    PlacementCondition::ALL.iter().map(|x| x.as_str()).collect()
+}
+
+fn regime_names() -> Vec<&'static str> {
+    Regime::ALL.iter().map(|x| x.as_str()).collect()
 }
 
 fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
-    let cx = Ctx { file, text };
+    let newlines = text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i).collect();
+    let cx = Ctx { file, newlines };
     let raw: RawProfile = toml::from_str(text).map_err(|e| {
         let loc = e.span().map(|s| format!("line {}", cx.line(s.start))).unwrap_or_else(|| "file".into());
         Error::data(file, loc, e.message().to_string())
@@ -564,13 +655,20 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
         ProfileKind::Statutory => Basis::Statutory,
         ProfileKind::Local => Basis::Local(id.as_str().into()),
     };
+    if raw.rules.len() > MAX_RULES {
+        return Err(Error::LimitExceeded {
+            what: format!("number of rules in {}", crate::error::shown(file)),
+            actual: raw.rules.len(),
+            limit: MAX_RULES,
+        });
+    }
     let mut rules: Vec<Arc<Rule>> = base.as_mut().map(|b| std::mem::take(&mut b.rules)).unwrap_or_default();
     for spanned in &raw.rules {
         let line = cx.line(spanned.span().start);
         let r = spanned.get_ref();
-        let duty = cx.pick(&r.duty, "duty", Duty::from_id, &names(Duty::ALL, Duty::as_str))?;
-        let role = cx.pick(&r.role, "role", Role::from_id, &names(Role::ALL, Role::as_str))?;
-        let anchor = cx.pick(&r.anchor, "anchor", Anchor::from_id, &names(Anchor::ALL, Anchor::as_str))?;
+        let duty = cx.pick(&r.duty, "duty", Duty::from_id, duty_names)?;
+        let role = cx.pick(&r.role, "role", Role::from_id, role_names)?;
+        let anchor = cx.pick(&r.anchor, "anchor", Anchor::from_id, anchor_names)?;
         let direction = match r.direction.get_ref().as_str() {
             "after" => Direction::After,
             "before" => Direction::Before,
@@ -591,9 +689,7 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
         let regimes = match &r.regimes {
             None => None,
             Some(list) => Some(
-                list.iter()
-                    .map(|s| cx.pick(s, "regime", Regime::from_id, &names(Regime::ALL, Regime::as_str)))
-                    .collect::<Result<Vec<_>>>()?,
+                list.iter().map(|s| cx.pick(s, "regime", Regime::from_id, regime_names)).collect::<Result<Vec<_>>>()?,
             ),
         };
         let status = match r.citation.status.get_ref().as_str() {
@@ -628,6 +724,14 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
                 "hold_review counts from regime_start, previous_review or an early-review trigger",
             ));
         }
+        if duty == Duty::HoldReview && slot_anchor && regimes.as_ref().is_none_or(|rs| rs.is_empty()) {
+            return Err(here(format!(
+                "this hold_review rule counts from {} but names no `regimes`: a review-interval rule applies \
+                 only to the regimes it names, so it would never give an obligation (add e.g. regimes = \
+                 [\"looked_after\"])",
+                anchor.as_str()
+            )));
+        }
         if duty != Duty::HoldReview && slot_anchor {
             return Err(cx.err(&r.anchor, "anchor", "only hold_review counts from regime_start or previous_review"));
         }
@@ -653,14 +757,7 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             None => Vec::new(),
             Some(list) => list
                 .iter()
-                .map(|s| {
-                    cx.pick(
-                        s,
-                        "placement",
-                        PlacementCondition::from_id,
-                        &names(PlacementCondition::ALL, PlacementCondition::as_str),
-                    )
-                })
+                .map(|s| cx.pick(s, "placement", PlacementCondition::from_id, placement_names))
                 .collect::<Result<Vec<_>>>()?,
         };
         let in_first = r.in_first.as_ref().map(|p| cx.period(p, "in_first")).transpose()?;
@@ -741,6 +838,34 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             }
         }
     }
+    // A duty whose every rule counts from the completion of duties that are themselves only ever
+    // due after it (a cycle) is never due: find the duties that can be due, then refuse a rule
+    // whose duty cannot.
+    let mut can_be_due: Vec<Duty> = Vec::new();
+    loop {
+        let before = can_be_due.len();
+        for r in &rules {
+            if !can_be_due.contains(&r.duty) && r.anchor.done_duty().is_none_or(|dep| can_be_due.contains(&dep)) {
+                can_be_due.push(r.duty);
+            }
+        }
+        if can_be_due.len() == before {
+            break;
+        }
+    }
+    if let Some(r) = rules.iter().find(|r| !can_be_due.contains(&r.duty)) {
+        let dep = r.anchor.done_duty().map(Duty::as_str).unwrap_or("?");
+        return Err(Error::data(
+            file,
+            format!("line {}", r.line),
+            format!(
+                "rule for duty {:?} counts from the completion of duty {dep:?}, which can never be due: its \
+                 rules count, in a cycle, from the completion of duties never due themselves, so this rule \
+                 would never give an obligation",
+                r.duty.as_str()
+            ),
+        ));
+    }
     let statutory_version = base.as_ref().map(|b| b.version.clone()).unwrap_or_else(|| raw.version.clone());
     Ok(Profile {
         id,
@@ -757,4 +882,108 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
 
 fn repeat_invalid(repeat: bool, period: Option<Period>) -> bool {
     repeat && period.is_none_or(|p| p.count() == 0)
+}
+
+/// Profiles a host program makes available by id, beside the built-in ones: what a request's
+/// `profile` may name at the JSON boundary and the C ABI (which never read a file).
+///
+/// [`ProfileRegistry::global`] is the process-wide registry that `json::schedule_json` and the C
+/// ABI's `lact_register_profile` use; a service wanting its own set (per tenant, say) makes one
+/// with [`ProfileRegistry::new`] and passes it to `json::schedule_json_with`. Built-in ids
+/// always mean the built-in profiles and are looked up without a lock; registered profiles
+/// are read under a read lock that many threads share.
+///
+/// # Example
+/// ```
+/// use lac_timescales::profile::{Profile, ProfileRegistry};
+/// let registry = ProfileRegistry::new();
+/// let text = r#"
+/// id = "my-council"
+/// name = "My council"
+/// kind = "local"
+/// extends = "england"
+/// version = "1"
+/// source = "Our procedure"
+/// [[rule]]
+/// duty = "submit_social_work_report"
+/// role = "social_worker"
+/// anchor = "review_date"
+/// direction = "before"
+/// period = "5 working days"
+/// action = "Send your report to the IRO"
+/// citation = { instrument = "My council procedure", provision = "s.4", status = "V" }
+/// "#;
+/// registry.register(Profile::from_toml("my-council.toml", text)?)?;
+/// assert_eq!(registry.get("my-council")?.name, "My council");
+/// assert_eq!(registry.get("dudley")?.id, "dudley"); // built-in ids always resolve
+/// assert!(registry.get("elsewhere").is_err());
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct ProfileRegistry {
+    profiles: RwLock<HashMap<String, Arc<Profile>>>,
+}
+
+impl ProfileRegistry {
+    /// An empty registry (built-in ids still resolve).
+    pub fn new() -> ProfileRegistry {
+        ProfileRegistry::default()
+    }
+
+    /// The process-wide registry.
+    pub fn global() -> &'static ProfileRegistry {
+        static GLOBAL: OnceLock<ProfileRegistry> = OnceLock::new();
+        GLOBAL.get_or_init(ProfileRegistry::new)
+    }
+
+    /// Registers `profile` under its id, replacing a profile registered before with that id.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `profile` when the id is a built-in profile's (they cannot
+    /// be replaced); [`Error::LimitExceeded`] beyond [`MAX_REGISTERED_PROFILES`].
+    pub fn register(&self, profile: Profile) -> Result<()> {
+        if builtin_cell(&profile.id).is_some() {
+            return Err(Error::input(
+                "profile",
+                profile.id.clone(),
+                "a built-in profile's id cannot be registered again: choose another id",
+            ));
+        }
+        let mut map = self.profiles.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !map.contains_key(&profile.id) && map.len() >= MAX_REGISTERED_PROFILES {
+            return Err(Error::LimitExceeded {
+                what: "number of registered profiles".into(),
+                actual: map.len() + 1,
+                limit: MAX_REGISTERED_PROFILES,
+            });
+        }
+        map.insert(profile.id.clone(), Arc::new(profile));
+        Ok(())
+    }
+
+    /// Removes a registered profile; returns whether there was one.
+    pub fn unregister(&self, id: &str) -> bool {
+        self.profiles.write().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(id).is_some()
+    }
+
+    /// The profile `id`: a built-in one, else a registered one.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `profile` for an id that is neither (the message lists the
+    /// built-in ids, not the registered ones).
+    pub fn get(&self, id: &str) -> Result<Arc<Profile>> {
+        if builtin_cell(id).is_some() {
+            return Profile::builtin_shared(id);
+        }
+        let map = self.profiles.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        map.get(id).cloned().ok_or_else(|| unknown_profile(id))
+    }
+
+    /// The ids of the registered profiles (not the built-in ones), sorted.
+    pub fn registered_ids(&self) -> Vec<String> {
+        let map = self.profiles.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut ids: Vec<String> = map.keys().cloned().collect();
+        ids.sort();
+        ids
+    }
 }

@@ -18,4 +18,6 @@
 //! # Ok::<(), lac_timescales::Error>(())
 //! ```
 
-pub use crate::engine::{schedule, Breach, Considered, Explanation, Metadata, Obligation, Schedule, ScheduleOptions};
+pub use crate::engine::{
+    schedule, Breach, Considered, Explanation, Metadata, Obligation, Schedule, ScheduleOptions, MAX_OBLIGATIONS,
+};

@@ -363,7 +363,7 @@ fn audit_json_boundary() {
         (r#"{"jurisdiction":"england","events":[]}"#, "invalid_input"),
     ];
     for (req, kind) in bad {
-        let err = lac_timescales::json::audit_json(req).unwrap_err();
+        let err = lac_timescales::json::error_json(&lac_timescales::json::audit_json(req).unwrap_err());
         let v: serde_json::Value = serde_json::from_str(&err).unwrap();
         assert_eq!(v["error"]["kind"], kind, "{req}: {err}");
         assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));

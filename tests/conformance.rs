@@ -42,6 +42,43 @@ fn summary(o: &Value) -> String {
     )
 }
 
+/// The response with its references resolved: each obligation's `citation` (and each `binding`
+/// entry's) replaced by the entry of the `citations` table it points to, and `next_review` by the
+/// obligation it points to. Vectors are written against obligations as a reader sees them.
+fn inflate(mut resp: Value) -> Value {
+    let citations = resp["citations"].as_array().cloned().unwrap_or_default();
+    let resolve = |v: &mut Value| {
+        if let Some(i) = v["citation"].as_u64() {
+            v["citation"] = citations.get(i as usize).cloned().unwrap_or(Value::Null);
+        }
+    };
+    if let Some(obligations) = resp["obligations"].as_array_mut() {
+        for o in obligations.iter_mut() {
+            resolve(o);
+            if let Some(binding) = o.get_mut("binding").and_then(Value::as_array_mut) {
+                binding.iter_mut().for_each(resolve);
+            }
+        }
+    }
+    if let Some(i) = resp["next_review"].as_u64() {
+        resp["next_review"] = resp["obligations"][i as usize].clone();
+    }
+    resp
+}
+
+#[test]
+fn inflating_resolves_the_tables() {
+    let lean = serde_json::json!({
+        "citations": [{"instrument": "A", "provision": "reg 1", "status": "V"}, {"instrument": "B", "provision": "s.2", "status": "U"}],
+        "obligations": [{"duty": "x", "citation": 1, "binding": [{"basis": "statutory", "citation": 0}]}],
+        "next_review": 0,
+    });
+    let full = inflate(lean);
+    assert_eq!(full["obligations"][0]["citation"]["provision"], "s.2");
+    assert_eq!(full["obligations"][0]["binding"][0]["citation"]["instrument"], "A");
+    assert_eq!(full["next_review"]["duty"], "x");
+}
+
 #[test]
 fn the_matching_rule() {
     let actual: Value = serde_json::json!({"duty": "hold_review", "latest": "2026-02-02", "citation": {"provision": "reg 33(1)", "status": "V"}});
@@ -86,8 +123,8 @@ fn run_dir(dir: &std::path::Path) -> (usize, Vec<String>) {
             assert!(err.get("kind").is_some(), "{name}: an expected error names its kind");
             match result {
                 Ok(_) => failures.push(format!("{name}: expected error {err}, got a schedule")),
-                Err(text) => {
-                    let got: Value = serde_json::from_str(&text).unwrap();
+                Err(e) => {
+                    let got: Value = serde_json::from_str(&lac_timescales::json::error_json(&e)).unwrap();
                     if !matches(err, &got["error"]) {
                         failures.push(format!("{name}: expected error {err}, got {}", got["error"]));
                     }
@@ -96,7 +133,7 @@ fn run_dir(dir: &std::path::Path) -> (usize, Vec<String>) {
             continue;
         }
         let resp: Value = match result {
-            Ok(text) => serde_json::from_str(&text).unwrap(),
+            Ok(text) => inflate(serde_json::from_str(&text).unwrap()),
             Err(e) => {
                 failures.push(format!("{name}: unexpected error {e}"));
                 continue;

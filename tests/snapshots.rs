@@ -71,7 +71,7 @@ fn render(s: &Schedule) -> String {
 
 fn snap(request: &str) -> String {
     let req = parse_request(request).unwrap();
-    let (_, s, _) = run(&req).unwrap();
+    let (_, s) = run(&req).unwrap();
     render(&s)
 }
 

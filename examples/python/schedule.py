@@ -2,11 +2,15 @@
 """Calls the lac-timescales C ABI from Python with ctypes: a schedule request, the next review,
 and an error case.
 
-    cargo build -p lac-timescales-ffi
+    cargo build --release -p lac-timescales-ffi
     python3 examples/python/schedule.py [path/to/liblac_timescales_ffi.so]
 
-The library path is the first argument, else $LACT_LIBRARY, else
-target/debug/liblac_timescales_ffi.so. Standard library only.
+The library path is the first argument, else $LACT_LIBRARY, else the release library of this
+checkout (target/release/liblac_timescales_ffi.so, found relative to this script, not to the
+working directory), else the debug one. Standard library only.
+
+The response is lean: each citation is sent once, in `citations`; an obligation's `citation` is
+an index into that table, and `next_review` an index into `obligations`.
 """
 
 import ctypes
@@ -75,9 +79,24 @@ def schedule(lib, request):
     return status, json.loads(text)
 
 
+def default_library():
+    """The checkout's release library (else its debug one), relative to this script."""
+    name = {"darwin": "liblac_timescales_ffi.dylib", "win32": "lac_timescales_ffi.dll"}.get(
+        sys.platform, "liblac_timescales_ffi.so")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    candidates = [os.path.join(root, "target", profile, name) for profile in ("release", "debug")]
+    for path in candidates:
+        if os.path.exists(path):
+            return path
+    sys.exit(f"no library at {candidates[0]}: build it with `cargo build --release -p lac-timescales-ffi`, "
+             "or pass its path")
+
+
 def main():
-    path = (sys.argv[1] if len(sys.argv) > 1 else None) or os.environ.get("LACT_LIBRARY") \
-        or "target/debug/liblac_timescales_ffi.so"
+    if len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return
+    path = (sys.argv[1] if len(sys.argv) > 1 else None) or os.environ.get("LACT_LIBRARY") or default_library()
     lib = load(path)
     print(f"lac-timescales C ABI {lib.lact_version().decode()} from {path}")
 
@@ -90,9 +109,11 @@ def main():
     status, response = schedule(lib, request)
     if status != LACT_OK:
         sys.exit(f"unexpected {STATUS_NAMES.get(status)}: {response}")
-    nxt = response["next_review"]
+    nxt = response["obligations"][response["next_review"]]
+    citation = response["citations"][nxt["citation"]]
     print(f"Next review: review {nxt['review_number']} ({nxt['action']}) due by {nxt['latest']}, "
-          f"{nxt['citation']['provision']}")
+          f"{citation['provision']} [{citation['status']}]")
+    assert citation["provision"] == "reg 33(1)", citation
     assert nxt["latest"] == "2027-01-26", nxt
 
     # An error: a review held before the child became looked after.

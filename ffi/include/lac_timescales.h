@@ -144,6 +144,36 @@ lact_status lact_schedule_json(const char *request, char **response_out);
 lact_status lact_audit_json(const char *request, char **response_out);
 
 /**
+ * Registers a local profile for this process: afterwards a request's `"profile": "<id>"` names
+ * it, at [`lact_schedule_json`] and [`lact_audit_json`] on every thread. `toml` is the profile
+ * text (as in `data/profiles/local/`, at most 1 MiB) and `id` must equal its `id` field.
+ * Registering an id again replaces the profile; built-in ids (`england`, `dudley`, ...) cannot
+ * be registered. Requests never read files: this is how a host program gives its councils'
+ * profiles by name (a request can also carry one inline as `profile_toml`).
+ *
+ * Returns `LACT_OK`; `LACT_NULL_ARGUMENT`; `LACT_INVALID_UTF8`; `LACT_REQUEST_TOO_LARGE` (over
+ * 1 MiB, or more than 1,000 registered profiles); `LACT_INVALID_DATA` (the profile is malformed:
+ * the message names the line and value); `LACT_INVALID_INPUT` (`id` differs from the profile's
+ * id, or is a built-in one); or `LACT_PANIC`. Nothing is registered on failure.
+ *
+ * # Safety
+ * `id` and `toml` must be NULL or point to NUL-terminated strings that stay valid and unchanged
+ * during the call.
+ */
+lact_status lact_register_profile(const char *id, const char *toml);
+
+/**
+ * Removes a profile registered with [`lact_register_profile`]. Writes 1 to `*removed_out` when
+ * there was one, else 0. Returns `LACT_OK`, `LACT_NULL_ARGUMENT`, `LACT_INVALID_UTF8` or
+ * `LACT_PANIC`.
+ *
+ * # Safety
+ * `id` must be NULL or point to a NUL-terminated string; `removed_out` must be NULL or point to a
+ * writable `int32_t`.
+ */
+lact_status lact_unregister_profile(const char *id, int32_t *removed_out);
+
+/**
  * Releases a string returned through `response_out`. NULL does nothing.
  *
  * Never panics across the boundary; a caught panic is ignored (and the string leaked).

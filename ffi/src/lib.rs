@@ -57,8 +57,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::{Datelike, NaiveDate};
 use lac_timescales::calendar::Calendar;
-use lac_timescales::json::{ErrorBody, ErrorResponse, MAX_REQUEST_BYTES};
-use lac_timescales::Error;
+use lac_timescales::json::{error_json, MAX_REQUEST_BYTES};
+use lac_timescales::profile::{Profile, ProfileRegistry, MAX_PROFILE_BYTES};
+use lac_timescales::{Error, ErrorKind};
 
 /// The result of a call. The numbers are fixed: a code is never renumbered or reused for another
 /// meaning, and new codes only ever get new numbers.
@@ -113,17 +114,24 @@ pub enum lact_status {
 
 use lact_status::*;
 
-/// The status for an error object's `kind` (the names of `lac_timescales::ErrorKind`, plus
-/// `unsupported`).
-fn status_for_kind(kind: &str) -> lact_status {
+/// The status for an error kind of the core crate.
+fn status_for_kind(kind: ErrorKind) -> lact_status {
     match kind {
-        "invalid_input" => LACT_INVALID_INPUT,
-        "invalid_event" => LACT_INVALID_EVENT,
-        "invalid_data" | "invalid_period" => LACT_INVALID_DATA,
-        "date_out_of_range" => LACT_DATE_OUT_OF_RANGE,
-        "limit_exceeded" => LACT_REQUEST_TOO_LARGE,
-        "unsupported" => LACT_UNSUPPORTED,
+        ErrorKind::InvalidInput => LACT_INVALID_INPUT,
+        ErrorKind::InvalidEvent => LACT_INVALID_EVENT,
+        ErrorKind::InvalidData | ErrorKind::InvalidPeriod => LACT_INVALID_DATA,
+        ErrorKind::DateOutOfRange => LACT_DATE_OUT_OF_RANGE,
+        ErrorKind::LimitExceeded => LACT_REQUEST_TOO_LARGE,
         _ => LACT_OTHER_ERROR,
+    }
+}
+
+/// The status for an error: its kind's, except that JSON which is not well-formed has its own.
+fn status_for(e: &Error) -> lact_status {
+    if e.is_malformed_json() {
+        LACT_INVALID_JSON
+    } else {
+        status_for_kind(e.kind())
     }
 }
 
@@ -154,7 +162,7 @@ impl Failure {
     }
 
     fn from_error(e: &Error) -> Failure {
-        Failure { status: status_for_kind(e.kind().as_str()), message: e.to_string() }
+        Failure { status: status_for(e), message: e.to_string() }
     }
 }
 
@@ -196,17 +204,18 @@ pub extern "C" fn lact_version() -> *const c_char {
     VERSION.as_ptr()
 }
 
-/// Parses an error object from the JSON layer: its kind and message.
-fn parse_error_object(text: &str) -> Option<ErrorBody> {
-    serde_json::from_str::<ErrorResponse>(text).ok().map(|r| r.error)
-}
-
-/// Whether `text` fails to parse as JSON of any shape (a syntax error or an early end).
-fn is_malformed_json(text: &str) -> bool {
-    match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        Ok(_) => false,
-        Err(e) => matches!(e.classify(), serde_json::error::Category::Syntax | serde_json::error::Category::Eof),
-    }
+/// JSON text as a C string, without scanning it for NUL bytes (about one instruction per byte of
+/// a response): JSON text never contains a NUL byte. Every string this crate returns comes from
+/// the core crate's JSON writers (the compact response writer, serde_json for pretty responses,
+/// audits and error objects), and both escape every control character, NUL included, as
+/// `\u0000`; text is UTF-8, in which a 0 byte is only ever the NUL character itself. Tests
+/// (`ffi/tests/ffi_props.rs`, `src/json.rs`) send NULs and control characters through.
+fn json_c_string(text: String) -> CString {
+    let mut bytes = text.into_bytes();
+    debug_assert!(!bytes.contains(&0), "JSON text with a NUL byte");
+    bytes.reserve_exact(1);
+    // SAFETY: `bytes` contains no NUL byte, as argued above (and checked in debug builds).
+    unsafe { CString::from_vec_unchecked(bytes) }
 }
 
 /// The shared body of the JSON entry points.
@@ -216,7 +225,7 @@ fn is_malformed_json(text: &str) -> bool {
 unsafe fn json_call(
     request: *const c_char,
     response_out: *mut *mut c_char,
-    call: fn(&str) -> Result<String, String>,
+    call: fn(&str) -> Result<String, Error>,
 ) -> lact_status {
     boundary(|| {
         if request.is_null() {
@@ -228,42 +237,32 @@ unsafe fn json_call(
         // SAFETY: `request` is not NULL (checked above), and the caller guarantees that it points
         // to a NUL-terminated string that stays valid and unchanged for the whole call.
         let bytes = unsafe { CStr::from_ptr(request) }.to_bytes();
-        let (status, body, message) = if bytes.len() > MAX_REQUEST_BYTES {
+        // The C layer's own checks (size before anything is read, then UTF-8), then the call.
+        let outcome = if bytes.len() > MAX_REQUEST_BYTES {
             let e = Error::LimitExceeded {
                 what: "request size in bytes".into(),
                 actual: bytes.len(),
                 limit: MAX_REQUEST_BYTES,
             };
-            (LACT_REQUEST_TOO_LARGE, ErrorResponse::from_error(&e).to_json(), e.to_string())
+            Err((LACT_REQUEST_TOO_LARGE, e))
         } else {
             match std::str::from_utf8(bytes) {
-                Err(u) => {
-                    let e = Error::InvalidInput {
+                Err(u) => Err((
+                    LACT_INVALID_UTF8,
+                    Error::InvalidInput {
                         field: "request".into(),
                         value: format!("byte {}", u.valid_up_to()),
                         reason: "the request is not valid UTF-8".into(),
-                    };
-                    (LACT_INVALID_UTF8, ErrorResponse::from_error(&e).to_json(), e.to_string())
-                }
-                Ok(text) => match call(text) {
-                    Ok(json) => (LACT_OK, json, String::new()),
-                    Err(object) => match parse_error_object(&object) {
-                        Some(ErrorBody { kind, message }) => {
-                            let status = match status_for_kind(&kind) {
-                                LACT_INVALID_INPUT if is_malformed_json(text) => LACT_INVALID_JSON,
-                                s => s,
-                            };
-                            (status, object, message)
-                        }
-                        None => (LACT_OTHER_ERROR, object.clone(), object),
                     },
-                },
+                )),
+                Ok(text) => call(text).map_err(|e| (status_for(&e), e)),
             }
         };
-        let body = CString::new(body).map_err(|e| Failure {
-            status: LACT_INTERNAL,
-            message: format!("the response contains a NUL byte at {}", e.nul_position()),
-        })?;
+        let (status, body, message) = match outcome {
+            Ok(json) => (LACT_OK, json, String::new()),
+            Err((status, e)) => (status, error_json(&e), e.to_string()),
+        };
+        let body = json_c_string(body);
         // SAFETY: `response_out` is not NULL (checked above), and the caller guarantees that it
         // points to writable storage for one `char *`, suitably aligned.
         unsafe { response_out.write(body.into_raw()) };
@@ -313,6 +312,89 @@ pub unsafe extern "C" fn lact_schedule_json(request: *const c_char, response_out
 pub unsafe extern "C" fn lact_audit_json(request: *const c_char, response_out: *mut *mut c_char) -> lact_status {
     // SAFETY: the caller's guarantees are exactly those `json_call` needs.
     unsafe { json_call(request, response_out, lac_timescales::json::audit_json) }
+}
+
+/// Registers a local profile for this process: afterwards a request's `"profile": "<id>"` names
+/// it, at [`lact_schedule_json`] and [`lact_audit_json`] on every thread. `toml` is the profile
+/// text (as in `data/profiles/local/`, at most 1 MiB) and `id` must equal its `id` field.
+/// Registering an id again replaces the profile; built-in ids (`england`, `dudley`, ...) cannot
+/// be registered. Requests never read files: this is how a host program gives its councils'
+/// profiles by name (a request can also carry one inline as `profile_toml`).
+///
+/// Returns `LACT_OK`; `LACT_NULL_ARGUMENT`; `LACT_INVALID_UTF8`; `LACT_REQUEST_TOO_LARGE` (over
+/// 1 MiB, or more than 1,000 registered profiles); `LACT_INVALID_DATA` (the profile is malformed:
+/// the message names the line and value); `LACT_INVALID_INPUT` (`id` differs from the profile's
+/// id, or is a built-in one); or `LACT_PANIC`. Nothing is registered on failure.
+///
+/// # Safety
+/// `id` and `toml` must be NULL or point to NUL-terminated strings that stay valid and unchanged
+/// during the call.
+#[no_mangle]
+pub unsafe extern "C" fn lact_register_profile(id: *const c_char, toml: *const c_char) -> lact_status {
+    boundary(|| {
+        if id.is_null() {
+            return Err(Failure::null("id"));
+        }
+        if toml.is_null() {
+            return Err(Failure::null("toml"));
+        }
+        // SAFETY: both are not NULL (checked above), and the caller guarantees NUL-terminated
+        // strings that stay valid and unchanged for the whole call.
+        let (id, toml) = unsafe { (CStr::from_ptr(id).to_bytes(), CStr::from_ptr(toml).to_bytes()) };
+        let id = utf8(id, "id")?;
+        if toml.len() > MAX_PROFILE_BYTES {
+            return Err(Failure::from_error(&Error::LimitExceeded {
+                what: "toml size in bytes".into(),
+                actual: toml.len(),
+                limit: MAX_PROFILE_BYTES,
+            }));
+        }
+        let toml = utf8(toml, "toml")?;
+        let profile = Profile::from_toml(id, toml).map_err(|e| Failure::from_error(&e))?;
+        if profile.id != id {
+            return Err(Failure::from_error(&Error::InvalidInput {
+                field: "id".into(),
+                value: id.chars().take(100).collect(),
+                reason: format!("the profile's own id is {:?}: they must be the same", profile.id),
+            }));
+        }
+        ProfileRegistry::global().register(profile).map_err(|e| Failure::from_error(&e))
+    })
+}
+
+/// Removes a profile registered with [`lact_register_profile`]. Writes 1 to `*removed_out` when
+/// there was one, else 0. Returns `LACT_OK`, `LACT_NULL_ARGUMENT`, `LACT_INVALID_UTF8` or
+/// `LACT_PANIC`.
+///
+/// # Safety
+/// `id` must be NULL or point to a NUL-terminated string; `removed_out` must be NULL or point to a
+/// writable `int32_t`.
+#[no_mangle]
+pub unsafe extern "C" fn lact_unregister_profile(id: *const c_char, removed_out: *mut i32) -> lact_status {
+    boundary(|| {
+        if id.is_null() {
+            return Err(Failure::null("id"));
+        }
+        if removed_out.is_null() {
+            return Err(Failure::null("removed_out"));
+        }
+        // SAFETY: `id` is not NULL (checked above) and the caller guarantees a NUL-terminated
+        // string that stays valid for the call.
+        let id = utf8(unsafe { CStr::from_ptr(id) }.to_bytes(), "id")?;
+        let removed = ProfileRegistry::global().unregister(id);
+        // SAFETY: `removed_out` is not NULL (checked above) and the caller guarantees it points to
+        // a writable, aligned `int32_t`.
+        unsafe { removed_out.write(i32::from(removed)) };
+        Ok(())
+    })
+}
+
+/// `bytes` as UTF-8, or an `LACT_INVALID_UTF8` failure naming `argument`.
+fn utf8<'a>(bytes: &'a [u8], argument: &str) -> Result<&'a str, Failure> {
+    std::str::from_utf8(bytes).map_err(|u| Failure {
+        status: LACT_INVALID_UTF8,
+        message: format!("argument {argument} is not valid UTF-8 (at byte {})", u.valid_up_to()),
+    })
 }
 
 /// Releases a string returned through `response_out`. NULL does nothing.
@@ -546,21 +628,20 @@ mod tests {
 
     #[test]
     fn every_error_kind_has_its_own_code() {
-        assert_eq!(status_for_kind("invalid_input"), LACT_INVALID_INPUT);
-        assert_eq!(status_for_kind("invalid_event"), LACT_INVALID_EVENT);
-        assert_eq!(status_for_kind("invalid_data"), LACT_INVALID_DATA);
-        assert_eq!(status_for_kind("invalid_period"), LACT_INVALID_DATA);
-        assert_eq!(status_for_kind("date_out_of_range"), LACT_DATE_OUT_OF_RANGE);
-        assert_eq!(status_for_kind("limit_exceeded"), LACT_REQUEST_TOO_LARGE);
-        assert_eq!(status_for_kind("unsupported"), LACT_UNSUPPORTED);
-        assert_eq!(status_for_kind("something_new"), LACT_OTHER_ERROR);
-        // The kinds the core crate names today all map to a specific code.
         use lac_timescales::ErrorKind as K;
-        for k in
-            [K::DateOutOfRange, K::InvalidPeriod, K::InvalidData, K::InvalidInput, K::InvalidEvent, K::LimitExceeded]
-        {
-            assert_ne!(status_for_kind(k.as_str()), LACT_OTHER_ERROR, "{k}");
-        }
+        assert_eq!(status_for_kind(K::InvalidInput), LACT_INVALID_INPUT);
+        assert_eq!(status_for_kind(K::InvalidEvent), LACT_INVALID_EVENT);
+        assert_eq!(status_for_kind(K::InvalidData), LACT_INVALID_DATA);
+        assert_eq!(status_for_kind(K::InvalidPeriod), LACT_INVALID_DATA);
+        assert_eq!(status_for_kind(K::DateOutOfRange), LACT_DATE_OUT_OF_RANGE);
+        assert_eq!(status_for_kind(K::LimitExceeded), LACT_REQUEST_TOO_LARGE);
+        // Well-formed JSON of the wrong shape is invalid input; JSON that is not well-formed has
+        // its own code, told apart by the typed error (no re-parsing).
+        let shape = lac_timescales::json::schedule_json("[1]").unwrap_err();
+        assert_eq!(status_for(&shape), LACT_INVALID_INPUT);
+        let syntax = lac_timescales::json::schedule_json("{\"jurisdiction\": ").unwrap_err();
+        assert_eq!(status_for(&syntax), LACT_INVALID_JSON);
+        assert_eq!(syntax.kind(), K::InvalidInput);
     }
 
     #[test]

@@ -96,7 +96,7 @@ proptest! {
         // The C layer gives exactly what the JSON boundary gives.
         match lac_timescales::json::schedule_json(&request) {
             Ok(expected) => { prop_assert_eq!(status, lact_status::LACT_OK); prop_assert_eq!(text, expected); }
-            Err(expected) => { prop_assert_ne!(status, lact_status::LACT_OK); prop_assert_eq!(text, expected); }
+            Err(expected) => { prop_assert_ne!(status, lact_status::LACT_OK); prop_assert_eq!(text, lac_timescales::json::error_json(&expected)); }
         }
     }
 

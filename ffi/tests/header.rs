@@ -37,6 +37,8 @@ fn header_declares_every_entry_point_and_fixed_status_numbers() {
         "lact_status lact_schedule_json(const char *request, char **response_out);",
         "lact_status lact_audit_json(const char *request, char **response_out);",
         "void lact_string_free(char *s);",
+        "lact_status lact_register_profile(const char *id, const char *toml);",
+        "lact_status lact_unregister_profile(const char *id, int32_t *removed_out);",
         "size_t lact_last_error(char *buf, size_t len);",
         "lact_status lact_is_working_day(int32_t year, int32_t month, int32_t day, int32_t *is_working_out);",
     ] {

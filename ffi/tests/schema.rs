@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use lac_timescales::json::{
-    audit_json, schedule_json, AuditResponse, ErrorResponse, ScheduleRequest, ScheduleResponse,
+    audit_json, error_json, schedule_json, AuditResponse, ErrorResponse, ScheduleRequest, ScheduleResponse,
 };
 use serde_json::{json, Value};
 
@@ -177,7 +177,8 @@ fn responses_and_errors_validate_against_their_schemas() {
         assert!(!errors(&error, &value).is_empty(), "a response must not validate as an error");
     }
     for r in own_requests() {
-        if let Err(text) = schedule_json(&r.to_string()) {
+        if let Err(e) = schedule_json(&r.to_string()) {
+            let text = error_json(&e);
             let value: Value = serde_json::from_str(&text).expect("the error object is JSON");
             assert_eq!(errors(&error, &value), Vec::<String>::new(), "{text}");
         }
@@ -188,7 +189,7 @@ fn responses_and_errors_validate_against_their_schemas() {
         r#"{"events": []}"#,
         r#"{"jurisdiction": "england", "events": [{"event": "review_held", "date": "2026-01-01"}]}"#,
     ] {
-        let text = schedule_json(bad).expect_err("an invalid request fails");
+        let text = error_json(&schedule_json(bad).expect_err("an invalid request fails"));
         let value: Value = serde_json::from_str(&text).expect("the error object is JSON");
         assert_eq!(errors(&error, &value), Vec::<String>::new(), "{text}");
         assert!(!errors(&response, &value).is_empty(), "an error object must not validate as a response");

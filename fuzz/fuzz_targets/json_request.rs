@@ -11,7 +11,8 @@ fuzz_target!(|data: &[u8]| {
             let v: serde_json::Value = serde_json::from_str(&response).expect("a response is JSON");
             assert!(v.get("obligations").is_some() && v.get("error").is_none());
         }
-        Err(object) => {
+        Err(err) => {
+            let object = lac_timescales::json::error_json(&err);
             let e: lac_timescales::json::ErrorResponse =
                 serde_json::from_str(&object).expect("an error is an error object");
             assert!(!e.error.kind.is_empty() && !e.error.message.is_empty());

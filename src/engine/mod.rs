@@ -229,6 +229,21 @@ use crate::clocks::PRIMARY;
 /// Hard cap on projected meetings and repetitions, whatever the horizon.
 const MAX_PROJECTION: usize = 400;
 
+/// The most obligations one schedule may have, whatever the number of events and the horizon:
+/// the total work of one request is bounded (a real child's schedule has hundreds).
+pub const MAX_OBLIGATIONS: usize = 20_000;
+
+/// The error when a schedule grows past [`MAX_OBLIGATIONS`] (or its candidate rules past eight
+/// times that): computing stops there.
+#[cold]
+fn too_many_obligations(actual: usize) -> Error {
+    Error::LimitExceeded {
+        what: "number of obligations in one schedule (computing stopped there)".into(),
+        actual,
+        limit: MAX_OBLIGATIONS,
+    }
+}
+
 /// Computes the schedule of `case` under `profile` on `calendar`.
 ///
 /// # Errors
@@ -331,7 +346,16 @@ impl<'a> Builder<'a, '_> {
         self.event_duties(horizon_end)?;
         self.placement_duties(&meetings, horizon_end, no_horizon)?;
         self.rearrangements(&meetings)?;
+        self.check_size()?;
         Ok(self.finish(horizon_end))
+    }
+
+    /// An error once the schedule is over [`MAX_OBLIGATIONS`].
+    pub(in crate::engine) fn check_size(&self) -> Result<()> {
+        if self.pending.len() > MAX_OBLIGATIONS || self.cands.len() > 8 * MAX_OBLIGATIONS {
+            return Err(too_many_obligations(self.pending.len()));
+        }
+        Ok(())
     }
 
     /// Rule `k` of the grouped rules.
@@ -348,6 +372,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     fn cand(&self, rule: &'a Rule, anchor_date: NaiveDate, assumed: bool) -> Result<Cand<'a>> {
+        self.check_size()?;
         let (cal, statutory_calendar) = self.cal_for(rule);
         let deadline = match rule.period {
             Some(p) => Some(period::count(anchor_date, p, rule.direction, cal)?),

@@ -89,19 +89,82 @@ static void test_version(void) {
     CHECK(lact_version() == v); /* static: the same pointer every time */
 }
 
+/* The text of obligation `n` in a compact response (from its `{"duty":` to the next one), as a
+ * new malloc'd string, or NULL. Obligations are the only objects that start with `{"duty":`. */
+static char *obligation_text(const char *response, long n) {
+    const char *p = strstr(response, "\"obligations\":[");
+    for (long i = 0; p != NULL && i <= n; i++) {
+        p = strstr(p + 1, "{\"duty\":");
+    }
+    if (p == NULL) {
+        return NULL;
+    }
+    const char *end = strstr(p + 1, "{\"duty\":");
+    if (end == NULL) {
+        end = strstr(p, "],\"next_review\":");
+    }
+    size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+    char *out = malloc(len + 1);
+    if (out == NULL) {
+        abort();
+    }
+    memcpy(out, p, len);
+    out[len] = '\0';
+    return out;
+}
+
+/* The number after `"key":` in `text`, or -1. */
+static long number_after(const char *text, const char *key) {
+    const char *p = strstr(text, key);
+    if (p == NULL) {
+        return -1;
+    }
+    p += strlen(key);
+    return (*p >= '0' && *p <= '9') ? strtol(p, NULL, 10) : -1;
+}
+
 static void test_schedule_happy_path(void) {
     /* No error recorded on this thread yet. */
     CHECK(lact_last_error(NULL, 0) == 0);
     char *response = schedule(LOOKED_AFTER_CHRISTMAS_EVE, LACT_OK);
     if (response != NULL) {
+        /* Compact JSON by default, and no explanations unless asked for. */
+        CHECK(strchr(response, '\n') == NULL);
+        CHECK(strstr(response, "\"explanation\"") == NULL);
+        const char *start = "{\"citations\":[{\"instrument\":";
+        CHECK(strncmp(response, start, strlen(start)) == 0);
         /* 20 working days after Thu 24 Dec 2026, skipping Fri 25 Dec, Mon 28 Dec (Boxing Day
-         * substitute) and Fri 1 Jan 2027: Tue 26 Jan 2027 (CPPCR 2010 reg 33(1)). */
-        const char *next = strstr(response, "\"next_review\": {");
-        CHECK(next != NULL);
-        if (next != NULL) {
-            CHECK(strstr(next, "\"latest\": \"2027-01-26\"") != NULL);
-            CHECK(strstr(next, "\"provision\": \"reg 33(1)\"") != NULL);
+         * substitute) and Fri 1 Jan 2027: Tue 26 Jan 2027 (CPPCR 2010 reg 33(1)). `next_review`
+         * is an index into `obligations`; its `citation` an index into `citations`. */
+        long next = number_after(response, "\"next_review\":");
+        CHECK(next >= 0);
+        char *o = obligation_text(response, next);
+        CHECK(o != NULL);
+        if (o != NULL) {
+            CHECK(strstr(o, "\"duty\":\"hold_review\"") != NULL);
+            CHECK(strstr(o, "\"latest\":\"2027-01-26\"") != NULL);
+            long c = number_after(o, "\"citation\":");
+            CHECK(c >= 0);
+            /* The citations table: entry c is the one with reg 33(1). */
+            const char *entry = strstr(response, "\"citations\":[");
+            for (long i = 0; entry != NULL && i <= c; i++) {
+                entry = strstr(entry + 1, "{\"instrument\":");
+            }
+            const char *provision = "\"provision\":\"reg 33(1)\"";
+            CHECK(entry != NULL && strncmp(strstr(entry, "\"provision\":"), provision, strlen(provision)) == 0);
+            free(o);
         }
+    }
+    lact_string_free(response);
+
+    /* On request: explanations and indented JSON. */
+    response = schedule("{\"jurisdiction\": \"england\", \"explain\": true, \"pretty\": true, \"events\": "
+                        "[{\"event\": \"became_looked_after\", \"date\": \"2026-12-24\"}]}",
+                        LACT_OK);
+    if (response != NULL) {
+        CHECK(strstr(response, "\"explanation\": [") != NULL);
+        CHECK(strstr(response, "\n  \"obligations\": [") != NULL);
+        CHECK(strstr(response, "Christmas Day") != NULL); /* a skipped day, named */
     }
     lact_string_free(response);
 }
@@ -276,6 +339,57 @@ static void test_audit(void) {
     }
 }
 
+static const char *COUNCIL_TOML =
+    "id = \"c-council\"\nname = \"C council\"\nkind = \"local\"\nextends = \"england\"\nversion = \"1\"\n"
+    "source = \"test\"\n[[rule]]\nduty = \"submit_social_work_report\"\nrole = \"social_worker\"\n"
+    "anchor = \"review_date\"\ndirection = \"before\"\nperiod = \"5 working days\"\naction = \"Send the report\"\n"
+    "citation = { instrument = \"C council procedure\", provision = \"s.4\", status = \"V\" }\n";
+
+static void test_profiles(void) {
+    /* A request never reads a file: a path is an unknown profile, whether or not it exists, and
+     * the message says nothing about the file. */
+    const char *paths[] = {"/etc/passwd", "/dev/zero", "/no/such/file.toml", "ffi/cbindgen.toml"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        char request[256];
+        snprintf(request, sizeof request,
+                 "{\"jurisdiction\": \"england\", \"profile\": \"%s\", \"events\": "
+                 "[{\"event\": \"became_looked_after\", \"date\": \"2026-01-05\"}]}",
+                 paths[i]);
+        char *r = schedule(request, LACT_INVALID_INPUT);
+        CHECK(r != NULL && strstr(r, "unknown profile") != NULL);
+        CHECK(r != NULL && strstr(r, "root") == NULL && strstr(r, "No such file") == NULL &&
+              strstr(r, "language") == NULL);
+        lact_string_free(r);
+    }
+
+    /* Registered by the host: then named by id in any request, on any thread. */
+    const char *request = "{\"jurisdiction\": \"england\", \"profile\": \"c-council\", \"events\": "
+                          "[{\"event\": \"became_looked_after\", \"date\": \"2026-01-05\"}]}";
+    lact_string_free(schedule(request, LACT_INVALID_INPUT));
+    CHECK(lact_register_profile("c-council", COUNCIL_TOML) == LACT_OK);
+    CHECK(lact_last_error(NULL, 0) == 0);
+    char *r = schedule(request, LACT_OK);
+    /* The first review is due 20 working days after Mon 5 Jan 2026: Mon 2 Feb; the report 5
+     * working days before the projected review day, Mon 26 Jan 2026. */
+    CHECK(r != NULL && strstr(r, "\"basis\":\"local:c-council\"") != NULL);
+    CHECK(r != NULL && strstr(r, "\"latest\":\"2026-01-26\"") != NULL);
+    lact_string_free(r);
+    /* Errors: the id must be the profile's, a built-in id cannot be taken, malformed TOML. */
+    CHECK(lact_register_profile("other", COUNCIL_TOML) == LACT_INVALID_INPUT);
+    char *msg = last_error();
+    CHECK(msg != NULL && strstr(msg, "c-council") != NULL);
+    free(msg);
+    CHECK(lact_register_profile("c-council", "id = [") == LACT_INVALID_DATA);
+    CHECK(lact_register_profile(NULL, COUNCIL_TOML) == LACT_NULL_ARGUMENT);
+    CHECK(lact_register_profile("c-council", NULL) == LACT_NULL_ARGUMENT);
+    CHECK(lact_register_profile("c-council", "\xff") == LACT_INVALID_UTF8);
+    int32_t removed = -1;
+    CHECK(lact_unregister_profile("c-council", &removed) == LACT_OK && removed == 1);
+    CHECK(lact_unregister_profile("c-council", &removed) == LACT_OK && removed == 0);
+    CHECK(lact_unregister_profile("c-council", NULL) == LACT_NULL_ARGUMENT);
+    lact_string_free(schedule(request, LACT_INVALID_INPUT));
+}
+
 static void test_working_days(void) {
     int32_t y = 0, m = 0, d = 0;
     /* README: 20 working days after Thu 1 Jan 2026 is Thu 29 Jan 2026. */
@@ -368,7 +482,7 @@ static void *worker(void *arg) {
         if (lact_schedule_json(LOOKED_AFTER_CHRISTMAS_EVE, &response) != LACT_OK) {
             res->ok = 0;
         }
-        if (response == NULL || strstr(response, "\"latest\": \"2027-01-26\"") == NULL) {
+        if (response == NULL || strstr(response, "\"latest\":\"2027-01-26\"") == NULL) {
             res->ok = 0;
         }
         lact_string_free(response);
@@ -402,6 +516,7 @@ int main(void) {
     test_limits();
     test_garbage();
     test_audit();
+    test_profiles();
     test_working_days();
     test_last_error_protocol();
     test_threads();

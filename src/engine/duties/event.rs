@@ -57,6 +57,7 @@ impl<'a> Builder<'a, '_> {
                         before_care: false,
                         next: None,
                     };
+                    self.check_size()?;
                     let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), Trig::List(&[mk.event]), false);
                     self.extra(i).note =
                         Some(format!("Repetition {k}: {step} after the anchor, counted from the anchor itself."));
