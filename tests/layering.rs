@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 /// The layers, lowest first. Modules in the same layer may not refer to each other.
 const LAYERS: &[&[&str]] = &[
     &["error", "csv"],
+    &["input"],
     &["calendar"],
     &["period"],
     &["model"],
