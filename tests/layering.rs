@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 /// The layers, lowest first. Modules in the same layer may not refer to each other.
 const LAYERS: &[&[&str]] = &[
     &["error", "csv"],
-    &["calendar", "input"],
+    &["input"],
+    &["calendar"],
     &["period"],
     &["model"],
     &["clocks", "profile"],

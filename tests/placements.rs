@@ -161,6 +161,13 @@ fn visits_and_plans_reach_the_csv_and_the_calendar() {
     assert!(csv.lines().any(|l| l.contains(",visit_child,social_worker,") && l.contains("2026-04-03")), "{csv}");
     assert!(csv.lines().any(|l| l.contains(",prepare_placement_plan,") && l.contains("2026-04-07")), "{csv}");
     let c = case(Jurisdiction::England, events).unwrap();
+    // The first visit's explanation: counted from the start of the placement, in weeks of 7
+    // calendar days, Good Friday 3 Apr 2026 not moved.
+    let k = s.obligations.iter().position(|o| o.duty == Duty::VisitChild).unwrap();
+    let steps = s.explain(k, &Calendar::england_and_wales(), c.events()).unwrap().steps;
+    assert!(steps.iter().any(|x| x == "Counted from the start of the placement: Fri 27 Mar 2026."), "{steps:#?}");
+    assert!(steps.iter().any(|x| x.starts_with("Counting in weeks of 7 calendar days")), "{steps:#?}");
+    assert!(steps.iter().any(|x| x.contains("Deadline: Fri 3 Apr 2026 (not a working day")), "{steps:#?}");
     let ics = schedule_ics(&s, &c, &IcsOptions::default());
     assert!(ics.contains("visit_child") || ics.contains("Visit the child"), "{ics}");
 }

@@ -24,7 +24,7 @@ impl<'a> Builder<'a, '_> {
                 if earlier(&cand, &self.cands[p.best]) {
                     p.best = c;
                 }
-                self.cands[p.last].next = c;
+                self.cands[p.last].next = Some(c);
                 p.last = c;
                 p.n_cands += 1;
                 i
@@ -41,7 +41,7 @@ impl<'a> Builder<'a, '_> {
                     triggered_by: Some(triggered_by),
                     early,
                     done: None,
-                    extra: NONE,
+                    extra: None,
                     best: c,
                     first: c,
                     last: c,
@@ -65,9 +65,9 @@ impl<'a> Builder<'a, '_> {
 
     /// The earliest deadline of obligation `i`'s statutory rules, if it has one.
     pub(in crate::engine) fn statutory_latest(&self, i: usize) -> Option<NaiveDate> {
-        let mut c = self.pending[i].first;
+        let mut c = Some(self.pending[i].first);
         let mut best: Option<NaiveDate> = None;
-        while let Some(cand) = self.cands.get(c) {
+        while let Some(cand) = c.and_then(|k| self.cands.get(k)) {
             if cand.rule.basis == Basis::Statutory {
                 if let Some(d) = cand.deadline {
                     best = Some(best.map_or(d.date, |b| b.min(d.date)));

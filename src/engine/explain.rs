@@ -48,6 +48,9 @@ impl Schedule {
                     Period::Hours(_) => {
                         "hours: events carry dates only, so hours become whole days (24 hours = the next day)"
                     }
+                    Period::Weeks(_) => {
+                        "weeks of 7 calendar days: every day counts, and a deadline on a weekend or bank holiday is not moved"
+                    }
                     _ => "calendar days: every day counts",
                 };
                 steps.push(format!("Counting in {counting}."));

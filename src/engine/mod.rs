@@ -109,9 +109,6 @@ impl SlotList<'_> {
     }
 }
 
-/// No next candidate.
-const NONE: usize = usize::MAX;
-
 struct Cand<'a> {
     /// The rule (for an authorisation of a rearrangement: the review's rule, which
     /// `Pending::made` replaces when the obligation is built).
@@ -124,8 +121,8 @@ struct Cand<'a> {
     /// Its deadline falls before the child became looked after (a rule counted back from a
     /// review held soon after): it cannot apply, and any other rule binds before it.
     before_care: bool,
-    /// Index in `Builder::cands` of the next candidate of the same obligation, or [`NONE`].
-    next: usize,
+    /// Index in `Builder::cands` of the next candidate of the same obligation, if any.
+    next: Option<usize>,
 }
 
 struct Pending {
@@ -136,8 +133,8 @@ struct Pending {
     triggered_by: Option<Arc<[usize]>>,
     early: bool,
     done: Option<NaiveDate>,
-    /// Index in `Builder::extras` of what few obligations have besides, or [`NONE`].
-    extra: usize,
+    /// Index in `Builder::extras` of what few obligations have besides, if any.
+    extra: Option<usize>,
     /// Indices in `Builder::cands` of the binding, first and last candidates, and how many there are.
     best: usize,
     first: usize,
@@ -220,8 +217,8 @@ struct Builder<'a, 'c> {
     /// rearrangements.
     slots: &'c mut Slots,
     /// The obligation of each (meeting, duty): `meeting_duty[meeting * sets.meeting_cols +
-    /// sets.meeting_col[duty]]`, or [`NONE`].
-    meeting_duty: &'c mut Vec<usize>,
+    /// sets.meeting_col[duty]]`, if any.
+    meeting_duty: &'c mut Vec<Option<usize>>,
     trigs: &'c mut TrigCache,
     order: &'c mut Vec<u128>,
     order_64: &'c mut Vec<u64>,
@@ -389,7 +386,7 @@ impl<'a> Builder<'a, '_> {
             deadline,
             statutory_calendar,
             before_care: false,
-            next: NONE,
+            next: None,
         })
     }
 
@@ -415,12 +412,12 @@ impl<'a> Builder<'a, '_> {
     /// The extras of obligation `i`, made empty if it has none yet.
     fn extra(&mut self, i: usize) -> &mut Extra {
         let e = match self.pending[i].extra {
-            NONE => {
+            None => {
                 self.extras.push(Extra::default());
-                self.pending[i].extra = self.extras.len() - 1;
+                self.pending[i].extra = Some(self.extras.len() - 1);
                 self.extras.len() - 1
             }
-            e => e,
+            Some(e) => e,
         };
         &mut self.extras[e]
     }
@@ -472,8 +469,8 @@ impl<'a> Builder<'a, '_> {
             let mut roles = Roles::default();
             let binding = (p.n_cands > 1).then(|| {
                 let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
-                let mut c = p.first;
-                while let Some(cand) = cands.get(c) {
+                let mut c = Some(p.first);
+                while let Some(cand) = c.and_then(|k| cands.get(k)) {
                     v.push(cand);
                     roles = roles.with(cand.rule.role);
                     c = cand.next;
@@ -491,7 +488,7 @@ impl<'a> Builder<'a, '_> {
                     })
                     .collect()
             });
-            let (breach, note, made, before_care) = match extras.get_mut(p.extra) {
+            let (breach, note, made, before_care) = match p.extra.and_then(|e| extras.get_mut(e)) {
                 Some(x) => (x.breach.take(), x.note.take(), x.made.take(), x.before_care.take()),
                 None => (None, None, None, None),
             };

@@ -55,7 +55,7 @@ impl<'a> Builder<'a, '_> {
                         deadline,
                         statutory_calendar,
                         before_care: false,
-                        next: NONE,
+                        next: None,
                     };
                     self.check_size()?;
                     let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), Trig::List(&[mk.event]), false);

@@ -19,7 +19,7 @@ impl<'a> Builder<'a, '_> {
                 continue;
             }
             if self.meeting_duty.is_empty() {
-                self.meeting_duty.resize(mtgs.len() * self.sets.meeting_cols, NONE);
+                self.meeting_duty.resize(mtgs.len() * self.sets.meeting_cols, None);
             }
             for (mi, m) in mtgs.iter().enumerate() {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
@@ -66,8 +66,7 @@ impl<'a> Builder<'a, '_> {
                                 MeetingRef::Projected(_) => None,
                             };
                             let issued = self.sets.meeting_col[dep as usize]
-                                .map(|col| self.meeting_duty[mi * self.sets.meeting_cols + col])
-                                .filter(|&i| i != NONE);
+                                .and_then(|col| self.meeting_duty[mi * self.sets.meeting_cols + col]);
                             match (recorded, issued) {
                                 (Some(d), _) => (d.date, false),
                                 (None, Some(i)) => match self.binding_latest(i) {
@@ -103,9 +102,9 @@ impl<'a> Builder<'a, '_> {
                     c.before_care = early_count.is_some();
                     let Some(col) = self.sets.meeting_col[rule.duty as usize] else { continue };
                     let at = mi * self.sets.meeting_cols + col;
-                    let existing = (self.meeting_duty[at] != NONE).then_some(self.meeting_duty[at]);
+                    let existing = self.meeting_duty[at];
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
-                    self.meeting_duty[at] = i;
+                    self.meeting_duty[at] = Some(i);
                     if let Some((dl, start)) = early_count {
                         let why = format!(
                             "counted back from review {n} on {anchor}, it would fall due on {}, before the child became \

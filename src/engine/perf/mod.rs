@@ -69,7 +69,7 @@ pub(in crate::engine) struct Cache {
     pub(in crate::engine) pending: Vec<Pending>,
     pub(in crate::engine) extras: Vec<Extra>,
     pub(in crate::engine) slots: Slots,
-    pub(in crate::engine) meeting_duty: Vec<usize>,
+    pub(in crate::engine) meeting_duty: Vec<Option<usize>>,
     pub(in crate::engine) order: Vec<u128>,
     pub(in crate::engine) order_64: Vec<u64>,
 }
