@@ -422,7 +422,7 @@ impl Aggregates {
     /// undefined.
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
-        crate::export::csv_row(
+        crate::csv::csv_row(
             &mut out,
             ["dimension", "key", "met", "late", "overdue", "pending", "not_applicable", "on_time_percent"],
         );
@@ -441,7 +441,7 @@ impl Aggregates {
             for g in groups {
                 let c = &g.counts;
                 let pct = c.on_time_percent.map(|p| format!("{p:.1}")).unwrap_or_default();
-                crate::export::csv_row(
+                crate::csv::csv_row(
                     &mut out,
                     [
                         dim,

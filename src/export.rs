@@ -43,31 +43,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use crate::model::{CaseHistory, Duty, Regime};
 use crate::schedule::{Breach, Obligation, Schedule};
 
-/// Appends one CSV field, quoted when it holds a comma, a double quote, CR or LF (RFC 4180).
-pub fn csv_field(out: &mut String, field: &str) {
-    if field.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&field.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(field);
-    }
-}
-
-/// Appends one CSV record: the fields separated by commas, ended by CRLF.
-pub fn csv_row<I, S>(out: &mut String, fields: I)
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<str>,
-{
-    for (i, f) in fields.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        csv_field(out, f.as_ref());
-    }
-    out.push_str("\r\n");
-}
+pub use crate::csv::{csv_field, csv_row};
 
 /// The columns of [`schedule_csv`]. Dates are `YYYY-MM-DD`, empty when absent; flags are `true`
 /// or `false`; `breach` is the breach kind (e.g. `late_review`); `index` is the obligation's
@@ -96,15 +72,7 @@ pub const SCHEDULE_CSV_HEADER: [&str; 19] = [
 
 /// The snake_case kind of a breach, as in its JSON `kind`.
 pub fn breach_kind(b: &Breach) -> &'static str {
-    match b {
-        Breach::LateReview { .. } => "late_review",
-        Breach::NotHeld { .. } => "not_held",
-        Breach::SecondAdjournment { .. } => "second_adjournment",
-        Breach::AdjournedReviewCompletedLate { .. } => "adjourned_review_completed_late",
-        Breach::RearrangedPastDeadline { .. } => "rearranged_past_deadline",
-        Breach::LateDuty { .. } => "late_duty",
-        Breach::NotDone { .. } => "not_done",
-    }
+    b.kind()
 }
 
 fn date(d: Option<NaiveDate>) -> String {

@@ -36,24 +36,28 @@
 //! Services use the JSON boundary ([`json::schedule_json`]); other languages the C ABI (crate
 //! `lac-timescales-ffi`). Audits of what happened: [`audit::audit`].
 
+// Modules in layers, lowest first: a module may `use crate::` only modules of lower layers (see
+// ARCHITECTURE.md; `tests/layering.rs` fails on an upward import).
+pub mod audit;
 pub mod calendar;
+pub(crate) mod clocks;
+pub(crate) mod csv;
+pub(crate) mod engine;
 mod error;
+pub mod export;
+pub mod input;
+pub mod json;
+pub mod model;
 pub mod period;
+pub mod profile;
+pub mod schedule;
+pub mod ssda903;
 
 pub use error::{Error, ErrorKind, Result};
 
 /// The date library this crate's API uses (`chrono::NaiveDate` everywhere), re-exported so that
 /// callers use the same version.
 pub use chrono;
-pub mod audit;
-pub(crate) mod clocks;
-pub mod export;
-pub mod input;
-pub mod json;
-pub mod model;
-pub mod profile;
-pub mod schedule;
-pub mod ssda903;
 
 /// The README's Rust examples run as doc tests, so the quick start stays true.
 #[cfg(doctest)]

@@ -6,8 +6,9 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Calendar;
 use crate::error::{Error, Result};
+
+pub(crate) mod walk;
 
 /// Which law applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -681,35 +682,14 @@ pub const MAX_EVENTS: usize = 10_000;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseHistory {
-    jurisdiction: Jurisdiction,
-    child: Child,
-    events: Vec<Event>,
+    pub(crate) jurisdiction: Jurisdiction,
+    pub(crate) child: Child,
+    pub(crate) events: Vec<Event>,
     #[serde(skip)]
-    walk: crate::clocks::Walk,
+    pub(crate) walk: walk::Walk,
 }
 
 impl CaseHistory {
-    /// Validates and builds a case history.
-    ///
-    /// # Errors
-    /// [`Error::InvalidEvent`] naming the first impossible event; [`Error::LimitExceeded`] above
-    /// [`MAX_EVENTS`] events; [`Error::InvalidInput`] for a date of birth outside the calendar.
-    pub fn new(jurisdiction: Jurisdiction, child: Child, events: Vec<Event>) -> Result<CaseHistory> {
-        if events.len() > MAX_EVENTS {
-            return Err(Error::LimitExceeded {
-                what: "number of events".into(),
-                actual: events.len(),
-                limit: MAX_EVENTS,
-            });
-        }
-        let cal = Calendar::england_and_wales();
-        if let Some(dob) = child.date_of_birth {
-            cal.check_in_range(dob).map_err(|e| Error::input("child.date_of_birth", dob.to_string(), e.to_string()))?;
-        }
-        let walk = crate::clocks::validate(&events, &child, &cal)?;
-        Ok(CaseHistory { jurisdiction, child, events, walk })
-    }
-
     /// The jurisdiction.
     pub fn jurisdiction(&self) -> Jurisdiction {
         self.jurisdiction
@@ -725,7 +705,7 @@ impl CaseHistory {
         &self.events
     }
 
-    pub(crate) fn walk(&self) -> &crate::clocks::Walk {
+    pub(crate) fn walk(&self) -> &walk::Walk {
         &self.walk
     }
 }

@@ -11,14 +11,9 @@
 //! assumed done on its last working day) up to the horizon. When no rule fits, the clock stops
 //! (adoption visits after the first review are for the agency to decide).
 
-use chrono::NaiveDate;
-
-use super::{Breach, Builder, Evs, Mtg, Scope, Trig, MAX_PROJECTION, PLACEMENT};
-use crate::clocks::Placement;
-use crate::error::Result;
-use crate::model::{Anchor, Duty, PlacementCondition};
-use crate::period;
-use crate::profile::Rule;
+use crate::engine::*;
+use crate::model::walk::Placement;
+use crate::model::PlacementCondition;
 
 /// Whether `placement` meets every condition of `rule`.
 fn placement_fits(rule: &Rule, placement: &Placement) -> bool {
@@ -37,7 +32,7 @@ fn placement_fits(rule: &Rule, placement: &Placement) -> bool {
 
 impl<'a> Builder<'a, '_> {
     /// Duties counted from placements, and the repeating duties of each placement.
-    pub(super) fn placement_duties(
+    pub(in crate::engine) fn placement_duties(
         &mut self,
         mtgs: &[Mtg<'a>],
         horizon_end: Option<NaiveDate>,
@@ -83,19 +78,27 @@ impl<'a> Builder<'a, '_> {
 
     /// Whether `rule` counts occurrence `n` of a repeating duty in placement `pl`, the previous
     /// one having been done on `prev` (the placement's start for occurrence 1).
-    fn occurrence_fits(&self, rule: &Rule, pl: &Placement, n: u32, prev: NaiveDate, mtgs: &[Mtg<'a>]) -> Result<bool> {
+    fn occurrence_fits(
+        &self,
+        rule: &Rule,
+        pl: &Placement,
+        n: u32,
+        prev: NaiveDate,
+        mtgs: &[Mtg<'a>],
+        ends: &mut Vec<(Period, NaiveDate)>,
+    ) -> Result<bool> {
         let want = if n == 1 { Anchor::PlacementStarted } else { Anchor::LastDone };
         if rule.anchor != want || !rule.in_force(prev) || !placement_fits(rule, pl) {
             return Ok(false);
         }
         // The stage in force on the date it was last done (a reading: see the rules' notes).
         if let Some(first) = rule.in_first {
-            if prev > period::within_after(pl.start, first, self.cal)?.date {
+            if prev > self.stage_end(pl.start, first, ends)? {
                 return Ok(false);
             }
         }
         if let Some(first) = rule.after_first {
-            if prev <= period::within_after(pl.start, first, self.cal)?.date {
+            if prev <= self.stage_end(pl.start, first, ends)? {
                 return Ok(false);
             }
         }
@@ -105,6 +108,17 @@ impl<'a> Builder<'a, '_> {
             }
         }
         Ok(true)
+    }
+
+    /// The last day of the stage of length `first` from `start` ("the first year": 12 months
+    /// counted as everywhere else), computed once per placement and length (kept in `ends`).
+    fn stage_end(&self, start: NaiveDate, first: Period, ends: &mut Vec<(Period, NaiveDate)>) -> Result<NaiveDate> {
+        if let Some((_, d)) = ends.iter().find(|(p, _)| *p == first) {
+            return Ok(*d);
+        }
+        let d = period::within_after(start, first, self.cal)?.date;
+        ends.push((first, d));
+        Ok(d)
     }
 
     /// The occurrences of `duty` in placement `p`: done, missed, due, and projected.
@@ -118,24 +132,29 @@ impl<'a> Builder<'a, '_> {
     ) -> Result<()> {
         let walk = self.walk;
         let pl = &walk.placements[p];
-        let done: Vec<(usize, NaiveDate)> = if duty == Duty::VisitChild {
-            pl.visits.clone()
+        let recorded: Vec<(usize, NaiveDate)>;
+        let done: &[(usize, NaiveDate)] = if duty == Duty::VisitChild {
+            &pl.visits
         } else {
             let end = pl.end.map(|(d, _)| d);
-            walk.done
+            recorded = walk
+                .done
                 .iter()
                 .filter(|d| d.duty == duty && d.date >= pl.start && end.is_none_or(|e| d.date <= e))
                 .map(|d| (d.event, d.date))
-                .collect()
+                .collect();
+            &recorded
         };
         let rules = self.sets.range(PLACEMENT);
+        let mut ends = Vec::new();
+        let mut fitting = Vec::new();
         // The previous occurrence: its date, whether assumed, and the event that recorded it.
         let mut prev = (pl.start, false, Evs::one(pl.start_event));
         for n in 1..=MAX_PROJECTION as u32 {
-            let mut fitting = Vec::new();
+            fitting.clear();
             for k in rules.clone() {
                 let rule = self.rule(k);
-                if rule.duty == duty && self.occurrence_fits(rule, pl, n, prev.0, mtgs)? {
+                if rule.duty == duty && self.occurrence_fits(rule, pl, n, prev.0, mtgs, &mut ends)? {
                     fitting.push(self.cand(rule, prev.0, prev.1)?);
                 }
             }
@@ -161,9 +180,10 @@ impl<'a> Builder<'a, '_> {
                 Some((e, _)) => prev.2.with(e),
                 None => prev.2,
             };
+            // Each occurrence is its own obligation (never looked up again): no index entry.
             let mut idx = None;
-            for c in fitting {
-                idx = Some(self.add(Scope::Occurrence(p, n), c, None, Some(n), Trig::List(trig.as_slice()), false));
+            for c in fitting.drain(..) {
+                idx = Some(self.attach(idx, c, None, Some(n), Trig::List(trig.as_slice()), false));
             }
             let Some(i) = idx else { break };
             match record {

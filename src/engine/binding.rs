@@ -1,0 +1,103 @@
+//! "The earliest deadline binds", in one place: every candidate rule of an obligation is
+//! attached here; the earliest deadline binds and, on a tie, the first (statute comes first in a
+//! profile). Also whose standard a miss breaches (statute's or a local procedure's).
+
+use crate::engine::*;
+
+impl<'a> Builder<'a, '_> {
+    /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None`;
+    /// returns the obligation's index. The earliest deadline binds; on a tie the first candidate
+    /// (statute comes first in a profile) keeps it.
+    pub(in crate::engine) fn attach(
+        &mut self,
+        existing: Option<usize>,
+        cand: Cand<'a>,
+        regime: Option<Regime>,
+        review_number: Option<u32>,
+        triggered_by: Trig<'_>,
+        early: bool,
+    ) -> usize {
+        let c = self.cands.len();
+        let i = match existing {
+            Some(i) => {
+                let p = &mut self.pending[i];
+                if earlier(&cand, &self.cands[p.best]) {
+                    p.best = c;
+                }
+                self.cands[p.last].next = c;
+                p.last = c;
+                p.n_cands += 1;
+                i
+            }
+            None => {
+                let triggered_by = match triggered_by {
+                    Trig::Shared(a) => a.clone(),
+                    Trig::List(list) => self.trigs.get(list),
+                };
+                self.pending.push(Pending {
+                    duty: cand.duty,
+                    regime,
+                    review_number,
+                    triggered_by: Some(triggered_by),
+                    early,
+                    done: None,
+                    extra: NONE,
+                    best: c,
+                    first: c,
+                    last: c,
+                    n_cands: 1,
+                    meeting: u32::MAX,
+                });
+                self.pending.len() - 1
+            }
+        };
+        self.cands.push(cand);
+        i
+    }
+
+    pub(in crate::engine) fn best(&self, i: usize) -> &Cand<'a> {
+        &self.cands[self.pending[i].best]
+    }
+
+    pub(in crate::engine) fn binding_latest(&self, i: usize) -> Option<NaiveDate> {
+        self.best(i).deadline.map(|d| d.date)
+    }
+
+    /// The earliest deadline of obligation `i`'s statutory rules, if it has one.
+    pub(in crate::engine) fn statutory_latest(&self, i: usize) -> Option<NaiveDate> {
+        let mut c = self.pending[i].first;
+        let mut best: Option<NaiveDate> = None;
+        while let Some(cand) = self.cands.get(c) {
+            if cand.rule.basis == Basis::Statutory {
+                if let Some(d) = cand.deadline {
+                    best = Some(best.map_or(d.date, |b| b.min(d.date)));
+                }
+            }
+            c = cand.next;
+        }
+        best
+    }
+
+    /// Whose standard obligation `i` breaches when not done by `on`: statute's when its own
+    /// deadline has passed too (or the duty has no statutory rule with a deadline and the binding
+    /// rule is statutory), else the binding local rule's.
+    pub(in crate::engine) fn breach_basis(&self, i: usize, on: NaiveDate) -> Basis {
+        match self.statutory_latest(i) {
+            Some(s) if on > s => Basis::Statutory,
+            _ => self.best(i).rule.basis.clone(),
+        }
+    }
+}
+
+/// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest, and a
+/// rule that cannot apply because it falls before the child was looked after after every other).
+pub(in crate::engine) fn earlier(a: &Cand, b: &Cand) -> bool {
+    if a.before_care != b.before_care {
+        return b.before_care;
+    }
+    match (a.deadline, b.deadline) {
+        (Some(x), Some(y)) => x.date < y.date,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}

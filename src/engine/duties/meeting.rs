@@ -1,0 +1,169 @@
+//! Duties counted from a review meeting (before it, after it, its completion, the mid-point).
+
+use crate::engine::*;
+
+impl<'a> Builder<'a, '_> {
+    pub(in crate::engine) fn primary(&self, m: &Mtg) -> Option<(usize, u32, Regime)> {
+        PRIMARY.iter().find_map(|reg| {
+            m.slots.iter().find(|(r, _)| self.walk.runs[*r].regime == *reg).map(|(r, n)| (*r, *n, *reg))
+        })
+    }
+
+    /// Duties anchored on a review meeting.
+    pub(in crate::engine) fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
+        // The rules that can apply to a meeting, split by pass: those counting from another
+        // duty's completion go second, once that duty's deadline is known.
+        for pass in 0..2 {
+            let rules = self.sets.range(MEETING + pass);
+            if rules.is_empty() {
+                continue;
+            }
+            if self.meeting_duty.is_empty() {
+                self.meeting_duty.resize(mtgs.len() * self.sets.meeting_cols, NONE);
+            }
+            for (mi, m) in mtgs.iter().enumerate() {
+                let Some((run, n, regime)) = self.primary(m) else { continue };
+                // `reviews` counts the reviews of the period of care (secure panels: their own).
+                let in_care = if m.ordinal > 0 { m.ordinal } else { n };
+                for k in rules.clone() {
+                    let rule = self.rule(k);
+                    if !rule.reviews.matches(in_care) || !rule.applies_to_regime(regime) {
+                        continue;
+                    }
+                    if rule.needs_meeting && !m.with_meeting {
+                        continue;
+                    }
+                    if rule.duty == Duty::CompleteAdjournedReview && m.adjourned.is_empty() {
+                        continue;
+                    }
+                    let (anchor, assumed) = match rule.anchor {
+                        Anchor::ReviewDate => (m.date, m.assumed),
+                        Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
+                        Anchor::Midpoint => match self.next_deadline(run, n, m.date)? {
+                            Some(next) => {
+                                let mid = m.date + Days::new(((next - m.date).num_days().max(0) / 2) as u64);
+                                // A clock that stopped before the mid-point has no mid-point duty.
+                                if self.walk.runs[run].end.is_some_and(|(e, _)| e < mid) {
+                                    continue;
+                                }
+                                (mid, m.assumed)
+                            }
+                            None => continue,
+                        },
+                        Anchor::LastReviewMeeting => {
+                            if yearly_meeting(self.walk, mtgs, mi).is_none() {
+                                continue;
+                            }
+                            (m.date, m.assumed)
+                        }
+                        Anchor::DecisionsReceived => {
+                            let dep = Duty::IssueDecisions;
+                            // The one matching rule (`Walk::meeting_of_done`), as the audit uses.
+                            let recorded = match m.r {
+                                MeetingRef::Held(hm) => {
+                                    self.walk.done.iter().find(|d| d.duty == dep && d.meeting == Some(hm))
+                                }
+                                MeetingRef::Projected(_) => None,
+                            };
+                            let issued = self.sets.meeting_col[dep as usize]
+                                .map(|col| self.meeting_duty[mi * self.sets.meeting_cols + col])
+                                .filter(|&i| i != NONE);
+                            match (recorded, issued) {
+                                (Some(d), _) => (d.date, false),
+                                (None, Some(i)) => match self.binding_latest(i) {
+                                    Some(l) => (l, true),
+                                    None => continue,
+                                },
+                                (None, None) => continue,
+                            }
+                        }
+                        _ => continue,
+                    };
+                    if !rule.in_force(m.date) {
+                        continue;
+                    }
+                    let mut c = self.cand(rule, anchor, assumed)?;
+                    let yearly = (rule.anchor == Anchor::LastReviewMeeting)
+                        .then(|| yearly_meeting(self.walk, mtgs, mi))
+                        .flatten();
+                    if let Some((review, _)) = yearly.and_then(|y| y.too_soon) {
+                        // A review without a meeting before 12 months in the placement: the meeting
+                        // was needed at that review.
+                        let lwd = self.cal.last_working_day_on_or_before(review).unwrap_or(review);
+                        c.deadline = Some(Deadline { date: review, latest_working_day: lwd, provisional: false });
+                    }
+                    // Nothing is due before the child was looked after: a rule counted back from a
+                    // review held soon after that day cannot apply (issue 14; READING.md).
+                    let care_start = self.walk.periods.get(m.period).map(|p| p.start);
+                    let early_count = c.deadline.zip(care_start).filter(|(dl, s)| dl.date < *s);
+                    c.before_care = early_count.is_some();
+                    let Some(col) = self.sets.meeting_col[rule.duty as usize] else { continue };
+                    let at = mi * self.sets.meeting_cols + col;
+                    let existing = (self.meeting_duty[at] != NONE).then_some(self.meeting_duty[at]);
+                    let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
+                    self.meeting_duty[at] = i;
+                    if let Some((dl, start)) = early_count {
+                        let why = format!(
+                            "counted back from review {n} on {anchor}, it would fall due on {}, before the child became \
+                             looked after on {start}: the review was held too soon after for this rule to apply",
+                            dl.date
+                        );
+                        self.extra(i).before_care = Some(why);
+                    }
+                    if let MeetingRef::Held(hm) = m.r {
+                        self.pending[i].meeting = u32::try_from(hm).unwrap_or(u32::MAX);
+                    }
+                    if rule.duty == Duty::CompleteAdjournedReview {
+                        self.adjourned_breach(i, m, case)?;
+                    }
+                    if let Some(y) = yearly {
+                        self.pending[i].done = y.done;
+                        if let Some((review, year)) = y.too_soon {
+                            self.extra(i).note = Some(format!(
+                                "The review of {review} was held without a meeting before the child had been 12 months in the \
+                                 designated long-term foster placement ({year}): a meeting was needed at that review."
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A yearly review meeting in a long-term foster placement, counted from review meeting `mi`.
+#[derive(Clone, Copy)]
+struct Yearly {
+    /// The next review held with a meeting, which discharges it.
+    done: Option<NaiveDate>,
+    /// A review held without a meeting before the child had been 12 months in the placement
+    /// (that review's date, and the end of those 12 months): the meeting was due at it.
+    too_soon: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// Whether the yearly meeting duty counts from review meeting `mi` (held with a meeting, while the
+/// child is in a designated long-term foster placement that was designated before the next review
+/// with a meeting), and what discharges or breaches it (seed 001 s.1, s.10).
+fn yearly_meeting(walk: &Walk, mtgs: &[Mtg], mi: usize) -> Option<Yearly> {
+    let m = mtgs.get(mi)?;
+    if !m.with_meeting || m.ordinal == 0 {
+        return None;
+    }
+    let later = || mtgs[mi + 1..].iter().filter(|x| x.period == m.period && x.ordinal > 0);
+    let next_meeting = later().find(|x| x.with_meeting);
+    // The designation that governs the interval: the latest one before the next review with a
+    // meeting (a new designated placement starts its own 12 months).
+    let designated = walk
+        .long_term_foster
+        .iter()
+        .filter(|(_, d, p)| *p == m.period && next_meeting.is_none_or(|x| *d < x.date))
+        .map(|(_, d, _)| *d)
+        .max()?;
+    let year = designated.checked_add_months(Months::new(12)).unwrap_or(designated);
+    let too_soon = later()
+        .take_while(|x| !x.with_meeting)
+        .find(|x| !x.assumed && x.date >= designated && x.date <= year)
+        .map(|x| (x.date, year));
+    Some(Yearly { done: next_meeting.filter(|x| !x.assumed).map(|x| x.date), too_soon })
+}

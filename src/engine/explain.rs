@@ -1,0 +1,116 @@
+//! The trail of an obligation, in plain English: [`Schedule::explain`].
+
+use crate::engine::*;
+
+impl Schedule {
+    /// Explains obligation `index`: trigger, rule, counting, days skipped, binding rule, versions.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for an index out of range; calendar errors cannot occur for
+    /// obligations the schedule produced with the same calendar.
+    pub fn explain(&self, index: usize, calendar: &Calendar, events: &[crate::model::Event]) -> Result<Explanation> {
+        let o = self.obligations.get(index).ok_or_else(|| {
+            Error::input(
+                "obligation index",
+                index.to_string(),
+                format!("the schedule has {} obligations", self.obligations.len()),
+            )
+        })?;
+        let mut steps = Vec::new();
+        let fmt = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
+        steps.push(format!("{}: {}.", o.role.describe(), o.action));
+        let others: Vec<&str> = o.roles.iter().filter(|r| *r != o.role).map(|r| r.describe()).collect();
+        if !others.is_empty() {
+            steps.push(format!("The other rules considered also name: {}.", others.join(", ")));
+        }
+        for &e in o.triggered_by.iter() {
+            if let Some(ev) = events.get(e) {
+                steps.push(format!("Triggered by event {e}: {} on {}.", ev.kind.name(), fmt(ev.date)));
+            }
+        }
+        let t = &o.trail;
+        if let (Some(anchor), Some(ad)) = (t.anchor, t.anchor_date) {
+            let how = if t.assumed { " (assumed: that review has not been held yet)" } else { "" };
+            steps.push(format!("Counted from {}: {}{how}.", anchor.describe(), fmt(ad)));
+            match (t.period, t.direction) {
+                (Some(p), Some(Direction::After)) => {
+                    steps.push(format!("Rule: within {p} after it; the anchor day itself does not count."))
+                }
+                (Some(p), Some(Direction::Before)) => steps.push(format!("Rule: at least {p} before it.")),
+                _ => steps.push("Rule: no day is fixed.".into()),
+            }
+            if let (Some(p), Some(l)) = (t.period, o.latest) {
+                let counting = match p {
+                    Period::WorkingDays(_) => "working days: weekends and bank holidays are skipped",
+                    Period::Months(_) => {
+                        "months: the same date in the later month, or that month's last day if it is shorter"
+                    }
+                    Period::Hours(_) => {
+                        "hours: events carry dates only, so hours become whole days (24 hours = the next day)"
+                    }
+                    _ => "calendar days: every day counts",
+                };
+                steps.push(format!("Counting in {counting}."));
+                let cal = calendar;
+                if let Ok(skipped) = cal.weekday_holidays_between(ad, l) {
+                    if matches!(p, Period::WorkingDays(_)) && !skipped.is_empty() {
+                        let names: Vec<String> =
+                            skipped.iter().map(|h| format!("{} ({})", fmt(h.date), h.name)).collect();
+                        steps.push(format!("Non-working weekdays skipped: {}.", names.join(", ")));
+                    }
+                }
+            }
+        }
+        if let Some(note) = &t.note {
+            steps.push(note.clone());
+        }
+        if let Some(why) = &o.not_applicable {
+            steps.push(format!("Not applicable: {why}."));
+        }
+        match (o.latest, o.latest_working_day) {
+            (Some(l), Some(w)) if l != w => steps.push(format!(
+                "Deadline: {} (not a working day, and the law does not move it): plan to act by {}.",
+                fmt(l),
+                fmt(w)
+            )),
+            (Some(l), _) => steps.push(format!("Deadline: {}.", fmt(l))),
+            _ => steps.push("No deadline date: act before the event it precedes.".into()),
+        }
+        if let Some(b) = &o.binding {
+            let list: Vec<String> = b
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {} -> {}",
+                        c.basis,
+                        c.period.map(|p| p.to_string()).unwrap_or_else(|| "no day fixed".into()),
+                        c.latest.map(fmt).unwrap_or_else(|| "no date".into())
+                    )
+                })
+                .collect();
+            steps.push(format!("More than one rule governs this; the earliest deadline binds: {}.", list.join("; ")));
+        }
+        steps.push(format!(
+            "Authority: {}{}.",
+            o.citation,
+            o.citation.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+        ));
+        if o.provisional {
+            steps.push(format!(
+                "Provisional: the count uses bank holidays projected after {}.",
+                self.metadata.calendar.verified_through
+            ));
+        }
+        let t_cal = if t.statutory_calendar { "" } else { " with the local closure days" };
+        steps.push(format!(
+            "Rule set {} {} (statutory {} {}); calendar table {}{t_cal}, verified through {}.",
+            self.metadata.profile,
+            self.metadata.profile_version,
+            self.metadata.statutory_profile,
+            self.metadata.statutory_profile_version,
+            self.metadata.calendar.table_version,
+            self.metadata.calendar.verified_through
+        ));
+        Ok(Explanation { steps })
+    }
+}

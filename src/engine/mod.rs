@@ -1,0 +1,681 @@
+//! The engine: a case history, a profile and a calendar give every dated obligation. Public
+//! through [`crate::schedule`] (its items are re-exported there).
+//!
+//! [`schedule`] runs the passes in order (`Builder::run`): the review clocks (`clocks/review.rs`,
+//! with early reviews, adjournment and rearrangement beside it), the duties counted from
+//! meetings, periods of care and events (`duties/`), the placement clocks (`clocks/placements.rs`:
+//! plans, notifications, visits), then the obligations are built in order. Every candidate rule
+//! of an obligation goes through `binding.rs` (the earliest deadline binds); the rules are grouped
+//! by pass in `rules.rs`; the speed machinery is in `perf/`. See ARCHITECTURE.md.
+
+use std::sync::Arc;
+
+use chrono::{Days, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Calendar, DataVersion};
+use crate::error::{Error, Result};
+use crate::model::walk::Walk;
+use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role, Roles};
+use crate::period::{self, Deadline, Direction, Period};
+use crate::profile::{AdjournedReviewDate, Basis, Citation, Profile, Rule};
+
+mod binding;
+mod clocks;
+mod duties;
+mod explain;
+mod obligation;
+mod perf;
+mod rules;
+
+use obligation::Trail;
+pub use obligation::{Breach, Considered, Explanation, Metadata, Obligation, Schedule};
+use perf::{
+    force_wide_keys, sort_key, sort_key_64, Cache, FastMap, SlotEntry, Slots, TrigCache, NARROW_INDEX_BITS, WIDE_INDEX,
+};
+use rules::*;
+
+/// Options for [`schedule`].
+#[derive(Debug, Clone, Default)]
+pub struct ScheduleOptions {
+    /// The date the schedule is seen from: reviews not held by then are overdue. Default: the
+    /// date of the last event. Must not be before the last event.
+    pub as_at: Option<NaiveDate>,
+    /// Planning horizon in months after `as_at` for projected reviews. `None` = 12; `Some(0)` =
+    /// no projection beyond the next review.
+    pub horizon_months: Option<u32>,
+    /// A calendar with council closure days, used for local rules only (statutory rules always
+    /// use the calendar passed to [`schedule`]).
+    pub local_calendar: Option<Calendar>,
+}
+
+/// Which instance of a duty an obligation is: duties with the same key are one obligation and
+/// their rules compete (the earliest deadline binds).
+///
+/// Slots (review `n` of run `r`) and meetings are kept apart, in `Builder::slots` and
+/// `Builder::meeting_duty`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Scope {
+    /// A period of care.
+    Period(usize),
+    /// An event (triggers, disputes, rearrangements).
+    Event(usize),
+    /// The k-th repetition of a repeating rule from an event.
+    Repeat(usize, u32),
+    /// A placement (one-off duties counted from its start or end).
+    Placement(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum MeetingRef {
+    Held(usize),
+    Projected(usize),
+}
+
+/// A meeting for duty purposes. Held meetings borrow their slots and adjournments from the walk.
+#[derive(Debug, Clone)]
+struct Mtg<'a> {
+    r: MeetingRef,
+    date: NaiveDate,
+    /// Completion date and whether it is assumed.
+    completed: (NaiveDate, bool),
+    assumed: bool,
+    slots: SlotList<'a>,
+    period: usize,
+    /// Its place among the reviews of its period of care (1 for the first), secure panel reviews
+    /// apart (0 for those).
+    ordinal: u32,
+    with_meeting: bool,
+    adjourned: &'a [usize],
+    events: Arc<[usize]>,
+}
+
+/// The (run, review number) pairs a meeting satisfies: borrowed from the walk for held meetings,
+/// inline for projected ones (a few clocks at most).
+#[derive(Debug, Clone)]
+enum SlotList<'a> {
+    Borrowed(&'a [(usize, u32)]),
+    Inline(usize, [(usize, u32); 4]),
+    Owned(Vec<(usize, u32)>),
+}
+
+impl SlotList<'_> {
+    fn iter(&self) -> std::slice::Iter<'_, (usize, u32)> {
+        match self {
+            SlotList::Borrowed(s) => s.iter(),
+            SlotList::Inline(n, s) => s[..*n].iter(),
+            SlotList::Owned(v) => v.iter(),
+        }
+    }
+}
+
+/// No next candidate.
+const NONE: usize = usize::MAX;
+
+struct Cand<'a> {
+    /// The rule (for an authorisation of a rearrangement: the review's rule, which
+    /// `Pending::made` replaces when the obligation is built).
+    rule: &'a Rule,
+    duty: Duty,
+    anchor_date: NaiveDate,
+    assumed: bool,
+    deadline: Option<Deadline>,
+    statutory_calendar: bool,
+    /// Its deadline falls before the child became looked after (a rule counted back from a
+    /// review held soon after): it cannot apply, and any other rule binds before it.
+    before_care: bool,
+    /// Index in `Builder::cands` of the next candidate of the same obligation, or [`NONE`].
+    next: usize,
+}
+
+struct Pending {
+    duty: Duty,
+    regime: Option<Regime>,
+    review_number: Option<u32>,
+    /// Taken when the obligation is built.
+    triggered_by: Option<Arc<[usize]>>,
+    early: bool,
+    done: Option<NaiveDate>,
+    /// Index in `Builder::extras` of what few obligations have besides, or [`NONE`].
+    extra: usize,
+    /// Indices in `Builder::cands` of the binding, first and last candidates, and how many there are.
+    best: usize,
+    first: usize,
+    last: usize,
+    n_cands: u32,
+    /// The held review meeting (index in the walk) a duty counted from a review belongs to, or
+    /// `u32::MAX`.
+    meeting: u32,
+}
+
+/// What few obligations have besides (kept apart so that `Pending` stays small).
+#[derive(Default)]
+struct Extra {
+    breach: Option<Breach>,
+    note: Option<String>,
+    /// A rule made by the engine for this obligation (authorising a rearrangement).
+    made: Option<Arc<Rule>>,
+    /// Why a rule of it cannot apply (its deadline falls before the child was looked after).
+    before_care: Option<String>,
+}
+
+/// The events that triggered an obligation: already shared, or a short list to share.
+#[derive(Clone, Copy)]
+enum Trig<'t> {
+    Shared(&'t Arc<[usize]>),
+    List(&'t [usize]),
+}
+
+/// Up to three event indices, kept inline.
+#[derive(Debug, Clone, Copy, Default)]
+struct Evs {
+    ev: [usize; 3],
+    len: usize,
+}
+
+impl Evs {
+    fn one(e: usize) -> Evs {
+        Evs { ev: [e, 0, 0], len: 1 }
+    }
+
+    fn with(mut self, e: usize) -> Evs {
+        // At most two events are ever listed (a start or previous meeting, then one more).
+        if let Some(slot) = self.ev.get_mut(self.len) {
+            *slot = e;
+            self.len += 1;
+        }
+        self
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        &self.ev[..self.len]
+    }
+}
+
+/// A review clock still running after the history: review `n` of run `r`, counted from `anchor`.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    r: usize,
+    n: u32,
+    anchor: NaiveDate,
+    assumed: bool,
+    trig: Evs,
+}
+
+struct Builder<'a, 'c> {
+    walk: &'a Walk,
+    profile: &'a Profile,
+    sets: &'c RuleSets,
+    cal: &'a Calendar,
+    local_cal: Option<&'a Calendar>,
+    as_at: Option<NaiveDate>,
+    pending: &'c mut Vec<Pending>,
+    extras: &'c mut Vec<Extra>,
+    /// Every candidate rule of every obligation (one shared vector rather than one per
+    /// obligation); each obligation's candidates are chained through `Cand::next`.
+    cands: Vec<Cand<'a>>,
+    /// Obligations by (duty, scope), for scopes other than slots and meetings.
+    index: FastMap<(Duty, Scope), usize>,
+    /// Each slot (run, review number): its obligation and binding deadline, for midpoints and
+    /// rearrangements.
+    slots: &'c mut Slots,
+    /// The obligation of each (meeting, duty): `meeting_duty[meeting * sets.meeting_cols +
+    /// sets.meeting_col[duty]]`, or [`NONE`].
+    meeting_duty: &'c mut Vec<usize>,
+    trigs: &'c mut TrigCache,
+    order: &'c mut Vec<u128>,
+    order_64: &'c mut Vec<u64>,
+}
+
+use crate::clocks::PRIMARY;
+
+/// Hard cap on projected meetings and repetitions, whatever the horizon.
+const MAX_PROJECTION: usize = 400;
+
+/// The most obligations one schedule may have, whatever the number of events and the horizon:
+/// the total work of one request is bounded (a real child's schedule has hundreds).
+pub const MAX_OBLIGATIONS: usize = 20_000;
+
+/// The error when a schedule grows past [`MAX_OBLIGATIONS`] (or its candidate rules past eight
+/// times that): computing stops there.
+#[cold]
+fn too_many_obligations(actual: usize) -> Error {
+    Error::LimitExceeded {
+        what: "number of obligations in one schedule (computing stopped there)".into(),
+        actual,
+        limit: MAX_OBLIGATIONS,
+    }
+}
+
+/// Computes the schedule of `case` under `profile` on `calendar`.
+///
+/// # Errors
+/// - [`Error::InvalidInput`] when the profile's jurisdiction differs from the case's, or `as_at`
+///   is before the last event or outside the calendar;
+/// - [`Error::InvalidEvent`] when no encoded rule was in force for a review clock on its start
+///   date (e.g. a looked-after period starting before the 1991 Regulations);
+/// - [`Error::DateOutOfRange`] when a deadline would fall outside the calendar.
+pub fn schedule(
+    case: &CaseHistory,
+    profile: &Profile,
+    calendar: &Calendar,
+    options: &ScheduleOptions,
+) -> Result<Schedule> {
+    if profile.jurisdiction != case.jurisdiction() {
+        return Err(Error::input(
+            "profile",
+            profile.id.clone(),
+            format!("the profile is for {:?} but the case is in {:?}", profile.jurisdiction, case.jurisdiction()),
+        ));
+    }
+    let events = case.events();
+    let last_event = events.last().map(|e| e.date);
+    let as_at = options.as_at.or(last_event);
+    if let Some(a) = options.as_at {
+        calendar.check_in_range(a).map_err(|e| Error::input("as_at", a.to_string(), e.to_string()))?;
+        if let Some(l) = last_event {
+            if a < l {
+                return Err(Error::input(
+                    "as_at",
+                    a.to_string(),
+                    format!("is before the last event's date {l}: events cannot lie after the as-at date"),
+                ));
+            }
+        }
+    }
+    let horizon = options.horizon_months.unwrap_or(12);
+    let horizon_end = match (as_at, horizon) {
+        (_, 0) | (None, _) => None,
+        (Some(a), h) => Some(
+            a.checked_add_months(Months::new(h))
+                .filter(|d| *d <= calendar.version().last)
+                .unwrap_or(calendar.version().last),
+        ),
+    };
+    let mut cache = Cache::take();
+    cache.select(&profile.rules);
+    let Cache { groups, trigs, pending, extras, slots, meeting_duty, order, order_64 } = &mut cache;
+    let mut b = Builder {
+        walk: case.walk(),
+        profile,
+        sets: &groups[0].1,
+        cal: calendar,
+        local_cal: options.local_calendar.as_ref(),
+        as_at,
+        pending,
+        extras,
+        cands: Vec::with_capacity(64),
+        index: FastMap::default(),
+        slots,
+        meeting_duty,
+        trigs,
+        order,
+        order_64,
+    };
+    let obligations = b.run(case, horizon_end, horizon == 0);
+    cache.give_back();
+    Ok(Schedule {
+        obligations: obligations?,
+        metadata: Metadata {
+            profile: profile.id.clone(),
+            profile_version: profile.version.clone(),
+            statutory_profile: profile.statutory_id().into(),
+            statutory_profile_version: profile.statutory_version.clone(),
+            jurisdiction: profile.jurisdiction,
+            adjourned_review_date: profile.settings.adjourned_review_date,
+            as_at,
+            horizon_end,
+            calendar: calendar.version().clone(),
+            library_version: env!("CARGO_PKG_VERSION").into(),
+        },
+    })
+}
+
+impl Profile {
+    fn statutory_id(&self) -> &'static str {
+        match self.jurisdiction {
+            Jurisdiction::England => "england",
+            Jurisdiction::Wales => "wales",
+        }
+    }
+}
+
+impl<'a> Builder<'a, '_> {
+    /// Every obligation, sorted by the day to plan for (undated last), then review number and duty.
+    fn run(&mut self, case: &CaseHistory, horizon_end: Option<NaiveDate>, no_horizon: bool) -> Result<Vec<Obligation>> {
+        let meetings = self.clocks(horizon_end, no_horizon)?;
+        self.meeting_duties(&meetings, case)?;
+        self.period_duties(case)?;
+        self.event_duties(horizon_end)?;
+        self.placement_duties(&meetings, horizon_end, no_horizon)?;
+        self.rearrangements(&meetings)?;
+        self.check_size()?;
+        Ok(self.finish(horizon_end))
+    }
+
+    /// An error once the schedule is over [`MAX_OBLIGATIONS`].
+    pub(in crate::engine) fn check_size(&self) -> Result<()> {
+        if self.pending.len() > MAX_OBLIGATIONS || self.cands.len() > 8 * MAX_OBLIGATIONS {
+            return Err(too_many_obligations(self.pending.len()));
+        }
+        Ok(())
+    }
+
+    /// Rule `k` of the grouped rules.
+    fn rule(&self, k: usize) -> &'a Rule {
+        let profile: &'a Profile = self.profile;
+        &profile.rules[self.sets.rules[k]]
+    }
+
+    fn cal_for(&self, rule: &Rule) -> (&'a Calendar, bool) {
+        match (&rule.basis, self.local_cal) {
+            (Basis::Local(_), Some(c)) => (c, false),
+            _ => (self.cal, true),
+        }
+    }
+
+    fn cand(&self, rule: &'a Rule, anchor_date: NaiveDate, assumed: bool) -> Result<Cand<'a>> {
+        self.check_size()?;
+        let (cal, statutory_calendar) = self.cal_for(rule);
+        let deadline = match rule.period {
+            Some(p) => Some(period::count(anchor_date, p, rule.direction, cal)?),
+            None => None,
+        };
+        Ok(Cand {
+            rule,
+            duty: rule.duty,
+            anchor_date,
+            assumed,
+            deadline,
+            statutory_calendar,
+            before_care: false,
+            next: NONE,
+        })
+    }
+
+    /// Adds a candidate rule to the obligation (duty, scope), creating it when new.
+    fn add(
+        &mut self,
+        scope: Scope,
+        cand: Cand<'a>,
+        regime: Option<Regime>,
+        review_number: Option<u32>,
+        triggered_by: Trig<'_>,
+        early: bool,
+    ) -> usize {
+        let key = (cand.duty, scope);
+        let existing = self.index.get(&key).copied();
+        let i = self.attach(existing, cand, regime, review_number, triggered_by, early);
+        if existing.is_none() {
+            self.index.insert(key, i);
+        }
+        i
+    }
+
+    /// The extras of obligation `i`, made empty if it has none yet.
+    fn extra(&mut self, i: usize) -> &mut Extra {
+        let e = match self.pending[i].extra {
+            NONE => {
+                self.extras.push(Extra::default());
+                self.pending[i].extra = self.extras.len() - 1;
+                self.extras.len() - 1
+            }
+            e => e,
+        };
+        &mut self.extras[e]
+    }
+
+    fn slot_entry(&self, key: (usize, u32)) -> Option<&SlotEntry> {
+        self.slots.get(key).map(|k| &self.slots.list[k])
+    }
+
+    /// Builds the obligations in order, leaving out projected ones past the horizon.
+    fn finish(&mut self, horizon_end: Option<NaiveDate>) -> Vec<Obligation> {
+        let cal = self.cal;
+        let cands = &self.cands;
+        let pending = &mut *self.pending;
+        let extras = &mut *self.extras;
+        // Sort small keys (64 bits when they fit, else 128), then build each obligation once, in order.
+        let (order, order_64) = (&mut *self.order, &mut *self.order_64);
+        // The obligations kept (projected ones past the horizon are left out) and their sort fields.
+        let kept = pending.iter().enumerate().filter_map(|(i, p)| {
+            let b = &cands[p.best];
+            let past = b.assumed && horizon_end.is_some_and(|h| b.deadline.is_some_and(|d| d.date > h));
+            (!past).then(|| (b.deadline.map(|d| d.latest_working_day), p.review_number, p.duty, i))
+        });
+        let mut narrow = !force_wide_keys();
+        for (day, number, duty, i) in kept.clone() {
+            if !narrow {
+                break;
+            }
+            match sort_key_64(day, number, duty, i) {
+                Some(k) => order_64.push(k),
+                None => narrow = false,
+            }
+        }
+        // Sorted, then each key replaced by the obligation's index.
+        if narrow {
+            order_64.sort_unstable();
+            for k in order_64.iter_mut() {
+                *k &= (1 << NARROW_INDEX_BITS) - 1;
+            }
+        } else {
+            order.extend(kept.map(|(day, number, duty, i)| sort_key(day, number, duty, i)));
+            order.sort_unstable();
+            order_64.clear();
+            order_64.extend(order.iter().map(|&k| (k & WIDE_INDEX) as u64));
+        }
+        let mut out = Vec::with_capacity(order_64.len());
+        out.extend(order_64.iter().map(|&pi| {
+            let p = &mut pending[pi as usize];
+            let b = &cands[p.best];
+            let mut roles = Roles::default();
+            let binding = (p.n_cands > 1).then(|| {
+                let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
+                let mut c = p.first;
+                while let Some(cand) = cands.get(c) {
+                    v.push(cand);
+                    roles = roles.with(cand.rule.role);
+                    c = cand.next;
+                }
+                v.sort_by_key(|c| {
+                    (c.before_care, c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
+                });
+                v.iter()
+                    .map(|c| Considered {
+                        basis: c.rule.basis.clone(),
+                        period: c.rule.period,
+                        latest: c.deadline.map(|d| d.date),
+                        citation: c.rule.citation.clone(),
+                        before_care: c.before_care,
+                    })
+                    .collect()
+            });
+            let (breach, note, made, before_care) = match extras.get_mut(p.extra) {
+                Some(x) => (x.breach.take(), x.note.take(), x.made.take(), x.before_care.take()),
+                None => (None, None, None, None),
+            };
+            // Every rule of it falls before the child was looked after: it cannot apply.
+            let not_applicable = before_care.filter(|_| b.before_care);
+            let deadline = if not_applicable.is_some() { None } else { b.deadline };
+            let rule: &Rule = made.as_deref().unwrap_or(b.rule);
+            let earliest =
+                (rule.direction == Direction::After && rule.duty != Duty::HoldReview && !rule.before_or_within)
+                    .then_some(b.anchor_date);
+            let provisional = deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
+            Obligation {
+                duty: p.duty,
+                role: rule.role,
+                roles: if made.is_some() { Roles::of(rule.role) } else { roles.with(rule.role) },
+                action: rule.action.clone(),
+                regime: p.regime,
+                review_number: p.review_number,
+                earliest,
+                latest: deadline.map(|d| d.date),
+                latest_working_day: deadline.map(|d| d.latest_working_day),
+                basis: rule.basis.clone(),
+                binding,
+                citation: rule.citation.clone(),
+                triggered_by: p.triggered_by.take().unwrap_or_else(|| Arc::from(&[][..])),
+                projected: b.assumed,
+                provisional,
+                early: p.early,
+                done: p.done,
+                breach,
+                not_applicable,
+                trail: Trail {
+                    anchor: Some(rule.anchor),
+                    anchor_date: Some(b.anchor_date),
+                    assumed: b.assumed,
+                    direction: Some(rule.direction),
+                    period: rule.period,
+                    statutory_calendar: b.statutory_calendar,
+                    note,
+                    meeting: (p.meeting != u32::MAX).then_some(p.meeting as usize),
+                },
+            }
+        }));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use perf::FORCE_WIDE;
+
+    /// Sorting on 64-bit keys (when they fit) and on 128-bit keys gives the same schedules.
+    #[test]
+    fn wide_and_narrow_keys_give_the_same_schedule() {
+        use crate::model::{Child, Event, EventKind};
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let cal = Calendar::england_and_wales();
+        let events = vec![
+            Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+            Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            Event::new(d(2026, 3, 2), EventKind::AuthorityToPlace),
+            Event::new(d(2026, 4, 22), EventKind::ReviewAdjourned),
+            Event::new(d(2026, 5, 6), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            Event::new(d(2026, 5, 27), EventKind::SignificantChange { note: None }),
+        ];
+        let case = CaseHistory::new(Jurisdiction::England, Child::default(), events).unwrap();
+        let profile = Profile::builtin("england").unwrap();
+        let opts = ScheduleOptions { horizon_months: Some(24), ..Default::default() };
+        let narrow = schedule(&case, &profile, &cal, &opts).unwrap();
+        FORCE_WIDE.with(|f| f.set(true));
+        let wide = schedule(&case, &profile, &cal, &opts).unwrap();
+        FORCE_WIDE.with(|f| f.set(false));
+        assert!(narrow.obligations.len() > 20);
+        assert_eq!(narrow, wide);
+        // Sorted by the day to plan for.
+        let days: Vec<_> = narrow.obligations.iter().filter_map(|o| o.latest_working_day).collect();
+        assert!(days.windows(2).all(|w| w[0] <= w[1]));
+    }
+
+    /// `group` spells out each anchor's kind in one match; it must agree with the model's own
+    /// classification of anchors (triggers, anchors on a duty being done).
+    #[test]
+    fn groups_agree_with_anchor_kinds() {
+        let meeting = [Anchor::ReviewDate, Anchor::ReviewCompleted, Anchor::Midpoint, Anchor::LastReviewMeeting];
+        let period =
+            [Anchor::BecameLookedAfter, Anchor::CeasedToBeLookedAfter, Anchor::SixteenthBirthday, Anchor::DateOfBirth];
+        let base = Profile::builtin("england").unwrap().rules[0].clone();
+        for &anchor in Anchor::ALL {
+            for duty in [Duty::HoldReview, Duty::IssueDecisions] {
+                let rule = Rule { anchor, duty, ..(*base).clone() };
+                let review = duty == Duty::HoldReview;
+                let done = usize::from(anchor.done_duty().is_some());
+                let expected = if matches!(anchor, Anchor::RegimeStart | Anchor::PreviousReview) {
+                    review.then_some(INTERVAL)
+                } else if anchor.is_trigger() {
+                    Some(if review { EARLY } else { MARKER })
+                } else if meeting.contains(&anchor) || anchor == Anchor::DecisionsReceived {
+                    (!review).then_some(MEETING + done)
+                } else if period.contains(&anchor)
+                    || matches!(anchor, Anchor::IroAppointed | Anchor::ReviewServiceNotified)
+                {
+                    Some(PERIOD + done)
+                } else if matches!(anchor, Anchor::CarePlanStarted | Anchor::DisputeStarted) {
+                    (!review).then_some(MARKER)
+                } else if matches!(anchor, Anchor::PlacementStarted | Anchor::PlacementEnded | Anchor::LastDone) {
+                    (!review).then_some(PLACEMENT)
+                } else if anchor == Anchor::ReviewRearranged {
+                    (!review).then_some(REARRANGE)
+                } else {
+                    panic!("anchor {anchor} is in no group");
+                };
+                assert_eq!(group(&rule), expected, "{anchor} {duty}");
+            }
+        }
+    }
+
+    /// The per-thread cache keeps rule groups by the identity of the rules. A profile whose rule
+    /// at the same position is replaced by one of another group must be grouped afresh.
+    #[test]
+    fn a_replaced_rule_is_grouped_afresh() {
+        use crate::model::{Child, Event, EventKind};
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let cal = Calendar::england_and_wales();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![
+                Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+                Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            ],
+        )
+        .unwrap();
+        let speak = |p: &Profile| -> Vec<Option<NaiveDate>> {
+            let s = schedule(&case, p, &cal, &ScheduleOptions::default()).unwrap();
+            s.obligations.iter().filter(|o| o.duty == Duty::IroSpeakToChild).map(|o| o.latest).collect()
+        };
+        let mut profile = Profile::builtin("england").unwrap();
+        // Statute: at the latest on the day of each review (0 days before it): Thu 29 Jan 2026 for
+        // the review held, then the projected reviews.
+        assert_eq!(speak(&profile).first(), Some(&Some(d(2026, 1, 29))));
+        assert!(speak(&profile).len() > 1);
+        // The same rule counted instead from the day the child became looked after, 3 working days:
+        // Mon 5 Jan 2026 + 3 = Thu 8 Jan 2026, once for the period of care.
+        let k = profile.rules.iter().position(|r| r.duty == Duty::IroSpeakToChild).unwrap();
+        let mut moved = (*profile.rules[k]).clone();
+        moved.anchor = Anchor::BecameLookedAfter;
+        moved.direction = Direction::After;
+        moved.period = Some(Period::WorkingDays(3));
+        profile.rules[k] = Arc::new(moved);
+        assert_eq!(speak(&profile), vec![Some(d(2026, 1, 8))]);
+    }
+
+    /// The 64-bit key, when it fits, orders exactly as the 128-bit key.
+    #[test]
+    fn narrow_sort_keys_order_as_wide_ones() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % m
+        };
+        let first = NaiveDate::from_ymd_opt(1890, 1, 1).unwrap();
+        let mut keys = Vec::new();
+        for _ in 0..20_000 {
+            // Nearby values, so that ties on the leading fields are common.
+            let day = (next(8) > 0).then(|| first + Days::new(next(4) * 20_000 + next(3)));
+            let number = (next(3) > 0).then(|| [0, 1, 2, 65_533, 65_534, 65_535, u32::MAX][next(7) as usize]);
+            let duty = Duty::ALL[next(3) as usize * (Duty::ALL.len() - 1) / 2];
+            let i = [0, 1, 5, (1 << 21) - 1, 1 << 21][next(5) as usize];
+            keys.push((sort_key(day, number, duty, i), sort_key_64(day, number, duty, i)));
+        }
+        let mut narrow = 0;
+        for w in keys.windows(2) {
+            if let ((a, Some(a64)), (b, Some(b64))) = (w[0], w[1]) {
+                assert_eq!(a.cmp(&b), a64.cmp(&b64));
+                narrow += 1;
+            }
+        }
+        assert!(narrow > 5_000, "{narrow}");
+        // Out of range: none.
+        assert_eq!(sort_key_64(NaiveDate::from_ymd_opt(1899, 12, 31), None, Duty::HoldReview, 0), None);
+        assert_eq!(sort_key_64(None, Some(65_535), Duty::HoldReview, 0), None);
+        assert_eq!(sort_key_64(None, None, Duty::HoldReview, 1 << 21), None);
+        let last = *Duty::ALL.last().unwrap();
+        assert!(sort_key_64(NaiveDate::from_ymd_opt(2199, 12, 31), Some(65_534), last, (1 << 21) - 1).is_some());
+    }
+}

@@ -1,0 +1,459 @@
+//! What the engine produces: [`Obligation`], [`Breach`], [`Considered`], [`Metadata`], [`Schedule`].
+
+use crate::engine::*;
+
+/// What went wrong with an obligation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Breach {
+    /// The review was held after its deadline.
+    LateReview {
+        /// When it was held.
+        held: NaiveDate,
+        /// Working days after the deadline.
+        working_days_late: i64,
+        /// Calendar days after the deadline.
+        calendar_days_late: i64,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
+    },
+    /// The deadline passed (as at the schedule's date, or before the clock stopped) with no review.
+    NotHeld {
+        /// The date as at which it had not been held.
+        as_at: NaiveDate,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
+    },
+    /// The review was adjourned more than once (the law allows one adjournment).
+    SecondAdjournment {
+        /// Dates of every adjourned meeting of this review.
+        adjourned: Vec<NaiveDate>,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
+    },
+    /// The adjourned review was completed after the 20 working days allowed.
+    AdjournedReviewCompletedLate {
+        /// When it was completed.
+        completed: NaiveDate,
+        /// Working days late.
+        working_days_late: i64,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
+    },
+    /// The review was moved to a date after its binding deadline (statute's, or an earlier local
+    /// one).
+    RearrangedPastDeadline {
+        /// The planned date before.
+        from: NaiveDate,
+        /// The new date.
+        to: NaiveDate,
+        /// The deadline it passes: statute's when the move passes it (`basis` statutory), else
+        /// the local one.
+        deadline: NaiveDate,
+        /// Whose standard it breaches: `statutory` when statute's own deadline (or rule) was
+        /// missed, else `local:<profile>` (a local deadline earlier than statute's was missed but
+        /// statute's was not).
+        #[serde(default)]
+        basis: Basis,
+    },
+    /// A duty other than a review (a visit, say) was done after its deadline.
+    LateDuty {
+        /// When it was done.
+        done: NaiveDate,
+        /// Working days after the deadline.
+        working_days_late: i64,
+        /// Calendar days after the deadline.
+        calendar_days_late: i64,
+        /// Whose standard it breaches (as for a late review).
+        #[serde(default)]
+        basis: Basis,
+    },
+    /// The deadline of a duty other than a review passed (as at the schedule's date, or before
+    /// its clock stopped) without it being done.
+    NotDone {
+        /// The date as at which it had not been done.
+        as_at: NaiveDate,
+        /// Whose standard it breaches (as for a review not held).
+        #[serde(default)]
+        basis: Basis,
+    },
+}
+
+impl Breach {
+    /// The snake_case kind of the breach, as in its JSON `kind` (e.g. `late_review`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Breach::LateReview { .. } => "late_review",
+            Breach::NotHeld { .. } => "not_held",
+            Breach::SecondAdjournment { .. } => "second_adjournment",
+            Breach::AdjournedReviewCompletedLate { .. } => "adjourned_review_completed_late",
+            Breach::RearrangedPastDeadline { .. } => "rearranged_past_deadline",
+            Breach::LateDuty { .. } => "late_duty",
+            Breach::NotDone { .. } => "not_done",
+        }
+    }
+
+    /// Whose standard the breach is of: `statutory` or `local:<profile>`.
+    pub fn basis(&self) -> &Basis {
+        match self {
+            Breach::LateReview { basis, .. }
+            | Breach::NotHeld { basis, .. }
+            | Breach::SecondAdjournment { basis, .. }
+            | Breach::AdjournedReviewCompletedLate { basis, .. }
+            | Breach::RearrangedPastDeadline { basis, .. }
+            | Breach::LateDuty { basis, .. }
+            | Breach::NotDone { basis, .. } => basis,
+        }
+    }
+}
+
+impl std::fmt::Display for Breach {
+    /// Plain English, e.g. "held 3 working days late (on 2026-02-05)".
+    ///
+    /// ```
+    /// use lac_timescales::schedule::Breach;
+    /// let b: Breach = serde_json::from_str(r#"{"kind": "not_held", "as_at": "2026-06-01"}"#).unwrap();
+    /// assert_eq!(b.to_string(), "not held as at 2026-06-01 (statutory)");
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Breach::LateReview { held, working_days_late, basis, .. } => {
+                write!(f, "held {working_days_late} working days late (on {held}) ({basis})")
+            }
+            Breach::NotHeld { as_at, basis } => write!(f, "not held as at {as_at} ({basis})"),
+            Breach::SecondAdjournment { adjourned, basis } => {
+                write!(f, "adjourned {} times (one adjournment is allowed) ({basis})", adjourned.len())
+            }
+            Breach::AdjournedReviewCompletedLate { completed, working_days_late, basis } => {
+                write!(f, "adjourned review completed {working_days_late} working days late (on {completed}) ({basis})")
+            }
+            Breach::RearrangedPastDeadline { from, to, deadline, basis } => {
+                write!(f, "moved from {from} to {to}, past its deadline {deadline} ({basis})")
+            }
+            Breach::LateDuty { done, working_days_late, basis, .. } => {
+                write!(f, "done {working_days_late} working days late (on {done}) ({basis})")
+            }
+            Breach::NotDone { as_at, basis } => write!(f, "not done as at {as_at} ({basis})"),
+        }
+    }
+}
+
+/// Another rule that governs the same duty, with the deadline it gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Considered {
+    /// Statutory or local.
+    pub basis: Basis,
+    /// The rule's period.
+    pub period: Option<Period>,
+    /// The deadline it gives (none: no day fixed).
+    pub latest: Option<NaiveDate>,
+    /// The rule's citation.
+    pub citation: Arc<Citation>,
+    /// True when its deadline falls before the child became looked after (counted back from a
+    /// review held soon after): it cannot apply, and is listed after the rules that can.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before_care: bool,
+}
+
+/// One dated obligation: who must do what, by when, on what authority.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Obligation {
+    /// What must be done.
+    pub duty: Duty,
+    /// Who must do it: the binding rule's role.
+    pub role: Role,
+    /// Every role its rules name: `role`, and the roles of the other rules considered (a local
+    /// procedure naming the team manager where statute names a senior manager keeps both, even
+    /// when statute binds).
+    #[serde(default)]
+    pub roles: Roles,
+    /// The action in plain English (from the binding rule).
+    pub action: Arc<str>,
+    /// The review regime, when the obligation is about a review.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regime: Option<Regime>,
+    /// The review number within its regime and period of care, when about a review (`regime`
+    /// set). For a repeating duty not about a review (`regime` absent, e.g. six-monthly case
+    /// summaries) it is the repetition number: 1 for the first, 2 for the second, ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_number: Option<u32>,
+    /// The earliest date it can be done (its trigger), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub earliest: Option<NaiveDate>,
+    /// The legal deadline (none: no day fixed, e.g. an early review "before" a change).
+    pub latest: Option<NaiveDate>,
+    /// The last working day on or before `latest`: the day to plan for.
+    pub latest_working_day: Option<NaiveDate>,
+    /// Where the binding rule comes from.
+    pub basis: Basis,
+    /// When more than one rule governs this duty here: every rule considered, earliest deadline
+    /// first (the first binds; ties go to statute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub binding: Option<Vec<Considered>>,
+    /// The binding rule's citation.
+    pub citation: Arc<Citation>,
+    /// Indices of the events that triggered it.
+    pub triggered_by: Arc<[usize]>,
+    /// True when it rests on an assumed date rather than a recorded one: a review not yet held
+    /// (planned for its last working day), or another duty's completion that was not recorded
+    /// (taken as that duty's deadline, e.g. receipt of the decisions).
+    pub projected: bool,
+    /// True when its date relies on bank holidays projected for a year not yet announced.
+    pub provisional: bool,
+    /// True for an early review (a trigger, not the regular clock).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub early: bool,
+    /// When it was done, if the case history says (reviews held).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done: Option<NaiveDate>,
+    /// What went wrong, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breach: Option<Breach>,
+    /// Why it cannot apply, when it cannot: every rule for it would fall due before the child
+    /// became looked after (counted back from a review held soon after that day). It then has no
+    /// deadline, and an audit reports it `not_applicable` with this reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
+    #[serde(skip)]
+    pub(in crate::engine) trail: Trail,
+}
+
+impl Obligation {
+    /// Whose standard it breaches when it was not done by `on` (done late on `on`, or still not
+    /// done as at `on`): its breach's basis when it has a breach; else `statutory` when statute's
+    /// own deadline for it (its earliest statutory rule that can apply) is before `on`, and
+    /// otherwise the binding rule's basis (a local deadline earlier than statute's was missed).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Duty, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::{Basis, Profile}, schedule::*};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// // Dudley: second review within 90 days of Mon 2 Mar 2026 (Sun 31 May), statute three months (Tue 2 Jun).
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+    ///     Event::new(d(2026, 2, 2), EventKind::BecameLookedAfter),
+    ///     Event::new(d(2026, 3, 2), EventKind::ReviewHeld { meeting: true, regimes: None }),
+    /// ])?;
+    /// let s = schedule(&case, &Profile::builtin("dudley")?, &Calendar::england_and_wales(), &ScheduleOptions::default())?;
+    /// let second = s.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.review_number == Some(2)).unwrap();
+    /// assert_eq!(second.basis_of_miss(d(2026, 6, 1)), Basis::Local("dudley".into()));
+    /// assert_eq!(second.basis_of_miss(d(2026, 6, 3)), Basis::Statutory);
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn basis_of_miss(&self, on: NaiveDate) -> Basis {
+        if let Some(b) = &self.breach {
+            return b.basis().clone();
+        }
+        let statutory = match &self.binding {
+            Some(all) => {
+                all.iter().filter(|c| c.basis == Basis::Statutory && !c.before_care).filter_map(|c| c.latest).min()
+            }
+            None => self.latest.filter(|_| self.basis == Basis::Statutory),
+        };
+        match statutory {
+            Some(s) if on > s => Basis::Statutory,
+            _ => self.basis.clone(),
+        }
+    }
+
+    /// The held review meeting (index in the walk) this obligation is counted after, for duties
+    /// after a review: what a `duty_done` matched by `Walk::meeting_of_done` records.
+    pub(crate) fn after_meeting(&self) -> Option<usize> {
+        self.trail.meeting.filter(|_| self.trail.direction == Some(Direction::After))
+    }
+}
+
+/// How an obligation's date was reached, kept for [`Schedule::explain`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(in crate::engine) struct Trail {
+    pub(in crate::engine) anchor: Option<Anchor>,
+    pub(in crate::engine) anchor_date: Option<NaiveDate>,
+    pub(in crate::engine) assumed: bool,
+    pub(in crate::engine) direction: Option<Direction>,
+    pub(in crate::engine) period: Option<Period>,
+    pub(in crate::engine) statutory_calendar: bool,
+    pub(in crate::engine) note: Option<String>,
+    /// The held review meeting (index in the walk) a duty counted from a review belongs to.
+    pub(in crate::engine) meeting: Option<usize>,
+}
+
+impl std::fmt::Display for Obligation {
+    /// One line: the day to act by, the duty (and review), who, the action, the authority and
+    /// its status, and what happened.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(),
+    ///     vec![Event::new(d(2026, 1, 1), EventKind::BecameLookedAfter)])?;
+    /// let s = schedule(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(),
+    ///     &ScheduleOptions::default())?;
+    /// assert_eq!(s.next_review().unwrap().to_string(),
+    ///     "2026-01-29 hold_review (looked_after review 1), local_authority: Hold the first looked-after review \
+    ///      [statutory; Care Planning, Placement and Case Review (England) Regulations 2010 (SI 2010/959), reg 33(1) [V]]");
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.latest_working_day {
+            Some(d) => write!(f, "{d} ")?,
+            None => f.write_str("no date fixed ")?,
+        }
+        f.write_str(self.duty.as_str())?;
+        match (self.regime, self.review_number) {
+            (Some(r), Some(n)) => write!(f, " ({r} review {n})")?,
+            (None, Some(n)) => write!(f, " (no. {n})")?,
+            _ => {}
+        }
+        write!(f, ", {}: {} [{}; {}]", self.role, self.action, self.basis, self.citation)?;
+        if self.early {
+            f.write_str(" early")?;
+        }
+        if let Some(d) = self.done {
+            write!(f, " done {d}")?;
+        }
+        if self.projected {
+            f.write_str(" projected")?;
+        }
+        if let Some(b) = &self.breach {
+            write!(f, " BREACH: {b}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Schedule metadata: what produced it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Metadata {
+    /// The profile id.
+    pub profile: String,
+    /// The profile version.
+    pub profile_version: String,
+    /// The statutory profile underneath and its version.
+    pub statutory_profile: std::borrow::Cow<'static, str>,
+    /// The statutory profile version.
+    pub statutory_profile_version: String,
+    /// Jurisdiction.
+    pub jurisdiction: Jurisdiction,
+    /// Which date adjourned reviews are recorded on.
+    pub adjourned_review_date: AdjournedReviewDate,
+    /// The as-at date.
+    pub as_at: Option<NaiveDate>,
+    /// End of the planning horizon (none: no projection beyond the next review).
+    pub horizon_end: Option<NaiveDate>,
+    /// The calendar's data version.
+    pub calendar: DataVersion,
+    /// This library's version.
+    pub library_version: std::borrow::Cow<'static, str>,
+}
+
+/// A computed schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schedule {
+    /// Every obligation, sorted by date (the day to plan for), undated ones last.
+    pub obligations: Vec<Obligation>,
+    /// What produced it.
+    pub metadata: Metadata,
+}
+
+/// One obligation's explanation: the steps by which its date was reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The steps, in plain English.
+    pub steps: Vec<String>,
+}
+
+/// Order of urgency: the day to act by, then the legal deadline; undated last.
+pub(in crate::engine) fn due_key(o: &Obligation) -> (bool, Option<NaiveDate>, Option<NaiveDate>) {
+    (o.latest_working_day.is_none(), o.latest_working_day, o.latest)
+}
+
+impl Schedule {
+    /// The next review due: the review (regular or early) not yet held with the earliest day to
+    /// act by, then the earliest legal deadline (two clocks can share a day to act by).
+    pub fn next_review(&self) -> Option<&Obligation> {
+        self.obligations.iter().filter(|o| o.duty == Duty::HoldReview && o.done.is_none()).min_by_key(|o| due_key(o))
+    }
+
+    /// The obligations of `role` still open as at `as_at`: not done by then (done later, or not
+    /// at all), and not found inapplicable, in the schedule's order (undated ones last). A role
+    /// counts when any rule for the obligation names it.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction, Role};
+    /// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+    ///     Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+    ///     Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+    /// ])?;
+    /// let s = schedule(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(),
+    ///     &ScheduleOptions::default())?;
+    /// // The first review was held on 29 Jan: as at 1 Feb, the local authority's next open
+    /// // review is the second (three months after 29 Jan: 29 Apr).
+    /// let open: Vec<_> = s.open_for(Role::LocalAuthority, d(2026, 2, 1))
+    ///     .filter(|o| o.duty == lac_timescales::model::Duty::HoldReview).collect();
+    /// assert_eq!(open[0].latest, Some(d(2026, 4, 29)));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn open_for(&self, role: Role, as_at: NaiveDate) -> impl Iterator<Item = &Obligation> {
+        self.obligations.iter().filter(move |o| {
+            (o.role == role || o.roles.contains(role)) && o.done.is_none_or(|d| d > as_at) && o.not_applicable.is_none()
+        })
+    }
+
+    /// The obligations not done by `as_at` whose day to act by falls within `days` calendar days
+    /// after it (from `as_at` itself to `as_at + days`), in the schedule's order. Overdue ones
+    /// (before `as_at`) are not included: see [`Schedule::open_for`] and `breach`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(),
+    ///     vec![Event::new(d(2026, 1, 1), EventKind::BecameLookedAfter)])?;
+    /// let s = schedule(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(),
+    ///     &ScheduleOptions::default())?;
+    /// // The first review is due Thu 29 Jan 2026: 28 days after 1 Jan, not 27.
+    /// assert!(s.due_within(d(2026, 1, 1), 28).any(|o| o.latest == Some(d(2026, 1, 29))));
+    /// assert!(!s.due_within(d(2026, 1, 1), 27).any(|o| o.latest == Some(d(2026, 1, 29))));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn due_within(&self, as_at: NaiveDate, days: u32) -> impl Iterator<Item = &Obligation> {
+        let end = as_at.checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
+        self.obligations.iter().filter(move |o| {
+            o.done.is_none_or(|d| d > as_at)
+                && o.not_applicable.is_none()
+                && o.latest_working_day.is_some_and(|w| w >= as_at && w <= end)
+        })
+    }
+
+    /// The next review due as seen on `as_at`: the earliest review not held by that date (a
+    /// review held after `as_at` was still due on it). Overdue reviews count: they are still due.
+    pub fn next_review_due(&self, as_at: NaiveDate) -> Option<&Obligation> {
+        self.obligations
+            .iter()
+            .filter(|o| o.duty == Duty::HoldReview && o.done.is_none_or(|d| d > as_at))
+            .min_by_key(|o| due_key(o))
+    }
+}

@@ -1,0 +1,278 @@
+//! The speed machinery, kept apart from the law: the per-thread cache of rule groups, shared
+//! trigger lists and scratch vectors ([`Cache::take`], [`Cache::give_back`]), the slot index, the
+//! integer hasher and the sort keys ([`sort_key`], [`sort_key_64`]). Nothing here changes a
+//! result (unit tests compare the fast paths with the plain ones).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::rules::RuleSets;
+use super::{Extra, Pending};
+use crate::model::Duty;
+use crate::profile::Rule;
+
+/// Shared lists of triggering events, kept from one schedule to the next: most obligations are
+/// triggered by one event or two, with small indices, so the same few lists recur.
+#[derive(Default)]
+pub(in crate::engine) struct TrigCache {
+    pub(in crate::engine) empty: Option<Arc<[usize]>>,
+    /// `[e]` for `e < MAX_SINGLE`.
+    pub(in crate::engine) singles: Vec<Option<Arc<[usize]>>>,
+    /// `[a, b]`, at most `MAX_PAIRS` of them.
+    pub(in crate::engine) pairs: FastMap<(usize, usize), Arc<[usize]>>,
+}
+
+pub(in crate::engine) const MAX_SINGLE: usize = 1024;
+
+pub(in crate::engine) const MAX_PAIRS: usize = 4096;
+
+impl TrigCache {
+    /// A shared list holding `list`.
+    pub(in crate::engine) fn get(&mut self, list: &[usize]) -> Arc<[usize]> {
+        match *list {
+            [] => self.empty.get_or_insert_with(|| Arc::from(list)).clone(),
+            [e] if e < MAX_SINGLE => {
+                if self.singles.len() <= e {
+                    self.singles.resize(e + 1, None);
+                }
+                self.singles[e].get_or_insert_with(|| Arc::from(list)).clone()
+            }
+            [a, b] => match self.pairs.get(&(a, b)) {
+                Some(x) => x.clone(),
+                None => {
+                    let x: Arc<[usize]> = Arc::from(list);
+                    if self.pairs.len() < MAX_PAIRS {
+                        self.pairs.insert((a, b), x.clone());
+                    }
+                    x
+                }
+            },
+            _ => Arc::from(list),
+        }
+    }
+}
+
+/// What a thread keeps between schedules, so that a schedule allocates little besides its result:
+/// the rule groups of the last few profiles, shared trigger lists, and scratch vectors. It never
+/// changes a result: groups are reused only for the very same rules (the same `Arc`s, which the
+/// cache keeps alive so they cannot be replaced at the same address, in the same order), and the
+/// scratch vectors are emptied after each use.
+#[derive(Default)]
+pub(in crate::engine) struct Cache {
+    /// The rules each set of groups was built from, most recent first.
+    pub(in crate::engine) groups: Vec<(Vec<Arc<Rule>>, RuleSets)>,
+    pub(in crate::engine) trigs: TrigCache,
+    pub(in crate::engine) pending: Vec<Pending>,
+    pub(in crate::engine) extras: Vec<Extra>,
+    pub(in crate::engine) slots: Slots,
+    pub(in crate::engine) meeting_duty: Vec<usize>,
+    pub(in crate::engine) order: Vec<u128>,
+    pub(in crate::engine) order_64: Vec<u64>,
+}
+
+/// Profiles whose rule groups a thread keeps.
+pub(in crate::engine) const CACHED_PROFILES: usize = 4;
+
+/// Scratch capacity kept after a schedule (larger vectors are shrunk back).
+pub(in crate::engine) const KEEP_CAPACITY: usize = 1024;
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache::default());
+}
+
+impl Cache {
+    /// This thread's cache (a fresh one if it is in use or the thread is ending).
+    pub(in crate::engine) fn take() -> Cache {
+        CACHE
+            .try_with(|c| c.try_borrow_mut().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    /// Gives the cache back to the thread, emptied of this schedule's data.
+    pub(in crate::engine) fn give_back(mut self) {
+        self.pending.clear();
+        self.extras.clear();
+        self.slots.list.clear();
+        self.slots.map.clear();
+        self.meeting_duty.clear();
+        self.order.clear();
+        self.order_64.clear();
+        self.pending.shrink_to(KEEP_CAPACITY);
+        self.extras.shrink_to(KEEP_CAPACITY);
+        self.slots.list.shrink_to(KEEP_CAPACITY);
+        self.slots.map.shrink_to(KEEP_CAPACITY);
+        self.meeting_duty.shrink_to(KEEP_CAPACITY);
+        self.order.shrink_to(KEEP_CAPACITY);
+        self.order_64.shrink_to(KEEP_CAPACITY);
+        let _ = CACHE.try_with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                *c = self;
+            }
+        });
+    }
+
+    /// Moves the groups of `rules` to the front, building them if they are not cached.
+    pub(in crate::engine) fn select(&mut self, rules: &[Arc<Rule>]) {
+        let same = |cached: &[Arc<Rule>]| {
+            cached.len() == rules.len() && cached.iter().zip(rules).all(|(a, b)| Arc::ptr_eq(a, b))
+        };
+        match self.groups.iter().position(|(cached, _)| same(cached)) {
+            Some(0) => {}
+            Some(k) => {
+                let entry = self.groups.remove(k);
+                self.groups.insert(0, entry);
+            }
+            None => {
+                self.groups.truncate(CACHED_PROFILES - 1);
+                self.groups.insert(0, (rules.to_vec(), RuleSets::new(rules)));
+            }
+        }
+    }
+}
+
+/// A review slot's obligation.
+pub(in crate::engine) struct SlotEntry {
+    pub(in crate::engine) key: (usize, u32),
+    pub(in crate::engine) i: usize,
+    pub(in crate::engine) latest: Option<NaiveDate>,
+}
+
+/// The slots made so far: a short list searched in order, indexed by a map once it grows.
+#[derive(Default)]
+pub(in crate::engine) struct Slots {
+    pub(in crate::engine) list: Vec<SlotEntry>,
+    /// Key -> position in `list`, kept only beyond `SHORT_SLOTS` entries.
+    pub(in crate::engine) map: FastMap<(usize, u32), usize>,
+}
+
+pub(in crate::engine) const SHORT_SLOTS: usize = 16;
+
+impl Slots {
+    pub(in crate::engine) fn get(&self, key: (usize, u32)) -> Option<usize> {
+        if self.list.len() <= SHORT_SLOTS {
+            self.list.iter().position(|e| e.key == key)
+        } else {
+            self.map.get(&key).copied()
+        }
+    }
+
+    pub(in crate::engine) fn push(&mut self, e: SlotEntry) {
+        let key = e.key;
+        self.list.push(e);
+        if self.list.len() > SHORT_SLOTS {
+            if self.map.is_empty() {
+                self.map.extend(self.list.iter().enumerate().map(|(k, e)| (e.key, k)));
+            } else {
+                self.map.insert(key, self.list.len() - 1);
+            }
+        }
+    }
+}
+
+/// A multiply-rotate hasher (the Fx hash of rustc) for the engine's small internal maps, whose
+/// keys are plain integers built by the engine itself: no untrusted keys, so no need for SipHash.
+#[derive(Default, Clone, Copy)]
+pub(in crate::engine) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_isize(&mut self, n: isize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(in crate::engine) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The sort key of an obligation: undated last, then the day to plan for, review number (none
+/// first), duty, and the order of creation. One integer, so sorting compares plain numbers.
+/// Fields: undated (bit 127), day (82-122), review number + 1 (48-80), duty (32-47), index (0-31).
+pub(in crate::engine) fn sort_key(day: Option<NaiveDate>, review_number: Option<u32>, duty: Duty, i: usize) -> u128 {
+    let (undated, day) = match day {
+        // Year (order-preserving map of the signed year onto u32), then day of the year.
+        Some(d) => (0u128, u128::from((d.year() as u32) ^ 0x8000_0000) << 9 | u128::from(d.ordinal())),
+        None => (1, 0),
+    };
+    let number = review_number.map_or(0, |n| u128::from(n) + 1);
+    undated << 127 | day << 82 | number << 48 | (duty_rank(duty) as u128 & 0xFFFF) << 32 | (i as u128 & WIDE_INDEX)
+}
+
+/// The index field of a 128-bit sort key.
+pub(in crate::engine) const WIDE_INDEX: u128 = 0xFFFF_FFFF;
+
+/// The position of a duty in [`Duty::ALL`] (its declaration order), for sorting.
+pub(in crate::engine) fn duty_rank(duty: Duty) -> usize {
+    duty as usize
+}
+
+/// Bits of the index field of a 64-bit sort key.
+pub(in crate::engine) const NARROW_INDEX_BITS: u32 = 21;
+
+/// The same key in 64 bits, when every field fits: dates in 1900-3947 (the calendar covers
+/// 1971-2199), review numbers below 65,535, duties below 64 and fewer than 2^21 obligations.
+/// Compares exactly as [`sort_key`] does (checked by a unit test); `None` when a field does not
+/// fit, and the schedule then sorts on 128-bit keys (so the number of duties has no cap).
+pub(in crate::engine) fn sort_key_64(
+    day: Option<NaiveDate>,
+    review_number: Option<u32>,
+    duty: Duty,
+    i: usize,
+) -> Option<u64> {
+    let day = match day {
+        Some(d) => {
+            let y = u64::try_from(d.year() - 1900).ok().filter(|y| *y < 2048)?;
+            y << 9 | u64::from(d.ordinal())
+        }
+        // Above every date.
+        None => 1 << 20,
+    };
+    let number = match review_number {
+        None => 0,
+        Some(n) if n < u32::from(u16::MAX) => u64::from(n) + 1,
+        Some(_) => return None,
+    };
+    let duty = u64::try_from(duty_rank(duty)).ok().filter(|d| *d < 64)?;
+    if i >= 1 << NARROW_INDEX_BITS {
+        return None;
+    }
+    Some(day << 43 | number << 27 | duty << NARROW_INDEX_BITS | i as u64)
+}
+
+/// Whether to sort on 128-bit keys even when 64-bit ones fit (a test hook: both orders are the same).
+#[cfg(test)]
+pub(in crate::engine) fn force_wide_keys() -> bool {
+    FORCE_WIDE.with(|f| f.get())
+}
+
+#[cfg(not(test))]
+pub(in crate::engine) fn force_wide_keys() -> bool {
+    false
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Test hook: sort on 128-bit keys even when 64-bit ones fit.
+    pub(in crate::engine) static FORCE_WIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}

@@ -1,0 +1,117 @@
+//! What the walk over a case history learned (periods of care, clock runs, meetings, placements):
+//! plain data kept inside [`CaseHistory`](super::CaseHistory). The walk itself, which validates
+//! a history and fills these in, is `crate::clocks`; the engine reads them.
+
+use chrono::NaiveDate;
+
+use super::{Anchor, Duty, Regime};
+
+/// A period of care (or a short-break series).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CarePeriod {
+    pub start: NaiveDate,
+    pub start_event: usize,
+    pub end: Option<(NaiveDate, usize)>,
+    pub short_breaks: bool,
+    /// Ended by `ceased_to_be_looked_after` (not by an adoption order or the end of short breaks).
+    pub ceased: bool,
+}
+
+/// One run of a regime's clock: from its start event to its end (if any).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Run {
+    pub regime: Regime,
+    pub start: NaiveDate,
+    pub start_event: usize,
+    pub end: Option<(NaiveDate, usize)>,
+    pub period: usize,
+    /// Meetings that satisfied this run, in order (review n is `held[n - 1]`).
+    pub held: Vec<usize>,
+}
+
+/// A review meeting that happened (held, or adjourned and perhaps completed later).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Meeting {
+    /// The date of the (first) meeting.
+    pub date: NaiveDate,
+    pub event: usize,
+    /// The meeting that completed the review: the same as (date, event) unless adjourned.
+    pub completed: Option<(NaiveDate, usize)>,
+    /// `review_adjourned` events of this review (two or more is a breach).
+    pub adjournments: Vec<usize>,
+    /// Held with a meeting (false: a review without a meeting).
+    pub with_meeting: bool,
+    /// (run, review number) pairs this meeting satisfied.
+    pub slots: Vec<(usize, u32)>,
+    pub secure: bool,
+    pub period: usize,
+}
+
+/// A `review_rearranged` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rearrangement {
+    pub event: usize,
+    /// When the rearrangement was made.
+    pub date: NaiveDate,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The meeting it applied to, if one was held after it (else: the upcoming review).
+    pub meeting: Option<usize>,
+    pub period: usize,
+}
+
+/// An event recorded for rules anchored on it (triggers, care plans, disputes...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Marker {
+    pub event: usize,
+    pub date: NaiveDate,
+    pub anchor: Anchor,
+    pub period: usize,
+}
+
+/// A `duty_done` event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Done {
+    pub event: usize,
+    pub date: NaiveDate,
+    pub duty: Duty,
+    pub review_number: Option<u32>,
+    pub period: Option<usize>,
+    /// The review meeting (index in `Walk::meetings`) it belongs to, by [`Walk::meeting_of_done`].
+    pub meeting: Option<usize>,
+}
+
+/// A placement: from `placement_started` (or `placed_for_adoption`) to its end. Its clocks are
+/// the visits, the placement plan and the notifications (and the care plan for the first one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Placement {
+    pub start: NaiveDate,
+    pub start_event: usize,
+    /// The end: `placement_ended`, the next placement, or the end of the period of care.
+    pub end: Option<(NaiveDate, usize)>,
+    /// Ended by a `placement_ended` event (the ended-placement notification counts from it).
+    pub ended_by_event: bool,
+    pub period: usize,
+    /// The first placement of its period of care.
+    pub first: bool,
+    pub long_term: bool,
+    pub emergency: bool,
+    pub with_parent: bool,
+    /// A placement for adoption (`placed_for_adoption`).
+    pub adoption: bool,
+    /// `social_worker_visit` events during the placement: (event, date), in order.
+    pub visits: Vec<(usize, NaiveDate)>,
+}
+
+/// Everything the walk learned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Walk {
+    pub periods: Vec<CarePeriod>,
+    pub runs: Vec<Run>,
+    pub meetings: Vec<Meeting>,
+    pub rearrangements: Vec<Rearrangement>,
+    pub markers: Vec<Marker>,
+    pub long_term_foster: Vec<(usize, NaiveDate, usize)>,
+    pub done: Vec<Done>,
+    pub placements: Vec<Placement>,
+}
