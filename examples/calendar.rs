@@ -28,15 +28,31 @@ use std::time::Instant;
 use chrono::{Datelike, NaiveDate, Weekday};
 use lac_timescales::calendar::{table_csv, table_sql, Calendar};
 
-const USAGE: &str = "usage: calendar [--govuk-json FILE] [--closure-days FILE] <holidays FROM_YEAR TO_YEAR | offset | between A B | table FROM_YEAR TO_YEAR [--format csv|sql] | throughput N>";
+const USAGE: &str = "usage: calendar [--govuk-json FILE] [--closure-days FILE] <holidays FROM_YEAR TO_YEAR | offset | between A B | table FROM_YEAR TO_YEAR [--format csv|sql] | throughput N>
+       calendar --help";
+
+/// The prefix of an error about the arguments themselves (printed with the usage); any other
+/// error is about the data and is printed alone.
+const ARGS: &str = "arguments: ";
 
 fn main() -> ExitCode {
-    match run(std::env::args().skip(1).collect()) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    match run(args) {
         Ok(code) => code,
-        Err(msg) => {
-            eprintln!("error: {msg}\n{USAGE}");
-            ExitCode::from(2)
-        }
+        Err(msg) => match msg.strip_prefix(ARGS) {
+            Some(msg) => {
+                eprintln!("error: {msg}\n{USAGE}");
+                ExitCode::from(2)
+            }
+            None => {
+                eprintln!("error: {msg}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
@@ -65,7 +81,7 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
                 cal = cal.with_closure_days(days).map_err(|e| format!("{file}: {e}"))?;
                 rest = tail;
             }
-            [flag] if flag.starts_with("--") => return Err(format!("{flag} needs a FILE")),
+            [flag] if flag.starts_with("--") => return Err(format!("{ARGS}{flag} needs a FILE")),
             _ => break,
         }
     }
@@ -80,8 +96,8 @@ fn run(args: Vec<String>) -> Result<ExitCode, String> {
         [cmd, n] if cmd == "throughput" => throughput(&cal, n),
         [cmd, from, to] if cmd == "table" => table(&cal, from, to, "csv"),
         [cmd, from, to, flag, format] if cmd == "table" && flag == "--format" => table(&cal, from, to, format),
-        [] => Err("no subcommand given".into()),
-        other => Err(format!("unrecognised arguments: {}", other.join(" "))),
+        [] => Err(format!("{ARGS}no subcommand given")),
+        other => Err(format!("{ARGS}unrecognised arguments: {}", other.join(" "))),
     }
 }
 

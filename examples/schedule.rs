@@ -443,6 +443,7 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
                 format!("LATE by {calendar_days_late} days ({working_days_late} working days)")
             }
             Breach::NotDone { .. } => "OVERDUE".into(),
+            other => other.to_string(),
         });
         // Whose standard: statute's unless only a local procedure's earlier date was missed.
         if *b.basis() != lac_timescales::profile::Basis::Statutory {

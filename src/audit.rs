@@ -146,6 +146,34 @@ pub enum Status {
     },
 }
 
+impl std::fmt::Display for Status {
+    /// Plain English with the numbers, e.g. "late by 3 working days (5 calendar days), done
+    /// 2026-02-05".
+    ///
+    /// ```
+    /// use lac_timescales::audit::Status;
+    /// let s = Status::Overdue { overdue_working_days: 2, overdue_calendar_days: 4 };
+    /// assert_eq!(s.to_string(), "overdue by 2 working days (4 calendar days)");
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Met { done, margin_working_days: w, margin_calendar_days: c } => {
+                write!(f, "met with {w} working days ({c} calendar days) to spare, done {done}")
+            }
+            Status::Late { done, late_working_days: w, late_calendar_days: c } => {
+                write!(f, "late by {w} working days ({c} calendar days), done {done}")
+            }
+            Status::Overdue { overdue_working_days: w, overdue_calendar_days: c } => {
+                write!(f, "overdue by {w} working days ({c} calendar days)")
+            }
+            Status::Pending { working_days_left: w, calendar_days_left: c } => {
+                write!(f, "pending, {w} working days ({c} calendar days) left")
+            }
+            Status::NotApplicable { reason } => write!(f, "not applicable: {reason}"),
+        }
+    }
+}
+
 /// The kind of a [`Status`], without its numbers: for counting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -211,6 +211,21 @@ fn pending_vectors_are_well_formed_and_say_why() {
     }
 }
 
+/// The table of vectors in docs/conformance.md is one table: no blank or other line inside it
+/// (Markdown ends a table there, and the rest shows as text).
+#[test]
+fn the_docs_table_is_unbroken() {
+    let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))
+        .expect("docs/conformance.md");
+    let table = &docs[docs.find("## The vectors").expect("a table section")..];
+    let lines: Vec<&str> = table.lines().collect();
+    let rows: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with('|')).collect();
+    let (first, last) = (rows[0], rows[rows.len() - 1]);
+    for (i, line) in lines.iter().enumerate().take(last).skip(first) {
+        assert!(line.starts_with('|'), "line {i} of the vector table is not a row: {line:?}");
+    }
+}
+
 #[test]
 fn docs_list_every_vector() {
     let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))

@@ -39,6 +39,8 @@ fn render(s: &Schedule) -> String {
                 Breach::RearrangedPastDeadline { to, deadline, .. } => format!("MOVED TO {to} PAST {deadline}"),
                 Breach::LateDuty { calendar_days_late, .. } => format!("LATE {calendar_days_late}d"),
                 Breach::NotDone { as_at, .. } => format!("NOT DONE as at {as_at}"),
+                // `Breach` is non-exhaustive: a new kind shows here (and the snapshot changes).
+                other => format!("{other}"),
             });
         }
         if let Some(b) = &o.binding {

@@ -219,3 +219,37 @@ fn audit_responses_validate_against_their_schema() {
     // And it is not a schema that accepts anything.
     assert!(!errors(&v, &json!({"obligations": "no"})).is_empty());
 }
+
+/// Every conformance vector (and pending vector) matches `data/conformance-vector.schema.json`,
+/// and the schema is not one that accepts anything.
+#[test]
+fn every_conformance_vector_matches_the_vector_schema() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/conformance");
+    let text = std::fs::read_to_string(dir.join("../conformance-vector.schema.json"))
+        .expect("data/conformance-vector.schema.json");
+    let schema: Value = serde_json::from_str(&text).expect("the vector schema is JSON");
+    let v = jsonschema::options().build(&schema).expect("a valid JSON Schema");
+    let mut checked = 0;
+    for d in [dir.clone(), dir.join("pending")] {
+        for entry in std::fs::read_dir(&d).expect("the vector directory") {
+            let path = entry.expect("an entry").path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let errs = errors(&v, &doc);
+            assert!(errs.is_empty(), "{name} does not match conformance-vector.schema.json:\n{}", errs.join("\n"));
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} vectors");
+    for bad in [
+        json!({"id": "001-x", "description": "d", "source": "s", "request": {}, "expected": {}}),
+        json!({"id": "001-x", "description": "d", "source": "s", "request": {}, "expected": {"obligations": [{"latest": "2026-01-01"}]}}),
+        json!({"id": "001-x", "description": "d", "source": "s", "request": {}, "expected": {"error": {"kind": "oops"}}}),
+        json!({"id": "x", "description": "d", "source": "s", "request": {}, "expected": {"error": {"kind": "invalid_input"}}}),
+    ] {
+        assert!(!errors(&v, &bad).is_empty(), "the vector schema accepted {bad}");
+    }
+}

@@ -6,6 +6,7 @@ use crate::engine::*;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Breach {
     /// The review was held after its deadline.
     LateReview {
@@ -116,6 +117,37 @@ impl Breach {
             | Breach::RearrangedPastDeadline { basis, .. }
             | Breach::LateDuty { basis, .. }
             | Breach::NotDone { basis, .. } => basis,
+        }
+    }
+}
+
+impl std::fmt::Display for Breach {
+    /// Plain English, e.g. "held 3 working days late (on 2026-02-05)".
+    ///
+    /// ```
+    /// use lac_timescales::schedule::Breach;
+    /// let b: Breach = serde_json::from_str(r#"{"kind": "not_held", "as_at": "2026-06-01"}"#).unwrap();
+    /// assert_eq!(b.to_string(), "not held as at 2026-06-01 (statutory)");
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Breach::LateReview { held, working_days_late, basis, .. } => {
+                write!(f, "held {working_days_late} working days late (on {held}) ({basis})")
+            }
+            Breach::NotHeld { as_at, basis } => write!(f, "not held as at {as_at} ({basis})"),
+            Breach::SecondAdjournment { adjourned, basis } => {
+                write!(f, "adjourned {} times (one adjournment is allowed) ({basis})", adjourned.len())
+            }
+            Breach::AdjournedReviewCompletedLate { completed, working_days_late, basis } => {
+                write!(f, "adjourned review completed {working_days_late} working days late (on {completed}) ({basis})")
+            }
+            Breach::RearrangedPastDeadline { from, to, deadline, basis } => {
+                write!(f, "moved from {from} to {to}, past its deadline {deadline} ({basis})")
+            }
+            Breach::LateDuty { done, working_days_late, basis, .. } => {
+                write!(f, "done {working_days_late} working days late (on {done}) ({basis})")
+            }
+            Breach::NotDone { as_at, basis } => write!(f, "not done as at {as_at} ({basis})"),
         }
     }
 }
@@ -261,6 +293,52 @@ pub(in crate::engine) struct Trail {
     pub(in crate::engine) meeting: Option<usize>,
 }
 
+impl std::fmt::Display for Obligation {
+    /// One line: the day to act by, the duty (and review), who, the action, the authority and
+    /// its status, and what happened.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(),
+    ///     vec![Event::new(d(2026, 1, 1), EventKind::BecameLookedAfter)])?;
+    /// let s = schedule(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(),
+    ///     &ScheduleOptions::default())?;
+    /// assert_eq!(s.next_review().unwrap().to_string(),
+    ///     "2026-01-29 hold_review (looked_after review 1), local_authority: Hold the first looked-after review \
+    ///      [statutory; Care Planning, Placement and Case Review (England) Regulations 2010 (SI 2010/959), reg 33(1) [V]]");
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.latest_working_day {
+            Some(d) => write!(f, "{d} ")?,
+            None => f.write_str("no date fixed ")?,
+        }
+        f.write_str(self.duty.as_str())?;
+        match (self.regime, self.review_number) {
+            (Some(r), Some(n)) => write!(f, " ({r} review {n})")?,
+            (None, Some(n)) => write!(f, " (no. {n})")?,
+            _ => {}
+        }
+        write!(f, ", {}: {} [{}; {}]", self.role, self.action, self.basis, self.citation)?;
+        if self.early {
+            f.write_str(" early")?;
+        }
+        if let Some(d) = self.done {
+            write!(f, " done {d}")?;
+        }
+        if self.projected {
+            f.write_str(" projected")?;
+        }
+        if let Some(b) = &self.breach {
+            write!(f, " BREACH: {b}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Schedule metadata: what produced it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -313,6 +391,61 @@ impl Schedule {
     /// act by, then the earliest legal deadline (two clocks can share a day to act by).
     pub fn next_review(&self) -> Option<&Obligation> {
         self.obligations.iter().filter(|o| o.duty == Duty::HoldReview && o.done.is_none()).min_by_key(|o| due_key(o))
+    }
+
+    /// The obligations of `role` still open as at `as_at`: not done by then (done later, or not
+    /// at all), and not found inapplicable, in the schedule's order (undated ones last). A role
+    /// counts when any rule for the obligation names it.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction, Role};
+    /// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+    ///     Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+    ///     Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+    /// ])?;
+    /// let s = schedule(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(),
+    ///     &ScheduleOptions::default())?;
+    /// // The first review was held on 29 Jan: as at 1 Feb, the local authority's next open
+    /// // review is the second (three months after 29 Jan: 29 Apr).
+    /// let open: Vec<_> = s.open_for(Role::LocalAuthority, d(2026, 2, 1))
+    ///     .filter(|o| o.duty == lac_timescales::model::Duty::HoldReview).collect();
+    /// assert_eq!(open[0].latest, Some(d(2026, 4, 29)));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn open_for(&self, role: Role, as_at: NaiveDate) -> impl Iterator<Item = &Obligation> {
+        self.obligations.iter().filter(move |o| {
+            (o.role == role || o.roles.contains(role)) && o.done.is_none_or(|d| d > as_at) && o.not_applicable.is_none()
+        })
+    }
+
+    /// The obligations not done by `as_at` whose day to act by falls within `days` calendar days
+    /// after it (from `as_at` itself to `as_at + days`), in the schedule's order. Overdue ones
+    /// (before `as_at`) are not included: see [`Schedule::open_for`] and `breach`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(),
+    ///     vec![Event::new(d(2026, 1, 1), EventKind::BecameLookedAfter)])?;
+    /// let s = schedule(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(),
+    ///     &ScheduleOptions::default())?;
+    /// // The first review is due Thu 29 Jan 2026: 28 days after 1 Jan, not 27.
+    /// assert!(s.due_within(d(2026, 1, 1), 28).any(|o| o.latest == Some(d(2026, 1, 29))));
+    /// assert!(!s.due_within(d(2026, 1, 1), 27).any(|o| o.latest == Some(d(2026, 1, 29))));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn due_within(&self, as_at: NaiveDate, days: u32) -> impl Iterator<Item = &Obligation> {
+        let end = as_at.checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
+        self.obligations.iter().filter(move |o| {
+            o.done.is_none_or(|d| d > as_at)
+                && o.not_applicable.is_none()
+                && o.latest_working_day.is_some_and(|w| w >= as_at && w <= end)
+        })
     }
 
     /// The next review due as seen on `as_at`: the earliest review not held by that date (a

@@ -156,6 +156,7 @@ impl schemars::JsonSchema for Roles {
 
 snake_enum! {
     /// A statutory review regime: an independent clock of reviews.
+    #[non_exhaustive]
     Regime {
         /// Reviews of a looked-after child.
         LookedAfter = "looked_after": "looked-after review",
@@ -174,6 +175,7 @@ snake_enum! {
 
 snake_enum! {
     /// What must be done: stable duty ids.
+    #[non_exhaustive]
     Duty {
         /// Hold a review (statutory clock, or early when a trigger requires it).
         HoldReview = "hold_review": "Hold the review",
@@ -259,6 +261,7 @@ snake_enum! {
 
 snake_enum! {
     /// What a rule's period is counted from.
+    #[non_exhaustive]
     Anchor {
         /// The start of the review regime (became looked after, authority to place, placement...).
         RegimeStart = "regime_start": "the start of the review regime",
@@ -378,6 +381,7 @@ impl Anchor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum EventKind {
     /// The child became looked after: starts a period of care and the looked-after clock.
     BecameLookedAfter,
