@@ -429,18 +429,20 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
     }
     if let Some(b) = &o.breach {
         flags.push(match b {
-            Breach::LateReview { working_days_late, .. } => format!("LATE by {working_days_late} working days"),
+            Breach::LateReview { working_days_late, .. } => {
+                format!("LATE by {}", days(*working_days_late, "working day"))
+            }
             Breach::NotHeld { .. } => "OVERDUE".into(),
             Breach::SecondAdjournment { .. } => "SECOND ADJOURNMENT (not allowed)".into(),
             Breach::AdjournedReviewCompletedLate { working_days_late, .. } => {
-                format!("completed {working_days_late} working days late")
+                format!("completed {} late", days(*working_days_late, "working day"))
             }
             Breach::RearrangedPastDeadline { basis, .. } => match basis {
                 lac_timescales::profile::Basis::Statutory => "MOVED PAST STATUTORY DATE".into(),
                 local => format!("MOVED PAST {local} DATE"),
             },
             Breach::LateDuty { working_days_late, calendar_days_late, .. } => {
-                format!("LATE by {calendar_days_late} days ({working_days_late} working days)")
+                format!("LATE by {} ({})", days(*calendar_days_late, "day"), days(*working_days_late, "working day"))
             }
             Breach::NotDone { .. } => "OVERDUE".into(),
             other => other.to_string(),
@@ -517,4 +519,13 @@ fn throughput(n: usize, existing: bool, placements: bool) -> ExitCode {
         println!("{label}schedules_per_second: {:.0}", n as f64 / secs);
     }
     ExitCode::SUCCESS
+}
+
+/// "1 day", "2 days": a count with its noun.
+fn days(n: i64, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
