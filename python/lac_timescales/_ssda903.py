@@ -33,7 +33,7 @@ class Audit903:
         reviews: one row per review (and, with ``as_at``, per overdue review): ``CHILD``,
             ``collection_year``, ``period_start``, ``regime``, ``review_number``, ``REVIEW``,
             ``deadline``, ``latest_working_day``, ``on_time``, ``working_days_late``,
-            ``calendar_days_late``, ``basis``, ``note`` (the columns of ``reviews_audit.csv``),
+            ``calendar_days_late``, ``basis``, ``missed``, ``note`` (the columns of ``reviews_audit.csv``),
             then ``row`` (the index label of the review in the caller's DataFrame; missing for
             an overdue row) for DataFrame input, or ``line`` (the file line; 0 for an overdue
             row) for file input. A DataFrame of the caller's kind.
@@ -316,6 +316,7 @@ def _result(raw: Dict[str, Any], kind: str, frames: Dict[str, Any]) -> Audit903:
         "working_days_late": c["working_days_late"],
         "calendar_days_late": c["calendar_days_late"],
         "basis": np.array(c["basis_names"], dtype=object)[c["basis"]] if n else np.array([], dtype=object),
+        "missed": c["missed"],
         "note": _texts(c["note"], c["separator"], n),
     }
     line = c["line"]
@@ -376,7 +377,7 @@ def _pandas(*parts: Any) -> Audit903:
             out[k] = pd.arrays.BooleanArray(v == 1, v < 0)
         elif k in ("working_days_late", "calendar_days_late"):
             out[k] = pd.arrays.IntegerArray(v, v == nat)
-        elif k == "regime":
+        elif k in ("regime", "missed"):
             out[k] = pd.array([x or None for x in v], dtype=object) if len(v) < 1000 else pd.Series(v).replace("", None)
         else:
             out[k] = v
@@ -426,7 +427,7 @@ def _polars(*parts: Any) -> Audit903:
             series.append(pl.Series(k, v == 1).set(pl.Series(v < 0), None))
         elif k in ("working_days_late", "calendar_days_late"):
             series.append(pl.Series(k, v).set(pl.Series(v == nat), None))
-        elif k == "regime":
+        elif k in ("regime", "missed"):
             s = pl.Series(k, v, dtype=pl.String)
             series.append(s.set(s == "", None))
         else:
@@ -463,7 +464,7 @@ def _columns(*parts: Any) -> Audit903:
             out[k] = [None if x < 0 else bool(x) for x in v]
         elif k in ("working_days_late", "calendar_days_late"):
             out[k] = [None if x == nat else int(x) for x in v]
-        elif k == "regime":
+        elif k in ("regime", "missed"):
             out[k] = [x or None for x in v]
         else:
             out[k] = [str(x) for x in v]

@@ -152,6 +152,8 @@ struct Columns {
     working_days_late: Vec<i64>,
     calendar_days_late: Vec<i64>,
     basis: Vec<u8>,
+    /// Whose deadline a late or overdue review missed (`statutory` or `local:<profile>`), else empty.
+    missed: Vec<String>,
     note: String,
     line: Vec<i64>,
     sep_clash: bool,
@@ -189,6 +191,7 @@ impl Sink for Columns {
         self.working_days_late.push(r.working_days_late.unwrap_or(NAT));
         self.calendar_days_late.push(r.calendar_days_late.unwrap_or(NAT));
         self.basis.push(Basis::ALL.iter().position(|b| *b == r.basis).unwrap_or(0) as u8);
+        self.missed.push(r.missed.as_ref().map(ToString::to_string).unwrap_or_default());
         self.line.push(r.line as i64);
         self.summary.add_row(r);
         Ok(())
@@ -332,6 +335,7 @@ pub(crate) fn audit_903_native<'py>(
     c.set_item("working_days_late", PyArray1::from_vec(py, cols.working_days_late))?;
     c.set_item("calendar_days_late", PyArray1::from_vec(py, cols.calendar_days_late))?;
     c.set_item("basis", PyArray1::from_vec(py, cols.basis))?;
+    c.set_item("missed", cols.missed)?;
     c.set_item("basis_names", Basis::ALL.iter().map(|b| b.as_str()).collect::<Vec<_>>())?;
     c.set_item("line", PyArray1::from_vec(py, cols.line))?;
     out.set_item("reviews", c)?;

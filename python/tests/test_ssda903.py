@@ -18,7 +18,8 @@ from conftest import SSDA903, example, need_shared
 
 FIELDS = [
     "CHILD", "collection_year", "period_start", "regime", "review_number", "REVIEW", "deadline",
-    "latest_working_day", "on_time", "working_days_late", "calendar_days_late", "basis", "note",
+    "latest_working_day", "on_time", "working_days_late", "calendar_days_late", "basis", "missed",
+    "note",
 ]  # fmt: skip
 
 
