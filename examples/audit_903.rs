@@ -229,6 +229,14 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
         .map_err(|e| format!("cannot create output directory {}: {e}", args.out_dir.display()))?;
     let names = ["reviews_audit.csv", "rejects.csv", "superseded.csv"];
     let mut outputs: Vec<PathBuf> = names.iter().map(|n| args.out_dir.join(n)).collect();
+    if let Some(r) = &args.report {
+        if r.is_dir() {
+            return Err(format!("--report {} is a directory: give a file name (report.html)", r.display()));
+        }
+        if let Some(o) = outputs.iter().find(|o| same_file(o, r)) {
+            return Err(format!("--report {} is also the output {}: give another name", r.display(), o.display()));
+        }
+    }
     outputs.extend(args.report.clone());
     for o in &outputs {
         for i in &inputs {
