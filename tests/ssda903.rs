@@ -773,3 +773,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn same_year_duplicate_episodes_give_the_same_answer_in_either_row_order() {
+    // Two copies of child 7's episode from Wed 1 May 2024 in one 2024-25 return, one open and one
+    // ended Sat 1 Jun 2024. Review 1 on Mon 20 May 2024 (due within 20 working days: 2-3, 7-10,
+    // 13-17, 20-24, 28-31 May (6 and 27 May are bank holidays) = Fri 31 May): on time. If the
+    // period ended on 1 Jun nothing is overdue at 31 Mar 2025; if it were open, review 2 (due 3
+    // months after 20 May = 20 Aug 2024) would be. Whichever copy is kept, it must not depend on
+    // which line comes first: the copy with an end is kept, the other is the duplicate.
+    let open = ep("7", "01/05/2024", "S", "C2", "U1", "", "");
+    let ended = ep("7", "01/05/2024", "S", "C2", "U1", "01/06/2024", "E4A");
+    let revs = vec![rv("7", "20/05/2024")];
+    let as_at = Some(d(2025, 3, 31));
+    let (a, _) = run_year(&[open.clone(), ended.clone()], &revs, 2025, as_at);
+    let (b, _) = run_year(&[ended, open], &revs, 2025, as_at);
+    assert_eq!(lines_of(&a).0, lines_of(&b).0);
+    assert!(a.rows.iter().all(|r| !r.is_overdue()), "{:?}", a.rows);
+    assert_eq!(a.rows.len(), 1);
+    assert_eq!(a.rejects.len(), 1);
+    assert!(a.rejects[0].reason.starts_with("duplicate"), "{:?}", a.rejects);
+}

@@ -263,8 +263,21 @@ impl Ctx<'_> {
                 None => out.reject(self, r, child, "unusable: the table's header is bad".into()),
             }
         }
-        // One copy of each episode (same DECOM): the latest collection year's.
-        eps.sort_by_key(|(e, r)| (e.decom, Reverse(e.year), r.src, r.line));
+        // One copy of each episode (same DECOM): the latest collection year's. Two copies in the
+        // same return are a data error: keep the one with an end (DEC), then one that starts a
+        // period (RNE = S), then the first by content, so that the answer never depends on the
+        // order of the rows.
+        eps.sort_by(|(e, r), (f, q)| {
+            (e.decom, Reverse(e.year), e.dec.is_none(), !e.starts_period, store.row_text(r), r.src, r.line).cmp(&(
+                f.decom,
+                Reverse(f.year),
+                f.dec.is_none(),
+                !f.starts_period,
+                store.row_text(q),
+                q.src,
+                q.line,
+            ))
+        });
         let mut kept: Vec<(Episode, &RowRef)> = Vec::with_capacity(eps.len());
         for (e, r) in eps {
             match kept.last() {
