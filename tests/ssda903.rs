@@ -794,3 +794,46 @@ fn same_year_duplicate_episodes_give_the_same_answer_in_either_row_order() {
     assert_eq!(a.rejects.len(), 1);
     assert!(a.rejects[0].reason.starts_with("duplicate"), "{:?}", a.rejects);
 }
+
+/// Records the order in which the audit's output arrives.
+#[derive(Default)]
+struct Order {
+    events: Vec<String>,
+}
+
+impl lac_timescales::ssda903::Sink for Order {
+    fn row(&mut self, row: &AuditRow) -> std::io::Result<()> {
+        self.events.push(format!("row {}", row.child));
+        Ok(())
+    }
+    fn reject(&mut self, r: &lac_timescales::ssda903::Reject) -> std::io::Result<()> {
+        self.events.push(format!("reject {}", r.reason));
+        Ok(())
+    }
+}
+
+#[test]
+fn rows_past_the_cap_are_rejected_as_they_are_read_not_held() {
+    // Memory is bounded by MAX_CHILD_ROWS rows per child only if the rows past the cap are
+    // rejected while reading (before any child is audited), not held and rejected afterwards.
+    let cap = lac_timescales::ssda903::read::MAX_CHILD_ROWS;
+    let mut revs = Vec::new();
+    for k in 0..cap + 50 {
+        revs.push(rv("Z", &format!("{:02}/{:02}/2024", 1 + k % 28, 4 + (k / 28) % 9)));
+    }
+    let eps = file(EP_HEADER, &[ep("Z", "01/04/2024", "S", "C2", "U1", "", "")]);
+    for budget in [512u64 << 20, 4096] {
+        let mut o = opts(None);
+        o.memory_budget = budget;
+        o.tmp_dir = std::env::temp_dir();
+        let mut sink = Order::default();
+        let out = audit_str(&eps, &file(RV_HEADER, &revs), Some(2025), &o, &mut sink).unwrap();
+        assert!(out.totals.balanced());
+        let first_row = sink.events.iter().position(|e| e.starts_with("row ")).expect("an audit row");
+        let capped: Vec<usize> =
+            sink.events.iter().enumerate().filter(|(_, e)| e.contains("more than")).map(|(i, _)| i).collect();
+        // One episode row and cap + 50 review rows: the last 51 rows are past the cap.
+        assert_eq!(capped.len(), 51, "budget {budget}");
+        assert!(capped.iter().all(|&i| i < first_row), "budget {budget}: cap rejects arrived after the audit rows");
+    }
+}
