@@ -837,3 +837,27 @@ fn rows_past_the_cap_are_rejected_as_they_are_read_not_held() {
         assert!(capped.iter().all(|&i| i < first_row), "budget {budget}: cap rejects arrived after the audit rows");
     }
 }
+
+#[test]
+fn a_whole_file_failure_names_the_reasons_its_rows_were_rejected() {
+    // Reviews of a child looked after from 1 May 2024, but given as the 2023-24 return (its year
+    // from the caller): both reviews are outside that year (1 Apr 2023 to 31 Mar 2024). The header
+    // and the dates are fine, so the message must not blame them; it names the reason.
+    let eps = file(EP_HEADER, &[ep("7", "01/05/2024", "S", "C2", "U1", "", "")]);
+    let revs = file(RV_HEADER, &[rv("7", "20/05/2024"), rv("7", "20/06/2024")]);
+    let o = audit_str(&eps, &revs, Some(2024), &opts(None), &mut Collect::default()).unwrap();
+    let f = o.totals.whole_file_failures();
+    let rv_msg = f.iter().find(|m| m.contains("reviews table")).expect("the reviews table fails");
+    assert!(rv_msg.contains("all 2 rows were rejected (2 REVIEW outside this return's collection year)"), "{rv_msg}");
+    assert!(!rv_msg.contains("bad header"), "{rv_msg}");
+    // An episodes table without DEC: its message gives the header problem; the reviews table's
+    // says its children have no episodes, not that its own header is bad.
+    let no_dec = "CHILD,DECOM,RNE,LS,PLACE,REC\n7,01/05/2024,S,C2,U1,\n";
+    let revs = file(RV_HEADER, &[rv("7", "20/05/2024")]);
+    let o = audit_str(no_dec, &revs, Some(2025), &opts(None), &mut Collect::default()).unwrap();
+    let f = o.totals.whole_file_failures();
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert!(f[0].contains("episodes table") && f[0].contains("missing column DEC"), "{f:?}");
+    assert!(f[1].contains("reviews table") && f[1].contains("1 unknown child"), "{f:?}");
+    assert!(!f[1].contains("bad header"), "{f:?}");
+}

@@ -2,6 +2,7 @@
 //! under the possible histories (see the module docs of [`super`] for the rule).
 
 use std::cmp::Reverse;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
@@ -84,16 +85,19 @@ struct Out {
     superseded: Vec<Superseded>,
     /// Per source: used, rejected, superseded.
     per_src: Vec<[u64; 3]>,
+    /// Per source: rejects by kind of reason.
+    reasons: Vec<BTreeMap<String, u64>>,
     t: Totals,
 }
 
 impl Out {
     fn new(n: usize) -> Out {
-        Out { per_src: vec![[0; 3]; n], ..Out::default() }
+        Out { per_src: vec![[0; 3]; n], reasons: vec![BTreeMap::new(); n], ..Out::default() }
     }
     fn reject(&mut self, ctx: &Ctx<'_>, r: &RowRef, child: &str, reason: String) {
         let m = &ctx.metas[r.src as usize];
         self.per_src[r.src as usize][1] += 1;
+        *self.reasons[r.src as usize].entry(super::report::reason_kind(&reason)).or_default() += 1;
         self.rejects.push(Reject { file: m.name.clone(), table: m.kind, line: r.line, child: child.into(), reason });
     }
     fn date(&mut self, d: NaiveDate) {
@@ -758,6 +762,11 @@ fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
             a[k] += b[k];
         }
     }
+    for (a, b) in acc.reasons.iter_mut().zip(o.reasons) {
+        for (k, n) in b {
+            *a.entry(k).or_default() += n;
+        }
+    }
     let (t, u) = (&mut acc.t, &o.t);
     t.reviews_audited += u.reviews_audited;
     t.reviews_assessed += u.reviews_assessed;
@@ -947,6 +956,16 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
             rejected: acc.per_src[i][1] + m.early_rejects,
             superseded: acc.per_src[i][2],
             blank_lines: m.blank,
+            reasons: {
+                let mut all = m.early_reasons.clone();
+                for (k, n) in &acc.reasons[i] {
+                    *all.entry(k.clone()).or_default() += n;
+                }
+                let mut v: Vec<(String, u64)> = all.into_iter().collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                v
+            },
+            header_error: m.header_error.clone(),
         })
         .collect();
     totals.sources.sort_by(|a, b| (a.year, a.table, &a.file).cmp(&(b.year, b.table, &b.file)));

@@ -143,7 +143,9 @@ pub struct Summary {
     pub conflicts: u64,
 }
 
-fn reason_kind(r: &str) -> String {
+/// A reject reason without its values (`REVIEW outside this return's collection year`, `bad date
+/// in DECOM`), for counting rejects by reason.
+pub(crate) fn reason_kind(r: &str) -> String {
     for k in [
         "outside every period of care",
         "outside this return's collection year",

@@ -22,6 +22,8 @@ status=$?
 set -e
 [ "$status" -eq 2 ] || fail "the sample run should exit 2 (no usable review), got $status"
 grep -q 'SSDA903_2025_reviews.csv (reviews table): all 24 rows were rejected' "$tmp/err" || fail "whole-file message"
+grep -q "all 24 rows were rejected (21 REVIEW outside this return's collection year, 2 REVIEW outside every period of care, 1 unknown child)" "$tmp/err" \
+  || fail "whole-file message should name the reasons (not a bad header)"
 [ -f "$tmp/out/reviews_audit.csv" ] && [ -f "$tmp/out/rejects.csv" ] && [ -f "$tmp/out/superseded.csv" ] \
   && [ -f "$tmp/report.html" ] || fail "missing output files"
 ls -a "$tmp/out" | grep -q '\.tmp-' && fail "temporary output files left behind"

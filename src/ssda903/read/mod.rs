@@ -33,6 +33,10 @@ pub(crate) struct SourceMeta {
     pub blank: u64,
     /// Rows rejected while reading (before grouping by child).
     pub early_rejects: u64,
+    /// Those rejects by kind of reason (see [`crate::ssda903::report::reason_kind`]).
+    pub early_reasons: BTreeMap<String, u64>,
+    /// Why the header could not be used, in full.
+    pub header_error: Option<String>,
     /// Collection years of the dates in the table (REVIEW, or DECOM/DEC), for inferring the year.
     pub years: BTreeMap<i32, u64>,
 }
@@ -173,6 +177,8 @@ impl<'s> Ingest<'s> {
             rows: 0,
             blank: 0,
             early_rejects: 0,
+            early_reasons: BTreeMap::new(),
+            header_error: None,
             years: BTreeMap::new(),
         });
         (self.metas.len() - 1) as u32
@@ -181,6 +187,7 @@ impl<'s> Ingest<'s> {
     pub(crate) fn reject(&mut self, src: u32, line: u64, child: &str, reason: String) -> Result<()> {
         let m = &mut self.metas[src as usize];
         m.early_rejects += 1;
+        *m.early_reasons.entry(super::report::reason_kind(&reason)).or_default() += 1;
         let r = Reject { file: m.name.clone(), table: m.kind, line, child: child.to_string(), reason };
         self.sink.reject(&r).map_err(|e| Error::Io { path: "output".into(), reason: e.to_string() })
     }
@@ -399,6 +406,7 @@ pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<(
         Ok(c) => ing.metas[src as usize].cols = Some(c),
         Err(reason) => {
             ing.metas[src as usize].rows += 1;
+            ing.metas[src as usize].header_error = Some(reason.clone());
             ing.reject(src, header_line, "", reason)?;
         }
     }
