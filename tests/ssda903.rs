@@ -861,3 +861,41 @@ fn a_whole_file_failure_names_the_reasons_its_rows_were_rejected() {
     assert!(f[1].contains("reviews table") && f[1].contains("1 unknown child"), "{f:?}");
     assert!(!f[1].contains("bad header"), "{f:?}");
 }
+
+#[test]
+fn a_later_return_s_episode_is_not_lost_to_an_earlier_return_s_open_copy() {
+    // Child 7 looked after from Wed 1 Jun 2022 (RNE S); the 2022-23 return shows the episode open.
+    // It ended in 2023-24, a year not given; the child came back Mon 2 Dec 2024 (RNE S). Only the
+    // 2022-23 and 2024-25 returns are audited. The review of Fri 20 Dec 2024 is the new period's
+    // first: due within 20 working days of 2 Dec: 3-6 (4), 9-13 (9), 16-20 (14), 23-24 (16), 27
+    // (17; 25 and 26 Dec are bank holidays), 30-31 (19), 2 Jan (20; 1 Jan is a bank holiday) =
+    // Thu 2 Jan 2025: on time, review 1, known. Before, the 2024 S episode was rejected as
+    // overlapping the stale open period and the review judged in it.
+    let r2023 = (
+        file(EP_HEADER, &[ep("7", "01/06/2022", "S", "C2", "U1", "", "")]),
+        file(RV_HEADER, &[rv("7", "24/06/2022")]),
+        2023,
+    );
+    let r2025 = (
+        file(EP_HEADER, &[ep("7", "02/12/2024", "S", "C2", "U1", "", "")]),
+        file(RV_HEADER, &[rv("7", "20/12/2024")]),
+        2025,
+    );
+    let (c, _) = run_returns(&[r2023, r2025], Some(d(2025, 3, 31)));
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    let r = row(&c, "7", d(2024, 12, 20));
+    assert_eq!(r.period_start, Some(d(2024, 12, 2)));
+    assert_eq!((r.review_number, r.deadline, r.on_time), (Some(1), Some(d(2025, 1, 2)), Some(true)));
+    assert_eq!(r.basis, Basis::KnownReviewNumber);
+    // The old period's review of Fri 24 Jun 2022 is its first: due within 20 working days of Wed
+    // 1 Jun 2022 (2 and 3 Jun are the Jubilee bank holidays): 6-10 (5), 13-17 (10), 20-24 (15),
+    // 27-30 (19), Fri 1 Jul (20). On time; its row says the episode's end is not in the data.
+    let old = row(&c, "7", d(2022, 6, 24));
+    assert_eq!((old.review_number, old.deadline, old.on_time), (Some(1), Some(d(2022, 7, 1)), Some(true)));
+    assert!(old.note.contains("taken to have ended by 31/03/2024"), "{}", old.note);
+    // Overdue at 31 Mar 2025: the new period's second review is due 3 months after 20 Dec 2024 =
+    // 20 Mar 2025, not held: overdue (and nothing from the old period).
+    let over: Vec<&AuditRow> = c.rows.iter().filter(|r| r.is_overdue()).collect();
+    assert_eq!(over.len(), 1, "{over:?}");
+    assert_eq!((over[0].review_number, over[0].deadline), (Some(2), Some(d(2025, 3, 20))));
+}

@@ -321,8 +321,40 @@ impl Ctx<'_> {
                 _ => kept.push((e, r)),
             }
         }
-        let episodes: Vec<Episode> = kept.iter().map(|(e, _)| e.clone()).collect();
-        let (periods, ep_rejects) = build_periods(&episodes, self.window.first_day());
+        let mut episodes: Vec<Episode> = kept.iter().map(|(e, _)| e.clone()).collect();
+        // An episode open (no DEC) at the end of its return and followed by a new period of care
+        // (RNE = S) from a later return is not in the next return given: it ended before that
+        // return's year began (in a year not given, or a data error), and before the new period
+        // began. Without this, the stale open copy would make the later, authoritative period
+        // "overlap" and be rejected, and the later reviews be judged in the old period.
+        let mut ended_by: Vec<(usize, String)> = Vec::new();
+        for i in 1..episodes.len() {
+            let (e, n) = (&episodes[i - 1], &episodes[i]);
+            if e.dec.is_some() || !n.starts_period || e.year == 0 || n.year <= e.year {
+                continue;
+            }
+            let next = self.window.years().iter().copied().find(|&y| y > e.year).unwrap_or(n.year);
+            let by = year_end(next - 1).min(n.decom);
+            if by >= e.decom {
+                ended_by.push((
+                    i - 1,
+                    format!(
+                        "episode line {} has no DEC in the {} return and is not in the {} return: taken to have ended by {} (its end is not in the data)",
+                        e.line,
+                        year_label(e.year),
+                        year_label(next),
+                        fmt_d(by)
+                    ),
+                ));
+                episodes[i - 1].dec = Some(by);
+            }
+        }
+        let (mut periods, ep_rejects) = build_periods(&episodes, self.window.first_day());
+        for (i, note) in ended_by {
+            if let Some(p) = periods.iter_mut().find(|p| p.indexes.contains(&i)) {
+                p.notes.push(note);
+            }
+        }
         for x in ep_rejects {
             out.reject(self, kept[x.index].1, child, x.reason);
         }
