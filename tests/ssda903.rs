@@ -899,3 +899,32 @@ fn a_later_return_s_episode_is_not_lost_to_an_earlier_return_s_open_copy() {
     assert_eq!(over.len(), 1, "{over:?}");
     assert_eq!((over[0].review_number, over[0].deadline), (Some(2), Some(d(2025, 3, 20))));
 }
+
+#[test]
+fn copies_differing_only_in_the_case_of_a_code_do_not_conflict() {
+    // The same episode (child 8 from 1 May 2023) in the 2023-24 return with LS "C2" and in the
+    // 2024-25 return with "c2": the audit reads both as C2, so the later copy supersedes the
+    // earlier without a conflict. A real change (PLACE U1 to U4) is still one.
+    let r2024 = (
+        file(
+            EP_HEADER,
+            &[ep("8", "01/05/2023", "S", "C2", "U1", "", ""), ep("9", "01/05/2023", "S", "C2", "U1", "", "")],
+        ),
+        file(RV_HEADER, &[rv("8", "20/05/2023"), rv("9", "20/05/2023")]),
+        2024,
+    );
+    let r2025 = (
+        file(
+            EP_HEADER,
+            &[ep("8", "01/05/2023", "S", "c2", "U1", "", ""), ep("9", "01/05/2023", "S", "C2", "U4", "", "")],
+        ),
+        file(RV_HEADER, &[rv("8", "20/11/2024"), rv("9", "20/11/2024")]),
+        2025,
+    );
+    let (c, o) = run_returns(&[r2024, r2025], None);
+    assert_eq!(c.superseded.len(), 2);
+    let conflict = |child: &str| c.superseded.iter().find(|s| s.child == child).unwrap().conflict.clone();
+    assert_eq!(conflict("8"), "");
+    assert!(conflict("9").starts_with("PLACE"), "{}", conflict("9"));
+    assert_eq!(o.totals.conflicts, 1);
+}

@@ -124,7 +124,8 @@ fn conflict(old: &[(String, String)], new: &[(String, String)], old_year: i32, n
         let same_date = matches!(n.as_str(), "DECOM" | "DEC")
             && super::read::csv::parse_date(v).is_some()
             && super::read::csv::parse_date(v) == super::read::csv::parse_date(w);
-        if v == w || same_date {
+        // Codes are read without regard to case (`c2` is `C2`), so case alone is no conflict.
+        if v.eq_ignore_ascii_case(w) || same_date {
             continue;
         }
         let filled_later = matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.is_empty();
