@@ -928,3 +928,26 @@ fn copies_differing_only_in_the_case_of_a_code_do_not_conflict() {
     assert!(conflict("9").starts_with("PLACE"), "{}", conflict("9"));
     assert_eq!(o.totals.conflicts, 1);
 }
+
+#[test]
+fn a_child_that_a_spreadsheet_would_run_as_a_formula_is_a_reject() {
+    // CHILD is alphanumeric in the 903. `=HYPERLINK(...)` (quoted, as its comma needs) would be
+    // written to reviews_audit.csv and run by a spreadsheet: it is rejected, and the rest stands.
+    let eps = file(
+        EP_HEADER,
+        &[
+            ep("\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"", "01/05/2024", "S", "C2", "U1", "", ""),
+            ep("A-1", "01/05/2024", "S", "C2", "U1", "", ""),
+        ],
+    );
+    let revs = file(RV_HEADER, &[rv("@SUM(1)", "20/05/2024"), rv("A-1", "20/05/2024")]);
+    let mut c = Collect::default();
+    let o = audit_str(&eps, &revs, Some(2025), &opts(None), &mut c).unwrap();
+    assert!(o.totals.balanced());
+    assert_eq!(c.rows.len(), 1, "{:?}", c.rows);
+    assert_eq!(&*c.rows[0].child, "A-1");
+    assert_eq!(c.rejects.len(), 2, "{:?}", c.rejects);
+    assert!(c.rejects.iter().all(|r| r.reason.contains("would run it as a formula")), "{:?}", c.rejects);
+    // rejects.csv shows the value with a leading quote, so that it is not run there either.
+    assert!(c.rejects.iter().all(|r| r.child.starts_with('\'')), "{:?}", c.rejects);
+}

@@ -218,7 +218,11 @@ impl<'s> Ingest<'s> {
         let key = match check_child(&raw) {
             Ok(k) => k.to_string(),
             Err(reason) => {
-                let shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+                let mut shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+                if shown.starts_with(['=', '+', '-', '@']) {
+                    // Shown in rejects.csv: a leading quote keeps a spreadsheet from running it.
+                    shown.insert(0, '\'');
+                }
                 return self.reject(src, line, &shown, reason);
             }
         };
