@@ -22,7 +22,8 @@ status=$?
 set -e
 [ "$status" -eq 2 ] || fail "the sample run should exit 2 (no usable review), got $status"
 grep -q 'SSDA903_2025_reviews.csv (reviews table): all 24 rows were rejected' "$tmp/err" || fail "whole-file message"
-grep -q "most often: REVIEW outside this return's collection year (21 rows)" "$tmp/err" || fail "whole-file message: the likely cause"
+grep -q "all 24 rows were rejected (21 REVIEW outside this return's collection year, 2 REVIEW outside every period of care, 1 unknown child)" "$tmp/err" \
+  || fail "whole-file message should name the reasons (not a bad header)"
 [ -f "$tmp/out/reviews_audit.csv" ] && [ -f "$tmp/out/rejects.csv" ] && [ -f "$tmp/out/superseded.csv" ] \
   && [ -f "$tmp/report.html" ] || fail "missing output files"
 ls -a "$tmp/out" | grep -q '\.tmp-' && fail "temporary output files left behind"
@@ -159,6 +160,15 @@ cp "$r/SSDA903_2025_reviews.csv" "$tmp/x_reviews.csv"
 mkdir -p "$tmp/x2" && cp "$r/SSDA903_2025_reviews.csv" "$tmp/x2/rejects.csv"
 check_err "is an input" "$r/SSDA903_2025_episodes.csv" "$tmp/x2/rejects.csv" --output-dir "$tmp/x2" --year 2025
 cmp -s "$tmp/x2/rejects.csv" "$r/SSDA903_2025_reviews.csv" || fail "an input in the output directory was written over"
+# --report must be neither one of the CSV outputs nor a directory: refused before anything is written.
+check_err "is also the output" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" --output-dir "$tmp/x4" \
+  --report "$tmp/x4/rejects.csv"
+[ ! -e "$tmp/x4/rejects.csv" ] || fail "--report naming rejects.csv: an output was written"
+mkdir -p "$tmp/x5/rep"
+check_err "is a directory" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" --output-dir "$tmp/x5/out" \
+  --report "$tmp/x5/rep"
+[ ! -e "$tmp/x5/out/reviews_audit.csv" ] || fail "--report naming a directory: outputs were written"
+! ls -a "$tmp/x5" | grep -q '\.tmp-' || fail "--report naming a directory: a temporary file was left beside it"
 check_err "before the data's last date" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" --output-dir "$tmp/x3" --as-at 2024-05-01
 [ ! -e "$tmp/x3/reviews_audit.csv" ] || fail "a refused as-at date must leave no output"
 check_err "cannot read /nonexistent.csv" /nonexistent.csv "$data/SSDA903_2025_reviews.csv" --output-dir "$tmp/x"

@@ -7,6 +7,7 @@ pub(crate) mod xml;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,6 +33,10 @@ pub(crate) struct SourceMeta {
     pub blank: u64,
     /// Rows rejected while reading (before grouping by child).
     pub early_rejects: u64,
+    /// Those rejects by kind of reason (see [`crate::ssda903::report::reason_kind`]).
+    pub early_reasons: BTreeMap<String, u64>,
+    /// Why the header could not be used, in full.
+    pub header_error: Option<String>,
     /// Collection years of the dates in the table (REVIEW, or DECOM), for inferring the year.
     pub years: BTreeMap<i32, u64>,
     /// Whether to gather `years` (only when the return's year is not given or named).
@@ -134,7 +139,6 @@ pub fn temp_dir_name(dir: &Path) -> PathBuf {
 struct Spill {
     dir: TempDir,
     files: Vec<BufWriter<File>>,
-    counts: HashMap<u64, u32>,
 }
 
 /// Where rows go while being read.
@@ -145,7 +149,25 @@ pub(crate) struct Ingest<'s> {
     tmp_dir: PathBuf,
     parts: usize,
     spill: Option<Spill>,
+    /// Rows kept so far for each `CHILD`: rows past [`MAX_CHILD_ROWS`] are rejected as they are
+    /// read, so memory stays bounded by that many rows per child.
+    counts: HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>>,
     sink: &'s mut dyn Sink,
+}
+
+/// FNV-1a as a `Hasher`, for the per-child row counts (`CHILD` values are short; SipHash costs
+/// about 7% of a whole audit there).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325u64 } else { self.0 };
+        self.0 = bytes.iter().fold(h, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+    }
 }
 
 fn fnv(key: &[u8]) -> u64 {
@@ -163,7 +185,16 @@ impl<'s> Ingest<'s> {
             Some(b) => (b.div_ceil(budget) as usize * 2).clamp(2, 1024),
             None => 64,
         };
-        Ingest { metas: Vec::new(), store: Store::default(), budget, tmp_dir, parts, spill: None, sink }
+        Ingest {
+            metas: Vec::new(),
+            store: Store::default(),
+            budget,
+            tmp_dir,
+            parts,
+            spill: None,
+            counts: HashMap::default(),
+            sink,
+        }
     }
 
     pub(crate) fn add_source(&mut self, name: Arc<str>, kind: FileKind, ret: usize, track_years: bool) -> u32 {
@@ -175,6 +206,8 @@ impl<'s> Ingest<'s> {
             rows: 0,
             blank: 0,
             early_rejects: 0,
+            early_reasons: BTreeMap::new(),
+            header_error: None,
             years: BTreeMap::new(),
             track_years,
         });
@@ -184,6 +217,7 @@ impl<'s> Ingest<'s> {
     pub(crate) fn reject(&mut self, src: u32, line: u64, child: &str, reason: String) -> Result<()> {
         let m = &mut self.metas[src as usize];
         m.early_rejects += 1;
+        *m.early_reasons.entry(super::report::reason_kind(&reason)).or_default() += 1;
         let r = Reject { file: m.name.clone(), table: m.kind, line, child: child.to_string(), reason };
         self.sink.reject(&r).map_err(|e| Error::Io { path: "output".into(), reason: e.to_string() })
     }
@@ -223,7 +257,11 @@ impl<'s> Ingest<'s> {
         let key: &str = match check_child(&raw) {
             Ok(k) => k,
             Err(reason) => {
-                let shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+                let mut shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+                if shown.starts_with(['=', '+', '-', '@']) {
+                    // Shown in rejects.csv: a leading quote keeps a spreadsheet from running it.
+                    shown.insert(0, '\'');
+                }
                 return self.reject(src, line, &shown, reason);
             }
         };
@@ -234,18 +272,23 @@ impl<'s> Ingest<'s> {
                 }
             }
         }
+        // Rows past the cap are rejected now (the same rows the audit would reject: rows arrive in
+        // table and line order), so they are neither held nor spilled.
+        let n = match self.counts.get_mut(key.as_bytes()) {
+            Some(n) => n,
+            None => self.counts.entry(key.as_bytes().into()).or_default(),
+        };
+        *n += 1;
+        if *n as usize > MAX_CHILD_ROWS {
+            return self.reject(
+                src,
+                line,
+                key,
+                format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
+            );
+        }
         if let Some(sp) = &mut self.spill {
             let h = fnv(key.as_bytes());
-            let n = sp.counts.entry(h).or_default();
-            *n += 1;
-            if *n as usize > MAX_CHILD_ROWS {
-                return self.reject(
-                    src,
-                    line,
-                    key,
-                    format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
-                );
-            }
             let nf = sp.files.len() as u64;
             let f = &mut sp.files[(h % nf) as usize];
             let w = |f: &mut BufWriter<File>| -> io::Result<()> {
@@ -278,12 +321,11 @@ impl<'s> Ingest<'s> {
             let p = dir.path.join(format!("part{i}.txt"));
             files.push(BufWriter::new(File::create(&p).map_err(|e| io_err(&ps, e))?));
         }
-        let mut sp = Spill { dir, files, counts: HashMap::new() };
+        let mut sp = Spill { dir, files };
         let store = std::mem::take(&mut self.store);
         for r in &store.rows {
             let key = store.key(r);
             let h = fnv(key);
-            *sp.counts.entry(h).or_default() += 1;
             let n = sp.files.len() as u64;
             let f = &mut sp.files[(h % n) as usize];
             (|| -> io::Result<()> {
@@ -394,6 +436,7 @@ pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<(
         Ok(c) => ing.metas[src as usize].cols = Some(c),
         Err(reason) => {
             ing.metas[src as usize].rows += 1;
+            ing.metas[src as usize].header_error = Some(reason.clone());
             ing.reject(src, header_line, "", reason)?;
         }
     }
