@@ -1077,3 +1077,50 @@ fn a_child_that_a_spreadsheet_would_run_as_a_formula_is_a_reject() {
     // rejects.csv shows the value with a leading quote, so that it is not run there either.
     assert!(c.rejects.iter().all(|r| r.child.starts_with('\'')), "{:?}", c.rejects);
 }
+
+#[test]
+fn the_summary_says_one_child_and_what_happened_when_every_review_was_rejected() {
+    // Child G, looked after since 1 Jun 2022, has no review in 2024-25: overdue at 31 Mar 2025
+    // (see overdue_whole_window_without_a_review). Its one review row, 1 May 2023, is in 2023-24,
+    // outside the 2024-25 return's year: rejected, so no review is assessed at all (t9 findings
+    // F10 and F12: "0 of 0 reviews assessed" and "1 children").
+    let (c, o) = run_year(&since_2022("G"), &[rv("G", "01/05/2023")], 2025, Some(d(2025, 3, 31)));
+    assert_eq!(o.totals.overdue, 1);
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    let mut s = lac_timescales::ssda903::report::Summary::default();
+    for r in &c.rows {
+        s.add_row(r);
+    }
+    for r in &c.rejects {
+        s.add_reject(r);
+    }
+    assert_eq!(
+        s.coverage_line(),
+        "no review assessed: every review row read was rejected (1; most often REVIEW outside this return's collection year: 1); see rejects.csv"
+    );
+    let text = s.text(&o, "england", Some(d(2025, 3, 31)));
+    assert!(
+        text.contains("Overdue at 2025-03-31: 1 child (0 on the stated assumption); 0 more open children"),
+        "{text}"
+    );
+    let html = s.html(&o, &[], "england", Some(d(2025, 3, 31)));
+    assert!(html.contains("<b>1</b>child overdue now"), "{html}");
+}
+
+#[test]
+fn a_childid_with_a_non_breaking_space_is_a_reject_in_xml_as_in_csv() {
+    // CHILD "8" followed by U+00A0: CSV rejects it (trimmed of ASCII spaces only); the XML reader
+    // must not trim it away and accept the child (t9 finding F12).
+    let eps = vec![ep("8\u{a0}", "01/05/2024", "S", "C2", "U1", "", "")];
+    let revs = vec![rv("8\u{a0}", "20/05/2024")];
+    let (csv, _) = run_year(&eps, &revs, 2025, None);
+    assert!(csv.rows.is_empty() && csv.rejects.len() == 2, "{:?}", csv.rejects);
+    let x = to_xml(&file(EP_HEADER, &eps), &file(RV_HEADER, &revs)).replace('\u{a0}', "&#160;");
+    assert!(x.contains("<CHILDID>8&#160;</CHILDID>"), "{x}");
+    let r = ReturnInput::Xml { file: Input::Text { name: "SSDA903_2025.xml".into(), text: &x }, year: None };
+    let mut xml = Collect::default();
+    let o = audit(vec![r], &opts(None), &mut xml);
+    assert!(xml.rows.is_empty(), "{:?}", xml.rows);
+    assert_eq!(xml.rejects.len(), 2, "{:?} {:?}", xml.rejects, o.map(|o| o.totals));
+    assert!(xml.rejects.iter().all(|r| r.reason.contains("non-breaking space")), "{:?}", xml.rejects);
+}

@@ -31,8 +31,9 @@ ls -a "$tmp/out" | grep -q '\.tmp-' && fail "temporary output files left behind"
 grep -qx 'audit_903: collection year(s) 2024-25; profile england (England: regulations and statutory guidance)' "$tmp/summary" \
   || fail "collection year line"
 # Coverage first: the line after the per-file years.
-grep -qx "0 of 0 reviews assessed (n/a); 0 on the stated assumption; the rest (0) need the previous year's return" "$tmp/summary" \
-  || fail "coverage line"
+# Every review row was rejected: say so, not "0 of 0 reviews assessed" (t9 finding F10).
+grep -qx "no review assessed: every review row read was rejected (24; most often REVIEW outside this return's collection year: 21); see rejects.csv" "$tmp/summary" \
+  || fail "coverage line when every review row was rejected"
 grep -qx 'On time: 0 of 0 assessed reviews (n/a)' "$tmp/summary" || fail "on-time line must say n/a, not 0.0%"
 grep -qx 'episodes: 23 rows read = 21 used in periods of care + 2 rejected + 0 superseded by a later year (0 conflicting)' "$tmp/summary" \
   || fail "episode counts"

@@ -61,7 +61,7 @@ fn row(child: &str, values: &[&str]) -> String {
         s.push(',');
         // Rows are single lines: a line break inside a value becomes a space.
         let v = v.replace(['\r', '\n'], " ");
-        csv_field(&mut s, v.trim());
+        csv_field(&mut s, v.trim_ascii());
     }
     s
 }
@@ -150,8 +150,10 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
                     let value = std::mem::take(&mut text);
                     if let (Some(c), In::Header) = (child.as_mut(), section) {
                         match tag.as_str() {
-                            "CHILDID" => c.id = Some(value.trim().to_string()),
-                            "DOB" => c.dob = value.trim().to_string(),
+                            // ASCII spaces only, as in CSV: a CHILDID with a non-breaking space
+                            // is a reject in either format.
+                            "CHILDID" => c.id = Some(value.trim_ascii().to_string()),
+                            "DOB" => c.dob = value.trim_ascii().to_string(),
                             _ => {}
                         }
                     } else {
