@@ -1124,3 +1124,36 @@ fn a_childid_with_a_non_breaking_space_is_a_reject_in_xml_as_in_csv() {
     assert_eq!(xml.rejects.len(), 2, "{:?} {:?}", xml.rejects, o.map(|o| o.totals));
     assert!(xml.rejects.iter().all(|r| r.reason.contains("non-breaking space")), "{:?}", xml.rejects);
 }
+
+#[test]
+fn a_quoted_field_with_a_line_break_is_one_record_and_a_stray_quote_loses_one_row_only() {
+    // RFC 4180 (as a spreadsheet writes it): a line break inside a quoted PL_POST does not end the
+    // record (t9 finding F5: it gave two rejects and child A lost its episode). Child A is
+    // reviewed on Mon 20 May 2024 after an S episode on Wed 1 May 2024: the same rows whether the
+    // postcode is "B2 2BB" or "B2<line break>2BB", and 2 episode rows read, not 3.
+    let plain = vec![ep("A", "01/05/2024", "S", "C2", "U1", "", ""), ep("Z", "01/05/2024", "S", "C2", "U1", "", "")];
+    let revs = vec![rv("A", "20/05/2024"), rv("Z", "20/05/2024")];
+    let (want, _) = run_year(&plain, &revs, 2025, None);
+    assert_eq!(want.rows.len(), 2);
+    assert!(want.rejects.is_empty());
+    for brk in ["\n", "\r\n", "\r"] {
+        let mut broken = plain.clone();
+        broken[0] = broken[0].replace("B2 2BB", &format!("\"B2{brk}2BB\""));
+        let (got, o) = run_year(&broken, &revs, 2025, None);
+        assert_eq!(lines_of(&got).0, lines_of(&want).0, "{brk:?}: {:?}", got.rejects);
+        assert!(got.rejects.is_empty(), "{:?}", got.rejects);
+        assert_eq!(o.totals.sources[0].rows_in, 2, "{brk:?}");
+    }
+    // A stray quote that never closes: that line is the one reject; the rows after it stand.
+    let mut stray = plain.clone();
+    stray[0] = stray[0].replace("B2 2BB", "\"B2 2BB");
+    let (got, o) = run_year(&stray, &revs, 2025, None);
+    assert_eq!(got.rejects.len(), 2, "{:?}", got.rejects);
+    assert!(got.rejects[0].reason.starts_with("unterminated quoted field"), "{:?}", got.rejects);
+    assert_eq!(got.rejects[0].line, 2);
+    // A's review has no episode now: "unknown child".
+    assert!(got.rejects[1].reason.starts_with("unknown child"), "{:?}", got.rejects);
+    assert_eq!(got.rows.len(), 1);
+    assert_eq!(&*got.rows[0].child, "Z");
+    assert_eq!(o.totals.sources[0].rows_in, 2);
+}

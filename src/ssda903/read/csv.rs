@@ -10,6 +10,9 @@ use crate::calendar::Calendar;
 /// The longest line read (longer lines are rejected whole).
 pub(crate) const MAX_LINE: usize = 1 << 20;
 
+/// The most lines one record may span (a quoted field with line breaks in it).
+pub(crate) const MAX_RECORD_LINES: usize = 20;
+
 /// Lines of a reader, ended by LF, CRLF or a lone CR (old Mac files: one header line otherwise).
 pub(crate) struct LineReader<R> {
     r: R,

@@ -440,14 +440,74 @@ pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<(
             ing.reject(src, header_line, "", reason)?;
         }
     }
-    while let Some(long) = lines.next_line(&mut buf).map_err(|e| io_err(&name, e))? {
-        let n = lines.line;
+    // Lines read ahead while looking for the end of a quoted field, to be read again as records
+    // when it does not end within the bound: (line number, too long, text).
+    let mut pending: std::collections::VecDeque<(u64, bool, Vec<u8>)> = std::collections::VecDeque::new();
+    let mut next = |pending: &mut std::collections::VecDeque<(u64, bool, Vec<u8>)>,
+                    out: &mut Vec<u8>|
+     -> Result<Option<(u64, bool)>> {
+        if let Some((n, long, t)) = pending.pop_front() {
+            *out = t;
+            return Ok(Some((n, long)));
+        }
+        Ok(lines.next_line(out).map_err(|e| io_err(&name, e))?.map(|long| (lines.line, long)))
+    };
+    while let Some((n, long)) = next(&mut pending, &mut buf)? {
         if long {
             ing.metas[src as usize].rows += 1;
             ing.reject(src, n, "", format!("line longer than {} bytes", csv::MAX_LINE))?;
             continue;
         }
-        ing.push(src, n, &buf)?;
+        if !odd_quotes(&buf) {
+            ing.push(src, n, &buf)?;
+            continue;
+        }
+        // A quoted field with a line break in it (RFC 4180, as spreadsheets write it): the record
+        // goes on until the quote closes, the line break read as a space (rows are single lines
+        // in the partition files), within MAX_RECORD_LINES lines and MAX_LINE bytes.
+        let mut rec = std::mem::take(&mut buf);
+        let mut taken: Vec<(u64, bool, Vec<u8>)> = Vec::new();
+        let mut closed = false;
+        while taken.len() + 1 < csv::MAX_RECORD_LINES {
+            let mut more = Vec::new();
+            let Some((m, long)) = next(&mut pending, &mut more)? else { break };
+            let fits = !long && rec.len() + 1 + more.len() <= csv::MAX_LINE;
+            if fits {
+                rec.push(b' ');
+                rec.extend_from_slice(&more);
+                closed = odd_quotes(&more);
+            }
+            taken.push((m, long, more));
+            if closed || !fits {
+                break;
+            }
+        }
+        if closed {
+            ing.push(src, n, &rec)?;
+            continue;
+        }
+        // Not closed within the bound (a stray quote, or a truncated file): the first line is the
+        // reject, and the lines after it are read again as records of their own.
+        for t in taken.into_iter().rev() {
+            pending.push_front(t);
+        }
+        ing.metas[src as usize].rows += 1;
+        ing.reject(
+            src,
+            n,
+            "",
+            format!(
+                "unterminated quoted field: no closing quote within {} lines or {} bytes",
+                csv::MAX_RECORD_LINES,
+                csv::MAX_LINE
+            ),
+        )?;
     }
     Ok(())
+}
+
+/// Whether a line leaves a quoted field open (an odd number of `"`: quotes inside a quoted field
+/// are doubled).
+fn odd_quotes(line: &[u8]) -> bool {
+    line.iter().filter(|&&b| b == b'"').count() % 2 == 1
 }
