@@ -898,6 +898,20 @@ fn a_truncated_or_foreign_xml_file_is_an_error() {
     };
     let e = audit(vec![r], &opts(None), &mut Collect::default()).unwrap_err();
     assert!(e.to_string().contains("no EXPSSDA903 root element"), "{e}");
+    // A foreign root with an empty CHILD in it is not "truncated" (t9 finding F12).
+    let r = ReturnInput::Xml {
+        file: Input::Text { name: "SSDA903_2025.xml".into(), text: "<WRONGROOT><CHILD/></WRONGROOT>" },
+        year: None,
+    };
+    let e = audit(vec![r], &opts(None), &mut Collect::default()).unwrap_err();
+    assert!(e.to_string().contains("no EXPSSDA903 root element"), "{e}");
+    // A return with no reviews at all: the whole-file message names the XML element, not line ends.
+    let x = "<EXPSSDA903><CHILD><HEADER><CHILDID>1</CHILDID></HEADER><EPISODE><DECOM>01/05/2024</DECOM>\
+             <RNE>S</RNE><LS>C2</LS><PL>U1</PL></EPISODE></CHILD></EXPSSDA903>";
+    let r = ReturnInput::Xml { file: Input::Text { name: "SSDA903_2025.xml".into(), text: x }, year: None };
+    let o = audit(vec![r], &opts(None), &mut Collect::default()).unwrap();
+    let f = o.totals.whole_file_failures();
+    assert_eq!(f, vec!["SSDA903_2025.xml (reviews table): no AREVIEW elements in any CHILD".to_string()], "{f:?}");
 }
 
 #[test]

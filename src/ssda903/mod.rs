@@ -549,7 +549,11 @@ impl SourceTotals {
             return None;
         }
         let what = format!("{} ({} table)", self.file, self.table.as_str());
-        Some(if self.rows_in == 0 {
+        let xml = self.file.to_ascii_lowercase().ends_with(".xml");
+        Some(if self.rows_in == 0 && xml {
+            let element = if self.table == FileKind::Reviews { "AREVIEW" } else { "EPISODE" };
+            format!("{what}: no {element} elements in any CHILD")
+        } else if self.rows_in == 0 {
             format!("{what}: no data rows (an empty file, only a header, or line ends the reader could not split)")
         } else if let Some(h) = &self.header_error {
             format!("{what}: all {} rows were rejected: {h}; see rejects.csv", self.rows_in)

@@ -91,7 +91,8 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
                 let tag = String::from_utf8_lossy(e.name().as_ref()).to_ascii_uppercase();
                 match tag.as_str() {
                     "EXPSSDA903" => saw_root = true,
-                    "CHILD" if child.is_none() => {
+                    // An empty <CHILD/> holds no rows.
+                    "CHILD" if child.is_none() && !empty => {
                         child = Some(Child::default());
                         section = In::Nothing;
                     }
@@ -180,11 +181,11 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
         }
         buf.clear();
     }
-    if child.is_some() {
-        return Err(err(&reader, "the file ends inside a CHILD element (truncated?)".into()));
-    }
     if !saw_root {
         return Err(err(&reader, "no EXPSSDA903 root element: not an SSDA903 XML return".into()));
+    }
+    if child.is_some() {
+        return Err(err(&reader, "the file ends inside a CHILD element (truncated?)".into()));
     }
     Ok(())
 }
