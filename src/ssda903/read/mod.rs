@@ -305,7 +305,12 @@ impl<'s> Ingest<'s> {
         } else {
             self.store.push(src, line, text, (ks, ke));
         }
-        if self.store.text.len() as u64 + self.store.rows.len() as u64 * 48 > self.budget {
+        // What is held: the text, the row references (their real size, not an estimate) and the
+        // per-child counts (an entry, its boxed key of about 8 bytes and the table's overhead).
+        let held = self.store.text.len()
+            + self.store.rows.len() * std::mem::size_of::<RowRef>()
+            + self.counts.len() * (std::mem::size_of::<(Box<[u8]>, u32)>() + 8 + 16);
+        if held as u64 > self.budget {
             self.spill_now()?;
         }
         Ok(())
@@ -316,6 +321,12 @@ impl<'s> Ingest<'s> {
         let ps = path.display().to_string();
         std::fs::create_dir_all(&path).map_err(|e| io_err(&ps, e))?;
         let dir = TempDir { path };
+        // The partition count was set from the file sizes; a partition loaded back holds about as
+        // much again per row as its text (short rows cost more in row references than in text), so
+        // scale it by what the rows held so far cost per byte of text.
+        let text = self.store.text.len().max(1);
+        let held = text + self.store.rows.len() * std::mem::size_of::<RowRef>();
+        self.parts = (self.parts * held.div_ceil(text)).clamp(2, 1024);
         let mut files = Vec::with_capacity(self.parts);
         for i in 0..self.parts {
             let p = dir.path.join(format!("part{i}.txt"));
