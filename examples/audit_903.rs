@@ -9,7 +9,6 @@
 //!     [--threads N] [--tmp-dir DIR]
 //! ```
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use lac_timescales::profile::Profile;
 use lac_timescales::ssda903::read::temp_dir_name;
-use lac_timescales::ssda903::report::{reason_kind, Summary};
+use lac_timescales::ssda903::report::Summary;
 use lac_timescales::ssda903::{
     audit, parse_date, AuditOptions, AuditRow, Input, Reject, ReturnInput, Sink, Superseded,
 };
@@ -206,8 +205,6 @@ struct Out {
     reject_rows: u64,
     superseded_rows: u64,
     summary: Summary,
-    /// Reasons of the rejects of each file and table, for naming a whole-file failure's cause.
-    file_reasons: BTreeMap<(String, &'static str), BTreeMap<String, u64>>,
 }
 
 impl Sink for Out {
@@ -225,12 +222,6 @@ impl Sink for Out {
         self.rejects.write_all(self.line.as_bytes())?;
         self.reject_rows += 1;
         self.summary.add_reject(r);
-        *self
-            .file_reasons
-            .entry((r.file.to_string(), r.table.as_str()))
-            .or_default()
-            .entry(if r.reason.starts_with("bad header") { r.reason.clone() } else { reason_kind(&r.reason) })
-            .or_default() += 1;
         Ok(())
     }
     fn superseded(&mut self, s: &Superseded) -> io::Result<()> {
@@ -258,6 +249,14 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
         .map_err(|e| format!("cannot create output directory {}: {e}", args.out_dir.display()))?;
     let names = ["reviews_audit.csv", "rejects.csv", "superseded.csv"];
     let mut outputs: Vec<PathBuf> = names.iter().map(|n| args.out_dir.join(n)).collect();
+    if let Some(r) = &args.report {
+        if r.is_dir() {
+            return Err(format!("--report {} is a directory: give a file name (report.html)", r.display()));
+        }
+        if let Some(o) = outputs.iter().find(|o| same_file(o, r)) {
+            return Err(format!("--report {} is also the output {}: give another name", r.display(), o.display()));
+        }
+    }
     outputs.extend(args.report.clone());
     for o in &outputs {
         for i in &inputs {
@@ -285,7 +284,6 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
         reject_rows: 0,
         superseded_rows: 0,
         summary: Summary::default(),
-        file_reasons: BTreeMap::new(),
     };
     let write_err = |e: io::Error| format!("cannot write to {}: {e}", args.out_dir.display());
     writeln!(out.audit, "{}", AuditRow::CSV_HEADER).map_err(write_err)?;
@@ -349,26 +347,7 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     if !outcome.totals.balanced() {
         return Err("rows in != rows out + rejects + superseded: this is a bug".into());
     }
-    let failures: Vec<String> = outcome
-        .totals
-        .sources
-        .iter()
-        .filter_map(|st| {
-            let msg = st.whole_file_failure()?;
-            let top = out
-                .file_reasons
-                .get(&(st.file.to_string(), st.table.as_str()))
-                .and_then(|m| {
-                    // A bad header is the cause of everything else: name it first.
-                    m.iter()
-                        .find(|(k, _)| k.starts_with("bad header"))
-                        .or_else(|| m.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse((*k).clone()))))
-                })
-                .map(|(k, n)| format!("; most often: {k} ({n} rows)"))
-                .unwrap_or_default();
-            Some(format!("{msg}{top}"))
-        })
-        .collect();
+    let failures: Vec<String> = outcome.totals.whole_file_failures();
     if !failures.is_empty() {
         return Err(format!("no usable rows in a whole file:\n  {}", failures.join("\n  ")));
     }

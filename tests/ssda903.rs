@@ -898,4 +898,276 @@ fn a_truncated_or_foreign_xml_file_is_an_error() {
     };
     let e = audit(vec![r], &opts(None), &mut Collect::default()).unwrap_err();
     assert!(e.to_string().contains("no EXPSSDA903 root element"), "{e}");
+    // A foreign root with an empty CHILD in it is not "truncated" (t9 finding F12).
+    let r = ReturnInput::Xml {
+        file: Input::Text { name: "SSDA903_2025.xml".into(), text: "<WRONGROOT><CHILD/></WRONGROOT>" },
+        year: None,
+    };
+    let e = audit(vec![r], &opts(None), &mut Collect::default()).unwrap_err();
+    assert!(e.to_string().contains("no EXPSSDA903 root element"), "{e}");
+    // A return with no reviews at all: the whole-file message names the XML element, not line ends.
+    let x = "<EXPSSDA903><CHILD><HEADER><CHILDID>1</CHILDID></HEADER><EPISODE><DECOM>01/05/2024</DECOM>\
+             <RNE>S</RNE><LS>C2</LS><PL>U1</PL></EPISODE></CHILD></EXPSSDA903>";
+    let r = ReturnInput::Xml { file: Input::Text { name: "SSDA903_2025.xml".into(), text: x }, year: None };
+    let o = audit(vec![r], &opts(None), &mut Collect::default()).unwrap();
+    let f = o.totals.whole_file_failures();
+    assert_eq!(f, vec!["SSDA903_2025.xml (reviews table): no AREVIEW elements in any CHILD".to_string()], "{f:?}");
+}
+
+#[test]
+fn same_year_duplicate_episodes_give_the_same_answer_in_either_row_order() {
+    // Two copies of child 7's episode from Wed 1 May 2024 in one 2024-25 return, one open and one
+    // ended Sat 1 Jun 2024. Review 1 on Mon 20 May 2024 (due within 20 working days: 2-3, 7-10,
+    // 13-17, 20-24, 28-31 May (6 and 27 May are bank holidays) = Fri 31 May): on time. If the
+    // period ended on 1 Jun nothing is overdue at 31 Mar 2025; if it were open, review 2 (due 3
+    // months after 20 May = 20 Aug 2024) would be. Whichever copy is kept, it must not depend on
+    // which line comes first: the copy with an end is kept, the other is the duplicate.
+    let open = ep("7", "01/05/2024", "S", "C2", "U1", "", "");
+    let ended = ep("7", "01/05/2024", "S", "C2", "U1", "01/06/2024", "E4A");
+    let revs = vec![rv("7", "20/05/2024")];
+    let as_at = Some(d(2025, 3, 31));
+    let (a, _) = run_year(&[open.clone(), ended.clone()], &revs, 2025, as_at);
+    let (b, _) = run_year(&[ended, open], &revs, 2025, as_at);
+    assert_eq!(lines_of(&a).0, lines_of(&b).0);
+    assert!(a.rows.iter().all(|r| !r.is_overdue()), "{:?}", a.rows);
+    assert_eq!(a.rows.len(), 1);
+    assert_eq!(a.rejects.len(), 1);
+    assert!(a.rejects[0].reason.starts_with("duplicate"), "{:?}", a.rejects);
+}
+
+/// Records the order in which the audit's output arrives.
+#[derive(Default)]
+struct Order {
+    events: Vec<String>,
+}
+
+impl lac_timescales::ssda903::Sink for Order {
+    fn row(&mut self, row: &AuditRow) -> std::io::Result<()> {
+        self.events.push(format!("row {}", row.child));
+        Ok(())
+    }
+    fn reject(&mut self, r: &lac_timescales::ssda903::Reject) -> std::io::Result<()> {
+        self.events.push(format!("reject {}", r.reason));
+        Ok(())
+    }
+}
+
+#[test]
+fn rows_past_the_cap_are_rejected_as_they_are_read_not_held() {
+    // Memory is bounded by MAX_CHILD_ROWS rows per child only if the rows past the cap are
+    // rejected while reading (before any child is audited), not held and rejected afterwards.
+    let cap = lac_timescales::ssda903::read::MAX_CHILD_ROWS;
+    let mut revs = Vec::new();
+    for k in 0..cap + 50 {
+        revs.push(rv("Z", &format!("{:02}/{:02}/2024", 1 + k % 28, 4 + (k / 28) % 9)));
+    }
+    let eps = file(EP_HEADER, &[ep("Z", "01/04/2024", "S", "C2", "U1", "", "")]);
+    for budget in [512u64 << 20, 4096] {
+        let mut o = opts(None);
+        o.memory_budget = budget;
+        o.tmp_dir = std::env::temp_dir();
+        let mut sink = Order::default();
+        let out = audit_str(&eps, &file(RV_HEADER, &revs), Some(2025), &o, &mut sink).unwrap();
+        assert!(out.totals.balanced());
+        let first_row = sink.events.iter().position(|e| e.starts_with("row ")).expect("an audit row");
+        let capped: Vec<usize> =
+            sink.events.iter().enumerate().filter(|(_, e)| e.contains("more than")).map(|(i, _)| i).collect();
+        // One episode row and cap + 50 review rows: the last 51 rows are past the cap.
+        assert_eq!(capped.len(), 51, "budget {budget}");
+        assert!(capped.iter().all(|&i| i < first_row), "budget {budget}: cap rejects arrived after the audit rows");
+    }
+}
+
+#[test]
+fn a_whole_file_failure_names_the_reasons_its_rows_were_rejected() {
+    // Reviews of a child looked after from 1 May 2024, but given as the 2023-24 return (its year
+    // from the caller): both reviews are outside that year (1 Apr 2023 to 31 Mar 2024). The header
+    // and the dates are fine, so the message must not blame them; it names the reason.
+    let eps = file(EP_HEADER, &[ep("7", "01/05/2024", "S", "C2", "U1", "", "")]);
+    let revs = file(RV_HEADER, &[rv("7", "20/05/2024"), rv("7", "20/06/2024")]);
+    let o = audit_str(&eps, &revs, Some(2024), &opts(None), &mut Collect::default()).unwrap();
+    let f = o.totals.whole_file_failures();
+    let rv_msg = f.iter().find(|m| m.contains("reviews table")).expect("the reviews table fails");
+    assert!(rv_msg.contains("all 2 rows were rejected (2 REVIEW outside this return's collection year)"), "{rv_msg}");
+    assert!(!rv_msg.contains("bad header"), "{rv_msg}");
+    // An episodes table without DEC: its message gives the header problem; the reviews table's
+    // says its children have no episodes, not that its own header is bad.
+    let no_dec = "CHILD,DECOM,RNE,LS,PLACE,REC\n7,01/05/2024,S,C2,U1,\n";
+    let revs = file(RV_HEADER, &[rv("7", "20/05/2024")]);
+    let o = audit_str(no_dec, &revs, Some(2025), &opts(None), &mut Collect::default()).unwrap();
+    let f = o.totals.whole_file_failures();
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert!(f[0].contains("episodes table") && f[0].contains("missing column DEC"), "{f:?}");
+    assert!(f[1].contains("reviews table") && f[1].contains("1 unknown child"), "{f:?}");
+    assert!(!f[1].contains("bad header"), "{f:?}");
+}
+
+#[test]
+fn a_later_return_s_episode_is_not_lost_to_an_earlier_return_s_open_copy() {
+    // Child 7 looked after from Wed 1 Jun 2022 (RNE S); the 2022-23 return shows the episode open.
+    // It ended in 2023-24, a year not given; the child came back Mon 2 Dec 2024 (RNE S). Only the
+    // 2022-23 and 2024-25 returns are audited. The review of Fri 20 Dec 2024 is the new period's
+    // first: due within 20 working days of 2 Dec: 3-6 (4), 9-13 (9), 16-20 (14), 23-24 (16), 27
+    // (17; 25 and 26 Dec are bank holidays), 30-31 (19), 2 Jan (20; 1 Jan is a bank holiday) =
+    // Thu 2 Jan 2025: on time, review 1, known. Before, the 2024 S episode was rejected as
+    // overlapping the stale open period and the review judged in it.
+    let r2023 = (
+        file(EP_HEADER, &[ep("7", "01/06/2022", "S", "C2", "U1", "", "")]),
+        file(RV_HEADER, &[rv("7", "24/06/2022")]),
+        2023,
+    );
+    let r2025 = (
+        file(EP_HEADER, &[ep("7", "02/12/2024", "S", "C2", "U1", "", "")]),
+        file(RV_HEADER, &[rv("7", "20/12/2024")]),
+        2025,
+    );
+    let (c, _) = run_returns(&[r2023, r2025], Some(d(2025, 3, 31)));
+    assert!(c.rejects.is_empty(), "{:?}", c.rejects);
+    let r = row(&c, "7", d(2024, 12, 20));
+    assert_eq!(r.period_start, Some(d(2024, 12, 2)));
+    assert_eq!((r.review_number, r.deadline, r.on_time), (Some(1), Some(d(2025, 1, 2)), Some(true)));
+    assert_eq!(r.basis, Basis::KnownReviewNumber);
+    // The old period's review of Fri 24 Jun 2022 is its first: due within 20 working days of Wed
+    // 1 Jun 2022 (2 and 3 Jun are the Jubilee bank holidays): 6-10 (5), 13-17 (10), 20-24 (15),
+    // 27-30 (19), Fri 1 Jul (20). On time; its row says the episode's end is not in the data.
+    let old = row(&c, "7", d(2022, 6, 24));
+    assert_eq!((old.review_number, old.deadline, old.on_time), (Some(1), Some(d(2022, 7, 1)), Some(true)));
+    assert!(old.note.contains("taken to have ended by 31/03/2024"), "{}", old.note);
+    // Overdue at 31 Mar 2025: the new period's second review is due 3 months after 20 Dec 2024 =
+    // 20 Mar 2025, not held: overdue (and nothing from the old period).
+    let over: Vec<&AuditRow> = c.rows.iter().filter(|r| r.is_overdue()).collect();
+    assert_eq!(over.len(), 1, "{over:?}");
+    assert_eq!((over[0].review_number, over[0].deadline), (Some(2), Some(d(2025, 3, 20))));
+}
+
+#[test]
+fn copies_differing_only_in_the_case_of_a_code_do_not_conflict() {
+    // The same episode (child 8 from 1 May 2023) in the 2023-24 return with LS "C2" and in the
+    // 2024-25 return with "c2": the audit reads both as C2, so the later copy supersedes the
+    // earlier without a conflict. A real change (PLACE U1 to U4) is still one.
+    let r2024 = (
+        file(
+            EP_HEADER,
+            &[ep("8", "01/05/2023", "S", "C2", "U1", "", ""), ep("9", "01/05/2023", "S", "C2", "U1", "", "")],
+        ),
+        file(RV_HEADER, &[rv("8", "20/05/2023"), rv("9", "20/05/2023")]),
+        2024,
+    );
+    let r2025 = (
+        file(
+            EP_HEADER,
+            &[ep("8", "01/05/2023", "S", "c2", "U1", "", ""), ep("9", "01/05/2023", "S", "C2", "U4", "", "")],
+        ),
+        file(RV_HEADER, &[rv("8", "20/11/2024"), rv("9", "20/11/2024")]),
+        2025,
+    );
+    let (c, o) = run_returns(&[r2024, r2025], None);
+    assert_eq!(c.superseded.len(), 2);
+    let conflict = |child: &str| c.superseded.iter().find(|s| s.child == child).unwrap().conflict.clone();
+    assert_eq!(conflict("8"), "");
+    assert!(conflict("9").starts_with("PLACE"), "{}", conflict("9"));
+    assert_eq!(o.totals.conflicts, 1);
+}
+
+#[test]
+fn a_child_that_a_spreadsheet_would_run_as_a_formula_is_a_reject() {
+    // CHILD is alphanumeric in the 903. `=HYPERLINK(...)` (quoted, as its comma needs) would be
+    // written to reviews_audit.csv and run by a spreadsheet: it is rejected, and the rest stands.
+    let eps = file(
+        EP_HEADER,
+        &[
+            ep("\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"", "01/05/2024", "S", "C2", "U1", "", ""),
+            ep("A-1", "01/05/2024", "S", "C2", "U1", "", ""),
+        ],
+    );
+    let revs = file(RV_HEADER, &[rv("@SUM(1)", "20/05/2024"), rv("A-1", "20/05/2024")]);
+    let mut c = Collect::default();
+    let o = audit_str(&eps, &revs, Some(2025), &opts(None), &mut c).unwrap();
+    assert!(o.totals.balanced());
+    assert_eq!(c.rows.len(), 1, "{:?}", c.rows);
+    assert_eq!(&*c.rows[0].child, "A-1");
+    assert_eq!(c.rejects.len(), 2, "{:?}", c.rejects);
+    assert!(c.rejects.iter().all(|r| r.reason.contains("would run it as a formula")), "{:?}", c.rejects);
+    // rejects.csv shows the value with a leading quote, so that it is not run there either.
+    assert!(c.rejects.iter().all(|r| r.child.starts_with('\'')), "{:?}", c.rejects);
+}
+
+#[test]
+fn the_summary_says_one_child_and_what_happened_when_every_review_was_rejected() {
+    // Child G, looked after since 1 Jun 2022, has no review in 2024-25: overdue at 31 Mar 2025
+    // (see overdue_whole_window_without_a_review). Its one review row, 1 May 2023, is in 2023-24,
+    // outside the 2024-25 return's year: rejected, so no review is assessed at all (t9 findings
+    // F10 and F12: "0 of 0 reviews assessed" and "1 children").
+    let (c, o) = run_year(&since_2022("G"), &[rv("G", "01/05/2023")], 2025, Some(d(2025, 3, 31)));
+    assert_eq!(o.totals.overdue, 1);
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    let mut s = lac_timescales::ssda903::report::Summary::default();
+    for r in &c.rows {
+        s.add_row(r);
+    }
+    for r in &c.rejects {
+        s.add_reject(r);
+    }
+    assert_eq!(
+        s.coverage_line(),
+        "no review assessed: every review row read was rejected (1; most often REVIEW outside this return's collection year: 1); see rejects.csv"
+    );
+    let text = s.text(&o, "england", Some(d(2025, 3, 31)));
+    assert!(
+        text.contains("Overdue at 2025-03-31: 1 child (0 on the stated assumption); 0 more open children"),
+        "{text}"
+    );
+    let html = s.html(&o, &[], "england", Some(d(2025, 3, 31)));
+    assert!(html.contains("<b>1</b>child overdue now"), "{html}");
+}
+
+#[test]
+fn a_childid_with_a_non_breaking_space_is_a_reject_in_xml_as_in_csv() {
+    // CHILD "8" followed by U+00A0: CSV rejects it (trimmed of ASCII spaces only); the XML reader
+    // must not trim it away and accept the child (t9 finding F12).
+    let eps = vec![ep("8\u{a0}", "01/05/2024", "S", "C2", "U1", "", "")];
+    let revs = vec![rv("8\u{a0}", "20/05/2024")];
+    let (csv, _) = run_year(&eps, &revs, 2025, None);
+    assert!(csv.rows.is_empty() && csv.rejects.len() == 2, "{:?}", csv.rejects);
+    let x = to_xml(&file(EP_HEADER, &eps), &file(RV_HEADER, &revs)).replace('\u{a0}', "&#160;");
+    assert!(x.contains("<CHILDID>8&#160;</CHILDID>"), "{x}");
+    let r = ReturnInput::Xml { file: Input::Text { name: "SSDA903_2025.xml".into(), text: &x }, year: None };
+    let mut xml = Collect::default();
+    let o = audit(vec![r], &opts(None), &mut xml);
+    assert!(xml.rows.is_empty(), "{:?}", xml.rows);
+    assert_eq!(xml.rejects.len(), 2, "{:?} {:?}", xml.rejects, o.map(|o| o.totals));
+    assert!(xml.rejects.iter().all(|r| r.reason.contains("non-breaking space")), "{:?}", xml.rejects);
+}
+
+#[test]
+fn a_quoted_field_with_a_line_break_is_one_record_and_a_stray_quote_loses_one_row_only() {
+    // RFC 4180 (as a spreadsheet writes it): a line break inside a quoted PL_POST does not end the
+    // record (t9 finding F5: it gave two rejects and child A lost its episode). Child A is
+    // reviewed on Mon 20 May 2024 after an S episode on Wed 1 May 2024: the same rows whether the
+    // postcode is "B2 2BB" or "B2<line break>2BB", and 2 episode rows read, not 3.
+    let plain = vec![ep("A", "01/05/2024", "S", "C2", "U1", "", ""), ep("Z", "01/05/2024", "S", "C2", "U1", "", "")];
+    let revs = vec![rv("A", "20/05/2024"), rv("Z", "20/05/2024")];
+    let (want, _) = run_year(&plain, &revs, 2025, None);
+    assert_eq!(want.rows.len(), 2);
+    assert!(want.rejects.is_empty());
+    for brk in ["\n", "\r\n", "\r"] {
+        let mut broken = plain.clone();
+        broken[0] = broken[0].replace("B2 2BB", &format!("\"B2{brk}2BB\""));
+        let (got, o) = run_year(&broken, &revs, 2025, None);
+        assert_eq!(lines_of(&got).0, lines_of(&want).0, "{brk:?}: {:?}", got.rejects);
+        assert!(got.rejects.is_empty(), "{:?}", got.rejects);
+        assert_eq!(o.totals.sources[0].rows_in, 2, "{brk:?}");
+    }
+    // A stray quote that never closes: that line is the one reject; the rows after it stand.
+    let mut stray = plain.clone();
+    stray[0] = stray[0].replace("B2 2BB", "\"B2 2BB");
+    let (got, o) = run_year(&stray, &revs, 2025, None);
+    assert_eq!(got.rejects.len(), 2, "{:?}", got.rejects);
+    assert!(got.rejects[0].reason.starts_with("unterminated quoted field"), "{:?}", got.rejects);
+    assert_eq!(got.rejects[0].line, 2);
+    // A's review has no episode now: "unknown child".
+    assert!(got.rejects[1].reason.starts_with("unknown child"), "{:?}", got.rejects);
+    assert_eq!(got.rows.len(), 1);
+    assert_eq!(&*got.rows[0].child, "Z");
+    assert_eq!(o.totals.sources[0].rows_in, 2);
 }

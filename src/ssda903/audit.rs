@@ -2,6 +2,7 @@
 //! under the possible histories (see the module docs of [`super`] for the rule).
 
 use std::cmp::Reverse;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
@@ -84,16 +85,19 @@ struct Out {
     superseded: Vec<Superseded>,
     /// Per source: used, rejected, superseded.
     per_src: Vec<[u64; 3]>,
+    /// Per source: rejects by kind of reason.
+    reasons: Vec<BTreeMap<String, u64>>,
     t: Totals,
 }
 
 impl Out {
     fn new(n: usize) -> Out {
-        Out { per_src: vec![[0; 3]; n], ..Out::default() }
+        Out { per_src: vec![[0; 3]; n], reasons: vec![BTreeMap::new(); n], ..Out::default() }
     }
     fn reject(&mut self, ctx: &Ctx<'_>, r: &RowRef, child: &str, reason: String) {
         let m = &ctx.metas[r.src as usize];
         self.per_src[r.src as usize][1] += 1;
+        *self.reasons[r.src as usize].entry(super::report::reason_kind(&reason)).or_default() += 1;
         self.rejects.push(Reject { file: m.name.clone(), table: m.kind, line: r.line, child: child.into(), reason });
     }
     fn date(&mut self, d: NaiveDate) {
@@ -123,7 +127,8 @@ fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_y
                 else {
                     continue;
                 };
-                if v == w {
+                // Codes are read without regard to case (`c2` is `C2`), so case alone is no conflict.
+                if v.eq_ignore_ascii_case(w) {
                     continue;
                 }
                 let same_date = matches!(n.as_str(), "DECOM" | "DEC")
@@ -281,8 +286,21 @@ impl Ctx<'_> {
                 None => out.reject(self, r, child, "unusable: the table's header is bad".into()),
             }
         }
-        // One copy of each episode (same DECOM): the latest collection year's.
-        eps.sort_by_key(|(e, r)| (e.decom, Reverse(e.year), r.src, r.line));
+        // One copy of each episode (same DECOM): the latest collection year's. Two copies in the
+        // same return are a data error: keep the one with an end (DEC), then one that starts a
+        // period (RNE = S), then the first by content, so that the answer never depends on the
+        // order of the rows.
+        eps.sort_by(|(e, r), (f, q)| {
+            (e.decom, Reverse(e.year), e.dec.is_none(), !e.starts_period, store.row_text(r), r.src, r.line).cmp(&(
+                f.decom,
+                Reverse(f.year),
+                f.dec.is_none(),
+                !f.starts_period,
+                store.row_text(q),
+                q.src,
+                q.line,
+            ))
+        });
         let mut kept: Vec<(Episode, &RowRef)> = Vec::with_capacity(eps.len());
         for (e, r) in eps {
             match kept.last() {
@@ -319,8 +337,40 @@ impl Ctx<'_> {
                 _ => kept.push((e, r)),
             }
         }
-        let episodes: Vec<Episode> = kept.iter().map(|(e, _)| e.clone()).collect();
-        let (periods, ep_rejects) = build_periods(&episodes, self.window.first_day());
+        let mut episodes: Vec<Episode> = kept.iter().map(|(e, _)| e.clone()).collect();
+        // An episode open (no DEC) at the end of its return and followed by a new period of care
+        // (RNE = S) from a later return is not in the next return given: it ended before that
+        // return's year began (in a year not given, or a data error), and before the new period
+        // began. Without this, the stale open copy would make the later, authoritative period
+        // "overlap" and be rejected, and the later reviews be judged in the old period.
+        let mut ended_by: Vec<(usize, String)> = Vec::new();
+        for i in 1..episodes.len() {
+            let (e, n) = (&episodes[i - 1], &episodes[i]);
+            if e.dec.is_some() || !n.starts_period || e.year == 0 || n.year <= e.year {
+                continue;
+            }
+            let next = self.window.years().iter().copied().find(|&y| y > e.year).unwrap_or(n.year);
+            let by = year_end(next - 1).min(n.decom);
+            if by >= e.decom {
+                ended_by.push((
+                    i - 1,
+                    format!(
+                        "episode line {} has no DEC in the {} return and is not in the {} return: taken to have ended by {} (its end is not in the data)",
+                        e.line,
+                        year_label(e.year),
+                        year_label(next),
+                        fmt_d(by)
+                    ),
+                ));
+                episodes[i - 1].dec = Some(by);
+            }
+        }
+        let (mut periods, ep_rejects) = build_periods(&episodes, self.window.first_day());
+        for (i, note) in ended_by {
+            if let Some(p) = periods.iter_mut().find(|p| p.indexes.contains(&i)) {
+                p.notes.push(note);
+            }
+        }
         for x in ep_rejects {
             out.reject(self, kept[x.index].1, child, x.reason);
         }
@@ -781,6 +831,11 @@ fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
             a[k] += b[k];
         }
     }
+    for (a, b) in acc.reasons.iter_mut().zip(o.reasons) {
+        for (k, n) in b {
+            *a.entry(k).or_default() += n;
+        }
+    }
     let (t, u) = (&mut acc.t, &o.t);
     t.reviews_audited += u.reviews_audited;
     t.reviews_assessed += u.reviews_assessed;
@@ -971,6 +1026,16 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
             rejected: acc.per_src[i][1] + m.early_rejects,
             superseded: acc.per_src[i][2],
             blank_lines: m.blank,
+            reasons: {
+                let mut all = m.early_reasons.clone();
+                for (k, n) in &acc.reasons[i] {
+                    *all.entry(k.clone()).or_default() += n;
+                }
+                let mut v: Vec<(String, u64)> = all.into_iter().collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                v
+            },
+            header_error: m.header_error.clone(),
         })
         .collect();
     totals.sources.sort_by(|a, b| (a.year, a.table, &a.file).cmp(&(b.year, b.table, &b.file)));

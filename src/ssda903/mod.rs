@@ -531,6 +531,10 @@ pub struct SourceTotals {
     pub superseded: u64,
     /// Blank lines skipped.
     pub blank_lines: u64,
+    /// Rejected rows by kind of reason (the reason without its values), most common first.
+    pub reasons: Vec<(String, u64)>,
+    /// Why the table's header could not be used, when it could not.
+    pub header_error: Option<String>,
 }
 
 impl SourceTotals {
@@ -545,13 +549,19 @@ impl SourceTotals {
             return None;
         }
         let what = format!("{} ({} table)", self.file, self.table.as_str());
-        Some(if self.rows_in == 0 {
+        let xml = self.file.to_ascii_lowercase().ends_with(".xml");
+        Some(if self.rows_in == 0 && xml {
+            let element = if self.table == FileKind::Reviews { "AREVIEW" } else { "EPISODE" };
+            format!("{what}: no {element} elements in any CHILD")
+        } else if self.rows_in == 0 {
             format!("{what}: no data rows (an empty file, only a header, or line ends the reader could not split)")
+        } else if let Some(h) = &self.header_error {
+            format!("{what}: all {} rows were rejected: {h}; see rejects.csv", self.rows_in)
         } else {
-            format!(
-                "{what}: all {} rows were rejected: a bad header (files swapped? the wrong table?) or unreadable dates; see rejects.csv",
-                self.rows_in
-            )
+            // The most common reasons name the cause (unreadable dates, reviews outside the
+            // return's year, children with no usable episodes, ...).
+            let top: Vec<String> = self.reasons.iter().take(3).map(|(k, n)| format!("{n} {k}")).collect();
+            format!("{what}: all {} rows were rejected ({}); see rejects.csv", self.rows_in, top.join(", "))
         })
     }
 }

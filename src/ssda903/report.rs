@@ -148,6 +148,11 @@ pub struct Summary {
     late_sorted: bool,
 }
 
+/// "1 child", "2 children".
+fn children(n: u64) -> String {
+    format!("{n} {}", if n == 1 { "child" } else { "children" })
+}
+
 /// Overdue first, then the most late, then by child and date.
 fn late_key(r: &AuditRow) -> (bool, std::cmp::Reverse<Option<i64>>, &str, Option<NaiveDate>) {
     (r.review.is_some(), std::cmp::Reverse(r.working_days_late), &r.child, r.review)
@@ -240,6 +245,20 @@ impl Summary {
     /// The coverage sentence that leads the summary and the report.
     pub fn coverage_line(&self) -> String {
         let a = &self.all;
+        let rejected: u64 = self.reasons.iter().filter(|((k, _), _)| *k == FileKind::Reviews).map(|(_, n)| *n).sum();
+        if a.all == 0 && rejected > 0 {
+            // Not "0 of 0 reviews assessed": review rows were read, and every one was rejected.
+            let (top, n) = self
+                .reasons
+                .iter()
+                .filter(|((k, _), _)| *k == FileKind::Reviews)
+                .max_by_key(|((_, r), n)| (**n, std::cmp::Reverse(r.clone())))
+                .map(|((_, r), n)| (r.as_str(), *n))
+                .unwrap_or(("", 0));
+            return format!(
+                "no review assessed: every review row read was rejected ({rejected}; most often {top}: {n}); see rejects.csv"
+            );
+        }
         format!(
             "{} of {} reviews assessed ({}); {} on the stated assumption; the rest ({}) need the previous year's return",
             a.assessed,
@@ -273,8 +292,11 @@ impl Summary {
         );
         if let Some(d) = as_at {
             s += &format!(
-                "Overdue at {d}: {} children ({} on the stated assumption); {} more open children the data cannot decide\n",
-                t.overdue, self.overdue_assumption, t.overdue_not_assessable
+                "Overdue at {d}: {} ({} on the stated assumption); {} more open {} the data cannot decide\n",
+                children(t.overdue),
+                self.overdue_assumption,
+                t.overdue_not_assessable,
+                if t.overdue_not_assessable == 1 { "child" } else { "children" }
             );
         }
         s += "By collection year (1 April to 31 March):      assessed            on time of assessed\n";
@@ -450,7 +472,8 @@ small{color:#666}</style></head><body>",
             self.missed_statutory, self.missed_local_only
         );
         if as_at.is_some() {
-            s += &format!("<div class=\"card\"><b>{}</b>children overdue now</div>", t.overdue);
+            let who = if t.overdue == 1 { "child" } else { "children" };
+            s += &format!("<div class=\"card\"><b>{}</b>{who} overdue now</div>", t.overdue);
         }
         s += &format!(
             "<div class=\"card\"><b>{}</b>rows rejected ({} episodes, {} reviews)</div>",

@@ -22,7 +22,8 @@ status=$?
 set -e
 [ "$status" -eq 2 ] || fail "the sample run should exit 2 (no usable review), got $status"
 grep -q 'SSDA903_2025_reviews.csv (reviews table): all 24 rows were rejected' "$tmp/err" || fail "whole-file message"
-grep -q "most often: REVIEW outside this return's collection year (21 rows)" "$tmp/err" || fail "whole-file message: the likely cause"
+grep -q "all 24 rows were rejected (21 REVIEW outside this return's collection year, 2 REVIEW outside every period of care, 1 unknown child)" "$tmp/err" \
+  || fail "whole-file message should name the reasons (not a bad header)"
 [ -f "$tmp/out/reviews_audit.csv" ] && [ -f "$tmp/out/rejects.csv" ] && [ -f "$tmp/out/superseded.csv" ] \
   && [ -f "$tmp/report.html" ] || fail "missing output files"
 ls -a "$tmp/out" | grep -q '\.tmp-' && fail "temporary output files left behind"
@@ -30,8 +31,9 @@ ls -a "$tmp/out" | grep -q '\.tmp-' && fail "temporary output files left behind"
 grep -qx 'audit_903: collection year(s) 2024-25; profile england (England: regulations and statutory guidance)' "$tmp/summary" \
   || fail "collection year line"
 # Coverage first: the line after the per-file years.
-grep -qx "0 of 0 reviews assessed (n/a); 0 on the stated assumption; the rest (0) need the previous year's return" "$tmp/summary" \
-  || fail "coverage line"
+# Every review row was rejected: say so, not "0 of 0 reviews assessed" (t9 finding F10).
+grep -qx "no review assessed: every review row read was rejected (24; most often REVIEW outside this return's collection year: 21); see rejects.csv" "$tmp/summary" \
+  || fail "coverage line when every review row was rejected"
 grep -qx 'On time: 0 of 0 assessed reviews (n/a)' "$tmp/summary" || fail "on-time line must say n/a, not 0.0%"
 grep -qx 'episodes: 23 rows read = 21 used in periods of care + 2 rejected + 0 superseded by a later year (0 conflicting)' "$tmp/summary" \
   || fail "episode counts"
@@ -159,6 +161,15 @@ cp "$r/SSDA903_2025_reviews.csv" "$tmp/x_reviews.csv"
 mkdir -p "$tmp/x2" && cp "$r/SSDA903_2025_reviews.csv" "$tmp/x2/rejects.csv"
 check_err "is an input" "$r/SSDA903_2025_episodes.csv" "$tmp/x2/rejects.csv" --output-dir "$tmp/x2" --year 2025
 cmp -s "$tmp/x2/rejects.csv" "$r/SSDA903_2025_reviews.csv" || fail "an input in the output directory was written over"
+# --report must be neither one of the CSV outputs nor a directory: refused before anything is written.
+check_err "is also the output" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" --output-dir "$tmp/x4" \
+  --report "$tmp/x4/rejects.csv"
+[ ! -e "$tmp/x4/rejects.csv" ] || fail "--report naming rejects.csv: an output was written"
+mkdir -p "$tmp/x5/rep"
+check_err "is a directory" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" --output-dir "$tmp/x5/out" \
+  --report "$tmp/x5/rep"
+[ ! -e "$tmp/x5/out/reviews_audit.csv" ] || fail "--report naming a directory: outputs were written"
+! ls -a "$tmp/x5" | grep -q '\.tmp-' || fail "--report naming a directory: a temporary file was left beside it"
 check_err "before the data's last date" "$r/SSDA903_2025_episodes.csv" "$r/SSDA903_2025_reviews.csv" --output-dir "$tmp/x3" --as-at 2024-05-01
 [ ! -e "$tmp/x3/reviews_audit.csv" ] || fail "a refused as-at date must leave no output"
 check_err "cannot read /nonexistent.csv" /nonexistent.csv "$data/SSDA903_2025_reviews.csv" --output-dir "$tmp/x"

@@ -10,6 +10,9 @@ use crate::calendar::Calendar;
 /// The longest line read (longer lines are rejected whole).
 pub(crate) const MAX_LINE: usize = 1 << 20;
 
+/// The most lines one record may span (a quoted field with line breaks in it).
+pub(crate) const MAX_RECORD_LINES: usize = 20;
+
 /// Lines of a reader, ended by LF, CRLF or a lone CR (old Mac files: one header line otherwise).
 pub(crate) struct LineReader<R> {
     r: R,
@@ -157,6 +160,13 @@ pub(crate) fn check_child(raw: &[u8]) -> Result<&str, String> {
     }
     if s.len() > 64 {
         return Err(format!("CHILD is {} bytes long (at most 64)", s.len()));
+    }
+    // The 903's CHILD is alphanumeric. One starting like a formula would run as one when the
+    // output CSVs are opened in a spreadsheet (CSV injection), so it is a reject, not echoed.
+    if let Some(c) = s.chars().next().filter(|c| matches!(c, '=' | '+' | '-' | '@')) {
+        return Err(format!(
+            "CHILD {s:?} starts with {c:?}: a spreadsheet would run it as a formula (CHILD is alphanumeric in the 903)"
+        ));
     }
     if s.eq_ignore_ascii_case("CHILD") {
         return Err("repeated header row".into());

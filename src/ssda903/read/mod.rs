@@ -7,6 +7,7 @@ pub(crate) mod xml;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,6 +33,10 @@ pub(crate) struct SourceMeta {
     pub blank: u64,
     /// Rows rejected while reading (before grouping by child).
     pub early_rejects: u64,
+    /// Those rejects by kind of reason (see [`crate::ssda903::report::reason_kind`]).
+    pub early_reasons: BTreeMap<String, u64>,
+    /// Why the header could not be used, in full.
+    pub header_error: Option<String>,
     /// Collection years of the dates in the table (REVIEW, or DECOM), for inferring the year.
     pub years: BTreeMap<i32, u64>,
     /// Whether to gather `years` (only when the return's year is not given or named).
@@ -134,7 +139,6 @@ pub fn temp_dir_name(dir: &Path) -> PathBuf {
 struct Spill {
     dir: TempDir,
     files: Vec<BufWriter<File>>,
-    counts: HashMap<u64, u32>,
 }
 
 /// Where rows go while being read.
@@ -145,7 +149,25 @@ pub(crate) struct Ingest<'s> {
     tmp_dir: PathBuf,
     parts: usize,
     spill: Option<Spill>,
+    /// Rows kept so far for each `CHILD`: rows past [`MAX_CHILD_ROWS`] are rejected as they are
+    /// read, so memory stays bounded by that many rows per child.
+    counts: HashMap<Box<[u8]>, u32, BuildHasherDefault<Fnv>>,
     sink: &'s mut dyn Sink,
+}
+
+/// FNV-1a as a `Hasher`, for the per-child row counts (`CHILD` values are short; SipHash costs
+/// about 7% of a whole audit there).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325u64 } else { self.0 };
+        self.0 = bytes.iter().fold(h, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+    }
 }
 
 fn fnv(key: &[u8]) -> u64 {
@@ -163,7 +185,16 @@ impl<'s> Ingest<'s> {
             Some(b) => (b.div_ceil(budget) as usize * 2).clamp(2, 1024),
             None => 64,
         };
-        Ingest { metas: Vec::new(), store: Store::default(), budget, tmp_dir, parts, spill: None, sink }
+        Ingest {
+            metas: Vec::new(),
+            store: Store::default(),
+            budget,
+            tmp_dir,
+            parts,
+            spill: None,
+            counts: HashMap::default(),
+            sink,
+        }
     }
 
     pub(crate) fn add_source(&mut self, name: Arc<str>, kind: FileKind, ret: usize, track_years: bool) -> u32 {
@@ -175,6 +206,8 @@ impl<'s> Ingest<'s> {
             rows: 0,
             blank: 0,
             early_rejects: 0,
+            early_reasons: BTreeMap::new(),
+            header_error: None,
             years: BTreeMap::new(),
             track_years,
         });
@@ -184,6 +217,7 @@ impl<'s> Ingest<'s> {
     pub(crate) fn reject(&mut self, src: u32, line: u64, child: &str, reason: String) -> Result<()> {
         let m = &mut self.metas[src as usize];
         m.early_rejects += 1;
+        *m.early_reasons.entry(super::report::reason_kind(&reason)).or_default() += 1;
         let r = Reject { file: m.name.clone(), table: m.kind, line, child: child.to_string(), reason };
         self.sink.reject(&r).map_err(|e| Error::Io { path: "output".into(), reason: e.to_string() })
     }
@@ -223,7 +257,11 @@ impl<'s> Ingest<'s> {
         let key: &str = match check_child(&raw) {
             Ok(k) => k,
             Err(reason) => {
-                let shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+                let mut shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+                if shown.starts_with(['=', '+', '-', '@']) {
+                    // Shown in rejects.csv: a leading quote keeps a spreadsheet from running it.
+                    shown.insert(0, '\'');
+                }
                 return self.reject(src, line, &shown, reason);
             }
         };
@@ -234,18 +272,23 @@ impl<'s> Ingest<'s> {
                 }
             }
         }
+        // Rows past the cap are rejected now (the same rows the audit would reject: rows arrive in
+        // table and line order), so they are neither held nor spilled.
+        let n = match self.counts.get_mut(key.as_bytes()) {
+            Some(n) => n,
+            None => self.counts.entry(key.as_bytes().into()).or_default(),
+        };
+        *n += 1;
+        if *n as usize > MAX_CHILD_ROWS {
+            return self.reject(
+                src,
+                line,
+                key,
+                format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
+            );
+        }
         if let Some(sp) = &mut self.spill {
             let h = fnv(key.as_bytes());
-            let n = sp.counts.entry(h).or_default();
-            *n += 1;
-            if *n as usize > MAX_CHILD_ROWS {
-                return self.reject(
-                    src,
-                    line,
-                    key,
-                    format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
-                );
-            }
             let nf = sp.files.len() as u64;
             let f = &mut sp.files[(h % nf) as usize];
             let w = |f: &mut BufWriter<File>| -> io::Result<()> {
@@ -262,7 +305,12 @@ impl<'s> Ingest<'s> {
         } else {
             self.store.push(src, line, text, (ks, ke));
         }
-        if self.store.text.len() as u64 + self.store.rows.len() as u64 * 48 > self.budget {
+        // What is held: the text, the row references (their real size, not an estimate) and the
+        // per-child counts (an entry, its boxed key of about 8 bytes and the table's overhead).
+        let held = self.store.text.len()
+            + self.store.rows.len() * std::mem::size_of::<RowRef>()
+            + self.counts.len() * (std::mem::size_of::<(Box<[u8]>, u32)>() + 8 + 16);
+        if held as u64 > self.budget {
             self.spill_now()?;
         }
         Ok(())
@@ -273,17 +321,22 @@ impl<'s> Ingest<'s> {
         let ps = path.display().to_string();
         std::fs::create_dir_all(&path).map_err(|e| io_err(&ps, e))?;
         let dir = TempDir { path };
+        // The partition count was set from the file sizes; a partition loaded back holds about as
+        // much again per row as its text (short rows cost more in row references than in text), so
+        // scale it by what the rows held so far cost per byte of text.
+        let text = self.store.text.len().max(1);
+        let held = text + self.store.rows.len() * std::mem::size_of::<RowRef>();
+        self.parts = (self.parts * held.div_ceil(text)).clamp(2, 1024);
         let mut files = Vec::with_capacity(self.parts);
         for i in 0..self.parts {
             let p = dir.path.join(format!("part{i}.txt"));
             files.push(BufWriter::new(File::create(&p).map_err(|e| io_err(&ps, e))?));
         }
-        let mut sp = Spill { dir, files, counts: HashMap::new() };
+        let mut sp = Spill { dir, files };
         let store = std::mem::take(&mut self.store);
         for r in &store.rows {
             let key = store.key(r);
             let h = fnv(key);
-            *sp.counts.entry(h).or_default() += 1;
             let n = sp.files.len() as u64;
             let f = &mut sp.files[(h % n) as usize];
             (|| -> io::Result<()> {
@@ -394,17 +447,78 @@ pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<(
         Ok(c) => ing.metas[src as usize].cols = Some(c),
         Err(reason) => {
             ing.metas[src as usize].rows += 1;
+            ing.metas[src as usize].header_error = Some(reason.clone());
             ing.reject(src, header_line, "", reason)?;
         }
     }
-    while let Some(long) = lines.next_line(&mut buf).map_err(|e| io_err(&name, e))? {
-        let n = lines.line;
+    // Lines read ahead while looking for the end of a quoted field, to be read again as records
+    // when it does not end within the bound: (line number, too long, text).
+    let mut pending: std::collections::VecDeque<(u64, bool, Vec<u8>)> = std::collections::VecDeque::new();
+    let mut next = |pending: &mut std::collections::VecDeque<(u64, bool, Vec<u8>)>,
+                    out: &mut Vec<u8>|
+     -> Result<Option<(u64, bool)>> {
+        if let Some((n, long, t)) = pending.pop_front() {
+            *out = t;
+            return Ok(Some((n, long)));
+        }
+        Ok(lines.next_line(out).map_err(|e| io_err(&name, e))?.map(|long| (lines.line, long)))
+    };
+    while let Some((n, long)) = next(&mut pending, &mut buf)? {
         if long {
             ing.metas[src as usize].rows += 1;
             ing.reject(src, n, "", format!("line longer than {} bytes", csv::MAX_LINE))?;
             continue;
         }
-        ing.push(src, n, &buf)?;
+        if !odd_quotes(&buf) {
+            ing.push(src, n, &buf)?;
+            continue;
+        }
+        // A quoted field with a line break in it (RFC 4180, as spreadsheets write it): the record
+        // goes on until the quote closes, the line break read as a space (rows are single lines
+        // in the partition files), within MAX_RECORD_LINES lines and MAX_LINE bytes.
+        let mut rec = std::mem::take(&mut buf);
+        let mut taken: Vec<(u64, bool, Vec<u8>)> = Vec::new();
+        let mut closed = false;
+        while taken.len() + 1 < csv::MAX_RECORD_LINES {
+            let mut more = Vec::new();
+            let Some((m, long)) = next(&mut pending, &mut more)? else { break };
+            let fits = !long && rec.len() + 1 + more.len() <= csv::MAX_LINE;
+            if fits {
+                rec.push(b' ');
+                rec.extend_from_slice(&more);
+                closed = odd_quotes(&more);
+            }
+            taken.push((m, long, more));
+            if closed || !fits {
+                break;
+            }
+        }
+        if closed {
+            ing.push(src, n, &rec)?;
+            continue;
+        }
+        // Not closed within the bound (a stray quote, or a truncated file): the first line is the
+        // reject, and the lines after it are read again as records of their own.
+        for t in taken.into_iter().rev() {
+            pending.push_front(t);
+        }
+        ing.metas[src as usize].rows += 1;
+        ing.reject(
+            src,
+            n,
+            "",
+            format!(
+                "unterminated quoted field: no closing quote within {} lines or {} bytes",
+                csv::MAX_RECORD_LINES,
+                csv::MAX_LINE
+            ),
+        )?;
     }
     Ok(())
+}
+
+/// Whether a line leaves a quoted field open (an odd number of `"`: quotes inside a quoted field
+/// are doubled).
+fn odd_quotes(line: &[u8]) -> bool {
+    line.iter().filter(|&&b| b == b'"').count() % 2 == 1
 }

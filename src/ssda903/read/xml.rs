@@ -61,7 +61,7 @@ fn row(child: &str, values: &[&str]) -> String {
         s.push(',');
         // Rows are single lines: a line break inside a value becomes a space.
         let v = v.replace(['\r', '\n'], " ");
-        csv_field(&mut s, v.trim());
+        csv_field(&mut s, v.trim_ascii());
     }
     s
 }
@@ -91,7 +91,8 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
                 let tag = String::from_utf8_lossy(e.name().as_ref()).to_ascii_uppercase();
                 match tag.as_str() {
                     "EXPSSDA903" => saw_root = true,
-                    "CHILD" if child.is_none() => {
+                    // An empty <CHILD/> holds no rows.
+                    "CHILD" if child.is_none() && !empty => {
                         child = Some(Child::default());
                         section = In::Nothing;
                     }
@@ -150,8 +151,10 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
                     let value = std::mem::take(&mut text);
                     if let (Some(c), In::Header) = (child.as_mut(), section) {
                         match tag.as_str() {
-                            "CHILDID" => c.id = Some(value.trim().to_string()),
-                            "DOB" => c.dob = value.trim().to_string(),
+                            // ASCII spaces only, as in CSV: a CHILDID with a non-breaking space
+                            // is a reject in either format.
+                            "CHILDID" => c.id = Some(value.trim_ascii().to_string()),
+                            "DOB" => c.dob = value.trim_ascii().to_string(),
                             _ => {}
                         }
                     } else {
@@ -178,11 +181,11 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
         }
         buf.clear();
     }
-    if child.is_some() {
-        return Err(err(&reader, "the file ends inside a CHILD element (truncated?)".into()));
-    }
     if !saw_root {
         return Err(err(&reader, "no EXPSSDA903 root element: not an SSDA903 XML return".into()));
+    }
+    if child.is_some() {
+        return Err(err(&reader, "the file ends inside a CHILD element (truncated?)".into()));
     }
     Ok(())
 }
