@@ -750,3 +750,53 @@ fn a_change_of_iro_brings_letters_to_the_child_under_dudley() {
     let err = CaseHistory::new(Jurisdiction::England, Child::default(), evs).unwrap_err();
     assert!(err.to_string().contains("not looked after"), "{err}");
 }
+
+#[test]
+fn the_isu_holds_a_review_before_the_child_stops_being_looked_after() {
+    // ISU s.4.2: "A Looked After Review must take place before a decision is taken to cease
+    // looking after the child." Looked after Mon 5 Jan 2026, review 1 Thu 29 Jan; the planned end
+    // (accommodation_ending) Fri 20 Mar 2026. The review is due by the day before: Thu 19 Mar, the
+    // same day as statute's reg 33(3) (named on a tie, the ISU's rule listed beside it).
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"accommodation_ending","date":"2026-03-20"}]"#;
+    let early = |s: &Schedule| -> Vec<(Option<NaiveDate>, Vec<Basis>)> {
+        s.obligations
+            .iter()
+            .filter(|o| o.duty == Duty::HoldReview && o.early)
+            .map(|o| (o.latest, o.binding.iter().flatten().map(|c| c.basis.clone()).collect()))
+            .collect()
+    };
+    let isu = sched("isu-procedure", None, events, "2026-03-20", 0);
+    assert_eq!(early(&isu), [(Some(d("2026-03-19")), vec![Basis::Statutory, Basis::Local("isu-procedure".into())])]);
+    // Under statute alone the same day, with no local rule listed.
+    let eng = sched("england", None, events, "2026-03-20", 0);
+    assert_eq!(early(&eng).len(), 1);
+    assert_eq!(early(&eng)[0].0, Some(d("2026-03-19")));
+    assert!(!early(&eng)[0].1.contains(&Basis::Local("isu-procedure".into())));
+    // A review held on Wed 18 Mar, brought forward for it, discharges it (not overdue on 20 Mar).
+    let held = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"review_held","date":"2026-03-18"},{"event":"accommodation_ending","date":"2026-03-20"}]"#;
+    let a = aud("isu-procedure", None, held, "2026-03-20");
+    let o = a.obligations.iter().find(|o| o.obligation.duty == Duty::HoldReview && o.obligation.early).unwrap();
+    assert_eq!(o.obligation.done, Some(d("2026-03-18")));
+}
+
+#[test]
+fn the_isu_shares_the_care_plan_with_parents_and_tells_absent_parents_the_outcome() {
+    // ISU s.6: the Care Plan (Review) form shared with the child and parents "prior to the
+    // review", and parents unable to attend "informed in writing of the outcome": no day fixed
+    // for either; one of each per review (reviews Thu 29 Jan and Thu 23 Apr 2026), the social
+    // worker's. Statute alone has neither.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"review_held","date":"2026-04-23"}]"#;
+    let s = sched("isu-procedure", None, events, "2026-04-23", 0);
+    for n in [1, 2] {
+        for duty in [Duty::ShareCarePlan, Duty::InformParentsOfOutcome] {
+            let o = one(&s, duty, Some(n));
+            assert_eq!((o.latest, o.role), (None, Role::SocialWorker), "{duty} {n}");
+            assert_eq!(o.basis, Basis::Local("isu-procedure".into()));
+        }
+    }
+    let e = sched("england", None, events, "2026-04-23", 0);
+    assert!(!e.obligations.iter().any(|o| matches!(o.duty, Duty::ShareCarePlan | Duty::InformParentsOfOutcome)));
+}

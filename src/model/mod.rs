@@ -256,6 +256,10 @@ snake_enum! {
         HealthAssessment = "health_assessment": "Arrange the child's health assessment",
         /// Initiate the personal education plan.
         PersonalEducationPlan = "personal_education_plan": "Initiate the personal education plan",
+        /// Share the care plan prepared for the review with the child and the parents.
+        ShareCarePlan = "share_care_plan": "Share the care plan for the review with the child and parents",
+        /// Tell parents who could not attend the review its outcome in writing.
+        InformParentsOfOutcome = "inform_parents_of_outcome": "Tell parents who could not attend the outcome of the review in writing",
     }
 }
 
