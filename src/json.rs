@@ -1056,7 +1056,7 @@ pub fn run_with(req: &ScheduleRequest, registry: &ProfileRegistry) -> Result<(Ca
     let (case, profile, options) = prepare_with(req, registry)?;
     let cal = Calendar::england_and_wales();
     let s = schedule(&case, &profile, &cal, &options).map_err(|e| {
-        blame_horizon(e, options.horizon_months, 12, |h| {
+        blame_horizon(e, options.horizon_months, crate::schedule::SCHEDULE_DEFAULT_HORIZON_MONTHS, |h| {
             schedule(&case, &profile, &cal, &ScheduleOptions { horizon_months: Some(h), ..options.clone() }).is_ok()
         })
     })?;
@@ -1172,7 +1172,7 @@ pub fn run_audit_with(req: &AuditRequest, registry: &ProfileRegistry) -> Result<
     };
     let cal = Calendar::england_and_wales();
     let a = audit(&case, &profile, &cal, &opts).map_err(|e| {
-        blame_horizon(e, opts.horizon_months, 0, |h| {
+        blame_horizon(e, opts.horizon_months, crate::audit::AUDIT_DEFAULT_HORIZON_MONTHS, |h| {
             audit(&case, &profile, &cal, &AuditOptions { horizon_months: Some(h), ..opts.clone() }).is_ok()
         })
     })?;

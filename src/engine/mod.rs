@@ -35,18 +35,100 @@ use perf::{
 };
 use rules::*;
 
+/// The planning horizon [`schedule`] uses when [`ScheduleOptions::horizon_months`] is `None`:
+/// 12 months of projected reviews after the as-at date. (An audit's default is
+/// [`crate::audit::AUDIT_DEFAULT_HORIZON_MONTHS`], 0.)
+pub const SCHEDULE_DEFAULT_HORIZON_MONTHS: u32 = 12;
+
 /// Options for [`schedule`].
+///
+/// Defaults (also what `ScheduleOptions::default()` gives): as at the last event's date, a
+/// horizon of [`SCHEDULE_DEFAULT_HORIZON_MONTHS`] (12) months, no local calendar. This differs
+/// from [`crate::audit::AuditOptions`], whose horizon defaults to 0; build either with its
+/// constructor and say the horizon when it matters:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lac_timescales::schedule::{ScheduleOptions, SCHEDULE_DEFAULT_HORIZON_MONTHS};
+/// let o = ScheduleOptions::new();
+/// assert_eq!(o.effective_horizon_months(), 12);
+/// assert_eq!(SCHEDULE_DEFAULT_HORIZON_MONTHS, 12);
+/// let d = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+/// let o = ScheduleOptions::as_at(d).with_horizon_months(0);
+/// assert_eq!((o.as_at, o.horizon_months), (Some(d), Some(0)));
+/// assert_eq!(o.effective_horizon_months(), 0);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct ScheduleOptions {
-    /// The date the schedule is seen from: reviews not held by then are overdue. Default: the
-    /// date of the last event. Must not be before the last event.
+    /// The date the schedule is seen from: reviews not held by then are overdue. Default
+    /// (`None`): the date of the last event. Must not be before the last event.
     pub as_at: Option<NaiveDate>,
-    /// Planning horizon in months after `as_at` for projected reviews. `None` = 12; `Some(0)` =
-    /// no projection beyond the next review.
+    /// Planning horizon in months after `as_at` for projected reviews. Default (`None`):
+    /// [`SCHEDULE_DEFAULT_HORIZON_MONTHS`] = 12; `Some(0)` = no projection beyond the next review.
     pub horizon_months: Option<u32>,
     /// A calendar with council closure days, used for local rules only (statutory rules always
     /// use the calendar passed to [`schedule`]).
     pub local_calendar: Option<Calendar>,
+}
+
+impl ScheduleOptions {
+    /// The defaults: as at the last event, a 12-month horizon
+    /// ([`SCHEDULE_DEFAULT_HORIZON_MONTHS`]), no local calendar. Same as `default()`.
+    ///
+    /// ```
+    /// use lac_timescales::schedule::ScheduleOptions;
+    /// assert_eq!(ScheduleOptions::new().effective_horizon_months(), 12);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The defaults, seen as at `date`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::schedule::ScheduleOptions;
+    /// let d = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    /// assert_eq!(ScheduleOptions::as_at(d).as_at, Some(d));
+    /// ```
+    pub fn as_at(date: NaiveDate) -> Self {
+        Self { as_at: Some(date), ..Self::default() }
+    }
+
+    /// These options with a horizon of `months` (0 = no projection beyond the next review).
+    ///
+    /// ```
+    /// use lac_timescales::schedule::ScheduleOptions;
+    /// assert_eq!(ScheduleOptions::new().with_horizon_months(24).horizon_months, Some(24));
+    /// ```
+    #[must_use]
+    pub fn with_horizon_months(mut self, months: u32) -> Self {
+        self.horizon_months = Some(months);
+        self
+    }
+
+    /// These options with `calendar` for local rules.
+    ///
+    /// ```
+    /// use lac_timescales::{calendar::Calendar, schedule::ScheduleOptions};
+    /// let o = ScheduleOptions::new().with_local_calendar(Calendar::england_and_wales());
+    /// assert!(o.local_calendar.is_some());
+    /// ```
+    #[must_use]
+    pub fn with_local_calendar(mut self, calendar: Calendar) -> Self {
+        self.local_calendar = Some(calendar);
+        self
+    }
+
+    /// The horizon [`schedule`] will use: `horizon_months`, or 12 when it is `None`.
+    ///
+    /// ```
+    /// use lac_timescales::schedule::ScheduleOptions;
+    /// assert_eq!(ScheduleOptions::default().effective_horizon_months(), 12);
+    /// ```
+    pub fn effective_horizon_months(&self) -> u32 {
+        self.horizon_months.unwrap_or(SCHEDULE_DEFAULT_HORIZON_MONTHS)
+    }
 }
 
 /// Which instance of a duty an obligation is: duties with the same key are one obligation and
@@ -280,7 +362,7 @@ pub fn schedule(
             }
         }
     }
-    let horizon = options.horizon_months.unwrap_or(12);
+    let horizon = options.effective_horizon_months();
     let horizon_end = match (as_at, horizon) {
         (_, 0) | (None, _) => None,
         (Some(a), h) => Some(
