@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the conformance vectors (data/conformance/*.json) against any system under test.
 
-    python3 scripts/conformance.py [--dates-only] [--vectors DIR] [--only ID] -- COMMAND [ARGS...]
+    python3 scripts/conformance.py [--dates-only] [--vectors DIR] [--only ID] [--tag TAG]... -- COMMAND [ARGS...]
 
 COMMAND is run once per vector with the vector's `request` (JSON) on stdin; it must print the
 response JSON on stdout: this library's response (lean: `citations` table, indices), or the same
@@ -9,6 +9,11 @@ obligations with `citation` objects inline, or an error object `{"error": {"kind
 exit status is ignored. This library's own command line is, from the repository root:
 
     python3 scripts/conformance.py -- cargo run --quiet --example schedule -- --json
+
+`--tag TAG` (repeatable) runs only the vectors carrying every tag given, e.g. `--tag
+jurisdiction:wales --tag feature:early-review`; a vector's tags are `jurisdiction:`, `profile:`,
+`regime:` and `feature:` labels (written by scripts/tag_vectors.py). `--tag jurisdiction:wales`
+alone runs only the Welsh vectors.
 
 `--dates-only` checks another system on dates alone: each expected obligation is reduced to the
 fields that identify it (`duty`, `regime`, `review_number`, `early`) and its dates (`earliest`,
@@ -135,6 +140,7 @@ def check(vector, got, only_dates):
 
 def main(argv):
     only_dates, vectors, only = False, pathlib.Path(__file__).resolve().parent.parent / "data/conformance", None
+    want_tags = []
     args = list(argv)
     if "--" not in args:
         print(__doc__.strip(), file=sys.stderr if args and args[0] not in ("-h", "--help") else sys.stdout)
@@ -149,6 +155,8 @@ def main(argv):
             vectors = pathlib.Path(opts[i + 1]); i += 1
         elif opts[i] == "--only" and i + 1 < len(opts):
             only = opts[i + 1]; i += 1
+        elif opts[i] == "--tag" and i + 1 < len(opts):
+            want_tags.append(opts[i + 1]); i += 1
         else:
             print(f"error: unknown option {opts[i]}\n\n{__doc__.strip()}", file=sys.stderr)
             return 2
@@ -161,6 +169,8 @@ def main(argv):
         vector = json.loads(path.read_text(encoding="utf-8"))
         if "request" not in vector or "expected" not in vector or (only and vector.get("id") != only):
             continue
+        if any(t not in vector.get("tags", []) for t in want_tags):
+            continue
         total += 1
         p = subprocess.run(command, input=json.dumps(vector["request"]), capture_output=True, text=True)
         try:
@@ -172,7 +182,8 @@ def main(argv):
         for line in problems:
             print(line)
         failures += bool(problems)
-    print(f"{total - failures} of {total} vectors hold" + (" (dates only)" if only_dates else ""))
+    print(f"{total - failures} of {total} vectors hold" + (" (dates only)" if only_dates else "")
+          + (f" (tags: {', '.join(want_tags)})" if want_tags else ""))
     return 1 if failures or total == 0 else 0
 
 

@@ -240,3 +240,39 @@ fn docs_list_every_vector() {
         }
     }
 }
+
+/// Every vector (live and pending) carries its tags: exactly one `jurisdiction:` tag, which is the
+/// request's jurisdiction (or `none` when the request has none), `profile:<name>` when the
+/// request names a profile, and at least one `feature:` tag (scripts/tag_vectors.py writes them).
+#[test]
+fn every_vector_is_tagged_with_its_jurisdiction_and_features() {
+    for dir in [conformance_dir(), conformance_dir().join("pending")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let tags: Vec<&str> = v["tags"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}: no tags"))
+                .iter()
+                .map(|t| t.as_str().unwrap_or_else(|| panic!("{name}: a tag is not a string")))
+                .collect();
+            let jurisdictions: Vec<&&str> = tags.iter().filter(|t| t.starts_with("jurisdiction:")).collect();
+            let want = match v["request"]["jurisdiction"].as_str() {
+                Some(j @ ("england" | "wales")) => format!("jurisdiction:{j}"),
+                _ => "jurisdiction:none".to_string(),
+            };
+            assert_eq!(jurisdictions, vec![&want.as_str()], "{name}: jurisdiction tags");
+            if let Some(p) = v["request"]["profile"].as_str() {
+                assert!(tags.contains(&format!("profile:{p}").as_str()), "{name}: no profile:{p} tag");
+            }
+            assert!(tags.iter().any(|t| t.starts_with("feature:")), "{name}: no feature tag");
+            if v["expected"].get("error").is_some() {
+                assert!(tags.contains(&"feature:error"), "{name}: an error vector without feature:error");
+            }
+        }
+    }
+}
