@@ -5,8 +5,8 @@ after "source").
 
 Tags are `jurisdiction:<england|wales|none>`, `profile:<name>` (when the request names one),
 `regime:<regime>` for every regime an expected obligation names, and `feature:<name>` from the
-id's words and the expected result (`feature:error` for error vectors, `feature:audit` for audit
-vectors). Run it again after adding a vector:
+id's words and the expected result (`feature:error` for error vectors, `feature:audit` and the expected
+statuses, e.g. `feature:met`, for audit vectors). Run it again after adding a vector:
 
     python3 scripts/tag_vectors.py           # rewrite the files
     python3 scripts/tag_vectors.py --check   # exit 1 if any file's tags differ from what it would write
@@ -59,11 +59,11 @@ def tags_for(v):
     for word, feat in FEATURES:
         if word in vid and feat not in feats:
             feats.append(feat)
-    if "statuses" in exp:
-        for s in exp["statuses"]:
-            f = s.get("status", {}).get("kind") if isinstance(s.get("status"), dict) else None
-            if f and f not in feats:
-                feats.append(f)
+    for o in exp.get("obligations", []) or []:
+        st = o.get("status")
+        f = st.get("kind") if isinstance(st, dict) else None
+        if f and f.replace("_", "-") not in feats:
+            feats.append(f.replace("_", "-"))
     if not feats:
         feats.append("schedule")
     tags += [f"feature:{f}" for f in feats]

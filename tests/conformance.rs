@@ -46,6 +46,16 @@ fn summary(o: &Value) -> String {
 /// entry's) replaced by the entry of the `citations` table it points to, and `next_review` by the
 /// obligation it points to. Vectors are written against obligations as a reader sees them.
 fn inflate(mut resp: Value) -> Value {
+    // An audit's obligations are {"index", "obligation": {...}, "status": {...}}: flattened to the
+    // obligation's fields with its `status`, so audit vectors match like schedule vectors.
+    if let Some(obligations) = resp["obligations"].as_array_mut() {
+        for o in obligations.iter_mut() {
+            if let Some(mut inner) = o.get("obligation").filter(|x| x.is_object()).cloned() {
+                inner["status"] = o["status"].clone();
+                *o = inner;
+            }
+        }
+    }
     let citations = resp["citations"].as_array().cloned().unwrap_or_default();
     let resolve = |v: &mut Value| {
         if let Some(i) = v["citation"].as_u64() {
@@ -118,7 +128,11 @@ fn run_dir(dir: &std::path::Path) -> (usize, Vec<String>) {
             assert!(known.contains(&k.as_str()), "{name}: unknown key expected.{k}");
         }
         let request = serde_json::to_string(&v["request"]).unwrap();
-        let result = lac_timescales::json::schedule_json(&request);
+        let result = match v.get("kind").map(|k| k.as_str()) {
+            None | Some(Some("schedule")) => lac_timescales::json::schedule_json(&request),
+            Some(Some("audit")) => lac_timescales::json::audit_json(&request),
+            Some(k) => panic!("{name}: unknown kind {k:?}"),
+        };
         if let Some(err) = expected.get("error") {
             assert!(err.get("kind").is_some(), "{name}: an expected error names its kind");
             match result {
