@@ -333,8 +333,61 @@ fn too_many_obligations(actual: usize) -> Error {
 ///   is before the last event or outside the calendar;
 /// - [`Error::InvalidEvent`] when no encoded rule was in force for a review clock on its start
 ///   date (e.g. a looked-after period starting before the 1991 Regulations);
-/// - [`Error::DateOutOfRange`] when a deadline would fall outside the calendar.
+/// - [`Error::DateOutOfRange`] when a deadline would fall outside the calendar;
+/// - [`Error::InvalidInput`] naming `horizon_months` when only the projection does (the same
+///   case with a horizon of 0 succeeds): the horizon runs past the calendar's last day.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+/// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// let case = CaseHistory::new(Jurisdiction::England, Child::default(),
+///     vec![Event::new(d(2199, 6, 1), EventKind::BecameLookedAfter)])?;
+/// let (p, cal) = (Profile::builtin("england")?, Calendar::england_and_wales());
+/// // The default 12-month horizon would project reviews past 31 Dec 2199.
+/// let e = schedule(&case, &p, &cal, &ScheduleOptions::new()).unwrap_err();
+/// assert!(e.to_string().contains("horizon_months"), "{e}");
+/// assert!(schedule(&case, &p, &cal, &ScheduleOptions::new().with_horizon_months(0)).is_ok());
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
 pub fn schedule(
+    case: &CaseHistory,
+    profile: &Profile,
+    calendar: &Calendar,
+    options: &ScheduleOptions,
+) -> Result<Schedule> {
+    schedule_unblamed(case, profile, calendar, options).map_err(|e| {
+        let months = options.effective_horizon_months();
+        if !e.is_range()
+            || months == 0
+            || schedule_unblamed(
+                case,
+                profile,
+                calendar,
+                &ScheduleOptions { horizon_months: Some(0), ..options.clone() },
+            )
+            .is_err()
+        {
+            return e;
+        }
+        let value = match options.horizon_months {
+            Some(h) => h.to_string(),
+            None => format!("{months} (the default)"),
+        };
+        Error::InvalidInput {
+            field: "horizon_months".into(),
+            value,
+            reason: format!(
+                "projecting that many months runs past {}, the calendar's last day ({e}): ask for fewer months",
+                crate::calendar::LAST_DATE
+            ),
+        }
+    })
+}
+
+/// [`schedule`] without naming the horizon in a date-range error.
+fn schedule_unblamed(
     case: &CaseHistory,
     profile: &Profile,
     calendar: &Calendar,
