@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the conformance vectors (data/conformance/*.json) against any system under test.
 
-    python3 scripts/conformance.py [--dates-only] [--vectors DIR] [--only ID] -- COMMAND [ARGS...]
+    python3 scripts/conformance.py [--dates-only] [--vectors DIR] [--only ID] [--tag TAG]... [--audit-arg ARG]... -- COMMAND [ARGS...]
 
 COMMAND is run once per vector with the vector's `request` (JSON) on stdin; it must print the
 response JSON on stdout: this library's response (lean: `citations` table, indices), or the same
@@ -9,6 +9,18 @@ obligations with `citation` objects inline, or an error object `{"error": {"kind
 exit status is ignored. This library's own command line is, from the repository root:
 
     python3 scripts/conformance.py -- cargo run --quiet --example schedule -- --json
+
+`--tag TAG` (repeatable) runs only the vectors carrying every tag given, e.g. `--tag
+jurisdiction:wales --tag feature:early-review`; a vector's tags are `jurisdiction:`, `profile:`,
+`regime:` and `feature:` labels (written by scripts/tag_vectors.py). `--tag jurisdiction:wales`
+alone runs only the Welsh vectors.
+
+Audit vectors (`"kind": "audit"`) expect each obligation's `status` as at the request's
+`as_at` (`met`, `late`, `overdue`, `pending`, with their day counts). The command is run for them
+with the arguments given by `--audit-arg ARG` (repeatable) appended, e.g. `--audit-arg --audit`
+for this library's `schedule --json`; without it they are skipped, and the summary says so. The
+response's obligations may be flat (the obligation's fields and `status`) or this library's
+`{"obligation": {...}, "status": {...}}`.
 
 `--dates-only` checks another system on dates alone: each expected obligation is reduced to the
 fields that identify it (`duty`, `regime`, `review_number`, `early`) and its dates (`earliest`,
@@ -51,6 +63,12 @@ def inflate(resp):
     `next_review` into the obligation it points to. Inline responses pass unchanged."""
     if not isinstance(resp, dict) or "obligations" not in resp:
         return resp
+    # An audit's obligations are {"index", "obligation": {...}, "status": {...}}: flattened to the
+    # obligation's fields with its `status`, so audit vectors match like schedule vectors.
+    resp["obligations"] = [
+        dict(o["obligation"], status=o.get("status")) if isinstance(o, dict) and isinstance(o.get("obligation"), dict) else o
+        for o in resp["obligations"]
+    ]
     table = resp.get("citations")
     if isinstance(table, list):
         def resolve(o):
@@ -70,7 +88,7 @@ def inflate(resp):
 def dates_only(o):
     if o is None:
         return None
-    return {k: v for k, v in o.items() if k in IDENTITY or k in DATES}
+    return {k: v for k, v in o.items() if k in IDENTITY or k in DATES or k == "status"}
 
 
 def diff(want, got, prefix=""):
@@ -135,6 +153,7 @@ def check(vector, got, only_dates):
 
 def main(argv):
     only_dates, vectors, only = False, pathlib.Path(__file__).resolve().parent.parent / "data/conformance", None
+    want_tags, audit_args = [], None
     args = list(argv)
     if "--" not in args:
         print(__doc__.strip(), file=sys.stderr if args and args[0] not in ("-h", "--help") else sys.stdout)
@@ -149,6 +168,10 @@ def main(argv):
             vectors = pathlib.Path(opts[i + 1]); i += 1
         elif opts[i] == "--only" and i + 1 < len(opts):
             only = opts[i + 1]; i += 1
+        elif opts[i] == "--audit-arg" and i + 1 < len(opts):
+            audit_args = (audit_args or []) + [opts[i + 1]]; i += 1
+        elif opts[i] == "--tag" and i + 1 < len(opts):
+            want_tags.append(opts[i + 1]); i += 1
         else:
             print(f"error: unknown option {opts[i]}\n\n{__doc__.strip()}", file=sys.stderr)
             return 2
@@ -156,13 +179,22 @@ def main(argv):
     if not command:
         print("error: no command given after --", file=sys.stderr)
         return 2
-    failures = total = 0
+    failures = total = skipped = 0
     for path in sorted(vectors.glob("*.json")):
         vector = json.loads(path.read_text(encoding="utf-8"))
         if "request" not in vector or "expected" not in vector or (only and vector.get("id") != only):
             continue
+        if any(t not in vector.get("tags", []) for t in want_tags):
+            continue
+        run = command
+        if vector.get("kind") == "audit":
+            if audit_args is None:
+                print(f"skip {vector['id']} (an audit vector: give --audit-arg ARG to run it)")
+                skipped += 1
+                continue
+            run = command + audit_args
         total += 1
-        p = subprocess.run(command, input=json.dumps(vector["request"]), capture_output=True, text=True)
+        p = subprocess.run(run, input=json.dumps(vector["request"]), capture_output=True, text=True)
         try:
             got = inflate(json.loads(p.stdout))
         except json.JSONDecodeError:
@@ -172,7 +204,9 @@ def main(argv):
         for line in problems:
             print(line)
         failures += bool(problems)
-    print(f"{total - failures} of {total} vectors hold" + (" (dates only)" if only_dates else ""))
+    print(f"{total - failures} of {total} vectors hold" + (" (dates only)" if only_dates else "")
+          + (f" (tags: {', '.join(want_tags)})" if want_tags else "")
+          + (f"; {skipped} audit vectors skipped" if skipped else ""))
     return 1 if failures or total == 0 else 0
 
 

@@ -88,16 +88,98 @@ use crate::model::{CaseHistory, Duty, EventKind, Regime, Role};
 use crate::profile::Profile;
 use crate::schedule::{schedule, Breach, Metadata, Obligation, ScheduleOptions};
 
+/// The planning horizon [`audit`] uses when [`AuditOptions::horizon_months`] is `None`: 0, no
+/// projection beyond the next review (an audit looks back). A schedule's default is
+/// [`crate::schedule::SCHEDULE_DEFAULT_HORIZON_MONTHS`], 12.
+pub const AUDIT_DEFAULT_HORIZON_MONTHS: u32 = 0;
+
 /// Options for [`audit`].
+///
+/// Defaults (also what `AuditOptions::default()` gives): as at the last event's date, a horizon
+/// of [`AUDIT_DEFAULT_HORIZON_MONTHS`] (0) months, no local calendar. This differs from
+/// [`ScheduleOptions`], whose horizon defaults to 12; build either with its constructor and say
+/// the horizon when it matters:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lac_timescales::audit::{AuditOptions, AUDIT_DEFAULT_HORIZON_MONTHS};
+/// let d = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+/// let o = AuditOptions::as_at(d);
+/// assert_eq!(o.as_at, Some(d));
+/// assert_eq!(o.effective_horizon_months(), 0);
+/// assert_eq!(AUDIT_DEFAULT_HORIZON_MONTHS, 0);
+/// assert_eq!(AuditOptions::new().with_horizon_months(6).effective_horizon_months(), 6);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct AuditOptions {
-    /// The audit date. Default: the date of the last event. Must not be before the last event.
+    /// The audit date. Default (`None`): the date of the last event. Must not be before the last
+    /// event.
     pub as_at: Option<NaiveDate>,
-    /// Planning horizon in months after the audit date for projected reviews. `None` = 0 (unlike
-    /// [`ScheduleOptions`]): an audit looks back, and only the next review and its duties appear.
+    /// Planning horizon in months after the audit date for projected reviews. Default (`None`):
+    /// [`AUDIT_DEFAULT_HORIZON_MONTHS`] = 0 (unlike [`ScheduleOptions`], 12): an audit looks
+    /// back, and only the next review and its duties appear.
     pub horizon_months: Option<u32>,
     /// A calendar with council closure days, used for local rules only.
     pub local_calendar: Option<Calendar>,
+}
+
+impl AuditOptions {
+    /// The defaults: as at the last event, a horizon of 0 ([`AUDIT_DEFAULT_HORIZON_MONTHS`]),
+    /// no local calendar. Same as `default()`.
+    ///
+    /// ```
+    /// use lac_timescales::audit::AuditOptions;
+    /// assert_eq!(AuditOptions::new().effective_horizon_months(), 0);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The defaults, audited as at `date`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::audit::AuditOptions;
+    /// let d = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    /// assert_eq!(AuditOptions::as_at(d).as_at, Some(d));
+    /// ```
+    pub fn as_at(date: NaiveDate) -> Self {
+        Self { as_at: Some(date), ..Self::default() }
+    }
+
+    /// These options with a horizon of `months`.
+    ///
+    /// ```
+    /// use lac_timescales::audit::AuditOptions;
+    /// assert_eq!(AuditOptions::new().with_horizon_months(3).horizon_months, Some(3));
+    /// ```
+    #[must_use]
+    pub fn with_horizon_months(mut self, months: u32) -> Self {
+        self.horizon_months = Some(months);
+        self
+    }
+
+    /// These options with `calendar` for local rules.
+    ///
+    /// ```
+    /// use lac_timescales::{audit::AuditOptions, calendar::Calendar};
+    /// assert!(AuditOptions::new().with_local_calendar(Calendar::england_and_wales()).local_calendar.is_some());
+    /// ```
+    #[must_use]
+    pub fn with_local_calendar(mut self, calendar: Calendar) -> Self {
+        self.local_calendar = Some(calendar);
+        self
+    }
+
+    /// The horizon [`audit`] will use: `horizon_months`, or 0 when it is `None`.
+    ///
+    /// ```
+    /// use lac_timescales::audit::AuditOptions;
+    /// assert_eq!(AuditOptions::default().effective_horizon_months(), 0);
+    /// ```
+    pub fn effective_horizon_months(&self) -> u32 {
+        self.horizon_months.unwrap_or(AUDIT_DEFAULT_HORIZON_MONTHS)
+    }
 }
 
 /// The outcome of one obligation as at the audit date. See the [module docs](self) for how it
@@ -498,7 +580,7 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
     })?;
     let sopts = ScheduleOptions {
         as_at: Some(as_at),
-        horizon_months: Some(options.horizon_months.unwrap_or(0)),
+        horizon_months: Some(options.effective_horizon_months()),
         local_calendar: options.local_calendar.clone(),
     };
     let s = schedule(case, profile, calendar, &sopts)?;

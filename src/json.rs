@@ -1055,33 +1055,9 @@ pub fn run(req: &ScheduleRequest) -> Result<(CaseHistory, Schedule)> {
 pub fn run_with(req: &ScheduleRequest, registry: &ProfileRegistry) -> Result<(CaseHistory, Schedule)> {
     let (case, profile, options) = prepare_with(req, registry)?;
     let cal = Calendar::england_and_wales();
-    let s = schedule(&case, &profile, &cal, &options).map_err(|e| {
-        blame_horizon(e, options.horizon_months, 12, |h| {
-            schedule(&case, &profile, &cal, &ScheduleOptions { horizon_months: Some(h), ..options.clone() }).is_ok()
-        })
-    })?;
+    // A horizon past the calendar's last day is named `horizon_months` by `schedule` itself.
+    let s = schedule(&case, &profile, &cal, &options)?;
     Ok((case, s))
-}
-
-/// A date-range error caused by the planning horizon (the same request with no horizon
-/// succeeds) becomes an error naming `horizon_months`. Only on the error path.
-fn blame_horizon(e: Error, horizon: Option<u32>, default: u32, succeeds_with: impl Fn(u32) -> bool) -> Error {
-    let months = horizon.unwrap_or(default);
-    if !e.is_range() || months == 0 || !succeeds_with(0) {
-        return e;
-    }
-    let value = match horizon {
-        Some(h) => h.to_string(),
-        None => format!("{default} (the default)"),
-    };
-    Error::InvalidInput {
-        field: "horizon_months".into(),
-        value,
-        reason: format!(
-            "projecting that many months runs past {}, the calendar's last day ({e}): ask for fewer months",
-            crate::calendar::LAST_DATE
-        ),
-    }
 }
 
 /// Writes the response for schedule `s` of `case` as JSON text (compact unless
@@ -1171,11 +1147,9 @@ pub fn run_audit_with(req: &AuditRequest, registry: &ProfileRegistry) -> Result<
         local_calendar: options.local_calendar,
     };
     let cal = Calendar::england_and_wales();
-    let a = audit(&case, &profile, &cal, &opts).map_err(|e| {
-        blame_horizon(e, opts.horizon_months, 0, |h| {
-            audit(&case, &profile, &cal, &AuditOptions { horizon_months: Some(h), ..opts.clone() }).is_ok()
-        })
-    })?;
+    // A horizon past the calendar's last day is named `horizon_months` by `schedule` (which
+    // `audit` calls).
+    let a = audit(&case, &profile, &cal, &opts)?;
     Ok((case, a))
 }
 

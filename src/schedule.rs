@@ -20,4 +20,5 @@
 
 pub use crate::engine::{
     schedule, Breach, Considered, Explanation, Metadata, Obligation, Schedule, ScheduleOptions, MAX_OBLIGATIONS,
+    SCHEDULE_DEFAULT_HORIZON_MONTHS,
 };

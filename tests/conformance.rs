@@ -46,6 +46,16 @@ fn summary(o: &Value) -> String {
 /// entry's) replaced by the entry of the `citations` table it points to, and `next_review` by the
 /// obligation it points to. Vectors are written against obligations as a reader sees them.
 fn inflate(mut resp: Value) -> Value {
+    // An audit's obligations are {"index", "obligation": {...}, "status": {...}}: flattened to the
+    // obligation's fields with its `status`, so audit vectors match like schedule vectors.
+    if let Some(obligations) = resp["obligations"].as_array_mut() {
+        for o in obligations.iter_mut() {
+            if let Some(mut inner) = o.get("obligation").filter(|x| x.is_object()).cloned() {
+                inner["status"] = o["status"].clone();
+                *o = inner;
+            }
+        }
+    }
     let citations = resp["citations"].as_array().cloned().unwrap_or_default();
     let resolve = |v: &mut Value| {
         if let Some(i) = v["citation"].as_u64() {
@@ -118,7 +128,11 @@ fn run_dir(dir: &std::path::Path) -> (usize, Vec<String>) {
             assert!(known.contains(&k.as_str()), "{name}: unknown key expected.{k}");
         }
         let request = serde_json::to_string(&v["request"]).unwrap();
-        let result = lac_timescales::json::schedule_json(&request);
+        let result = match v.get("kind").map(|k| k.as_str()) {
+            None | Some(Some("schedule")) => lac_timescales::json::schedule_json(&request),
+            Some(Some("audit")) => lac_timescales::json::audit_json(&request),
+            Some(k) => panic!("{name}: unknown kind {k:?}"),
+        };
         if let Some(err) = expected.get("error") {
             assert!(err.get("kind").is_some(), "{name}: an expected error names its kind");
             match result {
@@ -236,6 +250,42 @@ fn docs_list_every_vector() {
             if path.extension().is_some_and(|x| x == "json") {
                 let id = path.file_stem().unwrap().to_string_lossy().to_string();
                 assert!(docs.contains(&format!("| `{id}` |")), "docs/conformance.md does not list {id}");
+            }
+        }
+    }
+}
+
+/// Every vector (live and pending) carries its tags: exactly one `jurisdiction:` tag, which is the
+/// request's jurisdiction (or `none` when the request has none), `profile:<name>` when the
+/// request names a profile, and at least one `feature:` tag (scripts/tag_vectors.py writes them).
+#[test]
+fn every_vector_is_tagged_with_its_jurisdiction_and_features() {
+    for dir in [conformance_dir(), conformance_dir().join("pending")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let tags: Vec<&str> = v["tags"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{name}: no tags"))
+                .iter()
+                .map(|t| t.as_str().unwrap_or_else(|| panic!("{name}: a tag is not a string")))
+                .collect();
+            let jurisdictions: Vec<&&str> = tags.iter().filter(|t| t.starts_with("jurisdiction:")).collect();
+            let want = match v["request"]["jurisdiction"].as_str() {
+                Some(j @ ("england" | "wales")) => format!("jurisdiction:{j}"),
+                _ => "jurisdiction:none".to_string(),
+            };
+            assert_eq!(jurisdictions, vec![&want.as_str()], "{name}: jurisdiction tags");
+            if let Some(p) = v["request"]["profile"].as_str() {
+                assert!(tags.contains(&format!("profile:{p}").as_str()), "{name}: no profile:{p} tag");
+            }
+            assert!(tags.iter().any(|t| t.starts_with("feature:")), "{name}: no feature tag");
+            if v["expected"].get("error").is_some() {
+                assert!(tags.contains(&"feature:error"), "{name}: an error vector without feature:error");
             }
         }
     }

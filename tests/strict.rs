@@ -131,3 +131,45 @@ fn a_horizon_past_the_calendar_names_horizon_months() {
     .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::DateOutOfRange, "{e}");
 }
+
+/// Issue 12 point 4: the horizon is named also when Rust calls `schedule()` and `audit()`
+/// directly, not only through the JSON layer.
+#[test]
+fn a_horizon_past_the_calendar_names_horizon_months_in_rust_too() {
+    use lac_timescales::audit::{audit, AuditOptions};
+    use lac_timescales::calendar::Calendar;
+    use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+    use lac_timescales::profile::Profile;
+    use lac_timescales::schedule::{schedule, ScheduleOptions};
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let (p, cal) = (Profile::builtin("england").unwrap(), Calendar::england_and_wales());
+    let named = |e: Error, want: &str| match &e {
+        Error::InvalidInput { field, value, .. } => {
+            assert_eq!((field.as_str(), value.as_str()), ("horizon_months", want));
+            assert!(e.to_string().contains("2199-12-31"), "{e}");
+        }
+        other => panic!("{other:?}"),
+    };
+    // Looked after Mon 2 Jan 2190; 200 months on is 2 Sep 2206, past 31 Dec 2199.
+    let c = CaseHistory::new(
+        Jurisdiction::England,
+        Child::default(),
+        vec![Event::new(d(2190, 1, 2), EventKind::BecameLookedAfter)],
+    )
+    .unwrap();
+    named(schedule(&c, &p, &cal, &ScheduleOptions::new().with_horizon_months(200)).unwrap_err(), "200");
+    named(audit(&c, &p, &cal, &AuditOptions::new().with_horizon_months(200)).unwrap_err(), "200");
+    schedule(&c, &p, &cal, &ScheduleOptions::new()).unwrap();
+    // Looked after Mon 1 Jun 2199: the first review is due in June, the second within 3 months
+    // (September) and the third within 6 months of that, in 2200: the default 12-month horizon
+    // projects past the calendar and is named as the default; with 0 it succeeds.
+    let c = CaseHistory::new(
+        Jurisdiction::England,
+        Child::default(),
+        vec![Event::new(d(2199, 6, 1), EventKind::BecameLookedAfter)],
+    )
+    .unwrap();
+    named(schedule(&c, &p, &cal, &ScheduleOptions::new()).unwrap_err(), "12 (the default)");
+    schedule(&c, &p, &cal, &ScheduleOptions::new().with_horizon_months(0)).unwrap();
+    audit(&c, &p, &cal, &AuditOptions::new()).unwrap();
+}

@@ -62,7 +62,13 @@ def test_conformance_vectors(path):
         assert e.value.kind == want["error"]["kind"]
         assert isinstance(e.value, CLASSES[want["error"]["kind"]])
         return
-    out = inflate(lt.schedule(v["request"]))
+    if v.get("kind") == "audit":
+        # An audit's obligations are {"index", "obligation", "status"}: flattened to the
+        # obligation's fields with its status, as tests/conformance.rs does.
+        out = lt.audit(v["request"])
+        out["obligations"] = [dict(a["obligation"], status=a["status"]) for a in out["obligations"]]
+    else:
+        out = inflate(lt.schedule(v["request"]))
     for o in want["obligations"]:
         assert any(matches(o, a) for a in out["obligations"]), (v["id"], o)
     for o in want.get("absent", []):

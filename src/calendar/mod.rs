@@ -119,6 +119,18 @@ pub struct DataVersion {
 /// Cheap to clone (the tables are shared). Build it with [`Calendar::england_and_wales`], then
 /// extend it with [`Calendar::with_closure_days`] or [`Calendar::with_govuk_json`], which return
 /// new calendars and leave the original as it was.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lac_timescales::calendar::Calendar;
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// let cal = Calendar::england_and_wales();
+/// // Fri 25 Dec 2026 is Christmas Day; Boxing Day falls on Sat 26 Dec, so Mon 28 Dec is the
+/// // substitute bank holiday: one working day after Thu 24 Dec 2026 is Tue 29 Dec 2026.
+/// assert!(!cal.is_working_day(d(2026, 12, 28))?);
+/// assert_eq!(cal.add_working_days(d(2026, 12, 24), 1)?, d(2026, 12, 29));
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Calendar {
     inner: Arc<Inner>,

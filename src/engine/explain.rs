@@ -5,6 +5,23 @@ use crate::engine::*;
 impl Schedule {
     /// Explains obligation `index`: trigger, rule, counting, days skipped, binding rule, versions.
     ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Duty, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(),
+    ///     vec![Event::new(d(2026, 1, 1), EventKind::BecameLookedAfter)])?;
+    /// let cal = Calendar::england_and_wales();
+    /// let s = schedule(&case, &Profile::builtin("england")?, &cal, &ScheduleOptions::new())?;
+    /// let i = s.obligations.iter().position(|o| o.duty == Duty::HoldReview).unwrap();
+    /// let why = s.explain(i, &cal, case.events())?;
+    /// // The first review: 20 working days after Thu 1 Jan 2026 is Thu 29 Jan 2026.
+    /// assert!(why.steps.iter().any(|step| step.contains("Thu 29 Jan 2026")));
+    /// assert!(s.explain(s.obligations.len(), &cal, case.events()).is_err());
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// [`Error::InvalidInput`] for an index out of range; calendar errors cannot occur for
     /// obligations the schedule produced with the same calendar.

@@ -35,18 +35,100 @@ use perf::{
 };
 use rules::*;
 
+/// The planning horizon [`schedule`] uses when [`ScheduleOptions::horizon_months`] is `None`:
+/// 12 months of projected reviews after the as-at date. (An audit's default is
+/// [`crate::audit::AUDIT_DEFAULT_HORIZON_MONTHS`], 0.)
+pub const SCHEDULE_DEFAULT_HORIZON_MONTHS: u32 = 12;
+
 /// Options for [`schedule`].
+///
+/// Defaults (also what `ScheduleOptions::default()` gives): as at the last event's date, a
+/// horizon of [`SCHEDULE_DEFAULT_HORIZON_MONTHS`] (12) months, no local calendar. This differs
+/// from [`crate::audit::AuditOptions`], whose horizon defaults to 0; build either with its
+/// constructor and say the horizon when it matters:
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lac_timescales::schedule::{ScheduleOptions, SCHEDULE_DEFAULT_HORIZON_MONTHS};
+/// let o = ScheduleOptions::new();
+/// assert_eq!(o.effective_horizon_months(), 12);
+/// assert_eq!(SCHEDULE_DEFAULT_HORIZON_MONTHS, 12);
+/// let d = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+/// let o = ScheduleOptions::as_at(d).with_horizon_months(0);
+/// assert_eq!((o.as_at, o.horizon_months), (Some(d), Some(0)));
+/// assert_eq!(o.effective_horizon_months(), 0);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct ScheduleOptions {
-    /// The date the schedule is seen from: reviews not held by then are overdue. Default: the
-    /// date of the last event. Must not be before the last event.
+    /// The date the schedule is seen from: reviews not held by then are overdue. Default
+    /// (`None`): the date of the last event. Must not be before the last event.
     pub as_at: Option<NaiveDate>,
-    /// Planning horizon in months after `as_at` for projected reviews. `None` = 12; `Some(0)` =
-    /// no projection beyond the next review.
+    /// Planning horizon in months after `as_at` for projected reviews. Default (`None`):
+    /// [`SCHEDULE_DEFAULT_HORIZON_MONTHS`] = 12; `Some(0)` = no projection beyond the next review.
     pub horizon_months: Option<u32>,
     /// A calendar with council closure days, used for local rules only (statutory rules always
     /// use the calendar passed to [`schedule`]).
     pub local_calendar: Option<Calendar>,
+}
+
+impl ScheduleOptions {
+    /// The defaults: as at the last event, a 12-month horizon
+    /// ([`SCHEDULE_DEFAULT_HORIZON_MONTHS`]), no local calendar. Same as `default()`.
+    ///
+    /// ```
+    /// use lac_timescales::schedule::ScheduleOptions;
+    /// assert_eq!(ScheduleOptions::new().effective_horizon_months(), 12);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The defaults, seen as at `date`.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::schedule::ScheduleOptions;
+    /// let d = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    /// assert_eq!(ScheduleOptions::as_at(d).as_at, Some(d));
+    /// ```
+    pub fn as_at(date: NaiveDate) -> Self {
+        Self { as_at: Some(date), ..Self::default() }
+    }
+
+    /// These options with a horizon of `months` (0 = no projection beyond the next review).
+    ///
+    /// ```
+    /// use lac_timescales::schedule::ScheduleOptions;
+    /// assert_eq!(ScheduleOptions::new().with_horizon_months(24).horizon_months, Some(24));
+    /// ```
+    #[must_use]
+    pub fn with_horizon_months(mut self, months: u32) -> Self {
+        self.horizon_months = Some(months);
+        self
+    }
+
+    /// These options with `calendar` for local rules.
+    ///
+    /// ```
+    /// use lac_timescales::{calendar::Calendar, schedule::ScheduleOptions};
+    /// let o = ScheduleOptions::new().with_local_calendar(Calendar::england_and_wales());
+    /// assert!(o.local_calendar.is_some());
+    /// ```
+    #[must_use]
+    pub fn with_local_calendar(mut self, calendar: Calendar) -> Self {
+        self.local_calendar = Some(calendar);
+        self
+    }
+
+    /// The horizon [`schedule`] will use: `horizon_months`, or 12 when it is `None`.
+    ///
+    /// ```
+    /// use lac_timescales::schedule::ScheduleOptions;
+    /// assert_eq!(ScheduleOptions::default().effective_horizon_months(), 12);
+    /// ```
+    pub fn effective_horizon_months(&self) -> u32 {
+        self.horizon_months.unwrap_or(SCHEDULE_DEFAULT_HORIZON_MONTHS)
+    }
 }
 
 /// Which instance of a duty an obligation is: duties with the same key are one obligation and
@@ -251,8 +333,61 @@ fn too_many_obligations(actual: usize) -> Error {
 ///   is before the last event or outside the calendar;
 /// - [`Error::InvalidEvent`] when no encoded rule was in force for a review clock on its start
 ///   date (e.g. a looked-after period starting before the 1991 Regulations);
-/// - [`Error::DateOutOfRange`] when a deadline would fall outside the calendar.
+/// - [`Error::DateOutOfRange`] when a deadline would fall outside the calendar;
+/// - [`Error::InvalidInput`] naming `horizon_months` when only the projection does (the same
+///   case with a horizon of 0 succeeds): the horizon runs past the calendar's last day.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+/// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// let case = CaseHistory::new(Jurisdiction::England, Child::default(),
+///     vec![Event::new(d(2199, 6, 1), EventKind::BecameLookedAfter)])?;
+/// let (p, cal) = (Profile::builtin("england")?, Calendar::england_and_wales());
+/// // The default 12-month horizon would project reviews past 31 Dec 2199.
+/// let e = schedule(&case, &p, &cal, &ScheduleOptions::new()).unwrap_err();
+/// assert!(e.to_string().contains("horizon_months"), "{e}");
+/// assert!(schedule(&case, &p, &cal, &ScheduleOptions::new().with_horizon_months(0)).is_ok());
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
 pub fn schedule(
+    case: &CaseHistory,
+    profile: &Profile,
+    calendar: &Calendar,
+    options: &ScheduleOptions,
+) -> Result<Schedule> {
+    schedule_unblamed(case, profile, calendar, options).map_err(|e| {
+        let months = options.effective_horizon_months();
+        if !e.is_range()
+            || months == 0
+            || schedule_unblamed(
+                case,
+                profile,
+                calendar,
+                &ScheduleOptions { horizon_months: Some(0), ..options.clone() },
+            )
+            .is_err()
+        {
+            return e;
+        }
+        let value = match options.horizon_months {
+            Some(h) => h.to_string(),
+            None => format!("{months} (the default)"),
+        };
+        Error::InvalidInput {
+            field: "horizon_months".into(),
+            value,
+            reason: format!(
+                "projecting that many months runs past {}, the calendar's last day ({e}): ask for fewer months",
+                crate::calendar::LAST_DATE
+            ),
+        }
+    })
+}
+
+/// [`schedule`] without naming the horizon in a date-range error.
+fn schedule_unblamed(
     case: &CaseHistory,
     profile: &Profile,
     calendar: &Calendar,
@@ -280,7 +415,7 @@ pub fn schedule(
             }
         }
     }
-    let horizon = options.horizon_months.unwrap_or(12);
+    let horizon = options.effective_horizon_months();
     let horizon_end = match (as_at, horizon) {
         (_, 0) | (None, _) => None,
         (Some(a), h) => Some(
