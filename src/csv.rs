@@ -4,7 +4,7 @@
 
 /// Appends one CSV field, quoted when it holds a comma, a double quote, CR or LF (RFC 4180).
 pub fn csv_field(out: &mut String, field: &str) {
-    if field.contains([',', '"', '\r', '\n']) {
+    if field.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
         out.push('"');
         out.push_str(&field.replace('"', "\"\""));
         out.push('"');
