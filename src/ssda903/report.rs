@@ -87,6 +87,20 @@ pub fn pct(part: u64, all: u64) -> String {
     }
 }
 
+/// One row of the summary's coverage tables: the label, then assessed of all and on time of
+/// assessed, each with its percentage.
+fn coverage_line(label: &str, c: &Count) -> String {
+    format!(
+        "  {label}  {:>9} of {:>9} {:>7}   {:>9} of {:>9} {:>7}\n",
+        c.assessed,
+        c.all,
+        pct(c.assessed, c.all),
+        c.on_time,
+        c.assessed,
+        pct(c.on_time, c.assessed)
+    )
+}
+
 /// Reviews in one bucket.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Count {
@@ -301,28 +315,11 @@ impl Summary {
         }
         s += "By collection year (1 April to 31 March):      assessed            on time of assessed\n";
         for (y, c) in &self.by_year {
-            s += &format!(
-                "  {}  {:>9} of {:>9} {:>7}   {:>9} of {:>9} {:>7}\n",
-                year_label(*y),
-                c.assessed,
-                c.all,
-                pct(c.assessed, c.all),
-                c.on_time,
-                c.assessed,
-                pct(c.on_time, c.assessed)
-            );
+            s += &coverage_line(&year_label(*y), c);
         }
         s += "By review number:\n";
         for (name, c) in ["first  ", "second ", "later  ", "unknown"].iter().zip(&self.by_number) {
-            s += &format!(
-                "  {name}  {:>9} of {:>9} {:>7}   {:>9} of {:>9} {:>7}\n",
-                c.assessed,
-                c.all,
-                pct(c.assessed, c.all),
-                c.on_time,
-                c.assessed,
-                pct(c.on_time, c.assessed)
-            );
+            s += &coverage_line(name, c);
         }
         s += "By basis of the deadline:\n";
         for b in Basis::ALL {
