@@ -16,16 +16,18 @@ jurisdiction:wales --tag feature:early-review`; a vector's tags are `jurisdictio
 alone runs only the Welsh vectors.
 
 Audit vectors (`"kind": "audit"`) expect each obligation's `status` as at the request's
-`as_at` (`met`, `late`, `overdue`, `pending`, with their day counts). The command is run for them
-with the arguments given by `--audit-arg ARG` (repeatable) appended, e.g. `--audit-arg --audit`
-for this library's `schedule --json`; without it they are skipped, and the summary says so. The
-response's obligations may be flat (the obligation's fields and `status`) or this library's
-`{"obligation": {...}, "status": {...}}`.
+`as_at` (`met`, `late`, `overdue`, `pending`, `not_applicable`, with their day counts). The
+command is run for them with the arguments given by `--audit-arg ARG` (repeatable) appended, e.g.
+`--audit-arg --audit` for this library's `schedule --json`; without it they are skipped, and the
+summary says so. The response's obligations may be flat (the obligation's fields and `status`)
+or this library's `{"obligation": {...}, "status": {...}}`, with citations inline or as indices
+into a `citations` table (schedule and audit responses alike).
 
-`--dates-only` checks another system on dates alone: each expected obligation is reduced to the
-fields that identify it (`duty`, `regime`, `review_number`, `early`) and its dates (`earliest`,
-`latest`, `latest_working_day`, `done`); this library's own metadata (`citation` wording,
-`basis`, `role`, `breach` details) is not compared, and `absent` is checked on the same fields.
+Each expected obligation holds its date assertions (what identifies it, its dates, its breach,
+its audit status) and, apart in its own `metadata` object, this library's own metadata (citation
+wording, `basis`, roles, flags). By default the two are merged and both checked. `--dates-only`
+checks another system on dates alone: every `metadata` object is dropped, nothing else, so
+neither citation wording nor basis nor roles are compared.
 
 For every failure the runner prints a field-level diff: for each expected obligation with no
 match, the obligations of the response with the same duty (and review), and for each of the
@@ -37,9 +39,6 @@ import json
 import pathlib
 import subprocess
 import sys
-
-IDENTITY = ("duty", "regime", "review_number", "early")
-DATES = ("earliest", "latest", "latest_working_day", "done")
 
 
 def matches(want, got):
@@ -85,10 +84,30 @@ def inflate(resp):
     return resp
 
 
-def dates_only(o):
-    if o is None:
-        return None
-    return {k: v for k, v in o.items() if k in IDENTITY or k in DATES or k == "status"}
+def expectation(want, only_dates):
+    """An expected obligation as compared: its date assertions alone (`only_dates`), or with its
+    `metadata` object merged in, recursively (a breach's `basis` joins the breach)."""
+    if not isinstance(want, dict) or "metadata" not in want:
+        return want
+    dates = {k: v for k, v in want.items() if k != "metadata"}
+    if only_dates:
+        return dates
+
+    def deep(a, b):
+        out = dict(a)
+        for k, v in b.items():
+            out[k] = deep(out[k], v) if isinstance(out.get(k), dict) and isinstance(v, dict) else v
+        return out
+
+    return deep(dates, want["metadata"])
+
+
+def shown(o, want):
+    """The response obligation `o`, cut to the fields `want` names (and its identity): short lines."""
+    if not isinstance(o, dict):
+        return o
+    keys = ["duty", "regime", "review_number"] + [k for k in (want or {}) if k not in ("duty", "regime", "review_number")]
+    return {k: o.get(k) for k in keys if k in o}
 
 
 def diff(want, got, prefix=""):
@@ -129,7 +148,9 @@ def check(vector, got, only_dates):
     if not isinstance(got, dict) or "obligations" not in got:
         return [f"  expected a schedule, got {json.dumps(got)[:300]}"]
     obligations = got["obligations"]
-    reduce = dates_only if only_dates else (lambda o: o)
+    def reduce(o):
+        return expectation(o, only_dates)
+
     problems = []
     for want in exp.get("obligations", []):
         w = reduce(want)
@@ -140,11 +161,11 @@ def check(vector, got, only_dates):
         a = reduce(absent)
         for o in obligations:
             if matches(a, o):
-                problems.append(f"  {json.dumps(dates_only(o))} matches {json.dumps(a)}, which must be absent")
+                problems.append(f"  {json.dumps(shown(o, a))} matches {json.dumps(a)}, which must be absent")
     if "next_review" in exp:
         want, nr = reduce(exp["next_review"]), got.get("next_review")
         if want is None and nr is not None:
-            problems.append(f"  next_review: expected none, got {json.dumps(dates_only(nr))}")
+            problems.append(f"  next_review: expected none, got {json.dumps(shown(nr, None))}")
         elif want is not None and (nr is None or not matches(want, nr)):
             problems.append(f"  next_review: expected {json.dumps(want)}")
             problems += ["    " + d for d in diff(want, nr or {})]

@@ -6,7 +6,10 @@
 //! the response on every field it gives; `duty` is required), optionally with
 //! `"absent": [ ... ]` (partial obligations that must match none) and `"next_review"` (a partial
 //! obligation the response's `next_review` must match, or `null`: no review is due), or
-//! `{"error": {"kind": ...}}`.
+//! `{"error": {"kind": ...}}`. Each expected obligation (and `next_review`) keeps this library's own
+//! metadata (citation wording, basis, roles, flags) apart in a nested `metadata` object, so that
+//! another system can be checked on the dates alone (`scripts/conformance.py --dates-only` drops
+//! it); here it is merged back in ([`expectation`]) and checked too.
 //!
 //! Matching: objects match when every key given matches (recursively); arrays and scalars must be
 //! equal. A field the response leaves out matches an expected `null`, and a left-out `early`
@@ -25,6 +28,60 @@ fn matches(expected: &Value, actual: &Value) -> bool {
         }),
         _ => expected == actual,
     }
+}
+
+/// An expected obligation as this library is checked on it: its date assertions with its
+/// `metadata` object merged in, recursively (so `{"breach": {"kind": "late_review"}, "metadata":
+/// {"breach": {"basis": "local:dudley"}}}` expects a local late-review breach).
+fn expectation(want: &Value) -> Value {
+    fn deep(into: &mut Value, from: &Value) {
+        match (into, from) {
+            (Value::Object(a), Value::Object(b)) => {
+                for (k, v) in b {
+                    match a.get_mut(k) {
+                        Some(slot) if slot.is_object() && v.is_object() => deep(slot, v),
+                        _ => {
+                            a.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+            }
+            (slot, v) => *slot = v.clone(),
+        }
+    }
+    let mut out = want.clone();
+    if let Some(meta) = out.as_object_mut().and_then(|o| o.remove("metadata")) {
+        assert!(meta.is_object(), "`metadata` must be an object: {want}");
+        deep(&mut out, &meta);
+    }
+    out
+}
+
+#[test]
+fn metadata_merges_into_its_obligation() {
+    let want = serde_json::json!({
+        "duty": "hold_review", "latest": "2026-05-31",
+        "breach": {"kind": "late_review", "working_days_late": 1},
+        "metadata": {"basis": "local:dudley", "breach": {"basis": "local:dudley"}, "citation": {"provision": "3.1"}},
+    });
+    assert_eq!(
+        expectation(&want),
+        serde_json::json!({
+            "duty": "hold_review", "latest": "2026-05-31",
+            "breach": {"kind": "late_review", "working_days_late": 1, "basis": "local:dudley"},
+            "basis": "local:dudley", "citation": {"provision": "3.1"},
+        })
+    );
+    let plain = serde_json::json!({"duty": "hold_review", "latest": null});
+    assert_eq!(expectation(&plain), plain);
+    // A response with a statutory breach does not match an expected local one.
+    let got = serde_json::json!({"duty": "hold_review", "latest": "2026-05-31", "basis": "local:dudley",
+        "citation": {"provision": "3.1", "status": "V"},
+        "breach": {"kind": "late_review", "working_days_late": 1, "basis": "statutory"}});
+    assert!(!matches(&expectation(&want), &got));
+    let mut fixed = got.clone();
+    fixed["breach"]["basis"] = "local:dudley".into();
+    assert!(matches(&expectation(&want), &fixed));
 }
 
 fn summary(o: &Value) -> String {
@@ -87,6 +144,18 @@ fn inflating_resolves_the_tables() {
     assert_eq!(full["obligations"][0]["citation"]["provision"], "s.2");
     assert_eq!(full["obligations"][0]["binding"][0]["citation"]["instrument"], "A");
     assert_eq!(full["next_review"]["duty"], "x");
+    // An audit response, with its citations inline (as today) or in a table (as the schedule's):
+    // either way each obligation is flattened with its status and its citation resolved.
+    for audit in [
+        serde_json::json!({"obligations": [{"index": 0, "obligation": {"duty": "x", "citation": {"provision": "reg 1"}},
+                                             "status": {"kind": "met"}}]}),
+        serde_json::json!({"citations": [{"provision": "reg 1"}],
+                           "obligations": [{"index": 0, "obligation": {"duty": "x", "citation": 0}, "status": {"kind": "met"}}]}),
+    ] {
+        let full = inflate(audit);
+        assert_eq!(full["obligations"][0]["citation"]["provision"], "reg 1");
+        assert_eq!(full["obligations"][0]["status"]["kind"], "met");
+    }
 }
 
 #[test]
@@ -158,6 +227,7 @@ fn run_dir(dir: &std::path::Path) -> (usize, Vec<String>) {
         assert!(!wanted.is_empty(), "{name}: a vector without an error expects at least one obligation");
         for want in wanted {
             assert!(want.get("duty").is_some(), "{name}: every expected obligation names its duty");
+            let want = &expectation(want);
             if !obligations.iter().any(|o| matches(want, o)) {
                 let same_duty: Vec<String> =
                     obligations.iter().filter(|o| o["duty"] == want["duty"]).map(summary).collect();
@@ -169,11 +239,13 @@ fn run_dir(dir: &std::path::Path) -> (usize, Vec<String>) {
             }
         }
         for not in expected["absent"].as_array().unwrap_or(&Vec::new()) {
+            assert!(not.get("metadata").is_none(), "{name}: absence is asserted on dates alone (no `metadata`)");
             if let Some(o) = obligations.iter().find(|o| matches(not, o)) {
                 failures.push(format!("{name}: {} matches {not}, which must be absent", summary(o)));
             }
         }
         if let Some(want) = expected.get("next_review") {
+            let want = &expectation(want);
             let got = &resp["next_review"];
             let ok = if want.is_null() { got.is_null() } else { !got.is_null() && matches(want, got) };
             if !ok {

@@ -252,4 +252,39 @@ fn every_conformance_vector_matches_the_vector_schema() {
     ] {
         assert!(!errors(&v, &bad).is_empty(), "the vector schema accepted {bad}");
     }
+    // The date assertions and this library's metadata are apart in the file itself: metadata
+    // outside `metadata`, a breach's basis or a status's wording among the dates, metadata on an
+    // absence, or an unknown field anywhere is rejected; the same assertions split are accepted.
+    let vector = |expected: Value| {
+        json!({"id": "001-x", "description": "d", "source": "s", "tags": ["jurisdiction:england", "feature:x"],
+               "request": {}, "expected": expected})
+    };
+    let good = vector(json!({
+        "obligations": [{"duty": "hold_review", "latest": "2026-05-31", "breach": {"kind": "late_review", "working_days_late": 1},
+                         "status": {"kind": "not_applicable"},
+                         "metadata": {"basis": "local:dudley", "breach": {"basis": "local:dudley"}, "status": {"reason": "r"},
+                                      "citation": {"provision": "reg 33(1)", "status": "V"}, "role": "iro", "projected": false}}],
+        "absent": [{"duty": "hold_review", "review_number": 2}],
+        "next_review": {"duty": "hold_review", "latest": "2026-05-31", "metadata": {"projected": true}},
+    }));
+    assert_eq!(errors(&v, &good), Vec::<String>::new());
+    for bad in [
+        vector(json!({"obligations": [{"duty": "hold_review", "basis": "statutory"}]})),
+        vector(json!({"obligations": [{"duty": "hold_review", "citation": {"provision": "reg 33(1)"}}]})),
+        vector(
+            json!({"obligations": [{"duty": "hold_review", "breach": {"kind": "late_review", "basis": "statutory"}}]}),
+        ),
+        vector(json!({"obligations": [{"duty": "hold_review", "status": {"kind": "not_applicable", "reason": "r"}}]})),
+        vector(json!({"obligations": [{"duty": "hold_review", "metadata": {"latest": "2026-05-31"}}]})),
+        vector(json!({"obligations": [{"duty": "hold_review", "metadata": {}}]})),
+        vector(json!({"obligations": [{"duty": "hold_review", "lastest": "2026-05-31"}]})),
+        vector(
+            json!({"obligations": [{"duty": "hold_review"}], "absent": [{"duty": "x", "metadata": {"basis": "statutory"}}]}),
+        ),
+        vector(
+            json!({"obligations": [{"duty": "hold_review"}], "next_review": {"duty": "hold_review", "projected": true}}),
+        ),
+    ] {
+        assert!(!errors(&v, &bad).is_empty(), "the vector schema accepted {bad}");
+    }
 }
