@@ -131,7 +131,8 @@ def explain_miss(want, obligations):
     ranked = sorted(same, key=lambda o: len(diff(want, o)))[:3]
     lines = []
     for o in ranked:
-        label = f"{o.get('duty')} review {o.get('review_number')} {o.get('regime')}"
+        label = " ".join(str(x) for x in (o.get("duty"), o.get("regime"), o.get("review_number") and f"review {o['review_number']}")
+                         if x)
         lines.append(f"    closest: {label}")
         lines += ["      " + d for d in diff(want, o)]
     return lines
