@@ -258,7 +258,7 @@ fn run_dir(dir: &std::path::Path) -> (usize, Vec<String>) {
 }
 
 fn conformance_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/conformance")
+    repo_root().join("data/conformance")
 }
 
 #[test]
@@ -297,25 +297,191 @@ fn pending_vectors_are_well_formed_and_say_why() {
     }
 }
 
-/// The table of vectors in docs/conformance.md is one table: no blank or other line inside it
-/// (Markdown ends a table there, and the rest shows as text).
+fn repo_root() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn conformance_docs() -> String {
+    std::fs::read_to_string(repo_root().join("docs/conformance.md")).expect("docs/conformance.md")
+}
+
+/// The cells of a Markdown table row: split on `|` not escaped with a backslash (GitHub splits
+/// on a `|` inside a code span too), without the empty edges outside the first and last `|`.
+fn cells(row: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut escaped = false;
+    for ch in row.trim().chars() {
+        match ch {
+            '|' if !escaped => out.push(String::new()),
+            _ => out.last_mut().expect("a cell").push(ch),
+        }
+        escaped = ch == '\\' && !escaped;
+    }
+    out[1..out.len() - 1].to_vec()
+}
+
+/// The tables of a Markdown text, outside code fences: (first line number, rows).
+fn tables(text: &str) -> Vec<(usize, Vec<&str>)> {
+    let mut out: Vec<(usize, Vec<&str>)> = Vec::new();
+    let (mut fenced, mut previous_row) = (false, false);
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+        }
+        let row = !fenced && line.trim_start().starts_with('|');
+        match (row, previous_row) {
+            (true, true) => out.last_mut().expect("a table").1.push(line),
+            (true, false) => out.push((i + 1, vec![line])),
+            _ => {}
+        }
+        previous_row = row;
+    }
+    out
+}
+
+/// Every table in docs/conformance.md is whole: a header, a separator row, and rows with as many
+/// cells as the header, each closed with `|` (a stray `|` in a cell or a missing one shifts the
+/// columns); and the table of vectors is one table (a blank or other line inside it would end it
+/// there, and the rest would show as text).
 #[test]
-fn the_docs_table_is_unbroken() {
-    let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))
-        .expect("docs/conformance.md");
-    let table = &docs[docs.find("## The vectors").expect("a table section")..];
-    let lines: Vec<&str> = table.lines().collect();
-    let rows: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].starts_with('|')).collect();
-    let (first, last) = (rows[0], rows[rows.len() - 1]);
-    for (i, line) in lines.iter().enumerate().take(last).skip(first) {
-        assert!(line.starts_with('|'), "line {i} of the vector table is not a row: {line:?}");
+fn the_docs_tables_are_unbroken() {
+    let docs = conformance_docs();
+    let all = tables(&docs);
+    assert!(!all.is_empty(), "docs/conformance.md has no table");
+    for (first, rows) in &all {
+        let width = cells(rows[0]).len();
+        assert!(width >= 2, "line {first}: a table needs at least two columns: {:?}", rows[0]);
+        let separator = rows.get(1).unwrap_or_else(|| panic!("line {first}: a table without its separator row"));
+        assert!(
+            cells(separator).iter().all(|c| !c.trim().is_empty() && c.trim().chars().all(|ch| ch == '-' || ch == ':')),
+            "line {}: not a separator row: {separator:?}",
+            first + 1
+        );
+        for (k, row) in rows.iter().enumerate() {
+            assert!(row.trim_end().ends_with('|'), "line {}: the row is not closed with |: {row:?}", first + k);
+            assert_eq!(
+                cells(row).len(),
+                width,
+                "line {}: {} cells, the header has {width}: {row:?}",
+                first + k,
+                cells(row).len()
+            );
+        }
+    }
+    let section = &docs[docs.find("## The vectors").expect("a section `## The vectors`")..];
+    let in_section = tables(section);
+    assert_eq!(in_section.len(), 1, "the vectors are not one table: {} tables", in_section.len());
+    let live = std::fs::read_dir(conformance_dir())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "json"));
+    assert_eq!(in_section[0].1.len() - 2, live.count(), "the table of vectors has one row per vector");
+}
+
+#[test]
+fn the_table_checks_can_fail() {
+    assert_eq!(cells("| `a` | b \\| c |"), vec![" `a` ", " b \\| c "]);
+    assert_eq!(cells("| a | b | c |").len(), 3);
+    assert_eq!(tables("| a | b |\n|---|---|\n| 1 | 2 |\n\n| 3 | 4 |\n").len(), 2);
+    assert_eq!(tables("```\n| not | a table |\n```\n").len(), 0);
+}
+
+/// docs/conformance.md refers to nothing outside the repository: no web address, no path that
+/// climbs out of it, no issue number, no link to a file that does not exist; and every
+/// repository path it names exists (a `*` is a pattern; `<...>` a placeholder).
+#[test]
+fn the_docs_refer_to_nothing_outside_the_repository() {
+    let docs = conformance_docs();
+    let problems = outside_references(&docs);
+    assert!(problems.is_empty(), "docs/conformance.md:\n{}", problems.join("\n"));
+}
+
+fn outside_references(docs: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (i, line) in docs.lines().enumerate() {
+        let n = i + 1;
+        let lower = line.to_lowercase();
+        for bad in
+            ["http://", "https://", "www.", "mailto:", "ftp://", "../shared", "issue ", "issues/", "pull request"]
+        {
+            if lower.contains(bad) {
+                problems.push(format!("line {n}: {bad:?} in {line:?}"));
+            }
+        }
+        // Markdown links and images: [text](target) must be a file of the repository.
+        let mut rest = line;
+        while let Some(at) = rest.find("](") {
+            let tail = &rest[at + 2..];
+            let target = tail.split(')').next().unwrap_or("").split('#').next().unwrap_or("");
+            let inside = std::fs::canonicalize(repo_root().join("docs").join(target))
+                .is_ok_and(|p| p.starts_with(std::fs::canonicalize(repo_root()).expect("the repository")));
+            if !target.is_empty() && !inside {
+                problems.push(format!("line {n}: the link target {target:?} is not a file of the repository"));
+            }
+            rest = tail;
+        }
+        // Repository paths in code spans.
+        for (k, span) in line.split('`').enumerate() {
+            if k % 2 == 0 {
+                continue;
+            }
+            for word in span.split_whitespace() {
+                if word.starts_with("../") || word.starts_with('/') && word.len() > 1 {
+                    problems.push(format!("line {n}: `{word}` is outside the repository"));
+                    continue;
+                }
+                let top = word.split('/').next().unwrap_or("");
+                let known = [
+                    ".ci", "benches", "data", "docs", "examples", "ffi", "fuzz", "python", "scripts", "src", "tests",
+                    "web",
+                ];
+                if !word.contains('/') || !known.contains(&top) || word.contains('<') {
+                    continue;
+                }
+                let exists = if let Some((dir, pattern)) = word.rsplit_once("/*") {
+                    std::fs::read_dir(repo_root().join(dir))
+                        .map(|d| d.filter_map(|e| e.ok()).any(|e| e.file_name().to_string_lossy().ends_with(pattern)))
+                        .unwrap_or(false)
+                } else {
+                    repo_root().join(word).exists()
+                };
+                if !exists {
+                    problems.push(format!("line {n}: `{word}` is not in the repository"));
+                }
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn the_reference_check_can_fail() {
+    for bad in [
+        "See https://example.org/x.",
+        "See `../shared/reference/x.md`.",
+        "Changed by issue 14.",
+        "[the law](law.md)",
+        "`data/conformance/999-no-such-vector.json`",
+        "`scripts/nothing.py`",
+        "[up](../../etc/passwd)",
+        "`../other-repo/file.md`",
+        "`/etc/hosts`",
+    ] {
+        assert!(!outside_references(bad).is_empty(), "accepted {bad:?}");
+    }
+    for good in [
+        "`data/conformance/*.json`",
+        "[the README](../README.md#top)",
+        "`data/profiles/<jurisdiction>.toml`",
+        "`scripts/conformance.py`",
+    ] {
+        let problems = outside_references(good);
+        assert!(problems.is_empty(), "{good:?}: {problems:?}");
     }
 }
 
 #[test]
 fn docs_list_every_vector() {
-    let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md"))
-        .expect("docs/conformance.md");
+    let docs = conformance_docs();
     for dir in [conformance_dir(), conformance_dir().join("pending")] {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
