@@ -26,6 +26,7 @@ mod duties;
 mod explain;
 mod obligation;
 mod perf;
+mod repeat;
 mod rules;
 
 use obligation::Trail;
@@ -33,6 +34,7 @@ pub use obligation::{Breach, Considered, Explanation, Metadata, Obligation, Sche
 use perf::{
     force_wide_keys, sort_key, sort_key_64, Cache, FastMap, SlotEntry, Slots, TrigCache, NARROW_INDEX_BITS, WIDE_INDEX,
 };
+use repeat::{Prev, Recorded, Repeating, Running};
 use rules::*;
 
 /// The planning horizon [`schedule`] uses when [`ScheduleOptions::horizon_months`] is `None`:
@@ -271,16 +273,6 @@ impl Evs {
     }
 }
 
-/// A review clock still running after the history: review `n` of run `r`, counted from `anchor`.
-#[derive(Debug, Clone, Copy)]
-struct Open {
-    r: usize,
-    n: u32,
-    anchor: NaiveDate,
-    assumed: bool,
-    trig: Evs,
-}
-
 struct Builder<'a, 'c> {
     walk: &'a Walk,
     profile: &'a Profile,
@@ -293,6 +285,9 @@ struct Builder<'a, 'c> {
     /// Every candidate rule of every obligation (one shared vector rather than one per
     /// obligation); each obligation's candidates are chained through `Cand::next`.
     cands: Vec<Cand<'a>>,
+    /// Scratch: the candidate rules of the occurrences a repeating clock is about to make
+    /// (`repeat.rs`).
+    fitting: Vec<Cand<'a>>,
     /// Obligations by (duty, scope), for scopes other than slots and meetings.
     index: FastMap<(Duty, Scope), usize>,
     /// Each slot (run, review number): its obligation and binding deadline, for midpoints and
@@ -437,6 +432,7 @@ fn schedule_unblamed(
         pending,
         extras,
         cands: Vec::with_capacity(64),
+        fitting: Vec::with_capacity(8),
         index: FastMap::default(),
         slots,
         meeting_duty,

@@ -96,6 +96,7 @@ impl Default for RuleSets {
 }
 
 /// Indices into `RuleSets::rules`: the set bits of a mask, or else a whole range.
+#[derive(Clone)]
 pub(in crate::engine) struct Picks {
     pub(in crate::engine) mask: u64,
     pub(in crate::engine) base: usize,
@@ -188,11 +189,14 @@ impl RuleSets {
 
 /// Whether `rule` sets the interval for review `n` of `regime` counted from `anchor`.
 pub(in crate::engine) fn interval_fits(rule: &Rule, regime: Regime, n: u32, anchor: NaiveDate) -> bool {
+    interval_names(rule, regime, n) && rule.in_force(anchor)
+}
+
+/// Whether `rule` sets the interval for review `n` of `regime` in some version of the law (on
+/// some date).
+pub(in crate::engine) fn interval_names(rule: &Rule, regime: Regime, n: u32) -> bool {
     let want = if n == 1 { Anchor::RegimeStart } else { Anchor::PreviousReview };
-    rule.anchor == want
-        && rule.reviews.matches(n)
-        && rule.in_force(anchor)
-        && rule.regimes.as_ref().is_some_and(|rs| rs.contains(&regime))
+    rule.anchor == want && rule.reviews.matches(n) && rule.regimes.as_ref().is_some_and(|rs| rs.contains(&regime))
 }
 
 /// Number of duties.
