@@ -4,9 +4,10 @@
 //! [`schedule`] runs the passes in order (`Builder::run`): the review clocks (`clocks/review.rs`,
 //! with early reviews, adjournment and rearrangement beside it), the duties counted from
 //! meetings, periods of care and events (`duties/`), the placement clocks (`clocks/placements.rs`:
-//! plans, notifications, visits), then the obligations are built in order. Every candidate rule
-//! of an obligation goes through `binding.rs` (the earliest deadline binds); the rules are grouped
-//! by pass in `rules.rs`; the speed machinery is in `perf/`. See ARCHITECTURE.md.
+//! plans, notifications, visits), then the obligations are built in order. Reviews and visits
+//! are two uses of one mechanism for a repeating duty (`repeat.rs`). Every candidate rule of an
+//! obligation goes through `binding.rs` (the earliest deadline binds); the rules are grouped by
+//! pass in `rules.rs`; the speed machinery is in `perf/`. See ARCHITECTURE.md.
 
 use std::sync::Arc;
 
