@@ -58,9 +58,8 @@ pub(in crate::engine) trait Repeating<'a> {
     /// profile order; [`Repeating::fits`] decides.
     fn picks(&self, sets: &RuleSets, n: u32) -> Picks;
 
-    /// Whether `rule` counts occurrence `n`, the previous one done (or the clock started) on
-    /// `prev`: its anchor, occurrence, regime or placement, stage, and the version in force on
-    /// `prev`.
+    /// Whether `rule`, in force on `prev`, counts occurrence `n`, the previous one done (or the
+    /// clock started) on `prev`: its anchor, occurrence, regime or placement, and stage.
     fn fits(&mut self, b: &Builder<'a, '_>, rule: &Rule, n: u32, prev: NaiveDate) -> Result<bool>;
 
     /// Whether occurrence `n`, counted from `prev` by the `fitting` rules and triggered by
@@ -108,12 +107,13 @@ pub(in crate::engine) fn binding_deadline(cands: &[Cand<'_>]) -> Option<Deadline
 }
 
 impl<'a> Builder<'a, '_> {
-    /// Appends to `self.fitting` a candidate for every rule that counts occurrence `n` of `c`
-    /// from `prev`.
+    /// Appends to `self.fitting` a candidate for every rule in force on `prev.date` that counts
+    /// occurrence `n` of `c` from `prev`.
     pub(in crate::engine) fn gather<C: Repeating<'a>>(&mut self, c: &mut C, n: u32, prev: &Prev) -> Result<()> {
         for k in c.picks(self.sets, n) {
             let rule = self.rule(k);
-            if c.fits(self, rule, n, prev.date)? {
+            // The version of the law in force on the date the previous one was done.
+            if rule.in_force(prev.date) && c.fits(self, rule, n, prev.date)? {
                 let cand = self.cand(rule, prev.date, prev.assumed)?;
                 self.fitting.push(cand);
             }

@@ -68,7 +68,7 @@ pub(in crate::engine) struct RuleSets {
     /// When the interval group has at most 64 rules: bit `j` stands for its `j`-th rule, set in
     /// `[regime][class]` when the rule names that regime and fits reviews of that class (first,
     /// second, third onward: anchor and review filter). A prefilter only: every pick is still
-    /// checked by [`interval_fits`].
+    /// checked by [`interval_names`] (and its version in force by the repeating-duty mechanism).
     pub(in crate::engine) interval_masks: Option<[[u64; 3]; REGIMES]>,
     /// A column for each duty some meeting rule has (`None`: none), and how many there are:
     /// `Builder::meeting_duty` has one row of columns per meeting.
@@ -185,11 +185,6 @@ impl RuleSets {
     pub(in crate::engine) fn range(&self, g: usize) -> std::ops::Range<usize> {
         self.bounds[g]..self.bounds[g + 1]
     }
-}
-
-/// Whether `rule` sets the interval for review `n` of `regime` counted from `anchor`.
-pub(in crate::engine) fn interval_fits(rule: &Rule, regime: Regime, n: u32, anchor: NaiveDate) -> bool {
-    interval_names(rule, regime, n) && rule.in_force(anchor)
 }
 
 /// Whether `rule` sets the interval for review `n` of `regime` in some version of the law (on

@@ -116,15 +116,12 @@ impl<'a> Repeating<'a> for RepeatingDuty<'a, '_> {
     }
 
     /// The duty's rule for occurrence `n` (`placement_started` for the first, `last_done` for
-    /// the next), for this placement, in force on the date it was last done, and whose stage
-    /// fits that date (a reading: see the rules' notes).
+    /// the next), for this placement, whose stage fits the date it was last done (a reading:
+    /// see the rules' notes; the mechanism has checked that it was in force on that date).
     #[inline]
     fn fits(&mut self, b: &Builder<'a, '_>, rule: &Rule, n: u32, prev: NaiveDate) -> Result<bool> {
         let want = if n == 1 { Anchor::PlacementStarted } else { Anchor::LastDone };
         if !self.picked && (rule.duty != self.duty || rule.anchor != want || !placement_fits(rule, self.pl)) {
-            return Ok(false);
-        }
-        if !rule.in_force(prev) {
             return Ok(false);
         }
         if let Some(first) = rule.in_first {

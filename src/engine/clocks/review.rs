@@ -22,8 +22,8 @@ impl<'a> Repeating<'a> for ReviewClock<'a> {
     }
 
     #[inline]
-    fn fits(&mut self, _b: &Builder<'a, '_>, rule: &Rule, n: u32, prev: NaiveDate) -> Result<bool> {
-        Ok(interval_fits(rule, self.run.regime, n, prev))
+    fn fits(&mut self, _b: &Builder<'a, '_>, rule: &Rule, n: u32, _prev: NaiveDate) -> Result<bool> {
+        Ok(interval_names(rule, self.run.regime, n))
     }
 
     /// Every review needs a statutory rule in force. None for a review number the profile has no
