@@ -286,9 +286,6 @@ struct Builder<'a, 'c> {
     /// Every candidate rule of every obligation (one shared vector rather than one per
     /// obligation); each obligation's candidates are chained through `Cand::next`.
     cands: Vec<Cand<'a>>,
-    /// Scratch: the candidate rules of the occurrences a repeating clock is about to make
-    /// (`repeat.rs`).
-    fitting: Vec<Cand<'a>>,
     /// Obligations by (duty, scope), for scopes other than slots and meetings.
     index: FastMap<(Duty, Scope), usize>,
     /// Each slot (run, review number): its obligation and binding deadline, for midpoints and
@@ -300,6 +297,9 @@ struct Builder<'a, 'c> {
     trigs: &'c mut TrigCache,
     order: &'c mut Vec<u128>,
     order_64: &'c mut Vec<u64>,
+    /// Scratch: the candidate rules of the occurrences a repeating clock is about to make
+    /// (`repeat.rs`).
+    fitting: Vec<Cand<'a>>,
 }
 
 use crate::clocks::PRIMARY;
@@ -433,13 +433,13 @@ fn schedule_unblamed(
         pending,
         extras,
         cands: Vec::with_capacity(64),
-        fitting: Vec::with_capacity(8),
         index: FastMap::default(),
         slots,
         meeting_duty,
         trigs,
         order,
         order_64,
+        fitting: Vec::with_capacity(8),
     };
     let obligations = b.run(case, horizon_end, horizon == 0);
     cache.give_back();
