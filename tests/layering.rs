@@ -21,10 +21,11 @@ const LAYERS: &[&[&str]] = &[
 ];
 
 /// Inside the engine: the rule groups (`rules`) come first; the speed machinery (`perf`) may
-/// cache them but knows nothing of the clocks and duties; the clock and duty families do not
-/// refer to each other (they share only what `engine/mod.rs` defines).
+/// cache them but knows nothing of the clocks and duties; the one mechanism for a repeating duty
+/// (`repeat`) knows no clock family; the clock and duty families do not refer to each other (they
+/// share only what `engine/mod.rs` and `repeat` define).
 const ENGINE_LAYERS: &[&[&str]] =
-    &[&["rules"], &["perf"], &["obligation", "binding", "explain"], &["clocks", "duties"]];
+    &[&["rules"], &["perf"], &["obligation", "binding", "explain"], &["repeat"], &["clocks", "duties"]];
 
 fn rank(layers: &[&[&str]], m: &str) -> Option<usize> {
     layers.iter().position(|l| l.contains(&m))

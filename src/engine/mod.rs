@@ -4,9 +4,10 @@
 //! [`schedule`] runs the passes in order (`Builder::run`): the review clocks (`clocks/review.rs`,
 //! with early reviews, adjournment and rearrangement beside it), the duties counted from
 //! meetings, periods of care and events (`duties/`), the placement clocks (`clocks/placements.rs`:
-//! plans, notifications, visits), then the obligations are built in order. Every candidate rule
-//! of an obligation goes through `binding.rs` (the earliest deadline binds); the rules are grouped
-//! by pass in `rules.rs`; the speed machinery is in `perf/`. See ARCHITECTURE.md.
+//! plans, notifications, visits), then the obligations are built in order. Reviews and visits
+//! are two uses of one mechanism for a repeating duty (`repeat.rs`). Every candidate rule of an
+//! obligation goes through `binding.rs` (the earliest deadline binds); the rules are grouped by
+//! pass in `rules.rs`; the speed machinery is in `perf/`. See ARCHITECTURE.md.
 
 use std::sync::Arc;
 
@@ -26,6 +27,7 @@ mod duties;
 mod explain;
 mod obligation;
 mod perf;
+mod repeat;
 mod rules;
 
 use obligation::Trail;
@@ -33,6 +35,7 @@ pub use obligation::{Breach, Considered, Explanation, Metadata, Obligation, Sche
 use perf::{
     force_wide_keys, sort_key, sort_key_64, Cache, FastMap, SlotEntry, Slots, TrigCache, NARROW_INDEX_BITS, WIDE_INDEX,
 };
+use repeat::{Prev, Recorded, Repeating, Running};
 use rules::*;
 
 /// The planning horizon [`schedule`] uses when [`ScheduleOptions::horizon_months`] is `None`:
@@ -271,16 +274,6 @@ impl Evs {
     }
 }
 
-/// A review clock still running after the history: review `n` of run `r`, counted from `anchor`.
-#[derive(Debug, Clone, Copy)]
-struct Open {
-    r: usize,
-    n: u32,
-    anchor: NaiveDate,
-    assumed: bool,
-    trig: Evs,
-}
-
 struct Builder<'a, 'c> {
     walk: &'a Walk,
     profile: &'a Profile,
@@ -304,6 +297,9 @@ struct Builder<'a, 'c> {
     trigs: &'c mut TrigCache,
     order: &'c mut Vec<u128>,
     order_64: &'c mut Vec<u64>,
+    /// Scratch: the candidate rules of the occurrences a repeating clock is about to make
+    /// (`repeat.rs`).
+    fitting: Vec<Cand<'a>>,
 }
 
 use crate::clocks::PRIMARY;
@@ -443,6 +439,7 @@ fn schedule_unblamed(
         trigs,
         order,
         order_64,
+        fitting: Vec::with_capacity(8),
     };
     let obligations = b.run(case, horizon_end, horizon == 0);
     cache.give_back();

@@ -68,7 +68,7 @@ pub(in crate::engine) struct RuleSets {
     /// When the interval group has at most 64 rules: bit `j` stands for its `j`-th rule, set in
     /// `[regime][class]` when the rule names that regime and fits reviews of that class (first,
     /// second, third onward: anchor and review filter). A prefilter only: every pick is still
-    /// checked by [`interval_fits`].
+    /// checked by [`interval_names`] (and its version in force by the repeating-duty mechanism).
     pub(in crate::engine) interval_masks: Option<[[u64; 3]; REGIMES]>,
     /// A column for each duty some meeting rule has (`None`: none), and how many there are:
     /// `Builder::meeting_duty` has one row of columns per meeting.
@@ -96,6 +96,7 @@ impl Default for RuleSets {
 }
 
 /// Indices into `RuleSets::rules`: the set bits of a mask, or else a whole range.
+#[derive(Clone)]
 pub(in crate::engine) struct Picks {
     pub(in crate::engine) mask: u64,
     pub(in crate::engine) base: usize,
@@ -186,13 +187,11 @@ impl RuleSets {
     }
 }
 
-/// Whether `rule` sets the interval for review `n` of `regime` counted from `anchor`.
-pub(in crate::engine) fn interval_fits(rule: &Rule, regime: Regime, n: u32, anchor: NaiveDate) -> bool {
+/// Whether `rule` sets the interval for review `n` of `regime` in some version of the law (on
+/// some date).
+pub(in crate::engine) fn interval_names(rule: &Rule, regime: Regime, n: u32) -> bool {
     let want = if n == 1 { Anchor::RegimeStart } else { Anchor::PreviousReview };
-    rule.anchor == want
-        && rule.reviews.matches(n)
-        && rule.in_force(anchor)
-        && rule.regimes.as_ref().is_some_and(|rs| rs.contains(&regime))
+    rule.anchor == want && rule.reviews.matches(n) && rule.regimes.as_ref().is_some_and(|rs| rs.contains(&regime))
 }
 
 /// Number of duties.

@@ -2,14 +2,15 @@
 //! placement plan, notifications, a personal education plan after an emergency placement), and
 //! duties that repeat from the date they were last done (social worker visits).
 //!
-//! One mechanism serves every repeating duty: occurrence 1 is counted from the start of the
-//! placement by the rules anchored on `placement_started`; occurrence n + 1 from the date
-//! occurrence n was done (`last_done`), by the rules in force on that date and whose stage fits
-//! it (`in_first`, `after_first`, `first_review_held`). Where several rules fit, the earliest
-//! deadline binds, as everywhere in the engine. A recorded visit satisfies the next occurrence;
-//! after the last one, the next occurrence is always shown, and further ones are projected (each
-//! assumed done on its last working day) up to the horizon. When no rule fits, the clock stops
-//! (adoption visits after the first review are for the agency to decide).
+//! A repeating duty is a use of the one mechanism for a repeating duty (`engine/repeat.rs`), as
+//! reviews are: occurrence 1 is counted from the start of the placement by the rules anchored
+//! on `placement_started`; occurrence n + 1 from the date occurrence n was done (`last_done`), by
+//! the rules in force on that date and whose stage fits it (`in_first`, `after_first`,
+//! `first_review_held`). Where several rules fit, the earliest deadline binds. A recorded visit
+//! satisfies the next occurrence; after the last one, the next occurrence is always shown, and
+//! further ones are projected (each assumed done on its last working day) up to the horizon. The
+//! clock stops where no rule fits (adoption visits after the first review are for the agency to
+//! decide) or the placement ends.
 
 use crate::engine::*;
 use crate::model::walk::Placement;
@@ -28,6 +29,163 @@ fn placement_fits(rule: &Rule, placement: &Placement) -> bool {
         PlacementCondition::Adoption => placement.adoption,
         PlacementCondition::NotAdoption => !placement.adoption,
     })
+}
+
+/// A duty of placement `pl` that repeats from when it was last done (`last_done`), for the
+/// repeating-duty mechanism.
+struct RepeatingDuty<'a, 'm> {
+    duty: Duty,
+    pl: &'a Placement,
+    /// Its recorded occurrences in the placement: (event, date), in order.
+    done: &'m [(usize, NaiveDate)],
+    mtgs: &'m [Mtg<'a>],
+    /// The last day of each stage length (`in_first`, `after_first`), once computed.
+    ends: Vec<(Period, NaiveDate)>,
+    /// The rules of the placement group for this duty and placement, as picks: for the first
+    /// occurrence (`placement_started`) and for the next ones (`last_done`).
+    first: Picks,
+    next: Picks,
+    /// The picks hold only rules of this duty, anchor and placement (`fits` need not check).
+    picked: bool,
+}
+
+impl<'a, 'm> RepeatingDuty<'a, 'm> {
+    /// The clock of `duty` in placement `pl`, done on `done`.
+    fn new(
+        b: &Builder<'a, '_>,
+        duty: Duty,
+        pl: &'a Placement,
+        done: &'m [(usize, NaiveDate)],
+        mtgs: &'m [Mtg<'a>],
+    ) -> Self {
+        // The placement group's rules for this duty and placement, picked once (as bit masks
+        // when the group has at most 64 rules; else the whole group, each rule checked by `fits`).
+        let rules = b.sets.range(PLACEMENT);
+        let base = rules.start;
+        let (mut first, mut next) = (0u64, 0u64);
+        if rules.len() <= 64 {
+            for k in rules.clone() {
+                let rule = b.rule(k);
+                if rule.duty != duty || !placement_fits(rule, pl) {
+                    continue;
+                }
+                match rule.anchor {
+                    Anchor::PlacementStarted => first |= 1 << (k - base),
+                    Anchor::LastDone => next |= 1 << (k - base),
+                    _ => {}
+                }
+            }
+        }
+        let picks = |mask: u64| {
+            if rules.len() <= 64 {
+                Picks { mask, base, rest: 0..0 }
+            } else {
+                Picks { mask: 0, base, rest: rules.clone() }
+            }
+        };
+        let picked = rules.len() <= 64;
+        RepeatingDuty { duty, pl, done, mtgs, ends: Vec::new(), first: picks(first), next: picks(next), picked }
+    }
+
+    /// Whether the first review after the start of the placement was held (or is planned) on or
+    /// before `date`.
+    fn first_review_by(&self, date: NaiveDate) -> bool {
+        let pl = self.pl;
+        self.mtgs.iter().any(|m| m.period == pl.period && m.date >= pl.start && m.date <= date)
+    }
+
+    /// The last day of the stage of length `first` from the placement's start ("the first
+    /// year": 12 months counted as everywhere else), computed once per length.
+    fn stage_end(&mut self, first: Period, cal: &Calendar) -> Result<NaiveDate> {
+        if let Some((_, d)) = self.ends.iter().find(|(p, _)| *p == first) {
+            return Ok(*d);
+        }
+        let d = period::within_after(self.pl.start, first, cal)?.date;
+        self.ends.push((first, d));
+        Ok(d)
+    }
+}
+
+impl<'a> Repeating<'a> for RepeatingDuty<'a, '_> {
+    fn picks(&self, _sets: &RuleSets, n: u32) -> Picks {
+        if n == 1 {
+            self.first.clone()
+        } else {
+            self.next.clone()
+        }
+    }
+
+    /// The duty's rule for occurrence `n` (`placement_started` for the first, `last_done` for
+    /// the next), for this placement, whose stage fits the date it was last done (a reading:
+    /// see the rules' notes; the mechanism has checked that it was in force on that date).
+    #[inline]
+    fn fits(&mut self, b: &Builder<'a, '_>, rule: &Rule, n: u32, prev: NaiveDate) -> Result<bool> {
+        let want = if n == 1 { Anchor::PlacementStarted } else { Anchor::LastDone };
+        if !self.picked && (rule.duty != self.duty || rule.anchor != want || !placement_fits(rule, self.pl)) {
+            return Ok(false);
+        }
+        if let Some(first) = rule.in_first {
+            if prev > self.stage_end(first, b.cal)? {
+                return Ok(false);
+            }
+        }
+        if let Some(first) = rule.after_first {
+            if prev <= self.stage_end(first, b.cal)? {
+                return Ok(false);
+            }
+        }
+        if let Some(held) = rule.first_review_held {
+            if self.first_review_by(prev) != held {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Owed while some rule fits; none: the clock stops.
+    fn check(
+        &self,
+        _b: &Builder<'a, '_>,
+        _n: u32,
+        _prev: &Prev,
+        fitting: &[Cand<'a>],
+        _trig: &[usize],
+    ) -> Result<bool> {
+        Ok(!fitting.is_empty())
+    }
+
+    fn start(&self) -> Prev {
+        Prev { date: self.pl.start, assumed: false, trig: Evs::one(self.pl.start_event) }
+    }
+
+    fn recorded(&self, _b: &Builder<'a, '_>, n: u32) -> Result<Option<Recorded>> {
+        Ok(self.done.get(n as usize - 1).map(|&(event, date)| Recorded {
+            event,
+            date,
+            next: Prev { date, assumed: false, trig: Evs::one(event) },
+        }))
+    }
+
+    fn end(&self) -> Option<(NaiveDate, usize)> {
+        self.pl.end
+    }
+
+    fn regime(&self) -> Option<Regime> {
+        None
+    }
+
+    fn late(&self, done: NaiveDate, working_days_late: i64, calendar_days_late: i64, basis: Basis) -> Breach {
+        Breach::LateDuty { done, working_days_late, calendar_days_late, basis }
+    }
+
+    fn not_done(&self, as_at: NaiveDate, basis: Basis) -> Breach {
+        Breach::NotDone { as_at, basis }
+    }
+
+    /// Owed until the placement ended, and not done by then.
+    fn missed_at_end(&self, end: NaiveDate, _event: usize) -> (Option<usize>, NaiveDate) {
+        (None, end)
+    }
 }
 
 impl<'a> Builder<'a, '_> {
@@ -70,57 +228,6 @@ impl<'a> Builder<'a, '_> {
         Ok(())
     }
 
-    /// Whether the first review after the start of placement `pl` was held (or is planned) on or
-    /// before `date`.
-    fn first_review_by(pl: &Placement, mtgs: &[Mtg<'a>], date: NaiveDate) -> bool {
-        mtgs.iter().any(|m| m.period == pl.period && m.date >= pl.start && m.date <= date)
-    }
-
-    /// Whether `rule` counts occurrence `n` of a repeating duty in placement `pl`, the previous
-    /// one having been done on `prev` (the placement's start for occurrence 1).
-    fn occurrence_fits(
-        &self,
-        rule: &Rule,
-        pl: &Placement,
-        n: u32,
-        prev: NaiveDate,
-        mtgs: &[Mtg<'a>],
-        ends: &mut Vec<(Period, NaiveDate)>,
-    ) -> Result<bool> {
-        let want = if n == 1 { Anchor::PlacementStarted } else { Anchor::LastDone };
-        if rule.anchor != want || !rule.in_force(prev) || !placement_fits(rule, pl) {
-            return Ok(false);
-        }
-        // The stage in force on the date it was last done (a reading: see the rules' notes).
-        if let Some(first) = rule.in_first {
-            if prev > self.stage_end(pl.start, first, ends)? {
-                return Ok(false);
-            }
-        }
-        if let Some(first) = rule.after_first {
-            if prev <= self.stage_end(pl.start, first, ends)? {
-                return Ok(false);
-            }
-        }
-        if let Some(held) = rule.first_review_held {
-            if Self::first_review_by(pl, mtgs, prev) != held {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
-    /// The last day of the stage of length `first` from `start` ("the first year": 12 months
-    /// counted as everywhere else), computed once per placement and length (kept in `ends`).
-    fn stage_end(&self, start: NaiveDate, first: Period, ends: &mut Vec<(Period, NaiveDate)>) -> Result<NaiveDate> {
-        if let Some((_, d)) = ends.iter().find(|(p, _)| *p == first) {
-            return Ok(*d);
-        }
-        let d = period::within_after(start, first, self.cal)?.date;
-        ends.push((first, d));
-        Ok(d)
-    }
-
     /// The occurrences of `duty` in placement `p`: done, missed, due, and projected.
     fn repeating_clock(
         &mut self,
@@ -145,79 +252,10 @@ impl<'a> Builder<'a, '_> {
                 .collect();
             &recorded
         };
-        let rules = self.sets.range(PLACEMENT);
-        let mut ends = Vec::new();
-        let mut fitting = Vec::new();
-        // The previous occurrence: its date, whether assumed, and the event that recorded it.
-        let mut prev = (pl.start, false, Evs::one(pl.start_event));
-        for n in 1..=MAX_PROJECTION as u32 {
-            fitting.clear();
-            for k in rules.clone() {
-                let rule = self.rule(k);
-                if rule.duty == duty && self.occurrence_fits(rule, pl, n, prev.0, mtgs, &mut ends)? {
-                    fitting.push(self.cand(rule, prev.0, prev.1)?);
-                }
-            }
-            // Earliest deadline first, statute first on a tie (profile order).
-            let Some(binding) = fitting.iter().filter_map(|c| c.deadline).map(|d| d.date).min() else {
-                // No rule fits, or no day is fixed: the clock stops here.
-                break;
-            };
-            let record = done.get(n as usize - 1).copied();
-            if record.is_none() {
-                if let Some((end, _)) = pl.end {
-                    // The placement ended before this occurrence fell due: none is owed.
-                    if binding >= end {
-                        break;
-                    }
-                }
-            }
-            let lwd = fitting.iter().filter_map(|c| c.deadline).map(|d| d.latest_working_day).min().unwrap_or(binding);
-            if prev.1 && (no_horizon || horizon_end.is_none_or(|h| lwd > h)) {
-                break;
-            }
-            let trig = match record {
-                Some((e, _)) => prev.2.with(e),
-                None => prev.2,
-            };
-            // Each occurrence is its own obligation (never looked up again): no index entry.
-            let mut idx = None;
-            for c in fitting.drain(..) {
-                idx = Some(self.attach(idx, c, None, Some(n), Trig::List(trig.as_slice()), false));
-            }
-            let Some(i) = idx else { break };
-            match record {
-                Some((e, date)) => {
-                    self.pending[i].done = Some(date);
-                    if date > binding {
-                        let basis = self.breach_basis(i, date);
-                        self.extra(i).breach = Some(Breach::LateDuty {
-                            done: date,
-                            working_days_late: self.cal.working_days_between(binding, date)?,
-                            calendar_days_late: (date - binding).num_days(),
-                            basis,
-                        });
-                    }
-                    prev = (date, false, Evs::one(e));
-                }
-                None => {
-                    if let Some((end, _)) = pl.end {
-                        let basis = self.breach_basis(i, end);
-                        self.extra(i).breach = Some(Breach::NotDone { as_at: end, basis });
-                        break;
-                    }
-                    if !prev.1 {
-                        if let Some(as_at) = self.as_at.filter(|a| binding < *a) {
-                            let basis = self.breach_basis(i, as_at);
-                            self.extra(i).breach = Some(Breach::NotDone { as_at, basis });
-                        }
-                    }
-                    prev = (lwd, true, Evs::default());
-                    if no_horizon {
-                        break;
-                    }
-                }
-            }
+        let clock = RepeatingDuty::new(self, duty, pl, done, mtgs);
+        if let Some(open) = self.occurrences(clock)? {
+            // Projected on its own: each occurrence assumed done on its last working day.
+            self.project(&mut vec![open], horizon_end, no_horizon, |_, earliest| earliest, |_, _, _, _| {})?;
         }
         Ok(())
     }

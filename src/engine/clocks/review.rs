@@ -1,76 +1,111 @@
-//! Review clocks: the interval rules (first review from the start of the regime, later ones from
-//! the previous review), held reviews, missed ones, and projected ones up to the horizon.
+//! Review clocks: the review intervals as a use of the one mechanism for a repeating duty
+//! (`engine/repeat.rs`): review 1 from the start of the regime, review n + 1 from the previous
+//! review (for an adjourned review, its completion), under the rules for that regime and review
+//! number in force on that date. Review specifics stay here: the slot table (the obligation of
+//! each review, for mid-points, early reviews and rearrangements), the review numbers of the
+//! meetings, regimes projected together (one meeting serves every running clock, secure panel
+//! reviews apart), a planned (rearranged) or early review, and the error for law not encoded.
 
+use crate::engine::repeat::binding_deadline;
 use crate::engine::*;
+use crate::model::walk::Run;
+
+/// One regime's review clock (run `r` of the walk), for the repeating-duty mechanism.
+pub(in crate::engine) struct ReviewClock<'a> {
+    r: usize,
+    run: &'a Run,
+}
+
+impl<'a> Repeating<'a> for ReviewClock<'a> {
+    fn picks(&self, sets: &RuleSets, n: u32) -> Picks {
+        sets.interval_picks(self.run.regime, n)
+    }
+
+    #[inline]
+    fn fits(&mut self, _b: &Builder<'a, '_>, rule: &Rule, n: u32, _prev: NaiveDate) -> Result<bool> {
+        Ok(interval_names(rule, self.run.regime, n))
+    }
+
+    /// Every review needs a statutory rule in force. None for a review number the profile has no
+    /// rule for at all: the clock stops (a placement with a parent has its first review only);
+    /// none in force on that date: earlier law is not encoded, an error.
+    fn check(&self, b: &Builder<'a, '_>, n: u32, prev: &Prev, fitting: &[Cand<'a>], trig: &[usize]) -> Result<bool> {
+        if fitting.iter().any(|c| c.rule.basis == Basis::Statutory) {
+            return Ok(true);
+        }
+        let regime = self.run.regime;
+        if fitting.is_empty() && !b.sets.interval_picks(regime, n).any(|k| interval_names(b.rule(k), regime, n)) {
+            return Ok(false);
+        }
+        Err(Error::InvalidEvent {
+            index: trig.first().copied().unwrap_or(self.run.start_event),
+            event: "review clock".into(),
+            field: "date".into(),
+            value: prev.date.to_string(),
+            reason: format!(
+                "no statutory rule for {} review {n} is encoded for that date in the {} profile (earlier law is not encoded)",
+                regime.as_str(),
+                b.profile.statutory_id()
+            ),
+        })
+    }
+
+    fn start(&self) -> Prev {
+        Prev { date: self.run.start, assumed: false, trig: Evs::one(self.run.start_event) }
+    }
+
+    fn recorded(&self, b: &Builder<'a, '_>, n: u32) -> Result<Option<Recorded>> {
+        let Some(&m) = self.run.held.get(n as usize - 1) else { return Ok(None) };
+        let mt = &b.walk.meetings[m];
+        let (date, assumed) = b.recorded_date(m)?;
+        Ok(Some(Recorded { event: mt.event, date: mt.date, next: Prev { date, assumed, trig: Evs::one(mt.event) } }))
+    }
+
+    fn end(&self) -> Option<(NaiveDate, usize)> {
+        self.run.end
+    }
+
+    fn regime(&self) -> Option<Regime> {
+        Some(self.run.regime)
+    }
+
+    fn late(&self, held: NaiveDate, working_days_late: i64, calendar_days_late: i64, basis: Basis) -> Breach {
+        Breach::LateReview { held, working_days_late, calendar_days_late, basis }
+    }
+
+    fn not_done(&self, as_at: NaiveDate, basis: Basis) -> Breach {
+        Breach::NotHeld { as_at, basis }
+    }
+
+    /// The event that stopped the clock is a trigger; the day before it is the last day the
+    /// review could be held.
+    fn missed_at_end(&self, end: NaiveDate, event: usize) -> (Option<usize>, NaiveDate) {
+        (Some(event), end.pred_opt().unwrap_or(end))
+    }
+
+    /// Each review is kept in the slot table (made once: held, missed and projected reviews of a
+    /// run have different numbers).
+    fn made(&mut self, b: &mut Builder<'a, '_>, n: u32, i: usize) {
+        let latest = b.binding_latest(i);
+        b.slots.push(SlotEntry { key: (self.r, n), i, latest });
+    }
+}
 
 impl<'a> Builder<'a, '_> {
     /// The binding deadline of the review after review `n` of run `r` (held on `held`): the
     /// scheduled slot's when there is one, else counted from `held` by the interval rules (the
     /// clock stopped before that review fell due, so it has no slot).
-    pub(in crate::engine) fn next_deadline(&self, r: usize, n: u32, held: NaiveDate) -> Result<Option<NaiveDate>> {
+    pub(in crate::engine) fn next_deadline(&mut self, r: usize, n: u32, held: NaiveDate) -> Result<Option<NaiveDate>> {
         if let Some(e) = self.slot_entry((r, n + 1)) {
             return Ok(e.latest);
         }
-        let regime = self.walk.runs[r].regime;
-        let mut best: Option<NaiveDate> = None;
-        for k in self.sets.interval_picks(regime, n + 1) {
-            let rule = self.rule(k);
-            if !interval_fits(rule, regime, n + 1, held) {
-                continue;
-            }
-            if let Some(p) = rule.period {
-                let d = period::count(held, p, rule.direction, self.cal_for(rule).0)?.date;
-                best = Some(best.map_or(d, |b| b.min(d)));
-            }
-        }
-        Ok(best)
-    }
-
-    /// Adds the hold_review obligation for review `n` of run `r`; returns its index.
-    pub(in crate::engine) fn slot(
-        &mut self,
-        r: usize,
-        n: u32,
-        anchor: NaiveDate,
-        assumed: bool,
-        trig: &[usize],
-    ) -> Result<usize> {
         let walk = self.walk;
-        let run = &walk.runs[r];
-        let regime = run.regime;
-        if !self.sets.interval_picks(regime, n).any(|k| {
-            let x = self.rule(k);
-            interval_fits(x, regime, n, anchor) && x.basis == Basis::Statutory
-        }) {
-            return Err(Error::InvalidEvent {
-                index: trig.first().copied().unwrap_or(run.start_event),
-                event: "review clock".into(),
-                field: "date".into(),
-                value: anchor.to_string(),
-                reason: format!(
-                    "no statutory rule for {} review {n} is encoded for that date in the {} profile (earlier law is not encoded)",
-                    regime.as_str(),
-                    self.profile.statutory_id()
-                ),
-            });
-        }
-        let at = self.slots.get((r, n));
-        let mut idx = at.map(|k| self.slots.list[k].i);
-        for k in self.sets.interval_picks(regime, n) {
-            let rule = self.rule(k);
-            if !interval_fits(rule, regime, n, anchor) {
-                continue;
-            }
-            let c = self.cand(rule, anchor, assumed)?;
-            idx = Some(self.attach(idx, c, Some(regime), Some(n), Trig::List(trig), false));
-        }
-        let i = idx.expect("at least one rule");
-        let latest = self.binding_latest(i);
-        match at {
-            Some(k) => self.slots.list[k].latest = latest,
-            None => self.slots.push(SlotEntry { key: (r, n), i, latest }),
-        }
-        Ok(i)
+        let mut clock = ReviewClock { r, run: &walk.runs[r] };
+        self.fitting.clear();
+        self.gather(&mut clock, n + 1, &Prev { date: held, assumed: false, trig: Evs::default() })?;
+        let d = binding_deadline(&self.fitting).map(|d| d.date);
+        self.fitting.clear();
+        Ok(d)
     }
 
     pub(in crate::engine) fn recorded_date(&self, m: usize) -> Result<(NaiveDate, bool)> {
@@ -92,60 +127,14 @@ impl<'a> Builder<'a, '_> {
     ) -> Result<Vec<Mtg<'a>>> {
         let walk = self.walk;
         // Clocks still running after the history: secure accommodation is projected on its own.
-        let (mut other, mut secure): (Vec<Open>, Vec<Open>) = (Vec::new(), Vec::new());
+        let (mut other, mut secure): (Vec<Running<ReviewClock<'a>>>, Vec<Running<ReviewClock<'a>>>) =
+            (Vec::new(), Vec::new());
         for (r, run) in walk.runs.iter().enumerate() {
-            let mut anchor = (run.start, false);
-            let mut trig = Evs::one(run.start_event);
-            for (k, &m) in run.held.iter().enumerate() {
-                let n = k as u32 + 1;
-                let mt = &walk.meetings[m];
-                let t = trig.with(mt.event);
-                let i = self.slot(r, n, anchor.0, anchor.1, t.as_slice())?;
-                self.pending[i].done = Some(mt.date);
-                if let Some(l) = self.binding_latest(i) {
-                    if mt.date > l {
-                        let basis = self.breach_basis(i, mt.date);
-                        self.extra(i).breach = Some(Breach::LateReview {
-                            held: mt.date,
-                            working_days_late: self.cal.working_days_between(l, mt.date)?,
-                            calendar_days_late: (mt.date - l).num_days(),
-                            basis,
-                        });
-                    }
-                }
-                anchor = self.recorded_date(m)?;
-                trig = Evs::one(mt.event);
-            }
-            let n = run.held.len() as u32 + 1;
-            if run.regime == Regime::PlacedWithParent && !run.held.is_empty() {
-                continue;
-            }
-            match run.end {
-                None => {
-                    let list = if run.regime == Regime::SecureAccommodation { &mut secure } else { &mut other };
-                    list.push(Open { r, n, anchor: anchor.0, assumed: anchor.1, trig });
-                }
-                Some((end, end_event)) => {
-                    // The clock stopped: a review whose deadline passed before it stopped was missed.
-                    let mut missed = false;
-                    for k in self.sets.interval_picks(run.regime, n) {
-                        let rule = self.rule(k);
-                        if !interval_fits(rule, run.regime, n, anchor.0) {
-                            continue;
-                        }
-                        if let Some(p) = rule.period {
-                            if period::within_after(anchor.0, p, self.cal)?.date < end {
-                                missed = true;
-                            }
-                        }
-                    }
-                    if missed {
-                        let t = trig.with(end_event);
-                        let i = self.slot(r, n, anchor.0, anchor.1, t.as_slice())?;
-                        // The day before the clock stopped is the last day it could be held.
-                        let basis = self.breach_basis(i, end.pred_opt().unwrap_or(end));
-                        self.extra(i).breach = Some(Breach::NotHeld { as_at: end, basis });
-                    }
+            if let Some(open) = self.occurrences(ReviewClock { r, run })? {
+                if run.regime == Regime::SecureAccommodation {
+                    secure.push(open);
+                } else {
+                    other.push(open);
                 }
             }
         }
@@ -184,44 +173,24 @@ impl<'a> Builder<'a, '_> {
         }
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
-        for (list, plan, early_date, is_secure) in [(other, planned, early, false), (secure, None, None, true)] {
+        for (mut open, plan, early_date, is_secure) in [(other, planned, early, false), (secure, None, None, true)] {
             // Projected reviews follow the held ones of their period of care (counted by the walk).
             let mut ordinal =
-                list.first().and_then(|o| walk.periods.get(walk.runs[o.r].period)).map_or(0, |p| p.reviews);
-            let mut open = list;
-            let mut iteration = 0usize;
-            while !open.is_empty() && iteration < MAX_PROJECTION {
-                // The earliest day to plan for among the open slots (and, at first, early reviews).
-                let mut first: Option<NaiveDate> = None;
-                for s in &open {
-                    let i = self.slot(s.r, s.n, s.anchor, s.assumed || iteration > 0, s.trig.as_slice())?;
-                    if let Some(d) = self.best(i).deadline {
-                        first = Some(first.map_or(d.latest_working_day, |f| f.min(d.latest_working_day)));
-                    }
-                    if let (Some(as_at), Some(l)) = (self.as_at, self.binding_latest(i)) {
-                        if iteration == 0 && l < as_at {
-                            let basis = self.breach_basis(i, as_at);
-                            self.extra(i).breach = Some(Breach::NotHeld { as_at, basis });
-                        }
-                    }
-                }
-                if iteration == 0 {
-                    if let Some(e) = early_date {
-                        first = Some(first.map_or(e, |f| f.min(e)));
-                    }
-                }
-                let next = match (iteration, plan) {
-                    (0, Some((to, _))) => Some(to),
-                    _ => first,
-                };
-                let Some(date) = next else { break };
-                if iteration > 0 && (no_horizon || horizon_end.is_none_or(|h| date > h)) {
-                    break;
-                }
-                let period = walk.runs[open[0].r].period;
-                let events = match (iteration, plan) {
-                    (0, Some((_, e))) => self.trigs.get(&[e]),
-                    _ => self.trigs.get(&[]),
+                open.first().and_then(|o| walk.periods.get(walk.runs[o.clock.r].period)).map_or(0, |p| p.reviews);
+            // The first projected review is the planned (rearranged) one, else the earliest of
+            // the clocks' and the open early reviews' last working days.
+            let day = |step: usize, earliest: Option<NaiveDate>| match (step, plan) {
+                (0, Some((to, _))) => Some(to),
+                (0, None) => match (earliest, early_date) {
+                    (Some(f), Some(e)) => Some(f.min(e)),
+                    (f, e) => f.or(e),
+                },
+                _ => earliest,
+            };
+            let meeting = |b: &mut Self, step: usize, date: NaiveDate, open: &[Running<ReviewClock<'a>>]| {
+                let events = match (step, plan) {
+                    (0, Some((_, e))) => b.trigs.get(&[e]),
+                    _ => b.trigs.get(&[]),
                 };
                 mtgs.push(Mtg {
                     r: MeetingRef::Projected(projected),
@@ -230,14 +199,14 @@ impl<'a> Builder<'a, '_> {
                     assumed: true,
                     slots: if open.len() <= 4 {
                         let mut s = [(0, 0); 4];
-                        for (x, o) in s.iter_mut().zip(&open) {
-                            *x = (o.r, o.n);
+                        for (x, o) in s.iter_mut().zip(open) {
+                            *x = (o.clock.r, o.n);
                         }
                         SlotList::Inline(open.len(), s)
                     } else {
-                        SlotList::Owned(open.iter().map(|s| (s.r, s.n)).collect())
+                        SlotList::Owned(open.iter().map(|o| (o.clock.r, o.n)).collect())
                     },
-                    period,
+                    period: walk.runs[open[0].clock.r].period,
                     ordinal: if is_secure {
                         0
                     } else {
@@ -249,15 +218,8 @@ impl<'a> Builder<'a, '_> {
                     events,
                 });
                 projected += 1;
-                open.retain(|s| walk.runs[s.r].regime != Regime::PlacedWithParent);
-                for s in &mut open {
-                    *s = Open { r: s.r, n: s.n + 1, anchor: date, assumed: true, trig: Evs::default() };
-                }
-                iteration += 1;
-                if no_horizon {
-                    break;
-                }
-            }
+            };
+            self.project(&mut open, horizon_end, no_horizon, day, meeting)?;
         }
         Ok(mtgs)
     }
