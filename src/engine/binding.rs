@@ -8,6 +8,7 @@ impl<'a> Builder<'a, '_> {
     /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None`;
     /// returns the obligation's index. The earliest deadline binds; on a tie the first candidate
     /// (statute comes first in a profile) keeps it.
+    #[inline(always)]
     pub(in crate::engine) fn attach(
         &mut self,
         existing: Option<usize>,

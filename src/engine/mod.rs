@@ -33,7 +33,8 @@ mod rules;
 use obligation::Trail;
 pub use obligation::{Breach, Considered, Explanation, Metadata, Obligation, Schedule};
 use perf::{
-    force_wide_keys, sort_key, sort_key_64, Cache, FastMap, SlotEntry, Slots, TrigCache, NARROW_INDEX_BITS, WIDE_INDEX,
+    force_wide_keys, recycle, sort_key, sort_key_64, Cache, FastMap, SlotEntry, Slots, TrigCache, NARROW_INDEX_BITS,
+    WIDE_INDEX,
 };
 use repeat::{Prev, Recorded, Repeating, Running};
 use rules::*;
@@ -422,7 +423,8 @@ fn schedule_unblamed(
     };
     let mut cache = Cache::take();
     cache.select(&profile.rules);
-    let Cache { groups, trigs, pending, extras, slots, meeting_duty, order, order_64 } = &mut cache;
+    let cands = recycle(std::mem::take(&mut cache.cands));
+    let Cache { groups, trigs, pending, extras, slots, meeting_duty, order, order_64, .. } = &mut cache;
     let mut b = Builder {
         walk: case.walk(),
         profile,
@@ -432,7 +434,7 @@ fn schedule_unblamed(
         as_at,
         pending,
         extras,
-        cands: Vec::with_capacity(64),
+        cands,
         index: FastMap::default(),
         slots,
         meeting_duty,
@@ -442,6 +444,8 @@ fn schedule_unblamed(
         fitting: Vec::with_capacity(8),
     };
     let obligations = b.run(case, horizon_end, horizon == 0);
+    let cands = recycle(b.cands);
+    cache.cands = cands;
     cache.give_back();
     Ok(Schedule {
         obligations: obligations?,
@@ -503,6 +507,7 @@ impl<'a> Builder<'a, '_> {
         }
     }
 
+    #[inline(always)]
     fn cand(&self, rule: &'a Rule, anchor_date: NaiveDate, assumed: bool) -> Result<Cand<'a>> {
         self.check_size()?;
         let (cal, statutory_calendar) = self.cal_for(rule);

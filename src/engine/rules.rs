@@ -173,7 +173,8 @@ impl RuleSets {
     /// The interval rules that may fit review `n` of `regime` (a superset, in profile order).
     pub(in crate::engine) fn interval_picks(&self, regime: Regime, n: u32) -> Picks {
         let base = self.bounds[INTERVAL];
-        match self.interval_masks {
+        // By reference: the masks are a few hundred bytes, not worth copying per pick.
+        match &self.interval_masks {
             Some(masks) if n > 0 => {
                 let class = (n as usize - 1).min(2);
                 Picks { mask: masks[regime as usize][class], base, rest: 0..0 }

@@ -13,8 +13,9 @@ impl<'a> Builder<'a, '_> {
     pub(in crate::engine) fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
         // The rules that can apply to a meeting, split by pass: those counting from another
         // duty's completion go second, once that duty's deadline is known.
+        let (sets, profile): (&RuleSets, &'a Profile) = (self.sets, self.profile);
         for pass in 0..2 {
-            let rules = self.sets.range(MEETING + pass);
+            let rules = &sets.rules[sets.range(MEETING + pass)];
             if rules.is_empty() {
                 continue;
             }
@@ -25,8 +26,8 @@ impl<'a> Builder<'a, '_> {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
                 // `reviews` counts the reviews of the period of care (secure panels: their own).
                 let in_care = if m.ordinal > 0 { m.ordinal } else { n };
-                for k in rules.clone() {
-                    let rule = self.rule(k);
+                for &k in rules {
+                    let rule: &'a Rule = &profile.rules[k];
                     if !rule.reviews.matches(in_care) || !rule.applies_to_regime(regime) {
                         continue;
                     }

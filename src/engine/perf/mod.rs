@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 
 use super::rules::RuleSets;
-use super::{Extra, Pending};
+use super::{Cand, Extra, Pending};
 use crate::model::Duty;
 use crate::profile::Rule;
 
@@ -72,6 +72,18 @@ pub(in crate::engine) struct Cache {
     pub(in crate::engine) meeting_duty: Vec<Option<usize>>,
     pub(in crate::engine) order: Vec<u128>,
     pub(in crate::engine) order_64: Vec<u64>,
+    /// The candidate rules' vector, kept empty between schedules (see [`recycle`]).
+    pub(in crate::engine) cands: Vec<Cand<'static>>,
+}
+
+/// An emptied vector's buffer, reused for another lifetime of the same type: the candidates
+/// borrow from one schedule's profile, so they cannot be kept as they are.
+/// Collecting an emptied `vec::IntoIter` into a vector of a type with the same layout reuses the
+/// buffer (the standard library's in-place collection); were it not to, this would merely
+/// allocate. No element is ever converted.
+pub(in crate::engine) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
 }
 
 /// Profiles whose rule groups a thread keeps.
@@ -101,6 +113,8 @@ impl Cache {
         self.meeting_duty.clear();
         self.order.clear();
         self.order_64.clear();
+        self.cands.clear();
+        self.cands.shrink_to(KEEP_CAPACITY);
         self.pending.shrink_to(KEEP_CAPACITY);
         self.extras.shrink_to(KEEP_CAPACITY);
         self.slots.list.shrink_to(KEEP_CAPACITY);
@@ -275,4 +289,21 @@ pub(in crate::engine) fn force_wide_keys() -> bool {
 thread_local! {
     /// Test hook: sort on 128-bit keys even when 64-bit ones fit.
     pub(in crate::engine) static FORCE_WIDE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A recycled vector is empty and keeps its buffer (for another lifetime of the same type),
+    /// so that a schedule does not allocate its candidates afresh.
+    #[test]
+    fn recycle_empties_and_keeps_the_buffer() {
+        let text = String::from("a b c");
+        let mut v: Vec<&str> = Vec::with_capacity(100);
+        v.extend(text.split(' '));
+        let w: Vec<&'static str> = recycle(v);
+        assert!(w.is_empty());
+        assert!(w.capacity() >= 100, "{}", w.capacity());
+    }
 }
