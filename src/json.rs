@@ -20,9 +20,11 @@
 //! return the typed [`Error`], and [`error_json`] writes its object.
 //!
 //! Audit ([`audit_json`]): the same request, where `as_at` is the audit date (default: the last
-//! event's date) and `horizon_months` defaults to 0. Response: [`crate::audit::Audit`] as JSON,
-//! `{"as_at", "obligations": [{"index", "obligation", "done_by_event", "status": {"kind": ...}}],
-//! "breaches", "events", "aggregates", "metadata"}`; errors as for the schedule.
+//! event's date) and `horizon_months` defaults to 0. Response ([`AuditResponse`]): the
+//! [`crate::audit::Audit`] with the schedule response's `citations` table, `{"as_at",
+//! "citations", "obligations": [{"index", "obligation", "done_by_event", "status": {"kind":
+//! ...}}], "breaches", "events", "aggregates", "metadata"}`, each `obligation` as in the schedule
+//! response (its `citation` an index into `citations`); errors as for the schedule.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -31,14 +33,14 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{audit, Audit, AuditOptions};
+use crate::audit::{audit, Aggregates, Audit, AuditBreach, AuditOptions, EventAccount};
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::model::{CaseHistory, Child, Duty, Event, Jurisdiction, Regime, Role, Roles};
 use crate::period::Period;
 use crate::profile::AdjournedReviewDate;
 use crate::profile::{Basis, Citation, Profile, ProfileRegistry, Status};
-use crate::schedule::{schedule, Breach, Considered, Metadata, Schedule, ScheduleOptions};
+use crate::schedule::{schedule, Breach, Considered, Metadata, Obligation, Schedule, ScheduleOptions};
 
 /// The largest request accepted, in bytes.
 pub const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
@@ -239,6 +241,11 @@ pub struct ConsideredOut {
     pub latest: Option<NaiveDate>,
     /// The rule's citation: an index into `citations`.
     pub citation: usize,
+    /// True when its deadline falls before the child became looked after (counted back from a
+    /// review held soon after): it cannot apply, and is listed after the rules that can. Left out
+    /// when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before_care: bool,
 }
 
 /// A schedule response: every obligation, sorted by date, each referring to a table of the
@@ -268,6 +275,45 @@ pub struct ScheduleResponse {
     pub metadata: Metadata,
 }
 
+impl ObligationOut {
+    /// Obligation `o` with its citation references `r` (binding entries' in `binding_cites`).
+    fn new(o: &Obligation, r: Refs, binding_cites: &[u32], explanation: Option<Vec<String>>) -> ObligationOut {
+        ObligationOut {
+            duty: o.duty,
+            role: o.role,
+            roles: o.roles,
+            action: o.action.to_string(),
+            regime: o.regime,
+            review_number: o.review_number,
+            earliest: o.earliest,
+            latest: o.latest,
+            latest_working_day: o.latest_working_day,
+            basis: o.basis.clone(),
+            binding: o.binding.as_ref().map(|b| {
+                b.iter()
+                    .zip(&binding_cites[r.binding_from as usize..])
+                    .map(|(c, &ci)| ConsideredOut {
+                        basis: c.basis.clone(),
+                        period: c.period,
+                        latest: c.latest,
+                        citation: ci as usize,
+                        before_care: c.before_care,
+                    })
+                    .collect()
+            }),
+            citation: r.citation as usize,
+            triggered_by: o.triggered_by.to_vec(),
+            projected: o.projected,
+            provisional: o.provisional,
+            early: o.early,
+            done: o.done,
+            breach: o.breach.clone(),
+            not_applicable: o.not_applicable.clone(),
+            explanation,
+        }
+    }
+}
+
 impl ScheduleResponse {
     /// The response for a schedule `s` of `case` (explanations when `explain`).
     ///
@@ -279,37 +325,13 @@ impl ScheduleResponse {
             .obligations
             .iter()
             .enumerate()
-            .map(|(i, o)| ObligationOut {
-                duty: o.duty,
-                role: o.role,
-                roles: o.roles,
-                action: o.action.to_string(),
-                regime: o.regime,
-                review_number: o.review_number,
-                earliest: o.earliest,
-                latest: o.latest,
-                latest_working_day: o.latest_working_day,
-                basis: o.basis.clone(),
-                binding: o.binding.as_ref().map(|b| {
-                    b.iter()
-                        .zip(&view.binding_cites[view.refs[i].binding_from as usize..])
-                        .map(|(c, &ci)| ConsideredOut {
-                            basis: c.basis.clone(),
-                            period: c.period,
-                            latest: c.latest,
-                            citation: ci as usize,
-                        })
-                        .collect()
-                }),
-                citation: view.refs[i].citation as usize,
-                triggered_by: o.triggered_by.to_vec(),
-                projected: o.projected,
-                provisional: o.provisional,
-                early: o.early,
-                done: o.done,
-                breach: o.breach.clone(),
-                not_applicable: o.not_applicable.clone(),
-                explanation: view.explanations.as_ref().map(|e| e[i].clone()),
+            .map(|(i, o)| {
+                ObligationOut::new(
+                    o,
+                    view.refs[i],
+                    &view.binding_cites,
+                    view.explanations.as_ref().map(|e| e[i].clone()),
+                )
             })
             .collect();
         Ok(ScheduleResponse {
@@ -633,7 +655,13 @@ impl Serialize for BindingRef<'_> {
         use serde::ser::SerializeSeq;
         let mut seq = ser.serialize_seq(Some(self.items.len()))?;
         for (c, &citation) in self.items.iter().zip(self.cites) {
-            seq.serialize_element(&ConsideredRef { basis: &c.basis, period: c.period, latest: c.latest, citation })?;
+            seq.serialize_element(&ConsideredRef {
+                basis: &c.basis,
+                period: c.period,
+                latest: c.latest,
+                citation,
+                before_care: c.before_care,
+            })?;
         }
         seq.end()
     }
@@ -646,6 +674,8 @@ struct ConsideredRef<'a> {
     #[serde(serialize_with = "opt_day")]
     latest: Option<NaiveDate>,
     citation: u32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    before_care: bool,
 }
 
 /// The compact response, written by hand: the same bytes as serde_json writes for
@@ -711,7 +741,7 @@ fn write_compact(v: &View<'_>) -> Result<Vec<u8>> {
                 w.day(c.latest);
                 w.lit(",\"citation\":");
                 w.uint(u64::from(v.binding_cites[r.binding_from as usize + k]));
-                w.lit("}");
+                w.lit(if c.before_care { ",\"before_care\":true}" } else { "}" });
             }
             w.lit("]");
         }
@@ -1365,8 +1395,99 @@ pub fn schedule_json_bytes_with(request: &str, registry: &ProfileRegistry) -> Re
 /// event's date) and whose `horizon_months` defaults to 0.
 pub type AuditRequest = ScheduleRequest;
 
-/// An audit response: the [`Audit`] itself.
-pub type AuditResponse = Audit;
+/// An audit response: the [`Audit`], with each citation sent once in a `citations` table as in
+/// the schedule response ([`ScheduleResponse`]), and each obligation as in the schedule response
+/// ([`ObligationOut`]: its `citation`, and each `binding` entry's, an index into `citations`).
+///
+/// ```json
+/// {"as_at": "2026-02-02",
+///  "citations": [{"instrument": "...", "provision": "reg 33(1)", "status": "V"}],
+///  "obligations": [{"index": 0, "obligation": {"duty": "hold_review", ..., "citation": 0},
+///                   "status": {"kind": "overdue", ...}}],
+///  "breaches": [...], "events": [...], "aggregates": {...}, "metadata": {...}}
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AuditResponse {
+    /// The audit date.
+    pub as_at: NaiveDate,
+    /// Every citation the obligations rest on, each once (instrument, provision, status V/G/U,
+    /// note). Obligations and their `binding` entries refer to it by index.
+    pub citations: Vec<Citation>,
+    /// Every obligation of the schedule as at that date, in the schedule's order, with status.
+    pub obligations: Vec<AuditedObligationOut>,
+    /// Every breach the schedule found (second adjournment, rearrangement past the deadline,
+    /// late or missed reviews...).
+    pub breaches: Vec<AuditBreach>,
+    /// Every input event, in input order, and what it was used for.
+    pub events: Vec<EventAccount>,
+    /// This case's counts.
+    pub aggregates: Aggregates,
+    /// What produced the schedule.
+    pub metadata: Metadata,
+}
+
+/// One obligation of an audit response with its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AuditedObligationOut {
+    /// Its index in `obligations` (and in the schedule it came from).
+    pub index: usize,
+    /// The obligation, as in a schedule response; its `done` also reflects a matched
+    /// `duty_done` event.
+    pub obligation: ObligationOut,
+    /// The event that records it as done, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_by_event: Option<usize>,
+    /// The outcome.
+    pub status: crate::audit::Status,
+}
+
+impl AuditResponse {
+    /// The response for audit `a`.
+    pub fn new(a: &Audit) -> AuditResponse {
+        let mut table = Table::new();
+        let mut binding_cites = Vec::new();
+        let refs: Vec<Refs> = a
+            .obligations
+            .iter()
+            .map(|x| {
+                let binding_from = binding_cites.len() as u32;
+                if let Some(b) = &x.obligation.binding {
+                    binding_cites.extend(b.iter().map(|c| table.index(&c.citation)));
+                }
+                Refs { citation: table.index(&x.obligation.citation), binding_from }
+            })
+            .collect();
+        let obligations = a
+            .obligations
+            .iter()
+            .zip(refs)
+            .map(|(x, r)| AuditedObligationOut {
+                index: x.index,
+                obligation: ObligationOut::new(&x.obligation, r, &binding_cites, None),
+                done_by_event: x.done_by_event,
+                status: x.status.clone(),
+            })
+            .collect();
+        AuditResponse {
+            as_at: a.as_at,
+            citations: table.cites.iter().map(|c| (*c).clone()).collect(),
+            obligations,
+            breaches: a.breaches.clone(),
+            events: a.events.clone(),
+            aggregates: a.aggregates.clone(),
+            metadata: a.metadata.clone(),
+        }
+    }
+
+    /// The citation an obligation (or a binding entry) refers to.
+    pub fn citation(&self, index: usize) -> Option<&Citation> {
+        self.citations.get(index)
+    }
+}
 
 /// Runs an audit request.
 ///
@@ -1432,7 +1553,7 @@ pub fn audit_json_with(request: &str, registry: &ProfileRegistry) -> Result<Stri
 pub fn audit_json_bytes_with(request: &str, registry: &ProfileRegistry) -> Result<Vec<u8>> {
     let req = parse_request(request)?;
     let (_, a) = run_audit_with(&req, registry)?;
-    to_bytes(&a, req.pretty, 16 * 1024)
+    to_bytes(&AuditResponse::new(&a), req.pretty, 16 * 1024)
 }
 
 #[cfg(test)]
@@ -1572,6 +1693,37 @@ citation = { instrument = "Proc \"x\"", provision = "s.1\\2", status = "U", note
             let mut w = W(Vec::new());
             w.uint(n);
             assert_eq!(String::from_utf8(w.0).unwrap(), n.to_string());
+        }
+    }
+
+    /// The audit response's obligations refer to its citations table: each citation once, and
+    /// every reference resolves to the audit's own citation for that obligation (and binding
+    /// entry); the rest of each obligation is the schedule response's.
+    #[test]
+    fn the_audit_response_refers_to_a_citations_table() {
+        let escaping = escaping_request();
+        for request in REQUESTS.iter().copied().chain([escaping.as_str()]) {
+            let (_, a) = run_audit(&parse_request(request).unwrap()).unwrap();
+            let r = AuditResponse::new(&a);
+            for (i, c) in r.citations.iter().enumerate() {
+                assert!(!r.citations[..i].contains(c), "citation {i} repeated");
+            }
+            assert_eq!(r.obligations.len(), a.obligations.len());
+            for (out, x) in r.obligations.iter().zip(&a.obligations) {
+                assert_eq!(r.citation(out.obligation.citation), Some(&*x.obligation.citation));
+                let (got, want) =
+                    (out.obligation.binding.as_deref().unwrap_or(&[]), x.obligation.binding.as_deref().unwrap_or(&[]));
+                assert_eq!(got.len(), want.len());
+                for (g, w) in got.iter().zip(want) {
+                    assert_eq!(r.citation(g.citation), Some(&*w.citation));
+                    assert_eq!(g.before_care, w.before_care);
+                }
+                assert_eq!((out.index, out.done_by_event, &out.status), (x.index, x.done_by_event, &x.status));
+            }
+            // The JSON text reads back into the same response.
+            let text = String::from_utf8(audit_json_bytes_with(request, ProfileRegistry::global()).unwrap()).unwrap();
+            let back: AuditResponse = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, r);
         }
     }
 
