@@ -27,7 +27,6 @@
 //! response (its `citation` an index into `citations`); errors as for the schedule.
 
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -375,6 +374,7 @@ impl Table<'_> {
 }
 
 impl<'a> Table<'a> {
+    #[inline(always)]
     fn index(&mut self, c: &'a Arc<Citation>) -> u32 {
         let e = self.frag.citation(c);
         let value = self.frag.entries[e as usize].value as usize;
@@ -404,7 +404,9 @@ impl Drop for Table<'_> {
 /// response lists them once. Bounded: emptied past [`MAX_FRAGMENTS`] entries.
 #[derive(Default)]
 struct Fragments {
-    by_ptr: HashMap<usize, u32, BuildHasherDefault<PtrHasher>>,
+    /// Address -> entry: open addressing, a power of two of slots at least twice the entries;
+    /// address 0 marks an empty slot (no `Arc` points at address 0).
+    by_ptr: Vec<(usize, u32)>,
     entries: Vec<Fragment>,
     /// A citation's JSON -> its value id.
     values: HashMap<Box<[u8]>, u32>,
@@ -452,12 +454,32 @@ impl Fragments {
         });
     }
 
-    /// The entry of citation `c`, written the first time it is met.
-    fn citation(&mut self, c: &Arc<Citation>) -> u32 {
-        let ptr = Arc::as_ptr(c) as usize;
-        if let Some(&e) = self.by_ptr.get(&ptr) {
-            return e;
+    /// The entry at address `ptr`, if any.
+    #[inline(always)]
+    fn find(&self, ptr: usize) -> Option<u32> {
+        let mask = self.by_ptr.len().wrapping_sub(1);
+        let mut h = ptr_hash(ptr) & mask;
+        loop {
+            match *self.by_ptr.get(h)? {
+                (0, _) => return None,
+                (p, e) if p == ptr => return Some(e),
+                _ => h = (h + 1) & mask,
+            }
         }
+    }
+
+    /// The entry of citation `c`, written the first time it is met.
+    #[inline(always)]
+    fn citation(&mut self, c: &Arc<Citation>) -> u32 {
+        match self.find(Arc::as_ptr(c) as usize) {
+            Some(e) => e,
+            None => self.new_citation(c),
+        }
+    }
+
+    #[inline(never)]
+    fn new_citation(&mut self, c: &Arc<Citation>) -> u32 {
+        let ptr = Arc::as_ptr(c) as usize;
         let mut w = W(Vec::with_capacity(64 + c.instrument.len()));
         w.citation(c);
         let next = self.values.len() as u32;
@@ -469,11 +491,17 @@ impl Fragments {
     }
 
     /// The entry of text `t` (an action), written as a JSON string the first time it is met.
+    #[inline(always)]
     fn text(&mut self, t: &Arc<str>) -> u32 {
-        let ptr = Arc::as_ptr(t) as *const u8 as usize;
-        if let Some(&e) = self.by_ptr.get(&ptr) {
-            return e;
+        match self.find(Arc::as_ptr(t) as *const u8 as usize) {
+            Some(e) => e,
+            None => self.new_text(t),
         }
+    }
+
+    #[inline(never)]
+    fn new_text(&mut self, t: &Arc<str>) -> u32 {
+        let ptr = Arc::as_ptr(t) as *const u8 as usize;
         let mut w = W(Vec::with_capacity(t.len() + 2));
         w.str(t);
         self.push(ptr, Fragment { _keep: Keep::Text(t.clone()), json: w.0.into_boxed_slice(), value: 0 })
@@ -482,29 +510,31 @@ impl Fragments {
     fn push(&mut self, ptr: usize, f: Fragment) -> u32 {
         let e = self.entries.len() as u32;
         self.entries.push(f);
-        self.by_ptr.insert(ptr, e);
+        if self.by_ptr.len() < 2 * self.entries.len() {
+            // Twice the slots, and every address placed again.
+            let old = std::mem::replace(&mut self.by_ptr, vec![(0, 0); (4 * self.entries.len()).next_power_of_two()]);
+            for (p, x) in old.into_iter().filter(|&(p, _)| p != 0) {
+                self.place(p, x);
+            }
+        }
+        self.place(ptr, e);
         e
+    }
+
+    fn place(&mut self, ptr: usize, e: u32) {
+        let mask = self.by_ptr.len() - 1;
+        let mut h = ptr_hash(ptr) & mask;
+        while self.by_ptr[h].0 != 0 {
+            h = (h + 1) & mask;
+        }
+        self.by_ptr[h] = (ptr, e);
     }
 }
 
-/// A hasher for addresses: one multiplication (addresses are distinct and well spread).
-#[derive(Default)]
-struct PtrHasher(u64);
-
-impl std::hash::Hasher for PtrHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64 >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
+/// A slot for an address: one multiplication, the high bits (addresses are distinct and spread).
+#[inline(always)]
+fn ptr_hash(ptr: usize) -> usize {
+    ((ptr as u64 >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
 }
 
 #[derive(Clone, Copy)]
@@ -528,7 +558,7 @@ struct View<'a> {
 impl<'a> View<'a> {
     fn new(case: &CaseHistory, s: &'a Schedule, options: ResponseOptions) -> Result<View<'a>> {
         let mut table = Table::new();
-        let mut binding_cites = Vec::new();
+        let mut binding_cites = Vec::with_capacity(2 * s.obligations.len());
         let mut actions = Vec::with_capacity(s.obligations.len());
         let refs = s
             .obligations
@@ -823,7 +853,7 @@ impl W {
         W(Vec::with_capacity(1024 + cites + obligations + explained + extra))
     }
 
-    #[inline]
+    #[inline(always)]
     fn lit(&mut self, s: &str) {
         self.0.extend_from_slice(s.as_bytes());
     }
@@ -841,7 +871,7 @@ impl W {
         self.0.push(b'"');
     }
 
-    #[inline]
+    #[inline(always)]
     fn uint(&mut self, n: u64) {
         if n < 10 {
             self.0.push(b'0' + n as u8);
@@ -871,6 +901,7 @@ impl W {
     }
 
     /// A date as `"YYYY-MM-DD"` (or `null`), from the tables of years and of days of the year.
+    #[inline(always)]
     fn day(&mut self, d: Option<NaiveDate>) {
         let Some(d) = d else {
             self.0.extend_from_slice(b"null");
