@@ -20,23 +20,26 @@
 //! return the typed [`Error`], and [`error_json`] writes its object.
 //!
 //! Audit ([`audit_json`]): the same request, where `as_at` is the audit date (default: the last
-//! event's date) and `horizon_months` defaults to 0. Response: [`crate::audit::Audit`] as JSON,
-//! `{"as_at", "obligations": [{"index", "obligation", "done_by_event", "status": {"kind": ...}}],
-//! "breaches", "events", "aggregates", "metadata"}`; errors as for the schedule.
+//! event's date) and `horizon_months` defaults to 0. Response ([`AuditResponse`]): the
+//! [`crate::audit::Audit`] with the schedule response's `citations` table, `{"as_at",
+//! "citations", "obligations": [{"index", "obligation", "done_by_event", "status": {"kind":
+//! ...}}], "breaches", "events", "aggregates", "metadata"}`, each `obligation` as in the schedule
+//! response (its `citation` an index into `citations`); errors as for the schedule.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{audit, Audit, AuditOptions};
+use crate::audit::{audit, Aggregates, Audit, AuditBreach, AuditOptions, EventAccount};
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::model::{CaseHistory, Child, Duty, Event, Jurisdiction, Regime, Role, Roles};
 use crate::period::Period;
 use crate::profile::AdjournedReviewDate;
 use crate::profile::{Basis, Citation, Profile, ProfileRegistry, Status};
-use crate::schedule::{schedule, Breach, Considered, Metadata, Schedule, ScheduleOptions};
+use crate::schedule::{schedule, Breach, Considered, Metadata, Obligation, Schedule, ScheduleOptions};
 
 /// The largest request accepted, in bytes.
 pub const MAX_REQUEST_BYTES: usize = 8 * 1024 * 1024;
@@ -237,6 +240,11 @@ pub struct ConsideredOut {
     pub latest: Option<NaiveDate>,
     /// The rule's citation: an index into `citations`.
     pub citation: usize,
+    /// True when its deadline falls before the child became looked after (counted back from a
+    /// review held soon after): it cannot apply, and is listed after the rules that can. Left out
+    /// when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub before_care: bool,
 }
 
 /// A schedule response: every obligation, sorted by date, each referring to a table of the
@@ -266,6 +274,45 @@ pub struct ScheduleResponse {
     pub metadata: Metadata,
 }
 
+impl ObligationOut {
+    /// Obligation `o` with its citation references `r` (binding entries' in `binding_cites`).
+    fn new(o: &Obligation, r: Refs, binding_cites: &[u32], explanation: Option<Vec<String>>) -> ObligationOut {
+        ObligationOut {
+            duty: o.duty,
+            role: o.role,
+            roles: o.roles,
+            action: o.action.to_string(),
+            regime: o.regime,
+            review_number: o.review_number,
+            earliest: o.earliest,
+            latest: o.latest,
+            latest_working_day: o.latest_working_day,
+            basis: o.basis.clone(),
+            binding: o.binding.as_ref().map(|b| {
+                b.iter()
+                    .zip(&binding_cites[r.binding_from as usize..])
+                    .map(|(c, &ci)| ConsideredOut {
+                        basis: c.basis.clone(),
+                        period: c.period,
+                        latest: c.latest,
+                        citation: ci as usize,
+                        before_care: c.before_care,
+                    })
+                    .collect()
+            }),
+            citation: r.citation as usize,
+            triggered_by: o.triggered_by.to_vec(),
+            projected: o.projected,
+            provisional: o.provisional,
+            early: o.early,
+            done: o.done,
+            breach: o.breach.clone(),
+            not_applicable: o.not_applicable.clone(),
+            explanation,
+        }
+    }
+}
+
 impl ScheduleResponse {
     /// The response for a schedule `s` of `case` (explanations when `explain`).
     ///
@@ -277,37 +324,13 @@ impl ScheduleResponse {
             .obligations
             .iter()
             .enumerate()
-            .map(|(i, o)| ObligationOut {
-                duty: o.duty,
-                role: o.role,
-                roles: o.roles,
-                action: o.action.to_string(),
-                regime: o.regime,
-                review_number: o.review_number,
-                earliest: o.earliest,
-                latest: o.latest,
-                latest_working_day: o.latest_working_day,
-                basis: o.basis.clone(),
-                binding: o.binding.as_ref().map(|b| {
-                    b.iter()
-                        .zip(&view.binding_cites[view.refs[i].binding_from as usize..])
-                        .map(|(c, &ci)| ConsideredOut {
-                            basis: c.basis.clone(),
-                            period: c.period,
-                            latest: c.latest,
-                            citation: ci as usize,
-                        })
-                        .collect()
-                }),
-                citation: view.refs[i].citation as usize,
-                triggered_by: o.triggered_by.to_vec(),
-                projected: o.projected,
-                provisional: o.provisional,
-                early: o.early,
-                done: o.done,
-                breach: o.breach.clone(),
-                not_applicable: o.not_applicable.clone(),
-                explanation: view.explanations.as_ref().map(|e| e[i].clone()),
+            .map(|(i, o)| {
+                ObligationOut::new(
+                    o,
+                    view.refs[i],
+                    &view.binding_cites,
+                    view.explanations.as_ref().map(|e| e[i].clone()),
+                )
             })
             .collect();
         Ok(ScheduleResponse {
@@ -329,54 +352,189 @@ impl ScheduleResponse {
     }
 }
 
-/// The citations table being built: each distinct citation once, found by pointer first (rules
-/// share their citation: a small open-addressed table of pointers seen), then by value.
+/// The citations table being built: each distinct citation once, in the order first met, with
+/// the JSON of each from this thread's [`Fragments`].
 struct Table<'a> {
     cites: Vec<&'a Citation>,
-    /// Pointer -> index; 0 marks an empty slot (no `Arc` points at address 0).
-    slots: [(usize, u32); TABLE_SLOTS],
-    used: usize,
+    /// The [`Fragments`] entry of each citation in `cites`.
+    entries: Vec<u32>,
+    frag: Fragments,
 }
 
-const TABLE_SLOTS: usize = 128;
-
-impl Default for Table<'_> {
-    fn default() -> Self {
-        Table { cites: Vec::new(), slots: [(0, 0); TABLE_SLOTS], used: 0 }
+impl Table<'_> {
+    fn new() -> Self {
+        let mut frag = Fragments::take();
+        frag.stamp = frag.stamp.wrapping_add(1);
+        if frag.stamp == 0 {
+            frag.seen.iter_mut().for_each(|s| *s = (0, 0));
+            frag.stamp = 1;
+        }
+        Table { cites: Vec::new(), entries: Vec::new(), frag }
     }
 }
 
 impl<'a> Table<'a> {
+    #[inline(always)]
     fn index(&mut self, c: &'a Arc<Citation>) -> u32 {
-        let ptr = Arc::as_ptr(c) as usize;
-        let mut h = (ptr >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 57;
-        // Keep the table at most three-quarters full; past that, search by value only.
-        if self.used < TABLE_SLOTS * 3 / 4 {
-            loop {
-                match self.slots[h % TABLE_SLOTS] {
-                    (0, _) => break,
-                    (p, i) if p == ptr => return i,
-                    _ => h += 1,
-                }
-            }
-        }
-        // The provision first: statutory citations share long instrument titles.
-        let same = |x: &Citation| {
-            x.provision == c.provision && x.status == c.status && x.note == c.note && x.instrument == c.instrument
-        };
-        let i = match self.cites.iter().position(|x| same(x)) {
-            Some(i) => i as u32,
-            None => {
+        let e = self.frag.citation(c);
+        let value = self.frag.entries[e as usize].value as usize;
+        match self.frag.seen[value] {
+            (stamp, i) if stamp == self.frag.stamp => i,
+            _ => {
+                let i = self.cites.len() as u32;
                 self.cites.push(c);
-                (self.cites.len() - 1) as u32
+                self.entries.push(e);
+                self.frag.seen[value] = (self.frag.stamp, i);
+                i
             }
-        };
-        if self.used < TABLE_SLOTS * 3 / 4 {
-            self.slots[h % TABLE_SLOTS] = (ptr, i);
-            self.used += 1;
         }
-        i
     }
+}
+
+impl Drop for Table<'_> {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.frag).give_back();
+    }
+}
+
+/// The JSON of the profile text responses repeat (each citation's object, each action's string),
+/// written and escaped once per thread rather than once per response, keyed by the address of the
+/// `Arc` the obligations share (the engine's per-thread copies of the rules), which an entry keeps
+/// alive so that the address cannot be reused. Citations equal in value share a `value` id, so a
+/// response lists them once. Bounded: emptied past [`MAX_FRAGMENTS`] entries.
+#[derive(Default)]
+struct Fragments {
+    /// Address -> entry: open addressing, a power of two of slots at least twice the entries;
+    /// address 0 marks an empty slot (no `Arc` points at address 0).
+    by_ptr: Vec<(usize, u32)>,
+    entries: Vec<Fragment>,
+    /// A citation's JSON -> its value id.
+    values: HashMap<Box<[u8]>, u32>,
+    /// Per value id: the stamp of the response that last listed it, and its index there.
+    seen: Vec<(u32, u32)>,
+    stamp: u32,
+}
+
+struct Fragment {
+    _keep: Keep,
+    json: Box<[u8]>,
+    value: u32,
+}
+
+enum Keep {
+    Citation(#[allow(dead_code)] Arc<Citation>),
+    Text(#[allow(dead_code)] Arc<str>),
+}
+
+/// Entries a thread's [`Fragments`] holds before it is emptied.
+const MAX_FRAGMENTS: usize = 4096;
+
+thread_local! {
+    static FRAGMENTS: std::cell::RefCell<Fragments> = std::cell::RefCell::new(Fragments::default());
+}
+
+impl Fragments {
+    /// This thread's fragments (empty ones if they are in use or the thread is ending), emptied
+    /// first when they have grown past the bound.
+    fn take() -> Fragments {
+        let mut f = FRAGMENTS
+            .try_with(|c| c.try_borrow_mut().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default())
+            .unwrap_or_default();
+        if f.entries.len() > MAX_FRAGMENTS {
+            f = Fragments::default();
+        }
+        f
+    }
+
+    fn give_back(self) {
+        let _ = FRAGMENTS.try_with(|c| {
+            if let Ok(mut c) = c.try_borrow_mut() {
+                *c = self;
+            }
+        });
+    }
+
+    /// The entry at address `ptr`, if any.
+    #[inline(always)]
+    fn find(&self, ptr: usize) -> Option<u32> {
+        let mask = self.by_ptr.len().wrapping_sub(1);
+        let mut h = ptr_hash(ptr) & mask;
+        loop {
+            match *self.by_ptr.get(h)? {
+                (0, _) => return None,
+                (p, e) if p == ptr => return Some(e),
+                _ => h = (h + 1) & mask,
+            }
+        }
+    }
+
+    /// The entry of citation `c`, written the first time it is met.
+    #[inline(always)]
+    fn citation(&mut self, c: &Arc<Citation>) -> u32 {
+        match self.find(Arc::as_ptr(c) as usize) {
+            Some(e) => e,
+            None => self.new_citation(c),
+        }
+    }
+
+    #[inline(never)]
+    fn new_citation(&mut self, c: &Arc<Citation>) -> u32 {
+        let ptr = Arc::as_ptr(c) as usize;
+        let mut w = W(Vec::with_capacity(64 + c.instrument.len()));
+        w.citation(c);
+        let next = self.values.len() as u32;
+        let value = *self.values.entry(w.0.clone().into_boxed_slice()).or_insert(next);
+        if value == next {
+            self.seen.push((0, 0));
+        }
+        self.push(ptr, Fragment { _keep: Keep::Citation(c.clone()), json: w.0.into_boxed_slice(), value })
+    }
+
+    /// The entry of text `t` (an action), written as a JSON string the first time it is met.
+    #[inline(always)]
+    fn text(&mut self, t: &Arc<str>) -> u32 {
+        match self.find(Arc::as_ptr(t) as *const u8 as usize) {
+            Some(e) => e,
+            None => self.new_text(t),
+        }
+    }
+
+    #[inline(never)]
+    fn new_text(&mut self, t: &Arc<str>) -> u32 {
+        let ptr = Arc::as_ptr(t) as *const u8 as usize;
+        let mut w = W(Vec::with_capacity(t.len() + 2));
+        w.str(t);
+        self.push(ptr, Fragment { _keep: Keep::Text(t.clone()), json: w.0.into_boxed_slice(), value: 0 })
+    }
+
+    fn push(&mut self, ptr: usize, f: Fragment) -> u32 {
+        let e = self.entries.len() as u32;
+        self.entries.push(f);
+        if self.by_ptr.len() < 2 * self.entries.len() {
+            // Twice the slots, and every address placed again.
+            let old = std::mem::replace(&mut self.by_ptr, vec![(0, 0); (4 * self.entries.len()).next_power_of_two()]);
+            for (p, x) in old.into_iter().filter(|&(p, _)| p != 0) {
+                self.place(p, x);
+            }
+        }
+        self.place(ptr, e);
+        e
+    }
+
+    fn place(&mut self, ptr: usize, e: u32) {
+        let mask = self.by_ptr.len() - 1;
+        let mut h = ptr_hash(ptr) & mask;
+        while self.by_ptr[h].0 != 0 {
+            h = (h + 1) & mask;
+        }
+        self.by_ptr[h] = (ptr, e);
+    }
+}
+
+/// A slot for an address: one multiplication, the high bits (addresses are distinct and spread).
+#[inline(always)]
+fn ptr_hash(ptr: usize) -> usize {
+    ((ptr as u64 >> 3).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
 }
 
 #[derive(Clone, Copy)]
@@ -389,6 +547,8 @@ struct Refs {
 struct View<'a> {
     s: &'a Schedule,
     table: Table<'a>,
+    /// The [`Fragments`] entry of each obligation's action.
+    actions: Vec<u32>,
     refs: Vec<Refs>,
     binding_cites: Vec<u32>,
     next_review: Option<usize>,
@@ -397,8 +557,9 @@ struct View<'a> {
 
 impl<'a> View<'a> {
     fn new(case: &CaseHistory, s: &'a Schedule, options: ResponseOptions) -> Result<View<'a>> {
-        let mut table = Table::default();
-        let mut binding_cites = Vec::new();
+        let mut table = Table::new();
+        let mut binding_cites = Vec::with_capacity(2 * s.obligations.len());
+        let mut actions = Vec::with_capacity(s.obligations.len());
         let refs = s
             .obligations
             .iter()
@@ -407,6 +568,7 @@ impl<'a> View<'a> {
                 if let Some(b) = &o.binding {
                     binding_cites.extend(b.iter().map(|c| table.index(&c.citation)));
                 }
+                actions.push(table.frag.text(&o.action));
                 Refs { citation: table.index(&o.citation), binding_from }
             })
             .collect();
@@ -421,7 +583,7 @@ impl<'a> View<'a> {
         } else {
             None
         };
-        Ok(View { s, table, refs, binding_cites, next_review, explanations })
+        Ok(View { s, table, actions, refs, binding_cites, next_review, explanations })
     }
 }
 
@@ -523,7 +685,13 @@ impl Serialize for BindingRef<'_> {
         use serde::ser::SerializeSeq;
         let mut seq = ser.serialize_seq(Some(self.items.len()))?;
         for (c, &citation) in self.items.iter().zip(self.cites) {
-            seq.serialize_element(&ConsideredRef { basis: &c.basis, period: c.period, latest: c.latest, citation })?;
+            seq.serialize_element(&ConsideredRef {
+                basis: &c.basis,
+                period: c.period,
+                latest: c.latest,
+                citation,
+                before_care: c.before_care,
+            })?;
         }
         seq.end()
     }
@@ -536,350 +704,465 @@ struct ConsideredRef<'a> {
     #[serde(serialize_with = "opt_day")]
     latest: Option<NaiveDate>,
     citation: u32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    before_care: bool,
 }
 
 /// The compact response, written by hand: the same bytes as serde_json writes for
-/// [`ScheduleResponse`] (a test checks it), in about a tenth of the instructions, into a
-/// `String` (so no UTF-8 check is needed at the end).
-fn write_compact(v: &View<'_>) -> Result<String> {
+/// [`ScheduleResponse`] (a test checks it), into one buffer sized for it up front. The bytes are
+/// UTF-8: only whole `&str`s (constant text, the profile's text escaped as serde_json escapes
+/// it) and ASCII (dates and numbers from tables) are written.
+fn write_compact(v: &View<'_>) -> Result<Vec<u8>> {
     let s = v.s;
-    let mut w = Out(Vec::with_capacity(1024 + s.obligations.len() * 384));
-    let mut days = Days::default();
-    w.push_str("{\"citations\":[");
-    for (i, c) in v.table.cites.iter().enumerate() {
+    let mut w = W::with_capacity(v, 0);
+    w.lit("{\"citations\":[");
+    for (i, &e) in v.table.entries.iter().enumerate() {
         if i > 0 {
-            w.push(',');
+            w.lit(",");
         }
-        w.push_str("{\"instrument\":");
-        json_str(&mut w, &c.instrument);
-        w.push_str(",\"provision\":");
-        json_str(&mut w, &c.provision);
-        w.push_str(match c.status {
+        w.0.extend_from_slice(&v.table.frag.entries[e as usize].json);
+    }
+    w.lit("],\"obligations\":[");
+    let mut basis_text = BasisText::default();
+    for (i, o) in s.obligations.iter().enumerate() {
+        let r = v.refs[i];
+        w.lit(if i > 0 { ",{\"duty\":\"" } else { "{\"duty\":\"" });
+        w.lit(o.duty.as_str());
+        w.lit("\",\"role\":\"");
+        w.lit(o.role.as_str());
+        w.lit("\",\"roles\":[");
+        for (k, role) in o.roles.iter().enumerate() {
+            w.lit(if k > 0 { ",\"" } else { "\"" });
+            w.lit(role.as_str());
+            w.lit("\"");
+        }
+        w.lit("],\"action\":");
+        w.0.extend_from_slice(&v.table.frag.entries[v.actions[i] as usize].json);
+        if let Some(regime) = o.regime {
+            w.lit(",\"regime\":\"");
+            w.lit(regime.as_str());
+            w.lit("\"");
+        }
+        if let Some(n) = o.review_number {
+            w.lit(",\"review_number\":");
+            w.uint(u64::from(n));
+        }
+        if let Some(d) = o.earliest {
+            w.lit(",\"earliest\":");
+            w.day(Some(d));
+        }
+        w.lit(",\"latest\":");
+        w.day(o.latest);
+        w.lit(",\"latest_working_day\":");
+        w.day(o.latest_working_day);
+        w.lit(",\"basis\":");
+        w.lit(basis_text.get(&o.basis));
+        if let Some(b) = &o.binding {
+            w.lit(",\"binding\":[");
+            for (k, c) in b.iter().enumerate() {
+                w.lit(if k > 0 { ",{\"basis\":" } else { "{\"basis\":" });
+                w.lit(basis_text.get(&c.basis));
+                w.lit(",\"period\":");
+                match c.period {
+                    Some(p) => w.period(p),
+                    None => w.lit("null"),
+                }
+                w.lit(",\"latest\":");
+                w.day(c.latest);
+                w.lit(",\"citation\":");
+                w.uint(u64::from(v.binding_cites[r.binding_from as usize + k]));
+                w.lit(if c.before_care { ",\"before_care\":true}" } else { "}" });
+            }
+            w.lit("]");
+        }
+        w.lit(",\"citation\":");
+        w.uint(u64::from(r.citation));
+        w.lit(",\"triggered_by\":[");
+        for (k, e) in o.triggered_by.iter().enumerate() {
+            if k > 0 {
+                w.lit(",");
+            }
+            w.uint(*e as u64);
+        }
+        w.lit(match (o.projected, o.provisional) {
+            (false, false) => "],\"projected\":false,\"provisional\":false",
+            (true, false) => "],\"projected\":true,\"provisional\":false",
+            (false, true) => "],\"projected\":false,\"provisional\":true",
+            (true, true) => "],\"projected\":true,\"provisional\":true",
+        });
+        if o.early {
+            w.lit(",\"early\":true");
+        }
+        if let Some(d) = o.done {
+            w.lit(",\"done\":");
+            w.day(Some(d));
+        }
+        if let Some(b) = &o.breach {
+            w.lit(",\"breach\":");
+            w.lit(&serde_json::to_string(b).map_err(|e| Error::input("response", "", e.to_string()))?);
+        }
+        if let Some(reason) = &o.not_applicable {
+            w.lit(",\"not_applicable\":");
+            w.str(reason);
+        }
+        if let Some(e) = &v.explanations {
+            w.lit(",\"explanation\":[");
+            for (k, step) in e[i].iter().enumerate() {
+                if k > 0 {
+                    w.lit(",");
+                }
+                w.str(step);
+            }
+            w.lit("]");
+        }
+        w.lit("}");
+    }
+    w.lit("],\"next_review\":");
+    match v.next_review {
+        Some(n) => w.uint(n as u64),
+        None => w.lit("null"),
+    }
+    w.lit(",\"metadata\":");
+    w.metadata(&s.metadata);
+    w.lit("}");
+    Ok(w.0)
+}
+
+/// The output of the hand-written writers: bytes, written from whole `&str`s and ASCII only.
+struct W(Vec<u8>);
+
+impl W {
+    /// A buffer large enough for the whole response of `v` (with `extra` bytes more), so that it
+    /// never grows while writing: the citations' text, a bound per obligation (its fixed fields,
+    /// its action and triggering events, its binding entries), and explanations when asked for.
+    fn with_capacity(v: &View<'_>, extra: usize) -> W {
+        let cites: usize = v
+            .table
+            .cites
+            .iter()
+            .map(|c| 64 + c.instrument.len() + c.provision.len() + c.note.as_ref().map_or(0, |n| 10 + n.len()))
+            .sum();
+        let obligations: usize = v
+            .s
+            .obligations
+            .iter()
+            .map(|o| 420 + o.action.len() + 8 * o.triggered_by.len() + o.binding.as_ref().map_or(0, |b| 120 * b.len()))
+            .sum();
+        let explained: usize =
+            v.explanations.as_ref().map_or(0, |e| e.iter().flatten().map(|step| step.len() + 8).sum::<usize>());
+        W(Vec::with_capacity(1024 + cites + obligations + explained + extra))
+    }
+
+    #[inline(always)]
+    fn lit(&mut self, s: &str) {
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    /// A JSON string, escaped exactly as serde_json escapes it: `"` and `\\`, the short escapes
+    /// `\\b \\t \\n \\f \\r`, other control characters as `\\u00xx`. Text that needs no escaping
+    /// (nearly all of it) is copied whole after a check of eight bytes at a time.
+    fn str(&mut self, text: &str) {
+        self.0.push(b'"');
+        if !needs_escape(text.as_bytes()) {
+            self.0.extend_from_slice(text.as_bytes());
+        } else {
+            escape_into(&mut self.0, text);
+        }
+        self.0.push(b'"');
+    }
+
+    #[inline(always)]
+    fn uint(&mut self, n: u64) {
+        if n < 10 {
+            self.0.push(b'0' + n as u8);
+            return;
+        }
+        if n < 100 {
+            let k = n as usize * 2;
+            self.0.extend_from_slice(&[DIGITS[k], DIGITS[k + 1]]);
+            return;
+        }
+        let mut buf = [b'0'; 20];
+        let mut i = buf.len();
+        let mut n = n;
+        while n > 0 {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        self.0.extend_from_slice(&buf[i..]);
+    }
+
+    fn int(&mut self, n: i64) {
+        if n < 0 {
+            self.0.push(b'-');
+        }
+        self.uint(n.unsigned_abs());
+    }
+
+    /// A date as `"YYYY-MM-DD"` (or `null`), from the tables of years and of days of the year.
+    #[inline(always)]
+    fn day(&mut self, d: Option<NaiveDate>) {
+        let Some(d) = d else {
+            self.0.extend_from_slice(b"null");
+            return;
+        };
+        let y = d.year();
+        let k = y.wrapping_sub(TABLE_FIRST_YEAR) as u32 as usize;
+        if k >= TABLE_YEARS {
+            // Outside the library's range (never in a schedule): chrono's own text.
+            self.str(&d.to_string());
+            return;
+        }
+        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        let o = d.ordinal0() as usize + if leap { 366 } else { 0 };
+        let mut text = [b'"'; 12];
+        text[1..5].copy_from_slice(&YEARS[k * 4..k * 4 + 4]);
+        text[5..11].copy_from_slice(&MONTH_DAYS[o * 6..o * 6 + 6]);
+        self.0.extend_from_slice(&text);
+    }
+
+    fn period(&mut self, p: Period) {
+        let (n, one, many) = match p {
+            Period::WorkingDays(n) => (n, " working day\"", " working days\""),
+            Period::Days(n) => (n, " day\"", " days\""),
+            Period::Weeks(n) => (n, " week\"", " weeks\""),
+            Period::Months(n) => (n, " month\"", " months\""),
+            Period::Hours(n) => (n, " hour\"", " hours\""),
+        };
+        self.0.push(b'"');
+        self.uint(u64::from(n));
+        self.lit(if n == 1 { one } else { many });
+    }
+
+    /// A citation's object, as serde writes it.
+    fn citation(&mut self, c: &Citation) {
+        self.lit("{\"instrument\":");
+        self.str(&c.instrument);
+        self.lit(",\"provision\":");
+        self.str(&c.provision);
+        self.lit(match c.status {
             Status::V => ",\"status\":\"V\"",
             Status::G => ",\"status\":\"G\"",
             Status::U => ",\"status\":\"U\"",
         });
         if let Some(note) = &c.note {
-            w.push_str(",\"note\":");
-            json_str(&mut w, note);
+            self.lit(",\"note\":");
+            self.str(note);
         }
-        w.push('}');
+        self.lit("}");
     }
-    w.push_str("],\"obligations\":[");
-    for (i, o) in s.obligations.iter().enumerate() {
-        let r = v.refs[i];
-        if i > 0 {
-            w.push(',');
-        }
-        w.push_str("{\"duty\":\"");
-        w.push_str(o.duty.as_str());
-        w.push_str("\",\"role\":\"");
-        w.push_str(o.role.as_str());
-        w.push_str("\",\"roles\":[");
-        for (k, role) in o.roles.iter().enumerate() {
-            w.push_str(if k > 0 { ",\"" } else { "\"" });
-            w.push_str(role.as_str());
-            w.push('"');
-        }
-        w.push_str("],\"action\":");
-        json_str(&mut w, &o.action);
-        if let Some(regime) = o.regime {
-            w.push_str(",\"regime\":\"");
-            w.push_str(regime.as_str());
-            w.push('"');
-        }
-        if let Some(n) = o.review_number {
-            w.push_str(",\"review_number\":");
-            uint(&mut w, u64::from(n));
-        }
-        if let Some(d) = o.earliest {
-            w.push_str(",\"earliest\":");
-            days.write(&mut w, Some(d));
-        }
-        w.push_str(",\"latest\":");
-        days.write(&mut w, o.latest);
-        w.push_str(",\"latest_working_day\":");
-        days.write(&mut w, o.latest_working_day);
-        w.push_str(",\"basis\":");
-        basis(&mut w, &o.basis);
-        if let Some(b) = &o.binding {
-            w.push_str(",\"binding\":[");
-            for (k, c) in b.iter().enumerate() {
-                if k > 0 {
-                    w.push(',');
-                }
-                w.push_str("{\"basis\":");
-                basis(&mut w, &c.basis);
-                w.push_str(",\"period\":");
-                match c.period {
-                    Some(p) => period(&mut w, p),
-                    None => w.push_str("null"),
-                }
-                w.push_str(",\"latest\":");
-                days.write(&mut w, c.latest);
-                w.push_str(",\"citation\":");
-                uint(&mut w, u64::from(v.binding_cites[r.binding_from as usize + k]));
-                w.push('}');
-            }
-            w.push(']');
-        }
-        w.push_str(",\"citation\":");
-        uint(&mut w, u64::from(r.citation));
-        w.push_str(",\"triggered_by\":[");
-        for (k, e) in o.triggered_by.iter().enumerate() {
+
+    /// [`Metadata`] as serde writes it (the response test compares the two).
+    fn metadata(&mut self, m: &Metadata) {
+        self.lit("{\"profile\":");
+        self.str(&m.profile);
+        self.lit(",\"profile_version\":");
+        self.str(&m.profile_version);
+        self.lit(",\"statutory_profile\":");
+        self.str(&m.statutory_profile);
+        self.lit(",\"statutory_profile_version\":");
+        self.str(&m.statutory_profile_version);
+        self.lit(match m.jurisdiction {
+            Jurisdiction::England => ",\"jurisdiction\":\"england\"",
+            Jurisdiction::Wales => ",\"jurisdiction\":\"wales\"",
+        });
+        self.lit(match m.adjourned_review_date {
+            AdjournedReviewDate::Original => ",\"adjourned_review_date\":\"original\"",
+            AdjournedReviewDate::CompletingMeeting => ",\"adjourned_review_date\":\"completing_meeting\"",
+        });
+        self.lit(",\"as_at\":");
+        self.day(m.as_at);
+        self.lit(",\"horizon_end\":");
+        self.day(m.horizon_end);
+        let c = &m.calendar;
+        self.lit(",\"calendar\":{\"table_version\":");
+        self.str(&c.table_version);
+        self.lit(",\"last_announced_year\":");
+        self.int(i64::from(c.last_announced_year));
+        self.lit(",\"verified_through\":");
+        self.day(Some(c.verified_through));
+        self.lit(",\"checked\":");
+        self.day(Some(c.checked));
+        self.lit(",\"first\":");
+        self.day(Some(c.first));
+        self.lit(",\"last\":");
+        self.day(Some(c.last));
+        self.lit(",\"govuk_feed_years\":[");
+        for (k, y) in c.govuk_feed_years.iter().enumerate() {
             if k > 0 {
-                w.push(',');
+                self.lit(",");
             }
-            uint(&mut w, *e as u64);
+            self.int(i64::from(*y));
         }
-        w.push_str(if o.projected { "],\"projected\":true" } else { "],\"projected\":false" });
-        w.push_str(if o.provisional { ",\"provisional\":true" } else { ",\"provisional\":false" });
-        if o.early {
-            w.push_str(",\"early\":true");
-        }
-        if let Some(d) = o.done {
-            w.push_str(",\"done\":");
-            days.write(&mut w, Some(d));
-        }
-        if let Some(b) = &o.breach {
-            w.push_str(",\"breach\":");
-            w.push_str(&serde_json::to_string(b).map_err(|e| Error::input("response", "", e.to_string()))?);
-        }
-        if let Some(reason) = &o.not_applicable {
-            w.push_str(",\"not_applicable\":");
-            json_str(&mut w, reason);
-        }
-        if let Some(e) = &v.explanations {
-            w.push_str(",\"explanation\":[");
-            for (k, step) in e[i].iter().enumerate() {
-                if k > 0 {
-                    w.push(',');
-                }
-                json_str(&mut w, step);
-            }
-            w.push(']');
-        }
-        w.push('}');
-    }
-    w.push_str("],\"next_review\":");
-    match v.next_review {
-        Some(n) => uint(&mut w, n as u64),
-        None => w.push_str("null"),
-    }
-    w.push_str(",\"metadata\":");
-    metadata(&mut w, &s.metadata, &mut days);
-    w.push('}');
-    // Only whole `&str`s and ASCII were written: this check cannot fail, and it is quick (ASCII
-    // runs are checked a word at a time).
-    String::from_utf8(w.0).map_err(|e| Error::input("response", "", e.to_string()))
-}
-
-/// The output buffer of [`write_compact`]: bytes, written from `&str`s and ASCII only.
-struct Out(Vec<u8>);
-
-impl Out {
-    #[inline]
-    fn push_str(&mut self, s: &str) {
-        self.0.extend_from_slice(s.as_bytes());
-    }
-
-    #[inline]
-    fn push(&mut self, c: char) {
-        debug_assert!(c.is_ascii());
-        self.0.push(c as u8);
-    }
-
-    #[inline]
-    fn ascii(&mut self, b: &[u8]) {
-        debug_assert!(b.is_ascii());
-        self.0.extend_from_slice(b);
+        self.lit("],\"closure_days\":");
+        self.uint(c.closure_days as u64);
+        self.lit("},\"library_version\":");
+        self.str(&m.library_version);
+        self.lit("}");
     }
 }
 
-/// [`Metadata`] as serde writes it (the response test compares the two).
-fn metadata(w: &mut Out, m: &Metadata, days: &mut Days) {
-    w.push_str("{\"profile\":");
-    json_str(w, &m.profile);
-    w.push_str(",\"profile_version\":");
-    json_str(w, &m.profile_version);
-    w.push_str(",\"statutory_profile\":");
-    json_str(w, &m.statutory_profile);
-    w.push_str(",\"statutory_profile_version\":");
-    json_str(w, &m.statutory_profile_version);
-    w.push_str(match m.jurisdiction {
-        Jurisdiction::England => ",\"jurisdiction\":\"england\"",
-        Jurisdiction::Wales => ",\"jurisdiction\":\"wales\"",
-    });
-    w.push_str(match m.adjourned_review_date {
-        AdjournedReviewDate::Original => ",\"adjourned_review_date\":\"original\"",
-        AdjournedReviewDate::CompletingMeeting => ",\"adjourned_review_date\":\"completing_meeting\"",
-    });
-    w.push_str(",\"as_at\":");
-    days.write(w, m.as_at);
-    w.push_str(",\"horizon_end\":");
-    days.write(w, m.horizon_end);
-    let c = &m.calendar;
-    w.push_str(",\"calendar\":{\"table_version\":");
-    json_str(w, &c.table_version);
-    w.push_str(",\"last_announced_year\":");
-    int(w, i64::from(c.last_announced_year));
-    w.push_str(",\"verified_through\":");
-    days.write(w, Some(c.verified_through));
-    w.push_str(",\"checked\":");
-    days.write(w, Some(c.checked));
-    w.push_str(",\"first\":");
-    days.write(w, Some(c.first));
-    w.push_str(",\"last\":");
-    days.write(w, Some(c.last));
-    w.push_str(",\"govuk_feed_years\":[");
-    for (k, y) in c.govuk_feed_years.iter().enumerate() {
-        if k > 0 {
-            w.push(',');
+/// Whether `b` holds a byte JSON must escape (`"`, `\\` or a control character), sixteen bytes
+/// at a time (a fixed-length inner loop the compiler turns into vector compares).
+#[inline]
+fn needs_escape(b: &[u8]) -> bool {
+    #[inline(always)]
+    fn any16(c: &[u8; 16]) -> bool {
+        let mut found = false;
+        for &x in c {
+            found |= (x < 0x20) | (x == b'"') | (x == b'\\');
         }
-        int(w, i64::from(*y));
+        found
     }
-    w.push_str("],\"closure_days\":");
-    uint(w, c.closure_days as u64);
-    w.push_str("},\"library_version\":");
-    json_str(w, &m.library_version);
-    w.push('}');
-}
-
-fn int(w: &mut Out, n: i64) {
-    if n < 0 {
-        w.push('-');
+    if b.len() < 16 {
+        // Padded with a byte that needs no escape.
+        let mut c = [b'a'; 16];
+        c[..b.len()].copy_from_slice(b);
+        return any16(&c);
     }
-    uint(w, n.unsigned_abs());
-}
-
-/// A JSON string, escaped exactly as serde_json escapes it: `"` and `\\`, the short escapes
-/// `\\b \\t \\n \\f \\r`, other control characters as `\\u00xx`. Text that needs no escaping
-/// (nearly all of it) is copied whole.
-fn json_str(w: &mut Out, text: &str) {
-    w.push('"');
-    let bytes = text.as_bytes();
-    let needs = bytes.iter().fold(false, |acc, &b| acc | (b < 0x20) | (b == b'"') | (b == b'\\'));
-    if !needs {
-        w.push_str(text);
-    } else {
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let esc: &str = match b {
-                b'"' => "\\\"",
-                b'\\' => "\\\\",
-                0x08 => "\\b",
-                0x09 => "\\t",
-                0x0A => "\\n",
-                0x0C => "\\f",
-                0x0D => "\\r",
-                0x00..=0x1F => "",
-                _ => continue,
-            };
-            // Every escaped byte is ASCII, so `i` and `i + 1` are character boundaries.
-            w.push_str(&text[start..i]);
-            if esc.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                w.push_str("\\u00");
-                w.ascii(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xF)]]);
-            } else {
-                w.push_str(esc);
-            }
-            start = i + 1;
-        }
-        w.push_str(&text[start..]);
-    }
-    w.push('"');
-}
-
-fn uint(w: &mut Out, mut n: u64) {
-    if n < 10 {
-        w.ascii(&[b'0' + n as u8]);
-        return;
-    }
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+    let mut chunks = b.chunks_exact(16);
+    for c in &mut chunks {
+        if any16(c.try_into().unwrap_or(&[0; 16])) {
+            return true;
         }
     }
-    w.ascii(&buf[i..]);
+    // The last sixteen bytes (overlapping bytes already checked) cover the remainder.
+    !chunks.remainder().is_empty() && any16(b[b.len() - 16..].try_into().unwrap_or(&[0; 16]))
 }
 
-/// Writes dates, remembering the last one: an obligation's `latest` and `latest_working_day`
-/// are usually the same day.
-#[derive(Default)]
-struct Days {
-    last: Option<NaiveDate>,
-    text: [u8; 12],
-}
-
-impl Days {
-    fn write(&mut self, w: &mut Out, d: Option<NaiveDate>) {
-        let Some(d) = d else {
-            w.push_str("null");
-            return;
+/// `text` escaped as serde_json escapes it, without the quotes.
+fn escape_into(out: &mut Vec<u8>, text: &str) {
+    let mut start = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x09 => "\\t",
+            0x0A => "\\n",
+            0x0C => "\\f",
+            0x0D => "\\r",
+            0x00..=0x1F => "",
+            _ => continue,
         };
-        if self.last != Some(d) {
-            if !(0..=9999).contains(&d.year()) {
-                json_str(w, &d.to_string());
-                return;
-            }
-            let (y, m, dd) = (d.year() as u32, d.month(), d.day());
-            let digit = |n: u32| b'0' + (n % 10) as u8;
-            self.text = [
-                b'"',
-                digit(y / 1000),
-                digit(y / 100),
-                digit(y / 10),
-                digit(y),
-                b'-',
-                digit(m / 10),
-                digit(m),
-                b'-',
-                digit(dd / 10),
-                digit(dd),
-                b'"',
-            ];
-            self.last = Some(d);
+        // Every escaped byte is ASCII, so `i` and `i + 1` are character boundaries.
+        out.extend_from_slice(&text.as_bytes()[start..i]);
+        if esc.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.extend_from_slice(&HEX[usize::from(b) * 2..usize::from(b) * 2 + 2]);
+        } else {
+            out.extend_from_slice(esc.as_bytes());
         }
-        w.ascii(&self.text);
+        start = i + 1;
     }
+    out.extend_from_slice(&text.as_bytes()[start..]);
 }
 
-fn basis(w: &mut Out, b: &Basis) {
-    match b {
-        Basis::Statutory => w.push_str("\"statutory\""),
-        Basis::Local(id) => {
-            // Profile ids are lower-case letters, digits and '-' (checked when loaded); escape
-            // anyway should that ever change.
-            if id.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-') {
-                w.push_str("\"local:");
-                w.push_str(id);
-                w.push('"');
-            } else {
-                json_str(w, &format!("local:{id}"));
+/// The text of a basis (`"statutory"` or `"local:<id>"`, quoted), kept for the last local id met.
+#[derive(Default)]
+struct BasisText {
+    id: Option<Arc<str>>,
+    text: String,
+}
+
+impl BasisText {
+    fn get(&mut self, b: &Basis) -> &str {
+        match b {
+            Basis::Statutory => "\"statutory\"",
+            Basis::Local(id) => {
+                if !self.id.as_ref().is_some_and(|last| Arc::ptr_eq(last, id) || **last == **id) {
+                    self.text = serde_json::to_string(&format!("local:{id}")).unwrap_or_default();
+                    self.id = Some(id.clone());
+                }
+                &self.text
             }
         }
     }
 }
 
-fn period(w: &mut Out, p: Period) {
-    let (n, one, many) = match p {
-        Period::WorkingDays(n) => (n, "working day", "working days"),
-        Period::Days(n) => (n, "day", "days"),
-        Period::Weeks(n) => (n, "week", "weeks"),
-        Period::Months(n) => (n, "month", "months"),
-        Period::Hours(n) => (n, "hour", "hours"),
-    };
-    w.push('"');
-    uint(w, u64::from(n));
-    w.push(' ');
-    w.push_str(if n == 1 { one } else { many });
-    w.push('"');
+/// The first year of [`YEARS`].
+const TABLE_FIRST_YEAR: i32 = 1900;
+/// Years in [`YEARS`]: 1900 to 2299, beyond the library's range (1971 to 2199) on both sides.
+const TABLE_YEARS: usize = 400;
+
+/// `"1900" "1901" ... "2299"`, four bytes each.
+const YEARS: &[u8] = &years_table();
+
+const fn years_table() -> [u8; TABLE_YEARS * 4] {
+    let mut t = [0u8; TABLE_YEARS * 4];
+    let mut k = 0;
+    while k < TABLE_YEARS {
+        let y = TABLE_FIRST_YEAR as usize + k;
+        t[k * 4] = b'0' + (y / 1000) as u8;
+        t[k * 4 + 1] = b'0' + (y / 100 % 10) as u8;
+        t[k * 4 + 2] = b'0' + (y / 10 % 10) as u8;
+        t[k * 4 + 3] = b'0' + (y % 10) as u8;
+        k += 1;
+    }
+    t
+}
+
+/// `"-MM-DD"` for each day of the year (by `ordinal0`), six bytes each: a common year's 366
+/// entries (the last unused), then a leap year's.
+const MONTH_DAYS: &[u8] = &month_days_table();
+
+const fn month_days_table() -> [u8; 2 * 366 * 6] {
+    let mut t = [b'-'; 2 * 366 * 6];
+    let mut leap = 0;
+    while leap < 2 {
+        let lengths = [31, if leap == 1 { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let (mut m, mut d, mut o) = (1usize, 1usize, 0usize);
+        while o < 366 {
+            let at = (leap * 366 + o) * 6;
+            t[at + 1] = b'0' + (m / 10) as u8;
+            t[at + 2] = b'0' + (m % 10) as u8;
+            t[at + 4] = b'0' + (d / 10) as u8;
+            t[at + 5] = b'0' + (d % 10) as u8;
+            o += 1;
+            d += 1;
+            if m <= 12 && d > lengths[m - 1] {
+                d = 1;
+                m += 1;
+            }
+            if m > 12 {
+                // The 366th entry of a common year: never used.
+                m = 12;
+                d = 31;
+            }
+        }
+        leap += 1;
+    }
+    t
+}
+
+/// `"00" "01" ... "99"`.
+const DIGITS: &[u8] = &digits_table();
+
+const fn digits_table() -> [u8; 200] {
+    let mut t = [0u8; 200];
+    let mut n = 0;
+    while n < 100 {
+        t[n * 2] = b'0' + (n / 10) as u8;
+        t[n * 2 + 1] = b'0' + (n % 10) as u8;
+        n += 1;
+    }
+    t
+}
+
+/// `"00" "01" ... "ff"`: a byte in lower-case hexadecimal.
+const HEX: &[u8] = &hex_table();
+
+const fn hex_table() -> [u8; 512] {
+    const H: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [0u8; 512];
+    let mut n = 0;
+    while n < 256 {
+        t[n * 2] = H[n >> 4];
+        t[n * 2 + 1] = H[n & 15];
+        n += 1;
+    }
+    t
 }
 
 /// A date as `YYYY-MM-DD` without the formatting machinery (years 0-9999; chrono's own text
@@ -1066,21 +1349,35 @@ pub fn run_with(req: &ScheduleRequest, registry: &ProfileRegistry) -> Result<(Ca
 /// # Errors
 /// None in practice (explanations of the schedule's own obligations cannot fail).
 pub fn response_json(case: &CaseHistory, s: &Schedule, options: ResponseOptions) -> Result<String> {
+    utf8(response_json_bytes(case, s, options)?)
+}
+
+/// [`response_json`] as UTF-8 bytes (the same text), for a caller that wants bytes rather than a
+/// `String`, such as the C ABI: it saves checking the text once more.
+///
+/// # Errors
+/// As [`response_json`].
+pub fn response_json_bytes(case: &CaseHistory, s: &Schedule, options: ResponseOptions) -> Result<Vec<u8>> {
     let view = View::new(case, s, options)?;
     if options.pretty {
-        to_text(&view, true, s.obligations.len() * 1024 + 4096)
+        to_bytes(&view, true, s.obligations.len() * 1024 + 4096)
     } else {
         write_compact(&view)
     }
 }
 
-fn to_text<T: Serialize>(value: &T, pretty: bool, capacity: usize) -> Result<String> {
+fn to_bytes<T: Serialize>(value: &T, pretty: bool, capacity: usize) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(capacity);
     let written =
         if pretty { serde_json::to_writer_pretty(&mut out, value) } else { serde_json::to_writer(&mut out, value) };
     written.map_err(|e| Error::input("response", "", e.to_string()))?;
-    // serde_json writes UTF-8 only.
-    String::from_utf8(out).map_err(|e| Error::input("response", "", e.to_string()))
+    Ok(out)
+}
+
+/// JSON text written as bytes, as a `String`. The writers write UTF-8 only (serde_json, and the
+/// hand-written writers from whole `&str`s and ASCII), so this check never fails.
+fn utf8(bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| Error::input("response", "", e.to_string()))
 }
 
 /// The whole boundary: JSON request text in, JSON response text out (compact unless the request
@@ -1111,17 +1408,117 @@ pub fn schedule_json(request: &str) -> Result<String> {
 /// # Errors
 /// As [`schedule_json`].
 pub fn schedule_json_with(request: &str, registry: &ProfileRegistry) -> Result<String> {
+    utf8(schedule_json_bytes_with(request, registry)?)
+}
+
+/// [`schedule_json_with`] as UTF-8 bytes (the same text), for a caller that wants bytes, such
+/// as the C ABI.
+///
+/// # Errors
+/// As [`schedule_json`].
+pub fn schedule_json_bytes_with(request: &str, registry: &ProfileRegistry) -> Result<Vec<u8>> {
     let req = parse_request(request)?;
     let (case, s) = run_with(&req, registry)?;
-    response_json(&case, &s, req.response_options())
+    response_json_bytes(&case, &s, req.response_options())
 }
 
 /// An audit request: a [`ScheduleRequest`] whose `as_at` is the audit date (default: the last
 /// event's date) and whose `horizon_months` defaults to 0.
 pub type AuditRequest = ScheduleRequest;
 
-/// An audit response: the [`Audit`] itself.
-pub type AuditResponse = Audit;
+/// An audit response: the [`Audit`], with each citation sent once in a `citations` table as in
+/// the schedule response ([`ScheduleResponse`]), and each obligation as in the schedule response
+/// ([`ObligationOut`]: its `citation`, and each `binding` entry's, an index into `citations`).
+///
+/// ```json
+/// {"as_at": "2026-02-02",
+///  "citations": [{"instrument": "...", "provision": "reg 33(1)", "status": "V"}],
+///  "obligations": [{"index": 0, "obligation": {"duty": "hold_review", ..., "citation": 0},
+///                   "status": {"kind": "overdue", ...}}],
+///  "breaches": [...], "events": [...], "aggregates": {...}, "metadata": {...}}
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AuditResponse {
+    /// The audit date.
+    pub as_at: NaiveDate,
+    /// Every citation the obligations rest on, each once (instrument, provision, status V/G/U,
+    /// note). Obligations and their `binding` entries refer to it by index.
+    pub citations: Vec<Citation>,
+    /// Every obligation of the schedule as at that date, in the schedule's order, with status.
+    pub obligations: Vec<AuditedObligationOut>,
+    /// Every breach the schedule found (second adjournment, rearrangement past the deadline,
+    /// late or missed reviews...).
+    pub breaches: Vec<AuditBreach>,
+    /// Every input event, in input order, and what it was used for.
+    pub events: Vec<EventAccount>,
+    /// This case's counts.
+    pub aggregates: Aggregates,
+    /// What produced the schedule.
+    pub metadata: Metadata,
+}
+
+/// One obligation of an audit response with its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AuditedObligationOut {
+    /// Its index in `obligations` (and in the schedule it came from).
+    pub index: usize,
+    /// The obligation, as in a schedule response; its `done` also reflects a matched
+    /// `duty_done` event.
+    pub obligation: ObligationOut,
+    /// The event that records it as done, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done_by_event: Option<usize>,
+    /// The outcome.
+    pub status: crate::audit::Status,
+}
+
+impl AuditResponse {
+    /// The response for audit `a`.
+    pub fn new(a: &Audit) -> AuditResponse {
+        let mut table = Table::new();
+        let mut binding_cites = Vec::new();
+        let refs: Vec<Refs> = a
+            .obligations
+            .iter()
+            .map(|x| {
+                let binding_from = binding_cites.len() as u32;
+                if let Some(b) = &x.obligation.binding {
+                    binding_cites.extend(b.iter().map(|c| table.index(&c.citation)));
+                }
+                Refs { citation: table.index(&x.obligation.citation), binding_from }
+            })
+            .collect();
+        let obligations = a
+            .obligations
+            .iter()
+            .zip(refs)
+            .map(|(x, r)| AuditedObligationOut {
+                index: x.index,
+                obligation: ObligationOut::new(&x.obligation, r, &binding_cites, None),
+                done_by_event: x.done_by_event,
+                status: x.status.clone(),
+            })
+            .collect();
+        AuditResponse {
+            as_at: a.as_at,
+            citations: table.cites.iter().map(|c| (*c).clone()).collect(),
+            obligations,
+            breaches: a.breaches.clone(),
+            events: a.events.clone(),
+            aggregates: a.aggregates.clone(),
+            metadata: a.metadata.clone(),
+        }
+    }
+
+    /// The citation an obligation (or a binding entry) refers to.
+    pub fn citation(&self, index: usize) -> Option<&Citation> {
+        self.citations.get(index)
+    }
+}
 
 /// Runs an audit request.
 ///
@@ -1176,9 +1573,18 @@ pub fn audit_json(request: &str) -> Result<String> {
 /// # Errors
 /// As [`audit_json`].
 pub fn audit_json_with(request: &str, registry: &ProfileRegistry) -> Result<String> {
+    utf8(audit_json_bytes_with(request, registry)?)
+}
+
+/// [`audit_json_with`] as UTF-8 bytes (the same text), for a caller that wants bytes, such as
+/// the C ABI.
+///
+/// # Errors
+/// As [`audit_json`].
+pub fn audit_json_bytes_with(request: &str, registry: &ProfileRegistry) -> Result<Vec<u8>> {
     let req = parse_request(request)?;
     let (_, a) = run_audit_with(&req, registry)?;
-    to_text(&a, req.pretty, 16 * 1024)
+    to_bytes(&AuditResponse::new(&a), req.pretty, 16 * 1024)
 }
 
 #[cfg(test)]
@@ -1266,6 +1672,89 @@ citation = { instrument = "Proc \"x\"", provision = "s.1\\2", status = "U", note
                     }
                 }
             }
+        }
+    }
+
+    /// The eight-bytes-at-a-time check finds every byte JSON escapes, at every position, and
+    /// nothing else (every byte value, alone and amid plain text of each length to 17).
+    #[test]
+    fn needs_escape_finds_exactly_the_bytes_json_escapes() {
+        for len in 1..=17 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut text = vec![b'a'; len];
+                    text[at] = b;
+                    let want = b < 0x20 || b == b'"' || b == b'\\';
+                    assert_eq!(needs_escape(&text), want, "byte {b:#x} at {at} of {len}");
+                    // Beside bytes >= 0x80 (UTF-8 continuation and lead bytes).
+                    let mut high = vec![0xC3u8; len];
+                    high[at] = b;
+                    assert_eq!(needs_escape(&high), want, "byte {b:#x} at {at} of {len} among 0xc3");
+                }
+            }
+        }
+        assert!(!needs_escape(b""));
+        assert!(!needs_escape("Care Planning, Placement and Case Review (England) Regulations 2010 \u{e9}".as_bytes()));
+    }
+
+    /// Dates from the tables: every day from 1900 to 2299 as chrono writes it.
+    #[test]
+    fn the_date_tables_write_every_day_as_chrono_does() {
+        let mut d = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        let end = NaiveDate::from_ymd_opt(2299, 12, 31).unwrap();
+        loop {
+            let mut w = W(Vec::new());
+            w.day(Some(d));
+            assert_eq!(String::from_utf8(w.0).unwrap(), format!("\"{d}\""));
+            if d == end {
+                break;
+            }
+            d = d.succ_opt().unwrap();
+        }
+        for (d, text) in [
+            (NaiveDate::from_ymd_opt(1899, 12, 31).unwrap(), "\"1899-12-31\""),
+            (NaiveDate::from_ymd_opt(-5, 1, 1).unwrap(), "\"-0005-01-01\""),
+            (NaiveDate::from_ymd_opt(12000, 3, 1).unwrap(), "\"+12000-03-01\""),
+        ] {
+            let mut w = W(Vec::new());
+            w.day(Some(d));
+            assert_eq!(String::from_utf8(w.0).unwrap(), text);
+        }
+        for n in [0u64, 7, 9, 10, 42, 99, 100, 101, 999, 1000, 65_535, u64::MAX] {
+            let mut w = W(Vec::new());
+            w.uint(n);
+            assert_eq!(String::from_utf8(w.0).unwrap(), n.to_string());
+        }
+    }
+
+    /// The audit response's obligations refer to its citations table: each citation once, and
+    /// every reference resolves to the audit's own citation for that obligation (and binding
+    /// entry); the rest of each obligation is the schedule response's.
+    #[test]
+    fn the_audit_response_refers_to_a_citations_table() {
+        let escaping = escaping_request();
+        for request in REQUESTS.iter().copied().chain([escaping.as_str()]) {
+            let (_, a) = run_audit(&parse_request(request).unwrap()).unwrap();
+            let r = AuditResponse::new(&a);
+            for (i, c) in r.citations.iter().enumerate() {
+                assert!(!r.citations[..i].contains(c), "citation {i} repeated");
+            }
+            assert_eq!(r.obligations.len(), a.obligations.len());
+            for (out, x) in r.obligations.iter().zip(&a.obligations) {
+                assert_eq!(r.citation(out.obligation.citation), Some(&*x.obligation.citation));
+                let (got, want) =
+                    (out.obligation.binding.as_deref().unwrap_or(&[]), x.obligation.binding.as_deref().unwrap_or(&[]));
+                assert_eq!(got.len(), want.len());
+                for (g, w) in got.iter().zip(want) {
+                    assert_eq!(r.citation(g.citation), Some(&*w.citation));
+                    assert_eq!(g.before_care, w.before_care);
+                }
+                assert_eq!((out.index, out.done_by_event, &out.status), (x.index, x.done_by_event, &x.status));
+            }
+            // The JSON text reads back into the same response.
+            let text = String::from_utf8(audit_json_bytes_with(request, ProfileRegistry::global()).unwrap()).unwrap();
+            let back: AuditResponse = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, r);
         }
     }
 

@@ -347,9 +347,23 @@ fn audit_json_boundary() {
         serde_json::json!({"kind": "overdue", "overdue_working_days": 2, "overdue_calendar_days": 4})
     );
     assert_eq!(v["events"][0]["triggered"], serde_json::json!([first["index"]]));
+    // The first review's citation is an index into the response's citations table (reg 33(1),
+    // the 20 working days rule), and each citation is listed once.
+    let cited = &v["citations"][first["obligation"]["citation"].as_u64().unwrap() as usize];
+    assert_eq!(cited["provision"], "reg 33(1)");
+    let table = v["citations"].as_array().unwrap();
+    for (i, c) in table.iter().enumerate() {
+        assert!(!table[..i].contains(c), "citation {i} listed twice: {c}");
+    }
     // The response reads back into the type.
-    let back: Audit = serde_json::from_str(&out).unwrap();
+    let back: lac_timescales::json::AuditResponse = serde_json::from_str(&out).unwrap();
     assert_eq!(back.as_at, d("2026-02-02"));
+    assert_eq!(
+        back.citation(back.obligations[first["index"].as_u64().unwrap() as usize].obligation.citation)
+            .unwrap()
+            .provision,
+        "reg 33(1)"
+    );
 
     // Errors: the same error object as the schedule boundary.
     let bad = [

@@ -204,15 +204,17 @@ pub extern "C" fn lact_version() -> *const c_char {
     VERSION.as_ptr()
 }
 
-/// JSON text as a C string, without scanning it for NUL bytes (about one instruction per byte of
-/// a response): JSON text never contains a NUL byte. Every string this crate returns comes from
-/// the core crate's JSON writers (the compact response writer, serde_json for pretty responses,
-/// audits and error objects), and both escape every control character, NUL included, as
-/// `\u0000`; text is UTF-8, in which a 0 byte is only ever the NUL character itself. Tests
-/// (`ffi/tests/ffi_props.rs`, `src/json.rs`) send NULs and control characters through.
-fn json_c_string(text: String) -> CString {
-    let mut bytes = text.into_bytes();
+/// JSON text (UTF-8 bytes from the core crate's `*_bytes` functions, which skip the check a
+/// `String` would need) as a C string, without scanning it for NUL bytes (about one instruction
+/// per byte of a response): JSON text never contains a NUL byte. Every string this crate returns
+/// comes from the core crate's JSON writers (the compact response writer, serde_json for pretty
+/// responses, audits and error objects), and both escape every control character, NUL included,
+/// as `\u0000`; text is UTF-8, in which a 0 byte is only ever the NUL character itself. Tests
+/// (`ffi/tests/ffi_props.rs`, `src/json.rs`) send NULs and control characters through. (Neither
+/// fact is needed for memory safety beyond the absence of NUL bytes.)
+fn json_c_string(mut bytes: Vec<u8>) -> CString {
     debug_assert!(!bytes.contains(&0), "JSON text with a NUL byte");
+    debug_assert!(std::str::from_utf8(&bytes).is_ok(), "JSON text that is not UTF-8");
     bytes.reserve_exact(1);
     // SAFETY: `bytes` contains no NUL byte, as argued above (and checked in debug builds).
     unsafe { CString::from_vec_unchecked(bytes) }
@@ -225,7 +227,7 @@ fn json_c_string(text: String) -> CString {
 unsafe fn json_call(
     request: *const c_char,
     response_out: *mut *mut c_char,
-    call: fn(&str) -> Result<String, Error>,
+    call: fn(&str, &ProfileRegistry) -> Result<Vec<u8>, Error>,
 ) -> lact_status {
     boundary(|| {
         if request.is_null() {
@@ -255,12 +257,12 @@ unsafe fn json_call(
                         reason: "the request is not valid UTF-8".into(),
                     },
                 )),
-                Ok(text) => call(text).map_err(|e| (status_for(&e), e)),
+                Ok(text) => call(text, ProfileRegistry::global()).map_err(|e| (status_for(&e), e)),
             }
         };
         let (status, body, message) = match outcome {
             Ok(json) => (LACT_OK, json, String::new()),
-            Err((status, e)) => (status, error_json(&e), e.to_string()),
+            Err((status, e)) => (status, error_json(&e).into_bytes(), e.to_string()),
         };
         let body = json_c_string(body);
         // SAFETY: `response_out` is not NULL (checked above), and the caller guarantees that it
@@ -298,7 +300,7 @@ unsafe fn json_call(
 #[no_mangle]
 pub unsafe extern "C" fn lact_schedule_json(request: *const c_char, response_out: *mut *mut c_char) -> lact_status {
     // SAFETY: the caller's guarantees are exactly those `json_call` needs.
-    unsafe { json_call(request, response_out, lac_timescales::json::schedule_json) }
+    unsafe { json_call(request, response_out, lac_timescales::json::schedule_json_bytes_with) }
 }
 
 /// Runs a compliance audit: `request` is the audit request JSON; on success `*response_out`
@@ -311,7 +313,7 @@ pub unsafe extern "C" fn lact_schedule_json(request: *const c_char, response_out
 #[no_mangle]
 pub unsafe extern "C" fn lact_audit_json(request: *const c_char, response_out: *mut *mut c_char) -> lact_status {
     // SAFETY: the caller's guarantees are exactly those `json_call` needs.
-    unsafe { json_call(request, response_out, lac_timescales::json::audit_json) }
+    unsafe { json_call(request, response_out, lac_timescales::json::audit_json_bytes_with) }
 }
 
 /// Registers a local profile for this process: afterwards a request's `"profile": "<id>"` names

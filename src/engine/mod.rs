@@ -279,6 +279,9 @@ struct Builder<'a, 'c> {
     walk: &'a Walk,
     profile: &'a Profile,
     sets: &'c RuleSets,
+    /// This thread's copies of the profile's rules ([`perf::thread_copies`]), in the profile's
+    /// order: obligations take their `Arc`s from these.
+    rules: &'a [Rule],
     cal: &'a Calendar,
     local_cal: Option<&'a Calendar>,
     as_at: Option<NaiveDate>,
@@ -429,6 +432,7 @@ fn schedule_unblamed(
         walk: case.walk(),
         profile,
         sets: &groups[0].1,
+        rules: &groups[0].2,
         cal: calendar,
         local_cal: options.local_calendar.as_ref(),
         as_at,
@@ -496,8 +500,7 @@ impl<'a> Builder<'a, '_> {
 
     /// Rule `k` of the grouped rules.
     fn rule(&self, k: usize) -> &'a Rule {
-        let profile: &'a Profile = self.profile;
-        &profile.rules[self.sets.rules[k]]
+        &self.rules[self.sets.rules[k]]
     }
 
     fn cal_for(&self, rule: &Rule) -> (&'a Calendar, bool) {

@@ -600,6 +600,14 @@ impl Event {
     /// assert!(err.to_string().contains("2026-02-30"));
     /// ```
     pub fn from_json(index: usize, value: &serde_json::Value) -> Result<Event> {
+        match Event::plain_from_json(value) {
+            Some(e) => Ok(e),
+            None => Event::general_from_json(index, value),
+        }
+    }
+
+    /// [`Event::from_json`] for any event.
+    fn general_from_json(index: usize, value: &serde_json::Value) -> Result<Event> {
         let invalid = |event: &str, field: &str, value: String, reason: String| Error::InvalidEvent {
             index,
             event: event.to_string(),
@@ -643,6 +651,40 @@ impl Event {
         }
         Ok(Event { date, kind })
     }
+}
+
+impl Event {
+    /// The common event, read without copying it: only `event` and `date`, the date written
+    /// `YYYY-MM-DD`. `None` for anything else, and where reading it fails: [`Event::from_json`]
+    /// then reads it the general way, which gives the same event or the error naming the field.
+    fn plain_from_json(value: &serde_json::Value) -> Option<Event> {
+        use serde::de::value::{Error as ValueError, MapDeserializer};
+        let obj = value.as_object().filter(|o| o.len() == 2)?;
+        let (Some(serde_json::Value::String(name)), Some(serde_json::Value::String(date))) =
+            (obj.get("event"), obj.get("date"))
+        else {
+            return None;
+        };
+        let date = plain_date(date)?;
+        let kind =
+            EventKind::deserialize(MapDeserializer::<_, ValueError>::new(std::iter::once(("event", name.as_str()))))
+                .ok()?;
+        Some(Event { date, kind })
+    }
+}
+
+/// A date written exactly `YYYY-MM-DD` (ten ASCII bytes), as chrono reads it with `%Y-%m-%d`;
+/// `None` for any other text (left to chrono, for its error) and for a day that does not exist.
+pub(crate) fn plain_date(text: &str) -> Option<NaiveDate> {
+    let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    let month = digit(5)? * 10 + digit(6)?;
+    let day = digit(8)? * 10 + digit(9)?;
+    NaiveDate::from_ymd_opt(year as i32, month, day)
 }
 
 impl<'de> Deserialize<'de> for Event {
@@ -717,5 +759,110 @@ impl CaseHistory {
 
     pub(crate) fn walk(&self) -> &walk::Walk {
         &self.walk
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    /// Every event name (`EventKind::name`), and names that are not events.
+    const NAMES: &[&str] = &[
+        "became_looked_after",
+        "ceased_to_be_looked_after",
+        "review_held",
+        "review_adjourned",
+        "review_rearranged",
+        "short_breaks_started",
+        "short_breaks_ended",
+        "authority_to_place",
+        "authority_to_place_ended",
+        "placed_for_adoption",
+        "returned_to_agency",
+        "adoption_order_made",
+        "placed_in_secure_accommodation",
+        "left_secure_accommodation",
+        "secure_review_held",
+        "placed_with_parent_before_assessment",
+        "iro_requested_review",
+        "significant_change",
+        "accommodation_ending",
+        "placement_not_safeguarding",
+        "child_requested_review",
+        "child_absent",
+        "child_at_risk",
+        "family_support_referral",
+        "long_term_foster_placement",
+        "care_plan_started",
+        "dispute_started",
+        "duty_done",
+        "placement_started",
+        "placement_ended",
+        "social_worker_visit",
+        "iro_changed",
+        "Review_Held",
+        "review",
+        "",
+        "date",
+    ];
+
+    /// The quick reading of a plain event gives exactly what the general one gives: the same
+    /// event, or (through the general reading) the same error.
+    #[test]
+    fn plain_events_read_as_the_general_reading_reads_them() {
+        let dates = [
+            "2026-01-05",
+            "2024-02-29",
+            "2026-02-29",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "0000-01-01",
+            "9999-12-31",
+            "2026-1-05",
+            "2026-01-5",
+            "+2026-01-05",
+            "2026/01/05",
+            "2026-01-05 ",
+            " 2026-01-05",
+            "２026-01-05",
+            "20260105",
+            "",
+        ];
+        for name in NAMES {
+            for date in dates {
+                let v = serde_json::json!({"event": name, "date": date});
+                let quick = Event::from_json(3, &v).map_err(|e| e.to_string());
+                let general = Event::general_from_json(3, &v).map_err(|e| e.to_string());
+                assert_eq!(quick, general, "{v}");
+            }
+        }
+        // Every event name is read.
+        for name in &NAMES[..32] {
+            let v = serde_json::json!({"event": name, "date": "2026-01-05"});
+            let general = Event::general_from_json(0, &v);
+            match Event::plain_from_json(&v) {
+                Some(e) => assert_eq!(e.kind.name(), *name),
+                // Events that need fields of their own.
+                None => assert!(general.is_err(), "{name}"),
+            }
+        }
+    }
+
+    /// `plain_date` reads what chrono reads with `%Y-%m-%d`, for every day from 1900 to 2299.
+    #[test]
+    fn plain_dates_are_chronos() {
+        let mut d = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap();
+        while d.year() < 2300 {
+            let text = d.format("%Y-%m-%d").to_string();
+            assert_eq!(plain_date(&text), Some(d));
+            assert_eq!(NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok(), Some(d));
+            d = d.succ_opt().unwrap();
+        }
+        for bad in ["2026-02-29", "2100-02-29", "2026-04-31", "2026-1-05", "2026-01-05T", "abcd-ef-gh"] {
+            assert_eq!(plain_date(bad), None, "{bad}");
+        }
     }
 }

@@ -270,8 +270,9 @@ fn run(req: &ScheduleRequest, output: &Output) -> Result<(&'static str, Option<&
             ("text/calendar; charset=utf-8", Some("schedule.ics"), ics.into_bytes())
         }
         Output::Audit => {
+            // The library's audit response: citations sent once, in a table, as for schedules.
             let (_, a) = json::run_audit(req)?;
-            ("application/json", None, to_json(serde_json::to_vec(&a))?)
+            ("application/json", None, to_json(serde_json::to_vec(&json::AuditResponse::new(&a)))?)
         }
     })
 }

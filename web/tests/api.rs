@@ -288,6 +288,8 @@ async fn audit_as_at_a_date() {
         .find(|o| o["obligation"]["duty"] == "hold_review" && o["obligation"]["review_number"] == 1)
         .expect("review 1");
     assert_eq!(review["status"], json!({"kind": "overdue", "overdue_working_days": 4, "overdue_calendar_days": 6}));
+    // The library's audit response: the citation is an index into the citations table.
+    assert_eq!(v["citations"][review["obligation"]["citation"].as_u64().unwrap() as usize]["provision"], "reg 33(1)");
 }
 
 #[tokio::test]

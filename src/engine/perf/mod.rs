@@ -63,8 +63,9 @@ impl TrigCache {
 /// scratch vectors are emptied after each use.
 #[derive(Default)]
 pub(in crate::engine) struct Cache {
-    /// The rules each set of groups was built from, most recent first.
-    pub(in crate::engine) groups: Vec<(Vec<Arc<Rule>>, RuleSets)>,
+    /// The rules each set of groups was built from, most recent first, with the groups and this
+    /// thread's own copies of the rules ([`thread_copies`]).
+    pub(in crate::engine) groups: Vec<(Vec<Arc<Rule>>, RuleSets, Vec<Rule>)>,
     pub(in crate::engine) trigs: TrigCache,
     pub(in crate::engine) pending: Vec<Pending>,
     pub(in crate::engine) extras: Vec<Extra>,
@@ -134,7 +135,7 @@ impl Cache {
         let same = |cached: &[Arc<Rule>]| {
             cached.len() == rules.len() && cached.iter().zip(rules).all(|(a, b)| Arc::ptr_eq(a, b))
         };
-        match self.groups.iter().position(|(cached, _)| same(cached)) {
+        match self.groups.iter().position(|(cached, _, _)| same(cached)) {
             Some(0) => {}
             Some(k) => {
                 let entry = self.groups.remove(k);
@@ -142,10 +143,44 @@ impl Cache {
             }
             None => {
                 self.groups.truncate(CACHED_PROFILES - 1);
-                self.groups.insert(0, (rules.to_vec(), RuleSets::new(rules)));
+                self.groups.insert(0, (rules.to_vec(), RuleSets::new(rules), thread_copies(rules)));
             }
         }
     }
+}
+
+/// Copies of `rules` owned by this thread: the same values, with their own `Arc`s for the action,
+/// the citation and the local basis (rules that shared one share its copy).
+///
+/// An obligation clones its rule's `Arc`s, and a schedule drops them: with the profile's own
+/// `Arc`s, every such count change on one thread takes the cache line from the other core when
+/// two threads schedule with the same profile, and two threads were hardly faster than one
+/// (`perf record`: the `lock` instructions of `Arc::clone` and of dropping obligations were a
+/// third of the samples). Obligations built from these copies touch counts no other thread uses.
+pub(in crate::engine) fn thread_copies(rules: &[Arc<Rule>]) -> Vec<Rule> {
+    let mut actions: FastMap<usize, Arc<str>> = FastMap::default();
+    let mut citations: FastMap<usize, Arc<crate::profile::Citation>> = FastMap::default();
+    let mut bases: FastMap<usize, Arc<str>> = FastMap::default();
+    rules
+        .iter()
+        .map(|r| {
+            let mut copy = Rule::clone(r);
+            copy.action = actions
+                .entry(Arc::as_ptr(&r.action) as *const u8 as usize)
+                .or_insert_with(|| Arc::from(&*r.action))
+                .clone();
+            copy.citation = citations
+                .entry(Arc::as_ptr(&r.citation) as usize)
+                .or_insert_with(|| Arc::new(crate::profile::Citation::clone(&r.citation)))
+                .clone();
+            if let crate::profile::Basis::Local(id) = &r.basis {
+                copy.basis = crate::profile::Basis::Local(
+                    bases.entry(Arc::as_ptr(id) as *const u8 as usize).or_insert_with(|| Arc::from(&**id)).clone(),
+                );
+            }
+            copy
+        })
+        .collect()
 }
 
 /// A review slot's obligation.
@@ -294,6 +329,10 @@ thread_local! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Calendar;
+    use crate::engine::{schedule, ScheduleOptions};
+    use crate::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+    use crate::profile::{Basis, Profile};
 
     /// A recycled vector is empty and keeps its buffer (for another lifetime of the same type),
     /// so that a schedule does not allocate its candidates afresh.
@@ -305,5 +344,54 @@ mod tests {
         let w: Vec<&'static str> = recycle(v);
         assert!(w.is_empty());
         assert!(w.capacity() >= 100, "{}", w.capacity());
+    }
+
+    /// Obligations take their `Arc`s from this thread's copies of the rules, not from the
+    /// profile every thread shares; the copies keep the profile's sharing (one citation, one
+    /// copy) and its values.
+    #[test]
+    fn obligations_use_this_threads_copies_of_the_rules() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter)],
+        )
+        .unwrap();
+        let profile = Profile::builtin_shared("dudley").unwrap();
+        let cal = Calendar::england_and_wales();
+        let s = schedule(&case, &profile, &cal, &ScheduleOptions::default()).unwrap();
+        let shared = |p: *const u8| {
+            profile.rules.iter().any(|r| {
+                Arc::as_ptr(&r.action) as *const u8 == p
+                    || Arc::as_ptr(&r.citation) as *const u8 == p
+                    || matches!(&r.basis, Basis::Local(id) if Arc::as_ptr(id) as *const u8 == p)
+            })
+        };
+        let mut local_basis = 0;
+        for o in &s.obligations {
+            assert!(!shared(Arc::as_ptr(&o.action) as *const u8), "{o}");
+            assert!(!shared(Arc::as_ptr(&o.citation) as *const u8), "{o}");
+            if let Basis::Local(id) = &o.basis {
+                assert!(!shared(Arc::as_ptr(id) as *const u8), "{o}");
+                local_basis += 1;
+            }
+        }
+        assert!(local_basis > 0);
+        // The values are the profile's.
+        let copies = thread_copies(&profile.rules);
+        assert_eq!(copies.len(), profile.rules.len());
+        for (c, r) in copies.iter().zip(&profile.rules) {
+            assert_eq!(c, &**r);
+        }
+        // Rules that share a citation share its copy.
+        for (i, a) in profile.rules.iter().enumerate() {
+            for (j, b) in profile.rules.iter().enumerate().skip(i + 1) {
+                assert_eq!(
+                    Arc::ptr_eq(&a.citation, &b.citation),
+                    Arc::ptr_eq(&copies[i].citation, &copies[j].citation)
+                );
+            }
+        }
     }
 }
