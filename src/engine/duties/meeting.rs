@@ -13,7 +13,9 @@ impl<'a> Builder<'a, '_> {
     pub(in crate::engine) fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
         // The rules that can apply to a meeting, split by pass: those counting from another
         // duty's completion go second, once that duty's deadline is known.
-        let (sets, profile): (&RuleSets, &'a Profile) = (self.sets, self.profile);
+        // `all`: this thread's copies of the profile's rules (`Builder::rule`'s), so that obligations
+        // never touch the reference counts every thread shares.
+        let (sets, all): (&RuleSets, &'a [Rule]) = (self.sets, self.rules);
         for pass in 0..2 {
             let rules = &sets.rules[sets.range(MEETING + pass)];
             if rules.is_empty() {
@@ -27,7 +29,7 @@ impl<'a> Builder<'a, '_> {
                 // `reviews` counts the reviews of the period of care (secure panels: their own).
                 let in_care = if m.ordinal > 0 { m.ordinal } else { n };
                 for &k in rules {
-                    let rule: &'a Rule = &profile.rules[k];
+                    let rule: &'a Rule = &all[k];
                     if !rule.reviews.matches(in_care) || !rule.applies_to_regime(regime) {
                         continue;
                     }
