@@ -88,18 +88,20 @@ fn push_iso(out: &mut String, ticks: i64, per_day: i64) {
 /// A DataFrame's columns as CSV text (header first), one line per row in order, so that line
 /// `i + 2` is row `i`.
 fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column)]) -> PyResult<String> {
-    let mut split: Vec<Option<Vec<&str>>> = Vec::with_capacity(columns.len());
+    // What is left to write of each text column, and whether its values go out as they are
+    // (nothing to quote and no CR to strip: the usual case, checked once per column).
+    let mut rest: Vec<(&str, bool)> = Vec::with_capacity(columns.len());
     for (colname, c) in columns {
         match c {
             Column::Text(t) => {
-                let v: Vec<&str> = if rows == 0 { Vec::new() } else { t.split('\n').collect() };
-                if v.len() != rows {
+                let values = if rows == 0 { 0 } else { t.bytes().filter(|&b| b == b'\n').count() + 1 };
+                if values != rows {
                     return Err(invalid(
                         py,
-                        format!("{name}: column {colname} has a value with a line break (the column gave {} values for {rows} rows)", v.len()),
+                        format!("{name}: column {colname} has a value with a line break (the column gave {values} values for {rows} rows)"),
                     ));
                 }
-                split.push(Some(v));
+                rest.push((t.as_str(), !t.bytes().any(|b| matches!(b, b',' | b'"' | b'\r'))));
             }
             Column::Days(v, _) => {
                 if v.len() != rows {
@@ -108,11 +110,12 @@ fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column
                         format!("{name}: column {colname} has {} values for {rows} rows", v.len()),
                     ));
                 }
-                split.push(None);
+                rest.push(("", true));
             }
         }
     }
-    let mut out = String::with_capacity(rows * 16 * columns.len().max(1));
+    let text_len: usize = columns.iter().map(|(_, c)| if let Column::Text(t) = c { t.len() } else { 11 * rows }).sum();
+    let mut out = String::with_capacity(text_len + rows + 64);
     for (i, (colname, _)) in columns.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -125,10 +128,18 @@ fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column
             if i > 0 {
                 out.push(',');
             }
-            match (c, &split[i]) {
-                (Column::Text(_), Some(v)) => csv_field(&mut out, v[r].strip_suffix('\r').unwrap_or(v[r])),
-                (Column::Days(v, per_day), _) => push_iso(&mut out, v[r], *per_day),
-                (Column::Text(_), None) => {}
+            match c {
+                Column::Text(_) => {
+                    let (t, plain) = rest[i];
+                    let (v, tail) = t.split_once('\n').unwrap_or((t, ""));
+                    rest[i].0 = tail;
+                    if plain {
+                        out.push_str(v);
+                    } else {
+                        csv_field(&mut out, v.strip_suffix('\r').unwrap_or(v));
+                    }
+                }
+                Column::Days(v, per_day) => push_iso(&mut out, v[r], *per_day),
             }
         }
         out.push('\n');
@@ -204,7 +215,10 @@ impl Hasher for Fx {
         self.add(u64::from(i));
     }
     fn finish(&self) -> u64 {
-        self.0
+        // The product's entropy is in its high bits; hashbrown picks buckets with the low ones
+        // (which alone would follow the first bytes of a string: CHILD ids share them).
+        let h = self.0;
+        (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (h >> 29)
     }
 }
 
