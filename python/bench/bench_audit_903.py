@@ -4,12 +4,16 @@
     python3 scripts/gen_ssda903.py --reviews 1000000 --out-dir /tmp/903
     cargo run --release --example calendar -- holidays 1990 2035 > /tmp/holidays.tsv
     python python/bench/bench_audit_903.py /tmp/903/episodes.csv /tmp/903/reviews.csv --holidays /tmp/holidays.tsv
+    # and the same history as 14 yearly returns (gen_ssda903.py --returns $(seq -s, 2012 2025)):
+    python python/bench/bench_audit_903.py /tmp/903/episodes.csv /tmp/903/reviews.csv \
+        --holidays /tmp/holidays.tsv --returns $(cat /tmp/903/args | sed 's|SSDA|/tmp/903/SSDA|g')
 
 Times, each the best of --repeat runs (wall clock; the machine may be shared, so the load
 average is printed): lac_timescales.audit_903 on the file paths; on pandas DataFrames read with
 pandas.read_csv (the read timed apart); on polars DataFrames; and the pandas script end to end
-(it reads the files itself). CPU time is printed too: on a loaded machine it is the steadier
-measure.
+(it reads the files itself); with --returns, the three kinds again on the yearly returns
+(EPISODES REVIEWS pairs, as the audit_903 example takes them). CPU time is printed too: on a
+loaded machine it is the steadier measure.
 """
 
 import argparse
@@ -53,6 +57,7 @@ def main():
     ap.add_argument("reviews")
     ap.add_argument("--holidays", help="for the pandas script (calendar example's holidays output)")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--returns", nargs="+", metavar="FILE", help="yearly returns: EPISODES REVIEWS pairs")
     a = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     script = os.path.join(here, "..", "..", "scripts", "audit_903_pandas.py")
@@ -91,6 +96,17 @@ def main():
         print(f"scripts/audit_903_pandas.py (end to end)    {t_script:7.2f} s")
         print(f"ratios: paths {t_script / t_paths:.1f}x; pandas read + audit {t_script / (t_read + t_pd):.1f}x; "
               f"pandas frames in memory {t_script / t_pd:.1f}x; polars read + audit {t_script / (t_plread + t_pl):.1f}x")
+    if a.returns:
+        pairs = list(zip(a.returns[::2], a.returns[1::2]))
+        t, res = best(lambda: lt.audit_903(pairs), a.repeat, "returns paths")
+        print(f"{len(pairs)} returns: lac_timescales.audit_903(paths)  {t:7.2f} s  ({len(res.reviews):,} review rows)")
+        frames = [(pd.read_csv(e, dtype=str, keep_default_na=False), pd.read_csv(r, dtype=str, keep_default_na=False))
+                  for e, r in pairs]
+        t, _ = best(lambda: lt.audit_903(frames), a.repeat, "returns pandas")
+        print(f"{len(pairs)} returns: audit_903(pandas DataFrames) {t:7.2f} s")
+        frames = [(pl.read_csv(e, infer_schema=False), pl.read_csv(r, infer_schema=False)) for e, r in pairs]
+        t, _ = best(lambda: lt.audit_903(frames), a.repeat, "returns polars")
+        print(f"{len(pairs)} returns: audit_903(polars DataFrames) {t:7.2f} s")
     print("CPU seconds (user + system, all threads) of the best runs: "
           + ", ".join(f"{k} {v:.2f}" for k, v in CPU.items()))
     print(f"load average after: {os.getloadavg()[0]:.2f}")

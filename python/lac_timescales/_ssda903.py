@@ -99,16 +99,19 @@ def _pandas_column(s: Any, colname: str, name: str) -> Tuple[Any, ...]:
         if unit not in _PER_DAY or count != 1:
             arr, unit = arr.astype("datetime64[D]"), "D"
         return (colname, "days", np.ascontiguousarray(arr).view(np.int64), _PER_DAY[unit])
-    if pd.api.types.is_float_dtype(s.dtype):
-        # Identifiers read as numbers with blanks become floats: 123.0 is the child "123".
-        whole = s.dropna()
-        if (whole == whole.round()).all():
-            s = s.astype("Int64")
-    if s.dtype.kind in "iub" or pd.api.types.is_extension_array_dtype(s.dtype) or s.dtype.kind == "f":
-        text = s.astype(object).where(s.notna(), "").astype(str)
+    if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+        # Text as read (the common case): joined as it is, unless a value is missing or not a str.
+        try:
+            return (colname, "text", "\n".join(s.tolist()))
+        except TypeError:
+            values = s.where(s.notna(), "").tolist()
     else:
-        text = s.where(s.notna(), "")
-    values = text.tolist()
+        if pd.api.types.is_float_dtype(s.dtype):
+            # Identifiers read as numbers with blanks become floats: 123.0 is the child "123".
+            whole = s.dropna()
+            if (whole == whole.round()).all():
+                s = s.astype("Int64")
+        values = s.astype(object).where(s.notna(), "").astype(str).tolist()
     try:
         return (colname, "text", "\n".join(values))
     except TypeError:
@@ -280,126 +283,41 @@ def _default_kind() -> str:
     return "columns"
 
 
-def _object_array(values: List[Any]) -> Any:
-    np: Any = __import__("numpy")
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
-
-
-def _texts(value: Any, sep: str, n: int) -> List[str]:
-    if isinstance(value, list):
-        return value
-    return value.split(sep) if n else []
-
-
-def _result(raw: Dict[str, Any], kind: str, frames: Dict[str, Any]) -> Audit903:
-    np: Any = __import__("numpy")
-
-    c = raw["reviews"]
-    n = len(c["collection_year"])
-    nat = np.iinfo(np.int64).min
-    year = c["collection_year"]
-    labels = {int(y): f"{int(y) - 1}-{int(y) % 100:02d}" for y in np.unique(year)}
-    cols: Dict[str, Any] = {
-        "CHILD": _texts(c["CHILD"], c["separator"], n),
-        "collection_year": [labels[int(y)] for y in year] if n < 64 else np.array(list(labels.values()), dtype=object)[
-            np.searchsorted(np.array(list(labels.keys())), year)
-        ],
-        "period_start": c["period_start"],
-        "regime": c["regime"],
-        "review_number": c["review_number"],
-        "REVIEW": c["REVIEW"],
-        "deadline": c["deadline"],
-        "latest_working_day": c["latest_working_day"],
-        "on_time": c["on_time"],
-        "working_days_late": c["working_days_late"],
-        "calendar_days_late": c["calendar_days_late"],
-        "basis": np.array(c["basis_names"], dtype=object)[c["basis"]] if n else np.array([], dtype=object),
-        "missed": c["missed"],
-        "note": _texts(c["note"], c["separator"], n),
-    }
-    line = c["line"]
-    # Where each review row came from: its index label in the caller's DataFrame.
-    row: Any = None
-    if frames:
-        sources = raw["totals"]["sources"]
-        year_of = {s["file"]: s["collection_year"] for s in sources}
-        frame_of_year = {year_of[k]: v for k, v in frames.items() if k.startswith("reviews") and k in year_of}
-        row = np.full(n, None, dtype=object)
-        for label, frame in frame_of_year.items():
-            idx = frame.index if hasattr(frame, "index") and not callable(frame.index) else None
-            yr = int(label[:4]) + 1
-            sel = np.flatnonzero((year == yr) & (line >= 2))
-            pos = line[sel] - 2
-            values = idx.take(pos).tolist() if idx is not None else pos.tolist()
-            row[sel] = _object_array(values)
-    rj = raw["rejects"]
-    m = len(rj["line"])
-    rejects: Dict[str, Any] = {
-        "file": np.array(rj["files"] or [""], dtype=object)[rj["file"]] if m else np.array([], dtype=object),
-        "table": np.array(["episodes", "reviews"], dtype=object)[rj["table"]],
-        "line": rj["line"],
-        "CHILD": _texts(rj["CHILD"], c["separator"], m),
-        "reason": _texts(rj["reason"], c["separator"], m),
-    }
-    # Where each rejected row came from: its index label in the caller's DataFrame.
-    reject_rows: Any = np.full(m, None, dtype=object)
-    for code, fname in enumerate(rj["files"]):
-        frame = frames.get(fname)
-        if frame is None:
-            continue
-        sel = np.flatnonzero((rj["file"] == code) & (rj["line"] >= 2))
-        pos = rj["line"][sel] - 2
-        idx = frame.index if hasattr(frame, "index") and not callable(frame.index) else None
-        values = idx.take(pos).tolist() if idx is not None else pos.tolist()
-        reject_rows[sel] = _object_array(values)
-    summary = raw["totals"]
-    text = raw["summary_text"]
-    if kind == "pandas":
-        return _pandas(cols, row, line, rejects, reject_rows, raw["superseded"], summary, text, bool(frames), nat)
-    if kind == "polars":
-        return _polars(cols, row, line, rejects, reject_rows, raw["superseded"], summary, text, bool(frames), nat)
-    return _columns(cols, row, line, rejects, reject_rows, raw["superseded"], summary, text, bool(frames), nat)
-
-
-def _pandas(*parts: Any) -> Audit903:
-    cols, row, line, rejects, reject_rows, superseded, summary, text, framed, nat = parts
-    pd: Any = __import__("pandas")
-
-    out: Dict[str, Any] = {}
-    for k, v in cols.items():
-        if k in ("period_start", "REVIEW", "deadline", "latest_working_day"):
-            out[k] = v.view("datetime64[D]").astype("datetime64[s]")
-        elif k == "review_number":
-            out[k] = pd.arrays.IntegerArray(v, v < 0)
-        elif k == "on_time":
-            out[k] = pd.arrays.BooleanArray(v == 1, v < 0)
-        elif k in ("working_days_late", "calendar_days_late"):
-            out[k] = pd.arrays.IntegerArray(v, v == nat)
-        elif k in ("regime", "missed"):
-            out[k] = pd.array([x or None for x in v], dtype=object) if len(v) < 1000 else pd.Series(v).replace("", None)
-        else:
-            out[k] = v
-    df = pd.DataFrame(out)
-    if framed:
-        df["row"] = row
-    else:
-        df["line"] = line
-    rj = pd.DataFrame(
-        {
-            "file": rejects["file"],
-            "table": rejects["table"],
-            "line": rejects["line"],
-            **({"row": reject_rows} if framed else {}),
-            "CHILD": rejects["CHILD"],
-            "reason": rejects["reason"],
-        }
-    )
-    sp = pd.DataFrame(superseded) if superseded else pd.DataFrame(columns=_SUPERSEDED_COLUMNS)
-    return Audit903(df, rj, sp, summary, text)
-
-
+# How the native module sends the result (see python/src/ssda903.rs): numbers as bytearrays of
+# native-endian integers, text columns dictionary-encoded as (distinct values, uint32 codes).
+_DATE_FIELDS = ("period_start", "REVIEW", "deadline", "latest_working_day")
+_NUMBER_FIELDS = {  # column -> (array typecode, numpy dtype)
+    "period_start": ("q", "int64"),
+    "REVIEW": ("q", "int64"),
+    "deadline": ("q", "int64"),
+    "latest_working_day": ("q", "int64"),
+    "review_number": ("q", "int64"),  # -1: not known
+    "on_time": ("b", "int8"),  # -1: not assessable
+    "working_days_late": ("q", "int64"),  # NAT: not assessable
+    "calendar_days_late": ("q", "int64"),
+    "line": ("q", "int64"),
+    "table": ("B", "uint8"),  # 0 episodes, 1 reviews
+    "DECOM": ("q", "int64"),
+    "kept_line": ("q", "int64"),
+}
+_NAT = -(2**63)
+_MAYBE_EMPTY = ("regime", "missed")  # "" means missing
+_REVIEW_FIELDS = (
+    "CHILD",
+    "collection_year",
+    "period_start",
+    "regime",
+    "review_number",
+    "REVIEW",
+    "deadline",
+    "latest_working_day",
+    "on_time",
+    "working_days_late",
+    "calendar_days_late",
+    "basis",
+    "missed",
+    "note",
+)
 _SUPERSEDED_COLUMNS = [
     "CHILD",
     "DECOM",
@@ -413,72 +331,294 @@ _SUPERSEDED_COLUMNS = [
 ]
 
 
-def _polars(*parts: Any) -> Audit903:
-    cols, row, line, rejects, reject_rows, superseded, summary, text, framed, nat = parts
-    pl: Any = __import__("polars")
-
-    series = []
-    for k, v in cols.items():
-        if k in ("period_start", "REVIEW", "deadline", "latest_working_day"):
-            series.append(pl.Series(k, v.view("datetime64[D]")).cast(pl.Date))
-        elif k == "review_number":
-            series.append(pl.Series(k, v).set(pl.Series(v < 0), None))
-        elif k == "on_time":
-            series.append(pl.Series(k, v == 1).set(pl.Series(v < 0), None))
-        elif k in ("working_days_late", "calendar_days_late"):
-            series.append(pl.Series(k, v).set(pl.Series(v == nat), None))
-        elif k in ("regime", "missed"):
-            s = pl.Series(k, v, dtype=pl.String)
-            series.append(s.set(s == "", None))
-        else:
-            series.append(pl.Series(k, v, dtype=pl.String))
-    df = pl.DataFrame(series)
-    if framed:
-        df = df.with_columns(pl.Series("row", list(row), dtype=pl.Int64))
-    else:
-        df = df.with_columns(pl.Series("line", line))
-    rj = pl.DataFrame(
-        {
-            "file": pl.Series(rejects["file"].tolist(), dtype=pl.String),
-            "table": pl.Series(rejects["table"].tolist(), dtype=pl.String),
-            "line": pl.Series(rejects["line"], dtype=pl.Int64),
-            **({"row": pl.Series(list(reject_rows), dtype=pl.Int64)} if framed else {}),
-            "CHILD": pl.Series(rejects["CHILD"], dtype=pl.String),
-            "reason": pl.Series(rejects["reason"], dtype=pl.String),
-        }
+def _result(raw: Dict[str, Any], kind: str, frames: Dict[str, Any]) -> Audit903:
+    reviews, rejects, superseded = raw["reviews"], raw["rejects"], raw["superseded"]
+    # The source of each row: which of the caller's DataFrames, by collection year for reviews
+    # (one return per year) and by table name for rejects.
+    year_of = {s["file"]: s["collection_year"] for s in raw["totals"]["sources"]}
+    review_frames = {year_of[k]: v for k, v in frames.items() if k.startswith("reviews") and k in year_of}
+    reject_frames = {name: frames.get(name) for name in rejects["file"][0]}
+    build: Any = {"pandas": _Pandas, "polars": _Polars}.get(kind, _Lists)(bool(frames))
+    return Audit903(
+        build.reviews(reviews, review_frames),
+        build.rejects(rejects, reject_frames),
+        build.superseded(superseded),
+        raw["totals"],
+        raw["summary_text"],
     )
-    sp = pl.DataFrame(superseded) if superseded else pl.DataFrame({k: [] for k in _SUPERSEDED_COLUMNS})
-    return Audit903(df, rj, sp, summary, text)
 
 
-def _columns(*parts: Any) -> Audit903:
-    cols, row, line, rejects, reject_rows, superseded, summary, text, framed, nat = parts
-    unix = _dt.date(1970, 1, 1)
-    out: Dict[str, List[Any]] = {}
-    for k, v in cols.items():
-        if k in ("period_start", "REVIEW", "deadline", "latest_working_day"):
-            out[k] = [None if x == nat else unix + _dt.timedelta(days=int(x)) for x in v]
-        elif k == "review_number":
-            out[k] = [None if x < 0 else int(x) for x in v]
-        elif k == "on_time":
-            out[k] = [None if x < 0 else bool(x) for x in v]
-        elif k in ("working_days_late", "calendar_days_late"):
-            out[k] = [None if x == nat else int(x) for x in v]
-        elif k in ("regime", "missed"):
-            out[k] = [x or None for x in v]
+def _index_labels(frame: Any) -> Any:
+    """A pandas DataFrame's index (rows are traced to its labels), else None (polars: positions)."""
+    idx = getattr(frame, "index", None)
+    return None if idx is None or callable(idx) else idx
+
+
+class _Numpy:
+    """Columns as numpy arrays, from the native buffers without a Python object per row (except
+    the object arrays pandas keeps strings in, which share one str per distinct value)."""
+
+    def __init__(self, framed: bool) -> None:
+        self.np: Any = __import__("numpy")
+        self.framed = framed
+
+    def number(self, name: str, buf: Any) -> Any:
+        return self.np.frombuffer(buf, dtype=_NUMBER_FIELDS[name][1])
+
+    def objects(self, name: str, col: Tuple[List[Any], Any]) -> Any:
+        """A text column as an object array: each distinct string made once, then gathered."""
+        values, codes = col
+        if name in _MAYBE_EMPTY:
+            values = [v or None for v in values]
+        distinct = self.np.empty(len(values), dtype=object)
+        distinct[:] = values
+        return distinct.take(self.np.frombuffer(codes, dtype=self.np.uint32))
+
+    def rows(self, line: Any, groups: List[Tuple[Any, Any]]) -> Any:
+        """The caller's index label of each row as an object array (None where a row has none):
+        `groups` is a list of (row selector, the DataFrame the selected rows come from)."""
+        np = self.np
+        out = np.full(len(line), None, dtype=object)
+        for sel, frame in groups:
+            sel = np.flatnonzero(sel & (line >= 2))
+            pos = line[sel] - 2
+            idx = _index_labels(frame)
+            out[sel] = idx.take(pos).to_numpy(dtype=object) if idx is not None else pos.astype(object)
+        return out
+
+    def review_groups(self, year: Any, frames: Dict[str, Any]) -> List[Tuple[Any, Any]]:
+        values, codes = year
+        codes = self.np.frombuffer(codes, dtype=self.np.uint32)
+        return [(codes == values.index(label), f) for label, f in frames.items() if label in values]
+
+    def reject_groups(self, file: Any, frames: Dict[str, Any]) -> List[Tuple[Any, Any]]:
+        values, codes = file
+        codes = self.np.frombuffer(codes, dtype=self.np.uint32)
+        return [(codes == values.index(name), f) for name, f in frames.items() if f is not None]
+
+    def table_names(self, buf: Any) -> Any:
+        return self.np.array(["episodes", "reviews"], dtype=object)[self.number("table", buf)]
+
+
+class _Pandas(_Numpy):
+    def __init__(self, framed: bool) -> None:
+        super().__init__(framed)
+        self.pd: Any = __import__("pandas")
+
+    def reviews(self, c: Dict[str, Any], frames: Dict[str, Any]) -> Any:
+        pd = self.pd
+        line = self.number("line", c["line"])
+        out: Dict[str, Any] = {}
+        for k in _REVIEW_FIELDS:
+            if k in _DATE_FIELDS:
+                out[k] = self.number(k, c[k]).view("datetime64[D]").astype("datetime64[s]")
+            elif k == "review_number":
+                v = self.number(k, c[k])
+                out[k] = pd.arrays.IntegerArray(v, v < 0)
+            elif k == "on_time":
+                v = self.number(k, c[k])
+                out[k] = pd.arrays.BooleanArray(v == 1, v < 0)
+            elif k in ("working_days_late", "calendar_days_late"):
+                v = self.number(k, c[k])
+                out[k] = pd.arrays.IntegerArray(v, v == _NAT)
+            else:
+                out[k] = self.objects(k, c[k])
+        if self.framed:
+            out["row"] = self.rows(line, self.review_groups(c["collection_year"], frames))
         else:
-            out[k] = [str(x) for x in v]
-    if framed:
-        out["row"] = list(row) if row is not None else []
-    else:
-        out["line"] = [int(x) for x in line]
-    rj: Dict[str, List[Any]] = {
-        "file": [str(x) for x in rejects["file"]],
-        "table": [str(x) for x in rejects["table"]],
-        "line": [int(x) for x in rejects["line"]],
-        "CHILD": list(rejects["CHILD"]),
-        "reason": list(rejects["reason"]),
-    }
-    if framed:
-        rj["row"] = list(reject_rows)
-    return Audit903(out, rj, list(superseded), summary, text)
+            out["line"] = line
+        return pd.DataFrame(out, copy=False)
+
+    def rejects(self, rj: Dict[str, Any], frames: Dict[str, Any]) -> Any:
+        line = self.number("line", rj["line"])
+        out: Dict[str, Any] = {"file": self.objects("file", rj["file"]), "table": self.table_names(rj["table"]), "line": line}
+        if self.framed:
+            out["row"] = self.rows(line, self.reject_groups(rj["file"], frames))
+        out["CHILD"] = self.objects("CHILD", rj["CHILD"])
+        out["reason"] = self.objects("reason", rj["reason"])
+        return self.pd.DataFrame(out, copy=False)
+
+    def superseded(self, sp: Dict[str, Any]) -> Any:
+        out: Dict[str, Any] = {}
+        for k in _SUPERSEDED_COLUMNS:
+            if k == "DECOM":  # datetime.date objects, as before
+                out[k] = self.number(k, sp[k]).view("datetime64[D]").astype(object)
+            elif k in _NUMBER_FIELDS:
+                out[k] = self.number(k, sp[k])
+            else:
+                out[k] = self.objects(k, sp[k])
+        return self.pd.DataFrame(out, copy=False)
+
+
+class _Polars(_Numpy):
+    def __init__(self, framed: bool) -> None:
+        super().__init__(framed)
+        self.pl: Any = __import__("polars")
+
+    def text(self, name: str, col: Tuple[List[Any], Any]) -> Any:
+        """Each distinct string made once, then gathered by polars."""
+        values, codes = col
+        if name in _MAYBE_EMPTY:
+            values = [v or None for v in values]
+        distinct = self.pl.Series(name, values, dtype=self.pl.String)
+        return distinct.gather(self.np.frombuffer(codes, dtype=self.np.uint32))
+
+    def nullable(self, name: str, v: Any, missing: Any) -> Any:
+        return self.pl.Series(name, v).set(self.pl.Series(missing), None)
+
+    def rows(self, line: Any, groups: List[Tuple[Any, Any]]) -> Any:
+        if all(_index_labels(f) is None for _, f in groups):
+            # polars DataFrames: the row is the position, line - 2 (null where none).
+            np = self.np
+            pos = np.zeros(len(line), dtype=np.int64)
+            has = np.zeros(len(line), dtype=bool)
+            for sel, _ in groups:
+                sel = sel & (line >= 2)
+                pos[sel] = line[sel] - 2
+                has |= sel
+            return self.nullable("row", pos, ~has)
+        return super().rows(line, groups)
+
+    def reviews(self, c: Dict[str, Any], frames: Dict[str, Any]) -> Any:
+        pl = self.pl
+        line = self.number("line", c["line"])
+        series = []
+        for k in _REVIEW_FIELDS:
+            if k in _DATE_FIELDS:
+                series.append(pl.Series(k, self.number(k, c[k]).view("datetime64[D]")).cast(pl.Date))
+            elif k == "review_number":
+                v = self.number(k, c[k])
+                series.append(self.nullable(k, v, v < 0))
+            elif k == "on_time":
+                v = self.number(k, c[k])
+                series.append(self.nullable(k, v == 1, v < 0))
+            elif k in ("working_days_late", "calendar_days_late"):
+                v = self.number(k, c[k])
+                series.append(self.nullable(k, v, v == _NAT))
+            else:
+                series.append(self.text(k, c[k]))
+        if self.framed:
+            series.append(self.row_values(line, self.review_groups(c["collection_year"], frames)))
+        else:
+            series.append(pl.Series("line", line))
+        return pl.DataFrame(series)
+
+    def row_values(self, line: Any, groups: List[Tuple[Any, Any]]) -> Any:
+        rows = self.rows(line, groups)
+        if isinstance(rows, self.pl.Series):
+            return rows
+        try:
+            return self.pl.Series("row", list(rows), dtype=self.pl.Int64)
+        except (TypeError, ValueError, OverflowError):  # a pandas index of labels that are not integers
+            return self.pl.Series("row", [None if x is None else str(x) for x in rows], dtype=self.pl.String)
+
+    def rejects(self, rj: Dict[str, Any], frames: Dict[str, Any]) -> Any:
+        pl = self.pl
+        line = self.number("line", rj["line"])
+        series = [
+            self.text("file", rj["file"]),
+            pl.Series("table", self.table_names(rj["table"]).tolist(), dtype=pl.String),
+            pl.Series("line", line, dtype=pl.Int64),
+        ]
+        if self.framed:
+            series.append(self.row_values(line, self.reject_groups(rj["file"], frames)))
+        series += [self.text("CHILD", rj["CHILD"]), self.text("reason", rj["reason"])]
+        return pl.DataFrame(series)
+
+    def superseded(self, sp: Dict[str, Any]) -> Any:
+        pl = self.pl
+        series = []
+        for k in _SUPERSEDED_COLUMNS:
+            if k == "DECOM":
+                series.append(pl.Series(k, self.number(k, sp[k]).view("datetime64[D]")).cast(pl.Date))
+            elif k in _NUMBER_FIELDS:
+                series.append(pl.Series(k, self.number(k, sp[k]), dtype=pl.Int64))
+            else:
+                series.append(self.text(k, sp[k]))
+        return pl.DataFrame(series)
+
+
+class _Lists:
+    """Columns as lists of Python values (output="columns"): the standard library only."""
+
+    def __init__(self, framed: bool) -> None:
+        self.framed = framed
+        self.unix = _dt.date(1970, 1, 1)
+        self.dates: Dict[int, Optional[_dt.date]] = {_NAT: None}
+
+    def number(self, name: str, buf: Any) -> List[int]:
+        view: Any = memoryview(buf)
+        values: List[int] = view.cast(_NUMBER_FIELDS[name][0]).tolist()
+        return values
+
+    def text(self, name: str, col: Tuple[List[Any], Any]) -> List[Any]:
+        values, codes = col
+        if name in _MAYBE_EMPTY:
+            values = [v or None for v in values]
+        return list(map(values.__getitem__, memoryview(codes).cast("I")))
+
+    def date(self, day: int) -> Optional[_dt.date]:
+        d = self.dates.get(day, False)
+        if d is False:
+            d = self.dates[day] = self.unix + _dt.timedelta(days=day)
+        return d  # type: ignore[return-value]
+
+    def rows(self, line: List[int], which: List[Any], frames: Dict[Any, Any]) -> List[Any]:
+        """The caller's index label of each row (None where it has none); `which` names the
+        source of each row, a key of `frames`."""
+        labels = {}
+        for key, frame in frames.items():
+            idx = _index_labels(frame)
+            labels[key] = idx.tolist() if idx is not None else None
+        out: List[Any] = []
+        for ln, key in zip(line, which):
+            if ln < 2 or key not in labels:
+                out.append(None)
+            else:
+                lab = labels[key]
+                out.append(ln - 2 if lab is None else lab[ln - 2])
+        return out
+
+    def reviews(self, c: Dict[str, Any], frames: Dict[str, Any]) -> Dict[str, List[Any]]:
+        out: Dict[str, List[Any]] = {}
+        for k in _REVIEW_FIELDS:
+            if k in _DATE_FIELDS:
+                out[k] = [self.date(x) for x in self.number(k, c[k])]
+            elif k == "review_number":
+                out[k] = [None if x < 0 else x for x in self.number(k, c[k])]
+            elif k == "on_time":
+                out[k] = [None if x < 0 else x == 1 for x in self.number(k, c[k])]
+            elif k in ("working_days_late", "calendar_days_late"):
+                out[k] = [None if x == _NAT else x for x in self.number(k, c[k])]
+            else:
+                out[k] = self.text(k, c[k])
+        line = self.number("line", c["line"])
+        if self.framed:
+            out["row"] = self.rows(line, out["collection_year"], {k: v for k, v in frames.items() if v is not None})
+        else:
+            out["line"] = line
+        return out
+
+    def rejects(self, rj: Dict[str, Any], frames: Dict[str, Any]) -> Dict[str, List[Any]]:
+        names = ("episodes", "reviews")
+        out: Dict[str, List[Any]] = {
+            "file": self.text("file", rj["file"]),
+            "table": [names[t] for t in self.number("table", rj["table"])],
+            "line": self.number("line", rj["line"]),
+            "CHILD": self.text("CHILD", rj["CHILD"]),
+            "reason": self.text("reason", rj["reason"]),
+        }
+        if self.framed:
+            out["row"] = self.rows(out["line"], out["file"], {k: v for k, v in frames.items() if v is not None})
+        return out
+
+    def superseded(self, sp: Dict[str, Any]) -> List[Dict[str, Any]]:
+        cols: Dict[str, List[Any]] = {}
+        for k in _SUPERSEDED_COLUMNS:
+            if k == "DECOM":
+                cols[k] = [self.date(x) for x in self.number(k, sp[k])]
+            elif k in _NUMBER_FIELDS:
+                cols[k] = self.number(k, sp[k])
+            else:
+                cols[k] = self.text(k, sp[k])
+        return [dict(zip(_SUPERSEDED_COLUMNS, row)) for row in zip(*cols.values())]

@@ -5,28 +5,27 @@
 //! value: text columns as one string with the values joined by `"\n"`, date columns as `int64`
 //! ticks (numpy `datetime64`, `per_day` ticks a day). They are written out as the CSV text the
 //! library reads (dates as ISO), so a DataFrame is audited by exactly the code that audits a
-//! file. Results go back as columns: numpy arrays for numbers and dates, one joined string for
-//! each text column.
+//! file. Results go back as columns: numbers and dates (epoch days) as `bytearray`s of
+//! native-endian integers, each text column dictionary-encoded (distinct values and a `uint32`
+//! code per row), so no Python object is made per row here.
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use lac_timescales::export::csv_field;
 use lac_timescales::profile::Profile;
 use lac_timescales::ssda903::report::Summary;
 use lac_timescales::ssda903::window::year_label;
-use lac_timescales::ssda903::{
-    audit, AuditOptions, AuditRow, Basis, FileKind, Input, Reject, ReturnInput, Sink, Superseded,
-};
+use lac_timescales::ssda903::{audit, AuditOptions, AuditRow, FileKind, Input, Reject, ReturnInput, Sink, Superseded};
 use lac_timescales::Error;
-use numpy::{PyArray1, PyReadonlyArray1};
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyByteArray, PyDict, PyList, PyTuple};
 
 use crate::{error_of_kind, py_error, NAT};
-
-/// Separator of the values of a joined text column sent back to Python.
-const SEP: char = '\u{1f}';
 
 /// One column of a DataFrame, as Python sends it.
 enum Column {
@@ -89,18 +88,20 @@ fn push_iso(out: &mut String, ticks: i64, per_day: i64) {
 /// A DataFrame's columns as CSV text (header first), one line per row in order, so that line
 /// `i + 2` is row `i`.
 fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column)]) -> PyResult<String> {
-    let mut split: Vec<Option<Vec<&str>>> = Vec::with_capacity(columns.len());
+    // What is left to write of each text column, and whether its values go out as they are
+    // (nothing to quote and no CR to strip: the usual case, checked once per column).
+    let mut rest: Vec<(&str, bool)> = Vec::with_capacity(columns.len());
     for (colname, c) in columns {
         match c {
             Column::Text(t) => {
-                let v: Vec<&str> = if rows == 0 { Vec::new() } else { t.split('\n').collect() };
-                if v.len() != rows {
+                let values = if rows == 0 { 0 } else { t.bytes().filter(|&b| b == b'\n').count() + 1 };
+                if values != rows {
                     return Err(invalid(
                         py,
-                        format!("{name}: column {colname} has a value with a line break (the column gave {} values for {rows} rows)", v.len()),
+                        format!("{name}: column {colname} has a value with a line break (the column gave {values} values for {rows} rows)"),
                     ));
                 }
-                split.push(Some(v));
+                rest.push((t.as_str(), !t.bytes().any(|b| matches!(b, b',' | b'"' | b'\r'))));
             }
             Column::Days(v, _) => {
                 if v.len() != rows {
@@ -109,11 +110,12 @@ fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column
                         format!("{name}: column {colname} has {} values for {rows} rows", v.len()),
                     ));
                 }
-                split.push(None);
+                rest.push(("", true));
             }
         }
     }
-    let mut out = String::with_capacity(rows * 16 * columns.len().max(1));
+    let text_len: usize = columns.iter().map(|(_, c)| if let Column::Text(t) = c { t.len() } else { 11 * rows }).sum();
+    let mut out = String::with_capacity(text_len + rows + 64);
     for (i, (colname, _)) in columns.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -126,10 +128,18 @@ fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column
             if i > 0 {
                 out.push(',');
             }
-            match (c, &split[i]) {
-                (Column::Text(_), Some(v)) => csv_field(&mut out, v[r].strip_suffix('\r').unwrap_or(v[r])),
-                (Column::Days(v, per_day), _) => push_iso(&mut out, v[r], *per_day),
-                (Column::Text(_), None) => {}
+            match c {
+                Column::Text(_) => {
+                    let (t, plain) = rest[i];
+                    let (v, tail) = t.split_once('\n').unwrap_or((t, ""));
+                    rest[i].0 = tail;
+                    if plain {
+                        out.push_str(v);
+                    } else {
+                        csv_field(&mut out, v.strip_suffix('\r').unwrap_or(v));
+                    }
+                }
+                Column::Days(v, per_day) => push_iso(&mut out, v[r], *per_day),
             }
         }
         out.push('\n');
@@ -137,13 +147,139 @@ fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column
     Ok(out)
 }
 
+/// A text column sent to Python dictionary-encoded: its distinct values, first seen first, and a
+/// code per row. Values repeat (a child has many reviews; notes and reasons follow a few
+/// templates), so Python makes each distinct string once and gathers the column from the codes
+/// (numpy `take`, polars `gather`) instead of making a string object per row.
+#[derive(Default)]
+struct Dict {
+    index: HashMap<String, u32, BuildHasherDefault<Fx>>,
+    values: Vec<String>,
+    codes: Vec<u32>,
+}
+
+impl Dict {
+    fn push(&mut self, v: &str) {
+        // Rows come grouped by child, so the previous row's value is the likeliest.
+        if let Some(&last) = self.codes.last() {
+            if self.values[last as usize] == v {
+                self.codes.push(last);
+                return;
+            }
+        }
+        let code = match self.index.get(v) {
+            Some(&c) => c,
+            None => {
+                let c = self.values.len() as u32;
+                self.values.push(v.to_string());
+                self.index.insert(v.to_string(), c);
+                c
+            }
+        };
+        self.codes.push(code);
+    }
+
+    /// `(values, codes)`: a list of str and a bytearray of native-endian `uint32`.
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        (PyList::new(py, &self.values)?, bytes(py, &self.codes)?).into_pyobject(py)
+    }
+}
+
+/// The Fx hash (rustc's): a few instructions a word where the default SipHash takes a few hundred
+/// a string. The keys are the audit's own output values, looked up in one call.
+#[derive(Default, Clone, Copy)]
+struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn finish(&self) -> u64 {
+        // The product's entropy is in its high bits; hashbrown picks buckets with the low ones
+        // (which alone would follow the first bytes of a string: CHILD ids share them).
+        let h = self.0;
+        (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ (h >> 29)
+    }
+}
+
+/// Collection-year labels (`2024-25`), dictionary-encoded: a handful of years, found by number so
+/// that the label is formatted once a year rather than once a row.
+#[derive(Default)]
+struct Years {
+    seen: Vec<(i32, u32)>,
+    dict: Dict,
+}
+
+impl Years {
+    fn push(&mut self, year: i32) {
+        match self.seen.iter().find(|(y, _)| *y == year) {
+            Some(&(_, code)) => self.dict.codes.push(code),
+            None => {
+                self.dict.push(&year_label(year));
+                let code = self.dict.codes[self.dict.codes.len() - 1];
+                self.seen.push((year, code));
+            }
+        }
+    }
+}
+
+/// A number that crosses to Python as native-endian bytes.
+trait Raw: Copy {
+    const SIZE: usize;
+    fn put(self, out: &mut [u8]);
+}
+
+macro_rules! raw {
+    ($($t:ty),*) => {$(
+        impl Raw for $t {
+            const SIZE: usize = std::mem::size_of::<$t>();
+            fn put(self, out: &mut [u8]) {
+                out.copy_from_slice(&self.to_ne_bytes());
+            }
+        }
+    )*};
+}
+raw!(i64, u32, i8, u8);
+
+/// A column of numbers as a `bytearray` of their native-endian bytes: Python views it with
+/// `numpy.frombuffer` (no copy) or `memoryview.cast`, so the result needs no numpy when the
+/// caller asked for plain lists.
+fn bytes<'py, T: Raw>(py: Python<'py>, v: &[T]) -> PyResult<Bound<'py, PyByteArray>> {
+    PyByteArray::new_with(py, v.len() * T::SIZE, |out| {
+        for (chunk, x) in out.chunks_exact_mut(T::SIZE).zip(v) {
+            x.put(chunk);
+        }
+        Ok(())
+    })
+}
+
 /// The output, column by column, and the summary's figures.
 #[derive(Default)]
 struct Columns {
-    child: String,
-    year: Vec<i64>,
+    child: Dict,
+    year: Years,
     period_start: Vec<i64>,
-    regime: Vec<String>,
+    regime: Dict,
     review_number: Vec<i64>,
     review: Vec<i64>,
     deadline: Vec<i64>,
@@ -151,38 +287,54 @@ struct Columns {
     on_time: Vec<i8>,
     working_days_late: Vec<i64>,
     calendar_days_late: Vec<i64>,
-    basis: Vec<u8>,
+    basis: Dict,
     /// Whose deadline a late or overdue review missed (`statutory` or `local:<profile>`), else empty.
-    missed: Vec<String>,
-    note: String,
+    missed: Dict,
+    note: Dict,
     line: Vec<i64>,
-    sep_clash: bool,
-    rejects: Vec<Reject>,
-    superseded: Vec<Superseded>,
+    rejects: Rejects,
+    superseded: SupersededColumns,
     summary: Summary,
+    /// Scratch for formatting a value before it is looked up.
+    scratch: String,
 }
 
+#[derive(Default)]
+struct Rejects {
+    file: Dict,
+    table: Vec<u8>,
+    line: Vec<i64>,
+    child: Dict,
+    reason: Dict,
+}
+
+#[derive(Default)]
+struct SupersededColumns {
+    child: Dict,
+    decom: Vec<i64>,
+    file: Dict,
+    line: Vec<i64>,
+    year: Years,
+    kept_file: Dict,
+    kept_line: Vec<i64>,
+    kept_year: Years,
+    conflict: Dict,
+}
+
+/// Days from 1 January of year 1 to 1 January 1970.
+const UNIX_FROM_CE: i64 = 719_163;
+
+/// Epoch days (NAT for none).
 fn epoch(d: Option<NaiveDate>) -> i64 {
-    let unix = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    d.map_or(NAT, |d| (d - unix).num_days())
-}
-
-fn push_joined(out: &mut String, first: bool, v: &str, clash: &mut bool) {
-    if !first {
-        out.push(SEP);
-    }
-    *clash |= v.contains(SEP);
-    out.push_str(v);
+    d.map_or(NAT, |d| i64::from(d.num_days_from_ce()) - UNIX_FROM_CE)
 }
 
 impl Sink for Columns {
     fn row(&mut self, r: &AuditRow) -> std::io::Result<()> {
-        let first = self.year.is_empty();
-        push_joined(&mut self.child, first, &r.child, &mut self.sep_clash);
-        push_joined(&mut self.note, first, &r.note, &mut self.sep_clash);
-        self.year.push(i64::from(r.collection_year));
+        self.child.push(&r.child);
+        self.year.push(r.collection_year);
         self.period_start.push(epoch(r.period_start));
-        self.regime.push(r.regime.map(|x| x.as_str().to_string()).unwrap_or_default());
+        self.regime.push(r.regime.map_or("", |x| x.as_str()));
         self.review_number.push(r.review_number.map_or(-1, i64::from));
         self.review.push(epoch(r.review));
         self.deadline.push(epoch(r.deadline));
@@ -190,20 +342,39 @@ impl Sink for Columns {
         self.on_time.push(r.on_time.map_or(-1, i8::from));
         self.working_days_late.push(r.working_days_late.unwrap_or(NAT));
         self.calendar_days_late.push(r.calendar_days_late.unwrap_or(NAT));
-        self.basis.push(Basis::ALL.iter().position(|b| *b == r.basis).unwrap_or(0) as u8);
-        self.missed.push(r.missed.as_ref().map(ToString::to_string).unwrap_or_default());
+        self.basis.push(r.basis.as_str());
+        self.scratch.clear();
+        if let Some(m) = &r.missed {
+            let _ = write!(self.scratch, "{m}");
+        }
+        self.missed.push(&self.scratch);
+        self.note.push(&r.note);
         self.line.push(r.line as i64);
         self.summary.add_row(r);
         Ok(())
     }
     fn reject(&mut self, r: &Reject) -> std::io::Result<()> {
         self.summary.add_reject(r);
-        self.rejects.push(r.clone());
+        let j = &mut self.rejects;
+        j.file.push(&r.file);
+        j.table.push(u8::from(r.table == FileKind::Reviews));
+        j.line.push(r.line as i64);
+        j.child.push(&r.child);
+        j.reason.push(&r.reason);
         Ok(())
     }
     fn superseded(&mut self, s: &Superseded) -> std::io::Result<()> {
         self.summary.add_superseded(s);
-        self.superseded.push(s.clone());
+        let c = &mut self.superseded;
+        c.child.push(&s.child);
+        c.decom.push(epoch(Some(s.decom)));
+        c.file.push(&s.file);
+        c.line.push(s.line as i64);
+        c.year.push(s.year);
+        c.kept_file.push(&s.kept_file);
+        c.kept_line.push(s.kept_line as i64);
+        c.kept_year.push(s.kept_year);
+        c.conflict.push(&s.conflict);
         Ok(())
     }
 }
@@ -306,85 +477,43 @@ pub(crate) fn audit_903_native<'py>(
     let out = PyDict::new(py);
     let text = cols.summary.text(&outcome, &format!("{} ({})", profile.id, profile.name), opts.as_at);
     out.set_item("summary_text", text)?;
-    // Output columns.
+    // Output columns: numbers as bytes, text dictionary-encoded (see `_ssda903.py`).
     let c = PyDict::new(py);
-    if cols.sep_clash {
-        let split = |s: &str| -> Vec<String> {
-            if cols.year.is_empty() {
-                Vec::new()
-            } else {
-                s.split(SEP).map(str::to_string).collect()
-            }
-        };
-        // A value held the separator: send lists, one value each (slower, never wrong).
-        c.set_item("CHILD", split(&cols.child))?;
-        c.set_item("note", split(&cols.note))?;
-    } else {
-        c.set_item("CHILD", &cols.child)?;
-        c.set_item("note", &cols.note)?;
-    }
-    c.set_item("separator", SEP.to_string())?;
-    c.set_item("collection_year", PyArray1::from_vec(py, cols.year))?;
-    c.set_item("period_start", PyArray1::from_vec(py, cols.period_start))?;
-    c.set_item("regime", cols.regime)?;
-    c.set_item("review_number", PyArray1::from_vec(py, cols.review_number))?;
-    c.set_item("REVIEW", PyArray1::from_vec(py, cols.review))?;
-    c.set_item("deadline", PyArray1::from_vec(py, cols.deadline))?;
-    c.set_item("latest_working_day", PyArray1::from_vec(py, cols.latest_working_day))?;
-    c.set_item("on_time", PyArray1::from_vec(py, cols.on_time))?;
-    c.set_item("working_days_late", PyArray1::from_vec(py, cols.working_days_late))?;
-    c.set_item("calendar_days_late", PyArray1::from_vec(py, cols.calendar_days_late))?;
-    c.set_item("basis", PyArray1::from_vec(py, cols.basis))?;
-    c.set_item("missed", cols.missed)?;
-    c.set_item("basis_names", Basis::ALL.iter().map(|b| b.as_str()).collect::<Vec<_>>())?;
-    c.set_item("line", PyArray1::from_vec(py, cols.line))?;
+    c.set_item("CHILD", cols.child.to_py(py)?)?;
+    c.set_item("collection_year", cols.year.dict.to_py(py)?)?;
+    c.set_item("period_start", bytes(py, &cols.period_start)?)?;
+    c.set_item("regime", cols.regime.to_py(py)?)?;
+    c.set_item("review_number", bytes(py, &cols.review_number)?)?;
+    c.set_item("REVIEW", bytes(py, &cols.review)?)?;
+    c.set_item("deadline", bytes(py, &cols.deadline)?)?;
+    c.set_item("latest_working_day", bytes(py, &cols.latest_working_day)?)?;
+    c.set_item("on_time", bytes(py, &cols.on_time)?)?;
+    c.set_item("working_days_late", bytes(py, &cols.working_days_late)?)?;
+    c.set_item("calendar_days_late", bytes(py, &cols.calendar_days_late)?)?;
+    c.set_item("basis", cols.basis.to_py(py)?)?;
+    c.set_item("missed", cols.missed.to_py(py)?)?;
+    c.set_item("note", cols.note.to_py(py)?)?;
+    c.set_item("line", bytes(py, &cols.line)?)?;
     out.set_item("reviews", c)?;
-    // Rejects: columns too (a whole table can be rejected): file and table as codes.
-    let mut files: Vec<String> = Vec::new();
-    let (mut file_code, mut table_code, mut line) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut child, mut reason) = (String::new(), String::new());
-    let mut clash = false;
-    for (i, r) in cols.rejects.iter().enumerate() {
-        let code = match files.iter().position(|f| **f == *r.file) {
-            Some(k) => k,
-            None => {
-                files.push(r.file.to_string());
-                files.len() - 1
-            }
-        };
-        file_code.push(code as i64);
-        table_code.push(u8::from(r.table == FileKind::Reviews));
-        line.push(r.line as i64);
-        push_joined(&mut child, i == 0, &r.child, &mut clash);
-        push_joined(&mut reason, i == 0, &r.reason, &mut clash);
-    }
+    let j = &cols.rejects;
     let rj = PyDict::new(py);
-    rj.set_item("files", files)?;
-    rj.set_item("file", PyArray1::from_vec(py, file_code))?;
-    rj.set_item("table", PyArray1::from_vec(py, table_code))?;
-    rj.set_item("line", PyArray1::from_vec(py, line))?;
-    if clash {
-        rj.set_item("CHILD", cols.rejects.iter().map(|r| r.child.as_str()).collect::<Vec<_>>())?;
-        rj.set_item("reason", cols.rejects.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>())?;
-    } else {
-        rj.set_item("CHILD", child)?;
-        rj.set_item("reason", reason)?;
-    }
+    rj.set_item("file", j.file.to_py(py)?)?;
+    rj.set_item("table", bytes(py, &j.table)?)?;
+    rj.set_item("line", bytes(py, &j.line)?)?;
+    rj.set_item("CHILD", j.child.to_py(py)?)?;
+    rj.set_item("reason", j.reason.to_py(py)?)?;
     out.set_item("rejects", rj)?;
-    let sp = PyList::empty(py);
-    for s in &cols.superseded {
-        let d = PyDict::new(py);
-        d.set_item("CHILD", &s.child)?;
-        d.set_item("DECOM", s.decom)?;
-        d.set_item("file", s.file.to_string())?;
-        d.set_item("line", s.line)?;
-        d.set_item("collection_year", year_label(s.year))?;
-        d.set_item("kept_file", s.kept_file.to_string())?;
-        d.set_item("kept_line", s.kept_line)?;
-        d.set_item("kept_collection_year", year_label(s.kept_year))?;
-        d.set_item("conflict", &s.conflict)?;
-        sp.append(d)?;
-    }
+    let s = &cols.superseded;
+    let sp = PyDict::new(py);
+    sp.set_item("CHILD", s.child.to_py(py)?)?;
+    sp.set_item("DECOM", bytes(py, &s.decom)?)?;
+    sp.set_item("file", s.file.to_py(py)?)?;
+    sp.set_item("line", bytes(py, &s.line)?)?;
+    sp.set_item("collection_year", s.year.dict.to_py(py)?)?;
+    sp.set_item("kept_file", s.kept_file.to_py(py)?)?;
+    sp.set_item("kept_line", bytes(py, &s.kept_line)?)?;
+    sp.set_item("kept_collection_year", s.kept_year.dict.to_py(py)?)?;
+    sp.set_item("conflict", s.conflict.to_py(py)?)?;
     out.set_item("superseded", sp)?;
     // Totals and figures.
     let t = &outcome.totals;

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -221,3 +223,21 @@ def test_empty_frames():
         a = lt.audit_903(episodes.iloc[:0], reviews.iloc[:0], year=2025)
     assert len(a.reviews) == 0 and a.summary["balanced"]
     assert isinstance(io.StringIO(a.summary_text).readline(), str)
+
+
+def test_file_input_needs_no_numpy():
+    """No runtime dependency: with numpy, pandas and polars unimportable, file input gives plain
+    lists (the sample's four overdue rows, worked by hand in SAMPLE_OVERDUE)."""
+    e, r = sample_paths()
+    code = (
+        "import sys\nfor m in ('numpy', 'pandas', 'polars'):\n    sys.modules[m] = None\n"
+        "import warnings\nwarnings.simplefilter('ignore')\nimport lac_timescales as lt\n"
+        f"a = lt.audit_903({str(e)!r}, {str(r)!r}, as_at='2025-03-31')\n"
+        "print(type(a.reviews).__name__, a.reviews['CHILD'], [str(d) for d in a.reviews['deadline']],"
+        " a.reviews['on_time'], type(a.superseded).__name__)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    want = [(row[0], row[6]) for row in SAMPLE_OVERDUE]
+    assert out.split("\n")[0] == (
+        f"dict {[c for c, _ in want]} {[d for _, d in want]} [False, False, False, False] list"
+    )

@@ -1,6 +1,8 @@
 """Checked by ``mypy --strict`` in python/ci.sh (not a pytest module): the package's types give
 a caller precise results for dates and keep the type of an array argument."""
 
+from __future__ import annotations
+
 import datetime as dt
 
 import numpy as np
