@@ -9,6 +9,7 @@ use chrono::{Days, NaiveDate};
 
 use super::periods::{build_periods, CarePeriod, Episode};
 use super::read::csv::{date_field, with_fields, Columns, EpisodeColumns, ReviewColumns};
+use super::read::parallel::{Job, Source, Step};
 use super::read::{self, io_err, Finished, Ingest, RowRef, SourceMeta, Store, MAX_CHILD_ROWS};
 use super::window::{year_end, year_from_name, year_label, year_of, year_start, Window};
 use super::{
@@ -766,7 +767,7 @@ fn missing_note(g: Gap, lo: Option<NaiveDate>, hi: Option<NaiveDate>) -> String 
 const CHUNK: usize = 4096;
 
 fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
-    store.sort();
+    store.sort(threads);
     let store = &*store;
     let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
@@ -916,6 +917,7 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
     let nrets = rets.len();
     let mut year_info: Vec<(Option<i32>, YearFrom)> = Vec::with_capacity(nrets);
     let mut ing = Ingest::new(opts.memory_budget, opts.tmp_dir.clone(), expected, sink);
+    let mut steps: Vec<Step<'_>> = Vec::new();
     for (ri, r) in rets.into_iter().enumerate() {
         year_info.push(match (r.given, r.name_year) {
             (Some(y), _) => (Some(y), YearFrom::Given),
@@ -926,20 +928,37 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
         match r.input {
             ReturnInput::Csv { episodes, reviews, .. } => {
                 for (input, kind) in [(episodes, FileKind::Episodes), (reviews, FileKind::Reviews)] {
-                    let (name, reader) = open_input(input)?;
+                    let name = input.name();
                     let src = ing.add_source(Arc::from(name.as_str()), kind, ri, track);
-                    read::read_csv(&mut ing, src, reader)?;
+                    // Regular files and text are read ahead by reader threads; a pipe, a FIFO or a
+                    // reader is read here at its turn.
+                    let source = match input {
+                        Input::Path(p) if std::fs::metadata(&p).is_ok_and(|m| m.is_file()) => Ok(Source::Path(p)),
+                        Input::Text { text, .. } => Ok(Source::Text(text)),
+                        other => Err(other),
+                    };
+                    steps.push(match source {
+                        Ok(source) => Step::Parallel(Job { src, name, kind, track_years: track, source }),
+                        Err(input) => Step::Here(Box::new(move |ing: &mut Ingest<'_>| {
+                            let (_, reader) = open_input(input)?;
+                            read::read_csv(ing, src, reader)
+                        })),
+                    });
                 }
             }
             ReturnInput::Xml { file, .. } => {
-                let (name, reader) = open_input(file)?;
-                let name: Arc<str> = Arc::from(name.as_str());
+                let name: Arc<str> = Arc::from(file.name().as_str());
                 let e = ing.add_source(name.clone(), FileKind::Episodes, ri, track);
                 let v = ing.add_source(name, FileKind::Reviews, ri, track);
-                read::xml::read_xml(&mut ing, e, v, reader)?;
+                steps.push(Step::Here(Box::new(move |ing: &mut Ingest<'_>| {
+                    let (_, reader) = open_input(file)?;
+                    read::xml::read_xml(ing, e, v, reader)
+                })));
             }
         }
     }
+    let readers = if opts.threads > 1 { opts.threads } else { 0 };
+    read::parallel::run(&mut ing, steps, readers)?;
     let partitions = ing.partitions();
     let (metas, finished, sink) = ing.finish()?;
     // Years from the data: the collection year most of the return's review dates (else episode
