@@ -13,8 +13,8 @@ use super::read::parallel::{Job, Source, Step};
 use super::read::{self, io_err, Finished, Ingest, RowRef, SourceMeta, Store, MAX_CHILD_ROWS};
 use super::window::{year_end, year_from_name, year_label, year_of, year_start, Window};
 use super::{
-    review_profile, AuditOptions, AuditRow, Basis, FileKind, Input, Outcome, Reject, ReturnInput, Sink, SourceTotals,
-    Strategy, Superseded, Totals, YearFrom,
+    review_profile, AuditOptions, AuditRow, Basis, Chunk, FileKind, Input, Outcome, Reject, ReturnInput, Sink,
+    SourceTotals, Strategy, Superseded, Totals, YearFrom,
 };
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
@@ -81,9 +81,8 @@ pub(crate) struct Ctx<'a> {
 /// One batch's output.
 #[derive(Default)]
 struct Out {
-    rows: Vec<AuditRow>,
-    rejects: Vec<Reject>,
-    superseded: Vec<Superseded>,
+    /// The rows, rejects and superseded copies (and their CSV lines, when the sink wants them).
+    chunk: Chunk,
     /// Per source: used, rejected, superseded.
     per_src: Vec<[u64; 3]>,
     /// Per source: rejects by kind of reason.
@@ -99,7 +98,13 @@ impl Out {
         let m = &ctx.metas[r.src as usize];
         self.per_src[r.src as usize][1] += 1;
         *self.reasons[r.src as usize].entry(super::report::reason_kind(&reason)).or_default() += 1;
-        self.rejects.push(Reject { file: m.name.clone(), table: m.kind, line: r.line, child: child.into(), reason });
+        self.chunk.rejects.push(Reject {
+            file: m.name.clone(),
+            table: m.kind,
+            line: r.line,
+            child: child.into(),
+            reason,
+        });
     }
     fn date(&mut self, d: NaiveDate) {
         if self.t.last_date.is_none_or(|l| l < d) {
@@ -322,7 +327,7 @@ impl Ctx<'_> {
                             out.t.conflicts += 1;
                         }
                         out.per_src[r.src as usize][2] += 1;
-                        out.superseded.push(Superseded {
+                        out.chunk.superseded.push(Superseded {
                             child: child.into(),
                             decom: e.decom,
                             file: m.name.clone(),
@@ -529,7 +534,7 @@ impl Ctx<'_> {
             }
             let known = basis == Basis::KnownReviewNumber;
             let shown = if basis == Basis::NotAssessable { None } else { row_bind.as_ref() };
-            out.rows.push(AuditRow {
+            out.chunk.rows.push(AuditRow {
                 child: child.clone(),
                 collection_year: self.years[r.src as usize],
                 period_start: p.start_known.then_some(p.start),
@@ -732,7 +737,7 @@ impl Ctx<'_> {
         if !base_note.is_empty() {
             n = format!("{n}; {base_note}");
         }
-        out.rows.push(AuditRow {
+        out.chunk.rows.push(AuditRow {
             child: child.clone(),
             collection_year: year_of(as_at),
             period_start: p.start_known.then_some(p.start),
@@ -781,11 +786,15 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
         i = j;
     }
     let n = ctx.metas.len();
+    let csv = sink.wants_csv();
     let run = |gs: &[(usize, usize)]| -> Out {
         let mut out = Out::new(n);
         for &(a, b) in gs {
             let child = String::from_utf8_lossy(store.key(&store.rows[a])).into_owned();
             ctx.audit_child(&child, &store.rows[a..b], store, &mut out);
+        }
+        if csv {
+            format(&mut out);
         }
         out
     };
@@ -816,17 +825,25 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     })
 }
 
+/// Formats a batch's output as CSV lines (on the worker that audited it).
+fn format(o: &mut Out) {
+    let c = &mut o.chunk;
+    c.rows_csv.reserve(c.rows.len() * 120);
+    for r in &c.rows {
+        r.write_csv(&mut c.rows_csv);
+    }
+    for r in &c.rejects {
+        r.write_csv(&mut c.rejects_csv);
+    }
+    c.superseded_csv.reserve(c.superseded.len() * 100);
+    for r in &c.superseded {
+        r.write_csv(&mut c.superseded_csv);
+    }
+}
+
 fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
     let e = |e: std::io::Error| Error::Io { path: "output".into(), reason: e.to_string() };
-    for r in &o.rows {
-        sink.row(r).map_err(e)?;
-    }
-    for r in &o.rejects {
-        sink.reject(r).map_err(e)?;
-    }
-    for r in &o.superseded {
-        sink.superseded(r).map_err(e)?;
-    }
+    sink.chunk(&o.chunk).map_err(e)?;
     for (a, b) in acc.per_src.iter_mut().zip(&o.per_src) {
         for k in 0..3 {
             a[k] += b[k];

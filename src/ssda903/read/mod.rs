@@ -94,47 +94,36 @@ impl Store {
         self.rows.push(RowRef { kp: prefix(key), src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
     }
     /// Sorts rows by `CHILD` (byte order), then table and line: independent of input order.
-    /// On `threads` > 1, the two halves are sorted on two threads and merged.
+    /// On `threads` > 1, the rows are split in place at a `CHILD` prefix near the median and the
+    /// two parts are sorted on two threads (no extra memory).
     pub(crate) fn sort(&mut self, threads: usize) {
-        // The order is (key, table, line). Sorted first by (key prefix, table, line) packed in
-        // two integers, which is the whole order for keys of at most 8 bytes (no NUL in a CHILD:
-        // equal prefixes are equal keys); runs of equal prefixes holding a longer key are then
-        // sorted by the whole key. Tables and lines too large to pack take the plain sort.
-        let packable = self.rows.iter().all(|r| r.src < (1 << 24) && r.line < (1 << 40));
-        if !packable || self.rows.len() > u32::MAX as usize {
-            let text = &self.text;
-            self.rows.sort_unstable_by(|a, b| full_order(text, a, b));
+        let text = &self.text;
+        let rows = &mut self.rows[..];
+        let order = |a: &RowRef, b: &RowRef| full_order(text, a, b);
+        if threads < 2 || rows.len() < 1 << 16 {
+            rows.sort_unstable_by(order);
             return;
         }
-        let mut keys: Vec<(u64, u64, u32)> =
-            self.rows.iter().enumerate().map(|(i, r)| (r.kp, (u64::from(r.src) << 40) | r.line, i as u32)).collect();
-        if threads > 1 && keys.len() >= 1 << 16 {
-            let mid = keys.len() / 2;
-            let (a, b) = keys.split_at_mut(mid);
-            std::thread::scope(|s| {
-                s.spawn(|| a.sort_unstable());
-                b.sort_unstable();
-            });
-            keys = merge(&keys[..mid], &keys[mid..]);
-        } else {
-            keys.sort_unstable();
-        }
-        let mut rows: Vec<RowRef> = keys.iter().map(|k| self.rows[k.2 as usize]).collect();
-        let mut i = 0;
-        while i < rows.len() {
-            let mut j = i + 1;
-            let mut long = rows[i].key_end - rows[i].key_start > 8;
-            while j < rows.len() && rows[j].kp == rows[i].kp {
-                long |= rows[j].key_end - rows[j].key_start > 8;
-                j += 1;
+        // The median of a sample of prefixes: every row with a smaller prefix sorts before every
+        // other row.
+        let step = rows.len() / 1024;
+        let mut sample: Vec<u64> = rows.iter().step_by(step.max(1)).map(|r| r.kp).collect();
+        sample.sort_unstable();
+        let pivot = sample[sample.len() / 2];
+        let (mut i, mut j) = (0, rows.len());
+        while i < j {
+            if rows[i].kp < pivot {
+                i += 1;
+            } else {
+                j -= 1;
+                rows.swap(i, j);
             }
-            if long && j - i > 1 {
-                let text = &self.text;
-                rows[i..j].sort_unstable_by(|a, b| full_order(text, a, b));
-            }
-            i = j;
         }
-        self.rows = rows;
+        let (lo, hi) = rows.split_at_mut(i);
+        std::thread::scope(|s| {
+            s.spawn(|| lo.sort_unstable_by(order));
+            hi.sort_unstable_by(order);
+        });
     }
 }
 
@@ -152,24 +141,6 @@ fn full_order(text: &[u8], a: &RowRef, b: &RowRef) -> std::cmp::Ordering {
         })
         .then(a.src.cmp(&b.src))
         .then(a.line.cmp(&b.line))
-}
-
-/// Merges two sorted runs.
-fn merge<T: Ord + Copy>(a: &[T], b: &[T]) -> Vec<T> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if b[j] < a[i] {
-            out.push(b[j]);
-            j += 1;
-        } else {
-            out.push(a[i]);
-            i += 1;
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 fn prefix(key: &[u8]) -> u64 {
@@ -358,16 +329,14 @@ impl<'s> Ingest<'s> {
             Some(b) => (b.div_ceil(budget) as usize * 2).clamp(2, 1024),
             None => 64,
         };
-        Ingest {
-            metas: Vec::new(),
-            store: Store::default(),
-            budget,
-            tmp_dir,
-            parts,
-            spill: None,
-            counts: HashMap::default(),
-            sink,
+        let mut store = Store::default();
+        // Input that fits the budget is held whole: room for its text and (about) its rows at
+        // once, not grown by copying. Pages not written are not used.
+        if let Some(b) = expected_bytes.filter(|b| b.saturating_mul(2) <= budget) {
+            store.text.reserve(b as usize);
+            store.rows.reserve(b as usize / 32);
         }
+        Ingest { metas: Vec::new(), store, budget, tmp_dir, parts, spill: None, counts: HashMap::default(), sink }
     }
 
     pub(crate) fn add_source(&mut self, name: Arc<str>, kind: FileKind, ret: usize, track_years: bool) -> u32 {
