@@ -790,7 +790,7 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     let run = |gs: &[(usize, usize)]| -> Out {
         let mut out = Out::new(n);
         for &(a, b) in gs {
-            let child = String::from_utf8_lossy(store.key(&store.rows[a])).into_owned();
+            let child = String::from_utf8_lossy(store.key(&store.rows[a]));
             ctx.audit_child(&child, &store.rows[a..b], store, &mut out);
         }
         if csv {

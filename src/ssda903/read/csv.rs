@@ -231,10 +231,17 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     None
 }
 
+/// The calendar dates are checked against, shared: `Calendar::england_and_wales()` clones an
+/// `Arc`, and two worker threads doing that for every date contend for its count.
+fn calendar() -> &'static Calendar {
+    static CAL: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
+    CAL.get_or_init(Calendar::england_and_wales)
+}
+
 /// A date field: the date, or why not (naming the field and value).
 pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, String> {
     match parse_date(value) {
-        Some(d) if Calendar::england_and_wales().check_in_range(d).is_ok() => Ok(d),
+        Some(d) if calendar().check_in_range(d).is_ok() => Ok(d),
         Some(d) => Err(format!("{field} {value:?}: date {d} is outside the calendar")),
         None if value.trim().is_empty() => Err(format!("{field} is empty (expected a date DD/MM/YYYY or YYYY-MM-DD)")),
         None => Err(format!("bad date in {field}: {value:?} (expected DD/MM/YYYY or YYYY-MM-DD)")),
