@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{Days, NaiveDate};
 
 use super::periods::{build_periods, CarePeriod, Episode};
-use super::read::csv::{date_field, with_fields, Columns, EpisodeColumns, ReviewColumns};
+use super::read::csv::{date_field, trim, with_fields, Columns, EpisodeColumns, ReviewColumns};
 use super::read::parallel::{Job, Source, Step};
 use super::read::{self, io_err, Finished, Ingest, RowRef, SourceMeta, Store, MAX_CHILD_ROWS};
 use super::window::{year_end, year_from_name, year_label, year_of, year_start, Window};
@@ -30,7 +30,7 @@ fn fmt_d(d: NaiveDate) -> String {
 /// Parses one data row of an episodes table. Errors name the field and value.
 fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {
     with_fields(text, |f| {
-        let get = |i: usize| f.get(i).map(|s| s.trim()).unwrap_or("");
+        let get = |i: usize| f.get(i).map(|s| trim(s)).unwrap_or("");
         let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
         if f.len() <= need {
             return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
@@ -129,7 +129,7 @@ fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_y
                     continue;
                 }
                 let j = if same_header { Some(i) } else { new.1.iter().position(|m| m == n) };
-                let (Some(v), Some(w)) = (fo.get(i).map(|x| x.trim()), j.and_then(|j| fnew.get(j)).map(|x| x.trim()))
+                let (Some(v), Some(w)) = (fo.get(i).map(|x| trim(x)), j.and_then(|j| fnew.get(j)).map(|x| trim(x)))
                 else {
                     continue;
                 };

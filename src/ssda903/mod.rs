@@ -276,8 +276,7 @@ fn push_date(out: &mut String, d: Option<NaiveDate>) {
             b'0' + (day / 10) as u8,
             b'0' + (day % 10) as u8,
         ];
-        // ASCII digits and dashes: always UTF-8.
-        out.push_str(std::str::from_utf8(&b).unwrap_or_default());
+        out.extend(b.iter().map(|&c| char::from(c)));
     } else {
         opt(out, Some(d));
     }
@@ -308,8 +307,7 @@ fn push_num(out: &mut String, n: Option<i64>) {
     if n < 0 {
         out.push('-');
     }
-    // ASCII digits: always UTF-8.
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    out.extend(buf[i..].iter().map(|&c| char::from(c)));
 }
 
 fn opt<T: fmt::Display>(out: &mut String, v: Option<T>) {

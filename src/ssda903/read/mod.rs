@@ -128,6 +128,7 @@ impl Store {
 }
 
 /// The rows' order: `CHILD` (byte order), then table and line.
+#[inline]
 fn full_order(text: &[u8], a: &RowRef, b: &RowRef) -> std::cmp::Ordering {
     a.kp.cmp(&b.kp)
         .then_with(|| {
