@@ -20,7 +20,7 @@ use lac_timescales::profile::Profile;
 use lac_timescales::ssda903::read::temp_dir_name;
 use lac_timescales::ssda903::report::Summary;
 use lac_timescales::ssda903::{
-    audit, parse_date, AuditOptions, AuditRow, Input, Reject, ReturnInput, Sink, Superseded,
+    audit, parse_date, AuditOptions, AuditRow, Chunk, Input, Reject, ReturnInput, Sink, Superseded,
 };
 
 const USAGE: &str = "usage: audit_903 EPISODES.csv REVIEWS.csv [EPISODES2.csv REVIEWS2.csv ...] [RETURN.xml ...]
@@ -230,6 +230,28 @@ impl Sink for Out {
         self.superseded.write_all(self.line.as_bytes())?;
         self.superseded_rows += 1;
         self.summary.add_superseded(s);
+        Ok(())
+    }
+    // The audit's worker threads format the lines; this thread writes them and counts.
+    fn wants_csv(&self) -> bool {
+        true
+    }
+    fn chunk(&mut self, c: &Chunk) -> io::Result<()> {
+        self.audit.write_all(c.rows_csv.as_bytes())?;
+        self.rejects.write_all(c.rejects_csv.as_bytes())?;
+        self.superseded.write_all(c.superseded_csv.as_bytes())?;
+        self.rows += c.rows.len() as u64;
+        self.reject_rows += c.rejects.len() as u64;
+        self.superseded_rows += c.superseded.len() as u64;
+        for r in &c.rows {
+            self.summary.add_row(r);
+        }
+        for r in &c.rejects {
+            self.summary.add_reject(r);
+        }
+        for s in &c.superseded {
+            self.summary.add_superseded(s);
+        }
         Ok(())
     }
 }

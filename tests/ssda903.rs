@@ -1171,3 +1171,52 @@ fn a_quoted_field_with_a_line_break_is_one_record_and_a_stray_quote_loses_one_ro
     assert_eq!(&*got.rows[0].child, "Z");
     assert_eq!(o.totals.sources[0].rows_in, 2);
 }
+
+#[test]
+fn reader_threads_give_the_rejects_and_rows_of_reading_one_file_after_another() {
+    // Two returns given latest first, a bad row in each of the four tables. Read on the calling
+    // thread (threads = 1) or ahead on reader threads (3), the rows read as bad come first, in
+    // the returns' year order, then table (episodes, reviews), then line; the rest is the same.
+    let e24 = file(
+        EP_HEADER,
+        &[ep("A", "01/06/2023", "S", "C2", "U1", "", ""), ep("=X", "01/06/2023", "S", "C2", "U1", "", "")],
+    );
+    let r24 = file(RV_HEADER, &[rv("", "20/06/2023"), rv("A", "20/06/2023")]);
+    let e25 = file(
+        EP_HEADER,
+        &[ep("A B", "01/06/2023", "S", "C2", "U1", "", ""), ep("A", "01/06/2023", "S", "C2", "U1", "", "")],
+    );
+    let r25 = file(RV_HEADER, &[rv("A", "01/11/2024"), rv("A\u{a0}", "02/11/2024")]);
+    let run = |threads: usize| -> Collect {
+        fn mk<'a>(y: i32, e: &'a str, r: &'a str) -> ReturnInput<'a> {
+            ReturnInput::Csv {
+                episodes: Input::Text { name: format!("SSDA903_{y}_episodes.csv"), text: e },
+                reviews: Input::Text { name: format!("SSDA903_{y}_reviews.csv"), text: r },
+                year: None,
+            }
+        }
+        let mut o = opts(None);
+        o.threads = threads;
+        let mut c = Collect::default();
+        let out = audit(vec![mk(2025, &e25, &r25), mk(2024, &e24, &r24)], &o, &mut c).unwrap();
+        assert!(out.totals.balanced());
+        c
+    };
+    let (one, three) = (run(1), run(3));
+    let at = |c: &Collect| -> Vec<(String, u64)> { c.rejects.iter().map(|r| (r.file.to_string(), r.line)).collect() };
+    let expected: Vec<(String, u64)> = vec![
+        ("SSDA903_2024_episodes.csv".into(), 3), // CHILD "=X": runs as a formula
+        ("SSDA903_2024_reviews.csv".into(), 2),  // missing CHILD
+        ("SSDA903_2025_episodes.csv".into(), 2), // CHILD "A B": a space
+        ("SSDA903_2025_reviews.csv".into(), 3),  // CHILD "A" and a non-breaking space
+    ];
+    assert_eq!(at(&one), expected);
+    assert_eq!(at(&three), expected);
+    assert_eq!((one.rows.clone(), one.superseded.clone()), (three.rows.clone(), three.superseded.clone()));
+    // A's 2023-24 episode is superseded by its 2024-25 copy; its two reviews are audited.
+    assert_eq!(three.superseded.len(), 1);
+    assert_eq!(
+        three.rows.iter().map(|r| r.review).collect::<Vec<_>>(),
+        vec![Some(d(2023, 6, 20)), Some(d(2024, 11, 1))]
+    );
+}

@@ -8,12 +8,13 @@ use std::sync::Arc;
 use chrono::{Days, NaiveDate};
 
 use super::periods::{build_periods, CarePeriod, Episode};
-use super::read::csv::{date_field, with_fields, Columns, EpisodeColumns, ReviewColumns};
+use super::read::csv::{date_field, trim, with_fields, Columns, EpisodeColumns, ReviewColumns};
+use super::read::parallel::{Job, Source, Step};
 use super::read::{self, io_err, Finished, Ingest, RowRef, SourceMeta, Store, MAX_CHILD_ROWS};
 use super::window::{year_end, year_from_name, year_label, year_of, year_start, Window};
 use super::{
-    review_profile, AuditOptions, AuditRow, Basis, FileKind, Input, Outcome, Reject, ReturnInput, Sink, SourceTotals,
-    Strategy, Superseded, Totals, YearFrom,
+    review_profile, AuditOptions, AuditRow, Basis, Chunk, FileKind, Input, Outcome, Reject, ReturnInput, Sink,
+    SourceTotals, Strategy, Superseded, Totals, YearFrom,
 };
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
@@ -29,7 +30,7 @@ fn fmt_d(d: NaiveDate) -> String {
 /// Parses one data row of an episodes table. Errors name the field and value.
 fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {
     with_fields(text, |f| {
-        let get = |i: usize| f.get(i).map(|s| s.trim()).unwrap_or("");
+        let get = |i: usize| f.get(i).map(|s| trim(s)).unwrap_or("");
         let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
         if f.len() <= need {
             return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
@@ -80,9 +81,8 @@ pub(crate) struct Ctx<'a> {
 /// One batch's output.
 #[derive(Default)]
 struct Out {
-    rows: Vec<AuditRow>,
-    rejects: Vec<Reject>,
-    superseded: Vec<Superseded>,
+    /// The rows, rejects and superseded copies (and their CSV lines, when the sink wants them).
+    chunk: Chunk,
     /// Per source: used, rejected, superseded.
     per_src: Vec<[u64; 3]>,
     /// Per source: rejects by kind of reason.
@@ -98,7 +98,13 @@ impl Out {
         let m = &ctx.metas[r.src as usize];
         self.per_src[r.src as usize][1] += 1;
         *self.reasons[r.src as usize].entry(super::report::reason_kind(&reason)).or_default() += 1;
-        self.rejects.push(Reject { file: m.name.clone(), table: m.kind, line: r.line, child: child.into(), reason });
+        self.chunk.rejects.push(Reject {
+            file: m.name.clone(),
+            table: m.kind,
+            line: r.line,
+            child: child.into(),
+            reason,
+        });
     }
     fn date(&mut self, d: NaiveDate) {
         if self.t.last_date.is_none_or(|l| l < d) {
@@ -123,7 +129,7 @@ fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_y
                     continue;
                 }
                 let j = if same_header { Some(i) } else { new.1.iter().position(|m| m == n) };
-                let (Some(v), Some(w)) = (fo.get(i).map(|x| x.trim()), j.and_then(|j| fnew.get(j)).map(|x| x.trim()))
+                let (Some(v), Some(w)) = (fo.get(i).map(|x| trim(x)), j.and_then(|j| fnew.get(j)).map(|x| trim(x)))
                 else {
                     continue;
                 };
@@ -321,7 +327,7 @@ impl Ctx<'_> {
                             out.t.conflicts += 1;
                         }
                         out.per_src[r.src as usize][2] += 1;
-                        out.superseded.push(Superseded {
+                        out.chunk.superseded.push(Superseded {
                             child: child.into(),
                             decom: e.decom,
                             file: m.name.clone(),
@@ -528,7 +534,7 @@ impl Ctx<'_> {
             }
             let known = basis == Basis::KnownReviewNumber;
             let shown = if basis == Basis::NotAssessable { None } else { row_bind.as_ref() };
-            out.rows.push(AuditRow {
+            out.chunk.rows.push(AuditRow {
                 child: child.clone(),
                 collection_year: self.years[r.src as usize],
                 period_start: p.start_known.then_some(p.start),
@@ -731,7 +737,7 @@ impl Ctx<'_> {
         if !base_note.is_empty() {
             n = format!("{n}; {base_note}");
         }
-        out.rows.push(AuditRow {
+        out.chunk.rows.push(AuditRow {
             child: child.clone(),
             collection_year: year_of(as_at),
             period_start: p.start_known.then_some(p.start),
@@ -766,7 +772,7 @@ fn missing_note(g: Gap, lo: Option<NaiveDate>, hi: Option<NaiveDate>) -> String 
 const CHUNK: usize = 4096;
 
 fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
-    store.sort();
+    store.sort(threads);
     let store = &*store;
     let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
@@ -780,11 +786,15 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
         i = j;
     }
     let n = ctx.metas.len();
+    let csv = sink.wants_csv();
     let run = |gs: &[(usize, usize)]| -> Out {
         let mut out = Out::new(n);
         for &(a, b) in gs {
-            let child = String::from_utf8_lossy(store.key(&store.rows[a])).into_owned();
+            let child = String::from_utf8_lossy(store.key(&store.rows[a]));
             ctx.audit_child(&child, &store.rows[a..b], store, &mut out);
+        }
+        if csv {
+            format(&mut out);
         }
         out
     };
@@ -815,17 +825,25 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     })
 }
 
+/// Formats a batch's output as CSV lines (on the worker that audited it).
+fn format(o: &mut Out) {
+    let c = &mut o.chunk;
+    c.rows_csv.reserve(c.rows.len() * 120);
+    for r in &c.rows {
+        r.write_csv(&mut c.rows_csv);
+    }
+    for r in &c.rejects {
+        r.write_csv(&mut c.rejects_csv);
+    }
+    c.superseded_csv.reserve(c.superseded.len() * 100);
+    for r in &c.superseded {
+        r.write_csv(&mut c.superseded_csv);
+    }
+}
+
 fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
     let e = |e: std::io::Error| Error::Io { path: "output".into(), reason: e.to_string() };
-    for r in &o.rows {
-        sink.row(r).map_err(e)?;
-    }
-    for r in &o.rejects {
-        sink.reject(r).map_err(e)?;
-    }
-    for r in &o.superseded {
-        sink.superseded(r).map_err(e)?;
-    }
+    sink.chunk(&o.chunk).map_err(e)?;
     for (a, b) in acc.per_src.iter_mut().zip(&o.per_src) {
         for k in 0..3 {
             a[k] += b[k];
@@ -916,6 +934,7 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
     let nrets = rets.len();
     let mut year_info: Vec<(Option<i32>, YearFrom)> = Vec::with_capacity(nrets);
     let mut ing = Ingest::new(opts.memory_budget, opts.tmp_dir.clone(), expected, sink);
+    let mut steps: Vec<Step<'_>> = Vec::new();
     for (ri, r) in rets.into_iter().enumerate() {
         year_info.push(match (r.given, r.name_year) {
             (Some(y), _) => (Some(y), YearFrom::Given),
@@ -926,20 +945,37 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
         match r.input {
             ReturnInput::Csv { episodes, reviews, .. } => {
                 for (input, kind) in [(episodes, FileKind::Episodes), (reviews, FileKind::Reviews)] {
-                    let (name, reader) = open_input(input)?;
+                    let name = input.name();
                     let src = ing.add_source(Arc::from(name.as_str()), kind, ri, track);
-                    read::read_csv(&mut ing, src, reader)?;
+                    // Regular files and text are read ahead by reader threads; a pipe, a FIFO or a
+                    // reader is read here at its turn.
+                    let source = match input {
+                        Input::Path(p) if std::fs::metadata(&p).is_ok_and(|m| m.is_file()) => Ok(Source::Path(p)),
+                        Input::Text { text, .. } => Ok(Source::Text(text)),
+                        other => Err(other),
+                    };
+                    steps.push(match source {
+                        Ok(source) => Step::Parallel(Job { src, name, kind, track_years: track, source }),
+                        Err(input) => Step::Here(Box::new(move |ing: &mut Ingest<'_>| {
+                            let (_, reader) = open_input(input)?;
+                            read::read_csv(ing, src, reader)
+                        })),
+                    });
                 }
             }
             ReturnInput::Xml { file, .. } => {
-                let (name, reader) = open_input(file)?;
-                let name: Arc<str> = Arc::from(name.as_str());
+                let name: Arc<str> = Arc::from(file.name().as_str());
                 let e = ing.add_source(name.clone(), FileKind::Episodes, ri, track);
                 let v = ing.add_source(name, FileKind::Reviews, ri, track);
-                read::xml::read_xml(&mut ing, e, v, reader)?;
+                steps.push(Step::Here(Box::new(move |ing: &mut Ingest<'_>| {
+                    let (_, reader) = open_input(file)?;
+                    read::xml::read_xml(ing, e, v, reader)
+                })));
             }
         }
     }
+    let readers = if opts.threads > 1 { opts.threads } else { 0 };
+    read::parallel::run(&mut ing, steps, readers)?;
     let partitions = ing.partitions();
     let (metas, finished, sink) = ing.finish()?;
     // Years from the data: the collection year most of the return's review dates (else episode

@@ -375,6 +375,44 @@ pub trait Sink {
         let _ = s;
         Ok(())
     }
+    /// Whether the audit should also format each [`Chunk`] as CSV lines (on its worker threads)
+    /// for [`Sink::chunk`]. By default no.
+    fn wants_csv(&self) -> bool {
+        false
+    }
+    /// The output of a run of children, in order. By default its rows, rejects and superseded
+    /// copies are passed one by one to [`Sink::row`], [`Sink::reject`] and [`Sink::superseded`]
+    /// (in that order).
+    fn chunk(&mut self, c: &Chunk) -> io::Result<()> {
+        for r in &c.rows {
+            self.row(r)?;
+        }
+        for r in &c.rejects {
+            self.reject(r)?;
+        }
+        for s in &c.superseded {
+            self.superseded(s)?;
+        }
+        Ok(())
+    }
+}
+
+/// The output of a run of children (see [`Sink::chunk`]).
+#[derive(Debug, Default, Clone)]
+pub struct Chunk {
+    /// The audit rows.
+    pub rows: Vec<AuditRow>,
+    /// The rejected rows.
+    pub rejects: Vec<Reject>,
+    /// The superseded episode copies.
+    pub superseded: Vec<Superseded>,
+    /// When [`Sink::wants_csv`]: `rows` as lines of `reviews_audit.csv` ([`AuditRow::write_csv`]),
+    /// else empty.
+    pub rows_csv: String,
+    /// Likewise `rejects` ([`Reject::write_csv`]).
+    pub rejects_csv: String,
+    /// Likewise `superseded` ([`Superseded::write_csv`]).
+    pub superseded_csv: String,
 }
 
 /// A sink that keeps everything in memory (for tests, small files and language bindings).

@@ -3,6 +3,7 @@
 //! grouped one at a time.
 
 pub(crate) mod csv;
+pub(crate) mod parallel;
 pub(crate) mod xml;
 
 use std::collections::{BTreeMap, HashMap};
@@ -93,23 +94,54 @@ impl Store {
         self.rows.push(RowRef { kp: prefix(key), src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
     }
     /// Sorts rows by `CHILD` (byte order), then table and line: independent of input order.
-    pub(crate) fn sort(&mut self) {
+    /// On `threads` > 1, the rows are split in place at a `CHILD` prefix near the median and the
+    /// two parts are sorted on two threads (no extra memory).
+    pub(crate) fn sort(&mut self, threads: usize) {
         let text = &self.text;
-        self.rows.sort_unstable_by(|a, b| {
-            a.kp.cmp(&b.kp)
-                .then_with(|| {
-                    let (la, lb) = (a.key_end - a.key_start, b.key_end - b.key_start);
-                    if la <= 8 && lb <= 8 {
-                        // The prefixes hold the whole keys (no NUL in a CHILD): the shorter first.
-                        la.cmp(&lb)
-                    } else {
-                        text[a.key_start..a.key_end].cmp(&text[b.key_start..b.key_end])
-                    }
-                })
-                .then(a.src.cmp(&b.src))
-                .then(a.line.cmp(&b.line))
+        let rows = &mut self.rows[..];
+        let order = |a: &RowRef, b: &RowRef| full_order(text, a, b);
+        if threads < 2 || rows.len() < 1 << 16 {
+            rows.sort_unstable_by(order);
+            return;
+        }
+        // The median of a sample of prefixes: every row with a smaller prefix sorts before every
+        // other row.
+        let step = rows.len() / 1024;
+        let mut sample: Vec<u64> = rows.iter().step_by(step.max(1)).map(|r| r.kp).collect();
+        sample.sort_unstable();
+        let pivot = sample[sample.len() / 2];
+        let (mut i, mut j) = (0, rows.len());
+        while i < j {
+            if rows[i].kp < pivot {
+                i += 1;
+            } else {
+                j -= 1;
+                rows.swap(i, j);
+            }
+        }
+        let (lo, hi) = rows.split_at_mut(i);
+        std::thread::scope(|s| {
+            s.spawn(|| lo.sort_unstable_by(order));
+            hi.sort_unstable_by(order);
         });
     }
+}
+
+/// The rows' order: `CHILD` (byte order), then table and line.
+#[inline]
+fn full_order(text: &[u8], a: &RowRef, b: &RowRef) -> std::cmp::Ordering {
+    a.kp.cmp(&b.kp)
+        .then_with(|| {
+            let (la, lb) = (a.key_end - a.key_start, b.key_end - b.key_start);
+            if la <= 8 && lb <= 8 {
+                // The prefixes hold the whole keys (no NUL in a CHILD): the shorter first.
+                la.cmp(&lb)
+            } else {
+                text[a.key_start..a.key_end].cmp(&text[b.key_start..b.key_end])
+            }
+        })
+        .then(a.src.cmp(&b.src))
+        .then(a.line.cmp(&b.line))
 }
 
 fn prefix(key: &[u8]) -> u64 {
@@ -117,6 +149,74 @@ fn prefix(key: &[u8]) -> u64 {
     let n = key.len().min(8);
     b[..n].copy_from_slice(&key[..n]);
     u64::from_be_bytes(b)
+}
+
+/// Where a row's checked `CHILD` is.
+#[derive(Debug)]
+pub(crate) enum Key {
+    /// A plain slice of the row text (start, end).
+    At(usize, usize),
+    /// Unquoted from a quoted field.
+    Owned(Vec<u8>),
+}
+
+/// What one data row of a table is, before it is counted and held: the part of reading that
+/// needs nothing but the row and its table's columns (so reader threads can do it).
+#[derive(Debug)]
+pub(crate) enum Parsed {
+    /// A blank line (not a row).
+    Blank,
+    /// A row rejected as read, with the `CHILD` to show and the reason.
+    Reject { child: String, reason: String },
+    /// A usable row: its `CHILD`, and the collection year of its date (when years are tracked
+    /// and the date is readable).
+    Row { key: Key, year: Option<i32> },
+}
+
+/// Classifies one data row of a table with columns `cols` (`None`: the header was bad).
+pub(crate) fn classify(cols: Option<&Columns>, text: &[u8], track_years: bool) -> Parsed {
+    if text.trim_ascii().is_empty() {
+        return Parsed::Blank;
+    }
+    let reject = |child: String, reason: String| Parsed::Reject { child, reason };
+    let Some(cols) = cols else {
+        return reject(String::new(), "unusable: the table's header is bad (see its line 1)".into());
+    };
+    let child_col = cols.child();
+    let raw = match field_bytes(text, child_col) {
+        Err(e) => return reject(String::new(), e),
+        Ok(None) => return reject(String::new(), format!("too few fields: no CHILD (column {})", child_col + 1)),
+        Ok(Some(k)) => k,
+    };
+    if let Err(reason) = check_child(&raw) {
+        let mut shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+        if shown.starts_with(['=', '+', '-', '@']) {
+            // Shown in rejects.csv: a leading quote keeps a spreadsheet from running it.
+            shown.insert(0, '\'');
+        }
+        return reject(shown, reason);
+    }
+    let year = if track_years {
+        let date_col = match cols {
+            Columns::Reviews(c) => c.review,
+            Columns::Episodes(c) => c.decom,
+        };
+        match field_bytes(text, date_col) {
+            Ok(Some(d)) => std::str::from_utf8(&d).ok().and_then(csv::parse_date).map(year_of),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    let key = match raw {
+        std::borrow::Cow::Borrowed(f) => {
+            let t = f.trim_ascii();
+            let i = t.as_ptr() as usize - text.as_ptr() as usize;
+            Key::At(i, i + t.len())
+        }
+        std::borrow::Cow::Owned(k) => Key::Owned(k.trim_ascii().to_vec()),
+    };
+    Parsed::Row { key, year }
 }
 
 /// A temporary directory removed when dropped (on success, error or panic).
@@ -230,16 +330,14 @@ impl<'s> Ingest<'s> {
             Some(b) => (b.div_ceil(budget) as usize * 2).clamp(2, 1024),
             None => 64,
         };
-        Ingest {
-            metas: Vec::new(),
-            store: Store::default(),
-            budget,
-            tmp_dir,
-            parts,
-            spill: None,
-            counts: HashMap::default(),
-            sink,
+        let mut store = Store::default();
+        // Input that fits the budget is held whole: room for its text and (about) its rows at
+        // once, not grown by copying. Pages not written are not used.
+        if let Some(b) = expected_bytes.filter(|b| b.saturating_mul(2) <= budget) {
+            store.text.reserve(b as usize);
+            store.rows.reserve(b as usize / 32);
         }
+        Ingest { metas: Vec::new(), store, budget, tmp_dir, parts, spill: None, counts: HashMap::default(), sink }
     }
 
     pub(crate) fn add_source(&mut self, name: Arc<str>, kind: FileKind, ret: usize, track_years: bool) -> u32 {
@@ -269,71 +367,59 @@ impl<'s> Ingest<'s> {
 
     /// One data row of table `src`.
     pub(crate) fn push(&mut self, src: u32, line: u64, text: &[u8]) -> Result<()> {
-        let m = &mut self.metas[src as usize];
-        if text.trim_ascii().is_empty() {
-            m.blank += 1;
-            return Ok(());
-        }
-        m.rows += 1;
-        let Some(cols) = &m.cols else {
-            return self.reject(src, line, "", "unusable: the table's header is bad (see its line 1)".into());
-        };
-        let child_col = cols.child();
-        let date_col = match cols {
-            Columns::Reviews(c) => c.review,
-            Columns::Episodes(c) => c.decom,
-        };
-        let raw = match field_bytes(text, child_col) {
-            Err(e) => return self.reject(src, line, "", e),
-            Ok(None) => {
-                return self.reject(src, line, "", format!("too few fields: no CHILD (column {})", child_col + 1));
+        let m = &self.metas[src as usize];
+        match classify(m.cols.as_ref(), text, m.track_years) {
+            Parsed::Blank => {
+                self.metas[src as usize].blank += 1;
+                Ok(())
             }
-            Ok(Some(k)) => k,
-        };
-        // Where the key sits in the row text, when the field is a plain slice of it.
-        let (ks, ke) = match &raw {
-            std::borrow::Cow::Borrowed(f) => {
-                let t = f.trim_ascii();
-                let i = t.as_ptr() as usize - text.as_ptr() as usize;
-                (i, i + t.len())
+            Parsed::Reject { child, reason } => {
+                self.metas[src as usize].rows += 1;
+                self.reject(src, line, &child, reason)
             }
-            std::borrow::Cow::Owned(_) => (usize::MAX, usize::MAX),
-        };
-        let key: &str = match check_child(&raw) {
-            Ok(k) => k,
-            Err(reason) => {
-                let mut shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
-                if shown.starts_with(['=', '+', '-', '@']) {
-                    // Shown in rejects.csv: a leading quote keeps a spreadsheet from running it.
-                    shown.insert(0, '\'');
+            Parsed::Row { key, year } => {
+                let m = &mut self.metas[src as usize];
+                m.rows += 1;
+                if let Some(y) = year {
+                    *m.years.entry(y).or_default() += 1;
                 }
-                return self.reject(src, line, &shown, reason);
-            }
-        };
-        if m.track_years {
-            if let Ok(Some(d)) = field_bytes(text, date_col) {
-                if let Some(d) = std::str::from_utf8(&d).ok().and_then(csv::parse_date) {
-                    *m.years.entry(year_of(d)).or_default() += 1;
+                match key {
+                    Key::At(ks, ke) => self.keep(src, line, text, &text[ks..ke], Some((ks, ke))),
+                    Key::Owned(k) => self.keep(src, line, text, &k, None),
                 }
             }
         }
+    }
+
+    /// A row whose `CHILD` has been checked (`key`; `at` where it is in `text`, when it is a
+    /// plain slice of it): capped per child, then held or spilled.
+    pub(crate) fn keep(
+        &mut self,
+        src: u32,
+        line: u64,
+        text: &[u8],
+        key_bytes: &[u8],
+        at: Option<(usize, usize)>,
+    ) -> Result<()> {
+        let key = key_bytes;
         // Rows past the cap are rejected now (the same rows the audit would reject: rows arrive in
         // table and line order), so they are neither held nor spilled.
-        let n = match self.counts.get_mut(key.as_bytes()) {
+        let n = match self.counts.get_mut(key) {
             Some(n) => n,
-            None => self.counts.entry(ChildKey::new(key.as_bytes())).or_default(),
+            None => self.counts.entry(ChildKey::new(key)).or_default(),
         };
         *n += 1;
         if *n as usize > MAX_CHILD_ROWS {
+            // CHILD was checked to be UTF-8 (`check_child`).
             return self.reject(
                 src,
                 line,
-                key,
+                &String::from_utf8_lossy(key),
                 format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
             );
         }
         if let Some(sp) = &mut self.spill {
-            let h = fnv(key.as_bytes());
+            let h = fnv(key);
             let nf = sp.files.len() as u64;
             let f = &mut sp.files[(h % nf) as usize];
             let w = |f: &mut BufWriter<File>| -> io::Result<()> {
@@ -344,11 +430,10 @@ impl<'s> Ingest<'s> {
             w(f).map_err(|e| io_err(&sp.dir.path.display().to_string(), e))?;
             return Ok(());
         }
-        if ks == usize::MAX {
+        match at {
+            Some(at) => self.store.push(src, line, text, at),
             // Quoted key: keep a plain copy of the key after the text.
-            self.store.push_with_key(src, line, text, key.as_bytes());
-        } else {
-            self.store.push(src, line, text, (ks, ke));
+            None => self.store.push_with_key(src, line, text, key),
         }
         // What is held: the text, the row references (their real size, not an estimate) and the
         // per-child counts (an entry, a long key's heap copy of about 8 bytes and the table's
@@ -473,15 +558,58 @@ fn memfind(text: &[u8], key: &[u8]) -> Option<usize> {
     None
 }
 
+/// What reading a CSV table finds, in order: the header, then each record or unusable line.
+pub(crate) trait Records {
+    /// The header line (the first that is not blank) and its columns, or why it is not a header.
+    fn header(&mut self, line: u64, cols: std::result::Result<Columns, String>) -> Result<()>;
+    /// One record (a line, or lines joined inside a quoted field).
+    fn record(&mut self, line: u64, text: &[u8]) -> Result<()>;
+    /// A line that cannot be read as a record: a row, rejected for `reason`.
+    fn bad(&mut self, line: u64, reason: String) -> Result<()>;
+}
+
+/// The ingest reading table `src` itself.
+struct Direct<'i, 's> {
+    ing: &'i mut Ingest<'s>,
+    src: u32,
+}
+
+impl Records for Direct<'_, '_> {
+    fn header(&mut self, line: u64, cols: std::result::Result<Columns, String>) -> Result<()> {
+        let m = &mut self.ing.metas[self.src as usize];
+        match cols {
+            Ok(c) => m.cols = Some(c),
+            Err(reason) => {
+                m.rows += 1;
+                m.header_error = Some(reason.clone());
+                self.ing.reject(self.src, line, "", reason)?;
+            }
+        }
+        Ok(())
+    }
+    fn record(&mut self, line: u64, text: &[u8]) -> Result<()> {
+        self.ing.push(self.src, line, text)
+    }
+    fn bad(&mut self, line: u64, reason: String) -> Result<()> {
+        self.ing.metas[self.src as usize].rows += 1;
+        self.ing.reject(self.src, line, "", reason)
+    }
+}
+
 /// Reads a CSV table into the ingest.
 pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<()> {
     let name = ing.metas[src as usize].name.to_string();
     let kind = ing.metas[src as usize].kind;
+    read_records(&name, kind, r, &mut Direct { ing, src })
+}
+
+/// Reads a CSV table (`name`, for errors) of kind `kind`: its header and records go to `out`.
+pub(crate) fn read_records(name: &str, kind: FileKind, r: impl Read, out: &mut impl Records) -> Result<()> {
     let mut lines = LineReader::new(BufReader::with_capacity(1 << 20, r));
     let mut buf = Vec::with_capacity(256);
     // The header: the first line that is not blank.
     loop {
-        match lines.next_line(&mut buf).map_err(|e| io_err(&name, e))? {
+        match lines.next_line(&mut buf).map_err(|e| io_err(name, e))? {
             None => return Ok(()),
             Some(_) if buf.trim_ascii().is_empty() => continue,
             Some(_) => break,
@@ -489,14 +617,7 @@ pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<(
     }
     let header_line = lines.line;
     let head = String::from_utf8_lossy(&buf).into_owned();
-    match header_columns(kind, &head) {
-        Ok(c) => ing.metas[src as usize].cols = Some(c),
-        Err(reason) => {
-            ing.metas[src as usize].rows += 1;
-            ing.metas[src as usize].header_error = Some(reason.clone());
-            ing.reject(src, header_line, "", reason)?;
-        }
-    }
+    out.header(header_line, header_columns(kind, &head))?;
     // Lines read ahead while looking for the end of a quoted field, to be read again as records
     // when it does not end within the bound: (line number, too long, text).
     let mut pending: std::collections::VecDeque<(u64, bool, Vec<u8>)> = std::collections::VecDeque::new();
@@ -507,16 +628,15 @@ pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<(
             *out = t;
             return Ok(Some((n, long)));
         }
-        Ok(lines.next_line(out).map_err(|e| io_err(&name, e))?.map(|long| (lines.line, long)))
+        Ok(lines.next_line(out).map_err(|e| io_err(name, e))?.map(|long| (lines.line, long)))
     };
     while let Some((n, long)) = next(&mut pending, &mut buf)? {
         if long {
-            ing.metas[src as usize].rows += 1;
-            ing.reject(src, n, "", format!("line longer than {} bytes", csv::MAX_LINE))?;
+            out.bad(n, format!("line longer than {} bytes", csv::MAX_LINE))?;
             continue;
         }
         if !odd_quotes(&buf) {
-            ing.push(src, n, &buf)?;
+            out.record(n, &buf)?;
             continue;
         }
         // A quoted field with a line break in it (RFC 4180, as spreadsheets write it): the record
@@ -540,7 +660,7 @@ pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<(
             }
         }
         if closed {
-            ing.push(src, n, &rec)?;
+            out.record(n, &rec)?;
             continue;
         }
         // Not closed within the bound (a stray quote, or a truncated file): the first line is the
@@ -548,11 +668,8 @@ pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<(
         for t in taken.into_iter().rev() {
             pending.push_front(t);
         }
-        ing.metas[src as usize].rows += 1;
-        ing.reject(
-            src,
+        out.bad(
             n,
-            "",
             format!(
                 "unterminated quoted field: no closing quote within {} lines or {} bytes",
                 csv::MAX_RECORD_LINES,

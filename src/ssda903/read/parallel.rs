@@ -1,0 +1,270 @@
+//! Reading several CSV tables at once. Reader threads do the part of reading that needs only the
+//! table itself (splitting lines and records, the header, checking `CHILD`, the years of the
+//! dates: [`classify`]) and send the rows in small batches; the calling thread takes each table's
+//! batches in turn, in the tables' order, and does the rest exactly as for one table read alone
+//! (counting, the per-child cap, holding or spilling rows, rejects in order). So the result, the
+//! order of the rejects and the memory bound are those of reading the tables one after another:
+//! at most a few batches per table wait in a channel.
+//!
+//! Only regular files and text in memory are read by reader threads; a pipe, a FIFO or a reader
+//! is read by the calling thread at its turn (a FIFO is not opened before then).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Mutex;
+
+use super::csv::Columns;
+use super::{classify, io_err, read_records, Ingest, Key, Parsed, Records};
+use crate::error::{Error, Result};
+use crate::ssda903::FileKind;
+
+/// Text in a batch before it is sent (bytes).
+const BATCH_BYTES: usize = 64 << 10;
+/// Batches a table's channel holds before its reader waits.
+const CHANNEL_BATCHES: usize = 8;
+
+/// A table a reader thread can read.
+pub(crate) enum Source<'a> {
+    /// A regular file.
+    Path(PathBuf),
+    /// Text in memory.
+    Text(&'a str),
+}
+
+/// One table for a reader thread.
+pub(crate) struct Job<'a> {
+    pub src: u32,
+    pub name: String,
+    pub kind: FileKind,
+    pub track_years: bool,
+    pub source: Source<'a>,
+}
+
+enum Item {
+    Blank,
+    /// A row rejected as read: its `CHILD` as shown, and the reason.
+    Bad {
+        line: u64,
+        child: String,
+        reason: String,
+    },
+    /// A usable row: its text and its `CHILD` as ranges of the batch's text.
+    Row {
+        line: u64,
+        text: (usize, usize),
+        key: (usize, usize),
+    },
+}
+
+#[derive(Default)]
+struct Batch {
+    text: Vec<u8>,
+    items: Vec<Item>,
+}
+
+enum Msg {
+    Header(u64, std::result::Result<Columns, String>),
+    Batch(Batch),
+    /// The end of the table, with the collection years of its dates (when tracked).
+    Done(BTreeMap<i32, u64>),
+    Failed(Error),
+}
+
+/// The receiving end was dropped: the calling thread stopped (an error elsewhere).
+fn stopped() -> Error {
+    Error::Io { path: "audit".into(), reason: "reading stopped".into() }
+}
+
+struct Sender<'c> {
+    tx: &'c SyncSender<Msg>,
+    cols: Option<Columns>,
+    track_years: bool,
+    years: BTreeMap<i32, u64>,
+    batch: Batch,
+}
+
+impl Sender<'_> {
+    fn flush(&mut self) -> Result<()> {
+        let b = std::mem::replace(
+            &mut self.batch,
+            Batch { text: Vec::with_capacity(BATCH_BYTES + 1024), items: Vec::with_capacity(2048) },
+        );
+        self.tx.send(Msg::Batch(b)).map_err(|_| stopped())
+    }
+}
+
+impl Records for Sender<'_> {
+    fn header(&mut self, line: u64, cols: std::result::Result<Columns, String>) -> Result<()> {
+        self.cols = cols.as_ref().ok().cloned();
+        self.tx.send(Msg::Header(line, cols)).map_err(|_| stopped())
+    }
+    fn record(&mut self, line: u64, text: &[u8]) -> Result<()> {
+        let item = match classify(self.cols.as_ref(), text, self.track_years) {
+            Parsed::Blank => Item::Blank,
+            Parsed::Reject { child, reason } => Item::Bad { line, child, reason },
+            Parsed::Row { key, year } => {
+                if let Some(y) = year {
+                    *self.years.entry(y).or_default() += 1;
+                }
+                let t = &mut self.batch.text;
+                let start = t.len();
+                t.extend_from_slice(text);
+                let end = t.len();
+                let key = match key {
+                    Key::At(a, b) => (start + a, start + b),
+                    Key::Owned(k) => {
+                        t.extend_from_slice(&k);
+                        (end, t.len())
+                    }
+                };
+                Item::Row { line, text: (start, end), key }
+            }
+        };
+        self.batch.items.push(item);
+        if self.batch.text.len() >= BATCH_BYTES || self.batch.items.len() >= 4096 {
+            self.flush()?;
+        }
+        Ok(())
+    }
+    fn bad(&mut self, line: u64, reason: String) -> Result<()> {
+        self.batch.items.push(Item::Bad { line, child: String::new(), reason });
+        Ok(())
+    }
+}
+
+/// Reads one table on a reader thread, sending what it finds.
+fn read_job(job: &Job<'_>, tx: &SyncSender<Msg>) {
+    let mut out =
+        Sender { tx, cols: None, track_years: job.track_years, years: BTreeMap::new(), batch: Batch::default() };
+    let r = match &job.source {
+        Source::Path(p) => match std::fs::File::open(p) {
+            Ok(f) => read_records(&job.name, job.kind, f, &mut out),
+            Err(e) => Err(io_err(&job.name, e)),
+        },
+        Source::Text(t) => read_records(&job.name, job.kind, t.as_bytes(), &mut out),
+    };
+    let r = r.and_then(|()| out.flush());
+    let _ = tx.send(match r {
+        Ok(()) => Msg::Done(out.years),
+        Err(e) => Msg::Failed(e),
+    });
+}
+
+/// Takes one table's messages, in order, into the ingest.
+fn take(ing: &mut Ingest<'_>, src: u32, rx: &Receiver<Msg>) -> Result<()> {
+    loop {
+        let msg = rx.recv().map_err(|_| Error::Io {
+            path: ing.metas[src as usize].name.to_string(),
+            reason: "a reader thread stopped (a bug: please report it)".into(),
+        })?;
+        match msg {
+            Msg::Header(line, cols) => {
+                let m = &mut ing.metas[src as usize];
+                match cols {
+                    Ok(c) => m.cols = Some(c),
+                    Err(reason) => {
+                        m.rows += 1;
+                        m.header_error = Some(reason.clone());
+                        ing.reject(src, line, "", reason)?;
+                    }
+                }
+            }
+            Msg::Batch(b) => {
+                for item in b.items {
+                    match item {
+                        Item::Blank => ing.metas[src as usize].blank += 1,
+                        Item::Bad { line, child, reason } => {
+                            ing.metas[src as usize].rows += 1;
+                            ing.reject(src, line, &child, reason)?;
+                        }
+                        Item::Row { line, text: (a, z), key: (ka, kz) } => {
+                            ing.metas[src as usize].rows += 1;
+                            let at = (ka >= a && kz <= z).then(|| (ka - a, kz - a));
+                            ing.keep(src, line, &b.text[a..z], &b.text[ka..kz], at)?;
+                        }
+                    }
+                }
+            }
+            Msg::Done(years) => {
+                let m = &mut ing.metas[src as usize];
+                for (y, n) in years {
+                    *m.years.entry(y).or_default() += n;
+                }
+                return Ok(());
+            }
+            Msg::Failed(e) => return Err(e),
+        }
+    }
+}
+
+/// Reading a table on the calling thread.
+pub(crate) type ReadHere<'a> = Box<dyn FnOnce(&mut Ingest<'_>) -> Result<()> + 'a>;
+
+/// A table in the order it is taken into the ingest.
+pub(crate) enum Step<'a> {
+    /// Read by a reader thread.
+    Parallel(Job<'a>),
+    /// Read by the calling thread, at its turn.
+    Here(ReadHere<'a>),
+}
+
+/// Runs the steps in order, the `Parallel` ones read ahead by up to `threads` reader threads.
+pub(crate) fn run(ing: &mut Ingest<'_>, steps: Vec<Step<'_>>, threads: usize) -> Result<()> {
+    let mut jobs = Vec::new();
+    let mut order: Vec<std::result::Result<usize, ReadHere<'_>>> = Vec::new();
+    for s in steps {
+        match s {
+            Step::Parallel(j) => {
+                order.push(Ok(jobs.len()));
+                jobs.push(j);
+            }
+            Step::Here(f) => order.push(Err(f)),
+        }
+    }
+    let readers = threads.min(jobs.len());
+    if readers == 0 {
+        for o in order {
+            match o {
+                Ok(i) => {
+                    let j = &jobs[i];
+                    let r: Box<dyn Read> = match &j.source {
+                        Source::Path(p) => Box::new(std::fs::File::open(p).map_err(|e| io_err(&j.name, e))?),
+                        Source::Text(t) => Box::new(t.as_bytes()),
+                    };
+                    super::read_csv(ing, j.src, r)?;
+                }
+                Err(f) => f(ing)?,
+            }
+        }
+        return Ok(());
+    }
+    let (txs, rxs): (Vec<_>, Vec<_>) = jobs.iter().map(|_| sync_channel::<Msg>(CHANNEL_BATCHES)).unzip();
+    // Each job with its sender, taken by the reader that reads it (the sender is dropped when the
+    // reader is done, so a reader that stopped is seen as a closed channel, never a hang).
+    let work: Vec<Mutex<Option<SyncSender<Msg>>>> = txs.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| -> Result<()> {
+        for _ in 0..readers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(w) = work.get(i) else { break };
+                let tx = w.lock().ok().and_then(|mut t| t.take());
+                if let Some(tx) = tx {
+                    read_job(&jobs[i], &tx);
+                }
+            });
+        }
+        // Dropping the receivers (on an error here) stops the readers at their next batch.
+        let rxs = rxs;
+        for o in order {
+            match o {
+                Ok(i) => take(ing, jobs[i].src, &rxs[i])?,
+                Err(f) => f(ing)?,
+            }
+        }
+        Ok(())
+    })
+}
