@@ -393,7 +393,11 @@ fn main() -> ExitCode {
     let cleanup: Cleanup = Arc::new(Mutex::new(Vec::new()));
     let c = cleanup.clone();
     let _ = ctrlc::set_handler(move || {
-        if let Ok(paths) = c.lock() {
+        // The lock is held until the process exits: the main thread, which may fail on a file
+        // removed here, waits for it before it can print an error or exit with another status,
+        // so an interrupted run always ends with this one message and status 130.
+        let guard = c.lock();
+        if let Ok(paths) = &guard {
             for p in paths.iter() {
                 let _ = std::fs::remove_file(p);
                 let _ = std::fs::remove_dir_all(p);

@@ -218,3 +218,33 @@ pub(crate) fn shown(value: &str) -> String {
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The longest text an error message repeats from its input, in characters.
+pub(crate) const MAX_ECHO_CHARS: usize = 80;
+
+/// `text` as an error message may repeat it: whole when it is at most [`MAX_ECHO_CHARS`]
+/// characters, else its first characters and how long it was, so that a long value never makes a
+/// long message (a 3 MB event name gives a short error, not three copies of it).
+pub(crate) fn excerpt(text: &str) -> String {
+    if text.chars().count() <= MAX_ECHO_CHARS {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(60).collect();
+    format!("{head}... ({} bytes)", text.len())
+}
+
+#[cfg(test)]
+mod excerpt_tests {
+    use super::excerpt;
+
+    #[test]
+    fn short_text_whole_long_text_cut_with_its_length() {
+        assert_eq!(excerpt("review_held"), "review_held");
+        let eighty = "é".repeat(80);
+        assert_eq!(excerpt(&eighty), eighty);
+        let long = "K".repeat(3_000_000);
+        assert_eq!(excerpt(&long), format!("{}... (3000000 bytes)", "K".repeat(60)));
+        // Cut on a character boundary: 81 two-byte characters, 162 bytes.
+        assert_eq!(excerpt(&"é".repeat(81)), format!("{}... (162 bytes)", "é".repeat(60)));
+    }
+}

@@ -58,8 +58,8 @@ pub struct ScheduleRequest {
     /// A local profile given inline as TOML text (instead of `profile`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_toml: Option<String>,
-    /// The as-at date (default: the last event's date).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The as-at date (default: the last event's date), written `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::model::strict_as_at")]
     pub as_at: Option<NaiveDate>,
     /// Planning horizon in months (default 12; 0 = none).
     #[serde(default, skip_serializing_if = "Option::is_none")]

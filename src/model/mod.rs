@@ -6,7 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{excerpt, Error, Result};
 
 pub(crate) mod walk;
 
@@ -608,12 +608,13 @@ impl Event {
 
     /// [`Event::from_json`] for any event.
     fn general_from_json(index: usize, value: &serde_json::Value) -> Result<Event> {
+        // Values, names and serde's reasons are repeated only as excerpts (`error::excerpt`).
         let invalid = |event: &str, field: &str, value: String, reason: String| Error::InvalidEvent {
             index,
-            event: event.to_string(),
-            field: field.to_string(),
-            value,
-            reason,
+            event: excerpt(event),
+            field: excerpt(field),
+            value: excerpt(&value),
+            reason: excerpt_reason(&reason),
         };
         let obj = value
             .as_object()
@@ -628,8 +629,7 @@ impl Event {
             Some(other) => return Err(invalid(&name, "date", other.to_string(), "must be a string YYYY-MM-DD".into())),
             None => return Err(invalid(&name, "date", String::new(), "missing (expected YYYY-MM-DD)".into())),
         };
-        let date = NaiveDate::parse_from_str(&date_text, "%Y-%m-%d")
-            .map_err(|e| invalid(&name, "date", date_text.clone(), format!("not a valid date YYYY-MM-DD: {e}")))?;
+        let date = strict_date(&date_text).map_err(|reason| invalid(&name, "date", date_text.clone(), reason))?;
         let mut rest = obj.clone();
         rest.remove("date");
         let kind: EventKind = serde_json::from_value(serde_json::Value::Object(rest)).map_err(|e| {
@@ -642,10 +642,12 @@ impl Event {
         let allowed = kind.fields();
         if let Some(extra) = obj.keys().find(|k| *k != "event" && *k != "date" && !allowed.contains(&k.as_str())) {
             let expected = if allowed.is_empty() { "none".to_string() } else { allowed.join(", ") };
+            // The value of a field that should not be there is not repeated (it may be anything,
+            // a child's name included).
             return Err(invalid(
                 &name,
                 extra,
-                obj[extra].to_string(),
+                "(not repeated)".into(),
                 format!("unknown field for this event (allowed besides event and date: {expected})"),
             ));
         }
@@ -671,6 +673,44 @@ impl Event {
                 .ok()?;
         Some(Event { date, kind })
     }
+}
+
+/// A date as a request must write it: exactly `YYYY-MM-DD` (ten ASCII bytes, no sign, no
+/// spaces, two-digit month and day), a day that exists. The error says which of the two failed.
+pub(crate) fn strict_date(text: &str) -> std::result::Result<NaiveDate, String> {
+    if let Some(d) = plain_date(text) {
+        return Ok(d);
+    }
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    Err(if shape {
+        "no such day (expected a real date YYYY-MM-DD)".to_string()
+    } else {
+        "not a date written YYYY-MM-DD (four-digit year, two-digit month and day, nothing else)".to_string()
+    })
+}
+
+/// serde's `deserialize_with` for a request's `as_at`, read as [`strict_date`]; the error names
+/// the field and (an excerpt of) the value.
+pub(crate) fn strict_as_at<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<NaiveDate>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(text) => strict_date(&text)
+            .map(Some)
+            .map_err(|reason| serde::de::Error::custom(format!("as_at {:?}: {reason}", excerpt(&text)))),
+    }
+}
+
+/// serde's `reason` text cut to a few lines' worth (it may quote the input).
+fn excerpt_reason(reason: &str) -> String {
+    if reason.chars().count() <= 240 {
+        return reason.to_string();
+    }
+    let head: String = reason.chars().take(200).collect();
+    format!("{head}... ({} bytes)", reason.len())
 }
 
 /// A date written exactly `YYYY-MM-DD` (ten ASCII bytes), as chrono reads it with `%Y-%m-%d`;
