@@ -68,7 +68,7 @@ pub struct ScheduleRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child: Option<Child>,
     /// Council closure days, used for local rules only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::model::strict_closure_days")]
     pub closure_days: Option<Vec<NaiveDate>>,
     /// The case history: events in date order.
     #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::model::Event>"))]

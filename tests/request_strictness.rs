@@ -17,7 +17,8 @@ fn event_error(date_json: &str) -> Error {
 
 #[test]
 fn event_dates_must_be_written_yyyy_mm_dd() {
-    for text in ["2026-1-5", "2026-01-5", "+2026-01-05", " 2026-01-05", "2026-01-05 ", "\u{a0}2026-01-05", "05/01/2026"] {
+    for text in ["2026-1-5", "2026-01-5", "+2026-01-05", " 2026-01-05", "2026-01-05 ", "\u{a0}2026-01-05", "05/01/2026"]
+    {
         let e = event_error(&serde_json::to_string(text).unwrap());
         assert_eq!(e.kind(), ErrorKind::InvalidEvent, "{text:?}");
         let msg = e.to_string();
@@ -65,4 +66,15 @@ fn an_unknown_fields_value_is_not_repeated() {
     assert!(msg.contains("child_name"), "{msg}");
     assert!(!msg.contains("Jane"), "{msg}");
     assert!(msg.contains("unknown field for this event"), "{msg}");
+}
+
+#[test]
+fn date_of_birth_and_closure_days_are_read_strictly_and_named() {
+    let ev = r#"{"event": "became_looked_after", "date": "2026-01-05"}"#;
+    let e = schedule_json(&request(ev, r#", "child": {"date_of_birth": "2010-3-1"}"#)).unwrap_err();
+    assert!(e.to_string().contains("date_of_birth \"2010-3-1\": not a date written YYYY-MM-DD"), "{e}");
+    let e = schedule_json(&request(ev, r#", "closure_days": ["2026-12-29", "2026-12-30 "]"#)).unwrap_err();
+    assert!(e.to_string().contains("closure_days \"2026-12-30 \": not a date written YYYY-MM-DD"), "{e}");
+    let ok = r#", "child": {"date_of_birth": "2010-03-01"}, "closure_days": ["2026-12-29"]"#;
+    assert!(schedule_json(&request(ev, ok)).is_ok());
 }

@@ -691,17 +691,28 @@ pub(crate) fn strict_date(text: &str) -> std::result::Result<NaiveDate, String> 
     })
 }
 
-/// serde's `deserialize_with` for a request's `as_at`, read as [`strict_date`]; the error names
-/// the field and (an excerpt of) the value.
-pub(crate) fn strict_as_at<'de, D: serde::Deserializer<'de>>(
+/// [`strict_date`] for a request's field, the error naming the field and (an excerpt of) the value.
+fn strict_field<E: serde::de::Error>(field: &str, text: &str) -> std::result::Result<NaiveDate, E> {
+    strict_date(text).map_err(|reason| E::custom(format!("{field} {:?}: {reason}", excerpt(text))))
+}
+
+/// serde's `deserialize_with` for a request's `as_at`, read as [`strict_date`].
+pub(crate) fn strict_as_at<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
+    Option::<String>::deserialize(d)?.map(|t| strict_field("as_at", &t)).transpose()
+}
+
+/// serde's `deserialize_with` for a child's `date_of_birth`, read as [`strict_date`].
+fn strict_date_of_birth<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<NaiveDate>, D::Error> {
+    Option::<String>::deserialize(d)?.map(|t| strict_field("date_of_birth", &t)).transpose()
+}
+
+/// serde's `deserialize_with` for a request's `closure_days`, each read as [`strict_date`].
+pub(crate) fn strict_closure_days<'de, D: serde::Deserializer<'de>>(
     d: D,
-) -> std::result::Result<Option<NaiveDate>, D::Error> {
-    match Option::<String>::deserialize(d)? {
-        None => Ok(None),
-        Some(text) => strict_date(&text)
-            .map(Some)
-            .map_err(|reason| serde::de::Error::custom(format!("as_at {:?}: {reason}", excerpt(&text)))),
-    }
+) -> std::result::Result<Option<Vec<NaiveDate>>, D::Error> {
+    Option::<Vec<String>>::deserialize(d)?
+        .map(|days| days.iter().map(|t| strict_field("closure_days", t)).collect())
+        .transpose()
 }
 
 /// serde's `reason` text cut to a few lines' worth (it may quote the input).
@@ -739,8 +750,8 @@ impl<'de> Deserialize<'de> for Event {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Child {
-    /// Date of birth, for age-based duties (pathway needs assessment).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Date of birth, for age-based duties (pathway needs assessment), written `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "strict_date_of_birth")]
     pub date_of_birth: Option<NaiveDate>,
 }
 
