@@ -79,12 +79,9 @@ fn parse_args() -> Result<Args, String> {
             "--tmp-dir" => tmp_dir = Some(PathBuf::from(value("--tmp-dir")?)),
             "--memory-budget" => {
                 let v = value("--memory-budget")?;
-                memory_mb = Some(
-                    v.parse::<u64>()
-                        .ok()
-                        .filter(|n| (1..=1 << 20).contains(n))
-                        .ok_or_else(|| format!("--memory-budget {v:?} must be a whole number of MB from 1"))?,
-                );
+                memory_mb = Some(v.parse::<u64>().ok().filter(|n| (1..=1 << 20).contains(n)).ok_or_else(|| {
+                    format!("--memory-budget {v:?} must be a whole number of MB from 1 to 1048576 (1 TB)")
+                })?);
             }
             "--profile" => profile = Some(value("--profile")?),
             "--year" => {
