@@ -634,9 +634,14 @@ impl Event {
         rest.remove("date");
         let kind: EventKind = serde_json::from_value(serde_json::Value::Object(rest)).map_err(|e| {
             let msg = e.to_string();
-            let field = if msg.contains("unknown variant") { "event" } else { "fields" };
-            let value = if field == "event" { name.clone() } else { value.to_string() };
-            invalid(&name, field, value, msg)
+            match msg.split_once(", expected one of ") {
+                // serde's "unknown variant `<the name>`, expected one of ..." repeats the name
+                // whole: keep only the list of kinds (our own text), the name being the value.
+                Some((head, kinds)) if head == format!("unknown variant `{name}`") => {
+                    invalid(&name, "event", name.clone(), format!("unknown event, expected one of {kinds}"))
+                }
+                _ => invalid(&name, "fields", value.to_string(), msg),
+            }
         })?;
         // serde ignores unknown fields on unit variants, so check every event here.
         let allowed = kind.fields();
@@ -717,10 +722,10 @@ pub(crate) fn strict_closure_days<'de, D: serde::Deserializer<'de>>(
 
 /// serde's `reason` text cut to a few lines' worth (it may quote the input).
 fn excerpt_reason(reason: &str) -> String {
-    if reason.chars().count() <= 240 {
+    if reason.chars().count() <= 2_000 {
         return reason.to_string();
     }
-    let head: String = reason.chars().take(200).collect();
+    let head: String = reason.chars().take(1_000).collect();
     format!("{head}... ({} bytes)", reason.len())
 }
 
