@@ -419,6 +419,25 @@ struct Fragment {
     _keep: Keep,
     json: Box<[u8]>,
     value: u32,
+    /// For an obligation's head (see [`Fragments::head`]): the fields it was written with besides
+    /// the action, which a later obligation must match to share it.
+    head: Option<HeadKey>,
+}
+
+/// The fields of an obligation's head besides its action: `duty`, `role`, `roles` and `regime`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct HeadKey {
+    duty: Duty,
+    role: Role,
+    roles: Roles,
+    regime: Option<Regime>,
+}
+
+impl HeadKey {
+    #[inline(always)]
+    fn of(o: &Obligation) -> HeadKey {
+        HeadKey { duty: o.duty, role: o.role, roles: o.roles, regime: o.regime }
+    }
 }
 
 enum Keep {
@@ -487,24 +506,33 @@ impl Fragments {
         if value == next {
             self.seen.push((0, 0));
         }
-        self.push(ptr, Fragment { _keep: Keep::Citation(c.clone()), json: w.0.into_boxed_slice(), value })
+        self.push(ptr, Fragment { _keep: Keep::Citation(c.clone()), json: w.0.into_boxed_slice(), value, head: None })
     }
 
-    /// The entry of text `t` (an action), written as a JSON string the first time it is met.
+    /// The entry of obligation `o`'s head, keyed by the address of its action: the JSON from its
+    /// opening brace through `"duty"`, `"role"`, `"roles"`, `"action"` and `"regime"` (when it
+    /// has one), written the first time the action is met. `None` when the action's entry was
+    /// written for other duty, roles or regime (the caller then writes the head itself).
     #[inline(always)]
-    fn text(&mut self, t: &Arc<str>) -> u32 {
-        match self.find(Arc::as_ptr(t) as *const u8 as usize) {
-            Some(e) => e,
-            None => self.new_text(t),
+    fn head(&mut self, o: &Obligation) -> Option<u32> {
+        match self.find(Arc::as_ptr(&o.action) as *const u8 as usize) {
+            Some(e) => (self.entries[e as usize].head == Some(HeadKey::of(o))).then_some(e),
+            None => Some(self.new_head(o)),
         }
     }
 
     #[inline(never)]
-    fn new_text(&mut self, t: &Arc<str>) -> u32 {
-        let ptr = Arc::as_ptr(t) as *const u8 as usize;
-        let mut w = W(Vec::with_capacity(t.len() + 2));
-        w.str(t);
-        self.push(ptr, Fragment { _keep: Keep::Text(t.clone()), json: w.0.into_boxed_slice(), value: 0 })
+    fn new_head(&mut self, o: &Obligation) -> u32 {
+        let ptr = Arc::as_ptr(&o.action) as *const u8 as usize;
+        let mut w = W(Vec::with_capacity(o.action.len() + 160));
+        w.head(o);
+        let f = Fragment {
+            _keep: Keep::Text(o.action.clone()),
+            json: w.0.into_boxed_slice(),
+            value: 0,
+            head: Some(HeadKey::of(o)),
+        };
+        self.push(ptr, f)
     }
 
     fn push(&mut self, ptr: usize, f: Fragment) -> u32 {
@@ -547,8 +575,9 @@ struct Refs {
 struct View<'a> {
     s: &'a Schedule,
     table: Table<'a>,
-    /// The [`Fragments`] entry of each obligation's action.
-    actions: Vec<u32>,
+    /// The [`Fragments`] entry of each obligation's head ([`Fragments::head`]), or `u32::MAX`
+    /// when the obligation's head is written in full.
+    heads: Vec<u32>,
     refs: Vec<Refs>,
     binding_cites: Vec<u32>,
     next_review: Option<usize>,
@@ -559,7 +588,7 @@ impl<'a> View<'a> {
     fn new(case: &CaseHistory, s: &'a Schedule, options: ResponseOptions) -> Result<View<'a>> {
         let mut table = Table::new();
         let mut binding_cites = Vec::with_capacity(2 * s.obligations.len());
-        let mut actions = Vec::with_capacity(s.obligations.len());
+        let mut heads = Vec::with_capacity(s.obligations.len());
         let refs = s
             .obligations
             .iter()
@@ -568,7 +597,7 @@ impl<'a> View<'a> {
                 if let Some(b) = &o.binding {
                     binding_cites.extend(b.iter().map(|c| table.index(&c.citation)));
                 }
-                actions.push(table.frag.text(&o.action));
+                heads.push(table.frag.head(o).unwrap_or(u32::MAX));
                 Refs { citation: table.index(&o.citation), binding_from }
             })
             .collect();
@@ -583,7 +612,7 @@ impl<'a> View<'a> {
         } else {
             None
         };
-        Ok(View { s, table, actions, refs, binding_cites, next_review, explanations })
+        Ok(View { s, table, heads, refs, binding_cites, next_review, explanations })
     }
 }
 
@@ -726,37 +755,52 @@ fn write_compact(v: &View<'_>) -> Result<Vec<u8>> {
     let mut basis_text = BasisText::default();
     for (i, o) in s.obligations.iter().enumerate() {
         let r = v.refs[i];
-        w.lit(if i > 0 { ",{\"duty\":\"" } else { "{\"duty\":\"" });
-        w.lit(o.duty.as_str());
-        w.lit("\",\"role\":\"");
-        w.lit(o.role.as_str());
-        w.lit("\",\"roles\":[");
-        for (k, role) in o.roles.iter().enumerate() {
-            w.lit(if k > 0 { ",\"" } else { "\"" });
-            w.lit(role.as_str());
-            w.lit("\"");
+        if i > 0 {
+            w.0.push(b',');
         }
-        w.lit("],\"action\":");
-        w.0.extend_from_slice(&v.table.frag.entries[v.actions[i] as usize].json);
-        if let Some(regime) = o.regime {
-            w.lit(",\"regime\":\"");
-            w.lit(regime.as_str());
-            w.lit("\"");
+        match v.table.frag.entries.get(v.heads[i] as usize) {
+            Some(head) => w.0.extend_from_slice(&head.json),
+            None => w.head(o),
         }
         if let Some(n) = o.review_number {
             w.lit(",\"review_number\":");
             w.uint(u64::from(n));
         }
         if let Some(d) = o.earliest {
-            w.lit(",\"earliest\":");
-            w.day(Some(d));
+            match ymd(d) {
+                Some(day) => {
+                    let mut text = *b",\"earliest\":\"YYYY-MM-DD\"";
+                    text[13..23].copy_from_slice(&day);
+                    w.0.extend_from_slice(&text);
+                }
+                None => {
+                    w.lit(",\"earliest\":");
+                    w.day(Some(d));
+                }
+            }
         }
-        w.lit(",\"latest\":");
-        w.day(o.latest);
-        w.lit(",\"latest_working_day\":");
-        w.day(o.latest_working_day);
-        w.lit(",\"basis\":");
-        w.lit(basis_text.get(&o.basis));
+        match (o.latest.and_then(ymd), o.latest_working_day.and_then(ymd)) {
+            // Both days in one write of fixed length (nearly every obligation).
+            (Some(latest), Some(working)) => {
+                let mut text = *b",\"latest\":\"YYYY-MM-DD\",\"latest_working_day\":\"YYYY-MM-DD\"";
+                text[11..21].copy_from_slice(&latest);
+                text[45..55].copy_from_slice(&working);
+                w.0.extend_from_slice(&text);
+            }
+            _ => {
+                w.lit(",\"latest\":");
+                w.day(o.latest);
+                w.lit(",\"latest_working_day\":");
+                w.day(o.latest_working_day);
+            }
+        }
+        match o.basis {
+            Basis::Statutory => w.lit(",\"basis\":\"statutory\""),
+            Basis::Local(_) => {
+                w.lit(",\"basis\":");
+                w.lit(basis_text.get(&o.basis));
+            }
+        }
         if let Some(b) = &o.binding {
             w.lit(",\"binding\":[");
             for (k, c) in b.iter().enumerate() {
@@ -767,9 +811,18 @@ fn write_compact(v: &View<'_>) -> Result<Vec<u8>> {
                     Some(p) => w.period(p),
                     None => w.lit("null"),
                 }
-                w.lit(",\"latest\":");
-                w.day(c.latest);
-                w.lit(",\"citation\":");
+                match c.latest.and_then(ymd) {
+                    Some(day) => {
+                        let mut text = *b",\"latest\":\"YYYY-MM-DD\",\"citation\":";
+                        text[11..21].copy_from_slice(&day);
+                        w.0.extend_from_slice(&text);
+                    }
+                    None => {
+                        w.lit(",\"latest\":");
+                        w.day(c.latest);
+                        w.lit(",\"citation\":");
+                    }
+                }
                 w.uint(u64::from(v.binding_cites[r.binding_from as usize + k]));
                 w.lit(if c.before_care { ",\"before_care\":true}" } else { "}" });
             }
@@ -853,6 +906,28 @@ impl W {
         W(Vec::with_capacity(1024 + cites + obligations + explained + extra))
     }
 
+    /// An obligation's head: `{`, then `"duty"`, `"role"`, `"roles"`, `"action"` and `"regime"`
+    /// (when it has one), as serde writes them.
+    fn head(&mut self, o: &Obligation) {
+        self.lit("{\"duty\":\"");
+        self.lit(o.duty.as_str());
+        self.lit("\",\"role\":\"");
+        self.lit(o.role.as_str());
+        self.lit("\",\"roles\":[");
+        for (k, role) in o.roles.iter().enumerate() {
+            self.lit(if k > 0 { ",\"" } else { "\"" });
+            self.lit(role.as_str());
+            self.lit("\"");
+        }
+        self.lit("],\"action\":");
+        self.str(&o.action);
+        if let Some(regime) = o.regime {
+            self.lit(",\"regime\":\"");
+            self.lit(regime.as_str());
+            self.lit("\"");
+        }
+    }
+
     #[inline(always)]
     fn lit(&mut self, s: &str) {
         self.0.extend_from_slice(s.as_bytes());
@@ -907,18 +982,13 @@ impl W {
             self.0.extend_from_slice(b"null");
             return;
         };
-        let y = d.year();
-        let k = y.wrapping_sub(TABLE_FIRST_YEAR) as u32 as usize;
-        if k >= TABLE_YEARS {
+        let Some(ymd) = ymd(d) else {
             // Outside the library's range (never in a schedule): chrono's own text.
             self.str(&d.to_string());
             return;
-        }
-        let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-        let o = d.ordinal0() as usize + if leap { 366 } else { 0 };
+        };
         let mut text = [b'"'; 12];
-        text[1..5].copy_from_slice(&YEARS[k * 4..k * 4 + 4]);
-        text[5..11].copy_from_slice(&MONTH_DAYS[o * 6..o * 6 + 6]);
+        text[1..11].copy_from_slice(&ymd);
         self.0.extend_from_slice(&text);
     }
 
@@ -1001,6 +1071,23 @@ impl W {
         self.str(&m.library_version);
         self.lit("}");
     }
+}
+
+/// A date as the ten bytes `YYYY-MM-DD`, from the tables of years and of days of the year;
+/// `None` outside the tables' years.
+#[inline(always)]
+fn ymd(d: NaiveDate) -> Option<[u8; 10]> {
+    let y = d.year();
+    let k = y.wrapping_sub(TABLE_FIRST_YEAR) as u32 as usize;
+    if k >= TABLE_YEARS {
+        return None;
+    }
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let o = d.ordinal0() as usize + if leap { 366 } else { 0 };
+    let mut text = [0; 10];
+    text[..4].copy_from_slice(&YEARS[k * 4..k * 4 + 4]);
+    text[4..].copy_from_slice(&MONTH_DAYS[o * 6..o * 6 + 6]);
+    Some(text)
 }
 
 /// Whether `b` holds a byte JSON must escape (`"`, `\\` or a control character), sixteen bytes
