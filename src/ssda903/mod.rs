@@ -48,8 +48,9 @@
 //! Each input is read once, as a stream ([`read`]): rows go to an in-memory store, or, above
 //! [`AuditOptions::memory_budget`], into temporary partition files by a hash of `CHILD` (in
 //! [`AuditOptions::tmp_dir`], removed on every exit path this process controls). Children are
-//! audited in `CHILD` byte order on [`AuditOptions::threads`] threads. The result never depends
-//! on the order of the returns or of the rows.
+//! audited in `CHILD` byte order on [`AuditOptions::threads`] threads (when the rows were
+//! partitioned, in that order within each partition, one partition after another). The result
+//! never depends on the order of the returns or of the rows.
 //!
 //! # Entry points
 //! [`audit`] takes [`ReturnInput`]s (files, readers or text) and a [`Sink`]; [`audit_str`] is the
@@ -364,7 +365,8 @@ latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,not
     }
 }
 
-/// Receives the audit's output, in order (children in `CHILD` byte order).
+/// Receives the audit's output, in order (children in `CHILD` byte order; when the rows were
+/// partitioned, in that order within each partition, one partition after another).
 pub trait Sink {
     /// One audit row (a review, or an overdue review).
     fn row(&mut self, row: &AuditRow) -> io::Result<()>;
