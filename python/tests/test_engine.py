@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 import pytest
 
@@ -23,48 +24,16 @@ CLASSES = {
 }
 
 
-def matches(expected, actual):
-    """The matching rule of tests/conformance.rs: every key given must match, recursively."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
-        for k, v in expected.items():
-            if k in actual:
-                if not matches(v, actual[k]):
-                    return False
-            elif not (v is None or (k == "early" and v is False)):
-                return False
-        return True
-    return expected == actual
+# The vectors are matched by the repository's own runner's rules (scripts/conformance.py: the
+# matching rule, a vector's metadata merged back into its dates, the lean response's references
+# resolved), so this suite and the runner cannot drift apart.
+sys.path.insert(0, str(ROOT / "scripts"))
+from conformance import expectation as _expectation, inflate, matches  # noqa: E402
 
 
 def expectation(want):
-    """An expected obligation with its ``metadata`` object (this library's own: citation wording,
-    basis, roles, flags) merged back in, recursively, as tests/conformance.rs does."""
-    if not isinstance(want, dict) or "metadata" not in want:
-        return want
-
-    def deep(a, b):
-        out = dict(a)
-        for k, v in b.items():
-            out[k] = deep(out[k], v) if isinstance(out.get(k), dict) and isinstance(v, dict) else v
-        return out
-
-    return deep({k: v for k, v in want.items() if k != "metadata"}, want["metadata"])
-
-
-def inflate(resp):
-    """The response with its references resolved, as tests/conformance.rs does: in the lean
-    format each obligation's ``citation`` (and each ``binding`` entry's) is an index into
-    ``citations`` and ``next_review`` an index into ``obligations``. A response that already
-    holds the objects is returned as it is."""
-    citations = resp.get("citations")
-    if isinstance(citations, list):
-        for o in resp["obligations"]:
-            for x in [o] + list(o.get("binding") or []):
-                if isinstance(x.get("citation"), int):
-                    x["citation"] = citations[x["citation"]]
-    if isinstance(resp.get("next_review"), int):
-        resp["next_review"] = resp["obligations"][resp["next_review"]]
-    return resp
+    """An expected obligation with its ``metadata`` merged back in (the full check, not dates alone)."""
+    return _expectation(want, only_dates=False)
 
 
 @pytest.mark.parametrize("path", VECTORS, ids=[p.stem for p in VECTORS])
