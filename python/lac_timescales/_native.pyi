@@ -57,4 +57,5 @@ def audit_903_native(
     profile: Optional[str] = None,
     threads: Optional[int] = None,
     tmp_dir: Optional[str] = None,
+    prepare: bool = True,
 ) -> Dict[str, Any]: ...

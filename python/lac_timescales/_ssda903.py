@@ -404,6 +404,20 @@ class _Pandas(_Numpy):
     def __init__(self, framed: bool) -> None:
         super().__init__(framed)
         self.pd: Any = __import__("pandas")
+        # The dtype pandas gives a column of str: its string dtype on pandas 3, object before.
+        self.text_dtype = self.pd.Series(["x"]).dtype
+
+    def objects(self, name: str, col: Tuple[List[Any], Any]) -> Any:
+        """A text column in the dtype pandas gives a column of str (also when it is empty or all
+        missing): the distinct values made into such an array (checked once per distinct value
+        rather than once per row), then gathered by the codes."""
+        values, codes = col
+        if name in _MAYBE_EMPTY:
+            values = [v or None for v in values]
+        distinct = self.np.empty(len(values), dtype=object)
+        distinct[:] = values
+        array = self.pd.array(distinct, dtype=self.text_dtype)
+        return array.take(self.np.frombuffer(codes, dtype=self.np.uint32).astype(self.np.intp))
 
     def reviews(self, c: Dict[str, Any], frames: Dict[str, Any]) -> Any:
         pd = self.pd
@@ -431,7 +445,9 @@ class _Pandas(_Numpy):
 
     def rejects(self, rj: Dict[str, Any], frames: Dict[str, Any]) -> Any:
         line = self.number("line", rj["line"])
-        out: Dict[str, Any] = {"file": self.objects("file", rj["file"]), "table": self.table_names(rj["table"]), "line": line}
+        tables = self.pd.array(self.np.array(["episodes", "reviews"], dtype=object), dtype=self.text_dtype)
+        table = tables.take(self.number("table", rj["table"]).astype(self.np.intp))
+        out: Dict[str, Any] = {"file": self.objects("file", rj["file"]), "table": table, "line": line}
         if self.framed:
             out["row"] = self.rows(line, self.reject_groups(rj["file"], frames))
         out["CHILD"] = self.objects("CHILD", rj["CHILD"])

@@ -13,13 +13,16 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use lac_timescales::export::csv_field;
 use lac_timescales::profile::Profile;
 use lac_timescales::ssda903::report::Summary;
 use lac_timescales::ssda903::window::year_label;
-use lac_timescales::ssda903::{audit, AuditOptions, AuditRow, FileKind, Input, Reject, ReturnInput, Sink, Superseded};
+use lac_timescales::ssda903::{
+    audit, AuditOptions, AuditRow, Chunk, FileKind, Input, Prepare, Reject, ReturnInput, Sink, Superseded,
+};
 use lac_timescales::Error;
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
@@ -159,6 +162,19 @@ struct Dict {
 }
 
 impl Dict {
+    /// The code of `v`, added if new.
+    fn intern(&mut self, v: &str) -> u32 {
+        match self.index.get(v) {
+            Some(&c) => c,
+            None => {
+                let c = self.values.len() as u32;
+                self.values.push(v.to_string());
+                self.index.insert(v.to_string(), c);
+                c
+            }
+        }
+    }
+
     fn push(&mut self, v: &str) {
         // Rows come grouped by child, so the previous row's value is the likeliest.
         if let Some(&last) = self.codes.last() {
@@ -167,21 +183,14 @@ impl Dict {
                 return;
             }
         }
-        let code = match self.index.get(v) {
-            Some(&c) => c,
-            None => {
-                let c = self.values.len() as u32;
-                self.values.push(v.to_string());
-                self.index.insert(v.to_string(), c);
-                c
-            }
-        };
+        let code = self.intern(v);
         self.codes.push(code);
     }
 
-    /// `(values, codes)`: a list of str and a bytearray of native-endian `uint32`.
-    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        (PyList::new(py, &self.values)?, bytes(py, &self.codes)?).into_pyobject(py)
+    /// Drops the index (the values and codes stay): done on the worker thread that made the
+    /// column, which is then only read.
+    fn seal(&mut self) {
+        self.index = HashMap::default();
     }
 }
 
@@ -231,15 +240,20 @@ struct Years {
 }
 
 impl Years {
-    fn push(&mut self, year: i32) {
+    fn code(&mut self, year: i32) -> u32 {
         match self.seen.iter().find(|(y, _)| *y == year) {
-            Some(&(_, code)) => self.dict.codes.push(code),
+            Some(&(_, code)) => code,
             None => {
-                self.dict.push(&year_label(year));
-                let code = self.dict.codes[self.dict.codes.len() - 1];
+                let code = self.dict.intern(&year_label(year));
                 self.seen.push((year, code));
+                code
             }
         }
+    }
+
+    fn push(&mut self, year: i32) {
+        let code = self.code(year);
+        self.dict.codes.push(code);
     }
 }
 
@@ -261,21 +275,80 @@ macro_rules! raw {
 }
 raw!(i64, u32, i8, u8);
 
-/// A column of numbers as a `bytearray` of their native-endian bytes: Python views it with
-/// `numpy.frombuffer` (no copy) or `memoryview.cast`, so the result needs no numpy when the
-/// caller asked for plain lists.
-fn bytes<'py, T: Raw>(py: Python<'py>, v: &[T]) -> PyResult<Bound<'py, PyByteArray>> {
-    PyByteArray::new_with(py, v.len() * T::SIZE, |out| {
-        for (chunk, x) in out.chunks_exact_mut(T::SIZE).zip(v) {
-            x.put(chunk);
+/// A column of numbers as a `bytearray` of their native-endian bytes, the pieces' values one
+/// after another: Python views it with `numpy.frombuffer` (no copy) or `memoryview.cast`, so the
+/// result needs no numpy when the caller asked for plain lists.
+fn bytes<'py, T: Raw>(
+    py: Python<'py>,
+    pieces: &[Arc<Tables>],
+    col: fn(&Tables) -> &[T],
+) -> PyResult<Bound<'py, PyByteArray>> {
+    let n: usize = pieces.iter().map(|p| col(p).len()).sum();
+    PyByteArray::new_with(py, n * T::SIZE, |out| {
+        let mut at = 0;
+        for p in pieces {
+            let v = col(p);
+            let end = at + v.len() * T::SIZE;
+            for (slot, x) in out[at..end].chunks_exact_mut(T::SIZE).zip(v) {
+                x.put(slot);
+            }
+            at = end;
         }
         Ok(())
     })
 }
 
-/// The output, column by column, and the summary's figures.
+/// A text column of the pieces, as `(values, codes)`: a list of str and a bytearray of
+/// native-endian `uint32`. Each piece's distinct values are listed in turn (a value in several
+/// pieces is listed once for each, which costs Python a string object each), or with `unique`
+/// once in all (for the columns Python looks values up in: collection years, file names).
+fn text_column<'py>(
+    py: Python<'py>,
+    pieces: &[Arc<Tables>],
+    col: fn(&Tables) -> &Dict,
+    unique: bool,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let mut values: Vec<&str> = Vec::new();
+    let mut index: HashMap<&str, u32, BuildHasherDefault<Fx>> = HashMap::default();
+    let mut maps: Vec<Vec<u32>> = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        let d = col(p);
+        let map = d
+            .values
+            .iter()
+            .map(|v| {
+                if unique {
+                    *index.entry(v.as_str()).or_insert_with(|| {
+                        values.push(v);
+                        values.len() as u32 - 1
+                    })
+                } else {
+                    values.push(v);
+                    values.len() as u32 - 1
+                }
+            })
+            .collect();
+        maps.push(map);
+    }
+    let n: usize = pieces.iter().map(|p| col(p).codes.len()).sum();
+    let codes = PyByteArray::new_with(py, n * 4, |out| {
+        let mut at = 0;
+        for (p, map) in pieces.iter().zip(&maps) {
+            let codes = &col(p).codes;
+            let end = at + codes.len() * 4;
+            for (slot, &c) in out[at..end].chunks_exact_mut(4).zip(codes) {
+                map[c as usize].put(slot);
+            }
+            at = end;
+        }
+        Ok(())
+    })?;
+    (PyList::new(py, values)?, codes).into_pyobject(py)
+}
+
+/// The audit rows, column by column (the columns of `reviews_audit.csv`, and the line).
 #[derive(Default)]
-struct Columns {
+struct Reviews {
     child: Dict,
     year: Years,
     period_start: Vec<i64>,
@@ -292,45 +365,33 @@ struct Columns {
     missed: Dict,
     note: Dict,
     line: Vec<i64>,
-    rejects: Rejects,
-    superseded: SupersededColumns,
-    summary: Summary,
     /// Scratch for formatting a value before it is looked up.
     scratch: String,
 }
 
-#[derive(Default)]
-struct Rejects {
-    file: Dict,
-    table: Vec<u8>,
-    line: Vec<i64>,
-    child: Dict,
-    reason: Dict,
-}
+impl Reviews {
+    fn reserve(&mut self, n: usize) {
+        for d in
+            [&mut self.child, &mut self.year.dict, &mut self.regime, &mut self.basis, &mut self.missed, &mut self.note]
+        {
+            d.codes.reserve(n);
+        }
+        for v in [
+            &mut self.period_start,
+            &mut self.review_number,
+            &mut self.review,
+            &mut self.deadline,
+            &mut self.latest_working_day,
+            &mut self.working_days_late,
+            &mut self.calendar_days_late,
+            &mut self.line,
+        ] {
+            v.reserve(n);
+        }
+        self.on_time.reserve(n);
+    }
 
-#[derive(Default)]
-struct SupersededColumns {
-    child: Dict,
-    decom: Vec<i64>,
-    file: Dict,
-    line: Vec<i64>,
-    year: Years,
-    kept_file: Dict,
-    kept_line: Vec<i64>,
-    kept_year: Years,
-    conflict: Dict,
-}
-
-/// Days from 1 January of year 1 to 1 January 1970.
-const UNIX_FROM_CE: i64 = 719_163;
-
-/// Epoch days (NAT for none).
-fn epoch(d: Option<NaiveDate>) -> i64 {
-    d.map_or(NAT, |d| i64::from(d.num_days_from_ce()) - UNIX_FROM_CE)
-}
-
-impl Sink for Columns {
-    fn row(&mut self, r: &AuditRow) -> std::io::Result<()> {
+    fn push(&mut self, r: &AuditRow) {
         self.child.push(&r.child);
         self.year.push(r.collection_year);
         self.period_start.push(epoch(r.period_start));
@@ -350,31 +411,198 @@ impl Sink for Columns {
         self.missed.push(&self.scratch);
         self.note.push(&r.note);
         self.line.push(r.line as i64);
+    }
+}
+
+#[derive(Default)]
+struct Rejects {
+    file: Dict,
+    table: Vec<u8>,
+    line: Vec<i64>,
+    child: Dict,
+    reason: Dict,
+}
+
+impl Rejects {
+    fn push(&mut self, r: &Reject) {
+        self.file.push(&r.file);
+        self.table.push(u8::from(r.table == FileKind::Reviews));
+        self.line.push(r.line as i64);
+        self.child.push(&r.child);
+        self.reason.push(&r.reason);
+    }
+}
+
+#[derive(Default)]
+struct SupersededColumns {
+    child: Dict,
+    decom: Vec<i64>,
+    file: Dict,
+    line: Vec<i64>,
+    year: Years,
+    kept_file: Dict,
+    kept_line: Vec<i64>,
+    kept_year: Years,
+    conflict: Dict,
+}
+
+impl SupersededColumns {
+    fn reserve(&mut self, n: usize) {
+        for d in [
+            &mut self.child,
+            &mut self.file,
+            &mut self.year.dict,
+            &mut self.kept_file,
+            &mut self.kept_year.dict,
+            &mut self.conflict,
+        ] {
+            d.codes.reserve(n);
+        }
+        for v in [&mut self.decom, &mut self.line, &mut self.kept_line] {
+            v.reserve(n);
+        }
+    }
+
+    fn push(&mut self, s: &Superseded) {
+        self.child.push(&s.child);
+        self.decom.push(epoch(Some(s.decom)));
+        self.file.push(&s.file);
+        self.line.push(s.line as i64);
+        self.year.push(s.year);
+        self.kept_file.push(&s.kept_file);
+        self.kept_line.push(s.kept_line as i64);
+        self.kept_year.push(s.kept_year);
+        self.conflict.push(&s.conflict);
+    }
+}
+
+/// The three outputs as columns, for a run of the output: one chunk's (made on the audit's worker
+/// thread by [`prepare`]), or rows given one by one.
+#[derive(Default)]
+struct Tables {
+    reviews: Reviews,
+    rejects: Rejects,
+    superseded: SupersededColumns,
+}
+
+impl Tables {
+    fn push_chunk(&mut self, c: &Chunk) {
+        self.reviews.reserve(c.rows.len());
+        self.superseded.reserve(c.superseded.len());
+        for r in &c.rows {
+            self.reviews.push(r);
+        }
+        for r in &c.rejects {
+            self.rejects.push(r);
+        }
+        for s in &c.superseded {
+            self.superseded.push(s);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.reviews.line.is_empty() && self.rejects.line.is_empty() && self.superseded.line.is_empty()
+    }
+
+    /// Drops the lookup tables, which only adding rows needs.
+    fn seal(&mut self) {
+        let v = &mut self.reviews;
+        for d in [&mut v.child, &mut v.year.dict, &mut v.regime, &mut v.basis, &mut v.missed, &mut v.note] {
+            d.seal();
+        }
+        let j = &mut self.rejects;
+        for d in [&mut j.file, &mut j.child, &mut j.reason] {
+            d.seal();
+        }
+        let s = &mut self.superseded;
+        for d in [&mut s.child, &mut s.file, &mut s.year.dict, &mut s.kept_file, &mut s.kept_year.dict, &mut s.conflict]
+        {
+            d.seal();
+        }
+    }
+}
+
+/// [`Sink::prepare`]: a chunk's columns, made on the worker thread that audited it.
+fn prepare(c: &mut Chunk) {
+    let mut t = Tables::default();
+    t.push_chunk(c);
+    t.seal();
+    c.prepared = Some(Arc::new(t));
+}
+
+/// The output as pieces of columns, in order (each chunk's as the workers made it: this thread
+/// only keeps them), and the summary's figures.
+#[derive(Default)]
+struct Columns {
+    /// Whether the workers make the columns ([`Sink::prepare`]); else this thread does (the same
+    /// columns: the tests compare the two).
+    prepare: bool,
+    pieces: Vec<Arc<Tables>>,
+    /// Rows given one by one (rejects found while reading), since the last piece.
+    open: Tables,
+    summary: Summary,
+}
+
+impl Columns {
+    /// Closes the piece of rows given one by one, if any, so that what follows comes after it.
+    fn close(&mut self) {
+        if !self.open.is_empty() {
+            let mut t = std::mem::take(&mut self.open);
+            t.seal();
+            self.pieces.push(Arc::new(t));
+        }
+    }
+}
+
+/// Days from 1 January of year 1 to 1 January 1970.
+const UNIX_FROM_CE: i64 = 719_163;
+
+/// Epoch days (NAT for none).
+fn epoch(d: Option<NaiveDate>) -> i64 {
+    d.map_or(NAT, |d| i64::from(d.num_days_from_ce()) - UNIX_FROM_CE)
+}
+
+impl Sink for Columns {
+    fn row(&mut self, r: &AuditRow) -> std::io::Result<()> {
+        self.open.reviews.push(r);
         self.summary.add_row(r);
         Ok(())
     }
     fn reject(&mut self, r: &Reject) -> std::io::Result<()> {
+        self.open.rejects.push(r);
         self.summary.add_reject(r);
-        let j = &mut self.rejects;
-        j.file.push(&r.file);
-        j.table.push(u8::from(r.table == FileKind::Reviews));
-        j.line.push(r.line as i64);
-        j.child.push(&r.child);
-        j.reason.push(&r.reason);
         Ok(())
     }
     fn superseded(&mut self, s: &Superseded) -> std::io::Result<()> {
+        self.open.superseded.push(s);
         self.summary.add_superseded(s);
-        let c = &mut self.superseded;
-        c.child.push(&s.child);
-        c.decom.push(epoch(Some(s.decom)));
-        c.file.push(&s.file);
-        c.line.push(s.line as i64);
-        c.year.push(s.year);
-        c.kept_file.push(&s.kept_file);
-        c.kept_line.push(s.kept_line as i64);
-        c.kept_year.push(s.kept_year);
-        c.conflict.push(&s.conflict);
+        Ok(())
+    }
+    fn prepare(&self) -> Option<Prepare> {
+        self.prepare.then_some(prepare as Prepare)
+    }
+    // The workers made the chunk's columns (else they are made here); this thread keeps them
+    // and counts the summary, as the `audit_903` example does.
+    fn chunk(&mut self, c: &Chunk) -> std::io::Result<()> {
+        self.close();
+        match c.prepared.clone().and_then(|p| p.downcast::<Tables>().ok()) {
+            Some(t) => self.pieces.push(t),
+            None => {
+                let mut t = Tables::default();
+                t.push_chunk(c);
+                t.seal();
+                self.pieces.push(Arc::new(t));
+            }
+        }
+        for r in &c.rows {
+            self.summary.add_row(r);
+        }
+        for r in &c.rejects {
+            self.summary.add_reject(r);
+        }
+        for s in &c.superseded {
+            self.summary.add_superseded(s);
+        }
         Ok(())
     }
 }
@@ -394,9 +622,10 @@ fn load_profile(spec: &str) -> lac_timescales::Result<Profile> {
 /// Audits returns given as `("csv", episodes, reviews, year)` or `("xml", path, year)` tuples,
 /// each table `("path", path)` or `("frame", name, rows, [(column, "text"|"days", data,
 /// per_day)])`. Returns a dict of output columns, rejects, superseded copies, totals and the
-/// summary (see `_ssda903.py`).
+/// summary (see `_ssda903.py`). `prepare=False` makes the output columns on the calling thread
+/// instead of the audit's workers (for the tests: the result is the same).
 #[pyfunction]
-#[pyo3(signature = (returns, as_at=None, profile=None, threads=None, tmp_dir=None))]
+#[pyo3(signature = (returns, as_at=None, profile=None, threads=None, tmp_dir=None, prepare=true))]
 pub(crate) fn audit_903_native<'py>(
     py: Python<'py>,
     returns: &Bound<'py, PyList>,
@@ -404,6 +633,7 @@ pub(crate) fn audit_903_native<'py>(
     profile: Option<String>,
     threads: Option<usize>,
     tmp_dir: Option<PathBuf>,
+    prepare: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let profile_id = profile.unwrap_or_else(|| "england".into());
     let profile = load_profile(&profile_id).map_err(|e| py_error(py, &e, "profile: ", None))?;
@@ -469,7 +699,7 @@ pub(crate) fn audit_903_native<'py>(
                 }
             })
             .collect();
-        let mut cols = Columns::default();
+        let mut cols = Columns { prepare, ..Columns::default() };
         audit(inputs, &opts, &mut cols).map(|o| (o, cols))
     });
     let (outcome, mut cols) = outcome.map_err(|e| py_error(py, &e, "", None))?;
@@ -478,42 +708,42 @@ pub(crate) fn audit_903_native<'py>(
     let text = cols.summary.text(&outcome, &format!("{} ({})", profile.id, profile.name), opts.as_at);
     out.set_item("summary_text", text)?;
     // Output columns: numbers as bytes, text dictionary-encoded (see `_ssda903.py`).
+    cols.close();
+    let p = &cols.pieces;
     let c = PyDict::new(py);
-    c.set_item("CHILD", cols.child.to_py(py)?)?;
-    c.set_item("collection_year", cols.year.dict.to_py(py)?)?;
-    c.set_item("period_start", bytes(py, &cols.period_start)?)?;
-    c.set_item("regime", cols.regime.to_py(py)?)?;
-    c.set_item("review_number", bytes(py, &cols.review_number)?)?;
-    c.set_item("REVIEW", bytes(py, &cols.review)?)?;
-    c.set_item("deadline", bytes(py, &cols.deadline)?)?;
-    c.set_item("latest_working_day", bytes(py, &cols.latest_working_day)?)?;
-    c.set_item("on_time", bytes(py, &cols.on_time)?)?;
-    c.set_item("working_days_late", bytes(py, &cols.working_days_late)?)?;
-    c.set_item("calendar_days_late", bytes(py, &cols.calendar_days_late)?)?;
-    c.set_item("basis", cols.basis.to_py(py)?)?;
-    c.set_item("missed", cols.missed.to_py(py)?)?;
-    c.set_item("note", cols.note.to_py(py)?)?;
-    c.set_item("line", bytes(py, &cols.line)?)?;
+    c.set_item("CHILD", text_column(py, p, |t| &t.reviews.child, false)?)?;
+    c.set_item("collection_year", text_column(py, p, |t| &t.reviews.year.dict, true)?)?;
+    c.set_item("period_start", bytes(py, p, |t| &t.reviews.period_start)?)?;
+    c.set_item("regime", text_column(py, p, |t| &t.reviews.regime, false)?)?;
+    c.set_item("review_number", bytes(py, p, |t| &t.reviews.review_number)?)?;
+    c.set_item("REVIEW", bytes(py, p, |t| &t.reviews.review)?)?;
+    c.set_item("deadline", bytes(py, p, |t| &t.reviews.deadline)?)?;
+    c.set_item("latest_working_day", bytes(py, p, |t| &t.reviews.latest_working_day)?)?;
+    c.set_item("on_time", bytes(py, p, |t| &t.reviews.on_time)?)?;
+    c.set_item("working_days_late", bytes(py, p, |t| &t.reviews.working_days_late)?)?;
+    c.set_item("calendar_days_late", bytes(py, p, |t| &t.reviews.calendar_days_late)?)?;
+    c.set_item("basis", text_column(py, p, |t| &t.reviews.basis, false)?)?;
+    c.set_item("missed", text_column(py, p, |t| &t.reviews.missed, false)?)?;
+    c.set_item("note", text_column(py, p, |t| &t.reviews.note, false)?)?;
+    c.set_item("line", bytes(py, p, |t| &t.reviews.line)?)?;
     out.set_item("reviews", c)?;
-    let j = &cols.rejects;
     let rj = PyDict::new(py);
-    rj.set_item("file", j.file.to_py(py)?)?;
-    rj.set_item("table", bytes(py, &j.table)?)?;
-    rj.set_item("line", bytes(py, &j.line)?)?;
-    rj.set_item("CHILD", j.child.to_py(py)?)?;
-    rj.set_item("reason", j.reason.to_py(py)?)?;
+    rj.set_item("file", text_column(py, p, |t| &t.rejects.file, true)?)?;
+    rj.set_item("table", bytes(py, p, |t| &t.rejects.table)?)?;
+    rj.set_item("line", bytes(py, p, |t| &t.rejects.line)?)?;
+    rj.set_item("CHILD", text_column(py, p, |t| &t.rejects.child, false)?)?;
+    rj.set_item("reason", text_column(py, p, |t| &t.rejects.reason, false)?)?;
     out.set_item("rejects", rj)?;
-    let s = &cols.superseded;
     let sp = PyDict::new(py);
-    sp.set_item("CHILD", s.child.to_py(py)?)?;
-    sp.set_item("DECOM", bytes(py, &s.decom)?)?;
-    sp.set_item("file", s.file.to_py(py)?)?;
-    sp.set_item("line", bytes(py, &s.line)?)?;
-    sp.set_item("collection_year", s.year.dict.to_py(py)?)?;
-    sp.set_item("kept_file", s.kept_file.to_py(py)?)?;
-    sp.set_item("kept_line", bytes(py, &s.kept_line)?)?;
-    sp.set_item("kept_collection_year", s.kept_year.dict.to_py(py)?)?;
-    sp.set_item("conflict", s.conflict.to_py(py)?)?;
+    sp.set_item("CHILD", text_column(py, p, |t| &t.superseded.child, false)?)?;
+    sp.set_item("DECOM", bytes(py, p, |t| &t.superseded.decom)?)?;
+    sp.set_item("file", text_column(py, p, |t| &t.superseded.file, true)?)?;
+    sp.set_item("line", bytes(py, p, |t| &t.superseded.line)?)?;
+    sp.set_item("collection_year", text_column(py, p, |t| &t.superseded.year.dict, true)?)?;
+    sp.set_item("kept_file", text_column(py, p, |t| &t.superseded.kept_file, true)?)?;
+    sp.set_item("kept_line", bytes(py, p, |t| &t.superseded.kept_line)?)?;
+    sp.set_item("kept_collection_year", text_column(py, p, |t| &t.superseded.kept_year.dict, true)?)?;
+    sp.set_item("conflict", text_column(py, p, |t| &t.superseded.conflict, false)?)?;
     out.set_item("superseded", sp)?;
     // Totals and figures.
     let t = &outcome.totals;

@@ -241,3 +241,183 @@ def test_file_input_needs_no_numpy():
     assert out.split("\n")[0] == (
         f"dict {[c for c, _ in want]} {[d for _, d in want]} [False, False, False, False] list"
     )
+
+
+# The documented dtypes of each output kind (pandas: text in the dtype pandas gives a column of
+# str, object on pandas 2 and `str` on pandas 3; dates datetime64[s]; nullable Int64 and boolean).
+PANDAS_TEXT = str(pd.Series(["x"]).dtype)
+PANDAS_REVIEW_DTYPES = {
+    "CHILD": PANDAS_TEXT, "collection_year": PANDAS_TEXT, "period_start": "datetime64[s]",
+    "regime": PANDAS_TEXT, "review_number": "Int64", "REVIEW": "datetime64[s]",
+    "deadline": "datetime64[s]", "latest_working_day": "datetime64[s]", "on_time": "boolean",
+    "working_days_late": "Int64", "calendar_days_late": "Int64", "basis": PANDAS_TEXT,
+    "missed": PANDAS_TEXT, "note": PANDAS_TEXT,
+}  # fmt: skip
+POLARS_REVIEW_DTYPES = {
+    "CHILD": pl.String, "collection_year": pl.String, "period_start": pl.Date, "regime": pl.String,
+    "review_number": pl.Int64, "REVIEW": pl.Date, "deadline": pl.Date, "latest_working_day": pl.Date,
+    "on_time": pl.Boolean, "working_days_late": pl.Int64, "calendar_days_late": pl.Int64,
+    "basis": pl.String, "missed": pl.String, "note": pl.String,
+}  # fmt: skip
+
+
+def check_dtypes(result, framed):
+    r = result.reviews
+    if isinstance(r, pd.DataFrame):
+        assert {k: str(r[k].dtype) for k in FIELDS} == PANDAS_REVIEW_DTYPES
+        assert str(r["row" if framed else "line"].dtype) == ("object" if framed else "int64")
+        assert str(result.rejects["line"].dtype) == "int64"
+        assert {str(result.rejects[k].dtype) for k in ("file", "table", "CHILD", "reason")} == {PANDAS_TEXT}
+    elif isinstance(r, pl.DataFrame):
+        assert {k: r.schema[k] for k in FIELDS} == POLARS_REVIEW_DTYPES
+        assert r.schema["row" if framed else "line"] == pl.Int64
+        assert result.rejects.schema["line"] == pl.Int64
+        assert {result.rejects.schema[k] for k in ("file", "table", "CHILD", "reason")} == {pl.String}
+    else:
+        assert isinstance(r, dict) and list(r)[: len(FIELDS)] == FIELDS
+        assert all(isinstance(v, list) for v in r.values())
+
+
+def test_every_input_kind_with_every_output_kind(tmp_path):
+    """Paths, pandas (text and as read by default), polars and dicts of tables, each to pandas,
+    polars and plain columns: the example's rows (overdue rows too: missing dates, review numbers
+    and outcomes are nulls) and rejects, in the documented dtypes."""
+    e, r = sample_paths()
+    want, want_rejects, _ = cli(e, r, tmp_path, "--as-at", "2025-03-31")
+    want_rejects = sorted((t, int(ln), c, why) for _, t, ln, c, why in want_rejects)
+    pe, pr = pd.read_csv(e, dtype=str, keep_default_na=False), pd.read_csv(r, dtype=str, keep_default_na=False)
+    qe, qr = pl.read_csv(e, infer_schema=False), pl.read_csv(r, infer_schema=False)
+    inputs = {
+        "paths": ((e, r), False),
+        "pandas text": ((pe, pr), True),
+        "pandas as read by default": ((pd.read_csv(e), pd.read_csv(r)), True),
+        "polars": ((qe, qr), True),
+        "dict of pandas": (({"Episodes": pe, "Reviews": pr},), True),
+        "dict of polars": (({"episodes": qe, "reviews": qr},), True),
+    }
+    for name, (args, framed) in inputs.items():
+        for output in ("pandas", "polars", "columns"):
+            with warnings.catch_warnings(record=True):
+                warnings.simplefilter("always")
+                a = lt.audit_903(*args, as_at="2025-03-31", year=2025, output=output)
+            assert rows_of(a) == want, (name, output)
+            assert reject_keys(a) == want_rejects, (name, output)
+            check_dtypes(a, framed)
+    # The overdue rows are the ones with no REVIEW: null in every kind.
+    a = lt.audit_903(pe, pr, as_at="2025-03-31", year=2025)
+    assert a.reviews["REVIEW"].isna().sum() == len(SAMPLE_OVERDUE)
+    assert a.reviews.loc[a.reviews["REVIEW"].isna(), "row"].tolist() == [None] * len(SAMPLE_OVERDUE)
+    p = lt.audit_903(qe, qr, as_at="2025-03-31", year=2025)
+    assert p.reviews["REVIEW"].null_count() == len(SAMPLE_OVERDUE)
+    assert p.reviews.filter(pl.col("REVIEW").is_null())["row"].null_count() == len(SAMPLE_OVERDUE)
+
+
+def two_returns(tmp_path):
+    """Two collection years holding the same two episodes; the 2024-25 copies supersede the
+    2023-24 ones, and child 8's legal status differs between them (a conflict)."""
+    files = {
+        "SSDA903_2024_episodes.csv": "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n7,05/01/2024,S,C2,U1,,\n8,01/02/2024,S,C2,U1,,\n",
+        "SSDA903_2024_reviews.csv": "CHILD,REVIEW\n7,30/01/2024\n8,28/02/2024\n",
+        "SSDA903_2025_episodes.csv": "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n7,05/01/2024,S,C2,U1,,\n8,01/02/2024,S,J1,U1,,\n",
+        "SSDA903_2025_reviews.csv": "CHILD,REVIEW\n7,02/05/2024\n8,20/05/2024\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    return [(tmp_path / f"SSDA903_{y}_episodes.csv", tmp_path / f"SSDA903_{y}_reviews.csv") for y in (2024, 2025)]
+
+
+# Worked by hand. Child 7, looked after Fri 5 Jan 2024: first review within 20 working days
+# (8-12, 15-19, 22-26 Jan, 29 Jan-2 Feb) = Fri 2 Feb, held 30 Jan, on time; the second within
+# 3 months of it = Tue 30 Apr, held Thu 2 May: 2 working and 2 calendar days late. Child 8, Thu
+# 1 Feb 2024: 20 working days = Thu 29 Feb, held 28 Feb; 3 months on = Tue 28 May, held 20 May.
+TWO_RETURNS_ROWS = [
+    ["7", "2023-24", "2024-01-05", "looked_after", "1", "2024-01-30", "2024-02-02", "2024-02-02", "true", "0", "0", "known_review_number", "", ""],
+    ["7", "2024-25", "2024-01-05", "looked_after", "2", "2024-05-02", "2024-04-30", "2024-04-30", "false", "2", "2", "known_review_number", "statutory", ""],
+    ["8", "2023-24", "2024-02-01", "looked_after", "1", "2024-02-28", "2024-02-29", "2024-02-29", "true", "0", "0", "known_review_number", "", ""],
+    ["8", "2024-25", "2024-02-01", "looked_after", "2", "2024-05-20", "2024-05-28", "2024-05-28", "true", "0", "0", "known_review_number", "", ""],
+]  # fmt: skip
+
+
+def superseded_rows(result):
+    """The superseded copies as superseded.csv writes them, without the file names."""
+    s = result.superseded
+    if isinstance(s, pl.DataFrame):
+        rows = [dict(zip(s.columns, row)) for row in s.iter_rows()]
+    elif isinstance(s, pd.DataFrame):
+        rows = s.to_dict("records")
+    else:
+        rows = s
+    keys = ["CHILD", "DECOM", "line", "collection_year", "kept_line", "kept_collection_year", "conflict"]
+    return [[cell(row[k]) for k in keys] for row in rows]
+
+
+def test_superseded_copies_on_every_input_and_output_kind(tmp_path):
+    pairs = two_returns(tmp_path)
+    out = tmp_path / "out"
+    example("audit_903", *(str(f) for pair in pairs for f in pair), "--output-dir", str(out))
+    with open(out / "reviews_audit.csv", newline="") as f:
+        assert list(csv.reader(f))[1:] == TWO_RETURNS_ROWS
+    with open(out / "superseded.csv", newline="") as f:
+        want = [[c, d, ln, y, kl, ky, why] for c, d, _, ln, y, _, kl, ky, why in list(csv.reader(f))[1:]]
+    assert want == [
+        ["7", "2024-01-05", "2", "2023-24", "2", "2024-25", ""],
+        ["8", "2024-02-01", "3", "2023-24", "3", "2024-25", 'LS: "C2" (2023-24) vs "J1" (2024-25)'],
+    ]
+    inputs = {
+        "paths": pairs,
+        "pandas": [tuple(pd.read_csv(f, dtype=str, keep_default_na=False) for f in p) + (y,) for p, y in zip(pairs, (2024, 2025))],
+        "polars": [tuple(pl.read_csv(f, infer_schema=False) for f in p) + (y,) for p, y in zip(pairs, (2024, 2025))],
+    }  # fmt: skip
+    for name, returns in inputs.items():
+        for output in ("pandas", "polars", "columns"):
+            a = lt.audit_903(returns, output=output)
+            assert rows_of(a) == TWO_RETURNS_ROWS, (name, output)
+            assert superseded_rows(a) == want, (name, output)
+            assert a.summary["episodes_superseded"] == 2 and a.summary["conflicts"] == 1
+    a = lt.audit_903(inputs["pandas"])
+    assert a.superseded["file"].tolist() == ["episodes[0]"] * 2 and a.superseded["kept_file"].tolist() == ["episodes[1]"] * 2
+    assert a.superseded["DECOM"].tolist() == [dt.date(2024, 1, 5), dt.date(2024, 2, 1)]
+    assert lt.audit_903(inputs["polars"]).superseded.schema["DECOM"] == pl.Date
+
+
+def decoded(raw):
+    """The native result's tables with each text column decoded (values[code] per row)."""
+    out = {}
+    for table in ("reviews", "rejects", "superseded"):
+        for k, v in raw[table].items():
+            if isinstance(v, tuple):
+                values, codes = v
+                out[table, k] = [values[c] for c in memoryview(codes).cast("I")]
+            else:
+                out[table, k] = bytes(v)
+    return out
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_columns_made_by_the_workers_are_the_ones_made_by_the_calling_thread(tmp_path, threads):
+    """The audit's workers turn each chunk into columns (Sink::prepare); the calling thread makes
+    the very same columns when they did not."""
+    e, r = sample_paths()
+    specs = [("csv", ("path", str(e)), ("path", str(r)), None)]
+    pairs = two_returns(tmp_path)
+    specs2 = [("csv", ("path", str(a)), ("path", str(b)), None) for a, b in pairs]
+    for spec, as_at in ((specs, dt.date(2025, 3, 31)), (specs2, None)):
+        on_workers = lt._native.audit_903_native(spec, as_at, None, threads, None)
+        here = lt._native.audit_903_native(spec, as_at, None, threads, None, prepare=False)
+        assert decoded(on_workers) == decoded(here)
+        assert on_workers["summary_text"] == here["summary_text"]
+        assert len(decoded(here)["reviews", "CHILD"]) > 0
+
+
+@pytest.mark.parametrize("output", ["pandas", "polars", "columns"])
+def test_an_empty_result_in_every_output_kind(output):
+    episodes, reviews = small_return()
+    polars = [pl.DataFrame({k: t[k].tolist() for k in t}).clear() for t in (episodes, reviews)]
+    for e, r in ((episodes.iloc[:0], reviews.iloc[:0]), polars):
+        with pytest.warns(UserWarning):
+            a = lt.audit_903(e, r, year=2025, output=output)
+        assert len(a.reviews["CHILD"]) == 0 and len(a.rejects["CHILD"]) == 0 and len(a.superseded) == 0
+        assert list(getattr(a.reviews, "columns", a.reviews))[: len(FIELDS)] == FIELDS
+        assert a.summary["balanced"] and a.summary["reviews_in"] == 0
+        if output != "columns":
+            check_dtypes(a, framed=True)

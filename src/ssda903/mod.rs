@@ -382,6 +382,16 @@ pub trait Sink {
     fn wants_csv(&self) -> bool {
         false
     }
+    /// Work to do on each [`Chunk`] on the audit's worker threads (after the CSV lines of
+    /// [`Sink::wants_csv`]) before the chunk reaches [`Sink::chunk`] on the calling thread: a
+    /// sink that turns rows into its own form (columns for a DataFrame, say) does it here, in
+    /// parallel, and leaves the result in [`Chunk::prepared`]. By default none.
+    ///
+    /// A sink must still accept a chunk with `prepared` left `None` (rows given one by one, or an
+    /// audit run that does not call it), doing the same work itself.
+    fn prepare(&self) -> Option<Prepare> {
+        None
+    }
     /// The output of a run of children, in order. By default its rows, rejects and superseded
     /// copies are passed one by one to [`Sink::row`], [`Sink::reject`] and [`Sink::superseded`]
     /// (in that order).
@@ -415,7 +425,14 @@ pub struct Chunk {
     pub rejects_csv: String,
     /// Likewise `superseded` ([`Superseded::write_csv`]).
     pub superseded_csv: String,
+    /// What the sink's [`Sink::prepare`] made of this chunk on a worker thread, if it ran (the
+    /// sink downcasts it to its own type).
+    pub prepared: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
+
+/// A [`Sink::prepare`] function: it runs on a worker thread on each [`Chunk`] as it is made, and
+/// may fill [`Chunk::prepared`] (or the chunk's other fields).
+pub type Prepare = fn(&mut Chunk);
 
 /// A sink that keeps everything in memory (for tests, small files and language bindings).
 #[derive(Debug, Default, Clone)]
