@@ -80,20 +80,30 @@ fn push_iso(out: &mut String, ticks: i64, per_day: i64) {
         return;
     }
     let day = ticks.div_euclid(per_day.max(1));
-    let unix = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    match chrono::TimeDelta::try_days(day).and_then(|d| unix.checked_add_signed(d)) {
+    let date = day
+        .checked_add(UNIX_FROM_CE)
+        .and_then(|d| i32::try_from(d).ok())
+        .and_then(NaiveDate::from_num_days_from_ce_opt);
+    match date {
+        // YYYY-MM-DD, as chrono writes these years, without its formatting machinery.
+        Some(d) if (0..=9999).contains(&d.year()) => {
+            let (y, m, dd) = (d.year() as u32, d.month(), d.day());
+            let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+            for c in [digit(y / 1000), digit(y / 100), digit(y / 10), digit(y), '-', digit(m / 10), digit(m), '-'] {
+                out.push(c);
+            }
+            out.push(digit(dd / 10));
+            out.push(digit(dd));
+        }
         Some(d) => out.push_str(&d.to_string()),
         // Not a representable date: write the number, which the reader rejects by name.
         None => out.push_str(&day.to_string()),
     }
 }
 
-/// A DataFrame's columns as CSV text (header first), one line per row in order, so that line
-/// `i + 2` is row `i`.
-fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column)]) -> PyResult<String> {
-    // What is left to write of each text column, and whether its values go out as they are
-    // (nothing to quote and no CR to strip: the usual case, checked once per column).
-    let mut rest: Vec<(&str, bool)> = Vec::with_capacity(columns.len());
+/// Checks that each column of a DataFrame has one value a row (a text value with a line break
+/// would split its row).
+fn check_frame(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column)]) -> PyResult<()> {
     for (colname, c) in columns {
         match c {
             Column::Text(t) => {
@@ -104,7 +114,6 @@ fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column
                         format!("{name}: column {colname} has a value with a line break (the column gave {values} values for {rows} rows)"),
                     ));
                 }
-                rest.push((t.as_str(), !t.bytes().any(|b| matches!(b, b',' | b'"' | b'\r'))));
             }
             Column::Days(v, _) => {
                 if v.len() != rows {
@@ -113,10 +122,24 @@ fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column
                         format!("{name}: column {colname} has {} values for {rows} rows", v.len()),
                     ));
                 }
-                rest.push(("", true));
             }
         }
     }
+    Ok(())
+}
+
+/// A DataFrame's columns as CSV text (header first), one line per row in order, so that line
+/// `i + 2` is row `i`. The columns were checked by [`check_frame`].
+fn frame_csv(rows: usize, columns: &[(String, Column)]) -> String {
+    // What is left to write of each text column, and whether its values go out as they are
+    // (nothing to quote and no CR to strip: the usual case, checked once per column).
+    let mut rest: Vec<(&str, bool)> = columns
+        .iter()
+        .map(|(_, c)| match c {
+            Column::Text(t) => (t.as_str(), !t.bytes().any(|b| matches!(b, b',' | b'"' | b'\r'))),
+            Column::Days(..) => ("", true),
+        })
+        .collect();
     let text_len: usize = columns.iter().map(|(_, c)| if let Column::Text(t) = c { t.len() } else { 11 * rows }).sum();
     let mut out = String::with_capacity(text_len + rows + 64);
     for (i, (colname, _)) in columns.iter().enumerate() {
@@ -127,27 +150,65 @@ fn frame_csv(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Column
     }
     out.push('\n');
     for r in 0..rows {
-        for (i, (_, c)) in columns.iter().enumerate() {
+        for (i, ((_, c), (t, plain))) in columns.iter().zip(&mut rest).enumerate() {
             if i > 0 {
                 out.push(',');
             }
             match c {
                 Column::Text(_) => {
-                    let (t, plain) = rest[i];
-                    let (v, tail) = t.split_once('\n').unwrap_or((t, ""));
-                    rest[i].0 = tail;
-                    if plain {
+                    // Values are short: a plain search beats a call to memchr.
+                    let end = t.bytes().position(|b| b == b'\n').unwrap_or(t.len());
+                    let v = &t[..end];
+                    *t = t.get(end + 1..).unwrap_or("");
+                    if *plain {
                         out.push_str(v);
                     } else {
                         csv_field(&mut out, v.strip_suffix('\r').unwrap_or(v));
                     }
                 }
-                Column::Days(v, per_day) => push_iso(&mut out, v[r], *per_day),
+                Column::Days(v, per_day) => push_iso(&mut out, v.get(r).copied().unwrap_or(NAT), *per_day),
             }
         }
         out.push('\n');
     }
-    Ok(out)
+    out
+}
+
+/// Writes the DataFrames' CSV text, tables shared out among up to `threads` threads (largest
+/// first, each to the least loaded thread). `jobs` are (rows, columns) pairs; the texts come back
+/// in their order (`None` if a thread stopped, which it cannot short of memory).
+fn frames_csv(jobs: &[(usize, &[(String, Column)])], threads: usize) -> Option<Vec<String>> {
+    let size = |(rows, cols): &(usize, &[(String, Column)])| -> usize {
+        cols.iter().map(|(_, c)| if let Column::Text(t) = c { t.len() } else { 11 * rows }).sum::<usize>() + rows
+    };
+    let threads = threads.clamp(1, jobs.len().max(1));
+    if threads == 1 {
+        return Some(jobs.iter().map(|(rows, cols)| frame_csv(*rows, cols)).collect());
+    }
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(size(&jobs[i])));
+    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads];
+    for i in order {
+        if let Some(least) = shares.iter_mut().min_by_key(|(load, _)| *load) {
+            least.0 += size(&jobs[i]);
+            least.1.push(i);
+        }
+    }
+    let mut out = vec![None; jobs.len()];
+    std::thread::scope(|s| {
+        let handles: Vec<_> = shares
+            .iter()
+            .map(|(_, mine)| {
+                s.spawn(move || mine.iter().map(|&i| (i, frame_csv(jobs[i].0, jobs[i].1))).collect::<Vec<_>>())
+            })
+            .collect();
+        for h in handles {
+            for (i, text) in h.join().unwrap_or_default() {
+                out[i] = Some(text);
+            }
+        }
+    });
+    out.into_iter().collect()
 }
 
 /// A text column sent to Python dictionary-encoded: its distinct values, first seen first, and a
@@ -673,10 +734,23 @@ pub(crate) fn audit_903_native<'py>(
         };
         specs.push(spec);
     }
+    let mut jobs = Vec::new();
+    for s in &specs {
+        for (t, _) in &s.tables {
+            if let Table::Frame { name, rows, columns } = t {
+                check_frame(py, name, *rows, columns)?;
+                jobs.push((*rows, columns.as_slice()));
+            }
+        }
+    }
+    let texts = py.detach(|| frames_csv(&jobs, opts.threads)).ok_or_else(|| {
+        invalid(py, "writing the DataFrames' columns as CSV: a thread stopped (out of memory?)".to_string())
+    })?;
+    let mut texts = texts.into_iter();
     for s in &mut specs {
         for (t, text) in &mut s.tables {
-            if let Table::Frame { name, rows, columns } = t {
-                *text = Some(frame_csv(py, name, *rows, columns)?);
+            if let Table::Frame { .. } = t {
+                *text = texts.next();
             }
         }
     }

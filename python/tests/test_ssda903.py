@@ -421,3 +421,21 @@ def test_an_empty_result_in_every_output_kind(output):
         assert a.summary["balanced"] and a.summary["reviews_in"] == 0
         if output != "columns":
             check_dtypes(a, framed=True)
+
+
+def test_datetime_columns_far_from_today_reach_the_reader_as_iso_text():
+    """Dates handed over as numbers are written YYYY-MM-DD (years 0-9999, as chrono writes them;
+    a sign and more digits beyond): the reader's reasons quote that text."""
+    decoms = np.array(["0999-05-01", "12000-03-04", "-0044-03-15", "NaT"], dtype="datetime64[s]")
+    n = len(decoms)
+    episodes = pd.DataFrame({"CHILD": ["1", "2", "3", "4"], "DECOM": decoms, "RNE": ["S"] * n, "LS": ["C2"] * n,
+                             "PLACE": ["U1"] * n, "DEC": [""] * n, "REC": [""] * n})  # fmt: skip
+    reviews = pd.DataFrame({"CHILD": ["1"], "REVIEW": ["30/01/2024"]})
+    with pytest.warns(UserWarning):
+        a = lt.audit_903(episodes, reviews, year=2024, output="columns")
+    assert [why for why in a.rejects["reason"] if "DECOM" in why] == [
+        'DECOM "0999-05-01": date 0999-05-01 is outside the calendar',
+        'bad date in DECOM: "+12000-03-04" (expected DD/MM/YYYY or YYYY-MM-DD)',
+        'bad date in DECOM: "-0044-03-15" (expected DD/MM/YYYY or YYYY-MM-DD)',
+        "DECOM is empty (expected a date DD/MM/YYYY or YYYY-MM-DD)",
+    ]
