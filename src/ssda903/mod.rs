@@ -70,7 +70,6 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::export::csv_field;
 use crate::model::{Duty, Regime};
 use crate::profile::Profile;
 use crate::Result;
@@ -120,16 +119,23 @@ impl Reject {
 
     /// Appends this reject as one CSV line.
     pub fn write_csv(&self, out: &mut String) {
-        csv_field(out, &self.file);
-        out.push(',');
-        out.push_str(self.table.as_str());
-        out.push(',');
-        out.push_str(&self.line.to_string());
-        out.push(',');
-        csv_field(out, &self.child);
-        out.push(',');
-        csv_field(out, &self.reason);
-        out.push('\n');
+        let mut b = Vec::with_capacity(64 + self.reason.len());
+        self.write_csv_bytes(&mut b);
+        push_bytes(out, b);
+    }
+
+    /// Appends this reject as one CSV line, as bytes (UTF-8): what [`Reject::write_csv`] writes.
+    pub fn write_csv_bytes(&self, out: &mut Vec<u8>) {
+        field_b(out, &self.file);
+        out.push(b',');
+        out.extend_from_slice(self.table.as_str().as_bytes());
+        out.push(b',');
+        num_b(out, Some(self.line));
+        out.push(b',');
+        field_b(out, &self.child);
+        out.push(b',');
+        field_b(out, &self.reason);
+        out.push(b'\n');
     }
 }
 
@@ -165,24 +171,35 @@ impl Superseded {
 
     /// Appends this row as one CSV line.
     pub fn write_csv(&self, out: &mut String) {
-        csv_field(out, &self.child);
-        out.push(',');
-        push_date(out, Some(self.decom));
-        out.push(',');
-        csv_field(out, &self.file);
-        out.push(',');
-        push_num(out, i64::try_from(self.line).ok());
-        out.push(',');
-        push_year(out, self.year);
-        out.push(',');
-        csv_field(out, &self.kept_file);
-        out.push(',');
-        push_num(out, i64::try_from(self.kept_line).ok());
-        out.push(',');
-        push_year(out, self.kept_year);
-        out.push(',');
-        csv_field(out, &self.conflict);
-        out.push('\n');
+        let mut b = Vec::with_capacity(128 + self.conflict.len());
+        self.write_csv_bytes(&mut b);
+        push_bytes(out, b);
+    }
+
+    /// Appends this row as one CSV line, as bytes (UTF-8): what [`Superseded::write_csv`] writes.
+    pub fn write_csv_bytes(&self, out: &mut Vec<u8>) {
+        self.write_with(out, &mut FieldCache::default(), &mut FieldCache::default());
+    }
+
+    fn write_with(&self, out: &mut Vec<u8>, file: &mut FieldCache, kept_file: &mut FieldCache) {
+        field_b(out, &self.child);
+        out.push(b',');
+        date_b(out, Some(self.decom));
+        out.push(b',');
+        file.put(out, &self.file);
+        out.push(b',');
+        num_b(out, Some(self.line));
+        out.push(b',');
+        year_b(out, self.year);
+        out.push(b',');
+        kept_file.put(out, &self.kept_file);
+        out.push(b',');
+        num_b(out, Some(self.kept_line));
+        out.push(b',');
+        year_b(out, self.kept_year);
+        out.push(b',');
+        field_b(out, &self.conflict);
+        out.push(b'\n');
     }
 }
 
@@ -260,61 +277,170 @@ pub struct AuditRow {
     pub line: u64,
 }
 
-fn push_date(out: &mut String, d: Option<NaiveDate>) {
+/// Appends bytes written by a `write_csv_bytes` (valid UTF-8 by construction: ASCII and whole
+/// `&str` fields) to a `String`.
+fn push_bytes(out: &mut String, b: Vec<u8>) {
+    match String::from_utf8(b) {
+        Ok(s) => out.push_str(&s),
+        Err(e) => out.push_str(&String::from_utf8_lossy(e.as_bytes())),
+    }
+}
+
+/// Appends one CSV field, quoted when it holds a comma, a quote or a line end (as
+/// `crate::export::csv_field`).
+fn field_b(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    let quote = if b.len() < 16 {
+        b.iter().any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n'))
+    } else {
+        // Long fields (notes): `contains` on bytes searches a word at a time.
+        [b',', b'"', b'\r', b'\n'].iter().any(|c| b.contains(c))
+    };
+    if quote {
+        out.push(b'"');
+        for &c in b {
+            if c == b'"' {
+                out.push(b'"');
+            }
+            out.push(c);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(b);
+    }
+}
+
+/// `-MM-DD` for each day of the year (by `ordinal0`), in a common year and in a leap year.
+struct MonthDays([[[u8; 6]; 366]; 2]);
+
+fn month_days() -> &'static MonthDays {
+    static TABLE: std::sync::OnceLock<MonthDays> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        use chrono::Datelike;
+        let mut t = MonthDays([[[0; 6]; 366]; 2]);
+        for (leap, year) in [(0, 2001), (1, 2000)] {
+            for (o, slot) in t.0[leap].iter_mut().enumerate() {
+                if let Some(d) = NaiveDate::from_yo_opt(year, o as u32 + 1) {
+                    let (m, day) = (d.month() as u8, d.day() as u8);
+                    *slot = [b'-', b'0' + m / 10, b'0' + m % 10, b'-', b'0' + day / 10, b'0' + day % 10];
+                }
+            }
+        }
+        t
+    })
+}
+
+/// Appends a date as ISO `YYYY-MM-DD` (chrono's `Display`): the year by digit arithmetic, the
+/// month and day from a table by the day of the year.
+fn date_b(out: &mut Vec<u8>, d: Option<NaiveDate>) {
     use chrono::Datelike;
     let Some(d) = d else { return };
-    let (y, m, day) = (d.year(), d.month(), d.day());
+    let y = d.year();
     if (0..=9999).contains(&y) {
-        let b = [
+        let y = y as u32;
+        let md = &month_days().0[usize::from(d.leap_year())][d.ordinal0() as usize];
+        out.extend_from_slice(&[
+            b'0' + (y / 1000) as u8,
+            b'0' + (y / 100 % 10) as u8,
+            b'0' + (y / 10 % 10) as u8,
+            b'0' + (y % 10) as u8,
+            md[0],
+            md[1],
+            md[2],
+            md[3],
+            md[4],
+            md[5],
+        ]);
+    } else {
+        out.extend_from_slice(d.to_string().as_bytes());
+    }
+}
+
+/// `2024-25` for 2025, as [`window::year_label`], without allocating.
+fn year_b(out: &mut Vec<u8>, year: i32) {
+    if (1001..=10000).contains(&year) {
+        let y = (year - 1) as u32;
+        let yy = year.rem_euclid(100) as u8;
+        out.extend_from_slice(&[
             b'0' + (y / 1000) as u8,
             b'0' + (y / 100 % 10) as u8,
             b'0' + (y / 10 % 10) as u8,
             b'0' + (y % 10) as u8,
             b'-',
-            b'0' + (m / 10) as u8,
-            b'0' + (m % 10) as u8,
-            b'-',
-            b'0' + (day / 10) as u8,
-            b'0' + (day % 10) as u8,
-        ];
-        out.extend(b.iter().map(|&c| char::from(c)));
-    } else {
-        opt(out, Some(d));
+            b'0' + yy / 10,
+            b'0' + yy % 10,
+        ]);
+        return;
     }
-}
-
-/// `2024-25` for 2025, as [`window::year_label`], without allocating.
-fn push_year(out: &mut String, year: i32) {
-    push_num(out, Some(i64::from(year) - 1));
-    out.push('-');
+    int_b(out, i64::from(year) - 1);
     let yy = year.rem_euclid(100) as u8;
-    out.push(char::from(b'0' + yy / 10));
-    out.push(char::from(b'0' + yy % 10));
+    out.extend_from_slice(&[b'-', b'0' + yy / 10, b'0' + yy % 10]);
 }
 
-fn push_num(out: &mut String, n: Option<i64>) {
-    let Some(n) = n else { return };
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut v = n.unsigned_abs();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
+/// Appends an unsigned number, if any, in decimal.
+fn num_b(out: &mut Vec<u8>, n: Option<u64>) {
+    if let Some(n) = n {
+        uint_b(out, n);
+    }
+}
+
+fn uint_b(out: &mut Vec<u8>, v: u64) {
+    if v < 10 {
+        out.push(b'0' + v as u8);
+    } else if v < 100 {
+        out.extend_from_slice(&[b'0' + (v / 10) as u8, b'0' + (v % 10) as u8]);
+    } else {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut v = v;
+        while v > 0 {
+            i -= 1;
+            buf[i] = b'0' + (v % 10) as u8;
+            v /= 10;
         }
+        out.extend_from_slice(&buf[i..]);
     }
-    if n < 0 {
-        out.push('-');
-    }
-    out.extend(buf[i..].iter().map(|&c| char::from(c)));
 }
 
-fn opt<T: fmt::Display>(out: &mut String, v: Option<T>) {
-    if let Some(v) = v {
-        use fmt::Write as _;
-        let _ = write!(out, "{v}");
+fn int_b(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    uint_b(out, n.unsigned_abs());
+}
+
+/// A field's CSV text for the last `Arc<str>` seen, so that a run of rows sharing one (a child's
+/// rows, a file's rows) is checked for quoting once.
+#[derive(Default)]
+pub(crate) struct FieldCache {
+    last: Option<Arc<str>>,
+    text: Vec<u8>,
+}
+
+impl FieldCache {
+    fn put(&mut self, out: &mut Vec<u8>, v: &Arc<str>) {
+        if !self.last.as_ref().is_some_and(|l| Arc::ptr_eq(l, v)) {
+            self.text.clear();
+            field_b(&mut self.text, v);
+            self.last = Some(v.clone());
+        }
+        out.extend_from_slice(&self.text);
+    }
+}
+
+/// `rows` as lines of `reviews_audit.csv`, as [`AuditRow::write_csv_bytes`] writes them.
+pub(crate) fn audit_lines(rows: &[AuditRow], out: &mut Vec<u8>) {
+    let mut child = FieldCache::default();
+    for r in rows {
+        r.write_with(out, &mut child);
+    }
+}
+
+/// `rows` as lines of `superseded.csv`, as [`Superseded::write_csv_bytes`] writes them.
+pub(crate) fn superseded_lines(rows: &[Superseded], out: &mut Vec<u8>) {
+    let (mut file, mut kept) = (FieldCache::default(), FieldCache::default());
+    for r in rows {
+        r.write_with(out, &mut file, &mut kept);
     }
 }
 
@@ -330,38 +456,59 @@ latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,not
 
     /// Appends this row as one CSV line (dates ISO `YYYY-MM-DD`).
     pub fn write_csv(&self, out: &mut String) {
-        csv_field(out, &self.child);
-        out.push(',');
-        push_year(out, self.collection_year);
-        out.push(',');
-        push_date(out, self.period_start);
-        out.push(',');
-        out.push_str(self.regime.map(|r| r.as_str()).unwrap_or(""));
-        out.push(',');
-        push_num(out, self.review_number.map(i64::from));
-        out.push(',');
-        push_date(out, self.review);
-        out.push(',');
-        push_date(out, self.deadline);
-        out.push(',');
-        push_date(out, self.latest_working_day);
-        out.push(',');
-        out.push_str(match self.on_time {
-            Some(true) => "true",
-            Some(false) => "false",
-            None => "",
+        let mut b = Vec::with_capacity(128 + self.note.len());
+        self.write_csv_bytes(&mut b);
+        push_bytes(out, b);
+    }
+
+    /// Appends this row as one CSV line, as bytes (UTF-8): what [`AuditRow::write_csv`] writes,
+    /// without the check that a `String` needs on each line.
+    pub fn write_csv_bytes(&self, out: &mut Vec<u8>) {
+        self.write_with(out, &mut FieldCache::default());
+    }
+
+    fn write_with(&self, out: &mut Vec<u8>, child: &mut FieldCache) {
+        child.put(out, &self.child);
+        out.push(b',');
+        year_b(out, self.collection_year);
+        out.push(b',');
+        date_b(out, self.period_start);
+        out.push(b',');
+        out.extend_from_slice(self.regime.map(|r| r.as_str()).unwrap_or("").as_bytes());
+        out.push(b',');
+        num_b(out, self.review_number.map(u64::from));
+        out.push(b',');
+        date_b(out, self.review);
+        out.push(b',');
+        date_b(out, self.deadline);
+        out.push(b',');
+        date_b(out, self.latest_working_day);
+        out.extend_from_slice(match self.on_time {
+            Some(true) => b",true,",
+            Some(false) => b",false,",
+            None => b",,",
         });
-        out.push(',');
-        push_num(out, self.working_days_late);
-        out.push(',');
-        push_num(out, self.calendar_days_late);
-        out.push(',');
-        out.push_str(self.basis.as_str());
-        out.push(',');
-        opt(out, self.missed.as_ref());
-        out.push(',');
-        csv_field(out, &self.note);
-        out.push('\n');
+        if let Some(n) = self.working_days_late {
+            int_b(out, n);
+        }
+        out.push(b',');
+        if let Some(n) = self.calendar_days_late {
+            int_b(out, n);
+        }
+        out.push(b',');
+        out.extend_from_slice(self.basis.as_str().as_bytes());
+        out.push(b',');
+        match &self.missed {
+            Some(crate::profile::Basis::Statutory) => out.extend_from_slice(b"statutory"),
+            Some(crate::profile::Basis::Local(id)) => {
+                out.extend_from_slice(b"local:");
+                out.extend_from_slice(id.as_bytes());
+            }
+            None => {}
+        }
+        out.push(b',');
+        field_b(out, &self.note);
+        out.push(b'\n');
     }
 }
 

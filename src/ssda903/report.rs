@@ -115,6 +115,13 @@ pub struct Count {
 }
 
 impl Count {
+    fn merge(&mut self, c: &Count) {
+        self.all += c.all;
+        self.assessed += c.assessed;
+        self.on_time += c.on_time;
+        self.assumption += c.assumption;
+    }
+
     fn add(&mut self, r: &AuditRow) {
         self.all += 1;
         if let Some(on) = r.on_time {
@@ -215,6 +222,11 @@ impl Summary {
             self.overdue += 1;
             self.overdue_assumption += u64::from(r.basis == Basis::Assumption);
         }
+        self.add_missed(r);
+    }
+
+    /// Counts a row's missed standard, and keeps it for the report's list if it is late.
+    fn add_missed(&mut self, r: &AuditRow) {
         match &r.missed {
             Some(crate::profile::Basis::Statutory) => self.missed_statutory += 1,
             Some(crate::profile::Basis::Local(_)) => self.missed_local_only += 1,
@@ -235,6 +247,64 @@ impl Summary {
             if self.late.len() >= 4 * REPORT_ROWS {
                 self.keep_late();
             }
+        }
+    }
+
+    /// Counts a run of audit rows: the same figures as [`Summary::add_row`] on each row in turn,
+    /// with the counts by year, month and basis gathered in arrays and added to the maps once
+    /// per run rather than looked up once per row.
+    pub fn add_rows(&mut self, rows: &[AuditRow]) {
+        // Months as year * 12 + month - 1, and collection years, of the reviews held.
+        let month_of = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+        let held = || rows.iter().filter_map(|r| r.review.map(|d| (r, d)));
+        let (Some(m_lo), Some(m_hi)) = (held().map(|(_, d)| month_of(d)).min(), held().map(|(_, d)| month_of(d)).max())
+        else {
+            rows.iter().for_each(|r| self.add_row(r));
+            return;
+        };
+        let (y_lo, y_hi) =
+            held().fold((i32::MAX, i32::MIN), |(a, b), (r, _)| (a.min(r.collection_year), b.max(r.collection_year)));
+        let (m_span, y_span) = (m_hi - m_lo + 1, i64::from(y_hi) - i64::from(y_lo) + 1);
+        // Dates spread over centuries (never in a real return) take the row-by-row path.
+        if m_span > 12 * 400 || y_span > 400 {
+            rows.iter().for_each(|r| self.add_row(r));
+            return;
+        }
+        let mut monthly = vec![Count::default(); m_span as usize];
+        let mut by_year = vec![Count::default(); y_span as usize];
+        let mut by_basis = [(false, 0u64); Basis::ALL.len()];
+        for r in rows {
+            let b = &mut by_basis[r.basis as usize];
+            b.0 = true;
+            b.1 += u64::from(r.review.is_some());
+            if let Some(d) = r.review {
+                self.all.add(r);
+                by_year[(r.collection_year - y_lo) as usize].add(r);
+                let k = match (r.review_number, r.basis) {
+                    (Some(n), Basis::KnownReviewNumber) => (n.clamp(1, 3) - 1) as usize,
+                    _ => 3,
+                };
+                self.by_number[k].add(r);
+                monthly[(month_of(d) - m_lo) as usize].add(r);
+            } else {
+                self.overdue += 1;
+                self.overdue_assumption += u64::from(r.basis == Basis::Assumption);
+            }
+            self.add_missed(r);
+        }
+        for (b, (touched, n)) in Basis::ALL.into_iter().zip(by_basis) {
+            if touched {
+                *self.by_basis.entry(b).or_default() += n;
+            }
+        }
+        for (i, c) in by_year.iter().enumerate().filter(|(_, c)| c.all > 0) {
+            self.by_year.entry(y_lo + i as i32).or_default().merge(c);
+        }
+        for (i, c) in monthly.iter().enumerate().filter(|(_, c)| c.all > 0) {
+            let m = m_lo + i as i64;
+            // `m` came from a date's year and month, so both fit.
+            let (y, m) = (i32::try_from(m.div_euclid(12)).unwrap_or(0), m.rem_euclid(12) as u32 + 1);
+            self.monthly.entry((y, m)).or_default().merge(c);
         }
     }
 
