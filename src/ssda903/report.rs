@@ -11,6 +11,7 @@
 //! - grey when there is nothing to measure. Never green at 0%.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -166,8 +167,13 @@ pub struct Summary {
     pub superseded: u64,
     /// Superseded copies that differ in more than what a later year fills in.
     pub conflicts: u64,
-    late_sorted: bool,
+    /// The key of the last row [`Summary::keep_late`] kept when the list was full: a late row
+    /// whose key is not below it cannot make the list (500 rows counted before it come first).
+    cut: Option<LateKey>,
 }
+
+/// [`late_key`] with its own child.
+type LateKey = (bool, std::cmp::Reverse<Option<i64>>, Arc<str>, Option<NaiveDate>);
 
 /// "1 child", "2 children".
 fn children(n: u64) -> String {
@@ -234,16 +240,13 @@ impl Summary {
         }
         if r.on_time == Some(false) {
             self.late_total += 1;
-            // Once the list is full, a row that would not make the cut is not copied.
-            if self.late.len() >= REPORT_ROWS && self.late_sorted {
-                if let Some(worst) = self.late.last() {
-                    if late_key(r) >= late_key(worst) {
-                        return;
-                    }
+            // Once the list has been full, a row that would not make the cut is not copied.
+            if let Some((a, b, c, d)) = &self.cut {
+                if late_key(r) >= (*a, *b, &**c, *d) {
+                    return;
                 }
             }
             self.late.push(r.clone());
-            self.late_sorted = false;
             if self.late.len() >= 4 * REPORT_ROWS {
                 self.keep_late();
             }
@@ -323,7 +326,12 @@ impl Summary {
     pub fn keep_late(&mut self) {
         self.late.sort_by(|a, b| late_key(a).cmp(&late_key(b)));
         self.late.truncate(REPORT_ROWS);
-        self.late_sorted = true;
+        self.cut = match self.late.last() {
+            Some(w) if self.late.len() >= REPORT_ROWS => {
+                Some((w.review.is_some(), std::cmp::Reverse(w.working_days_late), w.child.clone(), w.review))
+            }
+            _ => None,
+        };
     }
 
     /// The coverage sentence that leads the summary and the report.
@@ -635,4 +643,91 @@ Reviews: {} rows = {} audited + {} rejected. Deadlines by lac-timescales {}.</sm
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(child: &str, year: i32, review: Option<NaiveDate>, wd: i64, basis: Basis) -> AuditRow {
+        AuditRow {
+            child: Arc::from(child),
+            collection_year: year,
+            period_start: None,
+            regime: None,
+            review_number: Some(1 + (wd % 4) as u32),
+            review,
+            deadline: None,
+            latest_working_day: None,
+            on_time: if basis == Basis::NotAssessable { None } else { Some(wd == 0) },
+            working_days_late: Some(wd),
+            calendar_days_late: Some(wd),
+            basis,
+            missed: (wd > 0).then_some(crate::profile::Basis::Statutory),
+            note: String::new(),
+            line: 0,
+        }
+    }
+
+    #[test]
+    fn add_rows_counts_what_add_row_counts() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        // Two months, two years, an overdue row (no review) and a row not assessed.
+        let rows = vec![
+            row("a", 2024, d(2024, 3, 5), 0, Basis::KnownReviewNumber),
+            row("a", 2025, d(2024, 4, 1), 3, Basis::Assumption),
+            row("b", 2025, d(2024, 4, 30), 0, Basis::NotAssessable),
+            row("b", 2025, None, 9, Basis::DecidedByData),
+        ];
+        let mut s = Summary::default();
+        s.add_rows(&rows);
+        assert_eq!(s.all, Count { all: 3, assessed: 2, on_time: 1, assumption: 1 });
+        assert_eq!(s.by_year.get(&2024), Some(&Count { all: 1, assessed: 1, on_time: 1, assumption: 0 }));
+        assert_eq!(s.by_year.get(&2025), Some(&Count { all: 2, assessed: 1, on_time: 0, assumption: 1 }));
+        assert_eq!(s.monthly.keys().copied().collect::<Vec<_>>(), vec![(2024, 3), (2024, 4)]);
+        assert_eq!(s.monthly[&(2024, 4)].all, 2);
+        // The overdue row's basis is a key with no review counted, as add_row leaves it.
+        let basis: Vec<(Basis, u64)> = s.by_basis.iter().map(|(b, n)| (*b, *n)).collect();
+        assert_eq!(
+            basis,
+            vec![
+                (Basis::KnownReviewNumber, 1),
+                (Basis::DecidedByData, 0),
+                (Basis::Assumption, 1),
+                (Basis::NotAssessable, 1)
+            ]
+        );
+        assert_eq!((s.overdue, s.missed_statutory, s.late_total), (1, 2, 2));
+
+        // Many late rows in child order (so the cut matters): the same figures and the same list
+        // as row by row.
+        let many: Vec<AuditRow> = (0..5000)
+            .map(|i| {
+                let wd = (i * 7919 % 1000) as i64 + 1;
+                let review = if i % 97 == 0 { None } else { d(2020 + i % 5, 1 + (i % 12) as u32, 1 + (i % 28) as u32) };
+                row(&format!("c{:05}", i / 3), 2021 + i % 5, review, wd, Basis::KnownReviewNumber)
+            })
+            .collect();
+        let (mut one, mut batch) = (Summary::default(), Summary::default());
+        many.iter().for_each(|r| one.add_row(r));
+        for part in many.chunks(777) {
+            batch.add_rows(part);
+        }
+        one.keep_late();
+        batch.keep_late();
+        assert_eq!(format!("{:?}", one.by_year), format!("{:?}", batch.by_year));
+        assert_eq!(format!("{:?}", one.monthly), format!("{:?}", batch.monthly));
+        assert_eq!(one.by_basis, batch.by_basis);
+        assert_eq!((one.all, one.by_number, one.late_total), (batch.all, batch.by_number, batch.late_total));
+        assert_eq!(one.late, batch.late);
+        // The list holds the most late rows: overdue (no review) first, then by working days late.
+        let all_sorted = {
+            let mut v = many.clone();
+            v.sort_by(|a, b| late_key(a).cmp(&late_key(b)));
+            v.truncate(REPORT_ROWS);
+            v
+        };
+        assert_eq!(one.late, all_sorted);
+        assert!(one.late[0].review.is_none() && one.late[REPORT_ROWS - 1].review.is_some());
+    }
 }
