@@ -257,39 +257,41 @@ impl Summary {
     /// with the counts by year, month and basis gathered in arrays and added to the maps once
     /// per run rather than looked up once per row.
     pub fn add_rows(&mut self, rows: &[AuditRow]) {
-        // Months as year * 12 + month - 1, and collection years, of the reviews held.
+        // Months (year * 12 + month - 1) and collection years within 50 years of the first
+        // review's are counted in arrays; any other row (never in a real return) row by row.
+        const MONTHS: i64 = 12 * 50;
+        const YEARS: i64 = 50;
         let month_of = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
-        let held = || rows.iter().filter_map(|r| r.review.map(|d| (r, d)));
-        let (Some(m_lo), Some(m_hi)) = (held().map(|(_, d)| month_of(d)).min(), held().map(|(_, d)| month_of(d)).max())
-        else {
+        let first = rows.iter().find_map(|r| r.review.map(|d| (month_of(d), i64::from(r.collection_year))));
+        let Some((m0, y0)) = first.filter(|_| rows.len() >= 64) else {
             rows.iter().for_each(|r| self.add_row(r));
             return;
         };
-        let (y_lo, y_hi) =
-            held().fold((i32::MAX, i32::MIN), |(a, b), (r, _)| (a.min(r.collection_year), b.max(r.collection_year)));
-        let (m_span, y_span) = (m_hi - m_lo + 1, i64::from(y_hi) - i64::from(y_lo) + 1);
-        // Dates spread over centuries (never in a real return) take the row-by-row path.
-        if m_span > 12 * 400 || y_span > 400 {
-            rows.iter().for_each(|r| self.add_row(r));
-            return;
-        }
-        let mut monthly = vec![Count::default(); m_span as usize];
-        let mut by_year = vec![Count::default(); y_span as usize];
+        let (m_lo, y_lo) = (m0 - MONTHS, y0 - YEARS);
+        let mut monthly = vec![Count::default(); 2 * MONTHS as usize + 1];
+        let mut by_year = vec![Count::default(); 2 * YEARS as usize + 1];
         let mut by_basis = [(false, 0u64); Basis::ALL.len()];
         for r in rows {
-            let b = &mut by_basis[r.basis as usize];
-            b.0 = true;
-            b.1 += u64::from(r.review.is_some());
             if let Some(d) = r.review {
+                let (m, y) = (month_of(d) - m_lo, i64::from(r.collection_year) - y_lo);
+                let (Some(mc), Some(yc)) = (
+                    usize::try_from(m).ok().and_then(|m| monthly.get_mut(m)),
+                    usize::try_from(y).ok().and_then(|y| by_year.get_mut(y)),
+                ) else {
+                    self.add_row(r);
+                    continue;
+                };
+                mc.add(r);
+                yc.add(r);
                 self.all.add(r);
-                by_year[(r.collection_year - y_lo) as usize].add(r);
                 let k = match (r.review_number, r.basis) {
                     (Some(n), Basis::KnownReviewNumber) => (n.clamp(1, 3) - 1) as usize,
                     _ => 3,
                 };
                 self.by_number[k].add(r);
-                monthly[(month_of(d) - m_lo) as usize].add(r);
+                by_basis[r.basis as usize] = (true, by_basis[r.basis as usize].1 + 1);
             } else {
+                by_basis[r.basis as usize].0 = true;
                 self.overdue += 1;
                 self.overdue_assumption += u64::from(r.basis == Basis::Assumption);
             }
@@ -301,11 +303,13 @@ impl Summary {
             }
         }
         for (i, c) in by_year.iter().enumerate().filter(|(_, c)| c.all > 0) {
-            self.by_year.entry(y_lo + i as i32).or_default().merge(c);
+            // Within 50 years of a collection year: it fits.
+            let y = i32::try_from(y_lo + i as i64).unwrap_or(0);
+            self.by_year.entry(y).or_default().merge(c);
         }
         for (i, c) in monthly.iter().enumerate().filter(|(_, c)| c.all > 0) {
             let m = m_lo + i as i64;
-            // `m` came from a date's year and month, so both fit.
+            // `m` is within 50 years of a date's year and month, so both fit.
             let (y, m) = (i32::try_from(m.div_euclid(12)).unwrap_or(0), m.rem_euclid(12) as u32 + 1);
             self.monthly.entry((y, m)).or_default().merge(c);
         }
@@ -673,31 +677,33 @@ mod tests {
     fn add_rows_counts_what_add_row_counts() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
         // Two months, two years, an overdue row (no review) and a row not assessed.
-        let rows = vec![
+        let rows = [
             row("a", 2024, d(2024, 3, 5), 0, Basis::KnownReviewNumber),
             row("a", 2025, d(2024, 4, 1), 3, Basis::Assumption),
             row("b", 2025, d(2024, 4, 30), 0, Basis::NotAssessable),
             row("b", 2025, None, 9, Basis::DecidedByData),
         ];
+        // 16 copies: 64 rows, enough for the arrays (fewer go row by row).
+        let rows: Vec<AuditRow> = rows.iter().cycle().take(64).cloned().collect();
         let mut s = Summary::default();
         s.add_rows(&rows);
-        assert_eq!(s.all, Count { all: 3, assessed: 2, on_time: 1, assumption: 1 });
-        assert_eq!(s.by_year.get(&2024), Some(&Count { all: 1, assessed: 1, on_time: 1, assumption: 0 }));
-        assert_eq!(s.by_year.get(&2025), Some(&Count { all: 2, assessed: 1, on_time: 0, assumption: 1 }));
+        assert_eq!(s.all, Count { all: 48, assessed: 32, on_time: 16, assumption: 16 });
+        assert_eq!(s.by_year.get(&2024), Some(&Count { all: 16, assessed: 16, on_time: 16, assumption: 0 }));
+        assert_eq!(s.by_year.get(&2025), Some(&Count { all: 32, assessed: 16, on_time: 0, assumption: 16 }));
         assert_eq!(s.monthly.keys().copied().collect::<Vec<_>>(), vec![(2024, 3), (2024, 4)]);
-        assert_eq!(s.monthly[&(2024, 4)].all, 2);
+        assert_eq!(s.monthly[&(2024, 4)].all, 32);
         // The overdue row's basis is a key with no review counted, as add_row leaves it.
         let basis: Vec<(Basis, u64)> = s.by_basis.iter().map(|(b, n)| (*b, *n)).collect();
         assert_eq!(
             basis,
             vec![
-                (Basis::KnownReviewNumber, 1),
+                (Basis::KnownReviewNumber, 16),
                 (Basis::DecidedByData, 0),
-                (Basis::Assumption, 1),
-                (Basis::NotAssessable, 1)
+                (Basis::Assumption, 16),
+                (Basis::NotAssessable, 16)
             ]
         );
-        assert_eq!((s.overdue, s.missed_statutory, s.late_total), (1, 2, 2));
+        assert_eq!((s.overdue, s.missed_statutory, s.late_total), (16, 32, 32));
 
         // Many late rows in child order (so the cut matters): the same figures and the same list
         // as row by row.
@@ -705,7 +711,13 @@ mod tests {
             .map(|i| {
                 let wd = (i * 7919 % 1000) as i64 + 1;
                 let review = if i % 97 == 0 { None } else { d(2020 + i % 5, 1 + (i % 12) as u32, 1 + (i % 28) as u32) };
-                row(&format!("c{:05}", i / 3), 2021 + i % 5, review, wd, Basis::KnownReviewNumber)
+                // Now and then a date or a year far from the rest (counted row by row).
+                let (review, year) = match i % 1001 {
+                    500 => (d(1900, 1, 1), 1900),
+                    900 => (review, 1800),
+                    _ => (review, 2021 + i % 5),
+                };
+                row(&format!("c{:05}", i / 3), year, review, wd, Basis::KnownReviewNumber)
             })
             .collect();
         let (mut one, mut batch) = (Summary::default(), Summary::default());
