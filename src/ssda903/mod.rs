@@ -345,7 +345,16 @@ fn pieces() -> &'static Pieces {
     })
 }
 
+/// A date chrono writes with a sign or five digits, or a number without a fast path: kept out of
+/// line so that the common paths inline without its frame.
+#[cold]
+#[inline(never)]
+fn display_b(out: &mut Vec<u8>, v: &dyn fmt::Display) {
+    out.extend_from_slice(v.to_string().as_bytes());
+}
+
 /// Appends a date as ISO `YYYY-MM-DD` (chrono's `Display`), from [`Pieces`].
+#[inline]
 fn date_b(out: &mut Vec<u8>, d: Option<NaiveDate>) {
     use chrono::Datelike;
     let Some(d) = d else { return };
@@ -358,11 +367,12 @@ fn date_b(out: &mut Vec<u8>, d: Option<NaiveDate>) {
             b[4..].copy_from_slice(md);
             out.extend_from_slice(&b);
         }
-        None => out.extend_from_slice(d.to_string().as_bytes()),
+        None => display_b(out, &d),
     }
 }
 
 /// `2024-25` for 2025, as [`window::year_label`], without allocating.
+#[inline]
 fn year_b(out: &mut Vec<u8>, year: i32) {
     let t = pieces();
     match year.checked_sub(1).filter(|y| *y >= 1000).and_then(|y| t.years.get(y as usize)) {
@@ -370,11 +380,7 @@ fn year_b(out: &mut Vec<u8>, year: i32) {
             let yy = t.pairs[year.rem_euclid(100) as usize];
             out.extend_from_slice(&[y[0], y[1], y[2], y[3], b'-', yy[0], yy[1]]);
         }
-        None => {
-            int_b(out, i64::from(year) - 1);
-            let yy = year.rem_euclid(100) as u8;
-            out.extend_from_slice(&[b'-', b'0' + yy / 10, b'0' + yy % 10]);
-        }
+        None => display_b(out, &format_args!("{}-{:02}", i64::from(year) - 1, year.rem_euclid(100))),
     }
 }
 
@@ -385,11 +391,16 @@ fn num_b(out: &mut Vec<u8>, n: Option<u64>) {
     }
 }
 
+#[inline]
 fn uint_b(out: &mut Vec<u8>, v: u64) {
     if v < 10 {
         out.push(b'0' + v as u8);
-        return;
+    } else {
+        uint_long_b(out, v);
     }
+}
+
+fn uint_long_b(out: &mut Vec<u8>, v: u64) {
     let pairs = &pieces().pairs;
     let mut buf = [0u8; 20];
     let mut i = buf.len();
