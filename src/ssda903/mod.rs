@@ -354,7 +354,7 @@ fn display_b(out: &mut Vec<u8>, v: &dyn fmt::Display) {
 }
 
 /// Appends a date as ISO `YYYY-MM-DD` (chrono's `Display`), from [`Pieces`].
-#[inline]
+#[inline(always)]
 fn date_b(out: &mut Vec<u8>, d: Option<NaiveDate>) {
     use chrono::Datelike;
     let Some(d) = d else { return };
