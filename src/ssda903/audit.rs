@@ -196,17 +196,21 @@ fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
         wd,
         cd,
         missed,
-        others: others
-            .iter()
-            .map(|o| {
-                format!(
-                    "also {} review {} due {}",
-                    o.regime.map(|r| r.as_str()).unwrap_or("?"),
-                    o.review_number.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
-                    o.latest.map(|l| l.to_string()).unwrap_or_else(|| "-".into())
-                )
-            })
-            .collect(),
+        others: if others.is_empty() {
+            Vec::new()
+        } else {
+            others
+                .iter()
+                .map(|o| {
+                    format!(
+                        "also {} review {} due {}",
+                        o.regime.map(|r| r.as_str()).unwrap_or("?"),
+                        o.review_number.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
+                        o.latest.map(|l| l.to_string()).unwrap_or_else(|| "-".into())
+                    )
+                })
+                .collect()
+        },
     })
 }
 
@@ -227,7 +231,7 @@ fn gaps_of(p: &CarePeriod, w: &Window) -> Vec<Gap> {
     let end = p.end.unwrap_or(NaiveDate::MAX);
     let mut gaps = Vec::new();
     let mut prev_end: Option<NaiveDate> = None;
-    for (a, b) in w.runs() {
+    for &(a, b) in w.run_slice() {
         if b < p.start {
             prev_end = Some(b);
             continue;
@@ -271,8 +275,8 @@ impl Ctx<'_> {
         } else {
             rows
         };
-        let mut eps: Vec<(Episode, &RowRef)> = Vec::new();
-        let mut revs: Vec<(NaiveDate, &RowRef)> = Vec::new();
+        let mut eps: Vec<(Episode, &RowRef)> = Vec::with_capacity(rows.len());
+        let mut revs: Vec<(NaiveDate, &RowRef)> = Vec::with_capacity(rows.len());
         for r in rows {
             let meta = &self.metas[r.src as usize];
             let year = self.years[r.src as usize];
@@ -393,7 +397,9 @@ impl Ctx<'_> {
         }
         // Reviews: in their return's year, one per day, each in a period of care.
         revs.sort_by_key(|(d, r)| (*d, r.src, r.line));
-        let mut per_period: Vec<Vec<(NaiveDate, &RowRef)>> = vec![Vec::new(); periods.len()];
+        // The reviews used, each with its period; in date order, so (the periods being in date
+        // order and apart) in period order too.
+        let mut used: Vec<(usize, NaiveDate, &RowRef)> = Vec::with_capacity(revs.len());
         let mut last: Option<(NaiveDate, u64)> = None;
         for (d, r) in revs {
             let year = self.years[r.src as usize];
@@ -420,7 +426,7 @@ impl Ctx<'_> {
             }
             last = Some((d, r.line));
             match periods.iter().position(|p| p.contains(d)) {
-                Some(i) => per_period[i].push((d, r)),
+                Some(i) => used.push((i, d, r)),
                 None => {
                     let reason = if kept.is_empty()
                         && !rows.iter().any(|x| self.metas[x.src as usize].kind == FileKind::Episodes)
@@ -446,12 +452,21 @@ impl Ctx<'_> {
                 }
             }
         }
-        for (p, revs) in periods.iter().zip(&per_period) {
+        // Stable: each period's reviews stay in date order (a no-op unless periods touch oddly).
+        if !used.is_sorted_by_key(|u| u.0) {
+            used.sort_by_key(|u| u.0);
+        }
+        let revs: Vec<(NaiveDate, &RowRef)> = used.iter().map(|u| (u.1, u.2)).collect();
+        let mut at = 0;
+        for (i, p) in periods.iter().enumerate() {
+            let n = used[at..].iter().take_while(|u| u.0 == i).count();
+            let these = &revs[at..at + n];
+            at += n;
             let open_at_as_at = self.as_at.is_some_and(|a| p.start <= a && p.end.is_none_or(|e| e > a));
-            if revs.is_empty() && !open_at_as_at {
+            if these.is_empty() && !open_at_as_at {
                 continue;
             }
-            self.audit_period(&child_arc, p, revs, open_at_as_at, out);
+            self.audit_period(&child_arc, p, these, open_at_as_at, out);
         }
     }
 
@@ -515,15 +530,19 @@ impl Ctx<'_> {
             };
             out.t.reviews_audited += 1;
             out.per_src[r.src as usize][0] += 1;
-            let mut n: Vec<String> = Vec::new();
-            if !note.is_empty() {
-                n.push(note);
-            }
+            // The note's parts, joined by "; ".
+            let mut n = note;
+            let mut add = |part: &str| {
+                if !n.is_empty() {
+                    n.push_str("; ");
+                }
+                n.push_str(part);
+            };
             if let Some(b) = &row_bind {
-                n.extend(b.others.iter().cloned());
+                b.others.iter().for_each(|o| add(o));
             }
             if !base_note.is_empty() {
-                n.push(base_note.clone());
+                add(&base_note);
             }
             let on_time = if basis == Basis::NotAssessable { None } else { row_bind.as_ref().map(|b| d <= b.latest) };
             if on_time.is_some() {
@@ -548,7 +567,7 @@ impl Ctx<'_> {
                 calendar_days_late: shown.map(|b| if d <= b.latest { 0 } else { b.cd }),
                 missed: shown.filter(|b| d > b.latest).and_then(|b| b.missed.clone()),
                 basis,
-                note: n.join("; "),
+                note: n,
                 line: r.line,
             });
         }
@@ -825,20 +844,25 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     })
 }
 
-/// Formats a batch's output as CSV lines (on the worker that audited it).
+/// Formats a batch's output as CSV lines (on the worker that audited it), as bytes, checked as
+/// UTF-8 once per batch rather than once per line.
 fn format(o: &mut Out) {
+    fn lines<T>(rows: &[T], text: &mut String, per_row: usize, write: impl Fn(&[T], &mut Vec<u8>)) {
+        if rows.is_empty() {
+            return;
+        }
+        let mut b = std::mem::take(text).into_bytes();
+        b.reserve(rows.len() * per_row);
+        write(rows, &mut b);
+        *text = match String::from_utf8(b) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+    }
     let c = &mut o.chunk;
-    c.rows_csv.reserve(c.rows.len() * 120);
-    for r in &c.rows {
-        r.write_csv(&mut c.rows_csv);
-    }
-    for r in &c.rejects {
-        r.write_csv(&mut c.rejects_csv);
-    }
-    c.superseded_csv.reserve(c.superseded.len() * 100);
-    for r in &c.superseded {
-        r.write_csv(&mut c.superseded_csv);
-    }
+    lines(&c.rows, &mut c.rows_csv, 120, super::audit_lines);
+    lines(&c.rejects, &mut c.rejects_csv, 80, |rows, b| rows.iter().for_each(|r| r.write_csv_bytes(b)));
+    lines(&c.superseded, &mut c.superseded_csv, 100, super::superseded_lines);
 }
 
 fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
