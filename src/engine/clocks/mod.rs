@@ -4,4 +4,4 @@ mod adjournment;
 mod early;
 mod placements;
 mod rearrangement;
-mod review;
+pub(in crate::engine) mod review;

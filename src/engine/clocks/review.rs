@@ -127,8 +127,8 @@ impl<'a> Builder<'a, '_> {
     ) -> Result<Vec<Mtg<'a>>> {
         let walk = self.walk;
         // Clocks still running after the history: secure accommodation is projected on its own.
-        let (mut other, mut secure): (Vec<Running<ReviewClock<'a>>>, Vec<Running<ReviewClock<'a>>>) =
-            (Vec::new(), Vec::new());
+        // (Buffers kept from the last schedule, empty.)
+        let [mut other, mut secure] = std::mem::take(&mut self.open);
         for (r, run) in walk.runs.iter().enumerate() {
             if let Some(open) = self.occurrences(ReviewClock { r, run })? {
                 if run.regime == Regime::SecureAccommodation {
@@ -139,15 +139,16 @@ impl<'a> Builder<'a, '_> {
             }
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
-        let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
+        let mut mtgs: Vec<Mtg<'a>> = std::mem::take(&mut self.mtgs);
+        mtgs.reserve(walk.meetings.len() + 4);
         for (m, mt) in walk.meetings.iter().enumerate() {
             let completed = match mt.completed {
                 Some((d, _)) => (d, false),
                 None => (self.adjourned_completion(mt.date).unwrap_or(mt.date), true),
             };
             let extra_completion = mt.completed.is_some_and(|(_, e)| e != mt.event);
-            let events: Arc<[usize]> = if mt.adjournments.is_empty() && !extra_completion {
-                self.trigs.get(&[mt.event])
+            let events: Triggers = if mt.adjournments.is_empty() && !extra_completion {
+                Triggers::from(&[mt.event][..])
             } else {
                 let mut events = vec![mt.event];
                 events.extend(mt.adjournments.iter().copied().filter(|e| *e != mt.event));
@@ -173,7 +174,8 @@ impl<'a> Builder<'a, '_> {
         }
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
-        for (mut open, plan, early_date, is_secure) in [(other, planned, early, false), (secure, None, None, true)] {
+        for (k, plan, early_date, is_secure) in [(0, planned, early, false), (1, None, None, true)] {
+            let mut open = std::mem::take(if k == 0 { &mut other } else { &mut secure });
             // Projected reviews follow the held ones of their period of care (counted by the walk).
             let mut ordinal =
                 open.first().and_then(|o| walk.periods.get(walk.runs[o.clock.r].period)).map_or(0, |p| p.reviews);
@@ -187,10 +189,10 @@ impl<'a> Builder<'a, '_> {
                 },
                 _ => earliest,
             };
-            let meeting = |b: &mut Self, step: usize, date: NaiveDate, open: &[Running<ReviewClock<'a>>]| {
+            let meeting = |_: &mut Self, step: usize, date: NaiveDate, open: &[Running<ReviewClock<'a>>]| {
                 let events = match (step, plan) {
-                    (0, Some((_, e))) => b.trigs.get(&[e]),
-                    _ => b.trigs.get(&[]),
+                    (0, Some((_, e))) => Triggers::from(&[e][..]),
+                    _ => Triggers::default(),
                 };
                 mtgs.push(Mtg {
                     r: MeetingRef::Projected(projected),
@@ -220,6 +222,7 @@ impl<'a> Builder<'a, '_> {
                 projected += 1;
             };
             self.project(&mut open, horizon_end, no_horizon, day, meeting)?;
+            self.open[k] = open;
         }
         Ok(mtgs)
     }
