@@ -30,7 +30,6 @@ mod perf;
 mod repeat;
 mod rules;
 
-use clocks::review::ReviewClock;
 use obligation::Trail;
 pub use obligation::{Breach, Considered, Explanation, Metadata, Obligation, Schedule, Triggers};
 use perf::{
@@ -303,11 +302,9 @@ struct Builder<'a, 'c> {
     /// Scratch: the candidate rules of the occurrences a repeating clock is about to make
     /// (`repeat.rs`).
     fitting: Vec<Cand<'a>>,
-    /// Buffers kept from one schedule to the next ([`perf::recycle`]): the meetings
-    /// (`clocks/review.rs`), and the review clocks still running (other regimes, secure
-    /// accommodation).
+    /// A buffer kept from one schedule to the next ([`perf::recycle`]) for the meetings
+    /// (`clocks/review.rs`).
     mtgs: Vec<Mtg<'a>>,
-    open: [Vec<Running<ReviewClock<'a>>>; 2],
 }
 
 use crate::clocks::PRIMARY;
@@ -433,7 +430,6 @@ fn schedule_unblamed(
     let cands = recycle(std::mem::take(&mut cache.cands));
     let fitting = recycle(std::mem::take(&mut cache.fitting));
     let mtgs = recycle(std::mem::take(&mut cache.mtgs));
-    let open = cache.open.each_mut().map(|v| recycle(std::mem::take(v)));
     let Cache { groups, pending, extras, slots, meeting_duty, order, order_64, index, .. } = &mut cache;
     let mut b = Builder {
         walk: case.walk(),
@@ -453,11 +449,9 @@ fn schedule_unblamed(
         order_64,
         fitting,
         mtgs,
-        open,
     };
     let obligations = b.run(case, horizon_end, horizon == 0);
-    let (cands, fitting, mtgs, open) = (recycle(b.cands), recycle(b.fitting), recycle(b.mtgs), b.open.map(recycle));
-    (cache.cands, cache.fitting, cache.mtgs, cache.open) = (cands, fitting, mtgs, open);
+    (cache.cands, cache.fitting, cache.mtgs) = (recycle(b.cands), recycle(b.fitting), recycle(b.mtgs));
     cache.give_back();
     Ok(Schedule {
         obligations: obligations?,

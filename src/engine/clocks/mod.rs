@@ -4,4 +4,4 @@ mod adjournment;
 mod early;
 mod placements;
 mod rearrangement;
-pub(in crate::engine) mod review;
+mod review;

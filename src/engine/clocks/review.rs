@@ -127,8 +127,8 @@ impl<'a> Builder<'a, '_> {
     ) -> Result<Vec<Mtg<'a>>> {
         let walk = self.walk;
         // Clocks still running after the history: secure accommodation is projected on its own.
-        // (Buffers kept from the last schedule, empty.)
-        let [mut other, mut secure] = std::mem::take(&mut self.open);
+        let (mut other, mut secure): (Vec<Running<ReviewClock<'a>>>, Vec<Running<ReviewClock<'a>>>) =
+            (Vec::new(), Vec::new());
         for (r, run) in walk.runs.iter().enumerate() {
             if let Some(open) = self.occurrences(ReviewClock { r, run })? {
                 if run.regime == Regime::SecureAccommodation {
@@ -174,8 +174,7 @@ impl<'a> Builder<'a, '_> {
         }
         let early = self.early_reviews(&mtgs)?;
         let mut projected = 0usize;
-        for (k, plan, early_date, is_secure) in [(0, planned, early, false), (1, None, None, true)] {
-            let mut open = std::mem::take(if k == 0 { &mut other } else { &mut secure });
+        for (mut open, plan, early_date, is_secure) in [(other, planned, early, false), (secure, None, None, true)] {
             // Projected reviews follow the held ones of their period of care (counted by the walk).
             let mut ordinal =
                 open.first().and_then(|o| walk.periods.get(walk.runs[o.clock.r].period)).map_or(0, |p| p.reviews);
@@ -222,7 +221,6 @@ impl<'a> Builder<'a, '_> {
                 projected += 1;
             };
             self.project(&mut open, horizon_end, no_horizon, day, meeting)?;
-            self.open[k] = open;
         }
         Ok(mtgs)
     }

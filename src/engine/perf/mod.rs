@@ -11,7 +11,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 
 use super::rules::RuleSets;
-use super::{Cand, Extra, Mtg, Pending, ReviewClock, Running, Scope};
+use super::{Cand, Extra, Mtg, Pending, Scope};
 use crate::model::Duty;
 use crate::profile::Rule;
 
@@ -38,7 +38,6 @@ pub(in crate::engine) struct Cache {
     /// Buffers of `Builder` kept empty between schedules (see [`recycle`]).
     pub(in crate::engine) fitting: Vec<Cand<'static>>,
     pub(in crate::engine) mtgs: Vec<Mtg<'static>>,
-    pub(in crate::engine) open: [Vec<Running<ReviewClock<'static>>>; 2],
 }
 
 /// An emptied vector's buffer, reused for another lifetime of the same type: the candidates
@@ -86,10 +85,6 @@ impl Cache {
         self.fitting.shrink_to(KEEP_CAPACITY);
         self.mtgs.clear();
         self.mtgs.shrink_to(KEEP_CAPACITY);
-        for v in &mut self.open {
-            v.clear();
-            v.shrink_to(KEEP_CAPACITY);
-        }
         self.pending.shrink_to(KEEP_CAPACITY);
         self.extras.shrink_to(KEEP_CAPACITY);
         self.slots.list.shrink_to(KEEP_CAPACITY);
