@@ -117,7 +117,7 @@ impl Out {
 /// what a later year fills in (`DEC`, `REC`, `REASON_PLACE_CHANGE` blank in the earlier copy).
 /// Dates are compared as dates.
 fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_year: i32) -> String {
-    if old.0 == new.0 {
+    if old.0 == new.0 || same_copy(old, new) {
         return String::new();
     }
     let r = with_fields(old.0, |fo| {
@@ -152,6 +152,33 @@ fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_y
         Ok(Ok(s)) => s,
         _ => String::new(),
     }
+}
+
+/// Whether two copies of an episode in tables with the same columns, neither quoted, agree in
+/// every column but `CHILD` once case is ignored, or differ only where the earlier copy (`old`)
+/// is blank in a column a later year fills in: then [`conflict`] finds nothing, and this says so
+/// from the raw bytes without building a message. `false` means "not sure": [`conflict`] decides.
+fn same_copy(old: (&str, &[String]), new: (&str, &[String])) -> bool {
+    let (a, b) = (old.0.as_bytes(), new.0.as_bytes());
+    let same_header = std::ptr::eq(old.1, new.1) || (old.1.len() == new.1.len() && old.1 == new.1);
+    if !same_header || a.contains(&b'"') || b.contains(&b'"') {
+        return false;
+    }
+    let (mut fa, mut fb) = (a.split(|&c| c == b','), b.split(|&c| c == b','));
+    for n in old.1 {
+        let (Some(v), Some(w)) = (fa.next(), fb.next()) else {
+            // A copy with fewer fields: no more columns to compare (as in `conflict`).
+            return true;
+        };
+        if v.eq_ignore_ascii_case(w) || n == "CHILD" {
+            continue;
+        }
+        if matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.iter().all(|c| *c == b' ' || *c == b'\t') {
+            continue;
+        }
+        return false;
+    }
+    true
 }
 
 /// The binding review obligation met on a day, under one history.
