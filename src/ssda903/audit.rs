@@ -59,6 +59,25 @@ fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::r
 }
 
 fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate, String> {
+    // The usual row (no quotes, enough fields): find the REVIEW field without splitting the rest.
+    let b = text.as_bytes();
+    if memchr::memchr(b'"', b).is_none() {
+        let need = c.child.max(c.review);
+        let (mut n, mut start, mut field) = (0, 0, None);
+        for i in memchr::memchr_iter(b',', b).chain(std::iter::once(b.len())) {
+            if n == c.review {
+                field = text.get(start..i);
+            }
+            n += 1;
+            if n > need {
+                break;
+            }
+            start = i + 1;
+        }
+        if let (true, Some(v)) = (n > need, field) {
+            return date_field("REVIEW", v);
+        }
+    }
     with_fields(text, |f| {
         let need = c.child.max(c.review);
         if f.len() <= need {
