@@ -31,6 +31,7 @@ fn fmt_d(d: NaiveDate) -> String {
 fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {
     with_fields(text, |f| {
         let get = |i: usize| f.get(i).map(|s| trim(s)).unwrap_or("");
+        let code = |i: usize| get(i).as_bytes();
         let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
         if f.len() <= need {
             return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
@@ -43,16 +44,17 @@ fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::r
                 return Err(format!("DEC {dec_text:?} is before DECOM {:?}", get(c.decom)));
             }
         }
-        let (rne, ls, place, rec) = (get(c.rne), get(c.ls), get(c.place), get(c.rec));
+        let (rne, ls, place, rec) = (code(c.rne), code(c.ls), code(c.place), code(c.rec));
+        let two = |v: &[u8], a: u8| v.len() == 2 && v[0].eq_ignore_ascii_case(&a);
         Ok(Episode {
             line,
             decom,
             dec,
-            starts_period: rne.eq_ignore_ascii_case("S"),
-            short_breaks: ls.eq_ignore_ascii_case("V3") || ls.eq_ignore_ascii_case("V4"),
-            authorised: ls.eq_ignore_ascii_case("E1"),
-            placed_for_adoption: ["A3", "A4", "A5", "A6"].iter().any(|p| place.eq_ignore_ascii_case(p)),
-            adopted: rec.eq_ignore_ascii_case("E11") || rec.eq_ignore_ascii_case("E12"),
+            starts_period: rne.eq_ignore_ascii_case(b"S"),
+            short_breaks: two(ls, b'V') && matches!(ls[1], b'3' | b'4'),
+            authorised: ls.eq_ignore_ascii_case(b"E1"),
+            placed_for_adoption: two(place, b'A') && matches!(place[1], b'3'..=b'6'),
+            adopted: rec.eq_ignore_ascii_case(b"E11") || rec.eq_ignore_ascii_case(b"E12"),
             year,
         })
     })?

@@ -681,5 +681,5 @@ pub(crate) fn read_records(name: &str, kind: FileKind, r: impl Read, out: &mut i
 /// Whether a line leaves a quoted field open (an odd number of `"`: quotes inside a quoted field
 /// are doubled).
 fn odd_quotes(line: &[u8]) -> bool {
-    memchr::memchr_iter(b'"', line).count() % 2 == 1
+    memchr::memchr(b'"', line).is_some() && memchr::memchr_iter(b'"', line).count() % 2 == 1
 }
