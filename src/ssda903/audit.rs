@@ -66,7 +66,8 @@ fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate,
     if memchr::memchr(b'"', b).is_none() {
         let need = c.child.max(c.review);
         let (mut n, mut start, mut field) = (0, 0, None);
-        for i in memchr::memchr_iter(b',', b).chain(std::iter::once(b.len())) {
+        let ends = b.iter().enumerate().filter(|(_, &c)| c == b',').map(|(i, _)| i);
+        for i in ends.chain(std::iter::once(b.len())) {
             if n == c.review {
                 field = text.get(start..i);
             }
