@@ -223,11 +223,11 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     // The usual form, DD/MM/YYYY, read directly (the same date as the general reading below).
     if let [d1, d2, b'/', m1, m2, b'/', y1, y2, y3, y4] = *b {
-        let dig = |c: u8| c.wrapping_sub(b'0');
-        let ds = [d1, d2, m1, m2, y1, y2, y3, y4].map(dig);
-        if ds.iter().all(|&x| x < 10) {
-            let n = |xs: &[u8]| xs.iter().fold(0u32, |a, &x| a * 10 + u32::from(x));
-            return NaiveDate::from_ymd_opt(n(&ds[4..]) as i32, n(&ds[2..4]), n(&ds[..2]));
+        let g = |c: u8| u32::from(c.wrapping_sub(b'0'));
+        let (d1, d2, m1, m2, y1, y2, y3, y4) = (g(d1), g(d2), g(m1), g(m2), g(y1), g(y2), g(y3), g(y4));
+        if [d1, d2, m1, m2, y1, y2, y3, y4].into_iter().max() < Some(10) {
+            let y = ((y1 * 10 + y2) * 10 + y3) * 10 + y4;
+            return NaiveDate::from_ymd_opt(y as i32, m1 * 10 + m2, d1 * 10 + d2);
         }
     }
     let b = trim(s).as_bytes();

@@ -167,8 +167,9 @@ pub(crate) enum Parsed {
     Row { key: Key, year: Option<i32> },
 }
 
-/// Classifies one data row of a table with columns `cols` (`None`: the header was bad).
-pub(crate) fn classify(cols: Option<&Columns>, text: &[u8], track_years: bool) -> Parsed {
+/// Classifies one data row of a table with columns `cols` (`None`: the header was bad). `plain`:
+/// the row is known to have no `"` (its fields are cut at every comma).
+pub(crate) fn classify(cols: Option<&Columns>, text: &[u8], track_years: bool, plain: bool) -> Parsed {
     if text.trim_ascii().is_empty() {
         return Parsed::Blank;
     }
@@ -177,7 +178,14 @@ pub(crate) fn classify(cols: Option<&Columns>, text: &[u8], track_years: bool) -
         return reject(String::new(), "unusable: the table's header is bad (see its line 1)".into());
     };
     let child_col = cols.child();
-    let raw = match field_bytes(text, child_col) {
+    let field = |col: usize| {
+        if plain {
+            Ok(text.split(|&b| b == b',').nth(col).map(std::borrow::Cow::Borrowed))
+        } else {
+            field_bytes(text, col)
+        }
+    };
+    let raw = match field(child_col) {
         Err(e) => return reject(String::new(), e),
         Ok(None) => return reject(String::new(), format!("too few fields: no CHILD (column {})", child_col + 1)),
         Ok(Some(k)) => k,
@@ -199,7 +207,7 @@ pub(crate) fn classify(cols: Option<&Columns>, text: &[u8], track_years: bool) -
             Columns::Reviews(c) => c.review,
             Columns::Episodes(c) => c.decom,
         };
-        match field_bytes(text, date_col) {
+        match field(date_col) {
             Ok(Some(d)) => std::str::from_utf8(&d).ok().and_then(csv::parse_date).map(year_of),
             _ => None,
         }
@@ -363,10 +371,10 @@ impl<'s> Ingest<'s> {
         self.sink.reject(&r).map_err(|e| Error::Io { path: "output".into(), reason: e.to_string() })
     }
 
-    /// One data row of table `src`.
-    pub(crate) fn push(&mut self, src: u32, line: u64, text: &[u8]) -> Result<()> {
+    /// One data row of table `src` (`plain`: known to have no `"`).
+    pub(crate) fn push(&mut self, src: u32, line: u64, text: &[u8], plain: bool) -> Result<()> {
         let m = &self.metas[src as usize];
-        match classify(m.cols.as_ref(), text, m.track_years) {
+        match classify(m.cols.as_ref(), text, m.track_years, plain) {
             Parsed::Blank => {
                 self.metas[src as usize].blank += 1;
                 Ok(())
@@ -560,8 +568,8 @@ fn memfind(text: &[u8], key: &[u8]) -> Option<usize> {
 pub(crate) trait Records {
     /// The header line (the first that is not blank) and its columns, or why it is not a header.
     fn header(&mut self, line: u64, cols: std::result::Result<Columns, String>) -> Result<()>;
-    /// One record (a line, or lines joined inside a quoted field).
-    fn record(&mut self, line: u64, text: &[u8]) -> Result<()>;
+    /// One record (a line, or lines joined inside a quoted field); `plain`: it has no `"`.
+    fn record(&mut self, line: u64, text: &[u8], plain: bool) -> Result<()>;
     /// A line that cannot be read as a record: a row, rejected for `reason`.
     fn bad(&mut self, line: u64, reason: String) -> Result<()>;
 }
@@ -585,8 +593,8 @@ impl Records for Direct<'_, '_> {
         }
         Ok(())
     }
-    fn record(&mut self, line: u64, text: &[u8]) -> Result<()> {
-        self.ing.push(self.src, line, text)
+    fn record(&mut self, line: u64, text: &[u8], plain: bool) -> Result<()> {
+        self.ing.push(self.src, line, text, plain)
     }
     fn bad(&mut self, line: u64, reason: String) -> Result<()> {
         self.ing.metas[self.src as usize].rows += 1;
@@ -633,8 +641,9 @@ pub(crate) fn read_records(name: &str, kind: FileKind, r: impl Read, out: &mut i
             out.bad(n, format!("line longer than {} bytes", csv::MAX_LINE))?;
             continue;
         }
-        if !odd_quotes(&buf) {
-            out.record(n, &buf)?;
+        let plain = memchr::memchr(b'"', &buf).is_none();
+        if plain || !odd_quotes(&buf) {
+            out.record(n, &buf, plain)?;
             continue;
         }
         // A quoted field with a line break in it (RFC 4180, as spreadsheets write it): the record
@@ -658,7 +667,7 @@ pub(crate) fn read_records(name: &str, kind: FileKind, r: impl Read, out: &mut i
             }
         }
         if closed {
-            out.record(n, &rec)?;
+            out.record(n, &rec, false)?;
             continue;
         }
         // Not closed within the bound (a stray quote, or a truncated file): the first line is the
@@ -681,5 +690,5 @@ pub(crate) fn read_records(name: &str, kind: FileKind, r: impl Read, out: &mut i
 /// Whether a line leaves a quoted field open (an odd number of `"`: quotes inside a quoted field
 /// are doubled).
 fn odd_quotes(line: &[u8]) -> bool {
-    memchr::memchr(b'"', line).is_some() && memchr::memchr_iter(b'"', line).count() % 2 == 1
+    memchr::memchr_iter(b'"', line).count() % 2 == 1
 }
