@@ -29,35 +29,71 @@ fn fmt_d(d: NaiveDate) -> String {
 
 /// Parses one data row of an episodes table. Errors name the field and value.
 fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {
+    let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
+    // The usual row (no quotes, enough fields): cut at the commas up to the last column used.
+    let b = text.as_bytes();
+    if need < 24 && memchr::memchr(b'"', b).is_none() {
+        // Where each field ends, up to field `need`.
+        let mut ends = [0usize; 24];
+        let mut n = 0;
+        for (i, &ch) in b.iter().enumerate() {
+            if ch == b',' {
+                ends[n] = i;
+                n += 1;
+                if n > need {
+                    break;
+                }
+            }
+        }
+        if n <= need {
+            ends[n] = b.len();
+            n += 1;
+        }
+        if n > need {
+            let get = |k: usize| {
+                let a = if k == 0 { 0 } else { ends[k - 1] + 1 };
+                text.get(a..ends[k]).map(trim).unwrap_or("")
+            };
+            return episode_from(get, line, c, year);
+        }
+    }
     with_fields(text, |f| {
-        let get = |i: usize| f.get(i).map(|s| trim(s)).unwrap_or("");
-        let code = |i: usize| get(i).as_bytes();
-        let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
         if f.len() <= need {
             return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
         }
-        let decom = date_field("DECOM", get(c.decom))?;
-        let dec_text = get(c.dec);
-        let dec = if dec_text.is_empty() { None } else { Some(date_field("DEC", dec_text)?) };
-        if let Some(e) = dec {
-            if e < decom {
-                return Err(format!("DEC {dec_text:?} is before DECOM {:?}", get(c.decom)));
-            }
-        }
-        let (rne, ls, place, rec) = (code(c.rne), code(c.ls), code(c.place), code(c.rec));
-        let two = |v: &[u8], a: u8| v.len() == 2 && v[0].eq_ignore_ascii_case(&a);
-        Ok(Episode {
-            line,
-            decom,
-            dec,
-            starts_period: rne.eq_ignore_ascii_case(b"S"),
-            short_breaks: two(ls, b'V') && matches!(ls[1], b'3' | b'4'),
-            authorised: ls.eq_ignore_ascii_case(b"E1"),
-            placed_for_adoption: two(place, b'A') && matches!(place[1], b'3'..=b'6'),
-            adopted: rec.eq_ignore_ascii_case(b"E11") || rec.eq_ignore_ascii_case(b"E12"),
-            year,
-        })
+        episode_from(|i: usize| f.get(i).map(|s| trim(s)).unwrap_or(""), line, c, year)
     })?
+}
+
+/// An episode from its fields (`get`: the trimmed field in a column).
+fn episode_from<'t>(
+    get: impl Fn(usize) -> &'t str,
+    line: u64,
+    c: &EpisodeColumns,
+    year: i32,
+) -> std::result::Result<Episode, String> {
+    let code = |i: usize| get(i).as_bytes();
+    let decom = date_field("DECOM", get(c.decom))?;
+    let dec_text = get(c.dec);
+    let dec = if dec_text.is_empty() { None } else { Some(date_field("DEC", dec_text)?) };
+    if let Some(e) = dec {
+        if e < decom {
+            return Err(format!("DEC {dec_text:?} is before DECOM {:?}", get(c.decom)));
+        }
+    }
+    let (rne, ls, place, rec) = (code(c.rne), code(c.ls), code(c.place), code(c.rec));
+    let two = |v: &[u8], a: u8| v.len() == 2 && v[0].eq_ignore_ascii_case(&a);
+    Ok(Episode {
+        line,
+        decom,
+        dec,
+        starts_period: rne.eq_ignore_ascii_case(b"S"),
+        short_breaks: two(ls, b'V') && matches!(ls[1], b'3' | b'4'),
+        authorised: ls.eq_ignore_ascii_case(b"E1"),
+        placed_for_adoption: two(place, b'A') && matches!(place[1], b'3'..=b'6'),
+        adopted: rec.eq_ignore_ascii_case(b"E11") || rec.eq_ignore_ascii_case(b"E12"),
+        year,
+    })
 }
 
 fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate, String> {
