@@ -258,6 +258,9 @@ pub(crate) struct Ingest<'s> {
     /// Rows kept so far for each `CHILD`: rows past [`MAX_CHILD_ROWS`] are rejected as they are
     /// read, so memory stays bounded by that many rows per child.
     counts: HashMap<ChildKey, u32, BuildHasherDefault<Fnv>>,
+    /// The same counts for a `CHILD` of at most 8 bytes (as they usually are), keyed by its bytes
+    /// as a number ([`prefix`]: one number per value, as `CHILD` has no NUL byte).
+    short: HashMap<u64, u32, BuildHasherDefault<Mix>>,
     sink: &'s mut dyn Sink,
 }
 
@@ -321,6 +324,26 @@ impl Hasher for Fnv {
     }
 }
 
+/// A hash of a `u64` key: a folded multiply (both halves of the 128-bit product), so that the
+/// high bits (the table's tags) and the low bits (its buckets) both depend on every key byte.
+#[derive(Default)]
+struct Mix(u64);
+
+impl Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b) ^ self.0.rotate_left(8));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        let m = u128::from(x ^ self.0) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
+    }
+}
+
 fn fnv(key: &[u8]) -> u64 {
     key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
 }
@@ -343,7 +366,17 @@ impl<'s> Ingest<'s> {
             store.text.reserve(b as usize);
             store.rows.reserve(b as usize / 32);
         }
-        Ingest { metas: Vec::new(), store, budget, tmp_dir, parts, spill: None, counts: HashMap::default(), sink }
+        Ingest {
+            metas: Vec::new(),
+            store,
+            budget,
+            tmp_dir,
+            parts,
+            spill: None,
+            counts: HashMap::default(),
+            short: HashMap::default(),
+            sink,
+        }
     }
 
     pub(crate) fn add_source(&mut self, name: Arc<str>, kind: FileKind, ret: usize, track_years: bool) -> u32 {
@@ -410,9 +443,13 @@ impl<'s> Ingest<'s> {
         let key = key_bytes;
         // Rows past the cap are rejected now (the same rows the audit would reject: rows arrive in
         // table and line order), so they are neither held nor spilled.
-        let n = match self.counts.get_mut(key) {
-            Some(n) => n,
-            None => self.counts.entry(ChildKey::new(key)).or_default(),
+        let n = if key.len() <= 8 {
+            self.short.entry(prefix(key)).or_default()
+        } else {
+            match self.counts.get_mut(key) {
+                Some(n) => n,
+                None => self.counts.entry(ChildKey::new(key)).or_default(),
+            }
         };
         *n += 1;
         if *n as usize > MAX_CHILD_ROWS {
@@ -446,7 +483,7 @@ impl<'s> Ingest<'s> {
         // overhead).
         let held = self.store.text.len()
             + self.store.rows.len() * std::mem::size_of::<RowRef>()
-            + self.counts.len() * (std::mem::size_of::<(ChildKey, u32)>() + 8 + 16);
+            + (self.counts.len() + self.short.len()) * (std::mem::size_of::<(ChildKey, u32)>() + 8 + 16);
         if held as u64 > self.budget {
             self.spill_now()?;
         }
