@@ -29,36 +29,94 @@ fn fmt_d(d: NaiveDate) -> String {
 
 /// Parses one data row of an episodes table. Errors name the field and value.
 fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {
+    let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
+    // The usual row (no quotes, enough fields): cut at the commas up to the last column used.
+    let b = text.as_bytes();
+    if need < 24 && memchr::memchr(b'"', b).is_none() {
+        // Where each field ends, up to field `need`.
+        let mut ends = [0usize; 24];
+        let mut n = 0;
+        for (i, &ch) in b.iter().enumerate() {
+            if ch == b',' {
+                ends[n] = i;
+                n += 1;
+                if n > need {
+                    break;
+                }
+            }
+        }
+        if n <= need {
+            ends[n] = b.len();
+            n += 1;
+        }
+        if n > need {
+            let get = |k: usize| {
+                let a = if k == 0 { 0 } else { ends[k - 1] + 1 };
+                text.get(a..ends[k]).map(trim).unwrap_or("")
+            };
+            return episode_from(get, line, c, year);
+        }
+    }
     with_fields(text, |f| {
-        let get = |i: usize| f.get(i).map(|s| trim(s)).unwrap_or("");
-        let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
         if f.len() <= need {
             return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
         }
-        let decom = date_field("DECOM", get(c.decom))?;
-        let dec_text = get(c.dec);
-        let dec = if dec_text.is_empty() { None } else { Some(date_field("DEC", dec_text)?) };
-        if let Some(e) = dec {
-            if e < decom {
-                return Err(format!("DEC {dec_text:?} is before DECOM {:?}", get(c.decom)));
-            }
-        }
-        let (rne, ls, place, rec) = (get(c.rne), get(c.ls), get(c.place), get(c.rec));
-        Ok(Episode {
-            line,
-            decom,
-            dec,
-            starts_period: rne.eq_ignore_ascii_case("S"),
-            short_breaks: ls.eq_ignore_ascii_case("V3") || ls.eq_ignore_ascii_case("V4"),
-            authorised: ls.eq_ignore_ascii_case("E1"),
-            placed_for_adoption: ["A3", "A4", "A5", "A6"].iter().any(|p| place.eq_ignore_ascii_case(p)),
-            adopted: rec.eq_ignore_ascii_case("E11") || rec.eq_ignore_ascii_case("E12"),
-            year,
-        })
+        episode_from(|i: usize| f.get(i).map(|s| trim(s)).unwrap_or(""), line, c, year)
     })?
 }
 
+/// An episode from its fields (`get`: the trimmed field in a column).
+fn episode_from<'t>(
+    get: impl Fn(usize) -> &'t str,
+    line: u64,
+    c: &EpisodeColumns,
+    year: i32,
+) -> std::result::Result<Episode, String> {
+    let code = |i: usize| get(i).as_bytes();
+    let decom = date_field("DECOM", get(c.decom))?;
+    let dec_text = get(c.dec);
+    let dec = if dec_text.is_empty() { None } else { Some(date_field("DEC", dec_text)?) };
+    if let Some(e) = dec {
+        if e < decom {
+            return Err(format!("DEC {dec_text:?} is before DECOM {:?}", get(c.decom)));
+        }
+    }
+    let (rne, ls, place, rec) = (code(c.rne), code(c.ls), code(c.place), code(c.rec));
+    let two = |v: &[u8], a: u8| v.len() == 2 && v[0].eq_ignore_ascii_case(&a);
+    Ok(Episode {
+        line,
+        decom,
+        dec,
+        starts_period: rne.eq_ignore_ascii_case(b"S"),
+        short_breaks: two(ls, b'V') && matches!(ls[1], b'3' | b'4'),
+        authorised: ls.eq_ignore_ascii_case(b"E1"),
+        placed_for_adoption: two(place, b'A') && matches!(place[1], b'3'..=b'6'),
+        adopted: rec.eq_ignore_ascii_case(b"E11") || rec.eq_ignore_ascii_case(b"E12"),
+        year,
+    })
+}
+
 fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate, String> {
+    // The usual row (no quotes, enough fields): find the REVIEW field without splitting the rest.
+    let b = text.as_bytes();
+    if memchr::memchr(b'"', b).is_none() {
+        let need = c.child.max(c.review);
+        let (mut n, mut start, mut field) = (0, 0, None);
+        let ends = b.iter().enumerate().filter(|(_, &c)| c == b',').map(|(i, _)| i);
+        for i in ends.chain(std::iter::once(b.len())) {
+            if n == c.review {
+                field = text.get(start..i);
+            }
+            n += 1;
+            if n > need {
+                break;
+            }
+            start = i + 1;
+        }
+        if let (true, Some(v)) = (n > need, field) {
+            return date_field("REVIEW", v);
+        }
+    }
     with_fields(text, |f| {
         let need = c.child.max(c.review);
         if f.len() <= need {
@@ -117,7 +175,7 @@ impl Out {
 /// what a later year fills in (`DEC`, `REC`, `REASON_PLACE_CHANGE` blank in the earlier copy).
 /// Dates are compared as dates.
 fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_year: i32) -> String {
-    if old.0 == new.0 {
+    if old.0 == new.0 || same_copy(old, new) {
         return String::new();
     }
     let r = with_fields(old.0, |fo| {
@@ -152,6 +210,33 @@ fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_y
         Ok(Ok(s)) => s,
         _ => String::new(),
     }
+}
+
+/// Whether two copies of an episode in tables with the same columns, neither quoted, agree in
+/// every column but `CHILD` once case is ignored, or differ only where the earlier copy (`old`)
+/// is blank in a column a later year fills in: then [`conflict`] finds nothing, and this says so
+/// from the raw bytes without building a message. `false` means "not sure": [`conflict`] decides.
+fn same_copy(old: (&str, &[String]), new: (&str, &[String])) -> bool {
+    let (a, b) = (old.0.as_bytes(), new.0.as_bytes());
+    let same_header = std::ptr::eq(old.1, new.1) || (old.1.len() == new.1.len() && old.1 == new.1);
+    if !same_header || a.contains(&b'"') || b.contains(&b'"') {
+        return false;
+    }
+    let (mut fa, mut fb) = (a.split(|&c| c == b','), b.split(|&c| c == b','));
+    for n in old.1 {
+        let (Some(v), Some(w)) = (fa.next(), fb.next()) else {
+            // A copy with fewer fields: no more columns to compare (as in `conflict`).
+            return true;
+        };
+        if v.eq_ignore_ascii_case(w) || n == "CHILD" {
+            continue;
+        }
+        if matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.iter().all(|c| *c == b' ' || *c == b'\t') {
+            continue;
+        }
+        return false;
+    }
+    true
 }
 
 /// The binding review obligation met on a day, under one history.
