@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
-use crate::model::walk::{CarePeriod, Done, Marker, Meeting, Placement, Rearrangement, Run, Walk};
+use crate::model::walk::{CarePeriod, Done, Marker, Meeting, MeetingSlots, Placement, Rearrangement, Run, Walk};
 use crate::model::{Anchor, CaseHistory, Child, Event, EventKind, Jurisdiction, Regime, MAX_EVENTS};
 
 /// Building a case history is the walk: it validates the events and records what the engine needs
@@ -111,6 +111,18 @@ struct Walker {
     placement: Option<usize>,
 }
 
+/// The running review clocks: at most one per regime.
+struct RunList {
+    runs: [usize; Regime::ALL.len()],
+    len: usize,
+}
+
+impl RunList {
+    fn as_slice(&self) -> &[usize] {
+        &self.runs[..self.len]
+    }
+}
+
 fn slot(r: Regime) -> usize {
     Regime::ALL.iter().position(|x| *x == r).unwrap_or(0)
 }
@@ -179,12 +191,17 @@ impl Walker {
         self.care.or(self.breaks)
     }
 
-    fn review_runs(&self) -> Vec<usize> {
-        Regime::ALL
-            .iter()
-            .filter(|r| **r != Regime::SecureAccommodation)
-            .filter_map(|r| self.active[slot(*r)])
-            .collect()
+    /// The review clocks running (secure accommodation apart), in [`Regime::ALL`] order: one run
+    /// per regime at most, so they fit inline (a review is walked without allocating for them).
+    fn review_runs(&self) -> RunList {
+        let mut list = RunList { runs: [0; Regime::ALL.len()], len: 0 };
+        for r in Regime::ALL.iter().filter(|r| **r != Regime::SecureAccommodation) {
+            if let Some(run) = self.active[slot(*r)] {
+                list.runs[list.len] = run;
+                list.len += 1;
+            }
+        }
+        list
     }
 
     fn step(&mut self, i: usize, ev: &Event, child: &Child, cal: &Calendar, events: &[Event]) -> Result<()> {
@@ -397,7 +414,11 @@ impl Walker {
                     completed: Some((date, i)),
                     adjournments: Vec::new(),
                     with_meeting: true,
-                    slots: vec![(r, n)],
+                    slots: {
+                        let mut s = MeetingSlots::default();
+                        s.push((r, n));
+                        s
+                    },
                     secure: true,
                     period,
                     ordinal: 0,
@@ -435,7 +456,7 @@ impl Walker {
             }
             ReviewRearranged { from, to } => {
                 let p = self.current_period().ok_or_else(not_looked_after)?;
-                if self.review_runs().is_empty() {
+                if self.review_runs().len == 0 {
                     return Err(not_looked_after());
                 }
                 for (field, d) in [("from", from), ("to", to)] {
@@ -539,7 +560,7 @@ impl Walker {
         only: Option<&[Regime]>,
     ) -> Result<()> {
         let runs = self.review_runs();
-        if runs.is_empty() {
+        if runs.len == 0 {
             return Err(Self::err(
                 i,
                 ev,
@@ -548,8 +569,9 @@ impl Walker {
                 "the child is not looked after at this date (no review clock is running)",
             ));
         }
-        let chosen: Vec<usize> = match only {
-            None => runs,
+        let chosen_list: Vec<usize>;
+        let chosen: &[usize] = match only {
+            None => runs.as_slice(),
             Some(list) => {
                 if list.is_empty() {
                     return Err(Self::err(
@@ -562,7 +584,7 @@ impl Walker {
                 }
                 let mut v = Vec::new();
                 for r in list {
-                    match runs.iter().find(|x| self.walk.runs[**x].regime == *r) {
+                    match runs.as_slice().iter().find(|x| self.walk.runs[**x].regime == *r) {
                         Some(x) => v.push(*x),
                         None => {
                             return Err(Self::err(
@@ -575,12 +597,13 @@ impl Walker {
                         }
                     }
                 }
-                v
+                chosen_list = v;
+                &chosen_list
             }
         };
         let m = self.walk.meetings.len();
-        let mut slots = Vec::with_capacity(chosen.len());
-        for r in &chosen {
+        let mut slots = MeetingSlots::default();
+        for r in chosen {
             let run = &mut self.walk.runs[*r];
             run.held.push(m);
             slots.push((*r, run.held.len() as u32));

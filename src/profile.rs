@@ -570,8 +570,8 @@ impl Ctx<'_> {
     }
 
     fn date(&self, at: &Spanned<String>, what: &str) -> Result<NaiveDate> {
-        NaiveDate::parse_from_str(at.get_ref(), "%Y-%m-%d")
-            .map_err(|_| self.err(at, what, "expected a quoted date \"YYYY-MM-DD\""))
+        crate::calendar::strict_date(at.get_ref())
+            .map_err(|reason| self.err(at, what, &format!("expected a quoted date \"YYYY-MM-DD\": {reason}")))
     }
 
     fn period(&self, at: &Spanned<String>, what: &str) -> Result<Period> {

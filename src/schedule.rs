@@ -19,6 +19,6 @@
 //! ```
 
 pub use crate::engine::{
-    schedule, Breach, Considered, Explanation, Metadata, Obligation, Schedule, ScheduleOptions, MAX_OBLIGATIONS,
-    SCHEDULE_DEFAULT_HORIZON_MONTHS,
+    schedule, Breach, Considered, Explanation, Metadata, Obligation, Schedule, ScheduleOptions, Triggers,
+    MAX_OBLIGATIONS, SCHEDULE_DEFAULT_HORIZON_MONTHS,
 };

@@ -76,7 +76,7 @@ use lac_timescales::{Error, ErrorKind};
 /// | `LACT_PANIC` | 7 | An internal error (a caught panic). Please report it with the request. |
 /// | `LACT_INVALID_EVENT` | 8 | An event is invalid or impossible (the message names its index, field and value). |
 /// | `LACT_INVALID_DATA` | 9 | A data document is malformed: a local profile (`profile_toml` or a profile file), including a malformed period in it. |
-/// | `LACT_UNSUPPORTED` | 10 | The operation is not available in this build. |
+/// | `LACT_UNSUPPORTED` | 10 | Reserved: no call of this release returns it (the numbering stays stable). |
 /// | `LACT_INTERNAL` | 11 | The library could not produce its output (should not happen). Please report it. |
 /// | `LACT_OTHER_ERROR` | 12 | The request failed with an error kind this version of the C layer has no code for; the error object's `kind` names it. |
 #[repr(C)]
@@ -104,7 +104,7 @@ pub enum lact_status {
     LACT_INVALID_EVENT = 8,
     /// A data document is malformed: a local profile, including a malformed period in it.
     LACT_INVALID_DATA = 9,
-    /// The operation is not available in this build.
+    /// Reserved: no call of this release returns it (kept so that the numbering stays stable).
     LACT_UNSUPPORTED = 10,
     /// The library could not produce its output (should not happen). Please report it.
     LACT_INTERNAL = 11,

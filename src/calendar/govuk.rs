@@ -36,9 +36,8 @@ pub(crate) fn parse(json: &str) -> Result<Vec<(NaiveDate, String)>> {
             .get("date")
             .and_then(Value::as_str)
             .ok_or_else(|| Error::data(SOURCE, at("date"), "missing or not a string"))?;
-        let date = NaiveDate::parse_from_str(date_text, "%Y-%m-%d").map_err(|e| {
-            Error::data(SOURCE, at("date"), format!("bad date {date_text:?} (expected YYYY-MM-DD): {e}"))
-        })?;
+        let date = super::strict_date(date_text)
+            .map_err(|reason| Error::data(SOURCE, at("date"), format!("bad date {date_text:?}: {reason}")))?;
         let title = ev
             .get("title")
             .and_then(Value::as_str)

@@ -37,6 +37,36 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// A date written exactly `YYYY-MM-DD` (ten ASCII bytes), as chrono reads it with `%Y-%m-%d`;
+/// `None` for any other text (left to chrono, for its error) and for a day that does not exist.
+pub(crate) fn plain_date(text: &str) -> Option<NaiveDate> {
+    let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
+    let month = digit(5)? * 10 + digit(6)?;
+    let day = digit(8)? * 10 + digit(9)?;
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
+/// A date as a request must write it: exactly `YYYY-MM-DD` (ten ASCII bytes, no sign, no
+/// spaces, two-digit month and day), a day that exists. The error says which of the two failed.
+pub(crate) fn strict_date(text: &str) -> std::result::Result<NaiveDate, String> {
+    if let Some(d) = plain_date(text) {
+        return Ok(d);
+    }
+    let b = text.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    Err(if shape {
+        "no such day (expected a real date YYYY-MM-DD)".to_string()
+    } else {
+        "not a date written YYYY-MM-DD (four-digit year, two-digit month and day, nothing else)".to_string()
+    })
+}
+
 /// First date the calendar covers: 1 January 1971 (the Banking and Financial Dealings Act 1971).
 pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1971, 1, 1) {
     Some(d) => d,

@@ -201,6 +201,5 @@ pub(crate) fn parse_data_file(name: &str, text: &str) -> Result<DataFile> {
 }
 
 pub(crate) fn parse_date(source: &str, location: &str, value: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|e| Error::data(source, location, format!("bad date {value:?} (expected YYYY-MM-DD): {e}")))
+    super::strict_date(value).map_err(|reason| Error::data(source, location, format!("bad date {value:?}: {reason}")))
 }

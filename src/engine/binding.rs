@@ -33,13 +33,13 @@ impl<'a> Builder<'a, '_> {
             None => {
                 let triggered_by = match triggered_by {
                     Trig::Shared(a) => a.clone(),
-                    Trig::List(list) => self.trigs.get(list),
+                    Trig::List(list) => Triggers::from(list),
                 };
                 self.pending.push(Pending {
                     duty: cand.duty,
                     regime,
                     review_number,
-                    triggered_by: Some(triggered_by),
+                    triggered_by,
                     early,
                     done: None,
                     extra: None,

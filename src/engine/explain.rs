@@ -82,7 +82,7 @@ impl Schedule {
             }
         }
         if let Some(note) = &t.note {
-            steps.push(note.clone());
+            steps.push(note.to_string());
         }
         if let Some(why) = &o.not_applicable {
             steps.push(format!("Not applicable: {why}."));

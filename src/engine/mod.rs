@@ -31,10 +31,9 @@ mod repeat;
 mod rules;
 
 use obligation::Trail;
-pub use obligation::{Breach, Considered, Explanation, Metadata, Obligation, Schedule};
+pub use obligation::{Breach, Considered, Explanation, Metadata, Obligation, Schedule, Triggers};
 use perf::{
-    force_wide_keys, recycle, sort_key, sort_key_64, Cache, FastMap, SlotEntry, Slots, TrigCache, NARROW_INDEX_BITS,
-    WIDE_INDEX,
+    force_wide_keys, recycle, sort_key, sort_key_64, Cache, FastMap, SlotEntry, Slots, NARROW_INDEX_BITS, WIDE_INDEX,
 };
 use repeat::{Prev, Recorded, Repeating, Running};
 use rules::*;
@@ -173,7 +172,7 @@ struct Mtg<'a> {
     ordinal: u32,
     with_meeting: bool,
     adjourned: &'a [usize],
-    events: Arc<[usize]>,
+    events: Triggers,
 }
 
 /// The (run, review number) pairs a meeting satisfies: borrowed from the walk for held meetings,
@@ -216,7 +215,7 @@ struct Pending {
     regime: Option<Regime>,
     review_number: Option<u32>,
     /// Taken when the obligation is built.
-    triggered_by: Option<Arc<[usize]>>,
+    triggered_by: Triggers,
     early: bool,
     done: Option<NaiveDate>,
     /// Index in `Builder::extras` of what few obligations have besides, if any.
@@ -235,7 +234,7 @@ struct Pending {
 #[derive(Default)]
 struct Extra {
     breach: Option<Breach>,
-    note: Option<String>,
+    note: Option<Box<str>>,
     /// A rule made by the engine for this obligation (authorising a rearrangement).
     made: Option<Arc<Rule>>,
     /// Why a rule of it cannot apply (its deadline falls before the child was looked after).
@@ -245,7 +244,7 @@ struct Extra {
 /// The events that triggered an obligation: already shared, or a short list to share.
 #[derive(Clone, Copy)]
 enum Trig<'t> {
-    Shared(&'t Arc<[usize]>),
+    Shared(&'t Triggers),
     List(&'t [usize]),
 }
 
@@ -291,19 +290,21 @@ struct Builder<'a, 'c> {
     /// obligation); each obligation's candidates are chained through `Cand::next`.
     cands: Vec<Cand<'a>>,
     /// Obligations by (duty, scope), for scopes other than slots and meetings.
-    index: FastMap<(Duty, Scope), usize>,
+    index: &'c mut FastMap<(Duty, Scope), usize>,
     /// Each slot (run, review number): its obligation and binding deadline, for midpoints and
     /// rearrangements.
     slots: &'c mut Slots,
     /// The obligation of each (meeting, duty): `meeting_duty[meeting * sets.meeting_cols +
     /// sets.meeting_col[duty]]`, if any.
     meeting_duty: &'c mut Vec<Option<usize>>,
-    trigs: &'c mut TrigCache,
     order: &'c mut Vec<u128>,
     order_64: &'c mut Vec<u64>,
     /// Scratch: the candidate rules of the occurrences a repeating clock is about to make
     /// (`repeat.rs`).
     fitting: Vec<Cand<'a>>,
+    /// A buffer kept from one schedule to the next ([`perf::recycle`]) for the meetings
+    /// (`clocks/review.rs`).
+    mtgs: Vec<Mtg<'a>>,
 }
 
 use crate::clocks::PRIMARY;
@@ -427,7 +428,9 @@ fn schedule_unblamed(
     let mut cache = Cache::take();
     cache.select(&profile.rules);
     let cands = recycle(std::mem::take(&mut cache.cands));
-    let Cache { groups, trigs, pending, extras, slots, meeting_duty, order, order_64, .. } = &mut cache;
+    let fitting = recycle(std::mem::take(&mut cache.fitting));
+    let mtgs = recycle(std::mem::take(&mut cache.mtgs));
+    let Cache { groups, pending, extras, slots, meeting_duty, order, order_64, index, .. } = &mut cache;
     let mut b = Builder {
         walk: case.walk(),
         profile,
@@ -439,17 +442,16 @@ fn schedule_unblamed(
         pending,
         extras,
         cands,
-        index: FastMap::default(),
+        index,
         slots,
         meeting_duty,
-        trigs,
         order,
         order_64,
-        fitting: Vec::with_capacity(8),
+        fitting,
+        mtgs,
     };
     let obligations = b.run(case, horizon_end, horizon == 0);
-    let cands = recycle(b.cands);
-    cache.cands = cands;
+    (cache.cands, cache.fitting, cache.mtgs) = (recycle(b.cands), recycle(b.fitting), recycle(b.mtgs));
     cache.give_back();
     Ok(Schedule {
         obligations: obligations?,
@@ -487,6 +489,7 @@ impl<'a> Builder<'a, '_> {
         self.placement_duties(&meetings, horizon_end, no_horizon)?;
         self.rearrangements(&meetings)?;
         self.check_size()?;
+        self.mtgs = meetings;
         Ok(self.finish(horizon_end))
     }
 
@@ -653,7 +656,7 @@ impl<'a> Builder<'a, '_> {
                 basis: rule.basis.clone(),
                 binding,
                 citation: rule.citation.clone(),
-                triggered_by: p.triggered_by.take().unwrap_or_else(|| Arc::from(&[][..])),
+                triggered_by: std::mem::take(&mut p.triggered_by),
                 projected: b.assumed,
                 provisional,
                 early: p.early,
@@ -668,7 +671,7 @@ impl<'a> Builder<'a, '_> {
                     period: rule.period,
                     statutory_calendar: b.statutory_calendar,
                     note,
-                    meeting: (p.meeting != u32::MAX).then_some(p.meeting as usize),
+                    meeting: (p.meeting != u32::MAX).then_some(p.meeting),
                 },
             }
         }));

@@ -170,6 +170,163 @@ pub struct Considered {
     pub before_care: bool,
 }
 
+/// The indices of the events that triggered an obligation: a list of event indices, used as a
+/// slice (`&[usize]`, through `Deref`) and serialised as a JSON array. Short lists (one or two
+/// events, nearly all of them) are kept inline, so that making, cloning and dropping an
+/// obligation touches no reference count and allocates nothing for them.
+///
+/// ```
+/// use lac_timescales::schedule::Triggers;
+/// let t = Triggers::from(&[3, 7][..]);
+/// assert_eq!(&t[..], &[3, 7]);
+/// assert_eq!(t.first(), Some(&3));
+/// assert_eq!(serde_json::to_string(&t).unwrap(), "[3,7]");
+/// let u: Triggers = serde_json::from_str("[1,2,4]").unwrap();
+/// assert_eq!(u.to_vec(), vec![1, 2, 4]);
+/// assert!(Triggers::default().is_empty());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Triggers(TriggersRepr);
+
+/// Up to two indices inline, more on the heap.
+#[derive(Clone)]
+enum TriggersRepr {
+    Inline(InlineLen, [usize; 2]),
+    Heap(Box<[usize]>),
+}
+
+/// How many of the inline indices are used (an enum, so that `Triggers` stays three words).
+#[derive(Clone, Copy)]
+enum InlineLen {
+    Zero,
+    One,
+    Two,
+}
+
+impl Triggers {
+    /// The indices as a slice.
+    pub fn as_slice(&self) -> &[usize] {
+        Triggers::slice_of(&self.0)
+    }
+}
+
+impl Default for Triggers {
+    /// No events.
+    fn default() -> Triggers {
+        Triggers(TriggersRepr::Inline(InlineLen::Zero, [0; 2]))
+    }
+}
+
+impl std::ops::Deref for Triggers {
+    type Target = [usize];
+
+    fn deref(&self) -> &[usize] {
+        self.as_slice()
+    }
+}
+
+impl AsRef<[usize]> for Triggers {
+    fn as_ref(&self) -> &[usize] {
+        self.as_slice()
+    }
+}
+
+impl PartialEq for TriggersRepr {
+    fn eq(&self, other: &Self) -> bool {
+        Triggers::slice_of(self) == Triggers::slice_of(other)
+    }
+}
+
+impl Eq for TriggersRepr {}
+
+impl std::hash::Hash for TriggersRepr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        Triggers::slice_of(self).hash(state);
+    }
+}
+
+impl Triggers {
+    fn slice_of(r: &TriggersRepr) -> &[usize] {
+        match r {
+            TriggersRepr::Inline(n, ev) => &ev[..*n as usize],
+            TriggersRepr::Heap(v) => v,
+        }
+    }
+}
+
+impl From<&[usize]> for Triggers {
+    fn from(list: &[usize]) -> Triggers {
+        Triggers(match *list {
+            [] => TriggersRepr::Inline(InlineLen::Zero, [0; 2]),
+            [a] => TriggersRepr::Inline(InlineLen::One, [a, 0]),
+            [a, b] => TriggersRepr::Inline(InlineLen::Two, [a, b]),
+            _ => TriggersRepr::Heap(list.into()),
+        })
+    }
+}
+
+impl From<Vec<usize>> for Triggers {
+    fn from(list: Vec<usize>) -> Triggers {
+        if list.len() <= 2 {
+            Triggers::from(&list[..])
+        } else {
+            Triggers(TriggersRepr::Heap(list.into_boxed_slice()))
+        }
+    }
+}
+
+impl FromIterator<usize> for Triggers {
+    fn from_iter<I: IntoIterator<Item = usize>>(iter: I) -> Triggers {
+        Triggers::from(iter.into_iter().collect::<Vec<usize>>())
+    }
+}
+
+impl<'t> IntoIterator for &'t Triggers {
+    type Item = &'t usize;
+    type IntoIter = std::slice::Iter<'t, usize>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl std::fmt::Debug for Triggers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+impl Serialize for Triggers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.as_slice().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Triggers {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Triggers, D::Error> {
+        Ok(Triggers::from(Vec::<usize>::deserialize(d)?))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Triggers {
+    fn inline_schema() -> bool {
+        <Vec<usize> as schemars::JsonSchema>::inline_schema()
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <Vec<usize> as schemars::JsonSchema>::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        <Vec<usize> as schemars::JsonSchema>::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<usize> as schemars::JsonSchema>::json_schema(generator)
+    }
+}
+
 /// One dated obligation: who must do what, by when, on what authority.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -209,7 +366,7 @@ pub struct Obligation {
     /// The binding rule's citation.
     pub citation: Arc<Citation>,
     /// Indices of the events that triggered it.
-    pub triggered_by: Arc<[usize]>,
+    pub triggered_by: Triggers,
     /// True when it rests on an assumed date rather than a recorded one: a review not yet held
     /// (planned for its last working day), or another duty's completion that was not recorded
     /// (taken as that duty's deadline, e.g. receipt of the decisions).
@@ -275,7 +432,7 @@ impl Obligation {
     /// The held review meeting (index in the walk) this obligation is counted after, for duties
     /// after a review: what a `duty_done` matched by `Walk::meeting_of_done` records.
     pub(crate) fn after_meeting(&self) -> Option<usize> {
-        self.trail.meeting.filter(|_| self.trail.direction == Some(Direction::After))
+        self.trail.meeting.filter(|_| self.trail.direction == Some(Direction::After)).map(|m| m as usize)
     }
 }
 
@@ -288,9 +445,9 @@ pub(in crate::engine) struct Trail {
     pub(in crate::engine) direction: Option<Direction>,
     pub(in crate::engine) period: Option<Period>,
     pub(in crate::engine) statutory_calendar: bool,
-    pub(in crate::engine) note: Option<String>,
+    pub(in crate::engine) note: Option<Box<str>>,
     /// The held review meeting (index in the walk) a duty counted from a review belongs to.
-    pub(in crate::engine) meeting: Option<usize>,
+    pub(in crate::engine) meeting: Option<u32>,
 }
 
 impl std::fmt::Display for Obligation {
@@ -455,5 +612,37 @@ impl Schedule {
             .iter()
             .filter(|o| o.duty == Duty::HoldReview && o.done.is_none_or(|d| d > as_at))
             .min_by_key(|o| due_key(o))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A trigger list is three words (an `Arc<[usize]>` was two, with a shared count to touch on
+    /// every clone and drop), holds any list, and equals, hashes and serialises by its contents
+    /// whether kept inline or on the heap.
+    #[test]
+    fn triggers_are_three_words_and_keep_any_list() {
+        use std::hash::{BuildHasher, RandomState};
+        assert_eq!(std::mem::size_of::<Triggers>(), 3 * std::mem::size_of::<usize>());
+        let h = RandomState::new();
+        for list in [&[][..], &[0], &[5, 1], &[7, 8, 9], &[1, 2, 3, 4, 5]] {
+            let a = Triggers::from(list);
+            let b = Triggers::from(list.to_vec());
+            let c: Triggers = list.iter().copied().collect();
+            assert_eq!(&a[..], list);
+            assert_eq!(a.as_slice(), list);
+            assert_eq!((a == b, b == c, a.clone() == a), (true, true, true));
+            assert_eq!(h.hash_one(&a), h.hash_one(&b));
+            assert_eq!(format!("{a:?}"), format!("{list:?}"));
+            let json = serde_json::to_string(&a).unwrap();
+            assert_eq!(json, serde_json::to_string(list).unwrap());
+            assert_eq!(serde_json::from_str::<Triggers>(&json).unwrap(), a);
+            assert_eq!((&a).into_iter().count(), list.len());
+        }
+        assert_ne!(Triggers::from(&[1, 2][..]), Triggers::from(&[1, 2, 3][..]));
+        assert_ne!(Triggers::from(&[2][..]), Triggers::from(&[1][..]));
+        assert_eq!(Triggers::default(), Triggers::from(&[][..]));
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub(crate) use crate::calendar::{plain_date, strict_date};
 use crate::error::{excerpt, Error, Result};
 
 pub(crate) mod walk;
@@ -680,22 +681,6 @@ impl Event {
     }
 }
 
-/// A date as a request must write it: exactly `YYYY-MM-DD` (ten ASCII bytes, no sign, no
-/// spaces, two-digit month and day), a day that exists. The error says which of the two failed.
-pub(crate) fn strict_date(text: &str) -> std::result::Result<NaiveDate, String> {
-    if let Some(d) = plain_date(text) {
-        return Ok(d);
-    }
-    let b = text.as_bytes();
-    let shape = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
-    Err(if shape {
-        "no such day (expected a real date YYYY-MM-DD)".to_string()
-    } else {
-        "not a date written YYYY-MM-DD (four-digit year, two-digit month and day, nothing else)".to_string()
-    })
-}
-
 /// [`strict_date`] for a request's field, the error naming the field and (an excerpt of) the value.
 fn strict_field<E: serde::de::Error>(field: &str, text: &str) -> std::result::Result<NaiveDate, E> {
     strict_date(text).map_err(|reason| E::custom(format!("{field} {:?}: {reason}", excerpt(text))))
@@ -727,20 +712,6 @@ fn excerpt_reason(reason: &str) -> String {
     }
     let head: String = reason.chars().take(1_000).collect();
     format!("{head}... ({} bytes)", reason.len())
-}
-
-/// A date written exactly `YYYY-MM-DD` (ten ASCII bytes), as chrono reads it with `%Y-%m-%d`;
-/// `None` for any other text (left to chrono, for its error) and for a day that does not exist.
-pub(crate) fn plain_date(text: &str) -> Option<NaiveDate> {
-    let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
-    let digit = |i: usize| b[i].is_ascii_digit().then(|| u32::from(b[i] - b'0'));
-    if b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let year = digit(0)? * 1000 + digit(1)? * 100 + digit(2)? * 10 + digit(3)?;
-    let month = digit(5)? * 10 + digit(6)?;
-    let day = digit(8)? * 10 + digit(9)?;
-    NaiveDate::from_ymd_opt(year as i32, month, day)
 }
 
 impl<'de> Deserialize<'de> for Event {

@@ -44,7 +44,7 @@ pub(crate) struct Meeting {
     /// Held with a meeting (false: a review without a meeting).
     pub with_meeting: bool,
     /// (run, review number) pairs this meeting satisfied.
-    pub slots: Vec<(usize, u32)>,
+    pub slots: MeetingSlots,
     pub secure: bool,
     pub period: usize,
     /// Its place among the reviews of its period of care (1 for the first); 0 for a secure panel
@@ -119,4 +119,87 @@ pub(crate) struct Walk {
     pub long_term_foster: Vec<(usize, NaiveDate, usize)>,
     pub done: Vec<Done>,
     pub placements: Vec<Placement>,
+}
+
+/// The (run, review number) pairs a meeting satisfied: one or two kept inline (nearly every
+/// meeting: the looked-after clock, perhaps the adoption clock beside it), more on the heap, so
+/// that walking a review allocates nothing for them. Used as a slice.
+#[derive(Clone)]
+pub(crate) enum MeetingSlots {
+    Inline(usize, [(usize, u32); 2]),
+    Heap(Vec<(usize, u32)>),
+}
+
+impl Default for MeetingSlots {
+    fn default() -> MeetingSlots {
+        MeetingSlots::Inline(0, [(0, 0); 2])
+    }
+}
+
+impl MeetingSlots {
+    pub(crate) fn push(&mut self, slot: (usize, u32)) {
+        match self {
+            MeetingSlots::Inline(n, s) if *n < s.len() => {
+                s[*n] = slot;
+                *n += 1;
+            }
+            MeetingSlots::Inline(_, s) => {
+                let mut v = s.to_vec();
+                v.push(slot);
+                *self = MeetingSlots::Heap(v);
+            }
+            MeetingSlots::Heap(v) => v.push(slot),
+        }
+    }
+}
+
+impl std::ops::Deref for MeetingSlots {
+    type Target = [(usize, u32)];
+
+    fn deref(&self) -> &[(usize, u32)] {
+        match self {
+            MeetingSlots::Inline(n, s) => &s[..*n],
+            MeetingSlots::Heap(v) => v,
+        }
+    }
+}
+
+impl PartialEq for MeetingSlots {
+    fn eq(&self, other: &MeetingSlots) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for MeetingSlots {}
+
+impl std::fmt::Debug for MeetingSlots {
+    /// As the list it holds.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MeetingSlots;
+
+    /// Slots pushed one by one read back in order, whether they stay inline or spill.
+    #[test]
+    fn meeting_slots_keep_every_pair_in_order() {
+        let mut s = MeetingSlots::default();
+        let mut expected = Vec::new();
+        assert!(s.is_empty());
+        for k in 0..5u32 {
+            s.push((k as usize * 3, k + 1));
+            expected.push((k as usize * 3, k + 1));
+            assert_eq!(&s[..], &expected[..]);
+            assert_eq!(format!("{s:?}"), format!("{expected:?}"));
+        }
+        assert!(matches!(s, MeetingSlots::Heap(_)));
+        let mut t = MeetingSlots::default();
+        t.push((1, 1));
+        assert!(matches!(t, MeetingSlots::Inline(1, _)));
+        assert_ne!(s, t);
+        assert_eq!(t.clone(), t);
+    }
 }

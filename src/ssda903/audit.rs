@@ -29,36 +29,94 @@ fn fmt_d(d: NaiveDate) -> String {
 
 /// Parses one data row of an episodes table. Errors name the field and value.
 fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {
+    let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
+    // The usual row (no quotes, enough fields): cut at the commas up to the last column used.
+    let b = text.as_bytes();
+    if need < 24 && memchr::memchr(b'"', b).is_none() {
+        // Where each field ends, up to field `need`.
+        let mut ends = [0usize; 24];
+        let mut n = 0;
+        for (i, &ch) in b.iter().enumerate() {
+            if ch == b',' {
+                ends[n] = i;
+                n += 1;
+                if n > need {
+                    break;
+                }
+            }
+        }
+        if n <= need {
+            ends[n] = b.len();
+            n += 1;
+        }
+        if n > need {
+            let get = |k: usize| {
+                let a = if k == 0 { 0 } else { ends[k - 1] + 1 };
+                text.get(a..ends[k]).map(trim).unwrap_or("")
+            };
+            return episode_from(get, line, c, year);
+        }
+    }
     with_fields(text, |f| {
-        let get = |i: usize| f.get(i).map(|s| trim(s)).unwrap_or("");
-        let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
         if f.len() <= need {
             return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
         }
-        let decom = date_field("DECOM", get(c.decom))?;
-        let dec_text = get(c.dec);
-        let dec = if dec_text.is_empty() { None } else { Some(date_field("DEC", dec_text)?) };
-        if let Some(e) = dec {
-            if e < decom {
-                return Err(format!("DEC {dec_text:?} is before DECOM {:?}", get(c.decom)));
-            }
-        }
-        let (rne, ls, place, rec) = (get(c.rne), get(c.ls), get(c.place), get(c.rec));
-        Ok(Episode {
-            line,
-            decom,
-            dec,
-            starts_period: rne.eq_ignore_ascii_case("S"),
-            short_breaks: ls.eq_ignore_ascii_case("V3") || ls.eq_ignore_ascii_case("V4"),
-            authorised: ls.eq_ignore_ascii_case("E1"),
-            placed_for_adoption: ["A3", "A4", "A5", "A6"].iter().any(|p| place.eq_ignore_ascii_case(p)),
-            adopted: rec.eq_ignore_ascii_case("E11") || rec.eq_ignore_ascii_case("E12"),
-            year,
-        })
+        episode_from(|i: usize| f.get(i).map(|s| trim(s)).unwrap_or(""), line, c, year)
     })?
 }
 
+/// An episode from its fields (`get`: the trimmed field in a column).
+fn episode_from<'t>(
+    get: impl Fn(usize) -> &'t str,
+    line: u64,
+    c: &EpisodeColumns,
+    year: i32,
+) -> std::result::Result<Episode, String> {
+    let code = |i: usize| get(i).as_bytes();
+    let decom = date_field("DECOM", get(c.decom))?;
+    let dec_text = get(c.dec);
+    let dec = if dec_text.is_empty() { None } else { Some(date_field("DEC", dec_text)?) };
+    if let Some(e) = dec {
+        if e < decom {
+            return Err(format!("DEC {dec_text:?} is before DECOM {:?}", get(c.decom)));
+        }
+    }
+    let (rne, ls, place, rec) = (code(c.rne), code(c.ls), code(c.place), code(c.rec));
+    let two = |v: &[u8], a: u8| v.len() == 2 && v[0].eq_ignore_ascii_case(&a);
+    Ok(Episode {
+        line,
+        decom,
+        dec,
+        starts_period: rne.eq_ignore_ascii_case(b"S"),
+        short_breaks: two(ls, b'V') && matches!(ls[1], b'3' | b'4'),
+        authorised: ls.eq_ignore_ascii_case(b"E1"),
+        placed_for_adoption: two(place, b'A') && matches!(place[1], b'3'..=b'6'),
+        adopted: rec.eq_ignore_ascii_case(b"E11") || rec.eq_ignore_ascii_case(b"E12"),
+        year,
+    })
+}
+
 fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate, String> {
+    // The usual row (no quotes, enough fields): find the REVIEW field without splitting the rest.
+    let b = text.as_bytes();
+    if memchr::memchr(b'"', b).is_none() {
+        let need = c.child.max(c.review);
+        let (mut n, mut start, mut field) = (0, 0, None);
+        let ends = b.iter().enumerate().filter(|(_, &c)| c == b',').map(|(i, _)| i);
+        for i in ends.chain(std::iter::once(b.len())) {
+            if n == c.review {
+                field = text.get(start..i);
+            }
+            n += 1;
+            if n > need {
+                break;
+            }
+            start = i + 1;
+        }
+        if let (true, Some(v)) = (n > need, field) {
+            return date_field("REVIEW", v);
+        }
+    }
     with_fields(text, |f| {
         let need = c.child.max(c.review);
         if f.len() <= need {
@@ -117,7 +175,7 @@ impl Out {
 /// what a later year fills in (`DEC`, `REC`, `REASON_PLACE_CHANGE` blank in the earlier copy).
 /// Dates are compared as dates.
 fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_year: i32) -> String {
-    if old.0 == new.0 {
+    if old.0 == new.0 || same_copy(old, new) {
         return String::new();
     }
     let r = with_fields(old.0, |fo| {
@@ -152,6 +210,33 @@ fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_y
         Ok(Ok(s)) => s,
         _ => String::new(),
     }
+}
+
+/// Whether two copies of an episode in tables with the same columns, neither quoted, agree in
+/// every column but `CHILD` once case is ignored, or differ only where the earlier copy (`old`)
+/// is blank in a column a later year fills in: then [`conflict`] finds nothing, and this says so
+/// from the raw bytes without building a message. `false` means "not sure": [`conflict`] decides.
+fn same_copy(old: (&str, &[String]), new: (&str, &[String])) -> bool {
+    let (a, b) = (old.0.as_bytes(), new.0.as_bytes());
+    let same_header = std::ptr::eq(old.1, new.1) || (old.1.len() == new.1.len() && old.1 == new.1);
+    if !same_header || a.contains(&b'"') || b.contains(&b'"') {
+        return false;
+    }
+    let (mut fa, mut fb) = (a.split(|&c| c == b','), b.split(|&c| c == b','));
+    for n in old.1 {
+        let (Some(v), Some(w)) = (fa.next(), fb.next()) else {
+            // A copy with fewer fields: no more columns to compare (as in `conflict`).
+            return true;
+        };
+        if v.eq_ignore_ascii_case(w) || n == "CHILD" {
+            continue;
+        }
+        if matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.iter().all(|c| *c == b' ' || *c == b'\t') {
+            continue;
+        }
+        return false;
+    }
+    true
 }
 
 /// The binding review obligation met on a day, under one history.
@@ -196,17 +281,21 @@ fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
         wd,
         cd,
         missed,
-        others: others
-            .iter()
-            .map(|o| {
-                format!(
-                    "also {} review {} due {}",
-                    o.regime.map(|r| r.as_str()).unwrap_or("?"),
-                    o.review_number.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
-                    o.latest.map(|l| l.to_string()).unwrap_or_else(|| "-".into())
-                )
-            })
-            .collect(),
+        others: if others.is_empty() {
+            Vec::new()
+        } else {
+            others
+                .iter()
+                .map(|o| {
+                    format!(
+                        "also {} review {} due {}",
+                        o.regime.map(|r| r.as_str()).unwrap_or("?"),
+                        o.review_number.map(|n| n.to_string()).unwrap_or_else(|| "?".into()),
+                        o.latest.map(|l| l.to_string()).unwrap_or_else(|| "-".into())
+                    )
+                })
+                .collect()
+        },
     })
 }
 
@@ -227,7 +316,7 @@ fn gaps_of(p: &CarePeriod, w: &Window) -> Vec<Gap> {
     let end = p.end.unwrap_or(NaiveDate::MAX);
     let mut gaps = Vec::new();
     let mut prev_end: Option<NaiveDate> = None;
-    for (a, b) in w.runs() {
+    for &(a, b) in w.run_slice() {
         if b < p.start {
             prev_end = Some(b);
             continue;
@@ -271,8 +360,8 @@ impl Ctx<'_> {
         } else {
             rows
         };
-        let mut eps: Vec<(Episode, &RowRef)> = Vec::new();
-        let mut revs: Vec<(NaiveDate, &RowRef)> = Vec::new();
+        let mut eps: Vec<(Episode, &RowRef)> = Vec::with_capacity(rows.len());
+        let mut revs: Vec<(NaiveDate, &RowRef)> = Vec::with_capacity(rows.len());
         for r in rows {
             let meta = &self.metas[r.src as usize];
             let year = self.years[r.src as usize];
@@ -393,7 +482,9 @@ impl Ctx<'_> {
         }
         // Reviews: in their return's year, one per day, each in a period of care.
         revs.sort_by_key(|(d, r)| (*d, r.src, r.line));
-        let mut per_period: Vec<Vec<(NaiveDate, &RowRef)>> = vec![Vec::new(); periods.len()];
+        // The reviews used, each with its period; in date order, so (the periods being in date
+        // order and apart) in period order too.
+        let mut used: Vec<(usize, NaiveDate, &RowRef)> = Vec::with_capacity(revs.len());
         let mut last: Option<(NaiveDate, u64)> = None;
         for (d, r) in revs {
             let year = self.years[r.src as usize];
@@ -420,7 +511,7 @@ impl Ctx<'_> {
             }
             last = Some((d, r.line));
             match periods.iter().position(|p| p.contains(d)) {
-                Some(i) => per_period[i].push((d, r)),
+                Some(i) => used.push((i, d, r)),
                 None => {
                     let reason = if kept.is_empty()
                         && !rows.iter().any(|x| self.metas[x.src as usize].kind == FileKind::Episodes)
@@ -446,12 +537,21 @@ impl Ctx<'_> {
                 }
             }
         }
-        for (p, revs) in periods.iter().zip(&per_period) {
+        // Stable: each period's reviews stay in date order (a no-op unless periods touch oddly).
+        if !used.is_sorted_by_key(|u| u.0) {
+            used.sort_by_key(|u| u.0);
+        }
+        let revs: Vec<(NaiveDate, &RowRef)> = used.iter().map(|u| (u.1, u.2)).collect();
+        let mut at = 0;
+        for (i, p) in periods.iter().enumerate() {
+            let n = used[at..].iter().take_while(|u| u.0 == i).count();
+            let these = &revs[at..at + n];
+            at += n;
             let open_at_as_at = self.as_at.is_some_and(|a| p.start <= a && p.end.is_none_or(|e| e > a));
-            if revs.is_empty() && !open_at_as_at {
+            if these.is_empty() && !open_at_as_at {
                 continue;
             }
-            self.audit_period(&child_arc, p, revs, open_at_as_at, out);
+            self.audit_period(&child_arc, p, these, open_at_as_at, out);
         }
     }
 
@@ -515,15 +615,19 @@ impl Ctx<'_> {
             };
             out.t.reviews_audited += 1;
             out.per_src[r.src as usize][0] += 1;
-            let mut n: Vec<String> = Vec::new();
-            if !note.is_empty() {
-                n.push(note);
-            }
+            // The note's parts, joined by "; ".
+            let mut n = note;
+            let mut add = |part: &str| {
+                if !n.is_empty() {
+                    n.push_str("; ");
+                }
+                n.push_str(part);
+            };
             if let Some(b) = &row_bind {
-                n.extend(b.others.iter().cloned());
+                b.others.iter().for_each(|o| add(o));
             }
             if !base_note.is_empty() {
-                n.push(base_note.clone());
+                add(&base_note);
             }
             let on_time = if basis == Basis::NotAssessable { None } else { row_bind.as_ref().map(|b| d <= b.latest) };
             if on_time.is_some() {
@@ -548,7 +652,7 @@ impl Ctx<'_> {
                 calendar_days_late: shown.map(|b| if d <= b.latest { 0 } else { b.cd }),
                 missed: shown.filter(|b| d > b.latest).and_then(|b| b.missed.clone()),
                 basis,
-                note: n.join("; "),
+                note: n,
                 line: r.line,
             });
         }
@@ -825,20 +929,25 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     })
 }
 
-/// Formats a batch's output as CSV lines (on the worker that audited it).
+/// Formats a batch's output as CSV lines (on the worker that audited it), as bytes, checked as
+/// UTF-8 once per batch rather than once per line.
 fn format(o: &mut Out) {
+    fn lines<T>(rows: &[T], text: &mut String, per_row: usize, write: impl Fn(&[T], &mut Vec<u8>)) {
+        if rows.is_empty() {
+            return;
+        }
+        let mut b = std::mem::take(text).into_bytes();
+        b.reserve(rows.len() * per_row);
+        write(rows, &mut b);
+        *text = match String::from_utf8(b) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+    }
     let c = &mut o.chunk;
-    c.rows_csv.reserve(c.rows.len() * 120);
-    for r in &c.rows {
-        r.write_csv(&mut c.rows_csv);
-    }
-    for r in &c.rejects {
-        r.write_csv(&mut c.rejects_csv);
-    }
-    c.superseded_csv.reserve(c.superseded.len() * 100);
-    for r in &c.superseded {
-        r.write_csv(&mut c.superseded_csv);
-    }
+    lines(&c.rows, &mut c.rows_csv, 120, super::audit_lines);
+    lines(&c.rejects, &mut c.rejects_csv, 80, |rows, b| rows.iter().for_each(|r| r.write_csv_bytes(b)));
+    lines(&c.superseded, &mut c.superseded_csv, 100, super::superseded_lines);
 }
 
 fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {

@@ -70,7 +70,6 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::export::csv_field;
 use crate::model::{Duty, Regime};
 use crate::profile::Profile;
 use crate::Result;
@@ -120,16 +119,23 @@ impl Reject {
 
     /// Appends this reject as one CSV line.
     pub fn write_csv(&self, out: &mut String) {
-        csv_field(out, &self.file);
-        out.push(',');
-        out.push_str(self.table.as_str());
-        out.push(',');
-        out.push_str(&self.line.to_string());
-        out.push(',');
-        csv_field(out, &self.child);
-        out.push(',');
-        csv_field(out, &self.reason);
-        out.push('\n');
+        let mut b = Vec::with_capacity(64 + self.reason.len());
+        self.write_csv_bytes(&mut b);
+        push_bytes(out, b);
+    }
+
+    /// Appends this reject as one CSV line, as bytes (UTF-8): what [`Reject::write_csv`] writes.
+    pub fn write_csv_bytes(&self, out: &mut Vec<u8>) {
+        field_b(out, &self.file);
+        out.push(b',');
+        out.extend_from_slice(self.table.as_str().as_bytes());
+        out.push(b',');
+        num_b(out, Some(self.line));
+        out.push(b',');
+        field_b(out, &self.child);
+        out.push(b',');
+        field_b(out, &self.reason);
+        out.push(b'\n');
     }
 }
 
@@ -165,24 +171,35 @@ impl Superseded {
 
     /// Appends this row as one CSV line.
     pub fn write_csv(&self, out: &mut String) {
-        csv_field(out, &self.child);
-        out.push(',');
-        push_date(out, Some(self.decom));
-        out.push(',');
-        csv_field(out, &self.file);
-        out.push(',');
-        push_num(out, i64::try_from(self.line).ok());
-        out.push(',');
-        push_year(out, self.year);
-        out.push(',');
-        csv_field(out, &self.kept_file);
-        out.push(',');
-        push_num(out, i64::try_from(self.kept_line).ok());
-        out.push(',');
-        push_year(out, self.kept_year);
-        out.push(',');
-        csv_field(out, &self.conflict);
-        out.push('\n');
+        let mut b = Vec::with_capacity(128 + self.conflict.len());
+        self.write_csv_bytes(&mut b);
+        push_bytes(out, b);
+    }
+
+    /// Appends this row as one CSV line, as bytes (UTF-8): what [`Superseded::write_csv`] writes.
+    pub fn write_csv_bytes(&self, out: &mut Vec<u8>) {
+        self.write_with(out, &mut FieldCache::new(1), &mut FieldCache::new(1));
+    }
+
+    fn write_with(&self, out: &mut Vec<u8>, file: &mut FieldCache, kept_file: &mut FieldCache) {
+        field_b(out, &self.child);
+        out.push(b',');
+        date_b(out, Some(self.decom));
+        out.push(b',');
+        file.put(out, &self.file);
+        out.push(b',');
+        num_b(out, Some(self.line));
+        out.push(b',');
+        year_b(out, self.year);
+        out.push(b',');
+        kept_file.put(out, &self.kept_file);
+        out.push(b',');
+        num_b(out, Some(self.kept_line));
+        out.push(b',');
+        year_b(out, self.kept_year);
+        out.push(b',');
+        field_b(out, &self.conflict);
+        out.push(b'\n');
     }
 }
 
@@ -260,61 +277,201 @@ pub struct AuditRow {
     pub line: u64,
 }
 
-fn push_date(out: &mut String, d: Option<NaiveDate>) {
+/// Appends bytes written by a `write_csv_bytes` (valid UTF-8 by construction: ASCII and whole
+/// `&str` fields) to a `String`.
+fn push_bytes(out: &mut String, b: Vec<u8>) {
+    match String::from_utf8(b) {
+        Ok(s) => out.push_str(&s),
+        Err(e) => out.push_str(&String::from_utf8_lossy(e.as_bytes())),
+    }
+}
+
+/// Whether a CSV field must be quoted: it holds a comma, a quote or a line end.
+fn needs_quotes(b: &[u8]) -> bool {
+    if b.len() < 16 {
+        b.iter().any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n'))
+    } else {
+        // Long fields (notes): `contains` on bytes searches a word at a time.
+        [b',', b'"', b'\r', b'\n'].iter().any(|c| b.contains(c))
+    }
+}
+
+/// Appends one CSV field, quoted when it holds a comma, a quote or a line end (as
+/// `crate::export::csv_field`).
+fn field_b(out: &mut Vec<u8>, s: &str) {
+    let b = s.as_bytes();
+    if needs_quotes(b) {
+        out.push(b'"');
+        for &c in b {
+            if c == b'"' {
+                out.push(b'"');
+            }
+            out.push(c);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(b);
+    }
+}
+
+/// Text pieces for dates and numbers: `YYYY` for each year 0 to 9999, `-MM-DD` for each day of
+/// the year (by `ordinal0`) in a common and in a leap year, and `00` to `99`.
+struct Pieces {
+    years: Vec<[u8; 4]>,
+    month_days: [[[u8; 6]; 366]; 2],
+    pairs: [[u8; 2]; 100],
+}
+
+fn pieces() -> &'static Pieces {
+    static TABLE: std::sync::OnceLock<Pieces> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        use chrono::Datelike;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let years = (0..10_000u32).map(|y| [digit(y / 1000), digit(y / 100), digit(y / 10), digit(y)]).collect();
+        let mut month_days = [[[0; 6]; 366]; 2];
+        for (leap, year) in [(0, 2001), (1, 2000)] {
+            for (o, slot) in month_days[leap].iter_mut().enumerate() {
+                if let Some(d) = NaiveDate::from_yo_opt(year, o as u32 + 1) {
+                    let (m, day) = (d.month(), d.day());
+                    *slot = [b'-', digit(m / 10), digit(m), b'-', digit(day / 10), digit(day)];
+                }
+            }
+        }
+        let mut pairs = [[0; 2]; 100];
+        for (n, p) in pairs.iter_mut().enumerate() {
+            *p = [digit(n as u32 / 10), digit(n as u32)];
+        }
+        Pieces { years, month_days, pairs }
+    })
+}
+
+/// A date chrono writes with a sign or five digits, or a number without a fast path: kept out of
+/// line so that the common paths inline without its frame.
+#[cold]
+#[inline(never)]
+fn display_b(out: &mut Vec<u8>, v: &dyn fmt::Display) {
+    out.extend_from_slice(v.to_string().as_bytes());
+}
+
+/// Appends a date as ISO `YYYY-MM-DD` (chrono's `Display`), from [`Pieces`].
+#[inline(always)]
+fn date_b(out: &mut Vec<u8>, d: Option<NaiveDate>) {
     use chrono::Datelike;
     let Some(d) = d else { return };
-    let (y, m, day) = (d.year(), d.month(), d.day());
-    if (0..=9999).contains(&y) {
-        let b = [
-            b'0' + (y / 1000) as u8,
-            b'0' + (y / 100 % 10) as u8,
-            b'0' + (y / 10 % 10) as u8,
-            b'0' + (y % 10) as u8,
-            b'-',
-            b'0' + (m / 10) as u8,
-            b'0' + (m % 10) as u8,
-            b'-',
-            b'0' + (day / 10) as u8,
-            b'0' + (day % 10) as u8,
-        ];
-        out.extend(b.iter().map(|&c| char::from(c)));
-    } else {
-        opt(out, Some(d));
+    let t = pieces();
+    match t.years.get(d.year() as usize).filter(|_| d.year() >= 0) {
+        Some(y) => {
+            let md = &t.month_days[usize::from(d.leap_year())][d.ordinal0() as usize];
+            let mut b = [0u8; 10];
+            b[..4].copy_from_slice(y);
+            b[4..].copy_from_slice(md);
+            out.extend_from_slice(&b);
+        }
+        None => display_b(out, &d),
     }
 }
 
 /// `2024-25` for 2025, as [`window::year_label`], without allocating.
-fn push_year(out: &mut String, year: i32) {
-    push_num(out, Some(i64::from(year) - 1));
-    out.push('-');
-    let yy = year.rem_euclid(100) as u8;
-    out.push(char::from(b'0' + yy / 10));
-    out.push(char::from(b'0' + yy % 10));
+#[inline]
+fn year_b(out: &mut Vec<u8>, year: i32) {
+    let t = pieces();
+    match year.checked_sub(1).filter(|y| *y >= 1000).and_then(|y| t.years.get(y as usize)) {
+        Some(y) => {
+            let yy = t.pairs[year.rem_euclid(100) as usize];
+            out.extend_from_slice(&[y[0], y[1], y[2], y[3], b'-', yy[0], yy[1]]);
+        }
+        None => display_b(out, &format_args!("{}-{:02}", i64::from(year) - 1, year.rem_euclid(100))),
+    }
 }
 
-fn push_num(out: &mut String, n: Option<i64>) {
-    let Some(n) = n else { return };
+/// Appends an unsigned number, if any, in decimal.
+fn num_b(out: &mut Vec<u8>, n: Option<u64>) {
+    if let Some(n) = n {
+        uint_b(out, n);
+    }
+}
+
+#[inline]
+fn uint_b(out: &mut Vec<u8>, v: u64) {
+    if v < 10 {
+        out.push(b'0' + v as u8);
+    } else {
+        uint_long_b(out, v);
+    }
+}
+
+fn uint_long_b(out: &mut Vec<u8>, v: u64) {
+    let pairs = &pieces().pairs;
     let mut buf = [0u8; 20];
     let mut i = buf.len();
-    let mut v = n.unsigned_abs();
-    loop {
+    let mut v = v;
+    while v >= 100 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&pairs[(v % 100) as usize]);
+        v /= 100;
+    }
+    if v >= 10 {
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&pairs[v as usize]);
+    } else {
         i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+        buf[i] = b'0' + v as u8;
     }
-    if n < 0 {
-        out.push('-');
-    }
-    out.extend(buf[i..].iter().map(|&c| char::from(c)));
+    out.extend_from_slice(&buf[i..]);
 }
 
-fn opt<T: fmt::Display>(out: &mut String, v: Option<T>) {
-    if let Some(v) = v {
-        use fmt::Write as _;
-        let _ = write!(out, "{v}");
+fn int_b(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    uint_b(out, n.unsigned_abs());
+}
+
+/// Whether recent `Arc<str>` fields (a child's rows, a few files' rows) need quoting, so that a
+/// run of rows sharing them is checked once. Keeps at most `limit` of them.
+pub(crate) struct FieldCache {
+    seen: Vec<(Arc<str>, bool)>,
+    limit: usize,
+}
+
+impl FieldCache {
+    fn new(limit: usize) -> FieldCache {
+        FieldCache { seen: Vec::new(), limit }
+    }
+
+    fn put(&mut self, out: &mut Vec<u8>, v: &Arc<str>) {
+        let plain = match self.seen.iter().rev().find(|(a, _)| Arc::ptr_eq(a, v)) {
+            Some(&(_, plain)) => plain,
+            None => {
+                let plain = !needs_quotes(v.as_bytes());
+                if self.seen.len() >= self.limit {
+                    self.seen.clear();
+                }
+                self.seen.push((v.clone(), plain));
+                plain
+            }
+        };
+        if plain {
+            out.extend_from_slice(v.as_bytes());
+        } else {
+            field_b(out, v);
+        }
+    }
+}
+
+/// `rows` as lines of `reviews_audit.csv`, as [`AuditRow::write_csv_bytes`] writes them.
+pub(crate) fn audit_lines(rows: &[AuditRow], out: &mut Vec<u8>) {
+    let mut child = FieldCache::new(1);
+    for r in rows {
+        r.write_with(out, &mut child);
+    }
+}
+
+/// `rows` as lines of `superseded.csv`, as [`Superseded::write_csv_bytes`] writes them.
+pub(crate) fn superseded_lines(rows: &[Superseded], out: &mut Vec<u8>) {
+    let (mut file, mut kept) = (FieldCache::new(64), FieldCache::new(64));
+    for r in rows {
+        r.write_with(out, &mut file, &mut kept);
     }
 }
 
@@ -330,38 +487,59 @@ latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,not
 
     /// Appends this row as one CSV line (dates ISO `YYYY-MM-DD`).
     pub fn write_csv(&self, out: &mut String) {
-        csv_field(out, &self.child);
-        out.push(',');
-        push_year(out, self.collection_year);
-        out.push(',');
-        push_date(out, self.period_start);
-        out.push(',');
-        out.push_str(self.regime.map(|r| r.as_str()).unwrap_or(""));
-        out.push(',');
-        push_num(out, self.review_number.map(i64::from));
-        out.push(',');
-        push_date(out, self.review);
-        out.push(',');
-        push_date(out, self.deadline);
-        out.push(',');
-        push_date(out, self.latest_working_day);
-        out.push(',');
-        out.push_str(match self.on_time {
-            Some(true) => "true",
-            Some(false) => "false",
-            None => "",
+        let mut b = Vec::with_capacity(128 + self.note.len());
+        self.write_csv_bytes(&mut b);
+        push_bytes(out, b);
+    }
+
+    /// Appends this row as one CSV line, as bytes (UTF-8): what [`AuditRow::write_csv`] writes,
+    /// without the check that a `String` needs on each line.
+    pub fn write_csv_bytes(&self, out: &mut Vec<u8>) {
+        self.write_with(out, &mut FieldCache::new(1));
+    }
+
+    fn write_with(&self, out: &mut Vec<u8>, child: &mut FieldCache) {
+        child.put(out, &self.child);
+        out.push(b',');
+        year_b(out, self.collection_year);
+        out.push(b',');
+        date_b(out, self.period_start);
+        out.push(b',');
+        out.extend_from_slice(self.regime.map(|r| r.as_str()).unwrap_or("").as_bytes());
+        out.push(b',');
+        num_b(out, self.review_number.map(u64::from));
+        out.push(b',');
+        date_b(out, self.review);
+        out.push(b',');
+        date_b(out, self.deadline);
+        out.push(b',');
+        date_b(out, self.latest_working_day);
+        out.extend_from_slice(match self.on_time {
+            Some(true) => b",true,",
+            Some(false) => b",false,",
+            None => b",,",
         });
-        out.push(',');
-        push_num(out, self.working_days_late);
-        out.push(',');
-        push_num(out, self.calendar_days_late);
-        out.push(',');
-        out.push_str(self.basis.as_str());
-        out.push(',');
-        opt(out, self.missed.as_ref());
-        out.push(',');
-        csv_field(out, &self.note);
-        out.push('\n');
+        if let Some(n) = self.working_days_late {
+            int_b(out, n);
+        }
+        out.push(b',');
+        if let Some(n) = self.calendar_days_late {
+            int_b(out, n);
+        }
+        out.push(b',');
+        out.extend_from_slice(self.basis.as_str().as_bytes());
+        out.push(b',');
+        match &self.missed {
+            Some(crate::profile::Basis::Statutory) => out.extend_from_slice(b"statutory"),
+            Some(crate::profile::Basis::Local(id)) => {
+                out.extend_from_slice(b"local:");
+                out.extend_from_slice(id.as_bytes());
+            }
+            None => {}
+        }
+        out.push(b',');
+        field_b(out, &self.note);
+        out.push(b'\n');
     }
 }
 
@@ -752,4 +930,129 @@ pub fn audit_str(
         year,
     };
     audit(vec![r], opts, sink)
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn row() -> AuditRow {
+        AuditRow {
+            child: Arc::from("C1"),
+            collection_year: 2025,
+            period_start: Some(d(2024, 2, 29)),
+            regime: Some(Regime::LookedAfter),
+            review_number: Some(12),
+            review: Some(d(2024, 12, 31)),
+            deadline: Some(d(2024, 1, 1)),
+            latest_working_day: Some(d(2023, 12, 29)),
+            on_time: Some(false),
+            working_days_late: Some(250),
+            calendar_days_late: Some(1_234_567),
+            basis: Basis::DecidedByData,
+            missed: Some(crate::profile::Basis::Statutory),
+            note: String::new(),
+            line: 7,
+        }
+    }
+
+    fn line(r: &AuditRow) -> String {
+        let mut s = String::new();
+        r.write_csv(&mut s);
+        s
+    }
+
+    #[test]
+    fn an_audit_row_is_written_field_by_field() {
+        assert_eq!(
+            line(&row()),
+            "C1,2024-25,2024-02-29,looked_after,12,2024-12-31,2024-01-01,2023-12-29,false,250,1234567,decided_by_data,statutory,\n"
+        );
+        let mut r = row();
+        r.child = Arc::from("a,b\"c");
+        r.collection_year = 2000;
+        r.period_start = None;
+        r.regime = None;
+        r.review_number = None;
+        r.review = None;
+        r.deadline = Some(d(999, 3, 1));
+        r.latest_working_day = Some(d(10_000, 1, 2));
+        r.on_time = None;
+        r.working_days_late = Some(-3);
+        r.calendar_days_late = None;
+        r.basis = Basis::NotAssessable;
+        r.missed = Some(crate::profile::Basis::Local(Arc::from("lpool")));
+        r.note = "two\nlines".into();
+        // Chrono writes years outside 0-9999 with a sign; 999 with four digits.
+        assert_eq!(
+            line(&r),
+            "\"a,b\"\"c\",1999-00,,,,,0999-03-01,+10000-01-02,,-3,,not_assessable,local:lpool,\"two\nlines\"\n"
+        );
+        r.on_time = Some(true);
+        r.collection_year = 5;
+        r.note = "x".repeat(20) + ",";
+        assert!(line(&r).starts_with("\"a,b\"\"c\",4-05,"));
+        assert!(line(&r).ends_with(",true,-3,,not_assessable,local:lpool,\"xxxxxxxxxxxxxxxxxxxx,\"\n"));
+    }
+
+    #[test]
+    fn the_bytes_and_the_batch_writers_write_what_write_csv_writes() {
+        let mut rows = vec![row(), row(), row()];
+        rows[1].child = Arc::from("x\"y");
+        rows[2].child = rows[1].child.clone();
+        rows[2].note = "n".into();
+        let mut batch = Vec::new();
+        audit_lines(&rows, &mut batch);
+        let one_by_one: String = rows.iter().map(line).collect();
+        assert_eq!(String::from_utf8(batch).unwrap(), one_by_one);
+        assert_eq!(one_by_one.lines().nth(2).unwrap().split(',').next(), Some("\"x\"\"y\""));
+
+        let (f1, f2): (Arc<str>, Arc<str>) = (Arc::from("SSDA903_2024_episodes.csv"), Arc::from("odd,name.csv"));
+        let s = |file: &Arc<str>, kept: &Arc<str>, line: u64| Superseded {
+            child: "C1".into(),
+            decom: d(2023, 4, 1),
+            file: file.clone(),
+            line,
+            year: 2024,
+            kept_file: kept.clone(),
+            kept_line: 100_200_300,
+            kept_year: 2025,
+            conflict: String::new(),
+        };
+        let rows = [s(&f1, &f2, 2), s(&f2, &f1, 10), s(&f1, &f2, 99_999)];
+        let mut batch = Vec::new();
+        superseded_lines(&rows, &mut batch);
+        let mut one_by_one = String::new();
+        rows.iter().for_each(|r| r.write_csv(&mut one_by_one));
+        assert_eq!(String::from_utf8(batch).unwrap(), one_by_one);
+        assert_eq!(
+            one_by_one.lines().next(),
+            Some("C1,2023-04-01,SSDA903_2024_episodes.csv,2,2023-24,\"odd,name.csv\",100200300,2024-25,")
+        );
+        assert_eq!(
+            one_by_one.lines().nth(1),
+            Some("C1,2023-04-01,\"odd,name.csv\",10,2023-24,SSDA903_2024_episodes.csv,100200300,2024-25,")
+        );
+
+        let r =
+            Reject { file: f2, table: FileKind::Reviews, line: 0, child: String::new(), reason: "why \"so\"".into() };
+        let mut t = String::new();
+        r.write_csv(&mut t);
+        assert_eq!(t, "\"odd,name.csv\",reviews,0,,\"why \"\"so\"\"\"\n");
+    }
+
+    #[test]
+    fn every_day_of_a_leap_and_a_common_year_is_written_as_chrono_writes_it() {
+        let mut day = d(2023, 1, 1);
+        while day < d(2025, 1, 1) {
+            let mut b = Vec::new();
+            date_b(&mut b, Some(day));
+            assert_eq!(String::from_utf8(b).unwrap(), day.to_string());
+            day = day.succ_opt().unwrap();
+        }
+    }
 }

@@ -149,9 +149,13 @@ pub fn build_periods(episodes: &[Episode], earliest: Option<NaiveDate>) -> (Vec<
     let mut eps: Vec<(usize, &Episode)> = episodes.iter().enumerate().collect();
     eps.sort_by_key(|(_, e)| (e.decom, std::cmp::Reverse(e.year), e.line));
     let mut rejects = Vec::new();
-    let mut groups: Vec<Vec<(usize, &Episode)>> = Vec::new();
+    // The episodes kept, in place at the front of `eps`, and where each group (a period: an
+    // `RNE` = `S` episode and those after it) starts among them.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut n = 0;
     let mut prev: Option<(NaiveDate, u64)> = None;
-    for (index, e) in eps {
+    for k in 0..eps.len() {
+        let (index, e) = eps[k];
         if let Some((d, l)) = prev {
             if d == e.decom {
                 rejects.push(EpisodeReject {
@@ -163,14 +167,15 @@ pub fn build_periods(episodes: &[Episode], earliest: Option<NaiveDate>) -> (Vec<
             }
         }
         prev = Some((e.decom, e.line));
-        if e.starts_period || groups.is_empty() {
-            groups.push(vec![(index, e)]);
-        } else if let Some(g) = groups.last_mut() {
-            g.push((index, e));
+        if e.starts_period || starts.is_empty() {
+            starts.push(n);
         }
+        eps[n] = (index, e);
+        n += 1;
     }
-    let mut periods: Vec<CarePeriod> = Vec::new();
-    for g in groups {
+    let mut periods: Vec<CarePeriod> = Vec::with_capacity(starts.len());
+    for (i, &a) in starts.iter().enumerate() {
+        let g = &eps[a..starts.get(i + 1).copied().unwrap_or(n)];
         if let Some(p) = periods.last() {
             let clash = match p.end {
                 None => true,
@@ -178,7 +183,7 @@ pub fn build_periods(episodes: &[Episode], earliest: Option<NaiveDate>) -> (Vec<
             };
             if clash {
                 let until = p.end.map(fmt_d).unwrap_or_else(|| "open".into());
-                for (index, e) in &g {
+                for (index, e) in g {
                     rejects.push(EpisodeReject {
                         index: *index,
                         line: e.line,
@@ -192,23 +197,22 @@ pub fn build_periods(episodes: &[Episode], earliest: Option<NaiveDate>) -> (Vec<
                 continue;
             }
         }
-        periods.push(period_from(&g, earliest));
+        periods.push(period_from(g, earliest));
     }
     (periods, rejects)
 }
 
 fn period_from(g: &[(usize, &Episode)], earliest: Option<NaiveDate>) -> CarePeriod {
     let indexes: Vec<usize> = g.iter().map(|x| x.0).collect();
-    let g: Vec<&Episode> = g.iter().map(|x| x.1).collect();
-    let mut events = Vec::new();
-    let mut slots = Vec::new();
+    let mut events = Vec::with_capacity(4);
+    let mut slots = Vec::with_capacity(4);
     let mut notes = Vec::new();
     let mut push = |d: NaiveDate, k: EventKind, s: Slot| {
         events.push(Event::new(d, k));
         slots.push(s);
     };
-    let start_known = g[0].starts_period;
-    let first_decom = g[0].decom;
+    let start_known = g[0].1.starts_period;
+    let first_decom = g[0].1.decom;
     let start = match (start_known, earliest.and_then(|e| e.checked_sub_days(chrono::Days::new(3)))) {
         (false, Some(e)) if e < first_decom => e,
         _ => first_decom,
@@ -216,14 +220,14 @@ fn period_from(g: &[(usize, &Episode)], earliest: Option<NaiveDate>) -> CarePeri
     if !start_known {
         notes.push(format!("period of care began before the data (first episode in it: DECOM {})", fmt_d(first_decom)));
     }
-    let mut short = g[0].short_breaks;
+    let mut short = g[0].1.short_breaks;
     let (mut authority, mut placed) = (false, false);
-    for (i, e) in g.iter().enumerate() {
+    for (i, &(_, e)) in g.iter().enumerate() {
         let d = if i == 0 { start } else { e.decom };
         if i == 0 {
             push(d, if short { EventKind::ShortBreaksStarted } else { EventKind::BecameLookedAfter }, Slot::Change);
         } else {
-            let prev = &g[i - 1];
+            let prev = g[i - 1].1;
             if prev.dec.is_none() {
                 notes.push(format!(
                     "episode line {} has no DEC but a later episode follows: taken to end {}",
@@ -264,7 +268,7 @@ fn period_from(g: &[(usize, &Episode)], earliest: Option<NaiveDate>) -> CarePeri
             placed = true;
         }
     }
-    let last = g[g.len() - 1];
+    let last = g[g.len() - 1].1;
     if let Some(end) = last.dec {
         let k = if short {
             EventKind::ShortBreaksEnded
@@ -280,9 +284,9 @@ fn period_from(g: &[(usize, &Episode)], earliest: Option<NaiveDate>) -> CarePeri
         start_known,
         first_decom,
         end: last.dec,
-        lines: g.iter().map(|e| e.line).collect(),
+        lines: g.iter().map(|x| x.1.line).collect(),
         indexes,
-        last_year: g.iter().map(|e| e.year).max().unwrap_or(0),
+        last_year: g.iter().map(|x| x.1.year).max().unwrap_or(0),
         events,
         notes,
         slots,

@@ -11,6 +11,7 @@
 //! - grey when there is nothing to measure. Never green at 0%.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -115,6 +116,13 @@ pub struct Count {
 }
 
 impl Count {
+    fn merge(&mut self, c: &Count) {
+        self.all += c.all;
+        self.assessed += c.assessed;
+        self.on_time += c.on_time;
+        self.assumption += c.assumption;
+    }
+
     fn add(&mut self, r: &AuditRow) {
         self.all += 1;
         if let Some(on) = r.on_time {
@@ -159,8 +167,13 @@ pub struct Summary {
     pub superseded: u64,
     /// Superseded copies that differ in more than what a later year fills in.
     pub conflicts: u64,
-    late_sorted: bool,
+    /// The key of the last row [`Summary::keep_late`] kept when the list was full: a late row
+    /// whose key is not below it cannot make the list (500 rows counted before it come first).
+    cut: Option<LateKey>,
 }
+
+/// [`late_key`] with its own child.
+type LateKey = (bool, std::cmp::Reverse<Option<i64>>, Arc<str>, Option<NaiveDate>);
 
 /// "1 child", "2 children".
 fn children(n: u64) -> String {
@@ -215,6 +228,11 @@ impl Summary {
             self.overdue += 1;
             self.overdue_assumption += u64::from(r.basis == Basis::Assumption);
         }
+        self.add_missed(r);
+    }
+
+    /// Counts a row's missed standard, and keeps it for the report's list if it is late.
+    fn add_missed(&mut self, r: &AuditRow) {
         match &r.missed {
             Some(crate::profile::Basis::Statutory) => self.missed_statutory += 1,
             Some(crate::profile::Basis::Local(_)) => self.missed_local_only += 1,
@@ -222,19 +240,78 @@ impl Summary {
         }
         if r.on_time == Some(false) {
             self.late_total += 1;
-            // Once the list is full, a row that would not make the cut is not copied.
-            if self.late.len() >= REPORT_ROWS && self.late_sorted {
-                if let Some(worst) = self.late.last() {
-                    if late_key(r) >= late_key(worst) {
-                        return;
-                    }
+            // Once the list has been full, a row that would not make the cut is not copied.
+            if let Some((a, b, c, d)) = &self.cut {
+                if late_key(r) >= (*a, *b, &**c, *d) {
+                    return;
                 }
             }
             self.late.push(r.clone());
-            self.late_sorted = false;
             if self.late.len() >= 4 * REPORT_ROWS {
                 self.keep_late();
             }
+        }
+    }
+
+    /// Counts a run of audit rows: the same figures as [`Summary::add_row`] on each row in turn,
+    /// with the counts by year, month and basis gathered in arrays and added to the maps once
+    /// per run rather than looked up once per row.
+    pub fn add_rows(&mut self, rows: &[AuditRow]) {
+        // Months (year * 12 + month - 1) and collection years within 50 years of the first
+        // review's are counted in arrays; any other row (never in a real return) row by row.
+        const MONTHS: i64 = 12 * 50;
+        const YEARS: i64 = 50;
+        let month_of = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+        let first = rows.iter().find_map(|r| r.review.map(|d| (month_of(d), i64::from(r.collection_year))));
+        let Some((m0, y0)) = first.filter(|_| rows.len() >= 64) else {
+            rows.iter().for_each(|r| self.add_row(r));
+            return;
+        };
+        let (m_lo, y_lo) = (m0 - MONTHS, y0 - YEARS);
+        let mut monthly = vec![Count::default(); 2 * MONTHS as usize + 1];
+        let mut by_year = vec![Count::default(); 2 * YEARS as usize + 1];
+        let mut by_basis = [(false, 0u64); Basis::ALL.len()];
+        for r in rows {
+            if let Some(d) = r.review {
+                let (m, y) = (month_of(d) - m_lo, i64::from(r.collection_year) - y_lo);
+                let (Some(mc), Some(yc)) = (
+                    usize::try_from(m).ok().and_then(|m| monthly.get_mut(m)),
+                    usize::try_from(y).ok().and_then(|y| by_year.get_mut(y)),
+                ) else {
+                    self.add_row(r);
+                    continue;
+                };
+                mc.add(r);
+                yc.add(r);
+                self.all.add(r);
+                let k = match (r.review_number, r.basis) {
+                    (Some(n), Basis::KnownReviewNumber) => (n.clamp(1, 3) - 1) as usize,
+                    _ => 3,
+                };
+                self.by_number[k].add(r);
+                by_basis[r.basis as usize] = (true, by_basis[r.basis as usize].1 + 1);
+            } else {
+                by_basis[r.basis as usize].0 = true;
+                self.overdue += 1;
+                self.overdue_assumption += u64::from(r.basis == Basis::Assumption);
+            }
+            self.add_missed(r);
+        }
+        for (b, (touched, n)) in Basis::ALL.into_iter().zip(by_basis) {
+            if touched {
+                *self.by_basis.entry(b).or_default() += n;
+            }
+        }
+        for (i, c) in by_year.iter().enumerate().filter(|(_, c)| c.all > 0) {
+            // Within 50 years of a collection year: it fits.
+            let y = i32::try_from(y_lo + i as i64).unwrap_or(0);
+            self.by_year.entry(y).or_default().merge(c);
+        }
+        for (i, c) in monthly.iter().enumerate().filter(|(_, c)| c.all > 0) {
+            let m = m_lo + i as i64;
+            // `m` is within 50 years of a date's year and month, so both fit.
+            let (y, m) = (i32::try_from(m.div_euclid(12)).unwrap_or(0), m.rem_euclid(12) as u32 + 1);
+            self.monthly.entry((y, m)).or_default().merge(c);
         }
     }
 
@@ -253,7 +330,12 @@ impl Summary {
     pub fn keep_late(&mut self) {
         self.late.sort_by(|a, b| late_key(a).cmp(&late_key(b)));
         self.late.truncate(REPORT_ROWS);
-        self.late_sorted = true;
+        self.cut = match self.late.last() {
+            Some(w) if self.late.len() >= REPORT_ROWS => {
+                Some((w.review.is_some(), std::cmp::Reverse(w.working_days_late), w.child.clone(), w.review))
+            }
+            _ => None,
+        };
     }
 
     /// The coverage sentence that leads the summary and the report.
@@ -565,4 +647,99 @@ Reviews: {} rows = {} audited + {} rejected. Deadlines by lac-timescales {}.</sm
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(child: &str, year: i32, review: Option<NaiveDate>, wd: i64, basis: Basis) -> AuditRow {
+        AuditRow {
+            child: Arc::from(child),
+            collection_year: year,
+            period_start: None,
+            regime: None,
+            review_number: Some(1 + (wd % 4) as u32),
+            review,
+            deadline: None,
+            latest_working_day: None,
+            on_time: if basis == Basis::NotAssessable { None } else { Some(wd == 0) },
+            working_days_late: Some(wd),
+            calendar_days_late: Some(wd),
+            basis,
+            missed: (wd > 0).then_some(crate::profile::Basis::Statutory),
+            note: String::new(),
+            line: 0,
+        }
+    }
+
+    #[test]
+    fn add_rows_counts_what_add_row_counts() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        // Two months, two years, an overdue row (no review) and a row not assessed.
+        let rows = [
+            row("a", 2024, d(2024, 3, 5), 0, Basis::KnownReviewNumber),
+            row("a", 2025, d(2024, 4, 1), 3, Basis::Assumption),
+            row("b", 2025, d(2024, 4, 30), 0, Basis::NotAssessable),
+            row("b", 2025, None, 9, Basis::DecidedByData),
+        ];
+        // 16 copies: 64 rows, enough for the arrays (fewer go row by row).
+        let rows: Vec<AuditRow> = rows.iter().cycle().take(64).cloned().collect();
+        let mut s = Summary::default();
+        s.add_rows(&rows);
+        assert_eq!(s.all, Count { all: 48, assessed: 32, on_time: 16, assumption: 16 });
+        assert_eq!(s.by_year.get(&2024), Some(&Count { all: 16, assessed: 16, on_time: 16, assumption: 0 }));
+        assert_eq!(s.by_year.get(&2025), Some(&Count { all: 32, assessed: 16, on_time: 0, assumption: 16 }));
+        assert_eq!(s.monthly.keys().copied().collect::<Vec<_>>(), vec![(2024, 3), (2024, 4)]);
+        assert_eq!(s.monthly[&(2024, 4)].all, 32);
+        // The overdue row's basis is a key with no review counted, as add_row leaves it.
+        let basis: Vec<(Basis, u64)> = s.by_basis.iter().map(|(b, n)| (*b, *n)).collect();
+        assert_eq!(
+            basis,
+            vec![
+                (Basis::KnownReviewNumber, 16),
+                (Basis::DecidedByData, 0),
+                (Basis::Assumption, 16),
+                (Basis::NotAssessable, 16)
+            ]
+        );
+        assert_eq!((s.overdue, s.missed_statutory, s.late_total), (16, 32, 32));
+
+        // Many late rows in child order (so the cut matters): the same figures and the same list
+        // as row by row.
+        let many: Vec<AuditRow> = (0..5000)
+            .map(|i| {
+                let wd = (i * 7919 % 1000) as i64 + 1;
+                let review = if i % 97 == 0 { None } else { d(2020 + i % 5, 1 + (i % 12) as u32, 1 + (i % 28) as u32) };
+                // Now and then a date or a year far from the rest (counted row by row).
+                let (review, year) = match i % 1001 {
+                    500 => (d(1900, 1, 1), 1900),
+                    900 => (review, 1800),
+                    _ => (review, 2021 + i % 5),
+                };
+                row(&format!("c{:05}", i / 3), year, review, wd, Basis::KnownReviewNumber)
+            })
+            .collect();
+        let (mut one, mut batch) = (Summary::default(), Summary::default());
+        many.iter().for_each(|r| one.add_row(r));
+        for part in many.chunks(777) {
+            batch.add_rows(part);
+        }
+        one.keep_late();
+        batch.keep_late();
+        assert_eq!(format!("{:?}", one.by_year), format!("{:?}", batch.by_year));
+        assert_eq!(format!("{:?}", one.monthly), format!("{:?}", batch.monthly));
+        assert_eq!(one.by_basis, batch.by_basis);
+        assert_eq!((one.all, one.by_number, one.late_total), (batch.all, batch.by_number, batch.late_total));
+        assert_eq!(one.late, batch.late);
+        // The list holds the most late rows: overdue (no review) first, then by working days late.
+        let all_sorted = {
+            let mut v = many.clone();
+            v.sort_by(|a, b| late_key(a).cmp(&late_key(b)));
+            v.truncate(REPORT_ROWS);
+            v
+        };
+        assert_eq!(one.late, all_sorted);
+        assert!(one.late[0].review.is_none() && one.late[REPORT_ROWS - 1].review.is_some());
+    }
 }

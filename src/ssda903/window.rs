@@ -94,6 +94,8 @@ pub fn year_from_name(path: &str) -> Option<i32> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Window {
     years: Vec<i32>,
+    /// [`Window::runs`], worked out once.
+    runs: Vec<(NaiveDate, NaiveDate)>,
 }
 
 impl Window {
@@ -102,7 +104,16 @@ impl Window {
         let mut years: Vec<i32> = years.into_iter().collect();
         years.sort_unstable();
         years.dedup();
-        Window { years }
+        let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+        let mut prev: Option<i32> = None;
+        for &y in &years {
+            match (prev, runs.last_mut()) {
+                (Some(p), Some(last)) if p + 1 == y => last.1 = year_end(y),
+                _ => runs.push((year_start(y), year_end(y))),
+            }
+            prev = Some(y);
+        }
+        Window { years, runs }
     }
 
     /// The years, in order.
@@ -127,15 +138,11 @@ impl Window {
 
     /// Runs of consecutive years as (first day, last day), in order.
     pub fn runs(&self) -> Vec<(NaiveDate, NaiveDate)> {
-        let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::new();
-        let mut prev: Option<i32> = None;
-        for &y in &self.years {
-            match (prev, out.last_mut()) {
-                (Some(p), Some(last)) if p + 1 == y => last.1 = year_end(y),
-                _ => out.push((year_start(y), year_end(y))),
-            }
-            prev = Some(y);
-        }
-        out
+        self.runs.clone()
+    }
+
+    /// [`Window::runs`] without a copy.
+    pub(crate) fn run_slice(&self) -> &[(NaiveDate, NaiveDate)] {
+        &self.runs
     }
 }

@@ -270,9 +270,16 @@ fn run(req: &ScheduleRequest, output: &Output) -> Result<(&'static str, Option<&
             ("text/calendar; charset=utf-8", Some("schedule.ics"), ics.into_bytes())
         }
         Output::Audit => {
-            // The library's audit response: citations sent once, in a table, as for schedules.
+            // The library's audit response: citations sent once, in a table, as for schedules;
+            // compact unless "pretty": true, as the library's `audit_json` writes it.
             let (_, a) = json::run_audit(req)?;
-            ("application/json", None, to_json(serde_json::to_vec(&json::AuditResponse::new(&a)))?)
+            let response = json::AuditResponse::new(&a);
+            let bytes = if req.response_options().pretty {
+                serde_json::to_vec_pretty(&response)
+            } else {
+                serde_json::to_vec(&response)
+            };
+            ("application/json", None, to_json(bytes)?)
         }
     })
 }

@@ -293,6 +293,23 @@ async fn audit_as_at_a_date() {
 }
 
 #[tokio::test]
+async fn audit_is_pretty_when_asked_as_the_library_writes_it() {
+    let mut req = christmas_case();
+    req["as_at"] = json!("2027-02-01");
+    req.as_object_mut().unwrap().remove("horizon_months");
+    let compact = post("/api/audit", &req).await;
+    assert_eq!(compact.status, StatusCode::OK, "{}", compact.text());
+    assert!(!compact.text().contains('\n'), "compact by default");
+    assert_eq!(compact.text(), lac_timescales::json::audit_json(&req.to_string()).unwrap());
+    req["pretty"] = json!(true);
+    let pretty = post("/api/audit", &req).await;
+    assert_eq!(pretty.status, StatusCode::OK, "{}", pretty.text());
+    assert!(pretty.text().starts_with("{\n  \""), "{}", &pretty.text()[..40]);
+    assert_eq!(pretty.text(), lac_timescales::json::audit_json(&req.to_string()).unwrap());
+    assert_eq!(pretty.json(), compact.json());
+}
+
+#[tokio::test]
 async fn csv_and_icalendar_downloads_use_the_library_exports() {
     let r = post("/api/schedule.csv", &christmas_case()).await;
     assert_eq!(r.status, StatusCode::OK);

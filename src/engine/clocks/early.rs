@@ -70,9 +70,9 @@ impl<'a> Builder<'a, '_> {
             match satisfied {
                 Some(m) => {
                     self.pending[idx].done = Some(m.date);
-                    let mut t = self.pending[idx].triggered_by.as_deref().unwrap_or(&[]).to_vec();
+                    let mut t = self.pending[idx].triggered_by.to_vec();
                     t.extend(m.events.first().copied());
-                    self.pending[idx].triggered_by = Some(t.into());
+                    self.pending[idx].triggered_by = t.into();
                     if let Some(l) = self.binding_latest(idx) {
                         if m.date > l {
                             let basis = self.breach_basis(idx, m.date);

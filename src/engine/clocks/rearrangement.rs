@@ -87,7 +87,7 @@ impl<'a> Builder<'a, '_> {
                     };
                     self.extra(i).made = Some(made);
                     self.extra(i).breach = Some(breach);
-                    self.extra(i).note = Some(note);
+                    self.extra(i).note = Some(note.into());
                 }
                 None => {
                     // Statute alone has no authorisation duty: the move is a breach of the review

@@ -139,15 +139,16 @@ impl<'a> Builder<'a, '_> {
             }
         }
         let planned = walk.rearrangements.iter().rev().find(|x| x.meeting.is_none()).map(|x| (x.to, x.event));
-        let mut mtgs: Vec<Mtg<'a>> = Vec::with_capacity(walk.meetings.len() + 4);
+        let mut mtgs: Vec<Mtg<'a>> = std::mem::take(&mut self.mtgs);
+        mtgs.reserve(walk.meetings.len() + 4);
         for (m, mt) in walk.meetings.iter().enumerate() {
             let completed = match mt.completed {
                 Some((d, _)) => (d, false),
                 None => (self.adjourned_completion(mt.date).unwrap_or(mt.date), true),
             };
             let extra_completion = mt.completed.is_some_and(|(_, e)| e != mt.event);
-            let events: Arc<[usize]> = if mt.adjournments.is_empty() && !extra_completion {
-                self.trigs.get(&[mt.event])
+            let events: Triggers = if mt.adjournments.is_empty() && !extra_completion {
+                Triggers::from(&[mt.event][..])
             } else {
                 let mut events = vec![mt.event];
                 events.extend(mt.adjournments.iter().copied().filter(|e| *e != mt.event));
@@ -187,10 +188,10 @@ impl<'a> Builder<'a, '_> {
                 },
                 _ => earliest,
             };
-            let meeting = |b: &mut Self, step: usize, date: NaiveDate, open: &[Running<ReviewClock<'a>>]| {
+            let meeting = |_: &mut Self, step: usize, date: NaiveDate, open: &[Running<ReviewClock<'a>>]| {
                 let events = match (step, plan) {
-                    (0, Some((_, e))) => b.trigs.get(&[e]),
-                    _ => b.trigs.get(&[]),
+                    (0, Some((_, e))) => Triggers::from(&[e][..]),
+                    _ => Triggers::default(),
                 };
                 mtgs.push(Mtg {
                     r: MeetingRef::Projected(projected),

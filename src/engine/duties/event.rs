@@ -59,8 +59,9 @@ impl<'a> Builder<'a, '_> {
                     };
                     self.check_size()?;
                     let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), Trig::List(&[mk.event]), false);
-                    self.extra(i).note =
-                        Some(format!("Repetition {k}: {step} after the anchor, counted from the anchor itself."));
+                    self.extra(i).note = Some(
+                        format!("Repetition {k}: {step} after the anchor, counted from the anchor itself.").into(),
+                    );
                     if last {
                         break;
                     }

@@ -128,7 +128,7 @@ impl<'a> Builder<'a, '_> {
                             self.extra(i).note = Some(format!(
                                 "The review of {review} was held without a meeting before the child had been 12 months in the \
                                  designated long-term foster placement ({year}): a meeting was needed at that review."
-                            ));
+                            ).into());
                         }
                     }
                 }

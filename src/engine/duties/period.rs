@@ -92,7 +92,7 @@ impl<'a> Builder<'a, '_> {
                         self.extra(i).note = Some(format!(
                             "The child had already reached that age when the period of care began ({}): due at once, by the first working day of it.",
                             period.start
-                        ));
+                        ).into());
                     }
                 }
             }

@@ -1,5 +1,5 @@
-//! The speed machinery, kept apart from the law: the per-thread cache of rule groups, shared
-//! trigger lists and scratch vectors ([`Cache::take`], [`Cache::give_back`]), the slot index, the
+//! The speed machinery, kept apart from the law: the per-thread cache of rule groups and scratch
+//! vectors ([`Cache::take`], [`Cache::give_back`]), the slot index, the
 //! integer hasher and the sort keys ([`sort_key`], [`sort_key_64`]). Nothing here changes a
 //! result (unit tests compare the fast paths with the plain ones).
 
@@ -11,53 +11,12 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 
 use super::rules::RuleSets;
-use super::{Cand, Extra, Pending};
+use super::{Cand, Extra, Mtg, Pending, Scope};
 use crate::model::Duty;
 use crate::profile::Rule;
 
-/// Shared lists of triggering events, kept from one schedule to the next: most obligations are
-/// triggered by one event or two, with small indices, so the same few lists recur.
-#[derive(Default)]
-pub(in crate::engine) struct TrigCache {
-    pub(in crate::engine) empty: Option<Arc<[usize]>>,
-    /// `[e]` for `e < MAX_SINGLE`.
-    pub(in crate::engine) singles: Vec<Option<Arc<[usize]>>>,
-    /// `[a, b]`, at most `MAX_PAIRS` of them.
-    pub(in crate::engine) pairs: FastMap<(usize, usize), Arc<[usize]>>,
-}
-
-pub(in crate::engine) const MAX_SINGLE: usize = 1024;
-
-pub(in crate::engine) const MAX_PAIRS: usize = 4096;
-
-impl TrigCache {
-    /// A shared list holding `list`.
-    pub(in crate::engine) fn get(&mut self, list: &[usize]) -> Arc<[usize]> {
-        match *list {
-            [] => self.empty.get_or_insert_with(|| Arc::from(list)).clone(),
-            [e] if e < MAX_SINGLE => {
-                if self.singles.len() <= e {
-                    self.singles.resize(e + 1, None);
-                }
-                self.singles[e].get_or_insert_with(|| Arc::from(list)).clone()
-            }
-            [a, b] => match self.pairs.get(&(a, b)) {
-                Some(x) => x.clone(),
-                None => {
-                    let x: Arc<[usize]> = Arc::from(list);
-                    if self.pairs.len() < MAX_PAIRS {
-                        self.pairs.insert((a, b), x.clone());
-                    }
-                    x
-                }
-            },
-            _ => Arc::from(list),
-        }
-    }
-}
-
 /// What a thread keeps between schedules, so that a schedule allocates little besides its result:
-/// the rule groups of the last few profiles, shared trigger lists, and scratch vectors. It never
+/// the rule groups of the last few profiles and scratch vectors. It never
 /// changes a result: groups are reused only for the very same rules (the same `Arc`s, which the
 /// cache keeps alive so they cannot be replaced at the same address, in the same order), and the
 /// scratch vectors are emptied after each use.
@@ -66,7 +25,6 @@ pub(in crate::engine) struct Cache {
     /// The rules each set of groups was built from, most recent first, with the groups and this
     /// thread's own copies of the rules ([`thread_copies`]).
     pub(in crate::engine) groups: Vec<(Vec<Arc<Rule>>, RuleSets, Vec<Rule>)>,
-    pub(in crate::engine) trigs: TrigCache,
     pub(in crate::engine) pending: Vec<Pending>,
     pub(in crate::engine) extras: Vec<Extra>,
     pub(in crate::engine) slots: Slots,
@@ -75,6 +33,11 @@ pub(in crate::engine) struct Cache {
     pub(in crate::engine) order_64: Vec<u64>,
     /// The candidate rules' vector, kept empty between schedules (see [`recycle`]).
     pub(in crate::engine) cands: Vec<Cand<'static>>,
+    /// Obligations by (duty, scope) (`Builder::index`).
+    pub(in crate::engine) index: FastMap<(Duty, Scope), usize>,
+    /// Buffers of `Builder` kept empty between schedules (see [`recycle`]).
+    pub(in crate::engine) fitting: Vec<Cand<'static>>,
+    pub(in crate::engine) mtgs: Vec<Mtg<'static>>,
 }
 
 /// An emptied vector's buffer, reused for another lifetime of the same type: the candidates
@@ -116,6 +79,12 @@ impl Cache {
         self.order_64.clear();
         self.cands.clear();
         self.cands.shrink_to(KEEP_CAPACITY);
+        self.index.clear();
+        self.index.shrink_to(KEEP_CAPACITY);
+        self.fitting.clear();
+        self.fitting.shrink_to(KEEP_CAPACITY);
+        self.mtgs.clear();
+        self.mtgs.shrink_to(KEEP_CAPACITY);
         self.pending.shrink_to(KEEP_CAPACITY);
         self.extras.shrink_to(KEEP_CAPACITY);
         self.slots.list.shrink_to(KEEP_CAPACITY);

@@ -101,8 +101,8 @@ impl Records for Sender<'_> {
         self.cols = cols.as_ref().ok().cloned();
         self.tx.send(Msg::Header(line, cols)).map_err(|_| stopped())
     }
-    fn record(&mut self, line: u64, text: &[u8]) -> Result<()> {
-        let item = match classify(self.cols.as_ref(), text, self.track_years) {
+    fn record(&mut self, line: u64, text: &[u8], plain: bool) -> Result<()> {
+        let item = match classify(self.cols.as_ref(), text, self.track_years, plain) {
             Parsed::Blank => Item::Blank,
             Parsed::Reject { child, reason } => Item::Bad { line, child, reason },
             Parsed::Row { key, year } => {

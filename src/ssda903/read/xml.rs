@@ -256,10 +256,10 @@ fn emit(c: Child, ing: &mut Ingest<'_>, ep: u32, rv: u32) -> Result<()> {
     let id = c.id.unwrap_or_default();
     for (n, v) in &c.episodes {
         let values: Vec<&str> = v.iter().map(String::as_str).collect();
-        ing.push(ep, *n, row(&id, &values).as_bytes())?;
+        ing.push(ep, *n, row(&id, &values).as_bytes(), false)?;
     }
     for (n, [review, code]) in &c.reviews {
-        ing.push(rv, *n, row(&id, &[&c.dob, review, code]).as_bytes())?;
+        ing.push(rv, *n, row(&id, &[&c.dob, review, code]).as_bytes(), false)?;
     }
     Ok(())
 }
