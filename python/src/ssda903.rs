@@ -655,9 +655,7 @@ impl Sink for Columns {
                 self.pieces.push(Arc::new(t));
             }
         }
-        for r in &c.rows {
-            self.summary.add_row(r);
-        }
+        self.summary.add_rows(&c.rows);
         for r in &c.rejects {
             self.summary.add_reject(r);
         }

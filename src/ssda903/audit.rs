@@ -891,6 +891,8 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     }
     let n = ctx.metas.len();
     let csv = sink.wants_csv();
+    // Work the sink wants done per chunk (the Python package's columns) runs here, on the worker.
+    let prepare = sink.prepare();
     let run = |gs: &[(usize, usize)]| -> Out {
         let mut out = Out::new(n);
         for &(a, b) in gs {
@@ -899,6 +901,9 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
         }
         if csv {
             format(&mut out);
+        }
+        if let Some(prepare) = prepare {
+            prepare(&mut out.chunk);
         }
         out
     };
