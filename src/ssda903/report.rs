@@ -169,6 +169,7 @@ pub struct Summary {
     pub conflicts: u64,
     /// The key of the last row [`Summary::keep_late`] kept when the list was full: a late row
     /// whose key is not below it cannot make the list (500 rows counted before it come first).
+    /// Dropped when the list is found shorter than [`REPORT_ROWS`] (taken or cut by a caller).
     cut: Option<LateKey>,
 }
 
@@ -240,7 +241,12 @@ impl Summary {
         }
         if r.on_time == Some(false) {
             self.late_total += 1;
-            // Once the list has been full, a row that would not make the cut is not copied.
+            // Once the list has been full, a row that would not make the cut is not copied. The
+            // cut holds only while the list still has the rows it was taken from (a caller may
+            // take or shorten the public `late` and count on: then every late row is kept again).
+            if self.late.len() < REPORT_ROWS {
+                self.cut = None;
+            }
             if let Some((a, b, c, d)) = &self.cut {
                 if late_key(r) >= (*a, *b, &**c, *d) {
                     return;

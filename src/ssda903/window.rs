@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 
 /// The first day of collection year `year` (1 April of `year - 1`).
 pub fn year_start(year: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year - 1, 4, 1).unwrap_or(NaiveDate::MIN)
+    year.checked_sub(1).and_then(|y| NaiveDate::from_ymd_opt(y, 4, 1)).unwrap_or(NaiveDate::MIN)
 }
 
 /// The last day of collection year `year` (31 March of `year`).
@@ -34,7 +34,7 @@ pub fn year_of(d: NaiveDate) -> i32 {
 
 /// `2024-25` for 2025.
 pub fn year_label(year: i32) -> String {
-    format!("{}-{:02}", year - 1, year.rem_euclid(100))
+    format!("{}-{:02}", i64::from(year) - 1, year.rem_euclid(100))
 }
 
 /// The collection year named in a file name: `SSDA903_2025_reviews.csv` gives 2025 (the year
