@@ -421,10 +421,11 @@ impl Ctx<'_> {
                 q.line,
             ))
         });
-        let mut kept: Vec<(Episode, &RowRef)> = Vec::with_capacity(eps.len());
-        for (e, r) in eps {
-            match kept.last() {
-                Some((k, kr)) if k.decom == e.decom => {
+        // The copies kept, in place at the front of `eps`.
+        let mut n: usize = 0;
+        for i in 0..eps.len() {
+            match n.checked_sub(1).map(|l| (&eps[l], &eps[i])) {
+                Some(((k, kr), (e, r))) if k.decom == e.decom => {
                     if k.year == e.year {
                         out.reject(self, r, child, format!("duplicate: same CHILD and DECOM as line {}", kr.line));
                     } else {
@@ -455,9 +456,14 @@ impl Ctx<'_> {
                         });
                     }
                 }
-                _ => kept.push((e, r)),
+                _ => {
+                    eps.swap(n, i);
+                    n += 1;
+                }
             }
         }
+        eps.truncate(n);
+        let kept = eps;
         let mut episodes: Vec<Episode> = kept.iter().map(|(e, _)| e.clone()).collect();
         // An episode open (no DEC) at the end of its return and followed by a new period of care
         // (RNE = S) from a later return is not in the next return given: it ended before that
@@ -512,7 +518,7 @@ impl Ctx<'_> {
         // order and apart) in period order too.
         let mut used: Vec<(usize, NaiveDate, &RowRef)> = Vec::with_capacity(revs.len());
         let mut last: Option<(NaiveDate, u64)> = None;
-        for (d, r) in revs {
+        for &(d, r) in &revs {
             let year = self.years[r.src as usize];
             if year_of(d) != year {
                 out.reject(
@@ -567,7 +573,9 @@ impl Ctx<'_> {
         if !used.is_sorted_by_key(|u| u.0) {
             used.sort_by_key(|u| u.0);
         }
-        let revs: Vec<(NaiveDate, &RowRef)> = used.iter().map(|u| (u.1, u.2)).collect();
+        // The reviews used, in `revs`' own space (no longer needed as it was).
+        revs.clear();
+        revs.extend(used.iter().map(|u| (u.1, u.2)));
         let mut at = 0;
         for (i, p) in periods.iter().enumerate() {
             let n = used[at..].iter().take_while(|u| u.0 == i).count();
