@@ -35,16 +35,7 @@ fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::r
     if need < 24 && memchr::memchr(b'"', b).is_none() {
         // Where each field ends, up to field `need`.
         let mut ends = [0usize; 24];
-        let mut n = 0;
-        for (i, &ch) in b.iter().enumerate() {
-            if ch == b',' {
-                ends[n] = i;
-                n += 1;
-                if n > need {
-                    break;
-                }
-            }
-        }
+        let mut n = commas(b, &mut ends[..=need]);
         if n <= need {
             ends[n] = b.len();
             n += 1;
@@ -63,6 +54,46 @@ fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::r
         }
         episode_from(|i: usize| f.get(i).map(|s| trim(s)).unwrap_or(""), line, c, year)
     })?
+}
+
+/// Finds the first `ends.len()` commas of `b`, eight bytes at a time, putting their positions in
+/// `ends`; returns how many it found.
+fn commas(b: &[u8], ends: &mut [usize]) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const COMMA: u64 = 0x2c2c_2c2c_2c2c_2c2c;
+    let mut n = 0;
+    if ends.is_empty() {
+        return 0;
+    }
+    let words = b.chunks_exact(8);
+    let tail = words.remainder();
+    for (w, word) in words.enumerate() {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(word);
+        let x = u64::from_le_bytes(a) ^ COMMA;
+        // The top bit of each byte that is a comma (zero in `x`), and no other bit (no carry
+        // crosses a byte: each byte of `x & LOW7` plus 0x7f is at most 0xfe).
+        let mut m = !(((x & LOW7) + LOW7) | x | LOW7);
+        while m != 0 {
+            ends[n] = w * 8 + (m.trailing_zeros() / 8) as usize;
+            n += 1;
+            if n == ends.len() {
+                return n;
+            }
+            m &= m - 1;
+        }
+    }
+    let base = b.len() - tail.len();
+    for (i, &ch) in tail.iter().enumerate() {
+        if ch == b',' {
+            ends[n] = base + i;
+            n += 1;
+            if n == ends.len() {
+                return n;
+            }
+        }
+    }
+    n
 }
 
 /// An episode from its fields (`get`: the trimmed field in a column).
@@ -99,8 +130,22 @@ fn episode_from<'t>(
 fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate, String> {
     // The usual row (no quotes, enough fields): find the REVIEW field without splitting the rest.
     let b = text.as_bytes();
-    if memchr::memchr(b'"', b).is_none() {
-        let need = c.child.max(c.review);
+    let need = c.child.max(c.review);
+    if need < 24 && memchr::memchr(b'"', b).is_none() {
+        // Where each field ends, up to field `need` (as in `parse_episode`).
+        let mut ends = [0usize; 24];
+        let mut n = commas(b, &mut ends[..=need]);
+        if n <= need {
+            ends[n] = b.len();
+            n += 1;
+        }
+        if n > need {
+            let a = if c.review == 0 { 0 } else { ends[c.review - 1] + 1 };
+            if let Some(v) = text.get(a..ends[c.review]) {
+                return date_field("REVIEW", v);
+            }
+        }
+    } else if memchr::memchr(b'"', b).is_none() {
         let (mut n, mut start, mut field) = (0, 0, None);
         let ends = b.iter().enumerate().filter(|(_, &c)| c == b',').map(|(i, _)| i);
         for i in ends.chain(std::iter::once(b.len())) {
@@ -1252,7 +1297,7 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
 
 #[cfg(test)]
 mod tests {
-    use super::{common_prefix, same_copy};
+    use super::{commas, common_prefix, same_copy};
 
     const NAMES: [&str; 13] = [
         "CHILD",
@@ -1275,6 +1320,25 @@ mod tests {
     fn same(a: &str, b: &str) -> bool {
         let names: Vec<String> = NAMES.iter().map(|n| n.to_string()).collect();
         same_copy(a.as_bytes(), b.as_bytes(), &names)
+    }
+
+    #[test]
+    fn commas_finds_the_first_commas_in_order() {
+        let mut ends = [0usize; 24];
+        // Commas in the first word, across the word boundary, and in the tail after the words.
+        let row = b"1000001,20/05/2018,S,C1,N1,R1,PR1,,,,A1 1AA";
+        let n = commas(row, &mut ends);
+        assert_eq!(&ends[..n], &[7, 18, 20, 23, 26, 29, 33, 34, 35, 36]);
+        assert_eq!(commas(row, &mut ends[..3]), 3);
+        assert_eq!(&ends[..3], &[7, 18, 20]);
+        // Bytes next to a comma's code (0x2b '+', 0x2d '-', 0xac) are not commas.
+        assert_eq!(commas(b"+-\xac,+-\xac,", &mut ends), 2);
+        assert_eq!(&ends[..2], &[3, 7]);
+        assert_eq!(commas(b",,,,,,,,,", &mut ends), 9);
+        assert_eq!(&ends[..9], &[0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(commas(b"no commas here at all", &mut ends), 0);
+        assert_eq!(commas(b"", &mut ends), 0);
+        assert_eq!(commas(b"a,b", &mut []), 0);
     }
 
     #[test]
