@@ -240,13 +240,7 @@ impl Sink for Out {
         self.rows += c.rows.len() as u64;
         self.reject_rows += c.rejects.len() as u64;
         self.superseded_rows += c.superseded.len() as u64;
-        self.summary.add_rows(&c.rows);
-        for r in &c.rejects {
-            self.summary.add_reject(r);
-        }
-        for s in &c.superseded {
-            self.summary.add_superseded(s);
-        }
+        self.summary.add_chunk(c);
         Ok(())
     }
 }

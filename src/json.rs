@@ -1671,7 +1671,27 @@ pub fn audit_json_with(request: &str, registry: &ProfileRegistry) -> Result<Stri
 pub fn audit_json_bytes_with(request: &str, registry: &ProfileRegistry) -> Result<Vec<u8>> {
     let req = parse_request(request)?;
     let (_, a) = run_audit_with(&req, registry)?;
-    to_bytes(&AuditResponse::new(&a), req.pretty, 16 * 1024)
+    audit_response_json_bytes(&a, req.pretty)
+}
+
+/// An audit as the response [`audit_json`] writes ([`AuditResponse`]: citations sent once, in a
+/// table), indented when `pretty`: for a caller that ran the audit itself ([`run_audit`]), such as
+/// the web page, after checking the request its own way.
+///
+/// # Errors
+/// As [`audit_json`] (serialisation does not fail for an audit this library made).
+///
+/// # Example
+/// ```
+/// use lac_timescales::json::{audit_json, audit_response_json_bytes, parse_request, run_audit};
+/// let text = r#"{"jurisdiction": "england", "as_at": "2026-02-02", "pretty": true,
+///     "events": [{"event": "became_looked_after", "date": "2026-01-01"}]}"#;
+/// let (_, a) = run_audit(&parse_request(text)?)?;
+/// assert_eq!(audit_response_json_bytes(&a, true)?, audit_json(text)?.into_bytes());
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
+pub fn audit_response_json_bytes(a: &Audit, pretty: bool) -> Result<Vec<u8>> {
+    to_bytes(&AuditResponse::new(a), pretty, 16 * 1024)
 }
 
 #[cfg(test)]

@@ -655,13 +655,7 @@ impl Sink for Columns {
                 self.pieces.push(Arc::new(t));
             }
         }
-        self.summary.add_rows(&c.rows);
-        for r in &c.rejects {
-            self.summary.add_reject(r);
-        }
-        for s in &c.superseded {
-            self.summary.add_superseded(s);
-        }
+        self.summary.add_chunk(c);
         Ok(())
     }
 }

@@ -31,22 +31,8 @@ fn fmt_d(d: NaiveDate) -> String {
 fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {
     let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
     // The usual row (no quotes, enough fields): cut at the commas up to the last column used.
-    let b = text.as_bytes();
-    if need < 24 && memchr::memchr(b'"', b).is_none() {
-        // Where each field ends, up to field `need`.
-        let mut ends = [0usize; 24];
-        let mut n = commas(b, &mut ends[..=need]);
-        if n <= need {
-            ends[n] = b.len();
-            n += 1;
-        }
-        if n > need {
-            let get = |k: usize| {
-                let a = if k == 0 { 0 } else { ends[k - 1] + 1 };
-                text.get(a..ends[k]).map(trim).unwrap_or("")
-            };
-            return episode_from(get, line, c, year);
-        }
+    if let Some(ends) = plain_ends(text.as_bytes(), need) {
+        return episode_from(|k| plain_field(text, &ends, k).map(trim).unwrap_or(""), line, c, year);
     }
     with_fields(text, |f| {
         if f.len() <= need {
@@ -54,6 +40,31 @@ fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::r
         }
         episode_from(|i: usize| f.get(i).map(|s| trim(s)).unwrap_or(""), line, c, year)
     })?
+}
+
+/// How many leading fields [`plain_ends`] can cut a row into.
+const PLAIN_FIELDS: usize = 24;
+
+/// The usual row, with no quotes and fields `0..=need` (`need` < [`PLAIN_FIELDS`]): where each of
+/// those fields ends (field `k` is `[end of k - 1 plus one, ends[k])`). `None` for a row with a
+/// quote, too few fields, or `need` too large: the caller splits it the general way.
+fn plain_ends(b: &[u8], need: usize) -> Option<[usize; PLAIN_FIELDS]> {
+    if need >= PLAIN_FIELDS || memchr::memchr(b'"', b).is_some() {
+        return None;
+    }
+    let mut ends = [0usize; PLAIN_FIELDS];
+    let mut n = commas(b, &mut ends[..=need]);
+    if n <= need {
+        ends[n] = b.len();
+        n += 1;
+    }
+    (n > need).then_some(ends)
+}
+
+/// Field `k` of a row cut by [`plain_ends`] (untrimmed).
+fn plain_field<'t>(text: &'t str, ends: &[usize; PLAIN_FIELDS], k: usize) -> Option<&'t str> {
+    let a = if k == 0 { 0 } else { ends[k - 1] + 1 };
+    text.get(a..ends[k])
 }
 
 /// Finds the first `ends.len()` commas of `b`, eight bytes at a time, putting their positions in
@@ -131,19 +142,9 @@ fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate,
     // The usual row (no quotes, enough fields): find the REVIEW field without splitting the rest.
     let b = text.as_bytes();
     let need = c.child.max(c.review);
-    if need < 24 && memchr::memchr(b'"', b).is_none() {
-        // Where each field ends, up to field `need` (as in `parse_episode`).
-        let mut ends = [0usize; 24];
-        let mut n = commas(b, &mut ends[..=need]);
-        if n <= need {
-            ends[n] = b.len();
-            n += 1;
-        }
-        if n > need {
-            let a = if c.review == 0 { 0 } else { ends[c.review - 1] + 1 };
-            if let Some(v) = text.get(a..ends[c.review]) {
-                return date_field("REVIEW", v);
-            }
+    if need < PLAIN_FIELDS {
+        if let Some(v) = plain_ends(b, need).and_then(|ends| plain_field(text, &ends, c.review)) {
+            return date_field("REVIEW", v);
         }
     } else if memchr::memchr(b'"', b).is_none() {
         let (mut n, mut start, mut field) = (0, 0, None);
@@ -247,7 +248,7 @@ fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_y
                 let same_date = matches!(n.as_str(), "DECOM" | "DEC")
                     && super::read::csv::parse_date(v).is_some()
                     && super::read::csv::parse_date(v) == super::read::csv::parse_date(w);
-                let filled_later = matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.is_empty();
+                let filled_later = filled_in_later(n) && v.is_empty();
                 if !same_date && !filled_later {
                     diffs.push(format!("{n}: {v:?} ({}) vs {w:?} ({})", year_label(old_year), year_label(new_year)));
                 }
@@ -259,6 +260,12 @@ fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_y
         Ok(Ok(s)) => s,
         _ => String::new(),
     }
+}
+
+/// Whether episode column `name` is one a later collection year fills in (the episode ended:
+/// `DEC`, `REC`, `REASON_PLACE_CHANGE`), so an earlier copy blank there is no conflict.
+fn filled_in_later(name: &str) -> bool {
+    matches!(name, "DEC" | "REC" | "REASON_PLACE_CHANGE")
 }
 
 /// Whether two copies of an episode (`a` the earlier, `b` the kept) in tables with the same
@@ -283,7 +290,7 @@ fn same_copy(a: &[u8], b: &[u8], names: &[String]) -> bool {
         if v == w || v.eq_ignore_ascii_case(w) || n == "CHILD" {
             continue;
         }
-        if matches!(n.as_str(), "DEC" | "REC" | "REASON_PLACE_CHANGE") && v.iter().all(|c| *c == b' ' || *c == b'\t') {
+        if filled_in_later(n) && v.iter().all(|c| *c == b' ' || *c == b'\t') {
             continue;
         }
         return false;
@@ -1303,22 +1310,8 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
 #[cfg(test)]
 mod tests {
     use super::{commas, common_prefix, same_copy};
+    use crate::ssda903::read::xml::EP_COLUMNS as NAMES;
 
-    const NAMES: [&str; 13] = [
-        "CHILD",
-        "DECOM",
-        "RNE",
-        "LS",
-        "CIN",
-        "PLACE",
-        "PLACE_PROVIDER",
-        "DEC",
-        "REC",
-        "REASON_PLACE_CHANGE",
-        "HOME_POST",
-        "PL_POST",
-        "URN",
-    ];
     const OPEN: &str = "1000002,28/05/2016,L,J2,N1,U5,PR1,,,,A1 1AA,B2 2BB,9619658";
     const ENDED: &str = "1000002,28/05/2016,L,J2,N1,U5,PR1,14/01/2020,E2,,A1 1AA,B2 2BB,9619658";
 

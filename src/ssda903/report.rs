@@ -16,7 +16,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 
 use super::window::year_label;
-use super::{AuditRow, Basis, FileKind, Outcome, Reject, Strategy, Superseded};
+use super::{AuditRow, Basis, Chunk, FileKind, Outcome, Reject, Strategy, Superseded};
 
 /// A headline colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,6 +318,18 @@ impl Summary {
             // `m` is within 50 years of a date's year and month, so both fit.
             let (y, m) = (i32::try_from(m.div_euclid(12)).unwrap_or(0), m.rem_euclid(12) as u32 + 1);
             self.monthly.entry((y, m)).or_default().merge(c);
+        }
+    }
+
+    /// Counts a chunk of the audit's output ([`Chunk`], as a [`super::Sink`] receives it): its
+    /// rows ([`Summary::add_rows`]), rejects and superseded copies.
+    pub fn add_chunk(&mut self, c: &Chunk) {
+        self.add_rows(&c.rows);
+        for r in &c.rejects {
+            self.add_reject(r);
+        }
+        for s in &c.superseded {
+            self.add_superseded(s);
         }
     }
 
@@ -677,6 +689,45 @@ mod tests {
             note: String::new(),
             line: 0,
         }
+    }
+
+    #[test]
+    fn add_chunk_counts_rows_rejects_and_superseded_copies() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        let file: Arc<str> = Arc::from("SSDA903_2025_reviews.csv");
+        let copy = |conflict: &str| Superseded {
+            child: "a".into(),
+            decom: NaiveDate::from_ymd_opt(2023, 5, 2).unwrap(),
+            file: file.clone(),
+            line: 2,
+            year: 2024,
+            kept_file: file.clone(),
+            kept_line: 2,
+            kept_year: 2025,
+            conflict: conflict.into(),
+        };
+        let c = Chunk {
+            rows: vec![
+                row("a", 2025, d(2024, 6, 3), 0, Basis::KnownReviewNumber),
+                row("b", 2025, d(2024, 7, 1), 4, Basis::Assumption),
+            ],
+            rejects: vec![Reject {
+                file: file.clone(),
+                table: FileKind::Reviews,
+                line: 9,
+                child: "c".into(),
+                reason: "bad date in REVIEW: \"x\"".into(),
+            }],
+            superseded: vec![copy(""), copy("LS: \"C1\" (2023-24) vs \"C2\" (2024-25)")],
+            ..Chunk::default()
+        };
+        let mut s = Summary::default();
+        s.add_chunk(&c);
+        // Two rows, both assessed, one on time, one late on the assumption.
+        assert_eq!(s.all, Count { all: 2, assessed: 2, on_time: 1, assumption: 1 });
+        assert_eq!((s.late_total, s.late.len()), (1, 1));
+        assert_eq!(s.reasons.get(&(FileKind::Reviews, "bad date in REVIEW".to_string())), Some(&1));
+        assert_eq!((s.superseded, s.conflicts), (2, 1));
     }
 
     #[test]

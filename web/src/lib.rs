@@ -246,9 +246,6 @@ fn parse_body(body: Result<Bytes, BytesRejection>) -> Result<ScheduleRequest, Ap
 
 /// Runs the request and writes the output: `(content type, file name for a download, body)`.
 fn run(req: &ScheduleRequest, output: &Output) -> Result<(&'static str, Option<&'static str>, Vec<u8>), Error> {
-    let to_json = |v: Result<Vec<u8>, serde_json::Error>| {
-        v.map_err(|e| Error::InvalidInput { field: "response".into(), value: String::new(), reason: e.to_string() })
-    };
     Ok(match output {
         Output::Schedule => {
             // The library's lean response: a citations table, explanations with "explain": true,
@@ -271,15 +268,9 @@ fn run(req: &ScheduleRequest, output: &Output) -> Result<(&'static str, Option<&
         }
         Output::Audit => {
             // The library's audit response: citations sent once, in a table, as for schedules;
-            // compact unless "pretty": true, as the library's `audit_json` writes it.
+            // compact unless "pretty": true.
             let (_, a) = json::run_audit(req)?;
-            let response = json::AuditResponse::new(&a);
-            let bytes = if req.response_options().pretty {
-                serde_json::to_vec_pretty(&response)
-            } else {
-                serde_json::to_vec(&response)
-            };
-            ("application/json", None, to_json(bytes)?)
+            ("application/json", None, json::audit_response_json_bytes(&a, req.response_options().pretty)?)
         }
     })
 }

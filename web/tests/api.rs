@@ -61,6 +61,14 @@ fn christmas_case() -> Value {
            "events": [{"event": "became_looked_after", "date": "2026-12-24"}]})
 }
 
+/// [`christmas_case`] audited as at Mon 1 Feb 2027 (an audit has no horizon).
+fn christmas_audit() -> Value {
+    let mut req = christmas_case();
+    req["as_at"] = json!("2027-02-01");
+    req.as_object_mut().unwrap().remove("horizon_months");
+    req
+}
+
 #[tokio::test]
 async fn schedule_gives_the_first_review_date_and_its_explanation() {
     // The library's lean response: citations sent once, next_review an index.
@@ -274,9 +282,7 @@ async fn too_many_events_is_a_limit_error() {
 async fn audit_as_at_a_date() {
     // No review held; as at Mon 1 Feb 2027 the first review (deadline Tue 26 Jan) is overdue by
     // Wed 27, Thu 28, Fri 29 Jan and Mon 1 Feb = 4 working days, 6 calendar days.
-    let mut req = christmas_case();
-    req["as_at"] = json!("2027-02-01");
-    req.as_object_mut().unwrap().remove("horizon_months");
+    let req = christmas_audit();
     let r = post("/api/audit", &req).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let v = r.json();
@@ -294,9 +300,7 @@ async fn audit_as_at_a_date() {
 
 #[tokio::test]
 async fn audit_is_pretty_when_asked_as_the_library_writes_it() {
-    let mut req = christmas_case();
-    req["as_at"] = json!("2027-02-01");
-    req.as_object_mut().unwrap().remove("horizon_months");
+    let mut req = christmas_audit();
     let compact = post("/api/audit", &req).await;
     assert_eq!(compact.status, StatusCode::OK, "{}", compact.text());
     assert!(!compact.text().contains('\n'), "compact by default");

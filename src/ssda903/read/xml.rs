@@ -19,8 +19,8 @@ use crate::error::{Error, Result};
 use crate::export::csv_field;
 use crate::ssda903::FileKind;
 
-/// The episode columns in the order the rows are written.
-const EP_COLUMNS: [&str; 13] = [
+/// The episode columns in the order the rows are written (the DfE's episode table).
+pub(crate) const EP_COLUMNS: [&str; 13] = [
     "CHILD",
     "DECOM",
     "RNE",
