@@ -953,15 +953,18 @@ impl lac_timescales::ssda903::Sink for Order {
 }
 
 #[test]
-fn rows_past_the_cap_are_rejected_as_they_are_read_not_held() {
-    // Memory is bounded by MAX_CHILD_ROWS rows per child only if the rows past the cap are
-    // rejected while reading (before any child is audited), not held and rejected afterwards.
+fn rows_past_the_cap_are_rejected_and_never_written_to_partitions() {
+    // Memory is bounded by MAX_CHILD_ROWS rows per child on the partitioned path only if the rows
+    // past the cap are rejected while reading (before any child is audited), not written to a
+    // partition and rejected afterwards. Held in memory (the input is within the budget and held
+    // anyway), the audit rejects the same rows when it reaches the child.
     let cap = lac_timescales::ssda903::read::MAX_CHILD_ROWS;
     let mut revs = Vec::new();
     for k in 0..cap + 50 {
         revs.push(rv("Z", &format!("{:02}/{:02}/2024", 1 + k % 28, 4 + (k / 28) % 9)));
     }
     let eps = file(EP_HEADER, &[ep("Z", "01/04/2024", "S", "C2", "U1", "", "")]);
+    let mut lines = Vec::new();
     for budget in [512u64 << 20, 4096] {
         let mut o = opts(None);
         o.memory_budget = budget;
@@ -974,8 +977,21 @@ fn rows_past_the_cap_are_rejected_as_they_are_read_not_held() {
             sink.events.iter().enumerate().filter(|(_, e)| e.contains("more than")).map(|(i, _)| i).collect();
         // One episode row and cap + 50 review rows: the last 51 rows are past the cap.
         assert_eq!(capped.len(), 51, "budget {budget}");
-        assert!(capped.iter().all(|&i| i < first_row), "budget {budget}: cap rejects arrived after the audit rows");
+        if budget == 4096 {
+            assert!(out.strategy != ReadStrategy::InMemory, "a 4 KiB budget partitions");
+            assert!(capped.iter().all(|&i| i < first_row), "cap rejects arrived after the audit rows");
+        }
+        let mut c = Collect::default();
+        audit_str(&eps, &file(RV_HEADER, &revs), Some(2025), &o, &mut c).unwrap();
+        let mut l: Vec<u64> = c.rejects.iter().filter(|r| r.reason.contains("more than")).map(|r| r.line).collect();
+        l.sort_unstable();
+        lines.push(l);
     }
+    // The same rows either way: the review rows after the first `cap - 1` (lines 2 onwards of the
+    // reviews table; the child's episode row is its first row).
+    let want: Vec<u64> = (0..51u64).map(|k| (cap as u64 - 1) + 2 + k).collect();
+    assert_eq!(lines[0], want);
+    assert_eq!(lines[1], want);
 }
 
 #[test]
@@ -1219,4 +1235,99 @@ fn reader_threads_give_the_rejects_and_rows_of_reading_one_file_after_another() 
         three.rows.iter().map(|r| r.review).collect::<Vec<_>>(),
         vec![Some(d(2023, 6, 20)), Some(d(2024, 11, 1))]
     );
+}
+
+#[test]
+fn tables_read_whole_give_what_tables_read_in_parts_give() {
+    // Files as analysts' tools write them: CRLF and lone-CR line ends, blank lines, a quoted field
+    // with a line break, a quoted CHILD, a CHILD longer than 8 bytes, a line over the length
+    // limit, and (one table) a byte that is not UTF-8. Read whole by reader threads (threads 2,
+    // the input within the budget), on the calling thread in parts (threads 1), or partitioned
+    // (a small budget): the same rows, rejects and superseded copies.
+    let dir = std::env::temp_dir().join(format!("lact-ssda903-whole-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let long = format!("L1,{}", "x".repeat(1 << 20));
+    let e24: Vec<u8> = [
+        EP_HEADER.to_string(),
+        ep("A", "01/06/2023", "S", "C2", "U1", "", ""),
+        String::new(),
+        ep("LONGCHILD1", "01/06/2023", "S", "C2", "U1", "", ""),
+        "\"B\",01/06/2023,S,C2,N1,\"two\nlines\",U1,,,,,,".to_string(),
+        long.clone(),
+        ep("A", "01/06/2023", "S", "C2", "U1", "", ""),
+    ]
+    .join("\r\n")
+    .into_bytes();
+    let r24: Vec<u8> =
+        [RV_HEADER.to_string(), rv("A", "20/06/2023"), rv("LONGCHILD1", "20/06/2023"), rv("B", "01/07/2023")]
+            .join("\r")
+            .into_bytes();
+    let mut e25 = vec![
+        ep("A", "01/06/2023", "S", "C2", "U1", "10/01/2025", "E11"),
+        ep("C", "01/05/2024", "S", "C2", "U1", "", ""),
+    ];
+    // Other children, so that a small budget partitions.
+    e25.extend((0..40).map(|k| ep(&format!("F{k}"), "01/05/2024", "S", "C2", "U1", "", "")));
+    let e25 = file(EP_HEADER, &e25);
+    let mut r25 = file(RV_HEADER, &[rv("A", "01/11/2024"), rv("C", "20/05/2024"), rv("\"LONGCHILD1\"", "02/12/2024")])
+        .into_bytes();
+    // A row whose CHILD is not UTF-8 (rejected), in a table that is therefore not UTF-8 whole.
+    r25.extend_from_slice(b"Z\xff,01/01/2010,03/03/2025,\n");
+    let paths: Vec<std::path::PathBuf> =
+        [("2024_e", e24), ("2024_r", r24), ("2025_e", e25.into_bytes()), ("2025_r", r25)]
+            .into_iter()
+            .map(|(n, t)| {
+                let p = dir.join(format!("SSDA903_{n}.csv"));
+                std::fs::write(&p, t).unwrap();
+                p
+            })
+            .collect();
+    let run = |threads: usize, budget: u64| -> (Collect, ReadStrategy) {
+        let inputs = vec![
+            ReturnInput::Csv {
+                episodes: Input::Path(paths[0].clone()),
+                reviews: Input::Path(paths[1].clone()),
+                year: None,
+            },
+            ReturnInput::Csv {
+                episodes: Input::Path(paths[2].clone()),
+                reviews: Input::Path(paths[3].clone()),
+                year: None,
+            },
+        ];
+        let mut o = opts(None);
+        o.threads = threads;
+        o.memory_budget = budget;
+        o.tmp_dir = dir.clone();
+        let mut c = Collect::default();
+        let out = audit(inputs, &o, &mut c).unwrap();
+        assert!(out.totals.balanced());
+        (c, out.strategy)
+    };
+    let (parts, _) = run(1, 512 << 20);
+    let (whole, s) = run(2, 512 << 20);
+    assert_eq!(s, ReadStrategy::InMemory);
+    assert_eq!(lines_of(&whole), lines_of(&parts));
+    assert_eq!(whole.superseded, parts.superseded);
+    // What was read, worked out by hand: A's 2023-24 copies are superseded by its 2024-25 copy
+    // (which fills in DEC and REC); the long line and the CHILD that is not UTF-8 are rejected.
+    assert_eq!(whole.superseded.len(), 2);
+    let reasons: Vec<&str> = whole.rejects.iter().map(|r| r.reason.as_str()).collect();
+    assert_eq!(whole.rejects.len(), 2, "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.starts_with("line longer than")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("UTF-8")), "{reasons:?}");
+    let children: Vec<&str> = whole.rows.iter().map(|r| &*r.child).collect();
+    for c in ["A", "B", "C", "LONGCHILD1"] {
+        assert!(children.contains(&c), "{c} missing from {children:?}");
+    }
+    assert_eq!(whole.rows.iter().filter(|r| &*r.child == "LONGCHILD1").count(), 2);
+    let (part, s) = run(2, 1024);
+    assert!(matches!(s, ReadStrategy::Partitioned(_)), "{s:?}");
+    let (mut a, mut b) = (lines_of(&whole), lines_of(&part));
+    a.0.sort();
+    a.1.sort();
+    b.0.sort();
+    b.1.sort();
+    assert_eq!(a, b);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

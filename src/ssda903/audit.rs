@@ -377,14 +377,10 @@ struct Gap {
     hi: NaiveDate,
 }
 
-/// A row's text, if it is valid UTF-8: a slice of `arena` (the store's whole text, when that is
-/// valid UTF-8: a row is then valid exactly when it starts and ends on character boundaries),
-/// else checked on its own.
+/// A row's text, if it is valid UTF-8 ([`Store::row_str`]; `arena`: the store's own text, when
+/// that is valid UTF-8).
 fn row_str<'s>(store: &'s Store, arena: Option<&'s str>, r: &RowRef) -> Option<&'s str> {
-    match arena {
-        Some(a) => a.get(r.start..r.end),
-        None => std::str::from_utf8(store.row_text(r)).ok(),
-    }
+    store.row_str(arena, r)
 }
 
 fn gaps_of(p: &CarePeriod, w: &Window) -> Vec<Gap> {

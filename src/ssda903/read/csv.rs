@@ -95,6 +95,61 @@ impl<R: BufRead> LineReader<R> {
     }
 }
 
+/// A source of lines for [`super::read_records`]: each line (without its end), its number
+/// (1 = the first) and whether it was longer than [`MAX_LINE`].
+pub(crate) trait Lines {
+    /// The next line; its text is valid until the next call.
+    fn next_line(&mut self) -> io::Result<Option<(u64, &[u8], bool)>>;
+}
+
+/// The lines of a reader (each copied into a buffer).
+pub(crate) struct ReadLines<R> {
+    r: LineReader<R>,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> ReadLines<R> {
+    pub(crate) fn new(r: R) -> Self {
+        ReadLines { r: LineReader::new(r), buf: Vec::with_capacity(256) }
+    }
+}
+
+impl<R: BufRead> Lines for ReadLines<R> {
+    fn next_line(&mut self) -> io::Result<Option<(u64, &[u8], bool)>> {
+        Ok(self.r.next_line(&mut self.buf)?.map(|long| (self.r.line, &self.buf[..], long)))
+    }
+}
+
+/// The lines of text held whole, as slices of it (not copied), ended as [`LineReader`] ends them:
+/// LF, CRLF or a lone CR.
+pub(crate) struct SliceLines<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> SliceLines<'a> {
+    pub(crate) fn new(text: &'a [u8]) -> Self {
+        SliceLines { text, pos: 0, line: 0 }
+    }
+}
+
+impl Lines for SliceLines<'_> {
+    fn next_line(&mut self) -> io::Result<Option<(u64, &[u8], bool)>> {
+        let rest = &self.text[self.pos.min(self.text.len())..];
+        if rest.is_empty() {
+            return Ok(None);
+        }
+        let (line, used) = match memchr::memchr2(b'\n', b'\r', rest) {
+            Some(i) => (&rest[..i], if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 }),
+            None => (rest, rest.len()),
+        };
+        self.pos += used;
+        self.line += 1;
+        Ok(Some((self.line, line, line.len() > MAX_LINE)))
+    }
+}
+
 /// Calls `f` with the fields of a CSV line. Fields may be quoted (`"a,b"`, `""` for a quote).
 pub(crate) fn with_fields<T>(line: &str, f: impl FnOnce(&[&str]) -> T) -> Result<T, String> {
     let b = line.as_bytes();
@@ -369,4 +424,56 @@ pub(crate) fn header_columns(kind: super::super::FileKind, line: &str) -> Result
         }),
         FileKind::Reviews => Columns::Reviews(ReviewColumns { child: pos[0], review: pos[1] }),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(l: &mut impl Lines) -> Vec<(u64, Vec<u8>, bool)> {
+        let mut v = Vec::new();
+        while let Some((n, t, long)) = l.next_line().unwrap() {
+            v.push((n, t.to_vec(), long));
+        }
+        v
+    }
+
+    fn slice(text: &[u8]) -> Vec<(u64, Vec<u8>, bool)> {
+        all(&mut SliceLines::new(text))
+    }
+
+    #[test]
+    fn lines_of_text_held_whole_end_at_lf_crlf_or_a_lone_cr() {
+        let want = |v: &[&str]| -> Vec<(u64, Vec<u8>, bool)> {
+            v.iter().enumerate().map(|(i, s)| (i as u64 + 1, s.as_bytes().to_vec(), false)).collect()
+        };
+        assert_eq!(slice(b"a\nb\r\nc\rd"), want(&["a", "b", "c", "d"]));
+        assert_eq!(slice(b"a\n\nb\n"), want(&["a", "", "b"]));
+        assert_eq!(slice(b"x\r"), want(&["x"]));
+        assert_eq!(slice(b"\r\n\r\n"), want(&["", ""]));
+        assert_eq!(slice(b"\n\r"), want(&["", ""]));
+        assert_eq!(slice(b""), want(&[]));
+        let long = vec![b'x'; MAX_LINE + 1];
+        let mut text = long.clone();
+        text.extend_from_slice(b"\nok");
+        let got = slice(&text);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].2, "a line over MAX_LINE is long");
+        assert_eq!(got[1], (2, b"ok".to_vec(), false));
+        let exact = vec![b'y'; MAX_LINE];
+        assert!(!slice(&exact)[0].2, "a line of exactly MAX_LINE bytes is not long");
+    }
+
+    #[test]
+    fn lines_held_whole_are_the_lines_a_reader_gives_whatever_its_buffer() {
+        // The same lines as the reader in any buffering (a 1-byte buffer splits every CRLF).
+        let texts: [&[u8]; 7] =
+            [b"a\nb\r\nc\rd", b"a\r", b"\r\r\n\n", b"h1,h2\r\n1,2\r\n", b"", b"\n", b"q\"x\ny\"\rz"];
+        for t in texts {
+            for cap in [1, 2, 3, 64] {
+                let mut r = ReadLines::new(std::io::BufReader::with_capacity(cap, t));
+                assert_eq!(all(&mut r), slice(t), "{:?} with a {cap}-byte buffer", String::from_utf8_lossy(t));
+            }
+        }
+    }
 }

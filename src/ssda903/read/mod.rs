@@ -13,7 +13,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use self::csv::{check_child, field_bytes, header_columns, Columns, LineReader};
+use self::csv::{check_child, field_bytes, header_columns, Columns};
 use super::window::year_of;
 use super::{FileKind, Reject, Sink};
 use crate::error::{Error, Result};
@@ -50,6 +50,9 @@ pub(crate) struct RowRef {
     /// The first 8 bytes of `CHILD`, big-endian (sorts like the bytes, cheaply).
     pub kp: u64,
     pub src: u32,
+    /// Where its text is: 0 for the store's own text, `k` for the `k`th table held whole
+    /// ([`Store::files`]`[k - 1]`).
+    pub arena: u32,
     pub line: u64,
     pub start: usize,
     pub end: usize,
@@ -57,19 +60,37 @@ pub(crate) struct RowRef {
     pub key_end: usize,
 }
 
-/// Rows held in memory: one text arena, and where each row is in it.
+/// Rows held in memory: tables held whole (their rows are slices of them, not copies), the text
+/// of rows read otherwise, and where each row is.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     pub text: Vec<u8>,
+    /// Tables read whole (valid UTF-8), shared with the reader thread that found their rows.
+    pub files: Vec<Arc<String>>,
     pub rows: Vec<RowRef>,
 }
 
 impl Store {
+    fn arena(&self, r: &RowRef) -> &[u8] {
+        match r.arena {
+            0 => &self.text,
+            k => self.files[k as usize - 1].as_bytes(),
+        }
+    }
     pub(crate) fn key(&self, r: &RowRef) -> &[u8] {
-        &self.text[r.key_start..r.key_end]
+        &self.arena(r)[r.key_start..r.key_end]
     }
     pub(crate) fn row_text(&self, r: &RowRef) -> &[u8] {
-        &self.text[r.start..r.end]
+        &self.arena(r)[r.start..r.end]
+    }
+    /// A row's text, if it is valid UTF-8. `text` is the store's own text as `&str` when it is
+    /// valid UTF-8 (checked once per store, not row by row); tables held whole are.
+    pub(crate) fn row_str<'s>(&'s self, text: Option<&'s str>, r: &RowRef) -> Option<&'s str> {
+        match (r.arena, text) {
+            (0, Some(t)) => t.get(r.start..r.end),
+            (0, None) => std::str::from_utf8(self.row_text(r)).ok(),
+            (k, _) => self.files[k as usize - 1].get(r.start..r.end),
+        }
     }
     fn push(&mut self, src: u32, line: u64, text: &[u8], key: (usize, usize)) {
         let start = self.text.len();
@@ -78,6 +99,7 @@ impl Store {
         self.rows.push(RowRef {
             kp,
             src,
+            arena: 0,
             line,
             start,
             end: self.text.len(),
@@ -91,39 +113,154 @@ impl Store {
         self.text.extend_from_slice(text);
         let ks = self.text.len();
         self.text.extend_from_slice(key);
-        self.rows.push(RowRef { kp: prefix(key), src, line, start, end: ks, key_start: ks, key_end: ks + key.len() });
+        self.rows.push(RowRef {
+            kp: prefix(key),
+            src,
+            arena: 0,
+            line,
+            start,
+            end: ks,
+            key_start: ks,
+            key_end: ks + key.len(),
+        });
     }
     /// Sorts rows by `CHILD` (byte order), then table and line: independent of input order.
     ///
-    /// Rows come in reading order, and each table of a return is usually already in `CHILD`
-    /// order, so the rows are a few long sorted runs: the standard library's stable sort finds
-    /// them and merges them (about `n log2(runs)` comparisons rather than `n log2(n)`); the order
-    /// is total (table and line are unique), so the result is the same as any other sort's. On
-    /// `threads` > 1 and enough rows, the two halves are sorted on two threads, then merged.
+    /// What is sorted is a 16-byte key per row (the first 8 bytes of `CHILD`, the table, the row's
+    /// place in the store), not the row itself; the rows are then put in that order. Rows come in
+    /// reading order, so one table's rows are in line order in the store, and the place breaks
+    /// ties of `CHILD` and table as the line would. Each table of a return is usually already in
+    /// `CHILD` order, so the keys are a few long sorted runs, which the standard library's stable
+    /// sort finds and merges (about `n log2(runs)` comparisons rather than `n log2(n)`); the order
+    /// is total, so the result is the same as any other sort's. With `threads` > 1 and enough
+    /// rows, the two halves are sorted on two threads, merged from both ends at once, and the rows
+    /// put in order by two threads.
     pub(crate) fn sort(&mut self, threads: usize) {
-        let text = &self.text;
-        let rows = &mut self.rows[..];
-        let order = |a: &RowRef, b: &RowRef| full_order(text, a, b);
-        if threads < 2 || rows.len() < 1 << 16 {
-            rows.sort_by(order);
+        let n = self.rows.len();
+        if n > u32::MAX as usize {
+            let mut rows = std::mem::take(&mut self.rows);
+            let store = &*self;
+            rows.sort_by(|a, b| full_order(store, a, b));
+            self.rows = rows;
             return;
         }
-        let mid = rows.len() / 2;
-        let (lo, hi) = rows.split_at_mut(mid);
-        std::thread::scope(|s| {
-            s.spawn(|| lo.sort_by(order));
-            hi.sort_by(order);
-        });
-        // Two sorted runs: one merge.
-        if order(&rows[mid - 1], &rows[mid]) == std::cmp::Ordering::Greater {
-            rows.sort_by(order);
-        }
+        let keys: Vec<SortKey> = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| SortKey {
+                kp: r.kp,
+                tag: (u32::from(r.key_end - r.key_start > 8) << 31) | (r.src & !(1 << 31)),
+                idx: i as u32,
+            })
+            .collect();
+        let store = &*self;
+        let order = |a: &SortKey, b: &SortKey| store.key_order(a, b);
+        let two = threads >= 2 && n >= 1 << 16;
+        let keys = if two {
+            let mut keys = keys;
+            let mid = n / 2;
+            let (lo, hi) = keys.split_at_mut(mid);
+            std::thread::scope(|s| {
+                s.spawn(|| lo.sort_by(order));
+                hi.sort_by(order);
+            });
+            merge_two(&keys[..mid], &keys[mid..], order)
+        } else {
+            let mut keys = keys;
+            keys.sort_by(order);
+            keys
+        };
+        let rows = &self.rows;
+        let sorted: Vec<RowRef> = if two {
+            let (a, b) = keys.split_at(n / 2);
+            let (mut lo, hi) = std::thread::scope(|s| {
+                let h = s.spawn(|| b.iter().map(|k| rows[k.idx as usize]).collect::<Vec<_>>());
+                let mut lo = Vec::with_capacity(n);
+                lo.extend(a.iter().map(|k| rows[k.idx as usize]));
+                (lo, h.join().unwrap_or_default())
+            });
+            lo.extend_from_slice(&hi);
+            lo
+        } else {
+            keys.iter().map(|k| rows[k.idx as usize]).collect()
+        };
+        debug_assert_eq!(sorted.len(), n);
+        self.rows = sorted;
     }
+
+    /// The order of two sort keys: `CHILD` (byte order), then table, then place in the store.
+    #[inline]
+    fn key_order(&self, a: &SortKey, b: &SortKey) -> std::cmp::Ordering {
+        a.kp.cmp(&b.kp)
+            .then_with(|| match (a.tag >> 31, b.tag >> 31) {
+                // Both keys within their 8-byte prefixes (no NUL in a CHILD): the same key.
+                (0, 0) => std::cmp::Ordering::Equal,
+                (1, 1) => self.key(&self.rows[a.idx as usize]).cmp(self.key(&self.rows[b.idx as usize])),
+                // A key of 8 bytes or fewer is a prefix of the longer one with the same prefix.
+                (x, y) => x.cmp(&y),
+            })
+            .then((a.tag & !(1 << 31)).cmp(&(b.tag & !(1 << 31))))
+            .then(a.idx.cmp(&b.idx))
+    }
+}
+
+/// What the store sorts: a row's `CHILD` prefix, its table (with a flag for a `CHILD` longer than
+/// the prefix) and its place in the store.
+#[derive(Debug, Clone, Copy, Default)]
+struct SortKey {
+    kp: u64,
+    tag: u32,
+    idx: u32,
+}
+
+/// Merges two sorted runs of distinct keys: the first half of the result merged from the front
+/// and the second from the back, on two threads (each part is exactly that part of the merged
+/// order, as no two keys are equal).
+fn merge_two(
+    a: &[SortKey],
+    b: &[SortKey],
+    order: impl Fn(&SortKey, &SortKey) -> std::cmp::Ordering + Sync,
+) -> Vec<SortKey> {
+    use std::cmp::Ordering::Greater;
+    let n = a.len() + b.len();
+    let mut out = vec![SortKey::default(); n];
+    let front = n / 2;
+    let (lo, hi) = out.split_at_mut(front);
+    let order = &order;
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let (mut i, mut j) = (0, 0);
+            for slot in lo.iter_mut() {
+                let take_b = i == a.len() || (j < b.len() && order(&a[i], &b[j]) == Greater);
+                if take_b {
+                    *slot = b[j];
+                    j += 1;
+                } else {
+                    *slot = a[i];
+                    i += 1;
+                }
+            }
+        });
+        let (mut i, mut j) = (a.len(), b.len());
+        for slot in hi.iter_mut().rev() {
+            // The larger of the last remaining of each run.
+            let take_b = i == 0 || (j > 0 && order(&b[j - 1], &a[i - 1]) == Greater);
+            if take_b {
+                j -= 1;
+                *slot = b[j];
+            } else {
+                i -= 1;
+                *slot = a[i];
+            }
+        }
+    });
+    out
 }
 
 /// The rows' order: `CHILD` (byte order), then table and line.
 #[inline]
-fn full_order(text: &[u8], a: &RowRef, b: &RowRef) -> std::cmp::Ordering {
+fn full_order(store: &Store, a: &RowRef, b: &RowRef) -> std::cmp::Ordering {
     a.kp.cmp(&b.kp)
         .then_with(|| {
             let (la, lb) = (a.key_end - a.key_start, b.key_end - b.key_start);
@@ -131,7 +268,7 @@ fn full_order(text: &[u8], a: &RowRef, b: &RowRef) -> std::cmp::Ordering {
                 // The prefixes hold the whole keys (no NUL in a CHILD): the shorter first.
                 la.cmp(&lb)
             } else {
-                text[a.key_start..a.key_end].cmp(&text[b.key_start..b.key_end])
+                store.key(a).cmp(store.key(b))
             }
         })
         .then(a.src.cmp(&b.src))
@@ -255,8 +392,14 @@ pub(crate) struct Ingest<'s> {
     tmp_dir: PathBuf,
     parts: usize,
     spill: Option<Spill>,
-    /// Rows kept so far for each `CHILD`: rows past [`MAX_CHILD_ROWS`] are rejected as they are
-    /// read, so memory stays bounded by that many rows per child.
+    /// Whether tables read by reader threads are read whole (the input fits the budget).
+    whole: bool,
+    /// Bytes of the tables held whole.
+    file_bytes: usize,
+    /// Rows kept so far for each `CHILD`, once rows go to partition files: rows past
+    /// [`MAX_CHILD_ROWS`] are rejected as they are read, so a partition holds at most that many
+    /// rows of any child. (Rows held in memory are within the budget, and the audit rejects a
+    /// child's rows past the cap itself.)
     counts: HashMap<ChildKey, u32, BuildHasherDefault<Fnv>>,
     /// The same counts for a `CHILD` of at most 8 bytes (as they usually are), keyed by its bytes
     /// as a number ([`prefix`]: one number per value, as `CHILD` has no NUL byte).
@@ -344,6 +487,24 @@ impl Hasher for Mix {
     }
 }
 
+/// Why a row past [`MAX_CHILD_ROWS`] is rejected.
+pub(crate) fn cap_reason() -> String {
+    format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used")
+}
+
+/// Writes a row to its partition file (chosen by a hash of its `CHILD`).
+fn write_part(sp: &mut Spill, src: u32, line: u64, text: &[u8], key: &[u8]) -> Result<()> {
+    let h = fnv(key);
+    let nf = sp.files.len() as u64;
+    let f = &mut sp.files[(h % nf) as usize];
+    (|| -> io::Result<()> {
+        write!(f, "{src}\t{line}\t")?;
+        f.write_all(text)?;
+        f.write_all(b"\n")
+    })()
+    .map_err(|e| io_err(&sp.dir.path.display().to_string(), e))
+}
+
 fn fnv(key: &[u8]) -> u64 {
     key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
 }
@@ -360,10 +521,11 @@ impl<'s> Ingest<'s> {
             None => 64,
         };
         let mut store = Store::default();
-        // Input that fits the budget is held whole: room for its text and (about) its rows at
-        // once, not grown by copying. Pages not written are not used.
-        if let Some(b) = expected_bytes.filter(|b| b.saturating_mul(2) <= budget) {
-            store.text.reserve(b as usize);
+        // Input that fits the budget is held whole: each table read by a reader thread is read
+        // whole and its rows are slices of it; room for (about) its rows at once, not grown by
+        // copying. Pages not written are not used.
+        let whole = expected_bytes.filter(|b| b.saturating_mul(2) <= budget);
+        if let Some(b) = whole {
             store.rows.reserve(b as usize / 32);
         }
         Ingest {
@@ -373,6 +535,8 @@ impl<'s> Ingest<'s> {
             tmp_dir,
             parts,
             spill: None,
+            whole: whole.is_some(),
+            file_bytes: 0,
             counts: HashMap::default(),
             short: HashMap::default(),
             sink,
@@ -430,8 +594,21 @@ impl<'s> Ingest<'s> {
         }
     }
 
+    /// Whether tables read by reader threads are to be read whole (the input fits the budget).
+    pub(crate) fn reads_whole(&self) -> bool {
+        self.whole
+    }
+
+    /// Holds a table read whole; its rows are then kept by [`Ingest::keep_file`] with the number
+    /// returned.
+    pub(crate) fn add_file(&mut self, text: Arc<String>) -> u32 {
+        self.file_bytes += text.len();
+        self.store.files.push(text);
+        self.store.files.len() as u32
+    }
+
     /// A row whose `CHILD` has been checked (`key`; `at` where it is in `text`, when it is a
-    /// plain slice of it): capped per child, then held or spilled.
+    /// plain slice of it): held (its text copied), or spilled.
     pub(crate) fn keep(
         &mut self,
         src: u32,
@@ -440,9 +617,58 @@ impl<'s> Ingest<'s> {
         key_bytes: &[u8],
         at: Option<(usize, usize)>,
     ) -> Result<()> {
-        let key = key_bytes;
-        // Rows past the cap are rejected now (the same rows the audit would reject: rows arrive in
-        // table and line order), so they are neither held nor spilled.
+        if self.spill.is_some() {
+            return self.spill_row(src, line, text, key_bytes);
+        }
+        match at {
+            Some(at) => self.store.push(src, line, text, at),
+            // Quoted key: keep a plain copy of the key after the text.
+            None => self.store.push_with_key(src, line, text, key_bytes),
+        }
+        self.check_budget()
+    }
+
+    /// A row of table `src` held whole as [`Ingest::add_file`]'s `arena`: its text and checked
+    /// `CHILD` are the byte ranges `text` and `key` of it.
+    pub(crate) fn keep_file(
+        &mut self,
+        src: u32,
+        line: u64,
+        arena: u32,
+        text: (usize, usize),
+        key: (usize, usize),
+    ) -> Result<()> {
+        if self.spill.is_some() {
+            let f = Arc::clone(&self.store.files[arena as usize - 1]);
+            let b = f.as_bytes();
+            return self.spill_row(src, line, &b[text.0..text.1], &b[key.0..key.1]);
+        }
+        let kp = prefix(&self.store.files[arena as usize - 1].as_bytes()[key.0..key.1]);
+        self.store.rows.push(RowRef {
+            kp,
+            src,
+            arena,
+            line,
+            start: text.0,
+            end: text.1,
+            key_start: key.0,
+            key_end: key.1,
+        });
+        self.check_budget()
+    }
+
+    /// Counts a row against its child's cap, then writes it to its partition file.
+    fn spill_row(&mut self, src: u32, line: u64, text: &[u8], key: &[u8]) -> Result<()> {
+        if self.count(key) {
+            // CHILD was checked to be UTF-8 (`check_child`).
+            return self.reject(src, line, &String::from_utf8_lossy(key), cap_reason());
+        }
+        let Some(sp) = &mut self.spill else { return Ok(()) };
+        write_part(sp, src, line, text, key)
+    }
+
+    /// Counts a row of `key`; whether it is past the cap.
+    fn count(&mut self, key: &[u8]) -> bool {
         let n = if key.len() <= 8 {
             self.short.entry(prefix(key)).or_default()
         } else {
@@ -452,38 +678,13 @@ impl<'s> Ingest<'s> {
             }
         };
         *n += 1;
-        if *n as usize > MAX_CHILD_ROWS {
-            // CHILD was checked to be UTF-8 (`check_child`).
-            return self.reject(
-                src,
-                line,
-                &String::from_utf8_lossy(key),
-                format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
-            );
-        }
-        if let Some(sp) = &mut self.spill {
-            let h = fnv(key);
-            let nf = sp.files.len() as u64;
-            let f = &mut sp.files[(h % nf) as usize];
-            let w = |f: &mut BufWriter<File>| -> io::Result<()> {
-                write!(f, "{src}\t{line}\t")?;
-                f.write_all(text)?;
-                f.write_all(b"\n")
-            };
-            w(f).map_err(|e| io_err(&sp.dir.path.display().to_string(), e))?;
-            return Ok(());
-        }
-        match at {
-            Some(at) => self.store.push(src, line, text, at),
-            // Quoted key: keep a plain copy of the key after the text.
-            None => self.store.push_with_key(src, line, text, key),
-        }
-        // What is held: the text, the row references (their real size, not an estimate) and the
-        // per-child counts (an entry, a long key's heap copy of about 8 bytes and the table's
-        // overhead).
-        let held = self.store.text.len()
-            + self.store.rows.len() * std::mem::size_of::<RowRef>()
-            + (self.counts.len() + self.short.len()) * (std::mem::size_of::<(ChildKey, u32)>() + 8 + 16);
+        *n as usize > MAX_CHILD_ROWS
+    }
+
+    /// Spills the rows held when what is held passes the budget: the text of rows read
+    /// otherwise, the tables held whole, the row references (their real size, not an estimate).
+    fn check_budget(&mut self) -> Result<()> {
+        let held = self.store.text.len() + self.file_bytes + self.store.rows.len() * std::mem::size_of::<RowRef>();
         if held as u64 > self.budget {
             self.spill_now()?;
         }
@@ -498,7 +699,7 @@ impl<'s> Ingest<'s> {
         // The partition count was set from the file sizes; a partition loaded back holds about as
         // much again per row as its text (short rows cost more in row references than in text), so
         // scale it by what the rows held so far cost per byte of text.
-        let text = self.store.text.len().max(1);
+        let text = (self.store.text.len() + self.file_bytes).max(1);
         let held = text + self.store.rows.len() * std::mem::size_of::<RowRef>();
         self.parts = (self.parts * held.div_ceil(text)).clamp(2, 1024);
         let mut files = Vec::with_capacity(self.parts);
@@ -507,20 +708,24 @@ impl<'s> Ingest<'s> {
             files.push(BufWriter::new(File::create(&p).map_err(|e| io_err(&ps, e))?));
         }
         let mut sp = Spill { dir, files };
-        let store = std::mem::take(&mut self.store);
-        for r in &store.rows {
-            let key = store.key(r);
-            let h = fnv(key);
-            let n = sp.files.len() as u64;
-            let f = &mut sp.files[(h % n) as usize];
-            (|| -> io::Result<()> {
-                write!(f, "{}\t{}\t", r.src, r.line)?;
-                f.write_all(store.row_text(r))?;
-                f.write_all(b"\n")
-            })()
-            .map_err(|e| io_err(&ps, e))?;
+        // The rows held, in the order they were read: counted against their child's cap (the
+        // rows past it rejected, as they would have been had they been read now), the rest
+        // written out. The tables held whole stay held (rows still to come may be in them).
+        let rows = std::mem::take(&mut self.store.rows);
+        let mut capped = Vec::new();
+        for r in &rows {
+            let key = self.store.key(r).to_vec();
+            if self.count(&key) {
+                capped.push((r.src, r.line, String::from_utf8_lossy(&key).into_owned()));
+                continue;
+            }
+            write_part(&mut sp, r.src, r.line, self.store.row_text(r), &key)?;
         }
+        self.store.text = Vec::new();
         self.spill = Some(sp);
+        for (src, line, child) in capped {
+            self.reject(src, line, &child, cap_reason())?;
+        }
         Ok(())
     }
 
@@ -646,52 +851,73 @@ pub(crate) fn read_csv(ing: &mut Ingest<'_>, src: u32, r: impl Read) -> Result<(
     read_records(&name, kind, r, &mut Direct { ing, src })
 }
 
-/// Reads a CSV table (`name`, for errors) of kind `kind`: its header and records go to `out`.
+/// Reads a CSV table (`name`, for errors) of kind `kind` from a reader: its header and records go
+/// to `out`.
 pub(crate) fn read_records(name: &str, kind: FileKind, r: impl Read, out: &mut impl Records) -> Result<()> {
-    let mut lines = LineReader::new(BufReader::with_capacity(1 << 20, r));
-    let mut buf = Vec::with_capacity(256);
+    read_lines(name, kind, &mut csv::ReadLines::new(BufReader::with_capacity(1 << 20, r)), out)
+}
+
+/// Reads a CSV table (`name`, for errors) of kind `kind` from its lines: its header and records
+/// go to `out`. A record of one line is passed as the line's own text (a slice of the text, when
+/// the table is held whole).
+pub(crate) fn read_lines(
+    name: &str,
+    kind: FileKind,
+    lines: &mut impl csv::Lines,
+    out: &mut impl Records,
+) -> Result<()> {
     // The header: the first line that is not blank.
-    loop {
-        match lines.next_line(&mut buf).map_err(|e| io_err(name, e))? {
+    let (header_line, head) = loop {
+        match lines.next_line().map_err(|e| io_err(name, e))? {
             None => return Ok(()),
-            Some(_) if buf.trim_ascii().is_empty() => continue,
-            Some(_) => break,
+            Some((_, t, _)) if t.trim_ascii().is_empty() => continue,
+            Some((n, t, _)) => break (n, String::from_utf8_lossy(t).into_owned()),
         }
-    }
-    let header_line = lines.line;
-    let head = String::from_utf8_lossy(&buf).into_owned();
+    };
     out.header(header_line, header_columns(kind, &head))?;
     // Lines read ahead while looking for the end of a quoted field, to be read again as records
     // when it does not end within the bound: (line number, too long, text).
     let mut pending: std::collections::VecDeque<(u64, bool, Vec<u8>)> = std::collections::VecDeque::new();
-    let mut next = |pending: &mut std::collections::VecDeque<(u64, bool, Vec<u8>)>,
-                    out: &mut Vec<u8>|
-     -> Result<Option<(u64, bool)>> {
-        if let Some((n, long, t)) = pending.pop_front() {
-            *out = t;
-            return Ok(Some((n, long)));
+    let next_owned = |pending: &mut std::collections::VecDeque<(u64, bool, Vec<u8>)>,
+                      lines: &mut dyn FnMut() -> Result<Option<(u64, bool, Vec<u8>)>>|
+     -> Result<Option<(u64, bool, Vec<u8>)>> {
+        match pending.pop_front() {
+            Some(p) => Ok(Some(p)),
+            None => lines(),
         }
-        Ok(lines.next_line(out).map_err(|e| io_err(name, e))?.map(|long| (lines.line, long)))
     };
-    while let Some((n, long)) = next(&mut pending, &mut buf)? {
+    loop {
+        let owned: Vec<u8>;
+        let (n, long, buf): (u64, bool, &[u8]) = match pending.pop_front() {
+            Some((n, long, t)) => {
+                owned = t;
+                (n, long, &owned[..])
+            }
+            None => match lines.next_line().map_err(|e| io_err(name, e))? {
+                None => break,
+                Some(l) => (l.0, l.2, l.1),
+            },
+        };
         if long {
             out.bad(n, format!("line longer than {} bytes", csv::MAX_LINE))?;
             continue;
         }
-        let plain = memchr::memchr(b'"', &buf).is_none();
-        if plain || !odd_quotes(&buf) {
-            out.record(n, &buf, plain)?;
+        let plain = memchr::memchr(b'"', buf).is_none();
+        if plain || !odd_quotes(buf) {
+            out.record(n, buf, plain)?;
             continue;
         }
         // A quoted field with a line break in it (RFC 4180, as spreadsheets write it): the record
         // goes on until the quote closes, the line break read as a space (rows are single lines
         // in the partition files), within MAX_RECORD_LINES lines and MAX_LINE bytes.
-        let mut rec = std::mem::take(&mut buf);
+        let mut rec = buf.to_vec();
         let mut taken: Vec<(u64, bool, Vec<u8>)> = Vec::new();
         let mut closed = false;
+        let mut read_more = || -> Result<Option<(u64, bool, Vec<u8>)>> {
+            Ok(lines.next_line().map_err(|e| io_err(name, e))?.map(|(m, t, long)| (m, long, t.to_vec())))
+        };
         while taken.len() + 1 < csv::MAX_RECORD_LINES {
-            let mut more = Vec::new();
-            let Some((m, long)) = next(&mut pending, &mut more)? else { break };
+            let Some((m, long, more)) = next_owned(&mut pending, &mut read_more)? else { break };
             let fits = !long && rec.len() + 1 + more.len() <= csv::MAX_LINE;
             if fits {
                 rec.push(b' ');
@@ -728,4 +954,92 @@ pub(crate) fn read_records(name: &str, kind: FileKind, r: impl Read, out: &mut i
 /// are doubled).
 fn odd_quotes(line: &[u8]) -> bool {
     memchr::memchr_iter(b'"', line).count() % 2 == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store of rows whose text is just `CHILD`, from (table, line, CHILD) in reading order.
+    fn store(rows: &[(u32, u64, &str)]) -> Store {
+        let mut s = Store::default();
+        for &(src, line, key) in rows {
+            s.push(src, line, key.as_bytes(), (0, key.len()));
+        }
+        s
+    }
+
+    fn order(s: &Store) -> Vec<(String, u32, u64)> {
+        s.rows.iter().map(|r| (String::from_utf8_lossy(s.key(r)).into_owned(), r.src, r.line)).collect()
+    }
+
+    #[test]
+    fn rows_sort_by_child_bytes_then_table_then_line() {
+        // Keys of 8 bytes and longer sharing their first 8 bytes, shorter keys, two tables.
+        let mut s = store(&[
+            (0, 2, "ABCDEFGHZ"),
+            (0, 3, "ABCDEFGH"),
+            (0, 4, "B"),
+            (0, 5, "ABCDEFGHA"),
+            (1, 2, "ABCDEFGH"),
+            (1, 3, "A"),
+            (1, 4, "ABCDEFGHA"),
+            (0, 6, "AB"),
+        ]);
+        s.sort(1);
+        let want: Vec<(String, u32, u64)> = [
+            ("A", 1, 3),
+            ("AB", 0, 6),
+            ("ABCDEFGH", 0, 3),
+            ("ABCDEFGH", 1, 2),
+            ("ABCDEFGHA", 0, 5),
+            ("ABCDEFGHA", 1, 4),
+            ("ABCDEFGHZ", 0, 2),
+            ("B", 0, 4),
+        ]
+        .iter()
+        .map(|&(k, s, l)| (k.to_string(), s, l))
+        .collect();
+        assert_eq!(order(&s), want);
+    }
+
+    #[test]
+    fn two_threads_sort_as_one_does() {
+        // Enough rows for the two-thread path: three tables, each mostly in CHILD order (runs),
+        // keys short and long; the order wanted comes from comparing the keys' bytes directly.
+        let mut rows = Vec::new();
+        let mut x: u64 = 12345;
+        let mut keys = Vec::new();
+        for src in 0..3u32 {
+            for line in 0..30_000u64 {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let k =
+                    if x % 7 == 0 { format!("LONGCHILD{}", (x >> 33) % 500) } else { format!("{}", (x >> 20) % 9000) };
+                keys.push((src, line + 2, k));
+            }
+        }
+        for (src, line, k) in &keys {
+            rows.push((*src, *line, k.as_str()));
+        }
+        let mut want: Vec<(String, u32, u64)> = keys.iter().map(|(s, l, k)| (k.clone(), *s, *l)).collect();
+        want.sort();
+        for threads in [1, 2] {
+            let mut s = store(&rows);
+            s.sort(threads);
+            assert_eq!(order(&s), want, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn merging_from_both_ends_gives_the_merged_order() {
+        let k = |kp: u64, idx: u32| SortKey { kp, tag: 0, idx };
+        let a = [k(1, 0), k(3, 1), k(5, 2), k(7, 3), k(9, 4)];
+        let b = [k(2, 5), k(3, 6), k(4, 7)];
+        let by = |x: &SortKey, y: &SortKey| x.kp.cmp(&y.kp).then(x.idx.cmp(&y.idx));
+        let got: Vec<(u64, u32)> = merge_two(&a, &b, by).iter().map(|k| (k.kp, k.idx)).collect();
+        assert_eq!(got, vec![(1, 0), (2, 5), (3, 1), (3, 6), (4, 7), (5, 2), (7, 3), (9, 4)]);
+        assert!(merge_two(&[], &[], by).is_empty());
+        assert_eq!(merge_two(&[], &b, by).len(), 3);
+        assert_eq!(merge_two(&a[..1], &[], by)[0].kp, 1);
+    }
 }

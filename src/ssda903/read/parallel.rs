@@ -14,10 +14,11 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
 use std::sync::Mutex;
 
-use super::csv::Columns;
-use super::{classify, io_err, read_records, Ingest, Key, Parsed, Records};
+use super::csv::{Columns, SliceLines};
+use super::{classify, io_err, read_lines, read_records, Ingest, Key, Parsed, Records};
 use crate::error::{Error, Result};
 use crate::ssda903::FileKind;
 
@@ -43,6 +44,16 @@ pub(crate) struct Job<'a> {
     pub source: Source<'a>,
 }
 
+impl Job<'_> {
+    /// Reads the table whole: its text, as read (a file) or copied (text in memory).
+    fn read_whole(&self) -> Result<Vec<u8>> {
+        match &self.source {
+            Source::Path(p) => std::fs::read(p).map_err(|e| io_err(&self.name, e)),
+            Source::Text(t) => Ok(t.as_bytes().to_vec()),
+        }
+    }
+}
+
 enum Item {
     Blank,
     /// A row rejected as read: its `CHILD` as shown, and the reason.
@@ -51,11 +62,13 @@ enum Item {
         child: String,
         reason: String,
     },
-    /// A usable row: its text and its `CHILD` as ranges of the batch's text.
+    /// A usable row: its text and its `CHILD` as ranges of the batch's text, or (`whole`) of the
+    /// table held whole.
     Row {
         line: u64,
         text: (usize, usize),
         key: (usize, usize),
+        whole: bool,
     },
 }
 
@@ -66,6 +79,8 @@ struct Batch {
 }
 
 enum Msg {
+    /// The table, read whole (sent before its rows).
+    Whole(Arc<String>),
     Header(u64, std::result::Result<Columns, String>),
     Batch(Batch),
     /// The end of the table, with the collection years of its dates (when tracked).
@@ -84,6 +99,9 @@ struct Sender<'c> {
     track_years: bool,
     years: BTreeMap<i32, u64>,
     batch: Batch,
+    /// Where the table held whole is (its address and length), when it is: a record that is a
+    /// slice of it is sent as its place in it, not copied.
+    whole: Option<(usize, usize)>,
 }
 
 impl Sender<'_> {
@@ -109,6 +127,22 @@ impl Records for Sender<'_> {
                 if let Some(y) = year {
                     *self.years.entry(y).or_default() += 1;
                 }
+                let at = text.as_ptr() as usize;
+                if let (Some((base, len)), Key::At(a, b)) = (self.whole, &key) {
+                    if at >= base && at + text.len() <= base + len {
+                        let start = at - base;
+                        self.batch.items.push(Item::Row {
+                            line,
+                            text: (start, start + text.len()),
+                            key: (start + a, start + b),
+                            whole: true,
+                        });
+                        if self.batch.items.len() >= 4096 {
+                            self.flush()?;
+                        }
+                        return Ok(());
+                    }
+                }
                 let t = &mut self.batch.text;
                 let start = t.len();
                 t.extend_from_slice(text);
@@ -120,7 +154,7 @@ impl Records for Sender<'_> {
                         (end, t.len())
                     }
                 };
-                Item::Row { line, text: (start, end), key }
+                Item::Row { line, text: (start, end), key, whole: false }
             }
         };
         self.batch.items.push(item);
@@ -136,15 +170,29 @@ impl Records for Sender<'_> {
 }
 
 /// Reads one table on a reader thread, sending what it finds.
-fn read_job(job: &Job<'_>, tx: &SyncSender<Msg>) {
-    let mut out =
-        Sender { tx, cols: None, track_years: job.track_years, years: BTreeMap::new(), batch: Batch::default() };
-    let r = match &job.source {
-        Source::Path(p) => match std::fs::File::open(p) {
-            Ok(f) => read_records(&job.name, job.kind, f, &mut out),
-            Err(e) => Err(io_err(&job.name, e)),
-        },
-        Source::Text(t) => read_records(&job.name, job.kind, t.as_bytes(), &mut out),
+fn read_job(job: &Job<'_>, whole: bool, tx: &SyncSender<Msg>) {
+    let mut out = Sender {
+        tx,
+        cols: None,
+        track_years: job.track_years,
+        years: BTreeMap::new(),
+        batch: Batch::default(),
+        whole: None,
+    };
+    let r = if whole {
+        job.read_whole().and_then(|bytes| match String::from_utf8(bytes) {
+            Ok(text) => {
+                // Valid UTF-8 (as a table usually is): held whole, its rows slices of it.
+                let text = Arc::new(text);
+                out.tx.send(Msg::Whole(Arc::clone(&text))).map_err(|_| stopped())?;
+                out.whole = Some((text.as_ptr() as usize, text.len()));
+                read_lines(&job.name, job.kind, &mut SliceLines::new(text.as_bytes()), &mut out)
+            }
+            // Not: each row copied, as when read in parts.
+            Err(e) => read_lines(&job.name, job.kind, &mut SliceLines::new(e.as_bytes()), &mut out),
+        })
+    } else {
+        read_source(job, &mut out)
     };
     let r = r.and_then(|()| out.flush());
     let _ = tx.send(match r {
@@ -153,14 +201,27 @@ fn read_job(job: &Job<'_>, tx: &SyncSender<Msg>) {
     });
 }
 
+/// Reads a table in parts.
+fn read_source(job: &Job<'_>, out: &mut Sender<'_>) -> Result<()> {
+    match &job.source {
+        Source::Path(p) => match std::fs::File::open(p) {
+            Ok(f) => read_records(&job.name, job.kind, f, out),
+            Err(e) => Err(io_err(&job.name, e)),
+        },
+        Source::Text(t) => read_records(&job.name, job.kind, t.as_bytes(), out),
+    }
+}
+
 /// Takes one table's messages, in order, into the ingest.
 fn take(ing: &mut Ingest<'_>, src: u32, rx: &Receiver<Msg>) -> Result<()> {
+    let mut arena = 0;
     loop {
         let msg = rx.recv().map_err(|_| Error::Io {
             path: ing.metas[src as usize].name.to_string(),
             reason: "a reader thread stopped (a bug: please report it)".into(),
         })?;
         match msg {
+            Msg::Whole(text) => arena = ing.add_file(text),
             Msg::Header(line, cols) => {
                 let m = &mut ing.metas[src as usize];
                 match cols {
@@ -180,7 +241,11 @@ fn take(ing: &mut Ingest<'_>, src: u32, rx: &Receiver<Msg>) -> Result<()> {
                             ing.metas[src as usize].rows += 1;
                             ing.reject(src, line, &child, reason)?;
                         }
-                        Item::Row { line, text: (a, z), key: (ka, kz) } => {
+                        Item::Row { line, text, key, whole: true } => {
+                            ing.metas[src as usize].rows += 1;
+                            ing.keep_file(src, line, arena, text, key)?;
+                        }
+                        Item::Row { line, text: (a, z), key: (ka, kz), whole: false } => {
                             ing.metas[src as usize].rows += 1;
                             let at = (ka >= a && kz <= z).then(|| (ka - a, kz - a));
                             ing.keep(src, line, &b.text[a..z], &b.text[ka..kz], at)?;
@@ -246,6 +311,7 @@ pub(crate) fn run(ing: &mut Ingest<'_>, steps: Vec<Step<'_>>, threads: usize) ->
     // reader is done, so a reader that stopped is seen as a closed channel, never a hang).
     let work: Vec<Mutex<Option<SyncSender<Msg>>>> = txs.into_iter().map(|t| Mutex::new(Some(t))).collect();
     let next = AtomicUsize::new(0);
+    let whole = ing.reads_whole();
     std::thread::scope(|s| -> Result<()> {
         for _ in 0..readers {
             s.spawn(|| loop {
@@ -253,7 +319,7 @@ pub(crate) fn run(ing: &mut Ingest<'_>, steps: Vec<Step<'_>>, threads: usize) ->
                 let Some(w) = work.get(i) else { break };
                 let tx = w.lock().ok().and_then(|mut t| t.take());
                 if let Some(tx) = tx {
-                    read_job(&jobs[i], &tx);
+                    read_job(&jobs[i], whole, &tx);
                 }
             });
         }
