@@ -12,12 +12,28 @@ use serde_json::{json, Value};
 
 const LAC: &str = r#"{"event": "became_looked_after", "date": "2026-01-05"}"#;
 
-/// A scratch directory of this test process.
-fn scratch(name: &str) -> PathBuf {
+/// A scratch directory of this test process, removed when dropped (when the test ends, passed or
+/// failed).
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("lact-boundary-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    Scratch(dir)
 }
 
 fn limit(e: &Error) -> (String, usize, usize) {

@@ -1244,8 +1244,15 @@ fn tables_read_whole_give_what_tables_read_in_parts_give() {
     // limit, and (one table) a byte that is not UTF-8. Read whole by reader threads (threads 2,
     // the input within the budget), on the calling thread in parts (threads 1), or partitioned
     // (a small budget): the same rows, rejects and superseded copies.
+    struct Gone(std::path::PathBuf);
+    impl Drop for Gone {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
     let dir = std::env::temp_dir().join(format!("lact-ssda903-whole-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    let _gone = Gone(dir.clone());
     let long = format!("L1,{}", "x".repeat(1 << 20));
     let e24: Vec<u8> = [
         EP_HEADER.to_string(),
@@ -1329,5 +1336,4 @@ fn tables_read_whole_give_what_tables_read_in_parts_give() {
     b.0.sort();
     b.1.sort();
     assert_eq!(a, b);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
