@@ -960,12 +960,15 @@ const CHUNK: usize = 4096;
 fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
     store.sort(threads);
     let store = &*store;
+    // Each child's rows: a run of the sorted places.
+    let order = store.order();
+    let row = |i: usize| &store.rows[order[i] as usize];
     let mut groups: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < store.rows.len() {
-        let k = store.key(&store.rows[i]);
+    while i < order.len() {
+        let (r, k) = (row(i), store.key(row(i)));
         let mut j = i + 1;
-        while j < store.rows.len() && store.rows[j].kp == store.rows[i].kp && store.key(&store.rows[j]) == k {
+        while j < order.len() && row(j).kp == r.kp && store.key(row(j)) == k {
             j += 1;
         }
         groups.push((i, j));
@@ -979,9 +982,12 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     let prepare = sink.prepare();
     let run = |gs: &[(usize, usize)]| -> Out {
         let mut out = Out::new(n);
+        let mut rows: Vec<RowRef> = Vec::new();
         for &(a, b) in gs {
-            let child = String::from_utf8_lossy(store.key(&store.rows[a]));
-            ctx.audit_child(&child, &store.rows[a..b], store, arena, &mut out);
+            rows.clear();
+            rows.extend(order[a..b].iter().map(|&p| store.rows[p as usize]));
+            let child = String::from_utf8_lossy(store.key(&rows[0]));
+            ctx.audit_child(&child, &rows, store, arena, &mut out);
         }
         if csv {
             format(&mut out);

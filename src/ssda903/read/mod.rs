@@ -68,6 +68,25 @@ pub(crate) struct Store {
     /// Tables read whole (valid UTF-8), shared with the reader thread that found their rows.
     pub files: Vec<Arc<String>>,
     pub rows: Vec<RowRef>,
+    /// The rows' places in `CHILD` order, once sorted ([`Store::sort`]).
+    order: Vec<u32>,
+}
+
+/// The most ascending runs of rows merged as runs; more are sorted ([`Store::sort`]).
+const MAX_RUNS: usize = 64;
+
+/// The first place in `s..e` (relative to `s`) where `below` is false (it is true, then false).
+fn partition_point(s: usize, e: usize, below: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (s, e);
+    while lo < hi {
+        let m = lo + (hi - lo) / 2;
+        if below(m) {
+            lo = m + 1;
+        } else {
+            hi = m;
+        }
+    }
+    lo - s
 }
 
 impl Store {
@@ -124,27 +143,138 @@ impl Store {
             key_end: ks + key.len(),
         });
     }
-    /// Sorts rows by `CHILD` (byte order), then table and line: independent of input order.
+    /// Puts the rows in order by `CHILD` (byte order), then table and line, independent of input
+    /// order: [`Store::order`] is then the rows' places in that order (the rows themselves are
+    /// not moved).
     ///
-    /// What is sorted is a 16-byte key per row (the first 8 bytes of `CHILD`, the table, the row's
-    /// place in the store), not the row itself; the rows are then put in that order. Rows come in
-    /// reading order, so one table's rows are in line order in the store, and the place breaks
-    /// ties of `CHILD` and table as the line would. Each table of a return is usually already in
-    /// `CHILD` order, so the keys are a few long sorted runs, which the standard library's stable
-    /// sort finds and merges (about `n log2(runs)` comparisons rather than `n log2(n)`); the order
-    /// is total, so the result is the same as any other sort's. With `threads` > 1 and enough
-    /// rows, the two halves are sorted on two threads, merged from both ends at once, and the rows
-    /// put in order by two threads.
+    /// Rows come in reading order, so one table's rows are in line order in the store, and a
+    /// row's place breaks ties of `CHILD` and table as its line would. Each table of a return is
+    /// usually already in `CHILD` order, so the store is a few ascending runs: they are found in
+    /// one pass and merged (a heap of runs: about `n log2(runs)` comparisons, no copy of the rows,
+    /// on two threads each merging the part of every run below or above a splitting row). With
+    /// more than [`MAX_RUNS`] runs, a 16-byte key per row is sorted instead (the standard
+    /// library's stable sort, which also merges runs), its halves on two threads and merged from
+    /// both ends. The order is total, so every way gives the same result.
     pub(crate) fn sort(&mut self, threads: usize) {
         let n = self.rows.len();
         if n > u32::MAX as usize {
+            // Places do not fit the order's 32 bits: the rows themselves are sorted.
             let mut rows = std::mem::take(&mut self.rows);
             let store = &*self;
             rows.sort_by(|a, b| full_order(store, a, b));
             self.rows = rows;
+            self.order = (0..n as u32).collect();
             return;
         }
-        let keys: Vec<SortKey> = self
+        let two = threads >= 2 && n >= 1 << 16;
+        let store = &*self;
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut start = 0;
+        for i in 1..n {
+            if store.place_order(i - 1, i) == std::cmp::Ordering::Greater {
+                runs.push((start, i));
+                if runs.len() > MAX_RUNS {
+                    break;
+                }
+                start = i;
+            }
+        }
+        if n > 0 && runs.len() <= MAX_RUNS {
+            runs.push((start, n));
+        }
+        let order = if runs.len() <= MAX_RUNS { store.merge_runs(&runs, two) } else { store.sort_keys(two) };
+        debug_assert_eq!(order.len(), n);
+        self.order = order;
+    }
+
+    /// The rows' places in order ([`Store::sort`]).
+    pub(crate) fn order(&self) -> &[u32] {
+        &self.order
+    }
+
+    /// The order of the rows at places `a` and `b`: `CHILD`, table, then place.
+    #[inline]
+    fn place_order(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        let (x, y) = (&self.rows[a], &self.rows[b]);
+        x.kp.cmp(&y.kp)
+            .then_with(|| {
+                let (lx, ly) = (x.key_end - x.key_start > 8, y.key_end - y.key_start > 8);
+                match (lx, ly) {
+                    // Both keys within their 8-byte prefixes (no NUL in a CHILD): the same key.
+                    (false, false) => std::cmp::Ordering::Equal,
+                    (true, true) => self.key(x).cmp(self.key(y)),
+                    // A key of 8 bytes or fewer is a prefix of the longer one with the same prefix.
+                    (lx, ly) => lx.cmp(&ly),
+                }
+            })
+            .then(x.src.cmp(&y.src))
+            .then(a.cmp(&b))
+    }
+
+    /// Merges ascending runs of places (on two threads when `two`).
+    fn merge_runs(&self, runs: &[(usize, usize)], two: bool) -> Vec<u32> {
+        let n: usize = runs.iter().map(|r| r.1 - r.0).sum();
+        let mut out = vec![0u32; n];
+        let Some(&(ls, le)) = runs.iter().max_by_key(|r| r.1 - r.0) else { return out };
+        if !two || runs.len() == 1 {
+            self.merge_into(runs, &mut out);
+            return out;
+        }
+        // Each run cut at the longest run's middle row: the parts below it, then the rest.
+        let mid = ls + (le - ls) / 2;
+        let mut below = Vec::with_capacity(runs.len());
+        let mut above = Vec::with_capacity(runs.len());
+        for &(s, e) in runs {
+            let cut = s + partition_point(s, e, |p| self.place_order(p, mid) == std::cmp::Ordering::Less);
+            below.push((s, cut));
+            above.push((cut, e));
+        }
+        let k: usize = below.iter().map(|r| r.1 - r.0).sum();
+        let (lo, hi) = out.split_at_mut(k);
+        std::thread::scope(|sc| {
+            sc.spawn(|| self.merge_into(&below, lo));
+            self.merge_into(&above, hi);
+        });
+        out
+    }
+
+    /// Merges ascending runs of places into `out` (exactly their length) with a heap of runs.
+    fn merge_into(&self, runs: &[(usize, usize)], out: &mut [u32]) {
+        let mut heap: Vec<(usize, usize)> = runs.iter().copied().filter(|r| r.0 < r.1).collect();
+        let less = |a: &(usize, usize), b: &(usize, usize)| self.place_order(a.0, b.0) == std::cmp::Ordering::Less;
+        let sift = |heap: &mut [(usize, usize)], mut i: usize| loop {
+            let (l, r) = (2 * i + 1, 2 * i + 2);
+            let mut m = i;
+            if l < heap.len() && less(&heap[l], &heap[m]) {
+                m = l;
+            }
+            if r < heap.len() && less(&heap[r], &heap[m]) {
+                m = r;
+            }
+            if m == i {
+                break;
+            }
+            heap.swap(i, m);
+            i = m;
+        };
+        for i in (0..heap.len() / 2).rev() {
+            sift(&mut heap, i);
+        }
+        for slot in out.iter_mut() {
+            let Some(top) = heap.first_mut() else { break };
+            *slot = top.0 as u32;
+            top.0 += 1;
+            if top.0 == top.1 {
+                heap.swap_remove(0);
+            }
+            sift(&mut heap, 0);
+        }
+    }
+
+    /// The rows' places in order by sorting a 16-byte key per row (many runs).
+    fn sort_keys(&self, two: bool) -> Vec<u32> {
+        let n = self.rows.len();
+        let mut keys: Vec<SortKey> = self
             .rows
             .iter()
             .enumerate()
@@ -154,11 +284,8 @@ impl Store {
                 idx: i as u32,
             })
             .collect();
-        let store = &*self;
-        let order = |a: &SortKey, b: &SortKey| store.key_order(a, b);
-        let two = threads >= 2 && n >= 1 << 16;
+        let order = |a: &SortKey, b: &SortKey| self.key_order(a, b);
         let keys = if two {
-            let mut keys = keys;
             let mid = n / 2;
             let (lo, hi) = keys.split_at_mut(mid);
             std::thread::scope(|s| {
@@ -167,26 +294,10 @@ impl Store {
             });
             merge_two(&keys[..mid], &keys[mid..], order)
         } else {
-            let mut keys = keys;
             keys.sort_by(order);
             keys
         };
-        let rows = &self.rows;
-        let sorted: Vec<RowRef> = if two {
-            let (a, b) = keys.split_at(n / 2);
-            let (mut lo, hi) = std::thread::scope(|s| {
-                let h = s.spawn(|| b.iter().map(|k| rows[k.idx as usize]).collect::<Vec<_>>());
-                let mut lo = Vec::with_capacity(n);
-                lo.extend(a.iter().map(|k| rows[k.idx as usize]));
-                (lo, h.join().unwrap_or_default())
-            });
-            lo.extend_from_slice(&hi);
-            lo
-        } else {
-            keys.iter().map(|k| rows[k.idx as usize]).collect()
-        };
-        debug_assert_eq!(sorted.len(), n);
-        self.rows = sorted;
+        keys.iter().map(|k| k.idx).collect()
     }
 
     /// The order of two sort keys: `CHILD` (byte order), then table, then place in the store.
@@ -857,6 +968,9 @@ pub(crate) fn read_records(name: &str, kind: FileKind, r: impl Read, out: &mut i
     read_lines(name, kind, &mut csv::ReadLines::new(BufReader::with_capacity(1 << 20, r)), out)
 }
 
+/// A line read ahead: its number, whether it was too long, its text.
+type OwnedLine = (u64, bool, Vec<u8>);
+
 /// Reads a CSV table (`name`, for errors) of kind `kind` from its lines: its header and records
 /// go to `out`. A record of one line is passed as the line's own text (a slice of the text, when
 /// the table is held whole).
@@ -877,10 +991,10 @@ pub(crate) fn read_lines(
     out.header(header_line, header_columns(kind, &head))?;
     // Lines read ahead while looking for the end of a quoted field, to be read again as records
     // when it does not end within the bound: (line number, too long, text).
-    let mut pending: std::collections::VecDeque<(u64, bool, Vec<u8>)> = std::collections::VecDeque::new();
-    let next_owned = |pending: &mut std::collections::VecDeque<(u64, bool, Vec<u8>)>,
-                      lines: &mut dyn FnMut() -> Result<Option<(u64, bool, Vec<u8>)>>|
-     -> Result<Option<(u64, bool, Vec<u8>)>> {
+    let mut pending: std::collections::VecDeque<OwnedLine> = std::collections::VecDeque::new();
+    let next_owned = |pending: &mut std::collections::VecDeque<OwnedLine>,
+                      lines: &mut dyn FnMut() -> Result<Option<OwnedLine>>|
+     -> Result<Option<OwnedLine>> {
         match pending.pop_front() {
             Some(p) => Ok(Some(p)),
             None => lines(),
@@ -911,9 +1025,9 @@ pub(crate) fn read_lines(
         // goes on until the quote closes, the line break read as a space (rows are single lines
         // in the partition files), within MAX_RECORD_LINES lines and MAX_LINE bytes.
         let mut rec = buf.to_vec();
-        let mut taken: Vec<(u64, bool, Vec<u8>)> = Vec::new();
+        let mut taken: Vec<OwnedLine> = Vec::new();
         let mut closed = false;
-        let mut read_more = || -> Result<Option<(u64, bool, Vec<u8>)>> {
+        let mut read_more = || -> Result<Option<OwnedLine>> {
             Ok(lines.next_line().map_err(|e| io_err(name, e))?.map(|(m, t, long)| (m, long, t.to_vec())))
         };
         while taken.len() + 1 < csv::MAX_RECORD_LINES {
@@ -970,7 +1084,11 @@ mod tests {
     }
 
     fn order(s: &Store) -> Vec<(String, u32, u64)> {
-        s.rows.iter().map(|r| (String::from_utf8_lossy(s.key(r)).into_owned(), r.src, r.line)).collect()
+        s.order()
+            .iter()
+            .map(|&p| &s.rows[p as usize])
+            .map(|r| (String::from_utf8_lossy(s.key(r)).into_owned(), r.src, r.line))
+            .collect()
     }
 
     #[test]
@@ -1028,6 +1146,63 @@ mod tests {
             s.sort(threads);
             assert_eq!(order(&s), want, "{threads} threads");
         }
+    }
+
+    #[test]
+    fn a_few_sorted_runs_are_merged_as_a_sort_would_order_them() {
+        // Runs as returns give them: each table in CHILD order (byte order, keys short and long,
+        // the same CHILD several times in a run), table 0 in two runs (its lines go on across
+        // them), and a run where tables 3 and 4 interleave (as an XML return's two tables do).
+        // On one thread and on two (the merge cut at a splitting row), in the order a plain sort
+        // by (CHILD bytes, table, line) gives.
+        let mut x: u64 = 99;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        let mut rows: Vec<(u32, u64, String)> = Vec::new();
+        let mut line = [1u64; 5];
+        for (src, len) in [(0u32, 30_000), (1, 25_000), (0, 20_000), (2, 15_000), (3, 12_000)] {
+            let mut keys: Vec<String> = (0..len)
+                .map(|_| {
+                    let v = next();
+                    if v % 5 == 0 {
+                        format!("CHILDNUMBER{}", v % 3000)
+                    } else {
+                        format!("{}", v % 40_000)
+                    }
+                })
+                .collect();
+            keys.sort();
+            if src == 3 {
+                // Interleaved tables within one CHILD would start new runs: distinct CHILDs here.
+                keys.dedup();
+            }
+            for k in keys {
+                // Table 3's run also holds table 4's rows, interleaved.
+                let s = if src == 3 && next() % 2 == 0 { 4 } else { src };
+                line[s as usize] += 1;
+                rows.push((s, line[s as usize], k));
+            }
+        }
+        let mut want: Vec<(String, u32, u64)> = rows.iter().map(|(s, l, k)| (k.clone(), *s, *l)).collect();
+        want.sort();
+        let refs: Vec<(u32, u64, &str)> = rows.iter().map(|(s, l, k)| (*s, *l, k.as_str())).collect();
+        // The runs are few enough to be merged as runs (not sorted as keys).
+        let runs = 1 + rows.windows(2).filter(|w| (&w[0].2, w[0].0, w[0].1) > (&w[1].2, w[1].0, w[1].1)).count();
+        assert!((5..=MAX_RUNS).contains(&runs), "{runs} runs");
+        for threads in [1, 2] {
+            let mut st = store(&refs);
+            st.sort(threads);
+            assert_eq!(order(&st), want, "{threads} threads");
+        }
+        // An empty store and a store of one row.
+        let mut st = store(&[]);
+        st.sort(2);
+        assert!(st.order().is_empty());
+        let mut st = store(&[(0, 2, "A")]);
+        st.sort(2);
+        assert_eq!(st.order(), &[0]);
     }
 
     #[test]
