@@ -171,7 +171,7 @@ impl Store {
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let mut start = 0;
         for i in 1..n {
-            if store.place_order(i - 1, i) == std::cmp::Ordering::Greater {
+            if store.head_less(store.head(i), store.head(i - 1)) {
                 runs.push((start, i));
                 if runs.len() > MAX_RUNS {
                     break;
@@ -238,37 +238,79 @@ impl Store {
         out
     }
 
-    /// Merges ascending runs of places into `out` (exactly their length) with a heap of runs.
+    /// Merges ascending runs of places into `out` (exactly their length) with a tree of losers:
+    /// each place out costs one comparison per level of the tree (`log2(runs)`).
     fn merge_into(&self, runs: &[(usize, usize)], out: &mut [u32]) {
-        let mut heap: Vec<(usize, usize)> = runs.iter().copied().filter(|r| r.0 < r.1).collect();
-        let less = |a: &(usize, usize), b: &(usize, usize)| self.place_order(a.0, b.0) == std::cmp::Ordering::Less;
-        let sift = |heap: &mut [(usize, usize)], mut i: usize| loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
-            let mut m = i;
-            if l < heap.len() && less(&heap[l], &heap[m]) {
-                m = l;
-            }
-            if r < heap.len() && less(&heap[r], &heap[m]) {
-                m = r;
-            }
-            if m == i {
+        let runs: Vec<(usize, usize)> = runs.iter().copied().filter(|r| r.0 < r.1).collect();
+        let k = runs.len().next_power_of_two().max(1);
+        // Each leaf's next row ([`Store::head`]); a leaf past the runs, or a run used up, holds
+        // `DONE`, after every row.
+        let mut heads: Vec<Head> = (0..k).map(|i| runs.get(i).map_or(DONE, |r| self.head(r.0))).collect();
+        let ends: Vec<usize> = (0..k).map(|i| runs.get(i).map_or(0, |r| r.1)).collect();
+        // Play the tournament: `loser[n]` is the loser at node n (1..k).
+        let mut loser = vec![0usize; k];
+        let mut win = vec![0usize; 2 * k];
+        for (i, w) in win[k..].iter_mut().enumerate() {
+            *w = i;
+        }
+        for n in (1..k).rev() {
+            let (a, b) = (win[2 * n], win[2 * n + 1]);
+            let (w, l) = if self.head_less(heads[b], heads[a]) { (b, a) } else { (a, b) };
+            win[n] = w;
+            loser[n] = l;
+        }
+        let mut winner = if k == 1 { 0 } else { win[1] };
+        for slot in out.iter_mut() {
+            let h = heads[winner];
+            if h == DONE {
                 break;
             }
-            heap.swap(i, m);
-            i = m;
-        };
-        for i in (0..heap.len() / 2).rev() {
-            sift(&mut heap, i);
-        }
-        for slot in out.iter_mut() {
-            let Some(top) = heap.first_mut() else { break };
-            *slot = top.0 as u32;
-            top.0 += 1;
-            if top.0 == top.1 {
-                heap.swap_remove(0);
+            let pos = (h.1 & 0xffff_ffff) as usize;
+            *slot = pos as u32;
+            heads[winner] = if pos + 1 < ends[winner] { self.head(pos + 1) } else { DONE };
+            // Replay the winner's path to the root.
+            let mut cand = winner;
+            let mut n = (winner + k) / 2;
+            while n >= 1 {
+                if self.head_less(heads[loser[n]], heads[cand]) {
+                    std::mem::swap(&mut loser[n], &mut cand);
+                }
+                n /= 2;
             }
-            sift(&mut heap, 0);
+            winner = cand;
         }
+    }
+
+    /// A run's next row, packed for comparing ([`Store::head_less`]): its `CHILD` prefix; a flag
+    /// for a `CHILD` longer than that (bit 63), its table (bits 32-62) and its place (bits 0-31).
+    #[inline]
+    fn head(&self, pos: usize) -> Head {
+        let r = &self.rows[pos];
+        let long = u64::from(r.key_end - r.key_start > 8);
+        (r.kp, (long << 63) | (u64::from(r.src & !(1 << 31)) << 32) | pos as u64)
+    }
+
+    /// [`Store::place_order`] on two runs' heads, mostly without reading the rows: `CHILD`'s
+    /// prefix; then a `CHILD` within its prefix before a longer one; then table and place.
+    /// [`DONE`] is after every row (no `CHILD` starts with the byte 0xFF, which is not UTF-8).
+    #[inline(always)]
+    fn head_less(&self, a: Head, b: Head) -> bool {
+        if a.0 != b.0 {
+            return a.0 < b.0;
+        }
+        if a.1 == b.1 {
+            return false;
+        }
+        if (a.1 & b.1) >> 63 == 1 {
+            // Both longer than their prefix: their whole keys decide first.
+            let ka = self.key(&self.rows[(a.1 & 0xffff_ffff) as usize]);
+            let kb = self.key(&self.rows[(b.1 & 0xffff_ffff) as usize]);
+            match ka.cmp(kb) {
+                std::cmp::Ordering::Equal => {}
+                o => return o == std::cmp::Ordering::Less,
+            }
+        }
+        a.1 < b.1
     }
 
     /// The rows' places in order by sorting a 16-byte key per row (many runs).
@@ -315,6 +357,12 @@ impl Store {
             .then(a.idx.cmp(&b.idx))
     }
 }
+
+/// A run's next row while merging ([`Store::head`]).
+type Head = (u64, u64);
+
+/// A used-up run's head: after every row.
+const DONE: Head = (u64::MAX, u64::MAX);
 
 /// What the store sorts: a row's `CHILD` prefix, its table (with a flag for a `CHILD` longer than
 /// the prefix) and its place in the store.
