@@ -352,27 +352,6 @@ fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
     bind_among(s.obligations.iter().filter(|o| o.duty == Duty::HoldReview && o.done == Some(d) && !o.early))
 }
 
-/// A schedule's review obligations met on time or late (not early), by the day met, in the
-/// schedule's order within a day: what [`bind`] looks for, found once for all of a period's
-/// reviews rather than once for each.
-fn held(s: &Schedule) -> Vec<(NaiveDate, &Obligation)> {
-    let mut h: Vec<(NaiveDate, &Obligation)> = s
-        .obligations
-        .iter()
-        .filter(|o| o.duty == Duty::HoldReview && !o.early)
-        .filter_map(|o| o.done.map(|d| (d, o)))
-        .collect();
-    // Stable: the schedule's order within a day.
-    h.sort_by_key(|x| x.0);
-    h
-}
-
-/// [`bind`] on the obligations [`held`] found.
-fn bind_held(h: &[(NaiveDate, &Obligation)], d: NaiveDate) -> Option<Bind> {
-    let i = h.partition_point(|x| x.0 < d);
-    bind_among(h[i..].iter().take_while(|x| x.0 == d).map(|x| x.1))
-}
-
 /// The binding obligation among `candidates` (review obligations met on one day, in the
 /// schedule's order): the one with the earliest deadline (the first of equals); the others are
 /// named in the row's note.
@@ -436,53 +415,12 @@ struct Gap {
     hi: NaiveDate,
 }
 
-/// The store's text checked as UTF-8 once (usually it is) rather than row by row: in two parts,
-/// split at the start of a character, each kept as `&str` when it is valid UTF-8.
-#[derive(Debug, Clone, Copy)]
-struct Arena<'s> {
-    lo: Option<&'s str>,
-    hi: Option<&'s str>,
-    /// Where `hi` starts in the text.
-    split: usize,
-}
-
-impl<'s> Arena<'s> {
-    /// Checks `text`, its two halves at once on two threads when `threads` > 1 and it is large.
-    fn new(text: &'s [u8], threads: usize) -> Arena<'s> {
-        let mut split = text.len() / 2;
-        // A byte 0b10xx_xxxx continues a character: split before the next one that does not.
-        while text.get(split).is_some_and(|b| b & 0xc0 == 0x80) {
-            split += 1;
-        }
-        let (a, b) = text.split_at(split);
-        let check = |t: &'s [u8]| std::str::from_utf8(t).ok();
-        let (lo, hi) = if threads > 1 && text.len() >= 1 << 20 {
-            std::thread::scope(|s| {
-                let h = s.spawn(move || check(b));
-                let lo = check(a);
-                // A panic in `from_utf8` is not expected; if one came, the rows are checked alone.
-                (lo, h.join().ok().flatten())
-            })
-        } else {
-            (check(a), check(b))
-        };
-        Arena { lo, hi, split }
-    }
-}
-
-/// A row's text, if it is valid UTF-8: a slice of the part of `arena` it lies in when that part
-/// is valid UTF-8 (a row is then valid exactly when it starts and ends on character boundaries),
+/// A row's text, if it is valid UTF-8: a slice of `arena` (the store's whole text, when that is
+/// valid UTF-8: a row is then valid exactly when it starts and ends on character boundaries),
 /// else checked on its own.
-fn row_str<'s>(store: &'s Store, arena: &Arena<'s>, r: &RowRef) -> Option<&'s str> {
-    let part = if r.end <= arena.split {
-        arena.lo.map(|a| (a, 0))
-    } else if r.start >= arena.split {
-        arena.hi.map(|a| (a, arena.split))
-    } else {
-        None
-    };
-    match part {
-        Some((a, at)) => a.get(r.start - at..r.end - at),
+fn row_str<'s>(store: &'s Store, arena: Option<&'s str>, r: &RowRef) -> Option<&'s str> {
+    match arena {
+        Some(a) => a.get(r.start..r.end),
         None => std::str::from_utf8(store.row_text(r)).ok(),
     }
 }
@@ -519,14 +457,14 @@ impl Ctx<'_> {
         schedule(&case, &self.profile, &self.calendar, &opts)
     }
 
-    /// Audits one child's rows. `arena` is the store's text checked as UTF-8 once per store, so
-    /// that each row's text is a slice of it rather than checked again.
+    /// Audits one child's rows. `arena` is the store's whole text when it is valid UTF-8 (checked
+    /// once per store, so that each row's text is a slice of it rather than checked again).
     fn audit_child<'s>(
         &self,
         child: &str,
         rows: &'s [RowRef],
         store: &'s Store,
-        arena: &Arena<'s>,
+        arena: Option<&'s str>,
         out: &mut Out,
         scratch: &mut Scratch<'s>,
     ) {
@@ -573,16 +511,11 @@ impl Ctx<'_> {
         // same return are a data error: keep the one with an end (DEC), then one that starts a
         // period (RNE = S), then the first by content, so that the answer never depends on the
         // order of the rows.
+        // (The rows' texts are compared, and so found, only between copies alike in the rest.)
         eps.sort_by(|(e, r), (f, q)| {
-            (e.decom, Reverse(e.year), e.dec.is_none(), !e.starts_period, store.row_text(r), r.src, r.line).cmp(&(
-                f.decom,
-                Reverse(f.year),
-                f.dec.is_none(),
-                !f.starts_period,
-                store.row_text(q),
-                q.src,
-                q.line,
-            ))
+            (e.decom, Reverse(e.year), e.dec.is_none(), !e.starts_period)
+                .cmp(&(f.decom, Reverse(f.year), f.dec.is_none(), !f.starts_period))
+                .then_with(|| (store.row_text(r), r.src, r.line).cmp(&(store.row_text(q), q.src, q.line)))
         });
         // The copies kept, in place at the front of `eps`.
         let mut n: usize = 0;
@@ -788,11 +721,10 @@ impl Ctx<'_> {
         let mut s1e: Option<Option<Schedule>> = None;
         let base_note = p.notes.join("; ");
         let h0_start_is_latest = p.start_known || p.start == p.first_decom;
-        let held0 = held(&s0);
         for (i, &(d, r)) in revs.iter().enumerate() {
             out.date(d);
             let gap = gaps.iter().rev().find(|g| g.hi <= d).copied();
-            let b0 = bind_held(&held0, d);
+            let b0 = bind(&s0, d);
             let (row_bind, basis, note) = match (gap, &s2) {
                 (None, _) => (b0, Basis::KnownReviewNumber, String::new()),
                 (Some(g), None) => (None, Basis::NotAssessable, missing_note(g, None, None)),
@@ -1091,8 +1023,8 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
         groups.push((i, j));
         i = j;
     }
-    let arena = Arena::new(&store.text, threads);
-    let arena = &arena;
+    // The store's text checked as UTF-8 once (usually it is), rather than row by row.
+    let arena = std::str::from_utf8(&store.text).ok();
     let n = ctx.metas.len();
     let csv = sink.wants_csv();
     // Work the sink wants done per chunk (the Python package's columns) runs here, on the worker.
@@ -1461,7 +1393,7 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
 
 #[cfg(test)]
 mod tests {
-    use super::{common_prefix, plain_ends, same_copy, Arena, PLAIN_FIELDS};
+    use super::{common_prefix, plain_ends, same_copy, PLAIN_FIELDS};
     use crate::ssda903::read::xml::EP_COLUMNS as NAMES;
 
     const OPEN: &str = "1000002,28/05/2016,L,J2,N1,U5,PR1,,,,A1 1AA,B2 2BB,9619658";
@@ -1504,21 +1436,6 @@ mod tests {
         assert_eq!(ends(b"1000001,20/05/2018,S,C1,N1,\"R,1\",PR1,A", 1), None);
         assert_eq!(ends(b"1000001,20/05/2018,S,C1\"", 1), None);
         assert_eq!(ends(b"1000001,20/05/2018,S,C1!", 1), Some(vec![7, 18]));
-    }
-
-    #[test]
-    fn the_arena_splits_at_a_character_and_keeps_each_valid_half() {
-        // "é" is two bytes (0xc3 0xa9): the middle (byte 2) falls inside it, so the split moves
-        // past it to byte 3.
-        let a = Arena::new("aé,b".as_bytes(), 1);
-        assert_eq!((a.lo, a.hi, a.split), (Some("aé"), Some(",b"), 3));
-        // An invalid byte in one half leaves the other half usable.
-        let a = Arena::new(b"ab,c\xff,cd", 1);
-        assert_eq!((a.lo, a.hi, a.split), (Some("ab,c"), None, 4));
-        let a = Arena::new(b"\xffb,cd,ef", 2);
-        assert_eq!((a.lo, a.hi, a.split), (None, Some("d,ef"), 4));
-        let a = Arena::new(b"", 2);
-        assert_eq!((a.lo, a.hi, a.split), (Some(""), Some(""), 0));
     }
 
     #[test]
