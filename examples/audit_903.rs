@@ -283,7 +283,10 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     let pend: Vec<Pending> = outputs.iter().map(|o| pending(o, cleanup)).collect();
     let create = |p: &Pending| -> Result<BufWriter<File>, String> {
         File::create(&p.tmp)
-            .map(|f| BufWriter::with_capacity(1 << 20, f))
+            // The audit hands over each chunk's lines at once (about 1 MB of audit rows): a
+            // buffer smaller than that writes them straight to the file rather than copying them
+            // into itself first, and still gathers the small writes (headers, a few rejects).
+            .map(|f| BufWriter::with_capacity(64 << 10, f))
             .map_err(|e| format!("cannot write {}: {e}", p.tmp.display()))
     };
     let mut out = Out {

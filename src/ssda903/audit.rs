@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::model::{Duty, Regime};
 use crate::period::{within_after, Period};
 use crate::profile::Profile;
-use crate::schedule::{schedule, Breach, Schedule, ScheduleOptions};
+use crate::schedule::{schedule, Breach, Obligation, Schedule, ScheduleOptions};
 
 fn fmt_d(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -31,7 +31,8 @@ fn fmt_d(d: NaiveDate) -> String {
 fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {
     let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
     // The usual row (no quotes, enough fields): cut at the commas up to the last column used.
-    if let Some(ends) = plain_ends(text.as_bytes(), need) {
+    let mut ends = [0usize; PLAIN_FIELDS];
+    if plain_ends(text.as_bytes(), need, &mut ends) {
         return episode_from(|k| plain_field(text, &ends, k).map(trim).unwrap_or(""), line, c, year);
     }
     with_fields(text, |f| {
@@ -45,66 +46,65 @@ fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::r
 /// How many leading fields [`plain_ends`] can cut a row into.
 const PLAIN_FIELDS: usize = 24;
 
-/// The usual row, with no quotes and fields `0..=need` (`need` < [`PLAIN_FIELDS`]): where each of
-/// those fields ends (field `k` is `[end of k - 1 plus one, ends[k])`). `None` for a row with a
-/// quote, too few fields, or `need` too large: the caller splits it the general way.
-fn plain_ends(b: &[u8], need: usize) -> Option<[usize; PLAIN_FIELDS]> {
-    if need >= PLAIN_FIELDS || memchr::memchr(b'"', b).is_some() {
-        return None;
+/// The usual row, with no quotes and fields `0..=need` (`need` < [`PLAIN_FIELDS`]): puts where
+/// each of those fields ends in `ends` (field `k` is `[end of k - 1 plus one, ends[k])`) and
+/// returns true. False for a row with a quote, too few fields, or `need` too large: the caller
+/// splits it the general way.
+///
+/// One pass over the row, eight bytes at a time, finds both the commas and any quote. (The ends
+/// are written in place: returning the array would copy it.)
+fn plain_ends(b: &[u8], need: usize, ends: &mut [usize; PLAIN_FIELDS]) -> bool {
+    const COMMA: u64 = 0x2c2c_2c2c_2c2c_2c2c;
+    const QUOTE: u64 = 0x2222_2222_2222_2222;
+    if need >= PLAIN_FIELDS {
+        return false;
     }
-    let mut ends = [0usize; PLAIN_FIELDS];
-    let mut n = commas(b, &mut ends[..=need]);
+    let mut n = 0;
+    let words = b.chunks_exact(8);
+    let tail = words.remainder();
+    for (w, word) in words.enumerate() {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(word);
+        let v = u64::from_le_bytes(a);
+        if zero_bytes(v ^ QUOTE) != 0 {
+            return false;
+        }
+        let mut m = zero_bytes(v ^ COMMA);
+        while m != 0 && n <= need {
+            ends[n] = w * 8 + (m.trailing_zeros() / 8) as usize;
+            n += 1;
+            m &= m - 1;
+        }
+    }
+    let base = b.len() - tail.len();
+    for (i, &ch) in tail.iter().enumerate() {
+        if ch == b'"' {
+            return false;
+        }
+        if ch == b',' && n <= need {
+            ends[n] = base + i;
+            n += 1;
+        }
+    }
     if n <= need {
         ends[n] = b.len();
         n += 1;
     }
-    (n > need).then_some(ends)
+    n > need
+}
+
+/// The top bit of each byte of `x` that is zero, and no other bit (no carry crosses a byte: each
+/// byte of `x & LOW7` plus 0x7f is at most 0xfe).
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 /// Field `k` of a row cut by [`plain_ends`] (untrimmed).
 fn plain_field<'t>(text: &'t str, ends: &[usize; PLAIN_FIELDS], k: usize) -> Option<&'t str> {
     let a = if k == 0 { 0 } else { ends[k - 1] + 1 };
     text.get(a..ends[k])
-}
-
-/// Finds the first `ends.len()` commas of `b`, eight bytes at a time, putting their positions in
-/// `ends`; returns how many it found.
-fn commas(b: &[u8], ends: &mut [usize]) -> usize {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const COMMA: u64 = 0x2c2c_2c2c_2c2c_2c2c;
-    let mut n = 0;
-    if ends.is_empty() {
-        return 0;
-    }
-    let words = b.chunks_exact(8);
-    let tail = words.remainder();
-    for (w, word) in words.enumerate() {
-        let mut a = [0u8; 8];
-        a.copy_from_slice(word);
-        let x = u64::from_le_bytes(a) ^ COMMA;
-        // The top bit of each byte that is a comma (zero in `x`), and no other bit (no carry
-        // crosses a byte: each byte of `x & LOW7` plus 0x7f is at most 0xfe).
-        let mut m = !(((x & LOW7) + LOW7) | x | LOW7);
-        while m != 0 {
-            ends[n] = w * 8 + (m.trailing_zeros() / 8) as usize;
-            n += 1;
-            if n == ends.len() {
-                return n;
-            }
-            m &= m - 1;
-        }
-    }
-    let base = b.len() - tail.len();
-    for (i, &ch) in tail.iter().enumerate() {
-        if ch == b',' {
-            ends[n] = base + i;
-            n += 1;
-            if n == ends.len() {
-                return n;
-            }
-        }
-    }
-    n
 }
 
 /// An episode from its fields (`get`: the trimmed field in a column).
@@ -143,7 +143,8 @@ fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate,
     let b = text.as_bytes();
     let need = c.child.max(c.review);
     if need < PLAIN_FIELDS {
-        if let Some(v) = plain_ends(b, need).and_then(|ends| plain_field(text, &ends, c.review)) {
+        let mut ends = [0usize; PLAIN_FIELDS];
+        if let Some(v) = plain_ends(b, need, &mut ends).then(|| plain_field(text, &ends, c.review)).flatten() {
             return date_field("REVIEW", v);
         }
     } else if memchr::memchr(b'"', b).is_none() {
@@ -185,6 +186,20 @@ pub(crate) struct Ctx<'a> {
     header_class: Vec<usize>,
 }
 
+/// A worker's buffers for one child at a time, kept from child to child (emptied at the start of
+/// each) so that a child's audit does not allocate them again.
+#[derive(Default)]
+pub(crate) struct Scratch<'s> {
+    /// The child's episodes, parsed, with their rows; then the copies kept, at the front.
+    eps: Vec<(Episode, &'s RowRef)>,
+    /// The child's reviews, parsed, with their rows; then the reviews used, by period.
+    revs: Vec<(NaiveDate, &'s RowRef)>,
+    /// The reviews used, each with its period.
+    used: Vec<(usize, NaiveDate, &'s RowRef)>,
+    /// The episodes kept.
+    episodes: Vec<Episode>,
+}
+
 /// One batch's output.
 #[derive(Default)]
 struct Out {
@@ -212,6 +227,22 @@ impl Out {
             child: child.into(),
             reason,
         });
+    }
+    /// Empties it for the next chunk, keeping its buffers.
+    fn clear(&mut self) {
+        // Any other field (what a sink's `prepare` left) goes back to its default.
+        let Chunk { mut rows, mut rejects, mut superseded, mut rows_csv, mut rejects_csv, mut superseded_csv, .. } =
+            std::mem::take(&mut self.chunk);
+        rows.clear();
+        rejects.clear();
+        superseded.clear();
+        rows_csv.clear();
+        rejects_csv.clear();
+        superseded_csv.clear();
+        self.chunk = Chunk { rows, rejects, superseded, rows_csv, rejects_csv, superseded_csv, ..Chunk::default() };
+        self.per_src.iter_mut().for_each(|p| *p = [0; 3]);
+        self.reasons.iter_mut().for_each(BTreeMap::clear);
+        self.t = Totals::default();
     }
     fn date(&mut self, d: NaiveDate) {
         if self.t.last_date.is_none_or(|l| l < d) {
@@ -318,9 +349,16 @@ struct Bind {
 }
 
 fn bind(s: &Schedule, d: NaiveDate) -> Option<Bind> {
-    let mut best: Option<&crate::schedule::Obligation> = None;
+    bind_among(s.obligations.iter().filter(|o| o.duty == Duty::HoldReview && o.done == Some(d) && !o.early))
+}
+
+/// The binding obligation among `candidates` (review obligations met on one day, in the
+/// schedule's order): the one with the earliest deadline (the first of equals); the others are
+/// named in the row's note.
+fn bind_among<'o>(candidates: impl Iterator<Item = &'o Obligation>) -> Option<Bind> {
+    let mut best: Option<&Obligation> = None;
     let mut others = Vec::new();
-    for o in s.obligations.iter().filter(|o| o.duty == Duty::HoldReview && o.done == Some(d) && !o.early) {
+    for o in candidates {
         match best {
             Some(b) if b.latest <= o.latest || o.latest.is_none() => others.push(o),
             Some(b) => {
@@ -417,7 +455,20 @@ impl Ctx<'_> {
 
     /// Audits one child's rows. `arena` is the store's whole text when it is valid UTF-8 (checked
     /// once per store, so that each row's text is a slice of it rather than checked again).
-    fn audit_child(&self, child: &str, rows: &[RowRef], store: &Store, arena: Option<&str>, out: &mut Out) {
+    fn audit_child<'s>(
+        &self,
+        child: &str,
+        rows: &'s [RowRef],
+        store: &'s Store,
+        arena: Option<&'s str>,
+        out: &mut Out,
+        scratch: &mut Scratch<'s>,
+    ) {
+        let Scratch { eps, revs, used, episodes } = scratch;
+        eps.clear();
+        revs.clear();
+        used.clear();
+        episodes.clear();
         let child_arc: Arc<str> = Arc::from(child);
         out.t.children += 1;
         let rows = if rows.len() > MAX_CHILD_ROWS {
@@ -433,8 +484,6 @@ impl Ctx<'_> {
         } else {
             rows
         };
-        let mut eps: Vec<(Episode, &RowRef)> = Vec::with_capacity(rows.len());
-        let mut revs: Vec<(NaiveDate, &RowRef)> = Vec::with_capacity(rows.len());
         for r in rows {
             let meta = &self.metas[r.src as usize];
             let year = self.years[r.src as usize];
@@ -458,16 +507,11 @@ impl Ctx<'_> {
         // same return are a data error: keep the one with an end (DEC), then one that starts a
         // period (RNE = S), then the first by content, so that the answer never depends on the
         // order of the rows.
+        // (The rows' texts are compared, and so found, only between copies alike in the rest.)
         eps.sort_by(|(e, r), (f, q)| {
-            (e.decom, Reverse(e.year), e.dec.is_none(), !e.starts_period, store.row_text(r), r.src, r.line).cmp(&(
-                f.decom,
-                Reverse(f.year),
-                f.dec.is_none(),
-                !f.starts_period,
-                store.row_text(q),
-                q.src,
-                q.line,
-            ))
+            (e.decom, Reverse(e.year), e.dec.is_none(), !e.starts_period)
+                .cmp(&(f.decom, Reverse(f.year), f.dec.is_none(), !f.starts_period))
+                .then_with(|| (store.row_text(r), r.src, r.line).cmp(&(store.row_text(q), q.src, q.line)))
         });
         // The copies kept, in place at the front of `eps`.
         let mut n: usize = 0;
@@ -511,8 +555,8 @@ impl Ctx<'_> {
             }
         }
         eps.truncate(n);
-        let kept = eps;
-        let mut episodes: Vec<Episode> = kept.iter().map(|(e, _)| e.clone()).collect();
+        let kept = &*eps;
+        episodes.extend(kept.iter().map(|(e, _)| e.clone()));
         // An episode open (no DEC) at the end of its return and followed by a new period of care
         // (RNE = S) from a later return is not in the next return given: it ended before that
         // return's year began (in a year not given, or a data error), and before the new period
@@ -540,7 +584,7 @@ impl Ctx<'_> {
                 episodes[i - 1].dec = Some(by);
             }
         }
-        let (mut periods, ep_rejects) = build_periods(&episodes, self.window.first_day());
+        let (mut periods, ep_rejects) = build_periods(episodes, self.window.first_day());
         for (i, note) in ended_by {
             if let Some(p) = periods.iter_mut().find(|p| p.indexes.contains(&i)) {
                 p.notes.push(note);
@@ -564,9 +608,8 @@ impl Ctx<'_> {
         revs.sort_by_key(|(d, r)| (*d, r.src, r.line));
         // The reviews used, each with its period; in date order, so (the periods being in date
         // order and apart) in period order too.
-        let mut used: Vec<(usize, NaiveDate, &RowRef)> = Vec::with_capacity(revs.len());
         let mut last: Option<(NaiveDate, u64)> = None;
-        for &(d, r) in &revs {
+        for &(d, r) in revs.iter() {
             let year = self.years[r.src as usize];
             if year_of(d) != year {
                 out.reject(
@@ -955,7 +998,12 @@ fn missing_note(g: Gap, lo: Option<NaiveDate>, hi: Option<NaiveDate>) -> String 
     s
 }
 
-const CHUNK: usize = 4096;
+/// Children per chunk of work: a worker audits a chunk, formats it and hands it to the thread
+/// that writes the output.
+const CHUNK: usize = 1024;
+
+/// How many audited chunks a worker may hold ahead of the thread writing the output.
+const AHEAD: usize = 2;
 
 fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
     store.sort(threads);
@@ -980,45 +1028,78 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     let csv = sink.wants_csv();
     // Work the sink wants done per chunk (the Python package's columns) runs here, on the worker.
     let prepare = sink.prepare();
-    let run = |gs: &[(usize, usize)]| -> Out {
-        let mut out = Out::new(n);
-        let mut rows: Vec<RowRef> = Vec::new();
+    let run = |gs: &[(usize, usize)], out: &mut Out| {
+        // The chunk's rows, copied in order (the store keeps them in reading order).
+        let first = gs.first().map_or(0, |g| g.0);
+        let rows: Vec<RowRef> =
+            order[first..gs.last().map_or(first, |g| g.1)].iter().map(|&p| store.rows[p as usize]).collect();
+        let mut scratch = Scratch::default();
         for &(a, b) in gs {
-            rows.clear();
-            rows.extend(order[a..b].iter().map(|&p| store.rows[p as usize]));
+            let rows = &rows[a - first..b - first];
             let child = String::from_utf8_lossy(store.key(&rows[0]));
-            ctx.audit_child(&child, &rows, store, arena, &mut out);
+            ctx.audit_child(&child, rows, store, arena, out, &mut scratch);
         }
         if csv {
-            format(&mut out);
+            format(out);
         }
         if let Some(prepare) = prepare {
             prepare(&mut out.chunk);
         }
-        out
     };
+    let chunks: Vec<&[(usize, usize)]> = groups.chunks(CHUNK).collect();
     let threads = threads.max(1);
     if threads == 1 {
-        for chunk in groups.chunks(CHUNK) {
-            emit(run(chunk), sink, acc)?;
+        let mut out = Out::new(n);
+        for chunk in chunks {
+            out.clear();
+            run(chunk, &mut out);
+            emit(&out, sink, acc)?;
         }
         return Ok(());
     }
-    // Workers audit one chunk while this thread writes the previous chunk's output.
+    // One worker per thread, each auditing every `threads`-th chunk, at most `AHEAD` chunks ahead
+    // of this thread, which writes the chunks' output in order and hands each chunk's buffers
+    // back to its worker to fill again.
     let worker_died =
         || Error::Io { path: "audit".into(), reason: "a worker thread stopped (a bug: please report it)".into() };
     std::thread::scope(|s| -> Result<()> {
-        let mut pending: Vec<std::thread::ScopedJoinHandle<'_, Out>> = Vec::new();
-        for chunk in groups.chunks(CHUNK) {
-            let per = chunk.len().div_ceil(threads).max(1);
-            let next: Vec<_> = chunk.chunks(per).map(|c| s.spawn(move || run(c))).collect();
-            for h in pending.drain(..) {
-                emit(h.join().map_err(|_| worker_died())?, sink, acc)?;
-            }
-            pending = next;
+        let (mut done, mut free, mut handles) = (Vec::new(), Vec::new(), Vec::new());
+        for w in 0..threads.min(chunks.len()) {
+            let (done_tx, done_rx) = std::sync::mpsc::sync_channel::<Out>(AHEAD);
+            let (free_tx, free_rx) = std::sync::mpsc::channel::<Out>();
+            let (chunks, run) = (&chunks, &run);
+            handles.push(s.spawn(move || {
+                for chunk in chunks.iter().skip(w).step_by(threads) {
+                    let mut out = free_rx.try_recv().unwrap_or_else(|_| Out::new(n));
+                    out.clear();
+                    run(chunk, &mut out);
+                    if done_tx.send(out).is_err() {
+                        // This thread stopped on an error: stop too.
+                        return;
+                    }
+                }
+            }));
+            done.push(done_rx);
+            free.push(free_tx);
         }
-        for h in pending {
-            emit(h.join().map_err(|_| worker_died())?, sink, acc)?;
+        let written = (|| -> Result<()> {
+            for i in 0..chunks.len() {
+                let w = i % done.len();
+                let out = done[w].recv().map_err(|_| worker_died())?;
+                emit(&out, sink, acc)?;
+                // A worker that has finished no longer takes buffers back: they are dropped.
+                let _ = free[w].send(out);
+            }
+            Ok(())
+        })();
+        // Workers blocked on a full channel see it closed and stop; then all are joined (a
+        // worker's panic becomes an error, not a panic here).
+        drop(done);
+        drop(free);
+        let died = handles.into_iter().map(|h| h.join().is_err()).fold(false, |a, b| a | b);
+        written?;
+        if died {
+            return Err(worker_died());
         }
         Ok(())
     })
@@ -1045,7 +1126,7 @@ fn format(o: &mut Out) {
     lines(&c.superseded, &mut c.superseded_csv, 100, super::superseded_lines);
 }
 
-fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
+fn emit(o: &Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
     let e = |e: std::io::Error| Error::Io { path: "output".into(), reason: e.to_string() };
     sink.chunk(&o.chunk).map_err(e)?;
     for (a, b) in acc.per_src.iter_mut().zip(&o.per_src) {
@@ -1053,9 +1134,14 @@ fn emit(o: Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
             a[k] += b[k];
         }
     }
-    for (a, b) in acc.reasons.iter_mut().zip(o.reasons) {
+    for (a, b) in acc.reasons.iter_mut().zip(&o.reasons) {
         for (k, n) in b {
-            *a.entry(k).or_default() += n;
+            match a.get_mut(k) {
+                Some(m) => *m += n,
+                None => {
+                    a.insert(k.clone(), *n);
+                }
+            }
         }
     }
     let (t, u) = (&mut acc.t, &o.t);
@@ -1311,7 +1397,7 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
 
 #[cfg(test)]
 mod tests {
-    use super::{commas, common_prefix, same_copy};
+    use super::{common_prefix, plain_ends, same_copy, PLAIN_FIELDS};
     use crate::ssda903::read::xml::EP_COLUMNS as NAMES;
 
     const OPEN: &str = "1000002,28/05/2016,L,J2,N1,U5,PR1,,,,A1 1AA,B2 2BB,9619658";
@@ -1322,23 +1408,38 @@ mod tests {
         same_copy(a.as_bytes(), b.as_bytes(), &names)
     }
 
+    /// `plain_ends` on `row` for fields `0..=need`: the ends, or `None` when it declines.
+    fn ends(row: &[u8], need: usize) -> Option<Vec<usize>> {
+        let mut e = [usize::MAX; PLAIN_FIELDS];
+        plain_ends(row, need, &mut e).then(|| e[..=need].to_vec())
+    }
+
     #[test]
-    fn commas_finds_the_first_commas_in_order() {
-        let mut ends = [0usize; 24];
+    fn plain_ends_finds_where_the_first_fields_end() {
         // Commas in the first word, across the word boundary, and in the tail after the words.
         let row = b"1000001,20/05/2018,S,C1,N1,R1,PR1,,,,A1 1AA";
-        let n = commas(row, &mut ends);
-        assert_eq!(&ends[..n], &[7, 18, 20, 23, 26, 29, 33, 34, 35, 36]);
-        assert_eq!(commas(row, &mut ends[..3]), 3);
-        assert_eq!(&ends[..3], &[7, 18, 20]);
+        assert_eq!(ends(row, 9), Some(vec![7, 18, 20, 23, 26, 29, 33, 34, 35, 36]));
+        assert_eq!(ends(row, 2), Some(vec![7, 18, 20]));
+        assert_eq!(ends(row, 0), Some(vec![7]));
+        // The last field ends at the end of the row; one field more is too few fields.
+        assert_eq!(ends(row, 10), Some(vec![7, 18, 20, 23, 26, 29, 33, 34, 35, 36, 43]));
+        assert_eq!(ends(row, 11), None);
         // Bytes next to a comma's code (0x2b '+', 0x2d '-', 0xac) are not commas.
-        assert_eq!(commas(b"+-\xac,+-\xac,", &mut ends), 2);
-        assert_eq!(&ends[..2], &[3, 7]);
-        assert_eq!(commas(b",,,,,,,,,", &mut ends), 9);
-        assert_eq!(&ends[..9], &[0, 1, 2, 3, 4, 5, 6, 7, 8]);
-        assert_eq!(commas(b"no commas here at all", &mut ends), 0);
-        assert_eq!(commas(b"", &mut ends), 0);
-        assert_eq!(commas(b"a,b", &mut []), 0);
+        assert_eq!(ends(b"+-\xac,+-\xac,", 2), Some(vec![3, 7, 8]));
+        assert_eq!(ends(b",,,,,,,,,", 9), Some(vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+        assert_eq!(ends(b"no commas here at all", 0), Some(vec![21]));
+        assert_eq!(ends(b"no commas here at all", 1), None);
+        assert_eq!(ends(b"", 0), Some(vec![0]));
+        assert_eq!(ends(b"a,b", PLAIN_FIELDS), None);
+    }
+
+    #[test]
+    fn plain_ends_declines_a_row_with_a_quote_anywhere() {
+        // In the first word, in a later word after the fields wanted, in the tail.
+        assert_eq!(ends(b"\"1000001\",20/05/2018,S", 1), None);
+        assert_eq!(ends(b"1000001,20/05/2018,S,C1,N1,\"R,1\",PR1,A", 1), None);
+        assert_eq!(ends(b"1000001,20/05/2018,S,C1\"", 1), None);
+        assert_eq!(ends(b"1000001,20/05/2018,S,C1!", 1), Some(vec![7, 18]));
     }
 
     #[test]
