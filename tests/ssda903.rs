@@ -1337,3 +1337,51 @@ fn tables_read_whole_give_what_tables_read_in_parts_give() {
     b.1.sort();
     assert_eq!(a, b);
 }
+
+#[test]
+fn the_row_past_the_cap_in_an_xml_return_is_the_one_read_last_held_or_partitioned() {
+    // One CHILD in two CHILD elements of an XML return: the first has `cap - 1` reviews and one
+    // episode (exactly the cap of rows), the second one more episode. Rows count against the cap
+    // in the order the file gives them (the first element's reviews and episode, then the
+    // second's episode), so the row past the cap is the second element's episode: episodes line
+    // 2. Not the last review (reviews line `cap - 1`), which is last in table and line order but
+    // not in reading order. The same whether the rows are held in memory or partitioned.
+    let cap = lac_timescales::ssda903::read::MAX_CHILD_ROWS;
+    let episode = |decom: &str, dec: &str, rec: &str| {
+        let end = |t: &str, v: &str| if v.is_empty() { format!("<{t} />") } else { format!("<{t}>{v}</{t}>") };
+        format!(
+            "<EPISODE><DECOM>{decom}</DECOM><RNE>S</RNE><LS>C2</LS><CIN>N1</CIN><PL>U1</PL>\
+             <PLACE_PROVIDER>PR1</PLACE_PROVIDER>{}{}<REASON_PLACE_CHANGE /><HOME_POST /><PL_POST /><URN />\
+             </EPISODE>\n",
+            end("DEC", dec),
+            end("REC", rec)
+        )
+    };
+    let mut x = String::from("<?xml version='1.0'?>\n<EXPSSDA903>\n");
+    x += "<CHILD><HEADER><CHILDID>77</CHILDID><SEX>1</SEX><DOB>01/01/2012</DOB>\n";
+    for k in 0..cap - 1 {
+        x += &format!(
+            "<AREVIEW><REVIEW>{:02}/{:02}/2024</REVIEW><REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW>\n",
+            1 + k % 28,
+            5 + (k / 28) % 7
+        );
+    }
+    x += "</HEADER>\n";
+    x += &episode("01/05/2024", "", "");
+    x += "</CHILD>\n<CHILD><HEADER><CHILDID>77</CHILDID><SEX>1</SEX><DOB>01/01/2012</DOB></HEADER>\n";
+    x += &episode("01/04/2024", "30/04/2024", "E11");
+    x += "</CHILD>\n</EXPSSDA903>\n";
+    for budget in [512u64 << 20, 4096] {
+        let mut o = opts(None);
+        o.memory_budget = budget;
+        o.tmp_dir = std::env::temp_dir();
+        let r = ReturnInput::Xml { file: Input::Text { name: "SSDA903_2025.xml".into(), text: &x }, year: None };
+        let mut c = Collect::default();
+        let out = audit(vec![r], &o, &mut c).unwrap();
+        assert!(out.totals.balanced());
+        assert_eq!(out.strategy == ReadStrategy::InMemory, budget > 4096, "budget {budget}: {:?}", out.strategy);
+        let capped: Vec<(FileKind, u64)> =
+            c.rejects.iter().filter(|r| r.reason.contains("more than")).map(|r| (r.table, r.line)).collect();
+        assert_eq!(capped, vec![(FileKind::Episodes, 2)], "budget {budget}");
+    }
+}
