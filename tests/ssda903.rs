@@ -668,6 +668,21 @@ fn a_child_with_too_many_rows_is_rejected_not_a_crash() {
     assert!(o.totals.balanced());
 }
 
+/// A temporary directory of one test (for its partition files), removed when dropped.
+struct OwnTmp(std::path::PathBuf);
+
+impl Drop for OwnTmp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn own_tmp(name: &str) -> OwnTmp {
+    let d = std::env::temp_dir().join(format!("lact-ssda903-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    OwnTmp(d)
+}
+
 fn lines_of(c: &Collect) -> (Vec<String>, Vec<String>) {
     let fmt = |f: &dyn Fn(&mut String)| {
         let mut s = String::new();
@@ -965,10 +980,13 @@ fn rows_past_the_cap_are_rejected_and_never_written_to_partitions() {
     }
     let eps = file(EP_HEADER, &[ep("Z", "01/04/2024", "S", "C2", "U1", "", "")]);
     let mut lines = Vec::new();
+    let tmp = own_tmp("cap");
     for budget in [512u64 << 20, 4096] {
         let mut o = opts(None);
         o.memory_budget = budget;
-        o.tmp_dir = std::env::temp_dir();
+        // A directory of its own: tests run in parallel in one process, and the partition
+        // directory is named after the process.
+        o.tmp_dir = tmp.0.clone();
         let mut sink = Order::default();
         let out = audit_str(&eps, &file(RV_HEADER, &revs), Some(2025), &o, &mut sink).unwrap();
         assert!(out.totals.balanced());
@@ -1371,10 +1389,13 @@ fn the_row_past_the_cap_in_an_xml_return_is_the_one_read_last_held_or_partitione
     x += "</CHILD>\n<CHILD><HEADER><CHILDID>77</CHILDID><SEX>1</SEX><DOB>01/01/2012</DOB></HEADER>\n";
     x += &episode("01/04/2024", "30/04/2024", "E11");
     x += "</CHILD>\n</EXPSSDA903>\n";
+    let tmp = own_tmp("xml-cap");
     for budget in [512u64 << 20, 4096] {
         let mut o = opts(None);
         o.memory_budget = budget;
-        o.tmp_dir = std::env::temp_dir();
+        // A directory of its own: tests run in parallel in one process, and the partition
+        // directory is named after the process.
+        o.tmp_dir = tmp.0.clone();
         let r = ReturnInput::Xml { file: Input::Text { name: "SSDA903_2025.xml".into(), text: &x }, year: None };
         let mut c = Collect::default();
         let out = audit(vec![r], &o, &mut c).unwrap();

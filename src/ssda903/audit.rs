@@ -1031,8 +1031,10 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
     let run = |gs: &[(usize, usize)], out: &mut Out| {
         // The chunk's rows, copied in order (the store keeps them in reading order).
         let first = gs.first().map_or(0, |g| g.0);
-        let rows: Vec<RowRef> =
-            order[first..gs.last().map_or(first, |g| g.1)].iter().map(|&p| store.rows[p as usize]).collect();
+        let mut rows: Vec<RowRef> = Vec::with_capacity(gs.last().map_or(first, |g| g.1) - first);
+        for &(a, b) in gs {
+            capped_order(&order[a..b], |p| rows.push(store.rows[p as usize]));
+        }
         let mut scratch = Scratch::default();
         for &(a, b) in gs {
             let rows = &rows[a - first..b - first];
@@ -1103,6 +1105,25 @@ fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dy
         }
         Ok(())
     })
+}
+
+/// A child's places in order, except that past [`MAX_CHILD_ROWS`] the rows read last come last,
+/// in the order they were read: the audit keeps the first `MAX_CHILD_ROWS` rows it is given and
+/// rejects the rest, and the rows to reject are the ones read after the cap was reached (as when
+/// they are rejected while being read; in an XML return a child's two tables interleave, so
+/// reading order is not table-then-line order). A row's place is its reading order.
+fn capped_order(places: &[u32], mut put: impl FnMut(u32)) {
+    if places.len() <= MAX_CHILD_ROWS {
+        places.iter().for_each(|&p| put(p));
+        return;
+    }
+    let mut read = places.to_vec();
+    read.select_nth_unstable(MAX_CHILD_ROWS);
+    let cut = read[MAX_CHILD_ROWS];
+    places.iter().filter(|&&p| p < cut).for_each(|&p| put(p));
+    let mut late: Vec<u32> = read.into_iter().filter(|&p| p >= cut).collect();
+    late.sort_unstable();
+    late.into_iter().for_each(put);
 }
 
 /// Formats a batch's output as CSV lines (on the worker that audited it), as bytes, checked as

@@ -896,7 +896,8 @@ impl<'s> Ingest<'s> {
         // The partition count was set from the file sizes; a partition loaded back holds about as
         // much again per row as its text (short rows cost more in row references than in text), so
         // scale it by what the rows held so far cost per byte of text.
-        let text = (self.store.text.len() + self.file_bytes).max(1);
+        // The text the partitions will hold: the rows' own (a table held whole holds more).
+        let text = self.store.rows.iter().map(|r| r.end - r.start).sum::<usize>().max(1);
         let held = text + self.store.rows.len() * std::mem::size_of::<RowRef>();
         self.parts = (self.parts * held.div_ceil(text)).clamp(2, 1024);
         let mut files = Vec::with_capacity(self.parts);
