@@ -1006,22 +1006,11 @@ const CHUNK: usize = 1024;
 const AHEAD: usize = 2;
 
 fn process_store(store: &mut Store, ctx: &Ctx<'_>, threads: usize, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
-    store.sort(threads);
+    store.sort(threads)?;
     let store = &*store;
-    // Each child's rows: a run of the sorted places.
+    // Each child's rows: a range of the sorted places.
     let order = store.order();
-    let row = |i: usize| &store.rows[order[i] as usize];
-    let mut groups: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < order.len() {
-        let (r, k) = (row(i), store.key(row(i)));
-        let mut j = i + 1;
-        while j < order.len() && row(j).kp == r.kp && store.key(row(j)) == k {
-            j += 1;
-        }
-        groups.push((i, j));
-        i = j;
-    }
+    let groups: Vec<(usize, usize)> = store.children().collect();
     // The store's text checked as UTF-8 once (usually it is), rather than row by row.
     let arena = std::str::from_utf8(&store.text).ok();
     let n = ctx.metas.len();

@@ -70,6 +70,8 @@ pub(crate) struct Store {
     pub rows: Vec<RowRef>,
     /// The rows' places in `CHILD` order, once sorted ([`Store::sort`]).
     order: Vec<u32>,
+    /// Where each child's rows start in `order`.
+    starts: Vec<u32>,
 }
 
 /// The most ascending runs of rows merged as runs; more are sorted ([`Store::sort`]).
@@ -155,16 +157,15 @@ impl Store {
     /// more than [`MAX_RUNS`] runs, a 16-byte key per row is sorted instead (the standard
     /// library's stable sort, which also merges runs), its halves on two threads and merged from
     /// both ends. The order is total, so every way gives the same result.
-    pub(crate) fn sort(&mut self, threads: usize) {
+    pub(crate) fn sort(&mut self, threads: usize) -> Result<()> {
         let n = self.rows.len();
-        if n > u32::MAX as usize {
-            // Places do not fit the order's 32 bits: the rows themselves are sorted.
-            let mut rows = std::mem::take(&mut self.rows);
-            let store = &*self;
-            rows.sort_by(|a, b| full_order(store, a, b));
-            self.rows = rows;
-            self.order = (0..n as u32).collect();
-            return;
+        if n >= u32::MAX as usize {
+            // A row's place is 32 bits (in memory, 4 billion rows would take over 200 GB).
+            return Err(Error::input(
+                "memory budget",
+                n.to_string(),
+                "more than 4,294,967,294 rows held at once: give a smaller --memory-budget",
+            ));
         }
         let two = threads >= 2 && n >= 1 << 16;
         let store = &*self;
@@ -182,9 +183,31 @@ impl Store {
         if n > 0 && runs.len() <= MAX_RUNS {
             runs.push((start, n));
         }
-        let order = if runs.len() <= MAX_RUNS { store.merge_runs(&runs, two) } else { store.sort_keys(two) };
+        let (order, starts) = if runs.len() <= MAX_RUNS {
+            store.merge_runs(&runs, two)
+        } else {
+            let order = store.sort_keys(two);
+            let starts = (0..order.len())
+                .filter(|&i| {
+                    i == 0 || !store.same_child(store.head(order[i - 1] as usize), store.head(order[i] as usize))
+                })
+                .map(|i| i as u32)
+                .collect();
+            (order, starts)
+        };
         debug_assert_eq!(order.len(), n);
         self.order = order;
+        self.starts = starts;
+        Ok(())
+    }
+
+    /// Each child's rows, once sorted: a range of [`Store::order`], in order.
+    pub(crate) fn children(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let n = self.order.len();
+        self.starts
+            .iter()
+            .enumerate()
+            .map(move |(i, &a)| (a as usize, self.starts.get(i + 1).map_or(n, |&b| b as usize)))
     }
 
     /// The rows' places in order ([`Store::sort`]).
@@ -212,13 +235,13 @@ impl Store {
     }
 
     /// Merges ascending runs of places (on two threads when `two`).
-    fn merge_runs(&self, runs: &[(usize, usize)], two: bool) -> Vec<u32> {
+    fn merge_runs(&self, runs: &[(usize, usize)], two: bool) -> (Vec<u32>, Vec<u32>) {
         let n: usize = runs.iter().map(|r| r.1 - r.0).sum();
         let mut out = vec![0u32; n];
-        let Some(&(ls, le)) = runs.iter().max_by_key(|r| r.1 - r.0) else { return out };
+        let Some(&(ls, le)) = runs.iter().max_by_key(|r| r.1 - r.0) else { return (out, Vec::new()) };
         if !two || runs.len() == 1 {
-            self.merge_into(runs, &mut out);
-            return out;
+            let starts = self.merge_into(runs, &mut out);
+            return (out, starts);
         }
         // Each run cut at the longest run's middle row: the parts below it, then the rest.
         let mid = ls + (le - ls) / 2;
@@ -231,16 +254,22 @@ impl Store {
         }
         let k: usize = below.iter().map(|r| r.1 - r.0).sum();
         let (lo, hi) = out.split_at_mut(k);
-        std::thread::scope(|sc| {
-            sc.spawn(|| self.merge_into(&below, lo));
-            self.merge_into(&above, hi);
+        let (mut starts, hi_starts) = std::thread::scope(|sc| {
+            let h = sc.spawn(|| self.merge_into(&below, lo));
+            let hi_starts = self.merge_into(&above, hi);
+            (h.join().unwrap_or_default(), hi_starts)
         });
-        out
+        // A child whose rows are on both sides of the cut starts once.
+        let joined = k > 0 && k < n && self.same_child(self.head(out[k - 1] as usize), self.head(out[k] as usize));
+        starts.extend(hi_starts.into_iter().skip(usize::from(joined)).map(|s| s + k as u32));
+        (out, starts)
     }
 
     /// Merges ascending runs of places into `out` (exactly their length) with a tree of losers:
     /// each place out costs one comparison per level of the tree (`log2(runs)`).
-    fn merge_into(&self, runs: &[(usize, usize)], out: &mut [u32]) {
+    ///
+    /// Returns where each child's rows start in `out`.
+    fn merge_into(&self, runs: &[(usize, usize)], out: &mut [u32]) -> Vec<u32> {
         let runs: Vec<(usize, usize)> = runs.iter().copied().filter(|r| r.0 < r.1).collect();
         let k = runs.len().next_power_of_two().max(1);
         // Each leaf's next row ([`Store::head`]); a leaf past the runs, or a run used up, holds
@@ -260,11 +289,17 @@ impl Store {
             loser[n] = l;
         }
         let mut winner = if k == 1 { 0 } else { win[1] };
-        for slot in out.iter_mut() {
+        let mut starts = Vec::new();
+        let mut last = DONE;
+        for (i, slot) in out.iter_mut().enumerate() {
             let h = heads[winner];
             if h == DONE {
                 break;
             }
+            if i == 0 || !self.same_child(last, h) {
+                starts.push(i as u32);
+            }
+            last = h;
             let pos = (h.1 & 0xffff_ffff) as usize;
             *slot = pos as u32;
             heads[winner] = if pos + 1 < ends[winner] { self.head(pos + 1) } else { DONE };
@@ -279,6 +314,17 @@ impl Store {
             }
             winner = cand;
         }
+        starts
+    }
+
+    /// Whether two rows' heads are of the same `CHILD`.
+    #[inline]
+    fn same_child(&self, a: Head, b: Head) -> bool {
+        a.0 == b.0
+            && (a.1 >> 63) == (b.1 >> 63)
+            && (a.1 >> 63 == 0
+                || self.key(&self.rows[(a.1 & 0xffff_ffff) as usize])
+                    == self.key(&self.rows[(b.1 & 0xffff_ffff) as usize]))
     }
 
     /// A run's next row, packed for comparing ([`Store::head_less`]): its `CHILD` prefix; a flag
@@ -415,23 +461,6 @@ fn merge_two(
         }
     });
     out
-}
-
-/// The rows' order: `CHILD` (byte order), then table and line.
-#[inline]
-fn full_order(store: &Store, a: &RowRef, b: &RowRef) -> std::cmp::Ordering {
-    a.kp.cmp(&b.kp)
-        .then_with(|| {
-            let (la, lb) = (a.key_end - a.key_start, b.key_end - b.key_start);
-            if la <= 8 && lb <= 8 {
-                // The prefixes hold the whole keys (no NUL in a CHILD): the shorter first.
-                la.cmp(&lb)
-            } else {
-                store.key(a).cmp(store.key(b))
-            }
-        })
-        .then(a.src.cmp(&b.src))
-        .then(a.line.cmp(&b.line))
 }
 
 fn prefix(key: &[u8]) -> u64 {
@@ -1170,7 +1199,25 @@ mod tests {
         s
     }
 
+    /// The store's children, checked: ranges that cover the order in turn, each of one `CHILD`,
+    /// each `CHILD` in one range. Returns how many.
+    fn children_checked(s: &Store) -> usize {
+        let key = |i: usize| s.key(&s.rows[s.order()[i] as usize]).to_vec();
+        let mut next = 0;
+        let mut seen = std::collections::BTreeSet::new();
+        for (a, b) in s.children() {
+            assert_eq!(a, next, "ranges in turn");
+            assert!(b > a, "no empty range");
+            assert!((a..b).all(|i| key(i) == key(a)), "one CHILD in {a}..{b}");
+            assert!(seen.insert(key(a)), "{:?} in two ranges", String::from_utf8_lossy(&key(a)));
+            next = b;
+        }
+        assert_eq!(next, s.order().len());
+        seen.len()
+    }
+
     fn order(s: &Store) -> Vec<(String, u32, u64)> {
+        children_checked(s);
         s.order()
             .iter()
             .map(|&p| &s.rows[p as usize])
@@ -1191,7 +1238,7 @@ mod tests {
             (1, 4, "ABCDEFGHA"),
             (0, 6, "AB"),
         ]);
-        s.sort(1);
+        s.sort(1).unwrap();
         let want: Vec<(String, u32, u64)> = [
             ("A", 1, 3),
             ("AB", 0, 6),
@@ -1230,7 +1277,7 @@ mod tests {
         want.sort();
         for threads in [1, 2] {
             let mut s = store(&rows);
-            s.sort(threads);
+            s.sort(threads).unwrap();
             assert_eq!(order(&s), want, "{threads} threads");
         }
     }
@@ -1280,15 +1327,15 @@ mod tests {
         assert!((5..=MAX_RUNS).contains(&runs), "{runs} runs");
         for threads in [1, 2] {
             let mut st = store(&refs);
-            st.sort(threads);
+            st.sort(threads).unwrap();
             assert_eq!(order(&st), want, "{threads} threads");
         }
         // An empty store and a store of one row.
         let mut st = store(&[]);
-        st.sort(2);
+        st.sort(2).unwrap();
         assert!(st.order().is_empty());
         let mut st = store(&[(0, 2, "A")]);
-        st.sort(2);
+        st.sort(2).unwrap();
         assert_eq!(st.order(), &[0]);
     }
 
@@ -1303,6 +1350,28 @@ mod tests {
         assert_eq!(plain_field(b"", 0), Some(&b""[..]));
         assert_eq!(plain_field(b"", 1), None);
         assert_eq!(plain_field(b" x ,y", 0), Some(&b" x "[..]));
+    }
+
+    #[test]
+    fn a_child_on_both_sides_of_the_two_threads_cut_is_one_child() {
+        // Two tables with the same 40,000 children, each in CHILD order: the merge is cut at the
+        // middle row of one of them, and that child's row in the other table falls on the other
+        // side of the cut. It is still one child (one range of the order), as every other is.
+        let keys: Vec<String> = {
+            let mut k: Vec<String> = (0..40_000).map(|i| format!("C{i}")).collect();
+            k.sort();
+            k
+        };
+        let mut rows: Vec<(u32, u64, &str)> = Vec::new();
+        for src in 0..2u32 {
+            rows.extend(keys.iter().enumerate().map(|(i, k)| (src, i as u64 + 2, k.as_str())));
+        }
+        for threads in [1, 2] {
+            let mut s = store(&rows);
+            s.sort(threads).unwrap();
+            assert_eq!(children_checked(&s), 40_000, "{threads} threads");
+            assert!(s.children().all(|(a, b)| b - a == 2), "{threads} threads: two rows each");
+        }
     }
 
     #[test]
