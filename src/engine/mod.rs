@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{Calendar, DataVersion};
 use crate::error::{Error, Result};
 use crate::model::walk::Walk;
-use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role, Roles};
+use crate::model::{Anchor, CaseHistory, Duty, Jurisdiction, Regime, Role, Roles, Shared};
 use crate::period::{self, Deadline, Direction, Period};
 use crate::profile::{AdjournedReviewDate, Basis, Citation, Profile, Rule};
 

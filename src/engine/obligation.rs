@@ -163,7 +163,7 @@ pub struct Considered {
     /// The deadline it gives (none: no day fixed).
     pub latest: Option<NaiveDate>,
     /// The rule's citation.
-    pub citation: Arc<Citation>,
+    pub citation: Shared<Citation>,
     /// True when its deadline falls before the child became looked after (counted back from a
     /// review held soon after): it cannot apply, and is listed after the rules that can.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -341,7 +341,7 @@ pub struct Obligation {
     #[serde(default)]
     pub roles: Roles,
     /// The action in plain English (from the binding rule).
-    pub action: Arc<str>,
+    pub action: Shared<str>,
     /// The review regime, when the obligation is about a review.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub regime: Option<Regime>,
@@ -364,7 +364,7 @@ pub struct Obligation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub binding: Option<Vec<Considered>>,
     /// The binding rule's citation.
-    pub citation: Arc<Citation>,
+    pub citation: Shared<Citation>,
     /// Indices of the events that triggered it.
     pub triggered_by: Triggers,
     /// True when it rests on an assumed date rather than a recorded one: a review not yet held
