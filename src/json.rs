@@ -399,8 +399,8 @@ impl Drop for Table<'_> {
 
 /// The JSON of the profile text responses repeat (each citation's object, each action's string),
 /// written and escaped once per thread rather than once per response, keyed by the address of the
-/// `Arc` the obligations share (the engine's per-thread copies of the rules), which an entry keeps
-/// alive so that the address cannot be reused. Citations equal in value share a `value` id, so a
+/// value the obligations share ([`Shared`]: interned for the life of the process, or counted),
+/// which an entry keeps (a clone) so that the address cannot be reused. Citations equal in value share a `value` id, so a
 /// response lists them once. Bounded: emptied past [`MAX_FRAGMENTS`] entries.
 #[derive(Default)]
 struct Fragments {
