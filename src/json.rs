@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::{audit, Aggregates, Audit, AuditBreach, AuditOptions, EventAccount};
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
-use crate::model::{CaseHistory, Child, Duty, Event, Jurisdiction, Regime, Role, Roles};
+use crate::model::{CaseHistory, Child, Duty, Event, Jurisdiction, Regime, Role, Roles, Shared};
 use crate::period::Period;
 use crate::profile::AdjournedReviewDate;
 use crate::profile::{Basis, Citation, Profile, ProfileRegistry, Status};
@@ -375,7 +375,7 @@ impl Table<'_> {
 
 impl<'a> Table<'a> {
     #[inline(always)]
-    fn index(&mut self, c: &'a Arc<Citation>) -> u32 {
+    fn index(&mut self, c: &'a Shared<Citation>) -> u32 {
         let e = self.frag.citation(c);
         let value = self.frag.entries[e as usize].value as usize;
         match self.frag.seen[value] {
@@ -399,8 +399,8 @@ impl Drop for Table<'_> {
 
 /// The JSON of the profile text responses repeat (each citation's object, each action's string),
 /// written and escaped once per thread rather than once per response, keyed by the address of the
-/// `Arc` the obligations share (the engine's per-thread copies of the rules), which an entry keeps
-/// alive so that the address cannot be reused. Citations equal in value share a `value` id, so a
+/// value the obligations share ([`Shared`]: interned for the life of the process, or counted),
+/// which an entry keeps (a clone) so that the address cannot be reused. Citations equal in value share a `value` id, so a
 /// response lists them once. Bounded: emptied past [`MAX_FRAGMENTS`] entries.
 #[derive(Default)]
 struct Fragments {
@@ -441,8 +441,8 @@ impl HeadKey {
 }
 
 enum Keep {
-    Citation(#[allow(dead_code)] Arc<Citation>),
-    Text(#[allow(dead_code)] Arc<str>),
+    Citation(#[allow(dead_code)] Shared<Citation>),
+    Text(#[allow(dead_code)] Shared<str>),
 }
 
 /// Entries a thread's [`Fragments`] holds before it is emptied.
@@ -489,16 +489,16 @@ impl Fragments {
 
     /// The entry of citation `c`, written the first time it is met.
     #[inline(always)]
-    fn citation(&mut self, c: &Arc<Citation>) -> u32 {
-        match self.find(Arc::as_ptr(c) as usize) {
+    fn citation(&mut self, c: &Shared<Citation>) -> u32 {
+        match self.find(c.as_ptr() as usize) {
             Some(e) => e,
             None => self.new_citation(c),
         }
     }
 
     #[inline(never)]
-    fn new_citation(&mut self, c: &Arc<Citation>) -> u32 {
-        let ptr = Arc::as_ptr(c) as usize;
+    fn new_citation(&mut self, c: &Shared<Citation>) -> u32 {
+        let ptr = c.as_ptr() as usize;
         let mut w = W(Vec::with_capacity(64 + c.instrument.len()));
         w.citation(c);
         let next = self.values.len() as u32;
@@ -515,7 +515,7 @@ impl Fragments {
     /// written for other duty, roles or regime (the caller then writes the head itself).
     #[inline(always)]
     fn head(&mut self, o: &Obligation) -> Option<u32> {
-        match self.find(Arc::as_ptr(&o.action) as *const u8 as usize) {
+        match self.find(o.action.as_ptr() as *const u8 as usize) {
             Some(e) => (self.entries[e as usize].head == Some(HeadKey::of(o))).then_some(e),
             None => Some(self.new_head(o)),
         }
@@ -523,7 +523,7 @@ impl Fragments {
 
     #[inline(never)]
     fn new_head(&mut self, o: &Obligation) -> u32 {
-        let ptr = Arc::as_ptr(&o.action) as *const u8 as usize;
+        let ptr = o.action.as_ptr() as *const u8 as usize;
         let mut w = W(Vec::with_capacity(o.action.len() + 160));
         w.head(o);
         let f = Fragment {

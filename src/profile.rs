@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
-use crate::model::{Anchor, Duty, Jurisdiction, PlacementCondition, Regime, Role};
+use crate::model::{Anchor, Duty, Intern, Jurisdiction, PlacementCondition, Regime, Role, Shared};
 use crate::period::{Direction, Period};
 
 /// How firmly a rule was checked: against the instrument's (or seed procedure's) text, against
@@ -37,7 +37,7 @@ pub enum Status {
 }
 
 /// Where a rule comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Citation {
     /// The instrument or document, e.g. "Care Planning, Placement and Case Review (England)
@@ -50,6 +50,19 @@ pub struct Citation {
     /// A note on the reading (ambiguities, dates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+impl Intern for Citation {
+    fn boxed(&self) -> Box<Citation> {
+        Box::new(self.clone())
+    }
+
+    fn footprint(&self) -> usize {
+        std::mem::size_of::<Citation>()
+            + self.instrument.len()
+            + self.provision.len()
+            + self.note.as_ref().map_or(0, String::len)
+    }
 }
 
 impl fmt::Display for Citation {
@@ -201,10 +214,10 @@ pub struct Rule {
     /// Applies only when the child is at least this old (from the date of birth) on the anchor
     /// date, for duties counted from the period of care; owed when the date of birth is unknown.
     pub when_aged_at_least: Option<Period>,
-    /// The action in plain English.
-    pub action: Arc<str>,
-    /// Where the rule comes from.
-    pub citation: Arc<Citation>,
+    /// The action in plain English (interned: see [`Shared`]).
+    pub action: Shared<str>,
+    /// Where the rule comes from (interned: see [`Shared`]).
+    pub citation: Shared<Citation>,
     /// The words the rule encodes (paraphrase or short quote).
     pub text: Option<String>,
     /// Statutory or local.
@@ -802,13 +815,13 @@ fn parse(file: &str, text: &str, local: Option<()>) -> Result<Profile> {
             needs_meeting: r.needs_meeting,
             when_looked_after_for,
             when_aged_at_least,
-            action: r.action.trim().into(),
-            citation: Arc::new(Citation {
+            action: Shared::new(r.action.trim()),
+            citation: Shared::from_box(Box::new(Citation {
                 instrument: r.citation.instrument.trim().to_string(),
                 provision: r.citation.provision.trim().to_string(),
                 status,
                 note: r.citation.note.clone(),
-            }),
+            })),
             text: r.text.clone(),
             basis: basis.clone(),
             line,

@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 pub(crate) use crate::calendar::{plain_date, strict_date};
 use crate::error::{excerpt, Error, Result};
 
+mod shared;
 pub(crate) mod walk;
+
+pub use shared::{Intern, Shared, MAX_INTERNED_BYTES};
 
 /// Which law applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

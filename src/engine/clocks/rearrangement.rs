@@ -64,14 +64,13 @@ impl<'a> Builder<'a, '_> {
                 Some(i) => {
                     let rule = self.best(i).rule;
                     let made = Arc::new(Rule {
-                        action: format!(
+                        action: Shared::counted(Arc::from(format!(
                             "Authorise moving review {} from {} to {}: past {whose} {deadline} ({})",
                             number.unwrap_or(0),
                             ra.from,
                             ra.to,
                             rule.action
-                        )
-                        .into(),
+                        ))),
                         ..Rule::clone(rule)
                     });
                     let note = match &basis {

@@ -12,8 +12,8 @@ use chrono::{Datelike, NaiveDate};
 
 use super::rules::RuleSets;
 use super::{Cand, Extra, Mtg, Pending, Scope};
-use crate::model::Duty;
-use crate::profile::Rule;
+use crate::model::{Duty, Shared};
+use crate::profile::{Basis, Citation, Rule};
 
 /// What a thread keeps between schedules, so that a schedule allocates little besides its result:
 /// the rule groups of the last few profiles and scratch vectors. It never
@@ -118,32 +118,38 @@ impl Cache {
     }
 }
 
-/// Copies of `rules` owned by this thread: the same values, with their own `Arc`s for the action,
-/// the citation and the local basis (rules that shared one share its copy).
+/// Copies of `rules` owned by this thread: the same values, with their own `Arc`s for the local
+/// basis and for any action or citation not interned ([`Shared`]: only past the registry's bound;
+/// rules that shared one share its copy).
 ///
-/// An obligation clones its rule's `Arc`s, and a schedule drops them: with the profile's own
+/// An obligation clones its rule's basis (and these, when counted): with the profile's own
 /// `Arc`s, every such count change on one thread takes the cache line from the other core when
 /// two threads schedule with the same profile, and two threads were hardly faster than one
 /// (`perf record`: the `lock` instructions of `Arc::clone` and of dropping obligations were a
-/// third of the samples). Obligations built from these copies touch counts no other thread uses.
+/// third of the samples). Obligations built from these copies touch counts no other thread uses;
+/// interned actions and citations touch none.
 pub(in crate::engine) fn thread_copies(rules: &[Arc<Rule>]) -> Vec<Rule> {
-    let mut actions: FastMap<usize, Arc<str>> = FastMap::default();
-    let mut citations: FastMap<usize, Arc<crate::profile::Citation>> = FastMap::default();
+    let mut actions: FastMap<usize, Shared<str>> = FastMap::default();
+    let mut citations: FastMap<usize, Shared<Citation>> = FastMap::default();
     let mut bases: FastMap<usize, Arc<str>> = FastMap::default();
     rules
         .iter()
         .map(|r| {
             let mut copy = Rule::clone(r);
-            copy.action = actions
-                .entry(Arc::as_ptr(&r.action) as *const u8 as usize)
-                .or_insert_with(|| Arc::from(&*r.action))
-                .clone();
-            copy.citation = citations
-                .entry(Arc::as_ptr(&r.citation) as usize)
-                .or_insert_with(|| Arc::new(crate::profile::Citation::clone(&r.citation)))
-                .clone();
-            if let crate::profile::Basis::Local(id) = &r.basis {
-                copy.basis = crate::profile::Basis::Local(
+            if !r.action.is_interned() {
+                copy.action = actions
+                    .entry(r.action.as_ptr() as *const u8 as usize)
+                    .or_insert_with(|| Shared::counted(Arc::from(&*r.action)))
+                    .clone();
+            }
+            if !r.citation.is_interned() {
+                copy.citation = citations
+                    .entry(r.citation.as_ptr() as usize)
+                    .or_insert_with(|| Shared::counted(Arc::new(Citation::clone(&r.citation))))
+                    .clone();
+            }
+            if let Basis::Local(id) = &r.basis {
+                copy.basis = Basis::Local(
                     bases.entry(Arc::as_ptr(id) as *const u8 as usize).or_insert_with(|| Arc::from(&**id)).clone(),
                 );
             }
@@ -315,9 +321,10 @@ mod tests {
         assert!(w.capacity() >= 100, "{}", w.capacity());
     }
 
-    /// Obligations take their `Arc`s from this thread's copies of the rules, not from the
-    /// profile every thread shares; the copies keep the profile's sharing (one citation, one
-    /// copy) and its values.
+    /// Obligations carry the profile's interned actions and citations (no reference count) and
+    /// take the local basis from this thread's copies of the rules, not from the profile every
+    /// thread shares; the copies keep the profile's values, and rules that shared a counted
+    /// (not interned) action or citation share its copy.
     #[test]
     fn obligations_use_this_threads_copies_of_the_rules() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
@@ -330,19 +337,15 @@ mod tests {
         let profile = Profile::builtin_shared("dudley").unwrap();
         let cal = Calendar::england_and_wales();
         let s = schedule(&case, &profile, &cal, &ScheduleOptions::default()).unwrap();
-        let shared = |p: *const u8| {
-            profile.rules.iter().any(|r| {
-                Arc::as_ptr(&r.action) as *const u8 == p
-                    || Arc::as_ptr(&r.citation) as *const u8 == p
-                    || matches!(&r.basis, Basis::Local(id) if Arc::as_ptr(id) as *const u8 == p)
-            })
+        let shared_basis = |p: *const u8| {
+            profile.rules.iter().any(|r| matches!(&r.basis, Basis::Local(id) if Arc::as_ptr(id) as *const u8 == p))
         };
         let mut local_basis = 0;
         for o in &s.obligations {
-            assert!(!shared(Arc::as_ptr(&o.action) as *const u8), "{o}");
-            assert!(!shared(Arc::as_ptr(&o.citation) as *const u8), "{o}");
+            assert!(o.action.is_interned() && o.citation.is_interned(), "{o}");
+            assert!(profile.rules.iter().any(|r| r.citation.as_ptr() == o.citation.as_ptr()), "{o}");
             if let Basis::Local(id) = &o.basis {
-                assert!(!shared(Arc::as_ptr(id) as *const u8), "{o}");
+                assert!(!shared_basis(Arc::as_ptr(id) as *const u8), "{o}");
                 local_basis += 1;
             }
         }
@@ -352,15 +355,28 @@ mod tests {
         assert_eq!(copies.len(), profile.rules.len());
         for (c, r) in copies.iter().zip(&profile.rules) {
             assert_eq!(c, &**r);
+            assert_eq!((c.action.as_ptr(), c.citation.as_ptr()), (r.action.as_ptr(), r.citation.as_ptr()));
         }
-        // Rules that share a citation share its copy.
-        for (i, a) in profile.rules.iter().enumerate() {
-            for (j, b) in profile.rules.iter().enumerate().skip(i + 1) {
-                assert_eq!(
-                    Arc::ptr_eq(&a.citation, &b.citation),
-                    Arc::ptr_eq(&copies[i].citation, &copies[j].citation)
-                );
-            }
+        // Counted (not interned) actions and citations: each thread has its own copy, shared by
+        // the rules that shared one.
+        let counted: Vec<Arc<Rule>> = {
+            let action = Shared::<str>::counted(Arc::from("Do it"));
+            let citation = Shared::counted(Arc::new(Citation::clone(&profile.rules[0].citation)));
+            let other = Shared::counted(Arc::new(Citation::clone(&profile.rules[1].citation)));
+            let with = |k: usize, citation: &Shared<Citation>| {
+                Arc::new(Rule { action: action.clone(), citation: citation.clone(), ..Rule::clone(&profile.rules[k]) })
+            };
+            vec![with(0, &citation), with(1, &other), with(2, &citation)]
+        };
+        let copies = thread_copies(&counted);
+        for (c, r) in copies.iter().zip(&counted) {
+            assert_eq!(c, &**r);
+            assert!(!c.action.is_interned() && !c.citation.is_interned());
+            assert_ne!(c.action.as_ptr(), r.action.as_ptr());
+            assert_ne!(c.citation.as_ptr(), r.citation.as_ptr());
         }
+        assert_eq!(copies[0].action.as_ptr(), copies[1].action.as_ptr());
+        assert_eq!(copies[0].citation.as_ptr(), copies[2].citation.as_ptr());
+        assert_ne!(copies[0].citation.as_ptr(), copies[1].citation.as_ptr());
     }
 }
