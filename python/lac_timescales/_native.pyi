@@ -58,4 +58,5 @@ def audit_903_native(
     threads: Optional[int] = None,
     tmp_dir: Optional[str] = None,
     prepare: bool = True,
+    layout: str = "bytes",
 ) -> Dict[str, Any]: ...
