@@ -422,7 +422,14 @@ class _Pandas(_Numpy):
         distinct = self.np.empty(len(values), dtype=object)
         distinct[:] = values
         array = self.pd.array(distinct, dtype=self.text_dtype)
-        return array.take(self.np.frombuffer(codes, dtype=self.np.uint32).astype(self.np.intp))
+        codes = self.np.frombuffer(codes, dtype=self.np.uint32)
+        # pandas keeps such an array's values in an object ndarray (a str, or its missing mark, per
+        # row): gathered natively, as pandas' own take would, then wrapped the way take wraps it.
+        # (Arrays kept otherwise, as pyarrow's, are taken by pandas.)
+        backing: Any = getattr(array, "_ndarray", None)
+        if getattr(backing, "dtype", None) == object and hasattr(array, "_from_backing_data"):
+            return array._from_backing_data(_native.take_objects(backing, codes))
+        return array.take(codes.astype(self.np.intp))
 
     def reviews(self, c: Dict[str, Any], frames: Dict[str, Any]) -> Any:
         pd = self.pd
@@ -465,7 +472,7 @@ class _Pandas(_Numpy):
             if k == "DECOM":  # datetime.date objects, as before: one per distinct date
                 days, codes = sp[k]
                 distinct = self.number(k, days).view("datetime64[D]").astype(object)
-                out[k] = distinct.take(self.np.frombuffer(codes, dtype=self.np.uint32))
+                out[k] = _native.take_objects(distinct, self.np.frombuffer(codes, dtype=self.np.uint32))
             elif k in _NUMBER_FIELDS:
                 out[k] = self.number(k, sp[k])
             else:

@@ -1039,5 +1039,26 @@ pub(crate) fn audit_903_native<'py>(
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(audit_903_native, m)?)?;
+    m.add_function(wrap_pyfunction!(take_objects, m)?)?;
     Ok(())
+}
+
+/// `values[codes]` for an object array (numpy `take`, a reference per row): what Python gathers
+/// a dictionary-encoded text column with, a few times faster than numpy's take of objects.
+#[pyfunction]
+pub(crate) fn take_objects<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray1<'py, Py<PyAny>>,
+    codes: PyReadonlyArray1<'py, u32>,
+) -> PyResult<Bound<'py, PyArray1<Py<PyAny>>>> {
+    let values = values.as_slice()?;
+    let codes = codes.as_slice()?;
+    let mut out = Vec::with_capacity(codes.len());
+    for &c in codes {
+        match values.get(c as usize) {
+            Some(v) => out.push(v.clone_ref(py)),
+            None => return Err(invalid(py, format!("code {c} out of range: {} values", values.len()))),
+        }
+    }
+    Ok(PyArray1::from_vec(py, out))
 }

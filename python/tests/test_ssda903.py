@@ -468,6 +468,19 @@ def test_every_layout_of_the_native_result_holds_the_same_values(tmp_path):
         lt._native.audit_903_native(spec, None, None, 2, None, True, "arrow")
 
 
+def test_take_objects_gathers_like_numpy_take():
+    """The native gather of a text column: values[codes], the very objects (a reference each),
+    missing marks included; no codes, an empty array; a code past the values, an error."""
+    values = np.array(["7", None, "looked_after", np.nan], dtype=object)
+    codes = np.array([2, 2, 0, 1, 3, 0], dtype=np.uint32)
+    got = lt._native.take_objects(values, codes)
+    assert got.dtype == object and got.tolist()[:3] == ["looked_after", "looked_after", "7"]
+    assert got[3] is None and got[4] is values[3] and got[5] is values[0] and got[0] is values[2]
+    assert lt._native.take_objects(values, np.array([], dtype=np.uint32)).tolist() == []
+    with pytest.raises(lt.InvalidInputError, match="code 4 out of range: 4 values"):
+        lt._native.take_objects(values, np.array([0, 4], dtype=np.uint32))
+
+
 @pytest.mark.parametrize("output", ["pandas", "polars", "columns"])
 def test_an_empty_result_in_every_output_kind(output):
     episodes, reviews = small_return()
