@@ -318,24 +318,57 @@ impl Hasher for Fx {
 /// not once a row.
 struct Few<K> {
     seen: Vec<(K, u32)>,
+    /// Where in `seen` the previous row's key is (the likeliest).
+    last: usize,
     dict: Dict,
 }
 
 impl<K> Default for Few<K> {
     fn default() -> Self {
-        Few { seen: Vec::new(), dict: Dict::default() }
+        Few { seen: Vec::new(), last: 0, dict: Dict::default() }
     }
 }
 
 impl<K: PartialEq + Clone> Few<K> {
     fn push(&mut self, key: &K, label: impl FnOnce(&K) -> String) {
-        let code = match self.seen.iter().find(|(k, _)| k == key) {
-            Some((_, code)) => *code,
-            None => {
-                let code = self.dict.intern(&label(key));
-                self.seen.push((key.clone(), code));
-                code
-            }
+        let code = match self.seen.get(self.last) {
+            Some((k, code)) if k == key => *code,
+            _ => match self.seen.iter().position(|(k, _)| k == key) {
+                Some(i) => {
+                    self.last = i;
+                    self.seen[i].1
+                }
+                None => {
+                    let code = self.dict.intern(&label(key));
+                    self.last = self.seen.len();
+                    self.seen.push((key.clone(), code));
+                    code
+                }
+            },
+        };
+        self.dict.codes.push(code);
+    }
+}
+
+impl Few<Arc<str>> {
+    /// A file name as the audit shares it, found by address: the rows of a file share one
+    /// `Arc`, so finding it takes no string comparison (another `Arc` of the same name is another
+    /// key with the same text, hence the same code).
+    fn push_shared(&mut self, key: &Arc<str>) {
+        let code = match self.seen.get(self.last) {
+            Some((k, code)) if Arc::ptr_eq(k, key) => *code,
+            _ => match self.seen.iter().position(|(k, _)| Arc::ptr_eq(k, key)) {
+                Some(i) => {
+                    self.last = i;
+                    self.seen[i].1
+                }
+                None => {
+                    let code = self.dict.intern(key);
+                    self.last = self.seen.len();
+                    self.seen.push((key.clone(), code));
+                    code
+                }
+            },
         };
         self.dict.codes.push(code);
     }
@@ -463,7 +496,7 @@ struct Rejects {
 
 impl Rejects {
     fn push(&mut self, r: &Reject) {
-        self.file.push(&r.file, |f| f.to_string());
+        self.file.push_shared(&r.file);
         self.table.push(u8::from(r.table == FileKind::Reviews));
         self.line.push(r.line as i64);
         self.child.push(&r.child);
@@ -505,10 +538,10 @@ impl SupersededColumns {
     fn push(&mut self, s: &Superseded) {
         self.child.push_run(&s.child);
         self.decom.push(epoch(Some(s.decom)));
-        self.file.push(&s.file, |f| f.to_string());
+        self.file.push_shared(&s.file);
         self.line.push(s.line as i64);
         self.year.push(&s.year, |y| year_label(*y));
-        self.kept_file.push(&s.kept_file, |f| f.to_string());
+        self.kept_file.push_shared(&s.kept_file);
         self.kept_line.push(s.kept_line as i64);
         self.kept_year.push(&s.kept_year, |y| year_label(*y));
         self.conflict.push(&s.conflict);
