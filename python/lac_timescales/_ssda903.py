@@ -102,7 +102,9 @@ def _pandas_column(s: Any, colname: str, name: str) -> Tuple[Any, ...]:
     if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
         # Text as read (the common case): joined as it is, unless a value is missing or not a str.
         try:
-            return (colname, "text", "\n".join(s.tolist()))
+            # numpy's tolist of the object array pandas keeps the values in: a C loop, where the
+            # Series' tolist goes through the iterator protocol a value at a time.
+            return (colname, "text", "\n".join(s.to_numpy(dtype=object).tolist()))
         except TypeError:
             values = s.where(s.notna(), "").tolist()
     else:
