@@ -21,6 +21,7 @@ __all__ = [
     "audit_json",
     "library_version",
     "audit_903_native",
+    "take_objects",
 ]
 
 def offset_array(
@@ -58,4 +59,6 @@ def audit_903_native(
     threads: Optional[int] = None,
     tmp_dir: Optional[str] = None,
     prepare: bool = True,
+    layout: str = "bytes",
 ) -> Dict[str, Any]: ...
+def take_objects(values: npt.NDArray[np.object_], codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.object_]: ...

@@ -102,7 +102,9 @@ def _pandas_column(s: Any, colname: str, name: str) -> Tuple[Any, ...]:
     if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
         # Text as read (the common case): joined as it is, unless a value is missing or not a str.
         try:
-            return (colname, "text", "\n".join(s.tolist()))
+            # numpy's tolist of the object array pandas keeps the values in: a C loop, where the
+            # Series' tolist goes through the iterator protocol a value at a time.
+            return (colname, "text", "\n".join(s.to_numpy(dtype=object).tolist()))
         except TypeError:
             values = s.where(s.notna(), "").tolist()
     else:
@@ -267,7 +269,8 @@ def audit_903(
     if len(frame_kinds) > 1:
         raise InvalidTypeError("give pandas or polars DataFrames, not both")
     kind = output or (frame_kinds.pop() if frame_kinds else _default_kind())
-    raw = _native.audit_903_native(specs, as_at, profile, threads, None)
+    layout = kind if kind in ("pandas", "polars") else "bytes"
+    raw = _native.audit_903_native(specs, as_at, profile, threads, None, True, layout)
     for failure in raw["totals"]["whole_file_failures"]:
         warnings.warn(failure, UserWarning, stacklevel=2)
     return _result(raw, kind, frames)
@@ -283,8 +286,11 @@ def _default_kind() -> str:
     return "columns"
 
 
-# How the native module sends the result (see python/src/ssda903.rs): numbers as bytearrays of
-# native-endian integers, text columns dictionary-encoded as (distinct values, uint32 codes).
+# How the native module sends the result (see python/src/ssda903.rs): numbers as numpy arrays
+# (layout "pandas" or "polars") or bytearrays of native-endian integers (layout "bytes", for
+# plain lists), text columns dictionary-encoded as (distinct values, uint32 codes), DECOM as
+# (distinct epoch days, uint32 codes). Dates are epoch days (int64, NaT for none) in bytearrays,
+# seconds (int64, NaT for none) for pandas and days (int32, _NO_DAY for none) for polars.
 _DATE_FIELDS = ("period_start", "REVIEW", "deadline", "latest_working_day")
 _NUMBER_FIELDS = {  # column -> (array typecode, numpy dtype)
     "period_start": ("q", "int64"),
@@ -301,6 +307,7 @@ _NUMBER_FIELDS = {  # column -> (array typecode, numpy dtype)
     "kept_line": ("q", "int64"),
 }
 _NAT = -(2**63)
+_NO_DAY = -(2**31)
 _MAYBE_EMPTY = ("regime", "missed")  # "" means missing
 _REVIEW_FIELDS = (
     "CHILD",
@@ -417,7 +424,14 @@ class _Pandas(_Numpy):
         distinct = self.np.empty(len(values), dtype=object)
         distinct[:] = values
         array = self.pd.array(distinct, dtype=self.text_dtype)
-        return array.take(self.np.frombuffer(codes, dtype=self.np.uint32).astype(self.np.intp))
+        codes = self.np.frombuffer(codes, dtype=self.np.uint32)
+        # pandas keeps such an array's values in an object ndarray (a str, or its missing mark, per
+        # row): gathered natively, as pandas' own take would, then wrapped the way take wraps it.
+        # (Arrays kept otherwise, as pyarrow's, are taken by pandas.)
+        backing: Any = getattr(array, "_ndarray", None)
+        if getattr(backing, "dtype", None) == object and hasattr(array, "_from_backing_data"):
+            return array._from_backing_data(_native.take_objects(backing, codes))
+        return array.take(codes.astype(self.np.intp))
 
     def reviews(self, c: Dict[str, Any], frames: Dict[str, Any]) -> Any:
         pd = self.pd
@@ -425,7 +439,7 @@ class _Pandas(_Numpy):
         out: Dict[str, Any] = {}
         for k in _REVIEW_FIELDS:
             if k in _DATE_FIELDS:
-                out[k] = self.number(k, c[k]).view("datetime64[D]").astype("datetime64[s]")
+                out[k] = self.number(k, c[k]).view("datetime64[s]")
             elif k == "review_number":
                 v = self.number(k, c[k])
                 out[k] = pd.arrays.IntegerArray(v, v < 0)
@@ -457,8 +471,10 @@ class _Pandas(_Numpy):
     def superseded(self, sp: Dict[str, Any]) -> Any:
         out: Dict[str, Any] = {}
         for k in _SUPERSEDED_COLUMNS:
-            if k == "DECOM":  # datetime.date objects, as before
-                out[k] = self.number(k, sp[k]).view("datetime64[D]").astype(object)
+            if k == "DECOM":  # datetime.date objects, as before: one per distinct date
+                days, codes = sp[k]
+                distinct = self.number(k, days).view("datetime64[D]").astype(object)
+                out[k] = _native.take_objects(distinct, self.np.frombuffer(codes, dtype=self.np.uint32))
             elif k in _NUMBER_FIELDS:
                 out[k] = self.number(k, sp[k])
             else:
@@ -482,6 +498,13 @@ class _Polars(_Numpy):
     def nullable(self, name: str, v: Any, missing: Any) -> Any:
         return self.pl.Series(name, v).set(self.pl.Series(missing), None)
 
+    def dates(self, name: str, buf: Any) -> Any:
+        """A Date column from int32 epoch days (_NO_DAY for none), taken as they are."""
+        v = self.np.frombuffer(buf, dtype=self.np.int32)
+        out = self.pl.Series(name, v, dtype=self.pl.Date)
+        missing = v == _NO_DAY
+        return out.set(self.pl.Series(missing), None) if missing.any() else out
+
     def rows(self, line: Any, groups: List[Tuple[Any, Any]]) -> Any:
         if all(_index_labels(f) is None for _, f in groups):
             # polars DataFrames: the row is the position, line - 2 (null where none).
@@ -501,7 +524,7 @@ class _Polars(_Numpy):
         series = []
         for k in _REVIEW_FIELDS:
             if k in _DATE_FIELDS:
-                series.append(pl.Series(k, self.number(k, c[k]).view("datetime64[D]")).cast(pl.Date))
+                series.append(self.dates(k, c[k]))
             elif k == "review_number":
                 v = self.number(k, c[k])
                 series.append(self.nullable(k, v, v < 0))
@@ -546,7 +569,9 @@ class _Polars(_Numpy):
         series = []
         for k in _SUPERSEDED_COLUMNS:
             if k == "DECOM":
-                series.append(pl.Series(k, self.number(k, sp[k]).view("datetime64[D]")).cast(pl.Date))
+                days, codes = sp[k]
+                distinct = pl.Series(k, self.number(k, days).astype(self.np.int32), dtype=pl.Date)
+                series.append(distinct.gather(self.np.frombuffer(codes, dtype=self.np.uint32)))
             elif k in _NUMBER_FIELDS:
                 series.append(pl.Series(k, self.number(k, sp[k]), dtype=pl.Int64))
             else:
@@ -632,7 +657,9 @@ class _Lists:
         cols: Dict[str, List[Any]] = {}
         for k in _SUPERSEDED_COLUMNS:
             if k == "DECOM":
-                cols[k] = [self.date(x) for x in self.number(k, sp[k])]
+                days, codes = sp[k]
+                distinct = [self.date(x) for x in self.number(k, days)]
+                cols[k] = list(map(distinct.__getitem__, memoryview(codes).cast("I")))
             elif k in _NUMBER_FIELDS:
                 cols[k] = self.number(k, sp[k])
             else:

@@ -5,26 +5,30 @@
 //! value: text columns as one string with the values joined by `"\n"`, date columns as `int64`
 //! ticks (numpy `datetime64`, `per_day` ticks a day). They are written out as the CSV text the
 //! library reads (dates as ISO), so a DataFrame is audited by exactly the code that audits a
-//! file. Results go back as columns: numbers and dates (epoch days) as `bytearray`s of
-//! native-endian integers, each text column dictionary-encoded (distinct values and a `uint32`
-//! code per row), so no Python object is made per row here.
+//! file. Results go back as columns, each filled as the audit's chunks arrive (the workers make
+//! a chunk's columns, the calling thread appends them), so nothing is left to gather when the
+//! audit ends: numbers and dates as numpy arrays handed over without a copy (for pandas and
+//! polars, dates already in the form they keep: `datetime64[s]` seconds, `int32` days) or as
+//! `bytearray`s of native-endian integers (for plain lists, which need no numpy), each text column
+//! dictionary-encoded (distinct values and a `uint32` code per row), so no Python object is made
+//! per row here.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use lac_timescales::export::csv_field;
-use lac_timescales::profile::Profile;
+use lac_timescales::model::Regime;
+use lac_timescales::profile::{self, Profile};
 use lac_timescales::ssda903::report::Summary;
 use lac_timescales::ssda903::window::year_label;
 use lac_timescales::ssda903::{
-    audit, AuditOptions, AuditRow, Chunk, FileKind, Input, Prepare, Reject, ReturnInput, Sink, Superseded,
+    audit, AuditOptions, AuditRow, Basis, Chunk, FileKind, Input, Prepare, Reject, ReturnInput, Sink, Superseded,
 };
 use lac_timescales::Error;
-use numpy::PyReadonlyArray1;
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyDict, PyList, PyTuple};
 
@@ -248,6 +252,20 @@ impl Dict {
         self.codes.push(code);
     }
 
+    /// For a column whose equal values come together (the child, in rows grouped by child): the
+    /// previous row's code, else a new value, with no lookup (a value that came earlier and
+    /// comes back is listed again, which costs Python one more string, not a wrong row).
+    fn push_run(&mut self, v: &str) {
+        if let Some(&last) = self.codes.last() {
+            if self.values[last as usize] == v {
+                self.codes.push(last);
+                return;
+            }
+        }
+        self.codes.push(self.values.len() as u32);
+        self.values.push(v.to_string());
+    }
+
     /// Drops the index (the values and codes stay): done on the worker thread that made the
     /// column, which is then only read.
     fn seal(&mut self) {
@@ -284,6 +302,9 @@ impl Hasher for Fx {
     fn write_u8(&mut self, i: u8) {
         self.add(u64::from(i));
     }
+    fn write_i64(&mut self, i: i64) {
+        self.add(i as u64);
+    }
     fn finish(&self) -> u64 {
         // The product's entropy is in its high bits; hashbrown picks buckets with the low ones
         // (which alone would follow the first bytes of a string: CHILD ids share them).
@@ -292,29 +313,90 @@ impl Hasher for Fx {
     }
 }
 
-/// Collection-year labels (`2024-25`), dictionary-encoded: a handful of years, found by number so
-/// that the label is formatted once a year rather than once a row.
-#[derive(Default)]
-struct Years {
-    seen: Vec<(i32, u32)>,
+/// A text column of few distinct values, each found by a key cheaper to compare than its text
+/// (a collection year, an enum, a file's shared name): the text is made once per distinct key,
+/// not once a row.
+struct Few<K> {
+    seen: Vec<(K, u32)>,
+    /// Where in `seen` the previous row's key is (the likeliest).
+    last: usize,
     dict: Dict,
 }
 
-impl Years {
-    fn code(&mut self, year: i32) -> u32 {
-        match self.seen.iter().find(|(y, _)| *y == year) {
-            Some(&(_, code)) => code,
-            None => {
-                let code = self.dict.intern(&year_label(year));
-                self.seen.push((year, code));
-                code
+impl<K> Default for Few<K> {
+    fn default() -> Self {
+        Few { seen: Vec::new(), last: 0, dict: Dict::default() }
+    }
+}
+
+impl<K: PartialEq + Clone> Few<K> {
+    fn push(&mut self, key: &K, label: impl FnOnce(&K) -> String) {
+        let code = match self.seen.get(self.last) {
+            Some((k, code)) if k == key => *code,
+            _ => match self.seen.iter().position(|(k, _)| k == key) {
+                Some(i) => {
+                    self.last = i;
+                    self.seen[i].1
+                }
+                None => {
+                    let code = self.dict.intern(&label(key));
+                    self.last = self.seen.len();
+                    self.seen.push((key.clone(), code));
+                    code
+                }
+            },
+        };
+        self.dict.codes.push(code);
+    }
+}
+
+impl Few<Arc<str>> {
+    /// A file name as the audit shares it, found by address: the rows of a file share one
+    /// `Arc`, so finding it takes no string comparison (another `Arc` of the same name is another
+    /// key with the same text, hence the same code).
+    fn push_shared(&mut self, key: &Arc<str>) {
+        let code = match self.seen.get(self.last) {
+            Some((k, code)) if Arc::ptr_eq(k, key) => *code,
+            _ => match self.seen.iter().position(|(k, _)| Arc::ptr_eq(k, key)) {
+                Some(i) => {
+                    self.last = i;
+                    self.seen[i].1
+                }
+                None => {
+                    let code = self.dict.intern(key);
+                    self.last = self.seen.len();
+                    self.seen.push((key.clone(), code));
+                    code
+                }
+            },
+        };
+        self.dict.codes.push(code);
+    }
+}
+
+/// A date column of repeated dates, dictionary-encoded like a [`Dict`] (epoch days), so that
+/// Python makes a `datetime.date` once per distinct date.
+#[derive(Default)]
+struct Days {
+    index: HashMap<i64, u32, BuildHasherDefault<Fx>>,
+    values: Vec<i64>,
+    codes: Vec<u32>,
+}
+
+impl Days {
+    fn push(&mut self, day: i64) {
+        if let Some(&last) = self.codes.last() {
+            if self.values[last as usize] == day {
+                self.codes.push(last);
+                return;
             }
         }
-    }
-
-    fn push(&mut self, year: i32) {
-        let code = self.code(year);
-        self.dict.codes.push(code);
+        let next = self.values.len() as u32;
+        let code = *self.index.entry(day).or_insert(next);
+        if code == next {
+            self.values.push(day);
+        }
+        self.codes.push(code);
     }
 }
 
@@ -334,86 +416,15 @@ macro_rules! raw {
         }
     )*};
 }
-raw!(i64, u32, i8, u8);
-
-/// A column of numbers as a `bytearray` of their native-endian bytes, the pieces' values one
-/// after another: Python views it with `numpy.frombuffer` (no copy) or `memoryview.cast`, so the
-/// result needs no numpy when the caller asked for plain lists.
-fn bytes<'py, T: Raw>(
-    py: Python<'py>,
-    pieces: &[Arc<Tables>],
-    col: fn(&Tables) -> &[T],
-) -> PyResult<Bound<'py, PyByteArray>> {
-    let n: usize = pieces.iter().map(|p| col(p).len()).sum();
-    PyByteArray::new_with(py, n * T::SIZE, |out| {
-        let mut at = 0;
-        for p in pieces {
-            let v = col(p);
-            let end = at + v.len() * T::SIZE;
-            for (slot, x) in out[at..end].chunks_exact_mut(T::SIZE).zip(v) {
-                x.put(slot);
-            }
-            at = end;
-        }
-        Ok(())
-    })
-}
-
-/// A text column of the pieces, as `(values, codes)`: a list of str and a bytearray of
-/// native-endian `uint32`. Each piece's distinct values are listed in turn (a value in several
-/// pieces is listed once for each, which costs Python a string object each), or with `unique`
-/// once in all (for the columns Python looks values up in: collection years, file names).
-fn text_column<'py>(
-    py: Python<'py>,
-    pieces: &[Arc<Tables>],
-    col: fn(&Tables) -> &Dict,
-    unique: bool,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let mut values: Vec<&str> = Vec::new();
-    let mut index: HashMap<&str, u32, BuildHasherDefault<Fx>> = HashMap::default();
-    let mut maps: Vec<Vec<u32>> = Vec::with_capacity(pieces.len());
-    for p in pieces {
-        let d = col(p);
-        let map = d
-            .values
-            .iter()
-            .map(|v| {
-                if unique {
-                    *index.entry(v.as_str()).or_insert_with(|| {
-                        values.push(v);
-                        values.len() as u32 - 1
-                    })
-                } else {
-                    values.push(v);
-                    values.len() as u32 - 1
-                }
-            })
-            .collect();
-        maps.push(map);
-    }
-    let n: usize = pieces.iter().map(|p| col(p).codes.len()).sum();
-    let codes = PyByteArray::new_with(py, n * 4, |out| {
-        let mut at = 0;
-        for (p, map) in pieces.iter().zip(&maps) {
-            let codes = &col(p).codes;
-            let end = at + codes.len() * 4;
-            for (slot, &c) in out[at..end].chunks_exact_mut(4).zip(codes) {
-                map[c as usize].put(slot);
-            }
-            at = end;
-        }
-        Ok(())
-    })?;
-    (PyList::new(py, values)?, codes).into_pyobject(py)
-}
+raw!(i64, i32, u32, i8, u8);
 
 /// The audit rows, column by column (the columns of `reviews_audit.csv`, and the line).
 #[derive(Default)]
 struct Reviews {
     child: Dict,
-    year: Years,
+    year: Few<i32>,
     period_start: Vec<i64>,
-    regime: Dict,
+    regime: Few<Option<Regime>>,
     review_number: Vec<i64>,
     review: Vec<i64>,
     deadline: Vec<i64>,
@@ -421,20 +432,23 @@ struct Reviews {
     on_time: Vec<i8>,
     working_days_late: Vec<i64>,
     calendar_days_late: Vec<i64>,
-    basis: Dict,
+    basis: Few<Basis>,
     /// Whose deadline a late or overdue review missed (`statutory` or `local:<profile>`), else empty.
-    missed: Dict,
+    missed: Few<Option<profile::Basis>>,
     note: Dict,
     line: Vec<i64>,
-    /// Scratch for formatting a value before it is looked up.
-    scratch: String,
 }
 
 impl Reviews {
     fn reserve(&mut self, n: usize) {
-        for d in
-            [&mut self.child, &mut self.year.dict, &mut self.regime, &mut self.basis, &mut self.missed, &mut self.note]
-        {
+        for d in [
+            &mut self.child,
+            &mut self.year.dict,
+            &mut self.regime.dict,
+            &mut self.basis.dict,
+            &mut self.missed.dict,
+            &mut self.note,
+        ] {
             d.codes.reserve(n);
         }
         for v in [
@@ -453,10 +467,10 @@ impl Reviews {
     }
 
     fn push(&mut self, r: &AuditRow) {
-        self.child.push(&r.child);
-        self.year.push(r.collection_year);
+        self.child.push_run(&r.child);
+        self.year.push(&r.collection_year, |y| year_label(*y));
         self.period_start.push(epoch(r.period_start));
-        self.regime.push(r.regime.map_or("", |x| x.as_str()));
+        self.regime.push(&r.regime, |g| g.map_or("", |x| x.as_str()).to_string());
         self.review_number.push(r.review_number.map_or(-1, i64::from));
         self.review.push(epoch(r.review));
         self.deadline.push(epoch(r.deadline));
@@ -464,12 +478,8 @@ impl Reviews {
         self.on_time.push(r.on_time.map_or(-1, i8::from));
         self.working_days_late.push(r.working_days_late.unwrap_or(NAT));
         self.calendar_days_late.push(r.calendar_days_late.unwrap_or(NAT));
-        self.basis.push(r.basis.as_str());
-        self.scratch.clear();
-        if let Some(m) = &r.missed {
-            let _ = write!(self.scratch, "{m}");
-        }
-        self.missed.push(&self.scratch);
+        self.basis.push(&r.basis, |b| b.as_str().to_string());
+        self.missed.push(&r.missed, |m| m.as_ref().map_or(String::new(), |m| m.to_string()));
         self.note.push(&r.note);
         self.line.push(r.line as i64);
     }
@@ -477,7 +487,7 @@ impl Reviews {
 
 #[derive(Default)]
 struct Rejects {
-    file: Dict,
+    file: Few<Arc<str>>,
     table: Vec<u8>,
     line: Vec<i64>,
     child: Dict,
@@ -486,7 +496,7 @@ struct Rejects {
 
 impl Rejects {
     fn push(&mut self, r: &Reject) {
-        self.file.push(&r.file);
+        self.file.push_shared(&r.file);
         self.table.push(u8::from(r.table == FileKind::Reviews));
         self.line.push(r.line as i64);
         self.child.push(&r.child);
@@ -497,13 +507,13 @@ impl Rejects {
 #[derive(Default)]
 struct SupersededColumns {
     child: Dict,
-    decom: Vec<i64>,
-    file: Dict,
+    decom: Days,
+    file: Few<Arc<str>>,
     line: Vec<i64>,
-    year: Years,
-    kept_file: Dict,
+    year: Few<i32>,
+    kept_file: Few<Arc<str>>,
     kept_line: Vec<i64>,
-    kept_year: Years,
+    kept_year: Few<i32>,
     conflict: Dict,
 }
 
@@ -511,28 +521,29 @@ impl SupersededColumns {
     fn reserve(&mut self, n: usize) {
         for d in [
             &mut self.child,
-            &mut self.file,
+            &mut self.file.dict,
             &mut self.year.dict,
-            &mut self.kept_file,
+            &mut self.kept_file.dict,
             &mut self.kept_year.dict,
             &mut self.conflict,
         ] {
             d.codes.reserve(n);
         }
-        for v in [&mut self.decom, &mut self.line, &mut self.kept_line] {
+        self.decom.codes.reserve(n);
+        for v in [&mut self.line, &mut self.kept_line] {
             v.reserve(n);
         }
     }
 
     fn push(&mut self, s: &Superseded) {
-        self.child.push(&s.child);
+        self.child.push_run(&s.child);
         self.decom.push(epoch(Some(s.decom)));
-        self.file.push(&s.file);
+        self.file.push_shared(&s.file);
         self.line.push(s.line as i64);
-        self.year.push(s.year);
-        self.kept_file.push(&s.kept_file);
+        self.year.push(&s.year, |y| year_label(*y));
+        self.kept_file.push_shared(&s.kept_file);
         self.kept_line.push(s.kept_line as i64);
-        self.kept_year.push(s.kept_year);
+        self.kept_year.push(&s.kept_year, |y| year_label(*y));
         self.conflict.push(&s.conflict);
     }
 }
@@ -568,16 +579,16 @@ impl Tables {
     /// Drops the lookup tables, which only adding rows needs.
     fn seal(&mut self) {
         let v = &mut self.reviews;
-        for d in [&mut v.child, &mut v.year.dict, &mut v.regime, &mut v.basis, &mut v.missed, &mut v.note] {
+        for d in [&mut v.child, &mut v.note] {
             d.seal();
         }
         let j = &mut self.rejects;
-        for d in [&mut j.file, &mut j.child, &mut j.reason] {
+        for d in [&mut j.child, &mut j.reason] {
             d.seal();
         }
         let s = &mut self.superseded;
-        for d in [&mut s.child, &mut s.file, &mut s.year.dict, &mut s.kept_file, &mut s.kept_year.dict, &mut s.conflict]
-        {
+        s.decom.index = HashMap::default();
+        for d in [&mut s.child, &mut s.conflict] {
             d.seal();
         }
     }
@@ -591,26 +602,225 @@ fn prepare(c: &mut Chunk) {
     c.prepared = Some(Arc::new(t));
 }
 
-/// The output as pieces of columns, in order (each chunk's as the workers made it: this thread
-/// only keeps them), and the summary's figures.
-#[derive(Default)]
+/// Which output table a column is of.
+#[derive(Clone, Copy, PartialEq)]
+enum Out {
+    Reviews,
+    Rejects,
+    Superseded,
+}
+
+/// How a column is read from a piece's [`Tables`].
+#[derive(Clone, Copy)]
+enum Get {
+    I64(fn(&Tables) -> &[i64]),
+    /// Epoch days (NAT for none), sent in the date form the caller asked for.
+    Date(fn(&Tables) -> &[i64]),
+    I8(fn(&Tables) -> &[i8]),
+    U8(fn(&Tables) -> &[u8]),
+    /// Text; each piece's distinct values listed in turn (a value in several pieces is listed
+    /// once for each, which costs Python a string object each).
+    Text(fn(&Tables) -> &Dict),
+    /// Text listed once in all (for the columns Python looks values up in: collection years,
+    /// file names).
+    Unique(fn(&Tables) -> &Dict),
+    /// Dates dictionary-encoded.
+    Days(fn(&Tables) -> &Days),
+}
+
+/// The output columns, in order: (table, name, how to read it).
+const COLUMNS: [(Out, &str, Get); 29] = [
+    (Out::Reviews, "CHILD", Get::Text(|t| &t.reviews.child)),
+    (Out::Reviews, "collection_year", Get::Unique(|t| &t.reviews.year.dict)),
+    (Out::Reviews, "period_start", Get::Date(|t| &t.reviews.period_start)),
+    (Out::Reviews, "regime", Get::Text(|t| &t.reviews.regime.dict)),
+    (Out::Reviews, "review_number", Get::I64(|t| &t.reviews.review_number)),
+    (Out::Reviews, "REVIEW", Get::Date(|t| &t.reviews.review)),
+    (Out::Reviews, "deadline", Get::Date(|t| &t.reviews.deadline)),
+    (Out::Reviews, "latest_working_day", Get::Date(|t| &t.reviews.latest_working_day)),
+    (Out::Reviews, "on_time", Get::I8(|t| &t.reviews.on_time)),
+    (Out::Reviews, "working_days_late", Get::I64(|t| &t.reviews.working_days_late)),
+    (Out::Reviews, "calendar_days_late", Get::I64(|t| &t.reviews.calendar_days_late)),
+    (Out::Reviews, "basis", Get::Text(|t| &t.reviews.basis.dict)),
+    (Out::Reviews, "missed", Get::Text(|t| &t.reviews.missed.dict)),
+    (Out::Reviews, "note", Get::Text(|t| &t.reviews.note)),
+    (Out::Reviews, "line", Get::I64(|t| &t.reviews.line)),
+    (Out::Rejects, "file", Get::Unique(|t| &t.rejects.file.dict)),
+    (Out::Rejects, "table", Get::U8(|t| &t.rejects.table)),
+    (Out::Rejects, "line", Get::I64(|t| &t.rejects.line)),
+    (Out::Rejects, "CHILD", Get::Text(|t| &t.rejects.child)),
+    (Out::Rejects, "reason", Get::Text(|t| &t.rejects.reason)),
+    (Out::Superseded, "CHILD", Get::Text(|t| &t.superseded.child)),
+    (Out::Superseded, "DECOM", Get::Days(|t| &t.superseded.decom)),
+    (Out::Superseded, "file", Get::Unique(|t| &t.superseded.file.dict)),
+    (Out::Superseded, "line", Get::I64(|t| &t.superseded.line)),
+    (Out::Superseded, "collection_year", Get::Unique(|t| &t.superseded.year.dict)),
+    (Out::Superseded, "kept_file", Get::Unique(|t| &t.superseded.kept_file.dict)),
+    (Out::Superseded, "kept_line", Get::I64(|t| &t.superseded.kept_line)),
+    (Out::Superseded, "kept_collection_year", Get::Unique(|t| &t.superseded.kept_year.dict)),
+    (Out::Superseded, "conflict", Get::Text(|t| &t.superseded.conflict)),
+];
+
+/// One output column, whole: each piece appended as it arrives (on the calling thread, while the
+/// audit's workers go on with the next chunks), so that nothing is left to gather at the end.
+enum Whole {
+    I64(Vec<i64>),
+    I8(Vec<i8>),
+    U8(Vec<u8>),
+    /// Text: the values listed so far and a code per row.
+    Text(Vec<String>, Vec<u32>),
+    /// Text listed once in all: the index of the values.
+    Unique(HashMap<String, u32, BuildHasherDefault<Fx>>, Vec<String>, Vec<u32>),
+    Days(Vec<i64>, Vec<u32>),
+}
+
+impl Whole {
+    fn new(get: Get) -> Whole {
+        match get {
+            Get::I64(_) | Get::Date(_) => Whole::I64(Vec::new()),
+            Get::I8(_) => Whole::I8(Vec::new()),
+            Get::U8(_) => Whole::U8(Vec::new()),
+            Get::Text(_) => Whole::Text(Vec::new(), Vec::new()),
+            Get::Unique(_) => Whole::Unique(HashMap::default(), Vec::new(), Vec::new()),
+            Get::Days(_) => Whole::Days(Vec::new(), Vec::new()),
+        }
+    }
+
+    /// Appends a piece's column.
+    fn add(&mut self, get: Get, t: &Tables) {
+        match (self, get) {
+            (Whole::I64(v), Get::I64(f) | Get::Date(f)) => v.extend_from_slice(f(t)),
+            (Whole::I8(v), Get::I8(f)) => v.extend_from_slice(f(t)),
+            (Whole::U8(v), Get::U8(f)) => v.extend_from_slice(f(t)),
+            (Whole::Text(values, codes), Get::Text(f)) => {
+                let d = f(t);
+                let base = values.len() as u32;
+                values.extend(d.values.iter().cloned());
+                codes.extend(d.codes.iter().map(|&c| c + base));
+            }
+            (Whole::Unique(index, values, codes), Get::Unique(f)) => {
+                let d = f(t);
+                let map: Vec<u32> = d
+                    .values
+                    .iter()
+                    .map(|v| match index.get(v.as_str()) {
+                        Some(&c) => c,
+                        None => {
+                            let c = values.len() as u32;
+                            values.push(v.clone());
+                            index.insert(v.clone(), c);
+                            c
+                        }
+                    })
+                    .collect();
+                codes.extend(d.codes.iter().map(|&c| map[c as usize]));
+            }
+            (Whole::Days(values, codes), Get::Days(f)) => {
+                let d = f(t);
+                let base = values.len() as u32;
+                values.extend_from_slice(&d.values);
+                codes.extend(d.codes.iter().map(|&c| c + base));
+            }
+            // `new` made the kind of each column from its `Get`.
+            _ => {}
+        }
+    }
+}
+
+/// How the result's columns go to Python: as numpy arrays (taking the vectors, no copy; dates
+/// as `datetime64[s]` seconds for pandas or `int32` days for polars), or, for the plain lists
+/// of `output="columns"` (numpy may not be installed), as `bytearray`s (dates as `int64` days).
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    Pandas,
+    Polars,
+    Bytes,
+}
+
+/// The `int32` a polars `Date` column has for a missing date (Python marks those null).
+const NO_DAY: i32 = i32::MIN;
+
+fn bytes_of<'py, T: Raw>(py: Python<'py>, v: &[T]) -> PyResult<Bound<'py, PyAny>> {
+    Ok(PyByteArray::new_with(py, v.len() * T::SIZE, |out| {
+        for (slot, x) in out.chunks_exact_mut(T::SIZE).zip(v) {
+            x.put(slot);
+        }
+        Ok(())
+    })?
+    .into_any())
+}
+
+fn array<'py, T: Raw + numpy::Element>(py: Python<'py>, v: Vec<T>, layout: Layout) -> PyResult<Bound<'py, PyAny>> {
+    match layout {
+        Layout::Bytes => bytes_of(py, &v),
+        _ => Ok(PyArray1::from_vec(py, v).into_any()),
+    }
+}
+
+/// A column for Python: numbers as an array (see [`Layout`]), text as `(values, codes)` (a list
+/// of str and `uint32` codes), dictionary-encoded dates as `(days, codes)`.
+fn export<'py>(py: Python<'py>, get: Get, whole: Whole, layout: Layout) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match (whole, get) {
+        (Whole::I64(mut v), Get::Date(_)) => match layout {
+            Layout::Pandas => {
+                for d in &mut v {
+                    if *d != NAT {
+                        *d *= 86_400;
+                    }
+                }
+                array(py, v, layout)?
+            }
+            Layout::Polars => {
+                let days: Vec<i32> = v.iter().map(|&d| if d == NAT { NO_DAY } else { d as i32 }).collect();
+                array(py, days, layout)?
+            }
+            Layout::Bytes => array(py, v, layout)?,
+        },
+        (Whole::I64(v), _) => array(py, v, layout)?,
+        (Whole::I8(v), _) => array(py, v, layout)?,
+        (Whole::U8(v), _) => array(py, v, layout)?,
+        (Whole::Text(values, codes), _) | (Whole::Unique(_, values, codes), _) => {
+            (PyList::new(py, values)?, array(py, codes, layout)?).into_pyobject(py)?.into_any()
+        }
+        (Whole::Days(values, codes), _) => {
+            (array(py, values, layout)?, array(py, codes, layout)?).into_pyobject(py)?.into_any()
+        }
+    })
+}
+
+/// The output as whole columns, filled as the pieces arrive, and the summary's figures.
 struct Columns {
     /// Whether the workers make the columns ([`Sink::prepare`]); else this thread does (the same
     /// columns: the tests compare the two).
     prepare: bool,
-    pieces: Vec<Arc<Tables>>,
+    /// In the order of [`COLUMNS`].
+    whole: Vec<Whole>,
     /// Rows given one by one (rejects found while reading), since the last piece.
     open: Tables,
     summary: Summary,
 }
 
 impl Columns {
+    fn new(prepare: bool) -> Columns {
+        Columns {
+            prepare,
+            whole: COLUMNS.iter().map(|(_, _, get)| Whole::new(*get)).collect(),
+            open: Tables::default(),
+            summary: Summary::default(),
+        }
+    }
+
+    fn add(&mut self, t: &Tables) {
+        for ((_, _, get), w) in COLUMNS.iter().zip(&mut self.whole) {
+            w.add(*get, t);
+        }
+    }
+
     /// Closes the piece of rows given one by one, if any, so that what follows comes after it.
     fn close(&mut self) {
         if !self.open.is_empty() {
-            let mut t = std::mem::take(&mut self.open);
-            t.seal();
-            self.pieces.push(Arc::new(t));
+            let t = std::mem::take(&mut self.open);
+            self.add(&t);
         }
     }
 }
@@ -642,17 +852,16 @@ impl Sink for Columns {
     fn prepare(&self) -> Option<Prepare> {
         self.prepare.then_some(prepare as Prepare)
     }
-    // The workers made the chunk's columns (else they are made here); this thread keeps them
-    // and counts the summary, as the `audit_903` example does.
+    // The workers made the chunk's columns (else they are made here); this thread appends them
+    // to the whole columns and counts the summary, as the `audit_903` example does.
     fn chunk(&mut self, c: &Chunk) -> std::io::Result<()> {
         self.close();
-        match c.prepared.clone().and_then(|p| p.downcast::<Tables>().ok()) {
-            Some(t) => self.pieces.push(t),
+        match c.prepared.as_ref().and_then(|p| p.downcast_ref::<Tables>()) {
+            Some(t) => self.add(t),
             None => {
                 let mut t = Tables::default();
                 t.push_chunk(c);
-                t.seal();
-                self.pieces.push(Arc::new(t));
+                self.add(&t);
             }
         }
         self.summary.add_chunk(c);
@@ -676,9 +885,12 @@ fn load_profile(spec: &str) -> lac_timescales::Result<Profile> {
 /// each table `("path", path)` or `("frame", name, rows, [(column, "text"|"days", data,
 /// per_day)])`. Returns a dict of output columns, rejects, superseded copies, totals and the
 /// summary (see `_ssda903.py`). `prepare=False` makes the output columns on the calling thread
-/// instead of the audit's workers (for the tests: the result is the same).
+/// instead of the audit's workers (for the tests: the result is the same). `layout` is how the
+/// columns are sent (see [`Layout`]): `"pandas"`, `"polars"` or `"bytes"`.
+// The arguments are the Python function's keywords.
+#[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (returns, as_at=None, profile=None, threads=None, tmp_dir=None, prepare=true))]
+#[pyo3(signature = (returns, as_at=None, profile=None, threads=None, tmp_dir=None, prepare=true, layout="bytes"))]
 pub(crate) fn audit_903_native<'py>(
     py: Python<'py>,
     returns: &Bound<'py, PyList>,
@@ -687,7 +899,14 @@ pub(crate) fn audit_903_native<'py>(
     threads: Option<usize>,
     tmp_dir: Option<PathBuf>,
     prepare: bool,
+    layout: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
+    let layout = match layout {
+        "pandas" => Layout::Pandas,
+        "polars" => Layout::Polars,
+        "bytes" => Layout::Bytes,
+        other => return Err(invalid(py, format!("unknown layout {other:?}: pandas, polars or bytes"))),
+    };
     let profile_id = profile.unwrap_or_else(|| "england".into());
     let profile = load_profile(&profile_id).map_err(|e| py_error(py, &e, "profile: ", None))?;
     let mut opts = AuditOptions::new(&profile);
@@ -765,7 +984,7 @@ pub(crate) fn audit_903_native<'py>(
                 }
             })
             .collect();
-        let mut cols = Columns { prepare, ..Columns::default() };
+        let mut cols = Columns::new(prepare);
         audit(inputs, &opts, &mut cols).map(|o| (o, cols))
     });
     let (outcome, mut cols) = outcome.map_err(|e| py_error(py, &e, "", None))?;
@@ -775,41 +994,14 @@ pub(crate) fn audit_903_native<'py>(
     out.set_item("summary_text", text)?;
     // Output columns: numbers as bytes, text dictionary-encoded (see `_ssda903.py`).
     cols.close();
-    let p = &cols.pieces;
-    let c = PyDict::new(py);
-    c.set_item("CHILD", text_column(py, p, |t| &t.reviews.child, false)?)?;
-    c.set_item("collection_year", text_column(py, p, |t| &t.reviews.year.dict, true)?)?;
-    c.set_item("period_start", bytes(py, p, |t| &t.reviews.period_start)?)?;
-    c.set_item("regime", text_column(py, p, |t| &t.reviews.regime, false)?)?;
-    c.set_item("review_number", bytes(py, p, |t| &t.reviews.review_number)?)?;
-    c.set_item("REVIEW", bytes(py, p, |t| &t.reviews.review)?)?;
-    c.set_item("deadline", bytes(py, p, |t| &t.reviews.deadline)?)?;
-    c.set_item("latest_working_day", bytes(py, p, |t| &t.reviews.latest_working_day)?)?;
-    c.set_item("on_time", bytes(py, p, |t| &t.reviews.on_time)?)?;
-    c.set_item("working_days_late", bytes(py, p, |t| &t.reviews.working_days_late)?)?;
-    c.set_item("calendar_days_late", bytes(py, p, |t| &t.reviews.calendar_days_late)?)?;
-    c.set_item("basis", text_column(py, p, |t| &t.reviews.basis, false)?)?;
-    c.set_item("missed", text_column(py, p, |t| &t.reviews.missed, false)?)?;
-    c.set_item("note", text_column(py, p, |t| &t.reviews.note, false)?)?;
-    c.set_item("line", bytes(py, p, |t| &t.reviews.line)?)?;
+    let tables = [PyDict::new(py), PyDict::new(py), PyDict::new(py)];
+    let whole = std::mem::take(&mut cols.whole);
+    for ((table, name, get), w) in COLUMNS.iter().zip(whole) {
+        tables[*table as usize].set_item(*name, export(py, *get, w, layout)?)?;
+    }
+    let [c, rj, sp] = tables;
     out.set_item("reviews", c)?;
-    let rj = PyDict::new(py);
-    rj.set_item("file", text_column(py, p, |t| &t.rejects.file, true)?)?;
-    rj.set_item("table", bytes(py, p, |t| &t.rejects.table)?)?;
-    rj.set_item("line", bytes(py, p, |t| &t.rejects.line)?)?;
-    rj.set_item("CHILD", text_column(py, p, |t| &t.rejects.child, false)?)?;
-    rj.set_item("reason", text_column(py, p, |t| &t.rejects.reason, false)?)?;
     out.set_item("rejects", rj)?;
-    let sp = PyDict::new(py);
-    sp.set_item("CHILD", text_column(py, p, |t| &t.superseded.child, false)?)?;
-    sp.set_item("DECOM", bytes(py, p, |t| &t.superseded.decom)?)?;
-    sp.set_item("file", text_column(py, p, |t| &t.superseded.file, true)?)?;
-    sp.set_item("line", bytes(py, p, |t| &t.superseded.line)?)?;
-    sp.set_item("collection_year", text_column(py, p, |t| &t.superseded.year.dict, true)?)?;
-    sp.set_item("kept_file", text_column(py, p, |t| &t.superseded.kept_file, true)?)?;
-    sp.set_item("kept_line", bytes(py, p, |t| &t.superseded.kept_line)?)?;
-    sp.set_item("kept_collection_year", text_column(py, p, |t| &t.superseded.kept_year.dict, true)?)?;
-    sp.set_item("conflict", text_column(py, p, |t| &t.superseded.conflict, false)?)?;
     out.set_item("superseded", sp)?;
     // Totals and figures.
     let t = &outcome.totals;
@@ -880,5 +1072,26 @@ pub(crate) fn audit_903_native<'py>(
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(audit_903_native, m)?)?;
+    m.add_function(wrap_pyfunction!(take_objects, m)?)?;
     Ok(())
+}
+
+/// `values[codes]` for an object array (numpy `take`, a reference per row): what Python gathers
+/// a dictionary-encoded text column with, a few times faster than numpy's take of objects.
+#[pyfunction]
+pub(crate) fn take_objects<'py>(
+    py: Python<'py>,
+    values: PyReadonlyArray1<'py, Py<PyAny>>,
+    codes: PyReadonlyArray1<'py, u32>,
+) -> PyResult<Bound<'py, PyArray1<Py<PyAny>>>> {
+    let values = values.as_slice()?;
+    let codes = codes.as_slice()?;
+    let mut out = Vec::with_capacity(codes.len());
+    for &c in codes {
+        match values.get(c as usize) {
+            Some(v) => out.push(v.clone_ref(py)),
+            None => return Err(invalid(py, format!("code {c} out of range: {} values", values.len()))),
+        }
+    }
+    Ok(PyArray1::from_vec(py, out))
 }

@@ -409,6 +409,78 @@ def test_columns_made_by_the_workers_are_the_ones_made_by_the_calling_thread(tmp
         assert len(decoded(here)["reviews", "CHILD"]) > 0
 
 
+DATES = ("period_start", "REVIEW", "deadline", "latest_working_day")
+NUMBER_DTYPES = {"on_time": np.int8, "table": np.uint8}  # the other number columns are int64
+NAT = -(2**63)
+
+
+def plain(raw, layout):
+    """The native result's tables as lists of plain values (dates as epoch days, None for a
+    missing one), whatever the layout: dates are int64 days in bytearrays ("bytes"), int64
+    seconds in numpy arrays ("pandas"), int32 days in numpy arrays ("polars")."""
+    array = bytearray if layout == "bytes" else np.ndarray
+    out = {}
+    for table in ("reviews", "rejects", "superseded"):
+        for k, v in raw[table].items():
+            if isinstance(v, tuple):
+                values, codes = v
+                assert isinstance(codes, array) and (k != "DECOM" or isinstance(values, array))
+                if k == "DECOM":
+                    values = np.frombuffer(values, dtype=np.int64).tolist()
+                out[table, k] = [values[c] for c in np.frombuffer(codes, dtype=np.uint32).tolist()]
+                continue
+            assert isinstance(v, array)
+            if k in DATES and layout == "polars":
+                out[table, k] = [None if x == -(2**31) else x for x in np.frombuffer(v, dtype=np.int32).tolist()]
+            elif k in DATES:
+                days = np.frombuffer(v, dtype=np.int64).tolist()
+                if layout == "pandas":
+                    assert all(x == NAT or x % 86_400 == 0 for x in days)
+                    days = [x if x == NAT else x // 86_400 for x in days]
+                out[table, k] = [None if x == NAT else x for x in days]
+            else:
+                out[table, k] = np.frombuffer(v, dtype=NUMBER_DTYPES.get(k, np.int64)).tolist()
+    return out
+
+
+def test_every_layout_of_the_native_result_holds_the_same_values(tmp_path):
+    """The columns sent for pandas (dates in seconds) and polars (dates as int32 days) as numpy
+    arrays are those sent as bytes for plain lists, with and without the workers making them;
+    with missing dates (overdue rows, periods that began before the data), superseded copies and
+    rejects in the result."""
+    e, r = sample_paths()
+    for spec, as_at in (
+        ([("csv", ("path", str(e)), ("path", str(r)), None)], dt.date(2025, 3, 31)),
+        ([("csv", ("path", str(a)), ("path", str(b)), None) for a, b in two_returns(tmp_path)], None),
+    ):
+        want = plain(lt._native.audit_903_native(spec, as_at, None, 2, None), "bytes")
+        assert want["reviews", "CHILD"]
+        if as_at is None:
+            assert want["superseded", "DECOM"]
+        else:
+            assert want["rejects", "reason"]
+            assert None in want["reviews", "REVIEW"] and None in want["reviews", "period_start"]
+        for layout in ("pandas", "polars"):
+            for prepare in (True, False):
+                got = lt._native.audit_903_native(spec, as_at, None, 2, None, prepare, layout)
+                assert plain(got, layout) == want, (layout, prepare)
+    with pytest.raises(lt.InvalidInputError, match='unknown layout "arrow"'):
+        lt._native.audit_903_native(spec, None, None, 2, None, True, "arrow")
+
+
+def test_take_objects_gathers_like_numpy_take():
+    """The native gather of a text column: values[codes], the very objects (a reference each),
+    missing marks included; no codes, an empty array; a code past the values, an error."""
+    values = np.array(["7", None, "looked_after", np.nan], dtype=object)
+    codes = np.array([2, 2, 0, 1, 3, 0], dtype=np.uint32)
+    got = lt._native.take_objects(values, codes)
+    assert got.dtype == object and got.tolist()[:3] == ["looked_after", "looked_after", "7"]
+    assert got[3] is None and got[4] is values[3] and got[5] is values[0] and got[0] is values[2]
+    assert lt._native.take_objects(values, np.array([], dtype=np.uint32)).tolist() == []
+    with pytest.raises(lt.InvalidInputError, match="code 4 out of range: 4 values"):
+        lt._native.take_objects(values, np.array([0, 4], dtype=np.uint32))
+
+
 @pytest.mark.parametrize("output", ["pandas", "polars", "columns"])
 def test_an_empty_result_in_every_output_kind(output):
     episodes, reviews = small_return()
