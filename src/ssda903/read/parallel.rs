@@ -95,6 +95,8 @@ fn stopped() -> Error {
 
 struct Sender<'c> {
     tx: &'c SyncSender<Msg>,
+    /// Batches the calling thread has emptied, to fill again (fresh memory costs page faults).
+    free: &'c Receiver<Batch>,
     cols: Option<Columns>,
     track_years: bool,
     years: BTreeMap<i32, u64>,
@@ -106,10 +108,11 @@ struct Sender<'c> {
 
 impl Sender<'_> {
     fn flush(&mut self) -> Result<()> {
-        let b = std::mem::replace(
-            &mut self.batch,
-            Batch { text: Vec::with_capacity(BATCH_BYTES + 1024), items: Vec::with_capacity(2048) },
-        );
+        let next = match self.free.try_recv() {
+            Ok(b) => b,
+            Err(_) => Batch { text: Vec::with_capacity(BATCH_BYTES + 1024), items: Vec::with_capacity(4096) },
+        };
+        let b = std::mem::replace(&mut self.batch, next);
         self.tx.send(Msg::Batch(b)).map_err(|_| stopped())
     }
 }
@@ -170,9 +173,10 @@ impl Records for Sender<'_> {
 }
 
 /// Reads one table on a reader thread, sending what it finds.
-fn read_job(job: &Job<'_>, whole: bool, tx: &SyncSender<Msg>) {
+fn read_job(job: &Job<'_>, whole: bool, tx: &SyncSender<Msg>, free: &Receiver<Batch>) {
     let mut out = Sender {
         tx,
+        free,
         cols: None,
         track_years: job.track_years,
         years: BTreeMap::new(),
@@ -213,7 +217,7 @@ fn read_source(job: &Job<'_>, out: &mut Sender<'_>) -> Result<()> {
 }
 
 /// Takes one table's messages, in order, into the ingest.
-fn take(ing: &mut Ingest<'_>, src: u32, rx: &Receiver<Msg>) -> Result<()> {
+fn take(ing: &mut Ingest<'_>, src: u32, rx: &Receiver<Msg>, free: &SyncSender<Batch>) -> Result<()> {
     let mut arena = 0;
     loop {
         let msg = rx.recv().map_err(|_| Error::Io {
@@ -233,8 +237,9 @@ fn take(ing: &mut Ingest<'_>, src: u32, rx: &Receiver<Msg>) -> Result<()> {
                     }
                 }
             }
-            Msg::Batch(b) => {
-                for item in b.items {
+            Msg::Batch(mut b) => {
+                let mut items = std::mem::take(&mut b.items);
+                for item in items.drain(..) {
                     match item {
                         Item::Blank => ing.metas[src as usize].blank += 1,
                         Item::Bad { line, child, reason } => {
@@ -252,6 +257,10 @@ fn take(ing: &mut Ingest<'_>, src: u32, rx: &Receiver<Msg>) -> Result<()> {
                         }
                     }
                 }
+                // Back to the reader, emptied, to fill again (it may have finished: then dropped).
+                b.items = items;
+                b.text.clear();
+                let _ = free.try_send(b);
             }
             Msg::Done(years) => {
                 let m = &mut ing.metas[src as usize];
@@ -264,6 +273,10 @@ fn take(ing: &mut Ingest<'_>, src: u32, rx: &Receiver<Msg>) -> Result<()> {
         }
     }
 }
+
+/// A job's channels, taken by the reader that reads it: its messages out, its emptied batches
+/// back.
+type Channels = (SyncSender<Msg>, Receiver<Batch>);
 
 /// Reading a table on the calling thread.
 pub(crate) type ReadHere<'a> = Box<dyn FnOnce(&mut Ingest<'_>) -> Result<()> + 'a>;
@@ -309,7 +322,9 @@ pub(crate) fn run(ing: &mut Ingest<'_>, steps: Vec<Step<'_>>, threads: usize) ->
     let (txs, rxs): (Vec<_>, Vec<_>) = jobs.iter().map(|_| sync_channel::<Msg>(CHANNEL_BATCHES)).unzip();
     // Each job with its sender, taken by the reader that reads it (the sender is dropped when the
     // reader is done, so a reader that stopped is seen as a closed channel, never a hang).
-    let work: Vec<Mutex<Option<SyncSender<Msg>>>> = txs.into_iter().map(|t| Mutex::new(Some(t))).collect();
+    // Each job's channel of emptied batches, back from this thread to its reader.
+    let (frees, free_rxs): (Vec<_>, Vec<_>) = jobs.iter().map(|_| sync_channel::<Batch>(CHANNEL_BATCHES)).unzip();
+    let work: Vec<Mutex<Option<Channels>>> = txs.into_iter().zip(free_rxs).map(|t| Mutex::new(Some(t))).collect();
     let next = AtomicUsize::new(0);
     let whole = ing.reads_whole();
     std::thread::scope(|s| -> Result<()> {
@@ -318,8 +333,8 @@ pub(crate) fn run(ing: &mut Ingest<'_>, steps: Vec<Step<'_>>, threads: usize) ->
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(w) = work.get(i) else { break };
                 let tx = w.lock().ok().and_then(|mut t| t.take());
-                if let Some(tx) = tx {
-                    read_job(&jobs[i], whole, &tx);
+                if let Some((tx, free)) = tx {
+                    read_job(&jobs[i], whole, &tx, &free);
                 }
             });
         }
@@ -327,7 +342,7 @@ pub(crate) fn run(ing: &mut Ingest<'_>, steps: Vec<Step<'_>>, threads: usize) ->
         let rxs = rxs;
         for o in order {
             match o {
-                Ok(i) => take(ing, jobs[i].src, &rxs[i])?,
+                Ok(i) => take(ing, jobs[i].src, &rxs[i], &frees[i])?,
                 Err(f) => f(ing)?,
             }
         }
