@@ -118,17 +118,27 @@ def damage(rng, row, kind):
 
 
 def parse(s):
-    return dt.datetime.strptime(s, "%d/%m/%Y").date() if s else None
+    """A DD/MM/YYYY date, or None (blank, or damaged by --errors: not a date, or not DD/MM/YYYY)."""
+    try:
+        return dt.datetime.strptime(s, "%d/%m/%Y").date() if s else None
+    except ValueError:
+        return None
 
 
-def cut_return(eps_all, revs_all, year):
-    """The episodes and reviews rows of the return for collection year `year` (ending 31 March)."""
+def cut_return(eps_all, revs_all, year, latest):
+    """The episodes and reviews rows of the return for collection year `year` (ending 31 March).
+    A row whose start (DECOM) or REVIEW date cannot be read (damaged by --errors) goes in the
+    latest return only (`latest`), as a data error in that year's return."""
     a, b = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
     eps, revs = [], []
     for row in eps_all:
         f = row.split(",")
         decom, dec = parse(f[1]), parse(f[7])
-        if decom is None or decom > b or (dec is not None and dec < a):
+        if decom is None:
+            if year == latest:
+                eps.append(row)
+            continue
+        if decom > b or (dec is not None and dec < a):
             continue
         if dec is not None and dec > b:
             f[7] = ""
@@ -136,7 +146,7 @@ def cut_return(eps_all, revs_all, year):
         eps.append(",".join(f))
     for row in revs_all:
         r = parse(row.split(",")[2])
-        if r is not None and a <= r <= b:
+        if (r is None and year == latest) or (r is not None and a <= r <= b):
             revs.append(row)
     return eps, revs
 
@@ -208,8 +218,9 @@ def main():
         f.write(REVIEW_HEADER + "\n")
         f.write("\n".join(revs_all) + "\n")
     print(f"{len(eps_all)} episodes, {len(revs_all)} reviews, {child - 1000000} children -> {a.out_dir}")
-    for y in [int(x) for x in a.returns.split(",") if x.strip()]:
-        eps, revs = cut_return(eps_all, revs_all, y)
+    years = [int(x) for x in a.returns.split(",") if x.strip()]
+    for y in years:
+        eps, revs = cut_return(eps_all, revs_all, y, max(years))
         for name, header, rows in (("episodes", EPISODE_HEADER, eps), ("reviews", REVIEW_HEADER, revs)):
             with open(os.path.join(a.out_dir, f"SSDA903_{y}_{name}.csv"), "w", newline="") as f:
                 f.write(header + "\n" + "".join(r + "\n" for r in rows))
