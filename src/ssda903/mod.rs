@@ -45,12 +45,16 @@
 //! whose copy wins): rows in = rows out + rejects + superseded, for every file ([`Totals`]).
 //!
 //! # Reading
-//! Each input is read once, as a stream ([`read`]): rows go to an in-memory store, or, above
+//! Each input is read once ([`read`]): rows go to an in-memory store, or, above
 //! [`AuditOptions::memory_budget`], into temporary partition files by a hash of `CHILD` (in
-//! [`AuditOptions::tmp_dir`], removed on every exit path this process controls). Children are
-//! audited in `CHILD` byte order on [`AuditOptions::threads`] threads (when the rows were
-//! partitioned, in that order within each partition, one partition after another). The result
-//! never depends on the order of the returns or of the rows.
+//! [`AuditOptions::tmp_dir`], removed on every exit path this process controls). When the inputs
+//! are regular files or text that together fit half the budget, and there is more than one
+//! thread, reader threads read each table whole and the store keeps its rows as slices of it;
+//! otherwise tables are read as streams. The store puts its rows in order by merging the ascending
+//! runs they arrive in, without moving them. Children are audited in `CHILD` byte order on
+//! [`AuditOptions::threads`] threads (when the rows were partitioned, in that order within each
+//! partition, one partition after another). The result never depends on the order of the
+//! returns or of the rows.
 //!
 //! # Entry points
 //! [`audit`] takes [`ReturnInput`]s (files, readers or text) and a [`Sink`]; [`audit_str`] is the
