@@ -415,12 +415,6 @@ struct Gap {
     hi: NaiveDate,
 }
 
-/// A row's text, if it is valid UTF-8 ([`Store::row_str`]; `arena`: the store's own text, when
-/// that is valid UTF-8).
-fn row_str<'s>(store: &'s Store, arena: Option<&'s str>, r: &RowRef) -> Option<&'s str> {
-    store.row_str(arena, r)
-}
-
 fn gaps_of(p: &CarePeriod, w: &Window) -> Vec<Gap> {
     let end = p.end.unwrap_or(NaiveDate::MAX);
     let mut gaps = Vec::new();
@@ -473,12 +467,7 @@ impl Ctx<'_> {
         out.t.children += 1;
         let rows = if rows.len() > MAX_CHILD_ROWS {
             for r in &rows[MAX_CHILD_ROWS..] {
-                out.reject(
-                    self,
-                    r,
-                    child,
-                    format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
-                );
+                out.reject(self, r, child, super::read::cap_reason());
             }
             &rows[..MAX_CHILD_ROWS]
         } else {
@@ -487,7 +476,7 @@ impl Ctx<'_> {
         for r in rows {
             let meta = &self.metas[r.src as usize];
             let year = self.years[r.src as usize];
-            let Some(text) = row_str(store, arena, r) else {
+            let Some(text) = store.row_str(arena, r) else {
                 out.reject(self, r, child, "the row is not valid UTF-8".into());
                 continue;
             };
@@ -528,7 +517,7 @@ impl Ctx<'_> {
                                 _ => &[],
                             }
                         }
-                        let text = |x: &RowRef| row_str(store, arena, x).unwrap_or("");
+                        let text = |x: &RowRef| store.row_str(arena, x).unwrap_or("");
                         let same_header = self.header_class[r.src as usize] == self.header_class[kr.src as usize];
                         let c = conflict((text(r), names(m)), (text(kr), names(km)), e.year, k.year, same_header);
                         if !c.is_empty() {

@@ -162,9 +162,9 @@ impl Store {
         if n >= u32::MAX as usize {
             // A row's place is 32 bits (in memory, 4 billion rows would take over 200 GB).
             return Err(Error::input(
-                "memory budget",
+                "rows held in memory at once",
                 n.to_string(),
-                "more than 4,294,967,294 rows held at once: give a smaller --memory-budget",
+                "more than 4,294,967,294 rows (over 200 GB): give a smaller memory budget (--memory-budget)",
             ));
         }
         let two = threads >= 2 && n >= 1 << 16;
@@ -215,25 +215,6 @@ impl Store {
         &self.order
     }
 
-    /// The order of the rows at places `a` and `b`: `CHILD`, table, then place.
-    #[inline]
-    fn place_order(&self, a: usize, b: usize) -> std::cmp::Ordering {
-        let (x, y) = (&self.rows[a], &self.rows[b]);
-        x.kp.cmp(&y.kp)
-            .then_with(|| {
-                let (lx, ly) = (x.key_end - x.key_start > 8, y.key_end - y.key_start > 8);
-                match (lx, ly) {
-                    // Both keys within their 8-byte prefixes (no NUL in a CHILD): the same key.
-                    (false, false) => std::cmp::Ordering::Equal,
-                    (true, true) => self.key(x).cmp(self.key(y)),
-                    // A key of 8 bytes or fewer is a prefix of the longer one with the same prefix.
-                    (lx, ly) => lx.cmp(&ly),
-                }
-            })
-            .then(x.src.cmp(&y.src))
-            .then(a.cmp(&b))
-    }
-
     /// Merges ascending runs of places (on two threads when `two`).
     fn merge_runs(&self, runs: &[(usize, usize)], two: bool) -> (Vec<u32>, Vec<u32>) {
         let n: usize = runs.iter().map(|r| r.1 - r.0).sum();
@@ -248,7 +229,7 @@ impl Store {
         let mut below = Vec::with_capacity(runs.len());
         let mut above = Vec::with_capacity(runs.len());
         for &(s, e) in runs {
-            let cut = s + partition_point(s, e, |p| self.place_order(p, mid) == std::cmp::Ordering::Less);
+            let cut = s + partition_point(s, e, |p| self.head_less(self.head(p), self.head(mid)));
             below.push((s, cut));
             above.push((cut, e));
         }
@@ -300,7 +281,7 @@ impl Store {
                 starts.push(i as u32);
             }
             last = h;
-            let pos = (h.1 & 0xffff_ffff) as usize;
+            let pos = place(h);
             *slot = pos as u32;
             heads[winner] = if pos + 1 < ends[winner] { self.head(pos + 1) } else { DONE };
             // Replay the winner's path to the root.
@@ -322,9 +303,7 @@ impl Store {
     fn same_child(&self, a: Head, b: Head) -> bool {
         a.0 == b.0
             && (a.1 >> 63) == (b.1 >> 63)
-            && (a.1 >> 63 == 0
-                || self.key(&self.rows[(a.1 & 0xffff_ffff) as usize])
-                    == self.key(&self.rows[(b.1 & 0xffff_ffff) as usize]))
+            && (a.1 >> 63 == 0 || self.key(&self.rows[place(a)]) == self.key(&self.rows[place(b)]))
     }
 
     /// A run's next row, packed for comparing ([`Store::head_less`]): its `CHILD` prefix; a flag
@@ -336,9 +315,12 @@ impl Store {
         (r.kp, (long << 63) | (u64::from(r.src & !(1 << 31)) << 32) | pos as u64)
     }
 
-    /// [`Store::place_order`] on two runs' heads, mostly without reading the rows: `CHILD`'s
-    /// prefix; then a `CHILD` within its prefix before a longer one; then table and place.
-    /// [`DONE`] is after every row (no `CHILD` starts with the byte 0xFF, which is not UTF-8).
+    /// Whether row head `a` comes before `b` ([`Store::head`]), mostly without reading the rows:
+    /// `CHILD` in byte order (its 8-byte prefix first; a `CHILD` within its prefix, as there is no
+    /// NUL in a `CHILD`, before a longer one with the same prefix, of which it is a prefix; two
+    /// longer ones by their whole bytes), then table, then place (reading order). [`DONE`] is
+    /// after every row (no `CHILD` starts with the byte 0xFF, which is not UTF-8). The one
+    /// definition of the rows' order ([`Store::head_order`] is this as an `Ordering`).
     #[inline(always)]
     fn head_less(&self, a: Head, b: Head) -> bool {
         if a.0 != b.0 {
@@ -349,9 +331,7 @@ impl Store {
         }
         if (a.1 & b.1) >> 63 == 1 {
             // Both longer than their prefix: their whole keys decide first.
-            let ka = self.key(&self.rows[(a.1 & 0xffff_ffff) as usize]);
-            let kb = self.key(&self.rows[(b.1 & 0xffff_ffff) as usize]);
-            match ka.cmp(kb) {
+            match self.key(&self.rows[place(a)]).cmp(self.key(&self.rows[place(b)])) {
                 std::cmp::Ordering::Equal => {}
                 o => return o == std::cmp::Ordering::Less,
             }
@@ -359,20 +339,22 @@ impl Store {
         a.1 < b.1
     }
 
-    /// The rows' places in order by sorting a 16-byte key per row (many runs).
+    /// [`Store::head_less`] as an `Ordering`, for the standard library's sort.
+    fn head_order(&self, a: Head, b: Head) -> std::cmp::Ordering {
+        if self.head_less(a, b) {
+            std::cmp::Ordering::Less
+        } else if self.head_less(b, a) {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    }
+
+    /// The rows' places in order by sorting every row's head (many runs).
     fn sort_keys(&self, two: bool) -> Vec<u32> {
         let n = self.rows.len();
-        let mut keys: Vec<SortKey> = self
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| SortKey {
-                kp: r.kp,
-                tag: (u32::from(r.key_end - r.key_start > 8) << 31) | (r.src & !(1 << 31)),
-                idx: i as u32,
-            })
-            .collect();
-        let order = |a: &SortKey, b: &SortKey| self.key_order(a, b);
+        let mut keys: Vec<Head> = (0..n).map(|i| self.head(i)).collect();
+        let order = |a: &Head, b: &Head| self.head_order(*a, *b);
         let keys = if two {
             let mid = n / 2;
             let (lo, hi) = keys.split_at_mut(mid);
@@ -385,22 +367,7 @@ impl Store {
             keys.sort_by(order);
             keys
         };
-        keys.iter().map(|k| k.idx).collect()
-    }
-
-    /// The order of two sort keys: `CHILD` (byte order), then table, then place in the store.
-    #[inline]
-    fn key_order(&self, a: &SortKey, b: &SortKey) -> std::cmp::Ordering {
-        a.kp.cmp(&b.kp)
-            .then_with(|| match (a.tag >> 31, b.tag >> 31) {
-                // Both keys within their 8-byte prefixes (no NUL in a CHILD): the same key.
-                (0, 0) => std::cmp::Ordering::Equal,
-                (1, 1) => self.key(&self.rows[a.idx as usize]).cmp(self.key(&self.rows[b.idx as usize])),
-                // A key of 8 bytes or fewer is a prefix of the longer one with the same prefix.
-                (x, y) => x.cmp(&y),
-            })
-            .then((a.tag & !(1 << 31)).cmp(&(b.tag & !(1 << 31))))
-            .then(a.idx.cmp(&b.idx))
+        keys.into_iter().map(|k| place(k) as u32).collect()
     }
 }
 
@@ -410,26 +377,19 @@ type Head = (u64, u64);
 /// A used-up run's head: after every row.
 const DONE: Head = (u64::MAX, u64::MAX);
 
-/// What the store sorts: a row's `CHILD` prefix, its table (with a flag for a `CHILD` longer than
-/// the prefix) and its place in the store.
-#[derive(Debug, Clone, Copy, Default)]
-struct SortKey {
-    kp: u64,
-    tag: u32,
-    idx: u32,
+/// A head's place in the store.
+#[inline(always)]
+fn place(h: Head) -> usize {
+    (h.1 & 0xffff_ffff) as usize
 }
 
 /// Merges two sorted runs of distinct keys: the first half of the result merged from the front
 /// and the second from the back, on two threads (each part is exactly that part of the merged
 /// order, as no two keys are equal).
-fn merge_two(
-    a: &[SortKey],
-    b: &[SortKey],
-    order: impl Fn(&SortKey, &SortKey) -> std::cmp::Ordering + Sync,
-) -> Vec<SortKey> {
+fn merge_two(a: &[Head], b: &[Head], order: impl Fn(&Head, &Head) -> std::cmp::Ordering + Sync) -> Vec<Head> {
     use std::cmp::Ordering::Greater;
     let n = a.len() + b.len();
-    let mut out = vec![SortKey::default(); n];
+    let mut out = vec![DONE; n];
     let front = n / 2;
     let (lo, hi) = out.split_at_mut(front);
     let order = &order;
@@ -688,8 +648,7 @@ impl Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325u64 } else { self.0 };
-        self.0 = bytes.iter().fold(h, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3));
+        self.0 = fnv_from(if self.0 == 0 { FNV_OFFSET } else { self.0 }, bytes);
     }
 }
 
@@ -731,8 +690,16 @@ fn write_part(sp: &mut Spill, src: u32, line: u64, text: &[u8], key: &[u8]) -> R
     .map_err(|e| io_err(&sp.dir.path.display().to_string(), e))
 }
 
+/// FNV-1a's starting value.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a of `bytes`, continuing from `h`.
+fn fnv_from(h: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(h, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
+}
+
 fn fnv(key: &[u8]) -> u64 {
-    key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
+    fnv_from(FNV_OFFSET, key)
 }
 
 pub(crate) fn io_err(path: &str, e: io::Error) -> Error {
@@ -1376,14 +1343,14 @@ mod tests {
 
     #[test]
     fn merging_from_both_ends_gives_the_merged_order() {
-        let k = |kp: u64, idx: u32| SortKey { kp, tag: 0, idx };
+        let k = |kp: u64, idx: u64| (kp, idx);
         let a = [k(1, 0), k(3, 1), k(5, 2), k(7, 3), k(9, 4)];
         let b = [k(2, 5), k(3, 6), k(4, 7)];
-        let by = |x: &SortKey, y: &SortKey| x.kp.cmp(&y.kp).then(x.idx.cmp(&y.idx));
-        let got: Vec<(u64, u32)> = merge_two(&a, &b, by).iter().map(|k| (k.kp, k.idx)).collect();
+        let by = |x: &Head, y: &Head| x.cmp(y);
+        let got: Vec<Head> = merge_two(&a, &b, by);
         assert_eq!(got, vec![(1, 0), (2, 5), (3, 1), (3, 6), (4, 7), (5, 2), (7, 3), (9, 4)]);
         assert!(merge_two(&[], &[], by).is_empty());
         assert_eq!(merge_two(&[], &b, by).len(), 3);
-        assert_eq!(merge_two(&a[..1], &[], by)[0].kp, 1);
+        assert_eq!(merge_two(&a[..1], &[], by)[0].0, 1);
     }
 }

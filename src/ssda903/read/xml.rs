@@ -209,12 +209,7 @@ fn close(
         if full {
             let id = c.id.clone().unwrap_or_default();
             ing.metas[rv as usize].rows += 1;
-            ing.reject(
-                rv,
-                n_rv,
-                &id,
-                format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
-            )?;
+            ing.reject(rv, n_rv, &id, super::cap_reason())?;
         } else {
             c.reviews.push((n_rv, [get("REVIEW"), get("REVIEW_CODE")]));
         }
@@ -223,12 +218,7 @@ fn close(
         if full {
             let id = c.id.clone().unwrap_or_default();
             ing.metas[ep as usize].rows += 1;
-            ing.reject(
-                ep,
-                n_ep,
-                &id,
-                format!("CHILD has more than {MAX_CHILD_ROWS} rows: its rows after that are not used"),
-            )?;
+            ing.reject(ep, n_ep, &id, super::cap_reason())?;
         } else {
             let values: Vec<String> = EP_COLUMNS[1..]
                 .iter()
