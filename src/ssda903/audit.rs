@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
 
-use super::periods::{build_periods, CarePeriod, Episode};
+use super::periods::{build_periods, fmt_d, CarePeriod, Episode};
 use super::read::csv::{date_field, trim, with_fields, Columns, EpisodeColumns, ReviewColumns};
 use super::read::parallel::{Job, Source, Step};
 use super::read::{self, io_err, Finished, Ingest, RowRef, SourceMeta, Store, MAX_CHILD_ROWS};
@@ -22,10 +22,6 @@ use crate::model::{Duty, Regime};
 use crate::period::{within_after, Period};
 use crate::profile::Profile;
 use crate::schedule::{schedule, Breach, Obligation, Schedule, ScheduleOptions};
-
-fn fmt_d(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
 
 /// Parses one data row of an episodes table. Errors name the field and value.
 fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {

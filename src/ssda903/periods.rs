@@ -121,7 +121,8 @@ pub struct EpisodeReject {
     pub reason: String,
 }
 
-fn fmt_d(d: NaiveDate) -> String {
+/// A date as the returns write it (`DD/MM/YYYY`), for messages.
+pub(crate) fn fmt_d(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
