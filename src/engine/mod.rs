@@ -427,6 +427,7 @@ fn schedule_unblamed(
     };
     let mut cache = Cache::take();
     cache.select(&profile.rules);
+    let names = (cache.name(&profile.id), cache.name(&profile.version), cache.name(&profile.statutory_version));
     let cands = recycle(std::mem::take(&mut cache.cands));
     let fitting = recycle(std::mem::take(&mut cache.fitting));
     let mtgs = recycle(std::mem::take(&mut cache.mtgs));
@@ -456,10 +457,10 @@ fn schedule_unblamed(
     Ok(Schedule {
         obligations: obligations?,
         metadata: Metadata {
-            profile: profile.id.clone(),
-            profile_version: profile.version.clone(),
+            profile: names.0,
+            profile_version: names.1,
             statutory_profile: profile.statutory_id().into(),
-            statutory_profile_version: profile.statutory_version.clone(),
+            statutory_profile_version: names.2,
             jurisdiction: profile.jurisdiction,
             adjourned_review_date: profile.settings.adjourned_review_date,
             as_at,

@@ -497,17 +497,21 @@ impl std::fmt::Display for Obligation {
 }
 
 /// Schedule metadata: what produced it.
+// The profile's id and versions are `Shared` strings (as an obligation's action is), so that
+// making and dropping a schedule neither allocates nor frees them; they read, compare and
+// serialise as `str` (unit test `metadata_names_are_the_profiles_shared`). A plain comment:
+// the struct's doc text is in the JSON Schemas.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Metadata {
     /// The profile id.
-    pub profile: String,
+    pub profile: Shared<str>,
     /// The profile version.
-    pub profile_version: String,
+    pub profile_version: Shared<str>,
     /// The statutory profile underneath and its version.
     pub statutory_profile: std::borrow::Cow<'static, str>,
     /// The statutory profile version.
-    pub statutory_profile_version: String,
+    pub statutory_profile_version: Shared<str>,
     /// Jurisdiction.
     pub jurisdiction: Jurisdiction,
     /// Which date adjourned reviews are recorded on.
@@ -618,6 +622,38 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The metadata names are the profile's id and versions, interned (no allocation per
+    /// schedule), and serialise as strings.
+    #[test]
+    fn metadata_names_are_the_profiles_shared() {
+        use crate::calendar::Calendar;
+        use crate::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+        let d = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![Event::new(d, EventKind::BecameLookedAfter)],
+        )
+        .unwrap();
+        let cal = Calendar::england_and_wales();
+        for id in ["dudley", "england", "dudley"] {
+            let p = crate::profile::Profile::builtin(id).unwrap();
+            let s = schedule(&case, &p, &cal, &ScheduleOptions::default()).unwrap();
+            let m = &s.metadata;
+            assert_eq!((&*m.profile, &*m.profile_version), (p.id.as_str(), p.version.as_str()));
+            assert_eq!(&*m.statutory_profile_version, p.statutory_version.as_str());
+            assert!(
+                m.profile.is_interned() && m.profile_version.is_interned() && m.statutory_profile_version.is_interned()
+            );
+            let json = serde_json::to_value(m).unwrap();
+            assert_eq!(
+                (json["profile"].as_str(), json["profile_version"].as_str()),
+                (Some(id), Some(p.version.as_str()))
+            );
+            assert_eq!(serde_json::from_value::<Metadata>(json).unwrap(), *m);
+        }
+    }
 
     /// A trigger list is three words (an `Arc<[usize]>` was two, with a shared count to touch on
     /// every clone and drop), holds any list, and equals, hashes and serialises by its contents

@@ -38,6 +38,8 @@ pub(in crate::engine) struct Cache {
     /// Buffers of `Builder` kept empty between schedules (see [`recycle`]).
     pub(in crate::engine) fitting: Vec<Cand<'static>>,
     pub(in crate::engine) mtgs: Vec<Mtg<'static>>,
+    /// The profile names and versions of recent schedules, interned ([`Cache::name`]).
+    pub(in crate::engine) names: Vec<Shared<str>>,
 }
 
 /// An emptied vector's buffer, reused for another lifetime of the same type: the candidates
@@ -52,6 +54,9 @@ pub(in crate::engine) fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
 
 /// Profiles whose rule groups a thread keeps.
 pub(in crate::engine) const CACHED_PROFILES: usize = 4;
+
+/// Metadata names a thread keeps ([`Cache::name`]).
+pub(in crate::engine) const KEPT_NAMES: usize = 16;
 
 /// Scratch capacity kept after a schedule (larger vectors are shrunk back).
 pub(in crate::engine) const KEEP_CAPACITY: usize = 1024;
@@ -97,6 +102,21 @@ impl Cache {
                 *c = self;
             }
         });
+    }
+
+    /// `text` as a [`Shared`] string, for a schedule's metadata (the profile's id and versions):
+    /// found among the few this thread keeps (a comparison of a few bytes), else interned once and
+    /// kept, so that a schedule neither allocates nor frees them.
+    pub(in crate::engine) fn name(&mut self, text: &str) -> Shared<str> {
+        if let Some(n) = self.names.iter().find(|n| ***n == *text) {
+            return n.clone();
+        }
+        let n = Shared::new(text);
+        if self.names.len() == KEPT_NAMES {
+            self.names.remove(0);
+        }
+        self.names.push(n.clone());
+        n
     }
 
     /// Moves the groups of `rules` to the front, building them if they are not cached.
