@@ -134,48 +134,98 @@ fn check_frame(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Colu
 
 /// A DataFrame's columns as CSV text (header first), one line per row in order, so that line
 /// `i + 2` is row `i`. The columns were checked by [`check_frame`].
+///
+/// A text column's values are found with `memchr` (each value ends at the next `"\n"`) and, in
+/// the usual column (nothing to quote and no CR to strip, checked once per column), copied
+/// together with the `"\n"` that ends them, which becomes the row's `,` where another column
+/// follows: one copy a value, no byte-by-byte search.
 fn frame_csv(rows: usize, columns: &[(String, Column)]) -> String {
-    // What is left to write of each text column, and whether its values go out as they are
-    // (nothing to quote and no CR to strip: the usual case, checked once per column).
-    let mut rest: Vec<(&str, bool)> = columns
+    /// Where a column is up to.
+    enum Cur<'a> {
+        Text {
+            text: &'a [u8],
+            /// Where the next value starts.
+            at: usize,
+            /// The `"\n"` after each value but the last.
+            ends: memchr::Memchr<'a>,
+            /// Nothing to quote and no CR to strip in the whole column.
+            plain: bool,
+        },
+        Days(&'a [i64], i64),
+    }
+    let mut curs: Vec<Cur<'_>> = columns
         .iter()
         .map(|(_, c)| match c {
-            Column::Text(t) => (t.as_str(), !t.bytes().any(|b| matches!(b, b',' | b'"' | b'\r'))),
-            Column::Days(..) => ("", true),
+            Column::Text(t) => {
+                let text = t.as_bytes();
+                Cur::Text {
+                    text,
+                    at: 0,
+                    ends: memchr::memchr_iter(b'\n', text),
+                    plain: memchr::memchr3(b',', b'"', b'\r', text).is_none(),
+                }
+            }
+            Column::Days(v, per_day) => Cur::Days(v, *per_day),
         })
         .collect();
     let text_len: usize = columns.iter().map(|(_, c)| if let Column::Text(t) = c { t.len() } else { 11 * rows }).sum();
-    let mut out = String::with_capacity(text_len + rows + 64);
+    let mut out: Vec<u8> = Vec::with_capacity(text_len + 2 * rows + 64);
+    let mut scratch = String::new();
     for (i, (colname, _)) in columns.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            scratch.push(',');
         }
-        csv_field(&mut out, colname);
+        csv_field(&mut scratch, colname);
     }
-    out.push('\n');
+    scratch.push('\n');
+    out.extend_from_slice(scratch.as_bytes());
+    let last = curs.len().saturating_sub(1);
     for r in 0..rows {
-        for (i, ((_, c), (t, plain))) in columns.iter().zip(&mut rest).enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            match c {
-                Column::Text(_) => {
-                    // Values are short: a plain search beats a call to memchr.
-                    let end = t.bytes().position(|b| b == b'\n').unwrap_or(t.len());
-                    let v = &t[..end];
-                    *t = t.get(end + 1..).unwrap_or("");
-                    if *plain {
-                        out.push_str(v);
-                    } else {
-                        csv_field(&mut out, v.strip_suffix('\r').unwrap_or(v));
+        if curs.is_empty() {
+            out.push(b'\n');
+        }
+        for (i, cur) in curs.iter_mut().enumerate() {
+            let sep = if i == last { b'\n' } else { b',' };
+            match cur {
+                Cur::Text { text, at, ends, plain } => {
+                    let start = *at;
+                    match ends.next() {
+                        // The value and the "\n" after it, which becomes `sep`.
+                        Some(end) if *plain => {
+                            out.extend_from_slice(text.get(start..=end).unwrap_or_default());
+                            if let Some(b) = out.last_mut() {
+                                *b = sep;
+                            }
+                            *at = end + 1;
+                        }
+                        next => {
+                            let end = next.unwrap_or(text.len());
+                            let v = text.get(start..end).unwrap_or_default();
+                            *at = end + 1;
+                            if *plain {
+                                out.extend_from_slice(v);
+                            } else {
+                                // Cut at ASCII bytes, so still UTF-8.
+                                let v = std::str::from_utf8(v).unwrap_or_default();
+                                scratch.clear();
+                                csv_field(&mut scratch, v.strip_suffix('\r').unwrap_or(v));
+                                out.extend_from_slice(scratch.as_bytes());
+                            }
+                            out.push(sep);
+                        }
                     }
                 }
-                Column::Days(v, per_day) => push_iso(&mut out, v.get(r).copied().unwrap_or(NAT), *per_day),
+                Cur::Days(v, per_day) => {
+                    scratch.clear();
+                    push_iso(&mut scratch, v.get(r).copied().unwrap_or(NAT), *per_day);
+                    out.extend_from_slice(scratch.as_bytes());
+                    out.push(sep);
+                }
             }
         }
-        out.push('\n');
     }
-    out
+    // The text is UTF-8: whole values of UTF-8 columns, cut at ASCII bytes, and ASCII.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Writes the DataFrames' CSV text, tables shared out among up to `threads` threads (largest
@@ -467,7 +517,16 @@ impl Reviews {
     }
 
     fn push(&mut self, r: &AuditRow) {
-        self.child.push_run(&r.child);
+        self.push_row(r, false);
+    }
+
+    /// `same_child`: the row's `child` is the previous row's (the same `Arc`), so its code is the
+    /// previous row's, found without comparing text.
+    fn push_row(&mut self, r: &AuditRow, same_child: bool) {
+        match self.child.codes.last() {
+            Some(&last) if same_child => self.child.codes.push(last),
+            _ => self.child.push_run(&r.child),
+        }
         self.year.push(&r.collection_year, |y| year_label(*y));
         self.period_start.push(epoch(r.period_start));
         self.regime.push(&r.regime, |g| g.map_or("", |x| x.as_str()).to_string());
@@ -561,8 +620,10 @@ impl Tables {
     fn push_chunk(&mut self, c: &Chunk) {
         self.reviews.reserve(c.rows.len());
         self.superseded.reserve(c.superseded.len());
+        let mut previous: Option<&Arc<str>> = None;
         for r in &c.rows {
-            self.reviews.push(r);
+            self.reviews.push_row(r, previous.is_some_and(|p| Arc::ptr_eq(p, &r.child)));
+            previous = Some(&r.child);
         }
         for r in &c.rejects {
             self.rejects.push(r);
@@ -599,7 +660,9 @@ fn prepare(c: &mut Chunk) {
     let mut t = Tables::default();
     t.push_chunk(c);
     t.seal();
-    c.prepared = Some(Arc::new(t));
+    // In a mutex so that the calling thread can take the columns (moving their strings, not
+    // copying them): it is the only one to lock it.
+    c.prepared = Some(Arc::new(std::sync::Mutex::new(t)));
 }
 
 /// Which output table a column is of.
@@ -619,8 +682,8 @@ enum Get {
     I8(fn(&Tables) -> &[i8]),
     U8(fn(&Tables) -> &[u8]),
     /// Text; each piece's distinct values listed in turn (a value in several pieces is listed
-    /// once for each, which costs Python a string object each).
-    Text(fn(&Tables) -> &Dict),
+    /// once for each, which costs Python a string object each), moved from the piece.
+    Text(fn(&mut Tables) -> &mut Dict),
     /// Text listed once in all (for the columns Python looks values up in: collection years,
     /// file names).
     Unique(fn(&Tables) -> &Dict),
@@ -630,10 +693,10 @@ enum Get {
 
 /// The output columns, in order: (table, name, how to read it).
 const COLUMNS: [(Out, &str, Get); 29] = [
-    (Out::Reviews, "CHILD", Get::Text(|t| &t.reviews.child)),
+    (Out::Reviews, "CHILD", Get::Text(|t| &mut t.reviews.child)),
     (Out::Reviews, "collection_year", Get::Unique(|t| &t.reviews.year.dict)),
     (Out::Reviews, "period_start", Get::Date(|t| &t.reviews.period_start)),
-    (Out::Reviews, "regime", Get::Text(|t| &t.reviews.regime.dict)),
+    (Out::Reviews, "regime", Get::Text(|t| &mut t.reviews.regime.dict)),
     (Out::Reviews, "review_number", Get::I64(|t| &t.reviews.review_number)),
     (Out::Reviews, "REVIEW", Get::Date(|t| &t.reviews.review)),
     (Out::Reviews, "deadline", Get::Date(|t| &t.reviews.deadline)),
@@ -641,16 +704,16 @@ const COLUMNS: [(Out, &str, Get); 29] = [
     (Out::Reviews, "on_time", Get::I8(|t| &t.reviews.on_time)),
     (Out::Reviews, "working_days_late", Get::I64(|t| &t.reviews.working_days_late)),
     (Out::Reviews, "calendar_days_late", Get::I64(|t| &t.reviews.calendar_days_late)),
-    (Out::Reviews, "basis", Get::Text(|t| &t.reviews.basis.dict)),
-    (Out::Reviews, "missed", Get::Text(|t| &t.reviews.missed.dict)),
-    (Out::Reviews, "note", Get::Text(|t| &t.reviews.note)),
+    (Out::Reviews, "basis", Get::Text(|t| &mut t.reviews.basis.dict)),
+    (Out::Reviews, "missed", Get::Text(|t| &mut t.reviews.missed.dict)),
+    (Out::Reviews, "note", Get::Text(|t| &mut t.reviews.note)),
     (Out::Reviews, "line", Get::I64(|t| &t.reviews.line)),
     (Out::Rejects, "file", Get::Unique(|t| &t.rejects.file.dict)),
     (Out::Rejects, "table", Get::U8(|t| &t.rejects.table)),
     (Out::Rejects, "line", Get::I64(|t| &t.rejects.line)),
-    (Out::Rejects, "CHILD", Get::Text(|t| &t.rejects.child)),
-    (Out::Rejects, "reason", Get::Text(|t| &t.rejects.reason)),
-    (Out::Superseded, "CHILD", Get::Text(|t| &t.superseded.child)),
+    (Out::Rejects, "CHILD", Get::Text(|t| &mut t.rejects.child)),
+    (Out::Rejects, "reason", Get::Text(|t| &mut t.rejects.reason)),
+    (Out::Superseded, "CHILD", Get::Text(|t| &mut t.superseded.child)),
     (Out::Superseded, "DECOM", Get::Days(|t| &t.superseded.decom)),
     (Out::Superseded, "file", Get::Unique(|t| &t.superseded.file.dict)),
     (Out::Superseded, "line", Get::I64(|t| &t.superseded.line)),
@@ -658,7 +721,7 @@ const COLUMNS: [(Out, &str, Get); 29] = [
     (Out::Superseded, "kept_file", Get::Unique(|t| &t.superseded.kept_file.dict)),
     (Out::Superseded, "kept_line", Get::I64(|t| &t.superseded.kept_line)),
     (Out::Superseded, "kept_collection_year", Get::Unique(|t| &t.superseded.kept_year.dict)),
-    (Out::Superseded, "conflict", Get::Text(|t| &t.superseded.conflict)),
+    (Out::Superseded, "conflict", Get::Text(|t| &mut t.superseded.conflict)),
 ];
 
 /// One output column, whole: each piece appended as it arrives (on the calling thread, while the
@@ -687,7 +750,7 @@ impl Whole {
     }
 
     /// Appends a piece's column.
-    fn add(&mut self, get: Get, t: &Tables) {
+    fn add(&mut self, get: Get, t: &mut Tables) {
         match (self, get) {
             (Whole::I64(v), Get::I64(f) | Get::Date(f)) => v.extend_from_slice(f(t)),
             (Whole::I8(v), Get::I8(f)) => v.extend_from_slice(f(t)),
@@ -695,7 +758,7 @@ impl Whole {
             (Whole::Text(values, codes), Get::Text(f)) => {
                 let d = f(t);
                 let base = values.len() as u32;
-                values.extend(d.values.iter().cloned());
+                values.append(&mut d.values);
                 codes.extend(d.codes.iter().map(|&c| c + base));
             }
             (Whole::Unique(index, values, codes), Get::Unique(f)) => {
@@ -810,7 +873,8 @@ impl Columns {
         }
     }
 
-    fn add(&mut self, t: &Tables) {
+    /// Appends a piece (its text values are moved out of it).
+    fn add(&mut self, t: &mut Tables) {
         for ((_, _, get), w) in COLUMNS.iter().zip(&mut self.whole) {
             w.add(*get, t);
         }
@@ -819,8 +883,8 @@ impl Columns {
     /// Closes the piece of rows given one by one, if any, so that what follows comes after it.
     fn close(&mut self) {
         if !self.open.is_empty() {
-            let t = std::mem::take(&mut self.open);
-            self.add(&t);
+            let mut t = std::mem::take(&mut self.open);
+            self.add(&mut t);
         }
     }
 }
@@ -856,12 +920,15 @@ impl Sink for Columns {
     // to the whole columns and counts the summary, as the `audit_903` example does.
     fn chunk(&mut self, c: &Chunk) -> std::io::Result<()> {
         self.close();
-        match c.prepared.as_ref().and_then(|p| p.downcast_ref::<Tables>()) {
-            Some(t) => self.add(t),
+        match c.prepared.as_ref().and_then(|p| p.downcast_ref::<std::sync::Mutex<Tables>>()) {
+            Some(m) => {
+                let mut t = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                self.add(&mut t);
+            }
             None => {
                 let mut t = Tables::default();
                 t.push_chunk(c);
-                self.add(&t);
+                self.add(&mut t);
             }
         }
         self.summary.add_chunk(c);

@@ -511,3 +511,42 @@ def test_datetime_columns_far_from_today_reach_the_reader_as_iso_text():
         'bad date in DECOM: "-0044-03-15" (expected DD/MM/YYYY or YYYY-MM-DD)',
         "DECOM is empty (expected a date DD/MM/YYYY or YYYY-MM-DD)",
     ]
+
+
+def test_frames_with_text_to_quote_in_several_rows_and_columns_read_as_the_same_file(tmp_path):
+    """A DataFrame is written out as CSV text for the reader: columns with values to quote (commas,
+    quotes), UTF-8 text and ordinary columns, over several rows, give the same reviews and rejects
+    as the same table written as a file by Python's csv module (which quotes the same values)."""
+    episodes = pd.DataFrame({
+        "CHILD": ["7", "8", "9,1", "10", 'é"11"', "12"],
+        "DECOM": ["05/01/2025", "06/01/2025", "07/01/2025", "08/01/2025", "09/01/2025", "10/01/2025"],
+        "RNE": ["S", "S", "S", "S", "S", "S"],
+        "LS": ["C2", "C2", "C2", "C2", "C2", "C2"],
+        "PLACE": ["U1", "U1,U2", "U1", 'U"1', "U1", "U1"],
+        "DEC": ["", "", "", "", "", "31/01/2025"],
+        "REC": ["", "", "", "", "", "E11"],
+    })  # fmt: skip
+    reviews = pd.DataFrame({
+        "CHILD": ["7", "8", "9,1", "10", 'é"11"', "12", "ü13", "7"],
+        "REVIEW": ["30/01/2025", "31/01/2025", "01/02/2025", "03/02/2025", "04/02/2025", "20/01/2025",
+                   "05/02/2025", "01/03/2025"],
+    })  # fmt: skip
+    paths = []
+    for name, frame in (("episodes", episodes), ("reviews", reviews)):
+        p = tmp_path / f"{name}.csv"
+        with open(p, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(frame.columns)
+            w.writerows(frame.itertuples(index=False))
+        paths.append(p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from_files = lt.audit_903(*paths, year=2025)
+        from_pandas = lt.audit_903(episodes, reviews, year=2025)
+        from_polars = lt.audit_903(pl.DataFrame(episodes.to_dict("list")), pl.DataFrame(reviews.to_dict("list")), year=2025)
+    assert len(from_files.reviews) == 7
+    for got in (from_pandas, from_polars):
+        assert rows_of(got) == rows_of(from_files)
+        assert reject_keys(got) == reject_keys(from_files)
+    assert sorted(r[0] for r in rows_of(from_pandas)) == ["10", "12", "7", "7", "8", "9,1", 'é"11"']
+    assert reject_keys(from_pandas) == [("reviews", 8, "ü13", "unknown child: no episodes for this CHILD")]
