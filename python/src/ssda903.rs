@@ -30,7 +30,7 @@ use lac_timescales::ssda903::{
 use lac_timescales::Error;
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyDict, PyList, PyTuple};
+use pyo3::types::{PyByteArray, PyDict, PyList, PyString, PyTuple};
 
 use crate::{error_of_kind, py_error, NAT};
 
@@ -861,6 +861,50 @@ struct Columns {
     /// Rows given one by one (rejects found while reading), since the last piece.
     open: Tables,
     summary: Summary,
+    /// For pandas, when Python asks: the [`Get::Text`] columns made here as the object arrays
+    /// pandas keeps text in, as the pieces arrive (see [`Objects`]).
+    objects: Option<Objects>,
+}
+
+/// The [`Get::Text`] columns as Python objects, a reference to a `str` (or to the missing mark
+/// pandas uses, for an empty `regime` or `missed`) per row, appended while the audit's workers
+/// go on with the next chunks, so that the object arrays pandas keeps text in are ready when the
+/// audit ends instead of being gathered after it (`take_objects`). The calling thread takes the
+/// GIL for each piece.
+struct Objects {
+    /// What an empty `regime` or `missed` becomes (pandas' missing mark for its text dtype).
+    na: Py<PyAny>,
+    /// Per column of [`COLUMNS`] (empty for the columns that are not [`Get::Text`]).
+    cols: Vec<Vec<Py<PyAny>>>,
+}
+
+impl Objects {
+    /// Appends a piece's [`Get::Text`] columns: a `str` made once per value the piece lists,
+    /// then a reference per row.
+    fn add(&mut self, t: &mut Tables) {
+        Python::attach(|py| {
+            for (i, (_, name, get)) in COLUMNS.iter().enumerate() {
+                let Get::Text(f) = get else { continue };
+                let d = f(t);
+                let maybe_empty = matches!(*name, "regime" | "missed");
+                let values: Vec<Py<PyAny>> = d
+                    .values
+                    .iter()
+                    .map(|v| {
+                        if maybe_empty && v.is_empty() {
+                            self.na.clone_ref(py)
+                        } else {
+                            PyString::new(py, v).into_any().unbind()
+                        }
+                    })
+                    .collect();
+                let out = &mut self.cols[i];
+                out.reserve(d.codes.len());
+                // Every code is one of the piece's values (the `Dict` made them so).
+                out.extend(d.codes.iter().map(|&c| values.get(c as usize).unwrap_or(&self.na).clone_ref(py)));
+            }
+        });
+    }
 }
 
 impl Columns {
@@ -870,13 +914,20 @@ impl Columns {
             whole: COLUMNS.iter().map(|(_, _, get)| Whole::new(*get)).collect(),
             open: Tables::default(),
             summary: Summary::default(),
+            objects: None,
         }
     }
 
     /// Appends a piece (its text values are moved out of it).
     fn add(&mut self, t: &mut Tables) {
+        if let Some(o) = &mut self.objects {
+            o.add(t);
+        }
+        let objects = self.objects.is_some();
         for ((_, _, get), w) in COLUMNS.iter().zip(&mut self.whole) {
-            w.add(*get, t);
+            if !(objects && matches!(get, Get::Text(_))) {
+                w.add(*get, t);
+            }
         }
     }
 
@@ -953,11 +1004,14 @@ fn load_profile(spec: &str) -> lac_timescales::Result<Profile> {
 /// per_day)])`. Returns a dict of output columns, rejects, superseded copies, totals and the
 /// summary (see `_ssda903.py`). `prepare=False` makes the output columns on the calling thread
 /// instead of the audit's workers (for the tests: the result is the same). `layout` is how the
-/// columns are sent (see [`Layout`]): `"pandas"`, `"polars"` or `"bytes"`.
+/// columns are sent (see [`Layout`]): `"pandas"`, `"polars"` or `"bytes"`. `text_na=(na,)`
+/// (pandas layout only) sends the text columns that are not looked up by value (`CHILD`,
+/// `regime`, `basis`, `missed`, `note`, `reason`, `conflict`) as object arrays of `str`, an empty
+/// `regime` or `missed` as `na`, made as the audit goes (see [`Objects`]).
 // The arguments are the Python function's keywords.
 #[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (returns, as_at=None, profile=None, threads=None, tmp_dir=None, prepare=true, layout="bytes"))]
+#[pyo3(signature = (returns, as_at=None, profile=None, threads=None, tmp_dir=None, prepare=true, layout="bytes", text_na=None))]
 pub(crate) fn audit_903_native<'py>(
     py: Python<'py>,
     returns: &Bound<'py, PyList>,
@@ -967,6 +1021,7 @@ pub(crate) fn audit_903_native<'py>(
     tmp_dir: Option<PathBuf>,
     prepare: bool,
     layout: &str,
+    text_na: Option<(Py<PyAny>,)>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let layout = match layout {
         "pandas" => Layout::Pandas,
@@ -974,6 +1029,10 @@ pub(crate) fn audit_903_native<'py>(
         "bytes" => Layout::Bytes,
         other => return Err(invalid(py, format!("unknown layout {other:?}: pandas, polars or bytes"))),
     };
+    if text_na.is_some() && layout != Layout::Pandas {
+        return Err(invalid(py, "text_na is for the pandas layout".to_string()));
+    }
+    let text_na = text_na.map(|(na,)| na);
     let profile_id = profile.unwrap_or_else(|| "england".into());
     let profile = load_profile(&profile_id).map_err(|e| py_error(py, &e, "profile: ", None))?;
     let mut opts = AuditOptions::new(&profile);
@@ -1052,6 +1111,7 @@ pub(crate) fn audit_903_native<'py>(
             })
             .collect();
         let mut cols = Columns::new(prepare);
+        cols.objects = text_na.map(|na| Objects { na, cols: COLUMNS.iter().map(|_| Vec::new()).collect() });
         audit(inputs, &opts, &mut cols).map(|o| (o, cols))
     });
     let (outcome, mut cols) = outcome.map_err(|e| py_error(py, &e, "", None))?;
@@ -1063,8 +1123,14 @@ pub(crate) fn audit_903_native<'py>(
     cols.close();
     let tables = [PyDict::new(py), PyDict::new(py), PyDict::new(py)];
     let whole = std::mem::take(&mut cols.whole);
+    let mut objects = cols.objects.take().map(|o| o.cols.into_iter());
     for ((table, name, get), w) in COLUMNS.iter().zip(whole) {
-        tables[*table as usize].set_item(*name, export(py, *get, w, layout)?)?;
+        let made = objects.as_mut().and_then(Iterator::next);
+        let column = match (made, get) {
+            (Some(v), Get::Text(_)) => PyArray1::from_vec(py, v).into_any(),
+            _ => export(py, *get, w, layout)?,
+        };
+        tables[*table as usize].set_item(*name, column)?;
     }
     let [c, rj, sp] = tables;
     out.set_item("reviews", c)?;

@@ -412,6 +412,7 @@ def test_columns_made_by_the_workers_are_the_ones_made_by_the_calling_thread(tmp
 DATES = ("period_start", "REVIEW", "deadline", "latest_working_day")
 NUMBER_DTYPES = {"on_time": np.int8, "table": np.uint8}  # the other number columns are int64
 NAT = -(2**63)
+NA_MARK = object()  # the missing mark sent as text_na in the tests
 
 
 def plain(raw, layout):
@@ -422,6 +423,10 @@ def plain(raw, layout):
     out = {}
     for table in ("reviews", "rejects", "superseded"):
         for k, v in raw[table].items():
+            if isinstance(v, np.ndarray) and v.dtype == object:  # made as objects (text_na)
+                assert layout == "pandas" and all(isinstance(x, str) or x is NA_MARK for x in v.tolist())
+                out[table, k] = ["" if x is NA_MARK else x for x in v.tolist()]
+                continue
             if isinstance(v, tuple):
                 values, codes = v
                 assert isinstance(codes, array) and (k != "DECOM" or isinstance(values, array))
@@ -449,6 +454,7 @@ def test_every_layout_of_the_native_result_holds_the_same_values(tmp_path):
     with missing dates (overdue rows, periods that began before the data), superseded copies and
     rejects in the result."""
     e, r = sample_paths()
+    seen_missing = 0
     for spec, as_at in (
         ([("csv", ("path", str(e)), ("path", str(r)), None)], dt.date(2025, 3, 31)),
         ([("csv", ("path", str(a)), ("path", str(b)), None) for a, b in two_returns(tmp_path)], None),
@@ -464,8 +470,21 @@ def test_every_layout_of_the_native_result_holds_the_same_values(tmp_path):
             for prepare in (True, False):
                 got = lt._native.audit_903_native(spec, as_at, None, 2, None, prepare, layout)
                 assert plain(got, layout) == want, (layout, prepare)
+        # The pandas layout with the text columns made as object arrays while the audit goes.
+        for prepare in (True, False):
+            got = lt._native.audit_903_native(spec, as_at, None, 2, None, prepare, "pandas", (NA_MARK,))
+            assert isinstance(got["reviews"]["CHILD"], np.ndarray) and got["reviews"]["CHILD"].dtype == object
+            assert isinstance(got["reviews"]["collection_year"], tuple)  # looked up by value: encoded
+            assert plain(got, "pandas") == want, prepare
+        # A review on time misses nothing: its `missed` is the missing mark given.
+        missed = got["reviews"]["missed"].tolist()
+        assert missed.count(NA_MARK) == want["reviews", "missed"].count("")
+        seen_missing += missed.count(NA_MARK)
+    assert seen_missing > 0
     with pytest.raises(lt.InvalidInputError, match='unknown layout "arrow"'):
         lt._native.audit_903_native(spec, None, None, 2, None, True, "arrow")
+    with pytest.raises(lt.InvalidInputError, match="text_na is for the pandas layout"):
+        lt._native.audit_903_native(spec, None, None, 2, None, True, "polars", (None,))
 
 
 def test_take_objects_gathers_like_numpy_take():
