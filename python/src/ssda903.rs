@@ -132,13 +132,57 @@ fn check_frame(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Colu
     Ok(())
 }
 
+/// The positions of the `"\n"`s in a text, in order, found eight bytes at a time (values are
+/// short: a call to `memchr` for each costs more than the search).
+struct LineEnds<'a> {
+    text: &'a [u8],
+    /// Where the word of `mask` starts.
+    base: usize,
+    /// A high bit for each `"\n"` of the word at `base` not yet given.
+    mask: u64,
+}
+
+impl<'a> LineEnds<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineEnds { text, base: 0, mask: Self::word_mask(text) }
+    }
+
+    /// The `"\n"`s of the first 8 bytes of `at` (fewer at the end), as the high bit of each.
+    fn word_mask(at: &[u8]) -> u64 {
+        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        let mut w = [0u8; 8];
+        match at.first_chunk::<8>() {
+            Some(c) => w = *c,
+            None => w[..at.len()].copy_from_slice(at),
+        }
+        // Bytes equal to '\n' become 0 (padding stays 0x0a); a byte's high bit then ends set iff
+        // it was 0 (no carry crosses bytes: (b & 0x7f) + 0x7f <= 0xfe).
+        let x = u64::from_le_bytes(w) ^ (u64::from(b'\n') * 0x0101_0101_0101_0101);
+        !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+    }
+}
+
+impl Iterator for LineEnds<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 8;
+            let rest = self.text.get(self.base..).filter(|r| !r.is_empty())?;
+            self.mask = Self::word_mask(rest);
+        }
+        let i = self.base + self.mask.trailing_zeros() as usize / 8;
+        self.mask &= self.mask - 1;
+        Some(i)
+    }
+}
+
 /// A DataFrame's columns as CSV text (header first), one line per row in order, so that line
 /// `i + 2` is row `i`. The columns were checked by [`check_frame`].
 ///
-/// A text column's values are found with `memchr` (each value ends at the next `"\n"`) and, in
-/// the usual column (nothing to quote and no CR to strip, checked once per column), copied
-/// together with the `"\n"` that ends them, which becomes the row's `,` where another column
-/// follows: one copy a value, no byte-by-byte search.
+/// A text column's values are found by their ends ([`LineEnds`]: each value ends at the next
+/// `"\n"`) and, in the usual column (nothing to quote and no CR to strip, checked once per
+/// column), copied together with the `"\n"` that ends them, which becomes the row's `,` where
+/// another column follows: one copy a value, no byte-by-byte search.
 fn frame_csv(rows: usize, columns: &[(String, Column)]) -> String {
     /// Where a column is up to.
     enum Cur<'a> {
@@ -147,7 +191,7 @@ fn frame_csv(rows: usize, columns: &[(String, Column)]) -> String {
             /// Where the next value starts.
             at: usize,
             /// The `"\n"` after each value but the last.
-            ends: memchr::Memchr<'a>,
+            ends: LineEnds<'a>,
             /// Nothing to quote and no CR to strip in the whole column.
             plain: bool,
         },
@@ -161,7 +205,7 @@ fn frame_csv(rows: usize, columns: &[(String, Column)]) -> String {
                 Cur::Text {
                     text,
                     at: 0,
-                    ends: memchr::memchr_iter(b'\n', text),
+                    ends: LineEnds::new(text),
                     plain: memchr::memchr3(b',', b'"', b'\r', text).is_none(),
                 }
             }

@@ -569,3 +569,27 @@ def test_frames_with_text_to_quote_in_several_rows_and_columns_read_as_the_same_
         assert reject_keys(got) == reject_keys(from_files)
     assert sorted(r[0] for r in rows_of(from_pandas)) == ["10", "12", "7", "7", "8", "9,1", 'é"11"']
     assert reject_keys(from_pandas) == [("reviews", 8, "ü13", "unknown child: no episodes for this CHILD")]
+
+
+def test_frame_values_of_every_length_reach_the_reader_whole_and_in_their_rows():
+    """Each value of a DataFrame column is cut from the column's joined text at its line break,
+    eight bytes at a time: values of every length from 1 to 19 bytes, in every position against
+    those eight-byte words, come back whole, each in its own row (every review here is of an
+    unknown child, so each is a reject quoting its CHILD, at its line)."""
+    rng = np.random.default_rng(903)
+    letters = np.array(list("ABCDEFGHJKabcdefgh0123456789"))
+    children: list = []  # distinct (a repeated CHILD and REVIEW is a duplicate), and not "7"
+    while len(children) < 600:
+        c = "".join(rng.choice(letters, size=int(rng.integers(1, 20))))
+        if c != "7" and c not in children:
+            children.append(c)
+    assert {len(c) for c in children} == set(range(1, 20))
+    episodes, _ = small_return()
+    reviews = pd.DataFrame({"CHILD": children, "REVIEW": ["30/01/2025"] * len(children)})
+    want = [("reviews", i + 2, c, "unknown child: no episodes for this CHILD") for i, c in enumerate(children)]
+    for e, r in ((episodes, reviews), (pl.DataFrame(episodes.to_dict("list")), pl.DataFrame(reviews.to_dict("list")))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = lt.audit_903(e, r, year=2025)
+        assert reject_keys(a) == sorted(want)
+        assert [int(x) for x in a.rejects["row"]] == [int(x) - 2 for x in a.rejects["line"]]
