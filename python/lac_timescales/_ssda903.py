@@ -302,8 +302,9 @@ def _default_kind() -> str:
 
 # How the native module sends the result (see python/src/ssda903.rs): numbers as numpy arrays
 # (layout "pandas" or "polars") or bytearrays of native-endian integers (layout "bytes", for
-# plain lists), text columns dictionary-encoded as (distinct values, uint32 codes), DECOM as
-# (distinct epoch days, uint32 codes). Dates are epoch days (int64, NaT for none) in bytearrays,
+# plain lists), text columns dictionary-encoded as (distinct values, uint32 codes) (for pandas
+# with text_na given, the text columns not looked up by value come as object arrays of str, one
+# per row, made while the audit went on), DECOM as (distinct epoch days, uint32 codes). Dates are epoch days (int64, NaT for none) in bytearrays,
 # seconds (int64, NaT for none) for pandas and days (int32, _NO_DAY for none) for polars.
 _DATE_FIELDS = ("period_start", "REVIEW", "deadline", "latest_working_day")
 _NUMBER_FIELDS = {  # column -> (array typecode, numpy dtype)

@@ -11,7 +11,9 @@
 //! polars, dates already in the form they keep: `datetime64[s]` seconds, `int32` days) or as
 //! `bytearray`s of native-endian integers (for plain lists, which need no numpy), each text column
 //! dictionary-encoded (distinct values and a `uint32` code per row), so no Python object is made
-//! per row here.
+//! per row here; except, for pandas (which keeps a `str` reference per row in an object array),
+//! the text columns not looked up by value, made as such object arrays on the calling thread as
+//! the chunks arrive, while the workers audit the next ones ([`Objects`]).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
