@@ -60,5 +60,6 @@ def audit_903_native(
     tmp_dir: Optional[str] = None,
     prepare: bool = True,
     layout: str = "bytes",
+    text_na: Optional[Tuple[Any]] = None,
 ) -> Dict[str, Any]: ...
 def take_objects(values: npt.NDArray[np.object_], codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.object_]: ...

@@ -270,10 +270,24 @@ def audit_903(
         raise InvalidTypeError("give pandas or polars DataFrames, not both")
     kind = output or (frame_kinds.pop() if frame_kinds else _default_kind())
     layout = kind if kind in ("pandas", "polars") else "bytes"
-    raw = _native.audit_903_native(specs, as_at, profile, threads, None, True, layout)
+    text_na = _pandas_text_na() if kind == "pandas" else None
+    raw = _native.audit_903_native(specs, as_at, profile, threads, None, True, layout, text_na)
     for failure in raw["totals"]["whole_file_failures"]:
         warnings.warn(failure, UserWarning, stacklevel=2)
     return _result(raw, kind, frames)
+
+
+def _pandas_text_na() -> Optional[Tuple[Any]]:
+    """``(na,)``, pandas' missing mark in the object array it keeps a column of ``str`` in (NaN
+    for pandas 3's ``str`` dtype, None for object columns before it), when it keeps text so: the
+    native call then makes those object arrays itself as the audit goes (see ``_Pandas.objects``).
+    None when pandas keeps text otherwise (as pyarrow's)."""
+    pd, np = __import__("pandas"), __import__("numpy")
+    array = pd.array(np.array([None], dtype=object), dtype=pd.Series(["x"]).dtype)
+    backing: Any = getattr(array, "_ndarray", None)
+    if getattr(backing, "dtype", None) == object and hasattr(array, "_from_backing_data"):
+        return (backing[0],)
+    return None
 
 
 def _default_kind() -> str:
@@ -288,8 +302,9 @@ def _default_kind() -> str:
 
 # How the native module sends the result (see python/src/ssda903.rs): numbers as numpy arrays
 # (layout "pandas" or "polars") or bytearrays of native-endian integers (layout "bytes", for
-# plain lists), text columns dictionary-encoded as (distinct values, uint32 codes), DECOM as
-# (distinct epoch days, uint32 codes). Dates are epoch days (int64, NaT for none) in bytearrays,
+# plain lists), text columns dictionary-encoded as (distinct values, uint32 codes) (for pandas
+# with text_na given, the text columns not looked up by value come as object arrays of str, one
+# per row, made while the audit went on), DECOM as (distinct epoch days, uint32 codes). Dates are epoch days (int64, NaT for none) in bytearrays,
 # seconds (int64, NaT for none) for pandas and days (int32, _NO_DAY for none) for polars.
 _DATE_FIELDS = ("period_start", "REVIEW", "deadline", "latest_working_day")
 _NUMBER_FIELDS = {  # column -> (array typecode, numpy dtype)
@@ -414,10 +429,14 @@ class _Pandas(_Numpy):
         # The dtype pandas gives a column of str: its string dtype on pandas 3, object before.
         self.text_dtype = self.pd.Series(["x"]).dtype
 
-    def objects(self, name: str, col: Tuple[List[Any], Any]) -> Any:
+    def objects(self, name: str, col: Any) -> Any:
         """A text column in the dtype pandas gives a column of str (also when it is empty or all
         missing): the distinct values made into such an array (checked once per distinct value
-        rather than once per row), then gathered by the codes."""
+        rather than once per row), then gathered by the codes. (A column the native call made
+        as an object array already, see ``_pandas_text_na``, is wrapped as it is.)"""
+        if not isinstance(col, tuple):
+            template = self.pd.array(self.np.array(["x"], dtype=object), dtype=self.text_dtype)
+            return template._from_backing_data(col)
         values, codes = col
         if name in _MAYBE_EMPTY:
             values = [v or None for v in values]

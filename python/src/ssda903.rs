@@ -11,7 +11,9 @@
 //! polars, dates already in the form they keep: `datetime64[s]` seconds, `int32` days) or as
 //! `bytearray`s of native-endian integers (for plain lists, which need no numpy), each text column
 //! dictionary-encoded (distinct values and a `uint32` code per row), so no Python object is made
-//! per row here.
+//! per row here; except, for pandas (which keeps a `str` reference per row in an object array),
+//! the text columns not looked up by value, made as such object arrays on the calling thread as
+//! the chunks arrive, while the workers audit the next ones ([`Objects`]).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -30,7 +32,7 @@ use lac_timescales::ssda903::{
 use lac_timescales::Error;
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyDict, PyList, PyTuple};
+use pyo3::types::{PyByteArray, PyDict, PyList, PyString, PyTuple};
 
 use crate::{error_of_kind, py_error, NAT};
 
@@ -132,50 +134,144 @@ fn check_frame(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Colu
     Ok(())
 }
 
+/// The positions of the `"\n"`s in a text, in order, found eight bytes at a time (values are
+/// short: a call to `memchr` for each costs more than the search).
+struct LineEnds<'a> {
+    text: &'a [u8],
+    /// Where the word of `mask` starts.
+    base: usize,
+    /// A high bit for each `"\n"` of the word at `base` not yet given.
+    mask: u64,
+}
+
+impl<'a> LineEnds<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineEnds { text, base: 0, mask: Self::word_mask(text) }
+    }
+
+    /// The `"\n"`s of the first 8 bytes of `at` (fewer at the end), as the high bit of each.
+    fn word_mask(at: &[u8]) -> u64 {
+        const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        let mut w = [0u8; 8];
+        match at.first_chunk::<8>() {
+            Some(c) => w = *c,
+            None => w[..at.len()].copy_from_slice(at),
+        }
+        // Bytes equal to '\n' become 0 (padding stays 0x0a); a byte's high bit then ends set iff
+        // it was 0 (no carry crosses bytes: (b & 0x7f) + 0x7f <= 0xfe).
+        let x = u64::from_le_bytes(w) ^ (u64::from(b'\n') * 0x0101_0101_0101_0101);
+        !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+    }
+}
+
+impl Iterator for LineEnds<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.base += 8;
+            let rest = self.text.get(self.base..).filter(|r| !r.is_empty())?;
+            self.mask = Self::word_mask(rest);
+        }
+        let i = self.base + self.mask.trailing_zeros() as usize / 8;
+        self.mask &= self.mask - 1;
+        Some(i)
+    }
+}
+
 /// A DataFrame's columns as CSV text (header first), one line per row in order, so that line
 /// `i + 2` is row `i`. The columns were checked by [`check_frame`].
+///
+/// A text column's values are found by their ends ([`LineEnds`]: each value ends at the next
+/// `"\n"`) and, in the usual column (nothing to quote and no CR to strip, checked once per
+/// column), copied together with the `"\n"` that ends them, which becomes the row's `,` where
+/// another column follows: one copy a value, no byte-by-byte search.
 fn frame_csv(rows: usize, columns: &[(String, Column)]) -> String {
-    // What is left to write of each text column, and whether its values go out as they are
-    // (nothing to quote and no CR to strip: the usual case, checked once per column).
-    let mut rest: Vec<(&str, bool)> = columns
+    /// Where a column is up to.
+    enum Cur<'a> {
+        Text {
+            text: &'a [u8],
+            /// Where the next value starts.
+            at: usize,
+            /// The `"\n"` after each value but the last.
+            ends: LineEnds<'a>,
+            /// Nothing to quote and no CR to strip in the whole column.
+            plain: bool,
+        },
+        Days(&'a [i64], i64),
+    }
+    let mut curs: Vec<Cur<'_>> = columns
         .iter()
         .map(|(_, c)| match c {
-            Column::Text(t) => (t.as_str(), !t.bytes().any(|b| matches!(b, b',' | b'"' | b'\r'))),
-            Column::Days(..) => ("", true),
+            Column::Text(t) => {
+                let text = t.as_bytes();
+                Cur::Text {
+                    text,
+                    at: 0,
+                    ends: LineEnds::new(text),
+                    plain: memchr::memchr3(b',', b'"', b'\r', text).is_none(),
+                }
+            }
+            Column::Days(v, per_day) => Cur::Days(v, *per_day),
         })
         .collect();
     let text_len: usize = columns.iter().map(|(_, c)| if let Column::Text(t) = c { t.len() } else { 11 * rows }).sum();
-    let mut out = String::with_capacity(text_len + rows + 64);
+    let mut out: Vec<u8> = Vec::with_capacity(text_len + 2 * rows + 64);
+    let mut scratch = String::new();
     for (i, (colname, _)) in columns.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            scratch.push(',');
         }
-        csv_field(&mut out, colname);
+        csv_field(&mut scratch, colname);
     }
-    out.push('\n');
+    scratch.push('\n');
+    out.extend_from_slice(scratch.as_bytes());
+    let last = curs.len().saturating_sub(1);
     for r in 0..rows {
-        for (i, ((_, c), (t, plain))) in columns.iter().zip(&mut rest).enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            match c {
-                Column::Text(_) => {
-                    // Values are short: a plain search beats a call to memchr.
-                    let end = t.bytes().position(|b| b == b'\n').unwrap_or(t.len());
-                    let v = &t[..end];
-                    *t = t.get(end + 1..).unwrap_or("");
-                    if *plain {
-                        out.push_str(v);
-                    } else {
-                        csv_field(&mut out, v.strip_suffix('\r').unwrap_or(v));
+        if curs.is_empty() {
+            out.push(b'\n');
+        }
+        for (i, cur) in curs.iter_mut().enumerate() {
+            let sep = if i == last { b'\n' } else { b',' };
+            match cur {
+                Cur::Text { text, at, ends, plain } => {
+                    let start = *at;
+                    match ends.next() {
+                        // The value and the "\n" after it, which becomes `sep`.
+                        Some(end) if *plain => {
+                            out.extend_from_slice(text.get(start..=end).unwrap_or_default());
+                            if let Some(b) = out.last_mut() {
+                                *b = sep;
+                            }
+                            *at = end + 1;
+                        }
+                        next => {
+                            let end = next.unwrap_or(text.len());
+                            let v = text.get(start..end).unwrap_or_default();
+                            *at = end + 1;
+                            if *plain {
+                                out.extend_from_slice(v);
+                            } else {
+                                // Cut at ASCII bytes, so still UTF-8.
+                                let v = std::str::from_utf8(v).unwrap_or_default();
+                                scratch.clear();
+                                csv_field(&mut scratch, v.strip_suffix('\r').unwrap_or(v));
+                                out.extend_from_slice(scratch.as_bytes());
+                            }
+                            out.push(sep);
+                        }
                     }
                 }
-                Column::Days(v, per_day) => push_iso(&mut out, v.get(r).copied().unwrap_or(NAT), *per_day),
+                Cur::Days(v, per_day) => {
+                    scratch.clear();
+                    push_iso(&mut scratch, v.get(r).copied().unwrap_or(NAT), *per_day);
+                    out.extend_from_slice(scratch.as_bytes());
+                    out.push(sep);
+                }
             }
         }
-        out.push('\n');
     }
-    out
+    // The text is UTF-8: whole values of UTF-8 columns, cut at ASCII bytes, and ASCII.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Writes the DataFrames' CSV text, tables shared out among up to `threads` threads (largest
@@ -467,7 +563,16 @@ impl Reviews {
     }
 
     fn push(&mut self, r: &AuditRow) {
-        self.child.push_run(&r.child);
+        self.push_row(r, false);
+    }
+
+    /// `same_child`: the row's `child` is the previous row's (the same `Arc`), so its code is the
+    /// previous row's, found without comparing text.
+    fn push_row(&mut self, r: &AuditRow, same_child: bool) {
+        match self.child.codes.last() {
+            Some(&last) if same_child => self.child.codes.push(last),
+            _ => self.child.push_run(&r.child),
+        }
         self.year.push(&r.collection_year, |y| year_label(*y));
         self.period_start.push(epoch(r.period_start));
         self.regime.push(&r.regime, |g| g.map_or("", |x| x.as_str()).to_string());
@@ -561,8 +666,10 @@ impl Tables {
     fn push_chunk(&mut self, c: &Chunk) {
         self.reviews.reserve(c.rows.len());
         self.superseded.reserve(c.superseded.len());
+        let mut previous: Option<&Arc<str>> = None;
         for r in &c.rows {
-            self.reviews.push(r);
+            self.reviews.push_row(r, previous.is_some_and(|p| Arc::ptr_eq(p, &r.child)));
+            previous = Some(&r.child);
         }
         for r in &c.rejects {
             self.rejects.push(r);
@@ -599,7 +706,9 @@ fn prepare(c: &mut Chunk) {
     let mut t = Tables::default();
     t.push_chunk(c);
     t.seal();
-    c.prepared = Some(Arc::new(t));
+    // In a mutex so that the calling thread can take the columns (moving their strings, not
+    // copying them): it is the only one to lock it.
+    c.prepared = Some(Arc::new(std::sync::Mutex::new(t)));
 }
 
 /// Which output table a column is of.
@@ -619,8 +728,8 @@ enum Get {
     I8(fn(&Tables) -> &[i8]),
     U8(fn(&Tables) -> &[u8]),
     /// Text; each piece's distinct values listed in turn (a value in several pieces is listed
-    /// once for each, which costs Python a string object each).
-    Text(fn(&Tables) -> &Dict),
+    /// once for each, which costs Python a string object each), moved from the piece.
+    Text(fn(&mut Tables) -> &mut Dict),
     /// Text listed once in all (for the columns Python looks values up in: collection years,
     /// file names).
     Unique(fn(&Tables) -> &Dict),
@@ -630,10 +739,10 @@ enum Get {
 
 /// The output columns, in order: (table, name, how to read it).
 const COLUMNS: [(Out, &str, Get); 29] = [
-    (Out::Reviews, "CHILD", Get::Text(|t| &t.reviews.child)),
+    (Out::Reviews, "CHILD", Get::Text(|t| &mut t.reviews.child)),
     (Out::Reviews, "collection_year", Get::Unique(|t| &t.reviews.year.dict)),
     (Out::Reviews, "period_start", Get::Date(|t| &t.reviews.period_start)),
-    (Out::Reviews, "regime", Get::Text(|t| &t.reviews.regime.dict)),
+    (Out::Reviews, "regime", Get::Text(|t| &mut t.reviews.regime.dict)),
     (Out::Reviews, "review_number", Get::I64(|t| &t.reviews.review_number)),
     (Out::Reviews, "REVIEW", Get::Date(|t| &t.reviews.review)),
     (Out::Reviews, "deadline", Get::Date(|t| &t.reviews.deadline)),
@@ -641,16 +750,16 @@ const COLUMNS: [(Out, &str, Get); 29] = [
     (Out::Reviews, "on_time", Get::I8(|t| &t.reviews.on_time)),
     (Out::Reviews, "working_days_late", Get::I64(|t| &t.reviews.working_days_late)),
     (Out::Reviews, "calendar_days_late", Get::I64(|t| &t.reviews.calendar_days_late)),
-    (Out::Reviews, "basis", Get::Text(|t| &t.reviews.basis.dict)),
-    (Out::Reviews, "missed", Get::Text(|t| &t.reviews.missed.dict)),
-    (Out::Reviews, "note", Get::Text(|t| &t.reviews.note)),
+    (Out::Reviews, "basis", Get::Text(|t| &mut t.reviews.basis.dict)),
+    (Out::Reviews, "missed", Get::Text(|t| &mut t.reviews.missed.dict)),
+    (Out::Reviews, "note", Get::Text(|t| &mut t.reviews.note)),
     (Out::Reviews, "line", Get::I64(|t| &t.reviews.line)),
     (Out::Rejects, "file", Get::Unique(|t| &t.rejects.file.dict)),
     (Out::Rejects, "table", Get::U8(|t| &t.rejects.table)),
     (Out::Rejects, "line", Get::I64(|t| &t.rejects.line)),
-    (Out::Rejects, "CHILD", Get::Text(|t| &t.rejects.child)),
-    (Out::Rejects, "reason", Get::Text(|t| &t.rejects.reason)),
-    (Out::Superseded, "CHILD", Get::Text(|t| &t.superseded.child)),
+    (Out::Rejects, "CHILD", Get::Text(|t| &mut t.rejects.child)),
+    (Out::Rejects, "reason", Get::Text(|t| &mut t.rejects.reason)),
+    (Out::Superseded, "CHILD", Get::Text(|t| &mut t.superseded.child)),
     (Out::Superseded, "DECOM", Get::Days(|t| &t.superseded.decom)),
     (Out::Superseded, "file", Get::Unique(|t| &t.superseded.file.dict)),
     (Out::Superseded, "line", Get::I64(|t| &t.superseded.line)),
@@ -658,7 +767,7 @@ const COLUMNS: [(Out, &str, Get); 29] = [
     (Out::Superseded, "kept_file", Get::Unique(|t| &t.superseded.kept_file.dict)),
     (Out::Superseded, "kept_line", Get::I64(|t| &t.superseded.kept_line)),
     (Out::Superseded, "kept_collection_year", Get::Unique(|t| &t.superseded.kept_year.dict)),
-    (Out::Superseded, "conflict", Get::Text(|t| &t.superseded.conflict)),
+    (Out::Superseded, "conflict", Get::Text(|t| &mut t.superseded.conflict)),
 ];
 
 /// One output column, whole: each piece appended as it arrives (on the calling thread, while the
@@ -687,7 +796,7 @@ impl Whole {
     }
 
     /// Appends a piece's column.
-    fn add(&mut self, get: Get, t: &Tables) {
+    fn add(&mut self, get: Get, t: &mut Tables) {
         match (self, get) {
             (Whole::I64(v), Get::I64(f) | Get::Date(f)) => v.extend_from_slice(f(t)),
             (Whole::I8(v), Get::I8(f)) => v.extend_from_slice(f(t)),
@@ -695,7 +804,7 @@ impl Whole {
             (Whole::Text(values, codes), Get::Text(f)) => {
                 let d = f(t);
                 let base = values.len() as u32;
-                values.extend(d.values.iter().cloned());
+                values.append(&mut d.values);
                 codes.extend(d.codes.iter().map(|&c| c + base));
             }
             (Whole::Unique(index, values, codes), Get::Unique(f)) => {
@@ -798,6 +907,50 @@ struct Columns {
     /// Rows given one by one (rejects found while reading), since the last piece.
     open: Tables,
     summary: Summary,
+    /// For pandas, when Python asks: the [`Get::Text`] columns made here as the object arrays
+    /// pandas keeps text in, as the pieces arrive (see [`Objects`]).
+    objects: Option<Objects>,
+}
+
+/// The [`Get::Text`] columns as Python objects, a reference to a `str` (or to the missing mark
+/// pandas uses, for an empty `regime` or `missed`) per row, appended while the audit's workers
+/// go on with the next chunks, so that the object arrays pandas keeps text in are ready when the
+/// audit ends instead of being gathered after it (`take_objects`). The calling thread takes the
+/// GIL for each piece.
+struct Objects {
+    /// What an empty `regime` or `missed` becomes (pandas' missing mark for its text dtype).
+    na: Py<PyAny>,
+    /// Per column of [`COLUMNS`] (empty for the columns that are not [`Get::Text`]).
+    cols: Vec<Vec<Py<PyAny>>>,
+}
+
+impl Objects {
+    /// Appends a piece's [`Get::Text`] columns: a `str` made once per value the piece lists,
+    /// then a reference per row.
+    fn add(&mut self, t: &mut Tables) {
+        Python::attach(|py| {
+            for (i, (_, name, get)) in COLUMNS.iter().enumerate() {
+                let Get::Text(f) = get else { continue };
+                let d = f(t);
+                let maybe_empty = matches!(*name, "regime" | "missed");
+                let values: Vec<Py<PyAny>> = d
+                    .values
+                    .iter()
+                    .map(|v| {
+                        if maybe_empty && v.is_empty() {
+                            self.na.clone_ref(py)
+                        } else {
+                            PyString::new(py, v).into_any().unbind()
+                        }
+                    })
+                    .collect();
+                let out = &mut self.cols[i];
+                out.reserve(d.codes.len());
+                // Every code is one of the piece's values (the `Dict` made them so).
+                out.extend(d.codes.iter().map(|&c| values.get(c as usize).unwrap_or(&self.na).clone_ref(py)));
+            }
+        });
+    }
 }
 
 impl Columns {
@@ -807,20 +960,28 @@ impl Columns {
             whole: COLUMNS.iter().map(|(_, _, get)| Whole::new(*get)).collect(),
             open: Tables::default(),
             summary: Summary::default(),
+            objects: None,
         }
     }
 
-    fn add(&mut self, t: &Tables) {
+    /// Appends a piece (its text values are moved out of it).
+    fn add(&mut self, t: &mut Tables) {
+        if let Some(o) = &mut self.objects {
+            o.add(t);
+        }
+        let objects = self.objects.is_some();
         for ((_, _, get), w) in COLUMNS.iter().zip(&mut self.whole) {
-            w.add(*get, t);
+            if !(objects && matches!(get, Get::Text(_))) {
+                w.add(*get, t);
+            }
         }
     }
 
     /// Closes the piece of rows given one by one, if any, so that what follows comes after it.
     fn close(&mut self) {
         if !self.open.is_empty() {
-            let t = std::mem::take(&mut self.open);
-            self.add(&t);
+            let mut t = std::mem::take(&mut self.open);
+            self.add(&mut t);
         }
     }
 }
@@ -856,12 +1017,15 @@ impl Sink for Columns {
     // to the whole columns and counts the summary, as the `audit_903` example does.
     fn chunk(&mut self, c: &Chunk) -> std::io::Result<()> {
         self.close();
-        match c.prepared.as_ref().and_then(|p| p.downcast_ref::<Tables>()) {
-            Some(t) => self.add(t),
+        match c.prepared.as_ref().and_then(|p| p.downcast_ref::<std::sync::Mutex<Tables>>()) {
+            Some(m) => {
+                let mut t = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                self.add(&mut t);
+            }
             None => {
                 let mut t = Tables::default();
                 t.push_chunk(c);
-                self.add(&t);
+                self.add(&mut t);
             }
         }
         self.summary.add_chunk(c);
@@ -886,11 +1050,14 @@ fn load_profile(spec: &str) -> lac_timescales::Result<Profile> {
 /// per_day)])`. Returns a dict of output columns, rejects, superseded copies, totals and the
 /// summary (see `_ssda903.py`). `prepare=False` makes the output columns on the calling thread
 /// instead of the audit's workers (for the tests: the result is the same). `layout` is how the
-/// columns are sent (see [`Layout`]): `"pandas"`, `"polars"` or `"bytes"`.
+/// columns are sent (see [`Layout`]): `"pandas"`, `"polars"` or `"bytes"`. `text_na=(na,)`
+/// (pandas layout only) sends the text columns that are not looked up by value (`CHILD`,
+/// `regime`, `basis`, `missed`, `note`, `reason`, `conflict`) as object arrays of `str`, an empty
+/// `regime` or `missed` as `na`, made as the audit goes (see [`Objects`]).
 // The arguments are the Python function's keywords.
 #[allow(clippy::too_many_arguments)]
 #[pyfunction]
-#[pyo3(signature = (returns, as_at=None, profile=None, threads=None, tmp_dir=None, prepare=true, layout="bytes"))]
+#[pyo3(signature = (returns, as_at=None, profile=None, threads=None, tmp_dir=None, prepare=true, layout="bytes", text_na=None))]
 pub(crate) fn audit_903_native<'py>(
     py: Python<'py>,
     returns: &Bound<'py, PyList>,
@@ -900,6 +1067,7 @@ pub(crate) fn audit_903_native<'py>(
     tmp_dir: Option<PathBuf>,
     prepare: bool,
     layout: &str,
+    text_na: Option<(Py<PyAny>,)>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let layout = match layout {
         "pandas" => Layout::Pandas,
@@ -907,6 +1075,10 @@ pub(crate) fn audit_903_native<'py>(
         "bytes" => Layout::Bytes,
         other => return Err(invalid(py, format!("unknown layout {other:?}: pandas, polars or bytes"))),
     };
+    if text_na.is_some() && layout != Layout::Pandas {
+        return Err(invalid(py, "text_na is for the pandas layout".to_string()));
+    }
+    let text_na = text_na.map(|(na,)| na);
     let profile_id = profile.unwrap_or_else(|| "england".into());
     let profile = load_profile(&profile_id).map_err(|e| py_error(py, &e, "profile: ", None))?;
     let mut opts = AuditOptions::new(&profile);
@@ -985,6 +1157,7 @@ pub(crate) fn audit_903_native<'py>(
             })
             .collect();
         let mut cols = Columns::new(prepare);
+        cols.objects = text_na.map(|na| Objects { na, cols: COLUMNS.iter().map(|_| Vec::new()).collect() });
         audit(inputs, &opts, &mut cols).map(|o| (o, cols))
     });
     let (outcome, mut cols) = outcome.map_err(|e| py_error(py, &e, "", None))?;
@@ -996,8 +1169,14 @@ pub(crate) fn audit_903_native<'py>(
     cols.close();
     let tables = [PyDict::new(py), PyDict::new(py), PyDict::new(py)];
     let whole = std::mem::take(&mut cols.whole);
+    let mut objects = cols.objects.take().map(|o| o.cols.into_iter());
     for ((table, name, get), w) in COLUMNS.iter().zip(whole) {
-        tables[*table as usize].set_item(*name, export(py, *get, w, layout)?)?;
+        let made = objects.as_mut().and_then(Iterator::next);
+        let column = match (made, get) {
+            (Some(v), Get::Text(_)) => PyArray1::from_vec(py, v).into_any(),
+            _ => export(py, *get, w, layout)?,
+        };
+        tables[*table as usize].set_item(*name, column)?;
     }
     let [c, rj, sp] = tables;
     out.set_item("reviews", c)?;

@@ -412,6 +412,7 @@ def test_columns_made_by_the_workers_are_the_ones_made_by_the_calling_thread(tmp
 DATES = ("period_start", "REVIEW", "deadline", "latest_working_day")
 NUMBER_DTYPES = {"on_time": np.int8, "table": np.uint8}  # the other number columns are int64
 NAT = -(2**63)
+NA_MARK = object()  # the missing mark sent as text_na in the tests
 
 
 def plain(raw, layout):
@@ -422,6 +423,10 @@ def plain(raw, layout):
     out = {}
     for table in ("reviews", "rejects", "superseded"):
         for k, v in raw[table].items():
+            if isinstance(v, np.ndarray) and v.dtype == object:  # made as objects (text_na)
+                assert layout == "pandas" and all(isinstance(x, str) or x is NA_MARK for x in v.tolist())
+                out[table, k] = ["" if x is NA_MARK else x for x in v.tolist()]
+                continue
             if isinstance(v, tuple):
                 values, codes = v
                 assert isinstance(codes, array) and (k != "DECOM" or isinstance(values, array))
@@ -449,6 +454,7 @@ def test_every_layout_of_the_native_result_holds_the_same_values(tmp_path):
     with missing dates (overdue rows, periods that began before the data), superseded copies and
     rejects in the result."""
     e, r = sample_paths()
+    seen_missing = 0
     for spec, as_at in (
         ([("csv", ("path", str(e)), ("path", str(r)), None)], dt.date(2025, 3, 31)),
         ([("csv", ("path", str(a)), ("path", str(b)), None) for a, b in two_returns(tmp_path)], None),
@@ -464,8 +470,21 @@ def test_every_layout_of_the_native_result_holds_the_same_values(tmp_path):
             for prepare in (True, False):
                 got = lt._native.audit_903_native(spec, as_at, None, 2, None, prepare, layout)
                 assert plain(got, layout) == want, (layout, prepare)
+        # The pandas layout with the text columns made as object arrays while the audit goes.
+        for prepare in (True, False):
+            got = lt._native.audit_903_native(spec, as_at, None, 2, None, prepare, "pandas", (NA_MARK,))
+            assert isinstance(got["reviews"]["CHILD"], np.ndarray) and got["reviews"]["CHILD"].dtype == object
+            assert isinstance(got["reviews"]["collection_year"], tuple)  # looked up by value: encoded
+            assert plain(got, "pandas") == want, prepare
+        # A review on time misses nothing: its `missed` is the missing mark given.
+        missed = got["reviews"]["missed"].tolist()
+        assert missed.count(NA_MARK) == want["reviews", "missed"].count("")
+        seen_missing += missed.count(NA_MARK)
+    assert seen_missing > 0
     with pytest.raises(lt.InvalidInputError, match='unknown layout "arrow"'):
         lt._native.audit_903_native(spec, None, None, 2, None, True, "arrow")
+    with pytest.raises(lt.InvalidInputError, match="text_na is for the pandas layout"):
+        lt._native.audit_903_native(spec, None, None, 2, None, True, "polars", (None,))
 
 
 def test_take_objects_gathers_like_numpy_take():
@@ -511,3 +530,66 @@ def test_datetime_columns_far_from_today_reach_the_reader_as_iso_text():
         'bad date in DECOM: "-0044-03-15" (expected DD/MM/YYYY or YYYY-MM-DD)',
         "DECOM is empty (expected a date DD/MM/YYYY or YYYY-MM-DD)",
     ]
+
+
+def test_frames_with_text_to_quote_in_several_rows_and_columns_read_as_the_same_file(tmp_path):
+    """A DataFrame is written out as CSV text for the reader: columns with values to quote (commas,
+    quotes), UTF-8 text and ordinary columns, over several rows, give the same reviews and rejects
+    as the same table written as a file by Python's csv module (which quotes the same values)."""
+    episodes = pd.DataFrame({
+        "CHILD": ["7", "8", "9,1", "10", 'é"11"', "12"],
+        "DECOM": ["05/01/2025", "06/01/2025", "07/01/2025", "08/01/2025", "09/01/2025", "10/01/2025"],
+        "RNE": ["S", "S", "S", "S", "S", "S"],
+        "LS": ["C2", "C2", "C2", "C2", "C2", "C2"],
+        "PLACE": ["U1", "U1,U2", "U1", 'U"1', "U1", "U1"],
+        "DEC": ["", "", "", "", "", "31/01/2025"],
+        "REC": ["", "", "", "", "", "E11"],
+    })  # fmt: skip
+    reviews = pd.DataFrame({
+        "CHILD": ["7", "8", "9,1", "10", 'é"11"', "12", "ü13", "7"],
+        "REVIEW": ["30/01/2025", "31/01/2025", "01/02/2025", "03/02/2025", "04/02/2025", "20/01/2025",
+                   "05/02/2025", "01/03/2025"],
+    })  # fmt: skip
+    paths = []
+    for name, frame in (("episodes", episodes), ("reviews", reviews)):
+        p = tmp_path / f"{name}.csv"
+        with open(p, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(frame.columns)
+            w.writerows(frame.itertuples(index=False))
+        paths.append(p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from_files = lt.audit_903(*paths, year=2025)
+        from_pandas = lt.audit_903(episodes, reviews, year=2025)
+        from_polars = lt.audit_903(pl.DataFrame(episodes.to_dict("list")), pl.DataFrame(reviews.to_dict("list")), year=2025)
+    assert len(from_files.reviews) == 7
+    for got in (from_pandas, from_polars):
+        assert rows_of(got) == rows_of(from_files)
+        assert reject_keys(got) == reject_keys(from_files)
+    assert sorted(r[0] for r in rows_of(from_pandas)) == ["10", "12", "7", "7", "8", "9,1", 'é"11"']
+    assert reject_keys(from_pandas) == [("reviews", 8, "ü13", "unknown child: no episodes for this CHILD")]
+
+
+def test_frame_values_of_every_length_reach_the_reader_whole_and_in_their_rows():
+    """Each value of a DataFrame column is cut from the column's joined text at its line break,
+    eight bytes at a time: values of every length from 1 to 19 bytes, in every position against
+    those eight-byte words, come back whole, each in its own row (every review here is of an
+    unknown child, so each is a reject quoting its CHILD, at its line)."""
+    rng = np.random.default_rng(903)
+    letters = np.array(list("ABCDEFGHJKabcdefgh0123456789"))
+    children: list = []  # distinct (a repeated CHILD and REVIEW is a duplicate), and not "7"
+    while len(children) < 600:
+        c = "".join(rng.choice(letters, size=int(rng.integers(1, 20))))
+        if c != "7" and c not in children:
+            children.append(c)
+    assert {len(c) for c in children} == set(range(1, 20))
+    episodes, _ = small_return()
+    reviews = pd.DataFrame({"CHILD": children, "REVIEW": ["30/01/2025"] * len(children)})
+    want = [("reviews", i + 2, c, "unknown child: no episodes for this CHILD") for i, c in enumerate(children)]
+    for e, r in ((episodes, reviews), (pl.DataFrame(episodes.to_dict("list")), pl.DataFrame(reviews.to_dict("list")))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = lt.audit_903(e, r, year=2025)
+        assert reject_keys(a) == sorted(want)
+        assert [int(x) for x in a.rejects["row"]] == [int(x) - 2 for x in a.rejects["line"]]
