@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
 
-use super::periods::{build_periods, fmt_d, CarePeriod, Episode};
+use super::periods::{fmt_d, CarePeriod, Episode, EpisodeReject, PeriodBuffers};
 use super::read::csv::{date_field, trim, with_fields, Columns, EpisodeColumns, ReviewColumns};
 use super::read::parallel::{Job, Source, Step};
 use super::read::{self, io_err, Finished, Ingest, RowRef, SourceMeta, Store, MAX_CHILD_ROWS};
@@ -194,6 +194,10 @@ pub(crate) struct Scratch<'s> {
     used: Vec<(usize, NaiveDate, &'s RowRef)>,
     /// The episodes kept.
     episodes: Vec<Episode>,
+    /// The child's periods of care.
+    periods: PeriodBuffers,
+    /// The episodes its periods could not use.
+    ep_rejects: Vec<EpisodeReject>,
 }
 
 /// One batch's output.
@@ -454,7 +458,7 @@ impl Ctx<'_> {
         out: &mut Out,
         scratch: &mut Scratch<'s>,
     ) {
-        let Scratch { eps, revs, used, episodes } = scratch;
+        let Scratch { eps, revs, used, episodes, periods: period_buffers, ep_rejects } = scratch;
         eps.clear();
         revs.clear();
         used.clear();
@@ -569,17 +573,19 @@ impl Ctx<'_> {
                 episodes[i - 1].dec = Some(by);
             }
         }
-        let (mut periods, ep_rejects) = build_periods(episodes, self.window.first_day());
+        ep_rejects.clear();
+        period_buffers.build(episodes, self.window.first_day(), ep_rejects);
+        let periods = &mut period_buffers.periods;
         for (i, note) in ended_by {
             if let Some(p) = periods.iter_mut().find(|p| p.indexes.contains(&i)) {
                 p.notes.push(note);
             }
         }
-        for x in ep_rejects {
+        for x in ep_rejects.drain(..) {
             out.reject(self, kept[x.index].1, child, x.reason);
         }
         out.t.periods += periods.len() as u64;
-        for p in &periods {
+        for p in periods.iter() {
             out.t.periods_before_data += u64::from(!p.start_known);
             for &i in &p.indexes {
                 out.per_src[kept[i].1.src as usize][0] += 1;

@@ -5,7 +5,6 @@ use std::io::{self, BufRead};
 
 use chrono::NaiveDate;
 
-use crate::calendar::Calendar;
 
 /// The longest line read (longer lines are rejected whole).
 pub(crate) const MAX_LINE: usize = 1 << 20;
@@ -274,17 +273,25 @@ fn hex(b: &[u8]) -> String {
 /// assert_eq!(parse_date("2024/04/01"), None);
 /// assert_eq!(parse_date("99999999999999/01/2024"), None);
 /// ```
+#[inline]
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     // The usual form, DD/MM/YYYY, read directly (the same date as the general reading below).
     if let [d1, d2, b'/', m1, m2, b'/', y1, y2, y3, y4] = *b {
         let g = |c: u8| u32::from(c.wrapping_sub(b'0'));
         let (d1, d2, m1, m2, y1, y2, y3, y4) = (g(d1), g(d2), g(m1), g(m2), g(y1), g(y2), g(y3), g(y4));
-        if [d1, d2, m1, m2, y1, y2, y3, y4].into_iter().max() < Some(10) {
+        if d1 < 10 && d2 < 10 && m1 < 10 && m2 < 10 && y1 < 10 && y2 < 10 && y3 < 10 && y4 < 10 {
             let y = ((y1 * 10 + y2) * 10 + y3) * 10 + y4;
             return NaiveDate::from_ymd_opt(y as i32, m1 * 10 + m2, d1 * 10 + d2);
         }
     }
+    parse_date_general(s)
+}
+
+/// [`parse_date`] for any form but the usual `DD/MM/YYYY` (kept out of line so that the usual
+/// form inlines into its callers).
+#[inline(never)]
+fn parse_date_general(s: &str) -> Option<NaiveDate> {
     let b = trim(s).as_bytes();
     let mut parts = [0u32; 3];
     let mut digits = [0usize; 3];
@@ -318,17 +325,12 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     None
 }
 
-/// The calendar dates are checked against, shared: `Calendar::england_and_wales()` clones an
-/// `Arc`, and two worker threads doing that for every date contend for its count.
-fn calendar() -> &'static Calendar {
-    static CAL: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
-    CAL.get_or_init(Calendar::england_and_wales)
-}
-
 /// A date field: the date, or why not (naming the field and value).
+#[inline]
 pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, String> {
     match parse_date(value) {
-        Some(d) if calendar().check_in_range(d).is_ok() => Ok(d),
+        // The calendar's range (what `Calendar::check_in_range` checks), compared directly.
+        Some(d) if (crate::calendar::FIRST_DATE..=crate::calendar::LAST_DATE).contains(&d) => Ok(d),
         Some(d) => Err(format!("{field} {value:?}: date {d} is outside the calendar")),
         None if value.trim().is_empty() => Err(format!("{field} is empty (expected a date DD/MM/YYYY or YYYY-MM-DD)")),
         None => Err(format!("bad date in {field}: {value:?} (expected DD/MM/YYYY or YYYY-MM-DD)")),
