@@ -170,7 +170,12 @@ pub(crate) struct PeriodBuffers {
 impl PeriodBuffers {
     /// Builds `episodes`' periods into [`PeriodBuffers::periods`] (as [`build_periods`]),
     /// appending the episodes not used to `rejects`.
-    pub(crate) fn build(&mut self, episodes: &[Episode], earliest: Option<NaiveDate>, rejects: &mut Vec<EpisodeReject>) {
+    pub(crate) fn build(
+        &mut self,
+        episodes: &[Episode],
+        earliest: Option<NaiveDate>,
+        rejects: &mut Vec<EpisodeReject>,
+    ) {
         let PeriodBuffers { periods, spare, order, starts } = self;
         spare.append(periods);
         order.clear();

@@ -5,7 +5,6 @@ use std::io::{self, BufRead};
 
 use chrono::NaiveDate;
 
-
 /// The longest line read (longer lines are rejected whole).
 pub(crate) const MAX_LINE: usize = 1 << 20;
 
