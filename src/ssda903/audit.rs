@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{Days, NaiveDate};
 
 use super::periods::{fmt_d, CarePeriod, Episode, EpisodeReject, PeriodBuffers};
-use super::read::csv::{date_field, trim, with_fields, Columns, EpisodeColumns, ReviewColumns};
+use super::read::csv::{trim, with_fields, Columns, DateCache, EpisodeColumns, ReviewColumns};
 use super::read::parallel::{Job, Source, Step};
 use super::read::{self, io_err, Finished, Ingest, RowRef, SourceMeta, Store, MAX_CHILD_ROWS};
 use super::window::{year_end, year_from_name, year_label, year_of, year_start, Window};
@@ -24,18 +24,24 @@ use crate::profile::Profile;
 use crate::schedule::{schedule, Breach, Obligation, Schedule, ScheduleOptions};
 
 /// Parses one data row of an episodes table. Errors name the field and value.
-fn parse_episode(line: u64, text: &str, c: &EpisodeColumns, year: i32) -> std::result::Result<Episode, String> {
+fn parse_episode(
+    line: u64,
+    text: &str,
+    c: &EpisodeColumns,
+    year: i32,
+    dates: &mut DateCache,
+) -> std::result::Result<Episode, String> {
     let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
     // The usual row (no quotes, enough fields): cut at the commas up to the last column used.
     let mut ends = [0usize; PLAIN_FIELDS];
     if plain_ends(text.as_bytes(), need, &mut ends) {
-        return episode_from(|k| plain_field(text, &ends, k).map(trim).unwrap_or(""), line, c, year);
+        return episode_from(|k| plain_field(text, &ends, k).map(trim).unwrap_or(""), line, c, year, dates);
     }
     with_fields(text, |f| {
         if f.len() <= need {
             return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
         }
-        episode_from(|i: usize| f.get(i).map(|s| trim(s)).unwrap_or(""), line, c, year)
+        episode_from(|i: usize| f.get(i).map(|s| trim(s)).unwrap_or(""), line, c, year, dates)
     })?
 }
 
@@ -109,11 +115,12 @@ fn episode_from<'t>(
     line: u64,
     c: &EpisodeColumns,
     year: i32,
+    dates: &mut DateCache,
 ) -> std::result::Result<Episode, String> {
     let code = |i: usize| get(i).as_bytes();
-    let decom = date_field("DECOM", get(c.decom))?;
+    let decom = dates.field("DECOM", get(c.decom))?;
     let dec_text = get(c.dec);
-    let dec = if dec_text.is_empty() { None } else { Some(date_field("DEC", dec_text)?) };
+    let dec = if dec_text.is_empty() { None } else { Some(dates.field("DEC", dec_text)?) };
     if let Some(e) = dec {
         if e < decom {
             return Err(format!("DEC {dec_text:?} is before DECOM {:?}", get(c.decom)));
@@ -134,14 +141,14 @@ fn episode_from<'t>(
     })
 }
 
-fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate, String> {
+fn parse_review(text: &str, c: &ReviewColumns, dates: &mut DateCache) -> std::result::Result<NaiveDate, String> {
     // The usual row (no quotes, enough fields): find the REVIEW field without splitting the rest.
     let b = text.as_bytes();
     let need = c.child.max(c.review);
     if need < PLAIN_FIELDS {
         let mut ends = [0usize; PLAIN_FIELDS];
         if let Some(v) = plain_ends(b, need, &mut ends).then(|| plain_field(text, &ends, c.review)).flatten() {
-            return date_field("REVIEW", v);
+            return dates.field("REVIEW", v);
         }
     } else if memchr::memchr(b'"', b).is_none() {
         let (mut n, mut start, mut field) = (0, 0, None);
@@ -157,7 +164,7 @@ fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate,
             start = i + 1;
         }
         if let (true, Some(v)) = (n > need, field) {
-            return date_field("REVIEW", v);
+            return dates.field("REVIEW", v);
         }
     }
     with_fields(text, |f| {
@@ -165,7 +172,7 @@ fn parse_review(text: &str, c: &ReviewColumns) -> std::result::Result<NaiveDate,
         if f.len() <= need {
             return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
         }
-        date_field("REVIEW", f[c.review])
+        dates.field("REVIEW", f[c.review])
     })?
 }
 
@@ -210,6 +217,8 @@ struct Out {
     /// Per source: rejects by kind of reason.
     reasons: Vec<BTreeMap<String, u64>>,
     t: Totals,
+    /// Dates read, kept from chunk to chunk (this is the worker's own buffer).
+    dates: DateCache,
 }
 
 impl Out {
@@ -481,11 +490,11 @@ impl Ctx<'_> {
                 continue;
             };
             match &meta.cols {
-                Some(Columns::Episodes(c)) => match parse_episode(r.line, text, c, year) {
+                Some(Columns::Episodes(c)) => match parse_episode(r.line, text, c, year, &mut out.dates) {
                     Ok(e) => eps.push((e, r)),
                     Err(reason) => out.reject(self, r, child, reason),
                 },
-                Some(Columns::Reviews(c)) => match parse_review(text, c) {
+                Some(Columns::Reviews(c)) => match parse_review(text, c, &mut out.dates) {
                     Ok(d) => revs.push((d, r)),
                     Err(reason) => out.reject(self, r, child, reason),
                 },
