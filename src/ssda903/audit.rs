@@ -23,25 +23,27 @@ use crate::period::{within_after, Period};
 use crate::profile::Profile;
 use crate::schedule::{schedule, Breach, Obligation, Schedule, ScheduleOptions};
 
-/// Parses one data row of an episodes table. Errors name the field and value.
+/// Parses one data row of an episodes table, and says whether the row is plain (holds no quote).
+/// Errors name the field and value.
 fn parse_episode(
     line: u64,
     text: &str,
     c: &EpisodeColumns,
     year: i32,
     dates: &mut DateCache,
-) -> std::result::Result<Episode, String> {
+) -> std::result::Result<(Episode, bool), String> {
     let need = [c.child, c.decom, c.rne, c.ls, c.place, c.dec, c.rec].into_iter().max().unwrap_or(0);
     // The usual row (no quotes, enough fields): cut at the commas up to the last column used.
     let mut ends = [0usize; PLAIN_FIELDS];
     if plain_ends(text.as_bytes(), need, &mut ends) {
-        return episode_from(|k| plain_field(text, &ends, k).map(trim).unwrap_or(""), line, c, year, dates);
+        return episode_from(|k| plain_field(text, &ends, k).map(trim).unwrap_or(""), line, c, year, dates)
+            .map(|e| (e, true));
     }
     with_fields(text, |f| {
         if f.len() <= need {
             return Err(format!("too few fields: {} (the header has at least {})", f.len(), need + 1));
         }
-        episode_from(|i: usize| f.get(i).map(|s| trim(s)).unwrap_or(""), line, c, year, dates)
+        episode_from(|i: usize| f.get(i).map(|s| trim(s)).unwrap_or(""), line, c, year, dates).map(|e| (e, false))
     })?
 }
 
@@ -194,7 +196,7 @@ pub(crate) struct Ctx<'a> {
 #[derive(Default)]
 pub(crate) struct Scratch<'s> {
     /// The child's episodes, parsed, with their rows; then the copies kept, at the front.
-    eps: Vec<(Episode, &'s RowRef)>,
+    eps: Vec<(Episode, &'s RowRef, bool)>,
     /// The child's reviews, parsed, with their rows; then the reviews used, by period.
     revs: Vec<(NaiveDate, &'s RowRef)>,
     /// The reviews used, each with its period.
@@ -264,9 +266,16 @@ impl Out {
 /// what a later year fills in (`DEC`, `REC`, `REASON_PLACE_CHANGE` blank in the earlier copy).
 /// Dates are compared as dates.
 /// `same_header`: whether the two tables have the same columns (as `old.1 == new.1`, known from
-/// the sources without comparing the names again).
-fn conflict(old: (&str, &[String]), new: (&str, &[String]), old_year: i32, new_year: i32, same_header: bool) -> String {
-    if old.0 == new.0 || (same_header && same_copy(old.0.as_bytes(), new.0.as_bytes(), old.1)) {
+/// the sources without comparing the names again). `plain`: both rows are known to hold no quote.
+fn conflict(
+    old: (&str, &[String]),
+    new: (&str, &[String]),
+    old_year: i32,
+    new_year: i32,
+    same_header: bool,
+    plain: bool,
+) -> String {
+    if old.0 == new.0 || (same_header && same_copy(old.0.as_bytes(), new.0.as_bytes(), old.1, plain)) {
         return String::new();
     }
     let r = with_fields(old.0, |fo| {
@@ -312,9 +321,10 @@ fn filled_in_later(name: &str) -> bool {
 /// columns `names`, neither quoted, agree in every column but `CHILD` once case is ignored, or
 /// differ only where the earlier copy is blank in a column a later year fills in: then
 /// [`conflict`] finds nothing, and this says so from the raw bytes without building a message.
-/// `false` means "not sure": [`conflict`] decides.
-fn same_copy(a: &[u8], b: &[u8], names: &[String]) -> bool {
-    if memchr::memchr(b'"', a).is_some() || memchr::memchr(b'"', b).is_some() {
+/// `false` means "not sure": [`conflict`] decides. `plain`: both are known to hold no quote (they
+/// are not searched for one again).
+fn same_copy(a: &[u8], b: &[u8], names: &[String], plain: bool) -> bool {
+    if !plain && (memchr::memchr(b'"', a).is_some() || memchr::memchr(b'"', b).is_some()) {
         return false;
     }
     // The fields wholly inside the common prefix are the same: compare from the first that is not.
@@ -491,7 +501,7 @@ impl Ctx<'_> {
             };
             match &meta.cols {
                 Some(Columns::Episodes(c)) => match parse_episode(r.line, text, c, year, &mut out.dates) {
-                    Ok(e) => eps.push((e, r)),
+                    Ok((e, plain)) => eps.push((e, r, plain)),
                     Err(reason) => out.reject(self, r, child, reason),
                 },
                 Some(Columns::Reviews(c)) => match parse_review(text, c, &mut out.dates) {
@@ -506,7 +516,7 @@ impl Ctx<'_> {
         // period (RNE = S), then the first by content, so that the answer never depends on the
         // order of the rows.
         // (The rows' texts are compared, and so found, only between copies alike in the rest.)
-        eps.sort_by(|(e, r), (f, q)| {
+        eps.sort_by(|(e, r, _), (f, q, _)| {
             (e.decom, Reverse(e.year), e.dec.is_none(), !e.starts_period)
                 .cmp(&(f.decom, Reverse(f.year), f.dec.is_none(), !f.starts_period))
                 .then_with(|| (store.row_text(r), r.src, r.line).cmp(&(store.row_text(q), q.src, q.line)))
@@ -515,7 +525,7 @@ impl Ctx<'_> {
         let mut n: usize = 0;
         for i in 0..eps.len() {
             match n.checked_sub(1).map(|l| (&eps[l], &eps[i])) {
-                Some(((k, kr), (e, r))) if k.decom == e.decom => {
+                Some(((k, kr, k_plain), (e, r, e_plain))) if k.decom == e.decom => {
                     if k.year == e.year {
                         out.reject(self, r, child, format!("duplicate: same CHILD and DECOM as line {}", kr.line));
                     } else {
@@ -528,7 +538,9 @@ impl Ctx<'_> {
                         }
                         let text = |x: &RowRef| store.row_str(arena, x).unwrap_or("");
                         let same_header = self.header_class[r.src as usize] == self.header_class[kr.src as usize];
-                        let c = conflict((text(r), names(m)), (text(kr), names(km)), e.year, k.year, same_header);
+                        let plain = *k_plain && *e_plain;
+                        let c =
+                            conflict((text(r), names(m)), (text(kr), names(km)), e.year, k.year, same_header, plain);
                         if !c.is_empty() {
                             out.t.conflicts += 1;
                         }
@@ -554,7 +566,7 @@ impl Ctx<'_> {
         }
         eps.truncate(n);
         let kept = &*eps;
-        episodes.extend(kept.iter().map(|(e, _)| e.clone()));
+        episodes.extend(kept.iter().map(|(e, _, _)| e.clone()));
         // An episode open (no DEC) at the end of its return and followed by a new period of care
         // (RNE = S) from a later return is not in the next return given: it ended before that
         // return's year began (in a year not given, or a data error), and before the new period
@@ -1415,7 +1427,7 @@ mod tests {
 
     fn same(a: &str, b: &str) -> bool {
         let names: Vec<String> = NAMES.iter().map(|n| n.to_string()).collect();
-        same_copy(a.as_bytes(), b.as_bytes(), &names)
+        same_copy(a.as_bytes(), b.as_bytes(), &names, false)
     }
 
     /// `plain_ends` on `row` for fields `0..=need`: the ends, or `None` when it declines.
