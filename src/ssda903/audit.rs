@@ -329,7 +329,7 @@ fn same_copy(a: &[u8], b: &[u8], names: &[String], plain: bool) -> bool {
     }
     // The fields wholly inside the common prefix are the same: compare from the first that is not.
     let p = common_prefix(a, b);
-    let k = memchr::memchr_iter(b',', &a[..p]).count();
+    let k = count_commas(&a[..p]);
     let s = memchr::memrchr(b',', &a[..p]).map_or(0, |i| i + 1);
     let (mut fa, mut fb) = (a[s..].split(|&c| c == b','), b[s..].split(|&c| c == b','));
     for n in names.iter().skip(k) {
@@ -346,6 +346,21 @@ fn same_copy(a: &[u8], b: &[u8], names: &[String], plain: bool) -> bool {
         return false;
     }
     true
+}
+
+/// How many commas `b` holds, eight bytes at a time (short rows: quicker than a vectorised
+/// count's set-up).
+fn count_commas(b: &[u8]) -> usize {
+    const COMMA: u64 = 0x2c2c_2c2c_2c2c_2c2c;
+    let words = b.chunks_exact(8);
+    let tail = words.remainder();
+    let mut k = 0;
+    for w in words {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        k += zero_bytes(u64::from_le_bytes(a) ^ COMMA).count_ones() as usize;
+    }
+    k + tail.iter().filter(|&&c| c == b',').count()
 }
 
 /// The length of the longest common prefix of `a` and `b` (eight bytes at a time, then byte by byte).
@@ -1419,7 +1434,7 @@ pub(crate) fn run(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut
 
 #[cfg(test)]
 mod tests {
-    use super::{common_prefix, plain_ends, same_copy, PLAIN_FIELDS};
+    use super::{common_prefix, count_commas, plain_ends, same_copy, PLAIN_FIELDS};
     use crate::ssda903::read::xml::EP_COLUMNS as NAMES;
 
     const OPEN: &str = "1000002,28/05/2016,L,J2,N1,U5,PR1,,,,A1 1AA,B2 2BB,9619658";
@@ -1462,6 +1477,19 @@ mod tests {
         assert_eq!(ends(b"1000001,20/05/2018,S,C1,N1,\"R,1\",PR1,A", 1), None);
         assert_eq!(ends(b"1000001,20/05/2018,S,C1\"", 1), None);
         assert_eq!(ends(b"1000001,20/05/2018,S,C1!", 1), Some(vec![7, 18]));
+    }
+
+    #[test]
+    fn count_commas_counts_every_comma() {
+        assert_eq!(count_commas(b""), 0);
+        assert_eq!(count_commas(b"abc"), 0);
+        assert_eq!(count_commas(b","), 1);
+        // In the first word, across a word boundary, in the tail.
+        assert_eq!(count_commas(b"1000002,28/05/2016,L"), 2);
+        assert_eq!(count_commas(b",,,,,,,,,"), 9);
+        assert_eq!(count_commas(b"abcdefgh,ijklmnop,qr,"), 3);
+        // Bytes next to a comma's code are not commas.
+        assert_eq!(count_commas(b"+-\xac+-\xac+-\xac+-\xac"), 0);
     }
 
     #[test]
