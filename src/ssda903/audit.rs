@@ -221,6 +221,8 @@ struct Out {
     t: Totals,
     /// Dates read, kept from chunk to chunk (this is the worker's own buffer).
     dates: DateCache,
+    /// A period's review dates (see `audit_period`), kept from period to period.
+    dates_buf: Vec<NaiveDate>,
 }
 
 impl Out {
@@ -715,7 +717,10 @@ impl Ctx<'_> {
         open_at_as_at: bool,
         out: &mut Out,
     ) {
-        let dates: Vec<NaiveDate> = revs.iter().map(|r| r.0).collect();
+        // The review dates, in a buffer kept from period to period (given back below).
+        let mut dates = std::mem::take(&mut out.dates_buf);
+        dates.clear();
+        dates.extend(revs.iter().map(|r| r.0));
         let gaps = gaps_of(p, &self.window);
         let s0 = match self.sched(p, &dates) {
             Ok(s) => s,
@@ -723,6 +728,7 @@ impl Ctx<'_> {
                 for (_, r) in revs {
                     out.reject(self, r, child, format!("cannot compute the deadline: {e}"));
                 }
+                out.dates_buf = dates;
                 return;
             }
         };
@@ -811,6 +817,7 @@ impl Ctx<'_> {
         if let (true, Some(as_at)) = (open_at_as_at, self.as_at) {
             self.overdue(child, p, revs, &gaps, &s0, s2.as_ref(), as_at, &base_note, out);
         }
+        out.dates_buf = dates;
     }
 
     /// The row's binding deadline and basis from the deadlines under each history.
