@@ -435,26 +435,26 @@ fn int_b(out: &mut Vec<u8>, n: i64) {
 }
 
 /// Whether recent `Arc<str>` fields (a child's rows, a few files' rows) need quoting, so that a
-/// run of rows sharing them is checked once. Keeps at most `limit` of them.
+/// run of rows sharing them is checked once. Holds at most `slots` of them, each in the slot
+/// its address picks (a field whose slot another took is checked again).
 pub(crate) struct FieldCache {
-    seen: Vec<(Arc<str>, bool)>,
-    limit: usize,
+    seen: Vec<Option<(Arc<str>, bool)>>,
 }
 
 impl FieldCache {
-    fn new(limit: usize) -> FieldCache {
-        FieldCache { seen: Vec::new(), limit }
+    /// `slots`: a power of two (else rounded up to one).
+    fn new(slots: usize) -> FieldCache {
+        FieldCache { seen: vec![None; slots.max(1).next_power_of_two()] }
     }
 
     fn put(&mut self, out: &mut Vec<u8>, v: &Arc<str>) {
-        let plain = match self.seen.iter().rev().find(|(a, _)| Arc::ptr_eq(a, v)) {
-            Some(&(_, plain)) => plain,
-            None => {
+        // Shared fields are separate allocations: their addresses differ above the low bits.
+        let slot = (Arc::as_ptr(v).cast::<u8>() as usize >> 4) & (self.seen.len() - 1);
+        let plain = match &self.seen[slot] {
+            Some((a, plain)) if Arc::ptr_eq(a, v) => *plain,
+            _ => {
                 let plain = !needs_quotes(v.as_bytes());
-                if self.seen.len() >= self.limit {
-                    self.seen.clear();
-                }
-                self.seen.push((v.clone(), plain));
+                self.seen[slot] = Some((v.clone(), plain));
                 plain
             }
         };

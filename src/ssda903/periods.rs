@@ -147,73 +147,135 @@ pub(crate) fn fmt_d(d: NaiveDate) -> String {
 /// assert_eq!((p[1].start_known, p[1].start, p[1].end), (true, d(2024, 12, 2), None));
 /// ```
 pub fn build_periods(episodes: &[Episode], earliest: Option<NaiveDate>) -> (Vec<CarePeriod>, Vec<EpisodeReject>) {
-    let mut eps: Vec<(usize, &Episode)> = episodes.iter().enumerate().collect();
-    eps.sort_by_key(|(_, e)| (e.decom, std::cmp::Reverse(e.year), e.line));
+    let mut b = PeriodBuffers::default();
     let mut rejects = Vec::new();
-    // The episodes kept, in place at the front of `eps`, and where each group (a period: an
-    // `RNE` = `S` episode and those after it) starts among them.
-    let mut starts: Vec<usize> = Vec::new();
-    let mut n = 0;
-    let mut prev: Option<(NaiveDate, u64)> = None;
-    for k in 0..eps.len() {
-        let (index, e) = eps[k];
-        if let Some((d, l)) = prev {
-            if d == e.decom {
-                rejects.push(EpisodeReject {
-                    index,
-                    line: e.line,
-                    reason: format!("duplicate: same CHILD and DECOM as line {l}"),
-                });
-                continue;
-            }
-        }
-        prev = Some((e.decom, e.line));
-        if e.starts_period || starts.is_empty() {
-            starts.push(n);
-        }
-        eps[n] = (index, e);
-        n += 1;
-    }
-    let mut periods: Vec<CarePeriod> = Vec::with_capacity(starts.len());
-    for (i, &a) in starts.iter().enumerate() {
-        let g = &eps[a..starts.get(i + 1).copied().unwrap_or(n)];
-        if let Some(p) = periods.last() {
-            let clash = match p.end {
-                None => true,
-                Some(end) => g[0].1.decom < end,
-            };
-            if clash {
-                let until = p.end.map(fmt_d).unwrap_or_else(|| "open".into());
-                for (index, e) in g {
-                    rejects.push(EpisodeReject {
-                        index: *index,
-                        line: e.line,
-                        reason: format!(
-                            "period of care starting {} overlaps the previous period ({} to {until})",
-                            fmt_d(g[0].1.decom),
-                            fmt_d(p.first_decom)
-                        ),
-                    });
-                }
-                continue;
-            }
-        }
-        periods.push(period_from(g, earliest));
-    }
-    (periods, rejects)
+    b.build(episodes, earliest, &mut rejects);
+    (std::mem::take(&mut b.periods), rejects)
 }
 
-fn period_from(g: &[(usize, &Episode)], earliest: Option<NaiveDate>) -> CarePeriod {
-    let indexes: Vec<usize> = g.iter().map(|x| x.0).collect();
-    let mut events = Vec::with_capacity(4);
-    let mut slots = Vec::with_capacity(4);
-    let mut notes = Vec::new();
+/// [`build_periods`] with its buffers kept from one child to the next (the audit's workers build
+/// every child's periods in one of these, so that a child's periods do not allocate again).
+#[derive(Default)]
+pub(crate) struct PeriodBuffers {
+    /// The periods built by the last [`PeriodBuffers::build`].
+    pub periods: Vec<CarePeriod>,
+    /// Periods of earlier children, emptied, to build again in.
+    spare: Vec<CarePeriod>,
+    /// Positions of the episodes, sorted; then the episodes kept, at the front.
+    order: Vec<usize>,
+    /// Where each group of kept episodes starts among them.
+    starts: Vec<usize>,
+}
+
+impl PeriodBuffers {
+    /// Builds `episodes`' periods into [`PeriodBuffers::periods`] (as [`build_periods`]),
+    /// appending the episodes not used to `rejects`.
+    pub(crate) fn build(
+        &mut self,
+        episodes: &[Episode],
+        earliest: Option<NaiveDate>,
+        rejects: &mut Vec<EpisodeReject>,
+    ) {
+        let PeriodBuffers { periods, spare, order, starts } = self;
+        spare.append(periods);
+        order.clear();
+        order.extend(0..episodes.len());
+        order.sort_by_key(|&i| {
+            let e = &episodes[i];
+            (e.decom, std::cmp::Reverse(e.year), e.line)
+        });
+        // The episodes kept, in place at the front of `order`, and where each group (a period:
+        // an `RNE` = `S` episode and those after it) starts among them.
+        starts.clear();
+        let mut n = 0;
+        let mut prev: Option<(NaiveDate, u64)> = None;
+        for k in 0..order.len() {
+            let index = order[k];
+            let e = &episodes[index];
+            if let Some((d, l)) = prev {
+                if d == e.decom {
+                    rejects.push(EpisodeReject {
+                        index,
+                        line: e.line,
+                        reason: format!("duplicate: same CHILD and DECOM as line {l}"),
+                    });
+                    continue;
+                }
+            }
+            prev = Some((e.decom, e.line));
+            if e.starts_period || starts.is_empty() {
+                starts.push(n);
+            }
+            order[n] = index;
+            n += 1;
+        }
+        for (i, &a) in starts.iter().enumerate() {
+            let g = &order[a..starts.get(i + 1).copied().unwrap_or(n)];
+            let first = &episodes[g[0]];
+            if let Some(p) = periods.last() {
+                let clash = match p.end {
+                    None => true,
+                    Some(end) => first.decom < end,
+                };
+                if clash {
+                    let until = p.end.map(fmt_d).unwrap_or_else(|| "open".into());
+                    for &index in g {
+                        rejects.push(EpisodeReject {
+                            index,
+                            line: episodes[index].line,
+                            reason: format!(
+                                "period of care starting {} overlaps the previous period ({} to {until})",
+                                fmt_d(first.decom),
+                                fmt_d(p.first_decom)
+                            ),
+                        });
+                    }
+                    continue;
+                }
+            }
+            let mut p = spare.pop().unwrap_or_else(CarePeriod::empty);
+            period_into(&mut p, episodes, g, earliest);
+            periods.push(p);
+        }
+    }
+}
+
+impl CarePeriod {
+    /// A period with nothing in it, to build in.
+    fn empty() -> CarePeriod {
+        CarePeriod {
+            start: NaiveDate::MIN,
+            start_known: false,
+            first_decom: NaiveDate::MIN,
+            end: None,
+            lines: Vec::new(),
+            indexes: Vec::new(),
+            last_year: 0,
+            events: Vec::new(),
+            notes: Vec::new(),
+            slots: Vec::new(),
+        }
+    }
+}
+
+/// Builds in `p` (its buffers emptied and reused) the period of the group `g` of positions in
+/// `episodes` (in date order).
+fn period_into(p: &mut CarePeriod, episodes: &[Episode], g: &[usize], earliest: Option<NaiveDate>) {
+    let CarePeriod { lines, indexes, events, notes, slots, .. } = p;
+    indexes.clear();
+    indexes.extend_from_slice(g);
+    lines.clear();
+    lines.extend(g.iter().map(|&i| episodes[i].line));
+    events.clear();
+    slots.clear();
+    notes.clear();
+    let ep = |k: usize| &episodes[g[k]];
     let mut push = |d: NaiveDate, k: EventKind, s: Slot| {
         events.push(Event::new(d, k));
         slots.push(s);
     };
-    let start_known = g[0].1.starts_period;
-    let first_decom = g[0].1.decom;
+    let start_known = ep(0).starts_period;
+    let first_decom = ep(0).decom;
     let start = match (start_known, earliest.and_then(|e| e.checked_sub_days(chrono::Days::new(3)))) {
         (false, Some(e)) if e < first_decom => e,
         _ => first_decom,
@@ -221,14 +283,15 @@ fn period_from(g: &[(usize, &Episode)], earliest: Option<NaiveDate>) -> CarePeri
     if !start_known {
         notes.push(format!("period of care began before the data (first episode in it: DECOM {})", fmt_d(first_decom)));
     }
-    let mut short = g[0].1.short_breaks;
+    let mut short = ep(0).short_breaks;
     let (mut authority, mut placed) = (false, false);
-    for (i, &(_, e)) in g.iter().enumerate() {
+    for i in 0..g.len() {
+        let e = ep(i);
         let d = if i == 0 { start } else { e.decom };
         if i == 0 {
             push(d, if short { EventKind::ShortBreaksStarted } else { EventKind::BecameLookedAfter }, Slot::Change);
         } else {
-            let prev = g[i - 1].1;
+            let prev = ep(i - 1);
             if prev.dec.is_none() {
                 notes.push(format!(
                     "episode line {} has no DEC but a later episode follows: taken to end {}",
@@ -269,7 +332,7 @@ fn period_from(g: &[(usize, &Episode)], earliest: Option<NaiveDate>) -> CarePeri
             placed = true;
         }
     }
-    let last = g[g.len() - 1].1;
+    let last = ep(g.len() - 1);
     if let Some(end) = last.dec {
         let k = if short {
             EventKind::ShortBreaksEnded
@@ -280,16 +343,9 @@ fn period_from(g: &[(usize, &Episode)], earliest: Option<NaiveDate>) -> CarePeri
         };
         push(end, k, Slot::End);
     }
-    CarePeriod {
-        start,
-        start_known,
-        first_decom,
-        end: last.dec,
-        lines: g.iter().map(|x| x.1.line).collect(),
-        indexes,
-        last_year: g.iter().map(|x| x.1.year).max().unwrap_or(0),
-        events,
-        notes,
-        slots,
-    }
+    p.start = start;
+    p.start_known = start_known;
+    p.first_decom = first_decom;
+    p.end = last.dec;
+    p.last_year = g.iter().map(|&i| episodes[i].year).max().unwrap_or(0);
 }

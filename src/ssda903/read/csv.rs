@@ -5,8 +5,6 @@ use std::io::{self, BufRead};
 
 use chrono::NaiveDate;
 
-use crate::calendar::Calendar;
-
 /// The longest line read (longer lines are rejected whole).
 pub(crate) const MAX_LINE: usize = 1 << 20;
 
@@ -274,17 +272,25 @@ fn hex(b: &[u8]) -> String {
 /// assert_eq!(parse_date("2024/04/01"), None);
 /// assert_eq!(parse_date("99999999999999/01/2024"), None);
 /// ```
+#[inline]
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let b = s.as_bytes();
     // The usual form, DD/MM/YYYY, read directly (the same date as the general reading below).
     if let [d1, d2, b'/', m1, m2, b'/', y1, y2, y3, y4] = *b {
         let g = |c: u8| u32::from(c.wrapping_sub(b'0'));
         let (d1, d2, m1, m2, y1, y2, y3, y4) = (g(d1), g(d2), g(m1), g(m2), g(y1), g(y2), g(y3), g(y4));
-        if [d1, d2, m1, m2, y1, y2, y3, y4].into_iter().max() < Some(10) {
+        if d1 < 10 && d2 < 10 && m1 < 10 && m2 < 10 && y1 < 10 && y2 < 10 && y3 < 10 && y4 < 10 {
             let y = ((y1 * 10 + y2) * 10 + y3) * 10 + y4;
             return NaiveDate::from_ymd_opt(y as i32, m1 * 10 + m2, d1 * 10 + d2);
         }
     }
+    parse_date_general(s)
+}
+
+/// [`parse_date`] for any form but the usual `DD/MM/YYYY` (kept out of line so that the usual
+/// form inlines into its callers).
+#[inline(never)]
+fn parse_date_general(s: &str) -> Option<NaiveDate> {
     let b = trim(s).as_bytes();
     let mut parts = [0u32; 3];
     let mut digits = [0usize; 3];
@@ -318,20 +324,57 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     None
 }
 
-/// The calendar dates are checked against, shared: `Calendar::england_and_wales()` clones an
-/// `Arc`, and two worker threads doing that for every date contend for its count.
-fn calendar() -> &'static Calendar {
-    static CAL: std::sync::OnceLock<Calendar> = std::sync::OnceLock::new();
-    CAL.get_or_init(Calendar::england_and_wales)
-}
-
 /// A date field: the date, or why not (naming the field and value).
+#[inline]
 pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, String> {
     match parse_date(value) {
-        Some(d) if calendar().check_in_range(d).is_ok() => Ok(d),
+        // The calendar's range (what `Calendar::check_in_range` checks), compared directly.
+        Some(d) if (crate::calendar::FIRST_DATE..=crate::calendar::LAST_DATE).contains(&d) => Ok(d),
         Some(d) => Err(format!("{field} {value:?}: date {d} is outside the calendar")),
         None if value.trim().is_empty() => Err(format!("{field} is empty (expected a date DD/MM/YYYY or YYYY-MM-DD)")),
         None => Err(format!("bad date in {field}: {value:?} (expected DD/MM/YYYY or YYYY-MM-DD)")),
+    }
+}
+
+/// Dates already read (by this worker), by their text: a table indexed by a hash of a ten-byte
+/// value (`DD/MM/YYYY` or `YYYY-MM-DD`), so that a date read again (most are: a few thousand days
+/// cover a return's rows) costs a look-up rather than a parse. A date is the same function of
+/// its text wherever it is read, so the answer is [`date_field`]'s; values of other lengths, and
+/// values that are not dates, are read by [`date_field`] every time.
+pub(crate) struct DateCache {
+    /// (first eight bytes, last two bytes, date); an empty slot's key is zero, which no date's
+    /// text is.
+    slots: Vec<(u64, u16, NaiveDate)>,
+}
+
+/// How many slots a [`DateCache`] has (a power of two: a few times the days in 14 years).
+const DATE_SLOTS: usize = 1 << 14;
+
+impl Default for DateCache {
+    fn default() -> DateCache {
+        DateCache { slots: vec![(0, 0, NaiveDate::MIN); DATE_SLOTS] }
+    }
+}
+
+impl DateCache {
+    /// [`date_field`], remembering each date read from a ten-byte value.
+    #[inline]
+    pub(crate) fn field(&mut self, field: &str, value: &str) -> Result<NaiveDate, String> {
+        let Ok(a) = <[u8; 10]>::try_from(value.as_bytes()) else {
+            return date_field(field, value);
+        };
+        let k = u64::from_le_bytes([a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]]);
+        let t = u16::from_le_bytes([a[8], a[9]]);
+        let h = (k ^ (u64::from(t) << 48)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - DATE_SLOTS.trailing_zeros());
+        let slot = &mut self.slots[h as usize];
+        if slot.0 == k && slot.1 == t {
+            return Ok(slot.2);
+        }
+        let r = date_field(field, value);
+        if let Ok(d) = r {
+            *slot = (k, t, d);
+        }
+        r
     }
 }
 
@@ -429,6 +472,37 @@ pub(crate) fn header_columns(kind: super::super::FileKind, line: &str) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_date_cache_answers_as_date_field_every_time() {
+        let mut c = DateCache::default();
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // Twice each: read, then remembered (or, for errors, read again).
+        for _ in 0..2 {
+            assert_eq!(c.field("REVIEW", "01/04/2024"), Ok(d(2024, 4, 1)));
+            assert_eq!(c.field("REVIEW", "2024-04-01"), Ok(d(2024, 4, 1)));
+            assert_eq!(c.field("DEC", "1/4/2024"), Ok(d(2024, 4, 1)));
+            assert_eq!(
+                c.field("DEC", "31/02/2024"),
+                Err("bad date in DEC: \"31/02/2024\" (expected DD/MM/YYYY or YYYY-MM-DD)".into())
+            );
+            assert_eq!(
+                c.field("DECOM", "01/01/1970"),
+                Err("DECOM \"01/01/1970\": date 1970-01-01 is outside the calendar".into())
+            );
+            assert_eq!(c.field("DECOM", ""), date_field("DECOM", ""));
+        }
+        // More dates than slots (every day 1975 to 2030, in both forms, twice): slots are
+        // shared, and each answer is still the date's own.
+        let days: Vec<NaiveDate> = d(1975, 1, 1).iter_days().take_while(|x| *x <= d(2030, 12, 31)).collect();
+        assert!(days.len() > DATE_SLOTS);
+        for _ in 0..2 {
+            for x in &days {
+                assert_eq!(c.field("REVIEW", &x.format("%d/%m/%Y").to_string()), Ok(*x));
+                assert_eq!(c.field("REVIEW", &x.to_string()), Ok(*x));
+            }
+        }
+    }
 
     fn all(l: &mut impl Lines) -> Vec<(u64, Vec<u8>, bool)> {
         let mut v = Vec::new();

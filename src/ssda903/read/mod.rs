@@ -106,6 +106,7 @@ impl Store {
     }
     /// A row's text, if it is valid UTF-8. `text` is the store's own text as `&str` when it is
     /// valid UTF-8 (checked once per store, not row by row); tables held whole are.
+    #[inline]
     pub(crate) fn row_str<'s>(&'s self, text: Option<&'s str>, r: &RowRef) -> Option<&'s str> {
         match (r.arena, text) {
             (0, Some(t)) => t.get(r.start..r.end),
