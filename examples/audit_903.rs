@@ -368,6 +368,22 @@ fn run(args: &Args, cleanup: &Cleanup) -> Result<(), String> {
     Ok(())
 }
 
+/// Removes `path` (a file, or a directory and what is in it) while other threads of this process
+/// may still be creating files in it: reading goes on while the signal handler runs, and a
+/// partition file made between `remove_dir_all`'s listing and its final `rmdir` would leave the
+/// directory behind. So it tries again until the path is gone (a file can be made in a directory
+/// only while the directory exists), for at most about a second.
+fn remove_while_written(path: &Path) {
+    for _ in 0..1000 {
+        let _ = std::fs::remove_file(path);
+        let _ = std::fs::remove_dir_all(path);
+        if std::fs::symlink_metadata(path).is_err() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
@@ -391,8 +407,7 @@ fn main() -> ExitCode {
         let guard = c.lock();
         if let Ok(paths) = &guard {
             for p in paths.iter() {
-                let _ = std::fs::remove_file(p);
-                let _ = std::fs::remove_dir_all(p);
+                remove_while_written(p);
             }
         }
         eprintln!("audit_903: interrupted; temporary files removed, no output written");
