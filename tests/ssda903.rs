@@ -493,9 +493,9 @@ fn two_years_merge_later_year_wins_and_order_does_not_matter() {
     // H left care in the 2024-25 return: not overdue, though the 2023-24 copy is open.
     assert!(c.rows.iter().all(|r| !(r.is_overdue() && &*r.child == "H")), "{:?}", c.rows);
     assert_eq!(o.totals.superseded(), 2);
-    let h = c.superseded.iter().find(|s| s.child == "H").unwrap();
+    let h = c.superseded.iter().find(|s| &*s.child == "H").unwrap();
     assert_eq!((h.year, h.kept_year, h.conflict.as_str()), (2024, 2025, ""));
-    let i = c.superseded.iter().find(|s| s.child == "I").unwrap();
+    let i = c.superseded.iter().find(|s| &*s.child == "I").unwrap();
     assert_eq!(i.conflict, "LS: \"C2\" (2023-24) vs \"C1\" (2024-25)");
     assert_eq!(o.totals.conflicts, 1);
     // H: period from 1 Jun 2022, before the window (1 Apr 2023). 5 Nov 2023 is due 10 Aug 2023 if
@@ -896,7 +896,7 @@ fn the_same_data_as_csv_and_as_xml_give_identical_results() {
     assert_eq!(strip(&csv), strip(&xml));
     assert_eq!(csv.rejects.len(), 1);
     let sup = |c: &Collect| -> Vec<(String, NaiveDate, String)> {
-        c.superseded.iter().map(|s| (s.child.clone(), s.decom, s.conflict.clone())).collect()
+        c.superseded.iter().map(|s| (s.child.to_string(), s.decom, s.conflict.clone())).collect()
     };
     assert_eq!(sup(&csv), sup(&xml));
     assert_eq!(
@@ -1101,7 +1101,7 @@ fn copies_differing_only_in_the_case_of_a_code_do_not_conflict() {
     );
     let (c, o) = run_returns(&[r2024, r2025], None);
     assert_eq!(c.superseded.len(), 2);
-    let conflict = |child: &str| c.superseded.iter().find(|s| s.child == child).unwrap().conflict.clone();
+    let conflict = |child: &str| c.superseded.iter().find(|s| &*s.child == child).unwrap().conflict.clone();
     assert_eq!(conflict("8"), "");
     assert!(conflict("9").starts_with("PLACE"), "{}", conflict("9"));
     assert_eq!(o.totals.conflicts, 1);

@@ -126,8 +126,9 @@ pub struct Holiday {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DataVersion {
-    /// Version of the built-in bank-holiday table.
-    pub table_version: String,
+    /// Version of the built-in bank-holiday table (borrowed from the built-in data, so that every
+    /// schedule's metadata can carry it without allocating).
+    pub table_version: std::borrow::Cow<'static, str>,
     /// The last year whose bank holidays are announced (built-in or from a loaded GOV.UK feed).
     pub last_announced_year: i32,
     /// The last date whose holidays are confirmed. Any computation reaching past it is provisional.
@@ -270,7 +271,7 @@ impl Inner {
             h.provisional = h.date.year() > last_announced_year;
         }
         let version = DataVersion {
-            table_version: data.version,
+            table_version: std::borrow::Cow::Borrowed(data.version),
             last_announced_year,
             verified_through: data.verified_through,
             checked: data.checked,

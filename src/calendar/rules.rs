@@ -128,10 +128,10 @@ pub(crate) enum RowKind {
     Announced,
 }
 
-/// The parsed built-in data file.
+/// The parsed built-in data file (its version borrowed from the text).
 #[derive(Debug, Clone)]
-pub(crate) struct DataFile {
-    pub version: String,
+pub(crate) struct DataFile<'t> {
+    pub version: &'t str,
     pub verified_through: NaiveDate,
     pub checked: NaiveDate,
     pub rows: Vec<DataRow>,
@@ -141,7 +141,7 @@ pub(crate) const BUILTIN_NAME: &str = "data/bank-holidays/england-and-wales.tsv"
 pub(crate) const BUILTIN: &str = include_str!("../../data/bank-holidays/england-and-wales.tsv");
 
 /// Parses the data file format described at the top of the built-in file.
-pub(crate) fn parse_data_file(name: &str, text: &str) -> Result<DataFile> {
+pub(crate) fn parse_data_file<'t>(name: &str, text: &'t str) -> Result<DataFile<'t>> {
     let mut version = None;
     let mut verified_through = None;
     let mut checked = None;
@@ -157,7 +157,7 @@ pub(crate) fn parse_data_file(name: &str, text: &str) -> Result<DataFile> {
         if let Some(key) = cols[0].strip_prefix('@') {
             let value = cols.get(1).copied().unwrap_or("").trim();
             match key {
-                "version" => version = Some(value.to_string()),
+                "version" => version = Some(value),
                 "verified_through" => verified_through = Some(parse_date(name, &loc(), value)?),
                 "checked" => checked = Some(parse_date(name, &loc(), value)?),
                 other => return Err(Error::data(name, loc(), format!("unknown metadata key {other:?}"))),

@@ -563,7 +563,7 @@ impl Ctx<'_> {
                         }
                         out.per_src[r.src as usize][2] += 1;
                         out.chunk.superseded.push(Superseded {
-                            child: child.into(),
+                            child: child_arc.clone(),
                             decom: e.decom,
                             file: m.name.clone(),
                             line: r.line,

@@ -147,8 +147,8 @@ impl Reject {
 /// collection year's return.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Superseded {
-    /// The child.
-    pub child: String,
+    /// The child (shared with the child's audit rows, as [`AuditRow::child`]).
+    pub child: Arc<str>,
     /// The episode's start.
     pub decom: NaiveDate,
     /// The superseded copy: file, line, collection year.
