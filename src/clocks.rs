@@ -39,17 +39,73 @@ impl CaseHistory {
             });
         }
         let cal = Calendar::england_and_wales();
-        if let Some(dob) = child.date_of_birth {
-            cal.check_in_range(dob).map_err(|e| Error::input("child.date_of_birth", dob.to_string(), e.to_string()))?;
-        }
-        let walk = validate(&events, &child, &cal)?;
+        check_child(&child, &cal)?;
+        let walk = validate(&events, &child, &cal, Walk::default())?;
         Ok(CaseHistory { jurisdiction, child, events, walk })
+    }
+
+    /// Builds this case history again from `events`, reusing its buffers: what
+    /// [`CaseHistory::new`] gives, without allocating again, for callers that build many
+    /// histories one after another (the SSDA903 audit builds one for each period of care).
+    ///
+    /// # Errors
+    /// As [`CaseHistory::new`]. On an error the history is left empty (no events), as
+    /// `CaseHistory::new` would build it from none.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let looked_after = |date| Event::new(date, EventKind::BecameLookedAfter);
+    /// let mut case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![looked_after(d(2026, 1, 5))])?;
+    /// case.rebuild(Jurisdiction::England, Child::default(), [looked_after(d(2026, 3, 2))])?;
+    /// assert_eq!(case.events()[0].date, d(2026, 3, 2));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
+    pub fn rebuild(
+        &mut self,
+        jurisdiction: Jurisdiction,
+        child: Child,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<()> {
+        let mut walk = std::mem::take(&mut self.walk);
+        walk.clear();
+        self.events.clear();
+        self.events.extend(events);
+        self.jurisdiction = jurisdiction;
+        self.child = child;
+        let built = if self.events.len() > MAX_EVENTS {
+            Err(Error::LimitExceeded { what: "number of events".into(), actual: self.events.len(), limit: MAX_EVENTS })
+        } else {
+            let cal = Calendar::england_and_wales();
+            check_child(&self.child, &cal).and_then(|()| validate(&self.events, &self.child, &cal, walk))
+        };
+        match built {
+            Ok(walk) => {
+                self.walk = walk;
+                Ok(())
+            }
+            Err(e) => {
+                self.events.clear();
+                self.child = Child::default();
+                Err(e)
+            }
+        }
     }
 }
 
-/// Validates `events` and walks them.
-pub(crate) fn validate(events: &[Event], child: &Child, cal: &Calendar) -> Result<Walk> {
-    let mut w = Walker::default();
+/// The child's details that the walk does not check: the date of birth lies in the calendar.
+fn check_child(child: &Child, cal: &Calendar) -> Result<()> {
+    if let Some(dob) = child.date_of_birth {
+        cal.check_in_range(dob).map_err(|e| Error::input("child.date_of_birth", dob.to_string(), e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Validates `events` and walks them, into `walk` (empty: its buffers are reused).
+pub(crate) fn validate(events: &[Event], child: &Child, cal: &Calendar, walk: Walk) -> Result<Walk> {
+    let mut w = Walker { walk, ..Walker::default() };
     for (i, ev) in events.iter().enumerate() {
         w.step(i, ev, child, cal, events)?;
     }

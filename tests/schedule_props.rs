@@ -113,6 +113,32 @@ proptest! {
         }
     }
 
+    /// A case history rebuilt in place from new events (its buffers reused after another
+    /// history, valid or not) is the history `CaseHistory::new` builds from them, and schedules
+    /// the same; on an error it gives `new`'s error and is left with no events.
+    #[test]
+    fn a_rebuilt_history_is_the_history_built_new((j1, first) in events(), (j2, second) in events()) {
+        let cal = Calendar::england_and_wales();
+        let mut case = CaseHistory::new(j1, Child::default(), first.clone())
+            .unwrap_or_else(|_| CaseHistory::new(j1, Child::default(), Vec::new()).unwrap());
+        // Also after a failed rebuild: the buffers of whatever the first events left.
+        let _ = case.rebuild(j1, Child::default(), first);
+        let rebuilt = case.rebuild(j2, Child::default(), second.clone());
+        match (CaseHistory::new(j2, Child::default(), second), rebuilt) {
+            (Ok(fresh), Ok(())) => {
+                prop_assert_eq!(&case, &fresh);
+                let p = Profile::builtin(if j2 == Jurisdiction::Wales { "wales" } else { "england" }).unwrap();
+                let opts = ScheduleOptions::default();
+                prop_assert_eq!(schedule(&case, &p, &cal, &opts), schedule(&fresh, &p, &cal, &opts));
+            }
+            (Err(want), Err(got)) => {
+                prop_assert_eq!(want, got);
+                prop_assert!(case.events().is_empty());
+            }
+            (want, got) => prop_assert!(false, "new gave {:?}, rebuild {:?}", want.map(|_| ()), got),
+        }
+    }
+
     /// Adding a later event never moves an earlier obligation (one not resting on an assumed
     /// date, whose deadline is before the new event).
     #[test]

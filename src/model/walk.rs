@@ -121,6 +121,21 @@ pub(crate) struct Walk {
     pub placements: Vec<Placement>,
 }
 
+impl Walk {
+    /// Empties every list, keeping their buffers (for [`CaseHistory::rebuild`](super::CaseHistory::rebuild)).
+    pub(crate) fn clear(&mut self) {
+        let Walk { periods, runs, meetings, rearrangements, markers, long_term_foster, done, placements } = self;
+        periods.clear();
+        runs.clear();
+        meetings.clear();
+        rearrangements.clear();
+        markers.clear();
+        long_term_foster.clear();
+        done.clear();
+        placements.clear();
+    }
+}
+
 /// The (run, review number) pairs a meeting satisfied: one or two kept inline (nearly every
 /// meeting: the looked-after clock, perhaps the adoption clock beside it), more on the heap, so
 /// that walking a review allocates nothing for them. Used as a slice.

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
-use crate::model::{Duty, Regime};
+use crate::model::{CaseHistory, Duty, Regime};
 use crate::period::{within_after, Period};
 use crate::profile::Profile;
 use crate::schedule::{schedule, Breach, Obligation, Schedule, ScheduleOptions};
@@ -223,6 +223,8 @@ struct Out {
     dates: DateCache,
     /// A period's review dates (see `audit_period`), kept from period to period.
     dates_buf: Vec<NaiveDate>,
+    /// The case history each schedule is made from, rebuilt for each (its buffers kept).
+    case: Option<CaseHistory>,
 }
 
 impl Out {
@@ -477,10 +479,18 @@ fn gaps_of(p: &CarePeriod, w: &Window) -> Vec<Gap> {
 }
 
 impl Ctx<'_> {
-    fn sched(&self, p: &CarePeriod, dates: &[NaiveDate]) -> Result<Schedule> {
-        let case = p.case_history(self.profile.jurisdiction, dates)?;
+    /// The schedule of period `p` with reviews held on `dates`, its case history built in `case`
+    /// (made on first use, then rebuilt in place: [`CaseHistory::rebuild`]).
+    fn sched(&self, p: &CarePeriod, dates: &[NaiveDate], case: &mut Option<CaseHistory>) -> Result<Schedule> {
+        let case = match case {
+            Some(c) => {
+                p.case_history_into(self.profile.jurisdiction, dates, c)?;
+                c
+            }
+            None => case.insert(p.case_history(self.profile.jurisdiction, dates)?),
+        };
         let opts = ScheduleOptions { as_at: None, horizon_months: Some(0), local_calendar: None };
-        schedule(&case, &self.profile, &self.calendar, &opts)
+        schedule(case, &self.profile, &self.calendar, &opts)
     }
 
     /// Audits one child's rows. `arena` is the store's whole text when it is valid UTF-8 (checked
@@ -722,22 +732,25 @@ impl Ctx<'_> {
         dates.clear();
         dates.extend(revs.iter().map(|r| r.0));
         let gaps = gaps_of(p, &self.window);
-        let s0 = match self.sched(p, &dates) {
+        // The worker's case history, rebuilt for each schedule of the period (given back below).
+        let mut case = out.case.take();
+        let s0 = match self.sched(p, &dates, &mut case) {
             Ok(s) => s,
             Err(e) => {
                 for (_, r) in revs {
                     out.reject(self, r, child, format!("cannot compute the deadline: {e}"));
                 }
                 out.dates_buf = dates;
+                out.case = case;
                 return;
             }
         };
         // H-late: two reviews on the last two days of each gap (not before the period's start).
-        let with = |extra: Vec<NaiveDate>| -> Option<Schedule> {
+        let mut with = |extra: Vec<NaiveDate>| -> Option<Schedule> {
             let mut all: Vec<NaiveDate> = dates.iter().copied().chain(extra).collect();
             all.sort_unstable();
             all.dedup();
-            self.sched(p, &all).ok()
+            self.sched(p, &all, &mut case).ok()
         };
         let late_syn = |g: &Gap| -> Vec<NaiveDate> {
             [2u64, 1]
@@ -818,6 +831,7 @@ impl Ctx<'_> {
             self.overdue(child, p, revs, &gaps, &s0, s2.as_ref(), as_at, &base_note, out);
         }
         out.dates_buf = dates;
+        out.case = case;
     }
 
     /// The row's binding deadline and basis from the deadlines under each history.

@@ -90,23 +90,38 @@ impl CarePeriod {
     /// # Errors
     /// The engine's validation error (none is expected for reviews inside the period).
     pub fn case_history(&self, jurisdiction: Jurisdiction, reviews: &[NaiveDate]) -> crate::Result<CaseHistory> {
-        let mut events = Vec::with_capacity(self.events.len() + reviews.len());
-        let mut r = reviews.iter().peekable();
-        for (ev, slot) in self.events.iter().zip(&self.slots) {
-            while let Some(&&d) = r.peek() {
-                if (d, Slot::Review) < (ev.date, *slot) {
-                    events.push(Event::new(d, EventKind::ReviewHeld { meeting: true, regimes: None }));
-                    r.next();
-                } else {
-                    break;
-                }
+        CaseHistory::new(jurisdiction, Child::default(), self.events_with(reviews).collect())
+    }
+
+    /// [`CarePeriod::case_history`] built into `case`, reusing its buffers
+    /// ([`CaseHistory::rebuild`]).
+    ///
+    /// # Errors
+    /// As [`CarePeriod::case_history`]; `case` is then left empty.
+    pub fn case_history_into(
+        &self,
+        jurisdiction: Jurisdiction,
+        reviews: &[NaiveDate],
+        case: &mut CaseHistory,
+    ) -> crate::Result<()> {
+        case.rebuild(jurisdiction, Child::default(), self.events_with(reviews))
+    }
+
+    /// The period's events with a review held on each of `reviews` (sorted), in order: a review
+    /// goes before an event of the same day whose slot comes after [`Slot::Review`].
+    fn events_with<'a>(&'a self, reviews: &'a [NaiveDate]) -> impl Iterator<Item = Event> + 'a {
+        let review = |d: NaiveDate| Event::new(d, EventKind::ReviewHeld { meeting: true, regimes: None });
+        let mut r = reviews.iter().copied().peekable();
+        let mut evs = self.events.iter().zip(&self.slots).peekable();
+        std::iter::from_fn(move || match (r.peek(), evs.peek()) {
+            (Some(&d), Some(&(ev, slot))) if (d, Slot::Review) < (ev.date, *slot) => {
+                r.next();
+                Some(review(d))
             }
-            events.push(ev.clone());
-        }
-        for &d in r {
-            events.push(Event::new(d, EventKind::ReviewHeld { meeting: true, regimes: None }));
-        }
-        CaseHistory::new(jurisdiction, Child::default(), events)
+            (_, Some(_)) => evs.next().map(|(ev, _)| ev.clone()),
+            (Some(_), None) => r.next().map(review),
+            (None, None) => None,
+        })
     }
 }
 
