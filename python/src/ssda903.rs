@@ -120,6 +120,18 @@ fn check_frame(py: Python<'_>, name: &str, rows: usize, columns: &[(String, Colu
                         format!("{name}: column {colname} has a value with a line break (the column gave {values} values for {rows} rows)"),
                     ));
                 }
+                // The reader ends a line at a CR too, quoted or not: a CR inside a value would
+                // move every later row to the next line, so rows would be traced to the wrong
+                // index labels. A CR ending a value (before its "\n" or the text's end) is
+                // dropped by `frame_csv`.
+                let b = t.as_bytes();
+                if let Some(i) = memchr::memchr_iter(b'\r', b).find(|&i| b.get(i + 1).is_some_and(|&n| n != b'\n')) {
+                    let row = memchr::memchr_iter(b'\n', &b[..i]).count();
+                    return Err(invalid(
+                        py,
+                        format!("{name}: column {colname} has a carriage return inside the value of row {row} (counting from 0; a line break, which would split its row)"),
+                    ));
+                }
             }
             Column::Days(v, _) => {
                 if v.len() != rows {

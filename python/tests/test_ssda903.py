@@ -593,3 +593,27 @@ def test_frame_values_of_every_length_reach_the_reader_whole_and_in_their_rows()
             a = lt.audit_903(e, r, year=2025)
         assert reject_keys(a) == sorted(want)
         assert [int(x) for x in a.rejects["row"]] == [int(x) - 2 for x in a.rejects["line"]]
+
+
+def test_a_carriage_return_inside_a_value_is_refused_not_taken_for_a_row():
+    """The reader ends a line at a carriage return too (a quoted one included), so a DataFrame
+    value with a CR inside it would push every later row's line one on and trace its reviews and
+    rejects to the wrong row of the caller (or past the last, an IndexError). Such a value is
+    refused as a line break is, naming the table, column and row; a CR at the end of a value (a
+    CRLF file read without newline translation) is dropped as before, and the rows trace right."""
+    episodes, reviews = small_return()
+    # Rows 0-2 of the reviews: a CR inside the CHILD of row 1 ("a\rb"); row 2 is an unknown child.
+    bad = pd.DataFrame({"CHILD": ["7", "a\rb", "9"], "REVIEW": ["30/01/2025"] * 3}, index=[200, 201, 202])
+    for e, r in ((episodes, bad), (pl.DataFrame(episodes.to_dict("list")), pl.DataFrame(bad.to_dict("list")))):
+        with pytest.raises(lt.InvalidInputError, match=r"reviews: column CHILD has a carriage return inside the value of row 1"):
+            lt.audit_903(e, r, year=2025)
+    with pytest.raises(lt.InvalidInputError, match=r"episodes: column PLACE has a carriage return inside the value of row 0"):
+        lt.audit_903(episodes.assign(PLACE=["U\r1"]), reviews, year=2025)
+    # A CR ending a value (the last one's included) is dropped: row 2, an unknown child "9", is
+    # traced to its own index label 202.
+    ok = pd.DataFrame({"CHILD": ["7\r", "8\r", "9\r"], "REVIEW": ["30/01/2025\r", "31/01/2025", "30/01/2025\r"]}, index=[200, 201, 202])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = lt.audit_903(episodes, ok, year=2025)
+    assert a.reviews["row"].tolist() == [200]
+    assert sorted(zip(a.rejects["row"], a.rejects["CHILD"])) == [(201, "8"), (202, "9")]
