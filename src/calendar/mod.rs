@@ -126,8 +126,9 @@ pub struct Holiday {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DataVersion {
-    /// Version of the built-in bank-holiday table (borrowed from the built-in data, so that every
-    /// schedule's metadata can carry it without allocating).
+    /// Version of the built-in bank-holiday table.
+    // Borrowed from the built-in data, so that every schedule's metadata carries it without
+    // allocating (this comment is not a doc comment: doc comments are the JSON Schemas' texts).
     pub table_version: std::borrow::Cow<'static, str>,
     /// The last year whose bank holidays are announced (built-in or from a loaded GOV.UK feed).
     pub last_announced_year: i32,
