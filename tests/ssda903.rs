@@ -611,6 +611,26 @@ fn every_kind_of_reject_names_file_line_and_reason() {
     assert!(t.whole_file_failures().is_empty());
 }
 
+/// A date field of ten NUL bytes is a bad date, not the empty slot of the workers' date cache
+/// (whose key it shares); before the cache checked its slots were taken, it read as year -262143.
+#[test]
+fn a_date_of_ten_nul_bytes_is_a_bad_date() {
+    let nul = "\0".repeat(10);
+    let eps = vec![ep("500", "05/01/2025", "S", "C2", "U1", "", ""), ep("501", &nul, "S", "C2", "U1", "", "")];
+    let revs = vec![rv("500", &nul), rv("500", "30/01/2025")];
+    let mut c = Collect::default();
+    let o = audit_str(&file(EP_HEADER, &eps), &file(RV_HEADER, &revs), Some(2025), &opts(None), &mut c).unwrap();
+    assert!(o.totals.balanced());
+    let r = reasons(&c);
+    let want = |f: FileKind, line: u64, text: &str| r.iter().any(|x| x.0 == f && x.1 == line && x.2.starts_with(text));
+    assert!(want(FileKind::Episodes, 3, "bad date in DECOM: \"\\0\\0"), "{r:#?}");
+    assert!(want(FileKind::Reviews, 2, "bad date in REVIEW: \"\\0\\0"), "{r:#?}");
+    assert_eq!(r.len(), 2, "{r:#?}");
+    // Looked after Sun 5 Jan 2025: the first review is due within 20 working days, by Fri 31 Jan.
+    let first = row(&c, "500", d(2025, 1, 30));
+    assert_eq!((first.deadline, first.on_time), (Some(d(2025, 1, 31)), Some(true)));
+}
+
 #[test]
 fn invalid_utf8_in_child_is_a_reject_and_the_rest_stands() {
     let mut bytes = file(EP_HEADER, &[ep("600", "05/01/2025", "S", "C2", "U1", "", "")]).into_bytes();

@@ -342,8 +342,9 @@ pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, String> 
 /// its text wherever it is read, so the answer is [`date_field`]'s; values of other lengths, and
 /// values that are not dates, are read by [`date_field`] every time.
 pub(crate) struct DateCache {
-    /// (first eight bytes, last two bytes, date); an empty slot's key is zero, which no date's
-    /// text is.
+    /// (first eight bytes, last two bytes, date). An empty slot holds `NaiveDate::MIN`, which is
+    /// outside the calendar and so never remembered: its key (zero) can be any value's (ten NUL
+    /// bytes), so a slot is taken only when its date is not `MIN`.
     slots: Vec<(u64, u16, NaiveDate)>,
 }
 
@@ -367,7 +368,7 @@ impl DateCache {
         let t = u16::from_le_bytes([a[8], a[9]]);
         let h = (k ^ (u64::from(t) << 48)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - DATE_SLOTS.trailing_zeros());
         let slot = &mut self.slots[h as usize];
-        if slot.0 == k && slot.1 == t {
+        if slot.0 == k && slot.1 == t && slot.2 != NaiveDate::MIN {
             return Ok(slot.2);
         }
         let r = date_field(field, value);
@@ -491,6 +492,11 @@ mod tests {
                 Err("DECOM \"01/01/1970\": date 1970-01-01 is outside the calendar".into())
             );
             assert_eq!(c.field("DECOM", ""), date_field("DECOM", ""));
+            // Ten NUL bytes have an empty slot's key: still an error, never the empty slot's date.
+            assert_eq!(
+                c.field("DECOM", "\0\0\0\0\0\0\0\0\0\0"),
+                Err("bad date in DECOM: \"\\0\\0\\0\\0\\0\\0\\0\\0\\0\\0\" (expected DD/MM/YYYY or YYYY-MM-DD)".into())
+            );
         }
         // More dates than slots (every day 1975 to 2030, in both forms, twice): slots are
         // shared, and each answer is still the date's own.
