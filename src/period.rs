@@ -273,12 +273,14 @@ fn months_before(anchor: NaiveDate, n: u32) -> Option<NaiveDate> {
 }
 
 fn finish(anchor: NaiveDate, date: NaiveDate, period: Period, calendar: &Calendar, dir: &str) -> Result<Deadline> {
-    calendar.check_in_range(date).map_err(|_| out_of_range(anchor, period, dir))?;
-    Ok(Deadline {
-        date,
-        latest_working_day: calendar.last_working_day_on_or_before(date)?,
-        provisional: calendar.is_provisional(anchor, date),
-    })
+    // The range check and the day to plan for in one look-up.
+    let latest_working_day = match calendar.plan_day(date) {
+        None => return Err(out_of_range(anchor, period, dir)),
+        Some(Some(d)) => d,
+        // No working day before it in the range: the calendar's own error.
+        Some(None) => calendar.last_working_day_on_or_before(date)?,
+    };
+    Ok(Deadline { date, latest_working_day, provisional: calendar.is_provisional(anchor, date) })
 }
 
 #[cold]

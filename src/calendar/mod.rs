@@ -319,6 +319,16 @@ impl Calendar {
         }
     }
 
+    /// The last working day on or before `date` in one table look-up, for counting periods
+    /// (`period`): `None` when `date` lies outside the range, `Some(None)` when no working day
+    /// precedes it in the range (as [`Calendar::last_working_day_on_or_before`] otherwise).
+    #[inline]
+    pub(crate) fn plan_day(&self, date: NaiveDate) -> Option<Option<NaiveDate>> {
+        let i = self.index(date).ok()?;
+        let on_or_before = (self.inner.packed[i] >> 1) as usize;
+        Some(on_or_before.checked_sub(1).map(|k| self.inner.working[k]))
+    }
+
     /// Checks that `date` lies in the supported range.
     ///
     /// # Errors

@@ -2,6 +2,7 @@
 //! profile: which pass visits a rule is decided here, in one exhaustive match.
 
 use crate::engine::*;
+use crate::profile::ReviewFilter;
 
 /// The groups of rules the engine visits, in profile order within each group.
 pub(in crate::engine) const INTERVAL: usize = 0;
@@ -67,8 +68,9 @@ pub(in crate::engine) struct RuleSets {
     pub(in crate::engine) bounds: [usize; GROUPS + 1],
     /// When the interval group has at most 64 rules: bit `j` stands for its `j`-th rule, set in
     /// `[regime][class]` when the rule names that regime and fits reviews of that class (first,
-    /// second, third onward: anchor and review filter). A prefilter only: every pick is still
-    /// checked by [`interval_names`] (and its version in force by the repeating-duty mechanism).
+    /// second, third onward: anchor and review filter): exactly the rules [`interval_names`]
+    /// accepts (a unit test compares them), so a pick needs no other test than the version in
+    /// force (by the repeating-duty mechanism).
     pub(in crate::engine) interval_masks: Option<[[u64; 3]; REGIMES]>,
     /// A column for each duty some meeting rule has (`None`: none), and how many there are:
     /// `Builder::meeting_duty` has one row of columns per meeting.
@@ -77,6 +79,41 @@ pub(in crate::engine) struct RuleSets {
     /// The duties that repeat from the date they were last done (some rule counts from
     /// `last_done`), in declaration order.
     pub(in crate::engine) repeating: Vec<Duty>,
+    /// The meeting rules of each pass (`MEETING`, `MEETING + 1`) with the tests the meeting pass
+    /// makes for every meeting read once ([`MeetingRule`]), in profile order.
+    pub(in crate::engine) meeting_rules: [Vec<MeetingRule>; 2],
+}
+
+/// A meeting rule's tests that do not depend on the date, read once per profile so that the
+/// meeting pass (`duties/meeting.rs`) does not reach into the rule for each meeting. The same
+/// tests as `Rule::reviews`, `Rule::applies_to_regime`, `Rule::needs_meeting` and the duty.
+#[derive(Clone, Copy)]
+pub(in crate::engine) struct MeetingRule {
+    /// Index into the profile's rules.
+    pub(in crate::engine) k: usize,
+    pub(in crate::engine) reviews: ReviewFilter,
+    /// Bit `r` set when the rule applies to reviews of regime `r` (`Rule::applies_to_regime`).
+    pub(in crate::engine) regimes: u64,
+    pub(in crate::engine) needs_meeting: bool,
+    /// The duty is `complete_adjourned_review`: only for an adjourned meeting.
+    pub(in crate::engine) adjourned_only: bool,
+    /// Its column in `Builder::meeting_duty`.
+    pub(in crate::engine) col: usize,
+}
+
+// One bit a regime in `MeetingRule::regimes`.
+const _: () = assert!(REGIMES <= 64);
+
+impl MeetingRule {
+    /// Whether the rule may count from a meeting of review `in_care` of its period of care, whose
+    /// primary regime is `regime`, held with a meeting or not, adjourned or not.
+    #[inline]
+    pub(in crate::engine) fn admits(&self, in_care: u32, regime: Regime, with_meeting: bool, adjourned: bool) -> bool {
+        self.reviews.matches(in_care)
+            && self.regimes & (1 << regime as u32) != 0
+            && (with_meeting || !self.needs_meeting)
+            && (adjourned || !self.adjourned_only)
+    }
 }
 
 /// Number of review regimes.
@@ -91,6 +128,7 @@ impl Default for RuleSets {
             meeting_col: [None; DUTIES],
             meeting_cols: 0,
             repeating: Vec::new(),
+            meeting_rules: [Vec::new(), Vec::new()],
         }
     }
 }
@@ -159,6 +197,26 @@ impl RuleSets {
                 meeting_cols += 1;
             }
         }
+        let meeting_rules = [MEETING, MEETING + 1].map(|g| {
+            rules[bounds[g]..bounds[g + 1]]
+                .iter()
+                .filter_map(|&k| {
+                    let r = &profile_rules[k];
+                    let regimes = Regime::ALL
+                        .iter()
+                        .filter(|&&reg| r.applies_to_regime(reg))
+                        .fold(0u64, |m, &reg| m | 1 << reg as u32);
+                    Some(MeetingRule {
+                        k,
+                        reviews: r.reviews,
+                        regimes,
+                        needs_meeting: r.needs_meeting,
+                        adjourned_only: r.duty == Duty::CompleteAdjournedReview,
+                        col: meeting_col[r.duty as usize]?,
+                    })
+                })
+                .collect()
+        });
         let mut repeating: Vec<Duty> = rules[bounds[PLACEMENT]..bounds[PLACEMENT + 1]]
             .iter()
             .map(|&k| &profile_rules[k])
@@ -167,7 +225,7 @@ impl RuleSets {
             .collect();
         repeating.sort_unstable();
         repeating.dedup();
-        RuleSets { rules, bounds, interval_masks, meeting_col, meeting_cols, repeating }
+        RuleSets { rules, bounds, interval_masks, meeting_col, meeting_cols, repeating, meeting_rules }
     }
 
     /// The interval rules that may fit review `n` of `regime` (a superset, in profile order).
@@ -181,6 +239,14 @@ impl RuleSets {
             }
             _ => Picks { mask: 0, base, rest: self.range(INTERVAL) },
         }
+    }
+
+    /// Whether [`RuleSets::interval_picks`] gives for review `n` exactly the rules for which
+    /// [`interval_names`] holds (from the masks), not a superset: the masks are built from the
+    /// same tests (anchor, review filter for reviews 1, 2 and 3 onward, regimes).
+    #[inline]
+    pub(in crate::engine) fn interval_picks_exact(&self, n: u32) -> bool {
+        n > 0 && self.interval_masks.is_some()
     }
 
     pub(in crate::engine) fn range(&self, g: usize) -> std::ops::Range<usize> {
@@ -197,3 +263,71 @@ pub(in crate::engine) fn interval_names(rule: &Rule, regime: Regime, n: u32) -> 
 
 /// Number of duties.
 pub(in crate::engine) const DUTIES: usize = Duty::ALL.len();
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PROFILES: [&str; 5] = ["england", "wales", "sars-checklist", "isu-procedure", "dudley"];
+
+    /// The interval masks pick exactly the rules `interval_names` accepts, for every regime and
+    /// review number, so the review clock need not test them again.
+    #[test]
+    fn interval_masks_pick_exactly_the_named_rules() {
+        let mut picked = 0;
+        for id in PROFILES {
+            let profile = Profile::builtin(id).unwrap();
+            let sets = RuleSets::new(&profile.rules);
+            assert!(sets.interval_masks.is_some(), "{id}");
+            for &regime in Regime::ALL {
+                for n in 1..=8 {
+                    assert!(sets.interval_picks_exact(n));
+                    let picks: Vec<usize> = sets.interval_picks(regime, n).collect();
+                    let named: Vec<usize> = sets
+                        .range(INTERVAL)
+                        .filter(|&k| interval_names(&profile.rules[sets.rules[k]], regime, n))
+                        .collect();
+                    assert_eq!(picks, named, "{id} {regime} review {n}");
+                    picked += picks.len();
+                }
+            }
+        }
+        // England: the 1991 and 2011 versions of each looked-after review, for one.
+        assert!(picked > 100, "{picked}");
+        assert!(!RuleSets::default().interval_picks_exact(1));
+    }
+
+    /// A meeting rule's precomputed tests give what the rule's own fields give, for every
+    /// review number, regime, meeting held or not and adjourned or not.
+    #[test]
+    fn meeting_rules_admit_as_the_rules_do() {
+        let mut admitted = 0;
+        for id in PROFILES {
+            let profile = Profile::builtin(id).unwrap();
+            let sets = RuleSets::new(&profile.rules);
+            for pass in 0..2 {
+                let ks: Vec<usize> = sets.rules[sets.range(MEETING + pass)].to_vec();
+                let mrs = &sets.meeting_rules[pass];
+                assert_eq!(mrs.iter().map(|m| m.k).collect::<Vec<_>>(), ks, "{id}");
+                for mr in mrs {
+                    let rule = &profile.rules[mr.k];
+                    assert_eq!(Some(mr.col), sets.meeting_col[rule.duty as usize]);
+                    for n in 1..=5 {
+                        for &regime in Regime::ALL {
+                            for (with_meeting, adjourned) in [(true, true), (true, false), (false, true), (false, false)]
+                            {
+                                let expected = rule.reviews.matches(n)
+                                    && rule.applies_to_regime(regime)
+                                    && !(rule.needs_meeting && !with_meeting)
+                                    && !(rule.duty == Duty::CompleteAdjournedReview && !adjourned);
+                                assert_eq!(mr.admits(n, regime, with_meeting, adjourned), expected, "{id} {rule:?}");
+                                admitted += usize::from(expected);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(admitted > 100, "{admitted}");
+    }
+}

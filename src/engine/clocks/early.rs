@@ -70,9 +70,15 @@ impl<'a> Builder<'a, '_> {
             match satisfied {
                 Some(m) => {
                     self.pending[idx].done = Some(m.date);
-                    let mut t = self.pending[idx].triggered_by.to_vec();
-                    t.extend(m.events.first().copied());
-                    self.pending[idx].triggered_by = t.into();
+                    // The review's first event added to the triggers (no vector while they stay inline).
+                    let old = &self.pending[idx].triggered_by;
+                    let t = match (&old[..], m.events.first()) {
+                        (_, None) => old.clone(),
+                        ([], Some(&e)) => Triggers::from(&[e][..]),
+                        (&[a], Some(&e)) => Triggers::from(&[a, e][..]),
+                        (list, Some(&e)) => list.iter().copied().chain([e]).collect(),
+                    };
+                    self.pending[idx].triggered_by = t;
                     if let Some(l) = self.binding_latest(idx) {
                         if m.date > l {
                             let basis = self.breach_basis(idx, m.date);

@@ -22,8 +22,9 @@ impl<'a> Repeating<'a> for ReviewClock<'a> {
     }
 
     #[inline]
-    fn fits(&mut self, _b: &Builder<'a, '_>, rule: &Rule, n: u32, _prev: NaiveDate) -> Result<bool> {
-        Ok(interval_names(rule, self.run.regime, n))
+    fn fits(&mut self, b: &Builder<'a, '_>, rule: &Rule, n: u32, _prev: NaiveDate) -> Result<bool> {
+        // Picked by the interval masks, a rule names this regime and review number already.
+        Ok(b.sets.interval_picks_exact(n) || interval_names(rule, self.run.regime, n))
     }
 
     /// Every review needs a statutory rule in force. None for a review number the profile has no
@@ -150,14 +151,23 @@ impl<'a> Builder<'a, '_> {
             let events: Triggers = if mt.adjournments.is_empty() && !extra_completion {
                 Triggers::from(&[mt.event][..])
             } else {
-                let mut events = vec![mt.event];
-                events.extend(mt.adjournments.iter().copied().filter(|e| *e != mt.event));
-                if let Some((_, e)) = mt.completed {
-                    if e != mt.event {
-                        events.push(e);
+                // The review, its adjournments, its completion: inline when two, else one
+                // allocation of the right size.
+                let adjourned = mt.adjournments.iter().copied().filter(|e| *e != mt.event);
+                let completion = mt.completed.map(|(_, e)| e).filter(|e| *e != mt.event);
+                let list = std::iter::once(mt.event).chain(adjourned.clone()).chain(completion);
+                let len = 1 + adjourned.count() + usize::from(completion.is_some());
+                if len <= 2 {
+                    let mut two = [mt.event; 2];
+                    for (slot, e) in two.iter_mut().zip(list) {
+                        *slot = e;
                     }
+                    Triggers::from(&two[..len])
+                } else {
+                    let mut events = Vec::with_capacity(len);
+                    events.extend(list);
+                    events.into()
                 }
-                events.into()
             };
             mtgs.push(Mtg {
                 r: MeetingRef::Held(m),

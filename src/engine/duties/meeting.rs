@@ -17,7 +17,7 @@ impl<'a> Builder<'a, '_> {
         // never touch the reference counts every thread shares.
         let (sets, all): (&RuleSets, &'a [Rule]) = (self.sets, self.rules);
         for pass in 0..2 {
-            let rules = &sets.rules[sets.range(MEETING + pass)];
+            let rules = &sets.meeting_rules[pass];
             if rules.is_empty() {
                 continue;
             }
@@ -28,17 +28,13 @@ impl<'a> Builder<'a, '_> {
                 let Some((run, n, regime)) = self.primary(m) else { continue };
                 // `reviews` counts the reviews of the period of care (secure panels: their own).
                 let in_care = if m.ordinal > 0 { m.ordinal } else { n };
-                for &k in rules {
-                    let rule: &'a Rule = &all[k];
-                    if !rule.reviews.matches(in_care) || !rule.applies_to_regime(regime) {
+                let adjourned = !m.adjourned.is_empty();
+                for mr in rules {
+                    // The rule's reviews, regimes, meeting and adjournment (`MeetingRule`).
+                    if !mr.admits(in_care, regime, m.with_meeting, adjourned) {
                         continue;
                     }
-                    if rule.needs_meeting && !m.with_meeting {
-                        continue;
-                    }
-                    if rule.duty == Duty::CompleteAdjournedReview && m.adjourned.is_empty() {
-                        continue;
-                    }
+                    let rule: &'a Rule = &all[mr.k];
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::ReviewDate => (m.date, m.assumed),
                         Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
@@ -103,8 +99,7 @@ impl<'a> Builder<'a, '_> {
                     };
                     let early_count = c.deadline.zip(care_start).filter(|(dl, s)| dl.date < *s);
                     c.before_care = early_count.is_some();
-                    let Some(col) = self.sets.meeting_col[rule.duty as usize] else { continue };
-                    let at = mi * self.sets.meeting_cols + col;
+                    let at = mi * self.sets.meeting_cols + mr.col;
                     let existing = self.meeting_duty[at];
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
                     self.meeting_duty[at] = Some(i);
