@@ -166,6 +166,72 @@ pub fn count(anchor: NaiveDate, period: Period, direction: Direction, calendar: 
     }
 }
 
+/// [`count`] for the engine's hot path: the same deadline, or `None` where [`count`] gives an
+/// error (then ask [`count`] for it). Working days are counted here, inline; the other periods
+/// by [`within_after_opt`] and [`at_least_before_opt`]. The same counting as the public functions,
+/// which are built on these (a unit test compares them with the plain versions).
+#[inline(always)]
+pub(crate) fn count_opt(
+    anchor: NaiveDate,
+    period: Period,
+    direction: Direction,
+    calendar: &Calendar,
+) -> Option<Deadline> {
+    // The n-th working day after or before (n > 0) is itself a working day in range.
+    let date = match (period, direction) {
+        (Period::WorkingDays(n @ 1..), Direction::After) => calendar.add_working_days_opt(anchor, n)?,
+        (Period::WorkingDays(n @ 1..), Direction::Before) => calendar.sub_working_days_opt(anchor, n)?,
+        (_, Direction::After) => return within_after_opt(anchor, period, calendar),
+        (_, Direction::Before) => return at_least_before_opt(anchor, period, calendar),
+    };
+    Some(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) })
+}
+
+/// [`within_after`], or `None` where it gives an error.
+fn within_after_opt(anchor: NaiveDate, period: Period, calendar: &Calendar) -> Option<Deadline> {
+    if let Period::WorkingDays(n @ 1..) = period {
+        let date = calendar.add_working_days_opt(anchor, n)?;
+        return Some(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) });
+    }
+    if !calendar.in_range(anchor) {
+        return None;
+    }
+    let date = match period {
+        Period::WorkingDays(_) => anchor,
+        Period::Days(n) => anchor.checked_add_days(Days::new(n.into()))?,
+        Period::Weeks(n) => anchor.checked_add_days(Days::new(u64::from(n) * 7))?,
+        Period::Months(n) => add_months(anchor, n)?,
+        Period::Hours(n) => anchor.checked_add_days(Days::new(Period::hours_as_days(n)))?,
+    };
+    finish_opt(anchor, date, calendar)
+}
+
+/// [`at_least_before`], or `None` where it gives an error.
+fn at_least_before_opt(anchor: NaiveDate, period: Period, calendar: &Calendar) -> Option<Deadline> {
+    if let Period::WorkingDays(n @ 1..) = period {
+        let date = calendar.sub_working_days_opt(anchor, n)?;
+        return Some(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) });
+    }
+    if !calendar.in_range(anchor) {
+        return None;
+    }
+    let date = match period {
+        Period::WorkingDays(_) => anchor,
+        Period::Days(n) => anchor.checked_sub_days(Days::new(n.into()))?,
+        Period::Weeks(n) => anchor.checked_sub_days(Days::new(u64::from(n) * 7))?,
+        Period::Months(n) => months_before(anchor, n)?,
+        Period::Hours(n) => anchor.checked_sub_days(Days::new(Period::hours_as_days(n)))?,
+    };
+    finish_opt(anchor, date, calendar)
+}
+
+/// The deadline on `date`: `None` when `date` is outside the range or no working day precedes it.
+#[inline]
+fn finish_opt(anchor: NaiveDate, date: NaiveDate, calendar: &Calendar) -> Option<Deadline> {
+    let latest_working_day = calendar.plan_day(date)??;
+    Some(Deadline { date, latest_working_day, provisional: calendar.is_provisional(anchor, date) })
+}
+
 /// The deadline for something that must happen "within `period` after `anchor`".
 ///
 /// # Errors
@@ -186,6 +252,15 @@ pub fn count(anchor: NaiveDate, period: Period, direction: Direction, calendar: 
 /// # Ok::<(), lac_timescales::Error>(())
 /// ```
 pub fn within_after(anchor: NaiveDate, period: Period, calendar: &Calendar) -> Result<Deadline> {
+    match within_after_opt(anchor, period, calendar) {
+        Some(d) => Ok(d),
+        None => within_after_checked(anchor, period, calendar),
+    }
+}
+
+/// [`within_after`] step by step, with its errors (the plain version of [`within_after_opt`]).
+#[cold]
+fn within_after_checked(anchor: NaiveDate, period: Period, calendar: &Calendar) -> Result<Deadline> {
     // The n-th working day after (n > 0) is itself a working day in range: no look-ups left (the
     // count checks the anchor's range, with the same error as `check_in_range`).
     if let Period::WorkingDays(n @ 1..) = period {
@@ -224,6 +299,15 @@ pub fn within_after(anchor: NaiveDate, period: Period, calendar: &Calendar) -> R
 /// # Ok::<(), lac_timescales::Error>(())
 /// ```
 pub fn at_least_before(anchor: NaiveDate, period: Period, calendar: &Calendar) -> Result<Deadline> {
+    match at_least_before_opt(anchor, period, calendar) {
+        Some(d) => Ok(d),
+        None => at_least_before_checked(anchor, period, calendar),
+    }
+}
+
+/// [`at_least_before`] step by step, with its errors (the plain version of [`at_least_before_opt`]).
+#[cold]
+fn at_least_before_checked(anchor: NaiveDate, period: Period, calendar: &Calendar) -> Result<Deadline> {
     // As `within_after`: the n-th working day before is a working day in range.
     if let Period::WorkingDays(n @ 1..) = period {
         let date = calendar.sub_working_days(anchor, n)?;
@@ -341,5 +425,77 @@ mod tests {
         assert_eq!(add_months(d(2100, 1, 31), 1), Some(d(2100, 2, 28)));
         assert_eq!(add_months(d(2000, 1, 31), 1), Some(d(2000, 2, 29)));
         assert!(n_checked > 1_000_000, "{n_checked}");
+    }
+
+    /// The fast counts (`count_opt`, and so `within_after` and `at_least_before`) give the step
+    /// by step versions' deadlines, and `None` exactly where those give an error, for anchors
+    /// across the whole calendar and outside it, every kind of period and counts up to the most
+    /// allowed. The errors themselves come from the step by step versions.
+    #[test]
+    fn fast_counts_are_the_step_by_step_counts() {
+        let cal = Calendar::england_and_wales();
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let first = crate::calendar::FIRST_DATE;
+        let last = crate::calendar::LAST_DATE;
+        let mut anchors: Vec<NaiveDate> = first.iter_days().take_while(|x| *x <= last).step_by(11).collect();
+        for edge in [first, last] {
+            for k in -40i64..=40 {
+                anchors.extend(edge.checked_add_signed(chrono::TimeDelta::days(k)));
+            }
+        }
+        anchors.extend([
+            NaiveDate::MIN,
+            NaiveDate::MAX,
+            d(2026, 12, 25),
+            d(2026, 12, 28),
+            d(2024, 2, 29),
+            d(2023, 1, 31),
+        ]);
+        let counts = [0, 1, 2, 3, 5, 7, 10, 15, 20, 24, 25, 28, 31, 48, 59, 60, 100, 365, 1_000, 40_000, MAX_COUNT];
+        let (mut ok, mut err) = (0, 0);
+        for &a in &anchors {
+            for &n in &counts {
+                for p in
+                    [Period::WorkingDays(n), Period::Days(n), Period::Weeks(n), Period::Months(n), Period::Hours(n)]
+                {
+                    let after = within_after_checked(a, p, &cal);
+                    let before = at_least_before_checked(a, p, &cal);
+                    for (dir, plain) in [(Direction::After, after), (Direction::Before, before)] {
+                        let fast = count_opt(a, p, dir, &cal);
+                        let public = count(a, p, dir, &cal);
+                        match &plain {
+                            Ok(dl) => {
+                                assert_eq!(fast, Some(*dl), "{a} {p} {dir:?}");
+                                ok += 1;
+                            }
+                            Err(e) => {
+                                assert_eq!(fast, None, "{a} {p} {dir:?}: {e}");
+                                err += 1;
+                            }
+                        }
+                        assert_eq!(public.as_ref().ok(), plain.as_ref().ok(), "{a} {p} {dir:?}");
+                        assert_eq!(
+                            public.as_ref().err().map(ToString::to_string),
+                            plain.as_ref().err().map(ToString::to_string),
+                            "{a} {p} {dir:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(ok > 500_000 && err > 10_000, "{ok} {err}");
+        // Worked by hand: 20 working days after Thu 1 Jan 2026 is Thu 29 Jan 2026; 1 month before
+        // 28 Feb 2023 is 31 Jan 2023; 28 days after Fri 4 Dec 2026 is Fri 1 Jan 2027 (plan for
+        // Thu 31 Dec 2026).
+        assert_eq!(
+            count_opt(d(2026, 1, 1), Period::WorkingDays(20), Direction::After, &cal).map(|x| x.date),
+            Some(d(2026, 1, 29))
+        );
+        assert_eq!(
+            count_opt(d(2023, 2, 28), Period::Months(1), Direction::Before, &cal).map(|x| x.date),
+            Some(d(2023, 1, 31))
+        );
+        let dl = count_opt(d(2026, 12, 4), Period::Days(28), Direction::After, &cal).unwrap();
+        assert_eq!((dl.date, dl.latest_working_day), (d(2027, 1, 1), d(2026, 12, 31)));
     }
 }

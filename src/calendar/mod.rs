@@ -319,6 +319,28 @@ impl Calendar {
         }
     }
 
+    /// Whether `date` lies in the supported range (as [`Calendar::check_in_range`], without the error).
+    #[inline]
+    pub(crate) fn in_range(&self, date: NaiveDate) -> bool {
+        self.index(date).is_ok()
+    }
+
+    /// The `n`-th working day after `date` (`n > 0`), or `None` where
+    /// [`Calendar::add_working_days`] gives an error: for counting periods (`period`).
+    #[inline]
+    pub(crate) fn add_working_days_opt(&self, date: NaiveDate, n: u32) -> Option<NaiveDate> {
+        let i = self.index(date).ok()?;
+        self.add_at(i, n).map(|k| self.inner.working[k])
+    }
+
+    /// The `n`-th working day before `date` (`n > 0`), or `None` where
+    /// [`Calendar::sub_working_days`] gives an error: for counting periods (`period`).
+    #[inline]
+    pub(crate) fn sub_working_days_opt(&self, date: NaiveDate, n: u32) -> Option<NaiveDate> {
+        let i = self.index(date).ok()?;
+        self.sub_at(i, n).map(|k| self.inner.working[k])
+    }
+
     /// The last working day on or before `date` in one table look-up, for counting periods
     /// (`period`): `None` when `date` lies outside the range, `Some(None)` when no working day
     /// precedes it in the range (as [`Calendar::last_working_day_on_or_before`] otherwise).
@@ -679,6 +701,7 @@ impl Calendar {
     /// assert!(!cal.is_provisional(d(2028, 12, 1), d(2028, 12, 31)));
     /// assert!(cal.is_provisional(d(2028, 12, 1), d(2029, 1, 31)));
     /// ```
+    #[inline]
     pub fn is_provisional(&self, a: NaiveDate, b: NaiveDate) -> bool {
         a.max(b) > self.inner.version.verified_through
     }

@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, DataVersion};
@@ -309,6 +309,12 @@ struct Builder<'a, 'c> {
 
 use crate::clocks::PRIMARY;
 
+/// Calendar days from `a` to `b` (negative when `b` is before `a`): `(b - a).num_days()` from
+/// the two day numbers.
+fn days_between(a: NaiveDate, b: NaiveDate) -> i64 {
+    i64::from(b.num_days_from_ce()) - i64::from(a.num_days_from_ce())
+}
+
 /// Hard cap on projected meetings and repetitions, whatever the horizon.
 const MAX_PROJECTION: usize = 400;
 
@@ -425,35 +431,36 @@ fn schedule_unblamed(
                 .unwrap_or(calendar.version().last),
         ),
     };
-    let mut cache = Cache::take();
-    cache.select(&profile.rules);
-    let names = (cache.name(&profile.id), cache.name(&profile.version), cache.name(&profile.statutory_version));
-    let cands = recycle(std::mem::take(&mut cache.cands));
-    let fitting = recycle(std::mem::take(&mut cache.fitting));
-    let mtgs = recycle(std::mem::take(&mut cache.mtgs));
-    let Cache { groups, pending, extras, slots, meeting_duty, order, order_64, index, .. } = &mut cache;
-    let mut b = Builder {
-        walk: case.walk(),
-        profile,
-        sets: &groups[0].1,
-        rules: &groups[0].2,
-        cal: calendar,
-        local_cal: options.local_calendar.as_ref(),
-        as_at,
-        pending,
-        extras,
-        cands,
-        index,
-        slots,
-        meeting_duty,
-        order,
-        order_64,
-        fitting,
-        mtgs,
-    };
-    let obligations = b.run(case, horizon_end, horizon == 0);
-    (cache.cands, cache.fitting, cache.mtgs) = (recycle(b.cands), recycle(b.fitting), recycle(b.mtgs));
-    cache.give_back();
+    let (names, obligations) = Cache::with(|cache| {
+        cache.select(&profile.rules);
+        let names = (cache.name(&profile.id), cache.name(&profile.version), cache.name(&profile.statutory_version));
+        let cands = recycle(std::mem::take(&mut cache.cands));
+        let fitting = recycle(std::mem::take(&mut cache.fitting));
+        let mtgs = recycle(std::mem::take(&mut cache.mtgs));
+        let Cache { groups, pending, extras, slots, meeting_duty, order, order_64, index, .. } = &mut *cache;
+        let mut b = Builder {
+            walk: case.walk(),
+            profile,
+            sets: &groups[0].1,
+            rules: &groups[0].2,
+            cal: calendar,
+            local_cal: options.local_calendar.as_ref(),
+            as_at,
+            pending,
+            extras,
+            cands,
+            index,
+            slots,
+            meeting_duty,
+            order,
+            order_64,
+            fitting,
+            mtgs,
+        };
+        let obligations = b.run(case, horizon_end, horizon == 0);
+        (cache.cands, cache.fitting, cache.mtgs) = (recycle(b.cands), recycle(b.fitting), recycle(b.mtgs));
+        (names, obligations)
+    });
     Ok(Schedule {
         obligations: obligations?,
         metadata: Metadata {
@@ -519,7 +526,11 @@ impl<'a> Builder<'a, '_> {
         self.check_size()?;
         let (cal, statutory_calendar) = self.cal_for(rule);
         let deadline = match rule.period {
-            Some(p) => Some(period::count(anchor_date, p, rule.direction, cal)?),
+            // Counted inline; where that fails, `count` gives the error.
+            Some(p) => Some(match period::count_opt(anchor_date, p, rule.direction, cal) {
+                Some(d) => d,
+                None => period::count(anchor_date, p, rule.direction, cal)?,
+            }),
             None => None,
         };
         Ok(Cand {
@@ -795,6 +806,24 @@ mod tests {
         moved.period = Some(Period::WorkingDays(3));
         profile.rules[k] = Arc::new(moved);
         assert_eq!(speak(&profile), vec![Some(d(2026, 1, 8))]);
+    }
+
+    /// `days_between` is chrono's difference in days, across years, leap days and the range.
+    #[test]
+    fn days_between_is_the_difference_in_days() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // Worked by hand: 28 Feb to 1 Mar 2024 is 2 days (29 Feb); 31 Dec 2026 to 1 Jan 2027 is 1.
+        assert_eq!(days_between(d(2024, 2, 28), d(2024, 3, 1)), 2);
+        assert_eq!(days_between(d(2026, 12, 31), d(2027, 1, 1)), 1);
+        assert_eq!(days_between(d(2027, 1, 1), d(2026, 12, 31)), -1);
+        let start = d(1970, 1, 1);
+        let days: Vec<NaiveDate> = start.iter_days().take_while(|x| x.year() <= 2200).step_by(97).collect();
+        for a in &days {
+            for b in days.iter().step_by(13) {
+                assert_eq!(days_between(*a, *b), (*b - *a).num_days(), "{a} {b}");
+            }
+        }
+        assert_eq!(days_between(NaiveDate::MIN, NaiveDate::MAX), (NaiveDate::MAX - NaiveDate::MIN).num_days());
     }
 
     /// The 64-bit key, when it fits, orders exactly as the 128-bit key.

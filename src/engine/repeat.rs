@@ -168,7 +168,7 @@ impl<'a> Builder<'a, '_> {
                 if rec.date > l {
                     let basis = self.breach_basis(i, rec.date);
                     let late =
-                        c.late(rec.date, self.cal.working_days_between(l, rec.date)?, (rec.date - l).num_days(), basis);
+                        c.late(rec.date, self.cal.working_days_between(l, rec.date)?, days_between(l, rec.date), basis);
                     self.extra(i).breach = Some(late);
                 }
             }

@@ -91,7 +91,9 @@ pub(in crate::engine) struct RuleSets {
 pub(in crate::engine) struct MeetingRule {
     /// Index into the profile's rules.
     pub(in crate::engine) k: usize,
-    pub(in crate::engine) reviews: ReviewFilter,
+    /// Bit `min(n, 3)` set when the rule counts from review `n` of the period of care
+    /// (`Rule::reviews`: the filters tell apart only reviews 0, 1, 2 and 3 onward).
+    pub(in crate::engine) reviews: u8,
     /// Bit `r` set when the rule applies to reviews of regime `r` (`Rule::applies_to_regime`).
     pub(in crate::engine) regimes: u64,
     pub(in crate::engine) needs_meeting: bool,
@@ -99,6 +101,11 @@ pub(in crate::engine) struct MeetingRule {
     pub(in crate::engine) adjourned_only: bool,
     /// Its column in `Builder::meeting_duty`.
     pub(in crate::engine) col: usize,
+}
+
+/// `MeetingRule::reviews` for `filter`: bit `n` for reviews 0, 1 and 2, bit 3 for 3 onward.
+fn reviews_mask(filter: ReviewFilter) -> u8 {
+    (0..=3).filter(|&n| filter.matches(n)).fold(0, |m, n| m | 1 << n)
 }
 
 // One bit a regime in `MeetingRule::regimes`.
@@ -109,7 +116,7 @@ impl MeetingRule {
     /// primary regime is `regime`, held with a meeting or not, adjourned or not.
     #[inline]
     pub(in crate::engine) fn admits(&self, in_care: u32, regime: Regime, with_meeting: bool, adjourned: bool) -> bool {
-        self.reviews.matches(in_care)
+        self.reviews >> in_care.min(3) & 1 != 0
             && self.regimes & (1 << regime as u32) != 0
             && (with_meeting || !self.needs_meeting)
             && (adjourned || !self.adjourned_only)
@@ -208,7 +215,7 @@ impl RuleSets {
                         .fold(0u64, |m, &reg| m | 1 << reg as u32);
                     Some(MeetingRule {
                         k,
-                        reviews: r.reviews,
+                        reviews: reviews_mask(r.reviews),
                         regimes,
                         needs_meeting: r.needs_meeting,
                         adjourned_only: r.duty == Duty::CompleteAdjournedReview,
@@ -297,6 +304,21 @@ mod tests {
         assert!(!RuleSets::default().interval_picks_exact(1));
     }
 
+    /// The review mask of every filter says what the filter says, for reviews 0 to 9.
+    #[test]
+    fn review_masks_match_their_filters() {
+        use ReviewFilter::*;
+        // Worked by hand: first = review 1 (bit 1); later = 3 onward (bit 3); subsequent = 2 onward.
+        assert_eq!(reviews_mask(First), 0b0010);
+        assert_eq!(reviews_mask(Later), 0b1000);
+        assert_eq!(reviews_mask(Subsequent), 0b1100);
+        for f in [All, First, Second, Later, Subsequent] {
+            for n in 0..10u32 {
+                assert_eq!(reviews_mask(f) >> n.min(3) & 1 != 0, f.matches(n), "{f:?} {n}");
+            }
+        }
+    }
+
     /// A meeting rule's precomputed tests give what the rule's own fields give, for every
     /// review number, regime, meeting held or not and adjourned or not.
     #[test]
@@ -312,9 +334,10 @@ mod tests {
                 for mr in mrs {
                     let rule = &profile.rules[mr.k];
                     assert_eq!(Some(mr.col), sets.meeting_col[rule.duty as usize]);
-                    for n in 1..=5 {
+                    for n in 0..=6 {
                         for &regime in Regime::ALL {
-                            for (with_meeting, adjourned) in [(true, true), (true, false), (false, true), (false, false)]
+                            for (with_meeting, adjourned) in
+                                [(true, true), (true, false), (false, true), (false, false)]
                             {
                                 let expected = rule.reviews.matches(n)
                                     && rule.applies_to_regime(regime)

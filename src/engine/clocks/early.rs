@@ -85,7 +85,7 @@ impl<'a> Builder<'a, '_> {
                             self.extra(idx).breach = Some(Breach::LateReview {
                                 held: m.date,
                                 working_days_late: self.cal.working_days_between(l, m.date)?,
-                                calendar_days_late: (m.date - l).num_days(),
+                                calendar_days_late: days_between(l, m.date),
                                 basis,
                             });
                         }

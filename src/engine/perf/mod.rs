@@ -66,15 +66,25 @@ thread_local! {
 }
 
 impl Cache {
-    /// This thread's cache (a fresh one if it is in use or the thread is ending).
-    pub(in crate::engine) fn take() -> Cache {
+    /// Runs `f` on this thread's cache, in place, then empties the cache of this schedule's data
+    /// ([`Cache::clean`]); on a fresh cache if this thread's is in use or the thread is ending.
+    /// `f` runs once.
+    pub(in crate::engine) fn with<R>(mut f: impl FnMut(&mut Cache) -> R) -> R {
         CACHE
-            .try_with(|c| c.try_borrow_mut().map(|mut c| std::mem::take(&mut *c)).unwrap_or_default())
-            .unwrap_or_default()
+            .try_with(|c| {
+                c.try_borrow_mut().ok().map(|mut c| {
+                    let r = f(&mut c);
+                    c.clean();
+                    r
+                })
+            })
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| f(&mut Cache::default()))
     }
 
-    /// Gives the cache back to the thread, emptied of this schedule's data.
-    pub(in crate::engine) fn give_back(mut self) {
+    /// Empties the cache of a schedule's data, keeping the buffers up to [`KEEP_CAPACITY`].
+    fn clean(&mut self) {
         self.pending.clear();
         self.extras.clear();
         self.slots.list.clear();
@@ -85,7 +95,9 @@ impl Cache {
         self.cands.clear();
         self.cands.shrink_to(KEEP_CAPACITY);
         self.index.clear();
-        self.index.shrink_to(KEEP_CAPACITY);
+        if self.index.capacity() > KEEP_CAPACITY {
+            self.index.shrink_to(KEEP_CAPACITY);
+        }
         self.fitting.clear();
         self.fitting.shrink_to(KEEP_CAPACITY);
         self.mtgs.clear();
@@ -93,15 +105,12 @@ impl Cache {
         self.pending.shrink_to(KEEP_CAPACITY);
         self.extras.shrink_to(KEEP_CAPACITY);
         self.slots.list.shrink_to(KEEP_CAPACITY);
-        self.slots.map.shrink_to(KEEP_CAPACITY);
+        if self.slots.map.capacity() > KEEP_CAPACITY {
+            self.slots.map.shrink_to(KEEP_CAPACITY);
+        }
         self.meeting_duty.shrink_to(KEEP_CAPACITY);
         self.order.shrink_to(KEEP_CAPACITY);
         self.order_64.shrink_to(KEEP_CAPACITY);
-        let _ = CACHE.try_with(|c| {
-            if let Ok(mut c) = c.try_borrow_mut() {
-                *c = self;
-            }
-        });
     }
 
     /// `text` as a [`Shared`] string, for a schedule's metadata (the profile's id and versions):
