@@ -278,8 +278,8 @@ struct Builder<'a, 'c> {
     walk: &'a Walk,
     profile: &'a Profile,
     sets: &'c RuleSets,
-    /// This thread's copies of the profile's rules ([`perf::thread_copies`]), in the profile's
-    /// order: obligations take their `Arc`s from these.
+    /// This thread's copies of the profile's rules ([`perf::thread_copies`]), in the order of the
+    /// groups (`sets.rules`, [`perf::grouped_copies`]): obligations take their `Arc`s from these.
     rules: &'a [Rule],
     cal: &'a Calendar,
     local_cal: Option<&'a Calendar>,
@@ -511,7 +511,7 @@ impl<'a> Builder<'a, '_> {
 
     /// Rule `k` of the grouped rules.
     fn rule(&self, k: usize) -> &'a Rule {
-        &self.rules[self.sets.rules[k]]
+        &self.rules[k]
     }
 
     fn cal_for(&self, rule: &Rule) -> (&'a Calendar, bool) {

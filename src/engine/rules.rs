@@ -89,7 +89,7 @@ pub(in crate::engine) struct RuleSets {
 /// tests as `Rule::reviews`, `Rule::applies_to_regime`, `Rule::needs_meeting` and the duty.
 #[derive(Clone, Copy)]
 pub(in crate::engine) struct MeetingRule {
-    /// Index into the profile's rules.
+    /// Index into the grouped rules ([`RuleSets::rules`]), as `Builder::rule` takes it.
     pub(in crate::engine) k: usize,
     /// Bit `min(n, 3)` set when the rule counts from review `n` of the period of care
     /// (`Rule::reviews`: the filters tell apart only reviews 0, 1, 2 and 3 onward).
@@ -205,10 +205,9 @@ impl RuleSets {
             }
         }
         let meeting_rules = [MEETING, MEETING + 1].map(|g| {
-            rules[bounds[g]..bounds[g + 1]]
-                .iter()
-                .filter_map(|&k| {
-                    let r = &profile_rules[k];
+            (bounds[g]..bounds[g + 1])
+                .filter_map(|k| {
+                    let r = &profile_rules[rules[k]];
                     let regimes = Regime::ALL
                         .iter()
                         .filter(|&&reg| r.applies_to_regime(reg))
@@ -328,11 +327,11 @@ mod tests {
             let profile = Profile::builtin(id).unwrap();
             let sets = RuleSets::new(&profile.rules);
             for pass in 0..2 {
-                let ks: Vec<usize> = sets.rules[sets.range(MEETING + pass)].to_vec();
+                let ks: Vec<usize> = sets.range(MEETING + pass).collect();
                 let mrs = &sets.meeting_rules[pass];
                 assert_eq!(mrs.iter().map(|m| m.k).collect::<Vec<_>>(), ks, "{id}");
                 for mr in mrs {
-                    let rule = &profile.rules[mr.k];
+                    let rule = &profile.rules[sets.rules[mr.k]];
                     assert_eq!(Some(mr.col), sets.meeting_col[rule.duty as usize]);
                     for n in 0..=6 {
                         for &regime in Regime::ALL {

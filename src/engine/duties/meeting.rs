@@ -13,9 +13,9 @@ impl<'a> Builder<'a, '_> {
     pub(in crate::engine) fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
         // The rules that can apply to a meeting, split by pass: those counting from another
         // duty's completion go second, once that duty's deadline is known.
-        // `all`: this thread's copies of the profile's rules (`Builder::rule`'s), so that obligations
-        // never touch the reference counts every thread shares.
-        let (sets, all): (&RuleSets, &'a [Rule]) = (self.sets, self.rules);
+        // `grouped`: this thread's copies of the profile's rules in group order (`Builder::rule`'s),
+        // so that obligations never touch the reference counts every thread shares.
+        let (sets, grouped): (&RuleSets, &'a [Rule]) = (self.sets, self.rules);
         for pass in 0..2 {
             let rules = &sets.meeting_rules[pass];
             if rules.is_empty() {
@@ -29,12 +29,20 @@ impl<'a> Builder<'a, '_> {
                 // `reviews` counts the reviews of the period of care (secure panels: their own).
                 let in_care = if m.ordinal > 0 { m.ordinal } else { n };
                 let adjourned = !m.adjourned.is_empty();
+                // Per meeting: the start of its period of care, its row of `meeting_duty`, the held
+                // meeting's index.
+                let period_start = self.walk.periods.get(m.period).map(|p| p.start);
+                let row = mi * self.sets.meeting_cols;
+                let held = match m.r {
+                    MeetingRef::Held(hm) => Some(u32::try_from(hm).unwrap_or(u32::MAX)),
+                    MeetingRef::Projected(_) => None,
+                };
                 for mr in rules {
                     // The rule's reviews, regimes, meeting and adjournment (`MeetingRule`).
                     if !mr.admits(in_care, regime, m.with_meeting, adjourned) {
                         continue;
                     }
-                    let rule: &'a Rule = &all[mr.k];
+                    let rule: &'a Rule = &grouped[mr.k];
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::ReviewDate => (m.date, m.assumed),
                         Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
@@ -94,12 +102,12 @@ impl<'a> Builder<'a, '_> {
                     // review held soon after that day cannot apply (issue 14; READING.md).
                     // Only a rule counted back before a review can fall before the child was looked after.
                     let care_start = match rule.direction {
-                        Direction::Before => self.walk.periods.get(m.period).map(|p| p.start),
+                        Direction::Before => period_start,
                         Direction::After => None,
                     };
                     let early_count = c.deadline.zip(care_start).filter(|(dl, s)| dl.date < *s);
                     c.before_care = early_count.is_some();
-                    let at = mi * self.sets.meeting_cols + mr.col;
+                    let at = row + mr.col;
                     let existing = self.meeting_duty[at];
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
                     self.meeting_duty[at] = Some(i);
@@ -111,8 +119,8 @@ impl<'a> Builder<'a, '_> {
                         );
                         self.extra(i).before_care = Some(why);
                     }
-                    if let MeetingRef::Held(hm) = m.r {
-                        self.pending[i].meeting = u32::try_from(hm).unwrap_or(u32::MAX);
+                    if let Some(hm) = held {
+                        self.pending[i].meeting = hm;
                     }
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;

@@ -23,7 +23,8 @@ use crate::profile::{Basis, Citation, Rule};
 #[derive(Default)]
 pub(in crate::engine) struct Cache {
     /// The rules each set of groups was built from, most recent first, with the groups and this
-    /// thread's own copies of the rules ([`thread_copies`]).
+    /// thread's own copies of the rules ([`thread_copies`]) in the order of the groups
+    /// ([`grouped_copies`]).
     pub(in crate::engine) groups: Vec<(Vec<Arc<Rule>>, RuleSets, Vec<Rule>)>,
     pub(in crate::engine) pending: Vec<Pending>,
     pub(in crate::engine) extras: Vec<Extra>,
@@ -148,10 +149,19 @@ impl Cache {
             }
             None => {
                 self.groups.truncate(CACHED_PROFILES - 1);
-                self.groups.insert(0, (rules.to_vec(), RuleSets::new(rules), thread_copies(rules)));
+                let sets = RuleSets::new(rules);
+                let grouped = grouped_copies(&thread_copies(rules), &sets);
+                self.groups.insert(0, (rules.to_vec(), sets, grouped));
             }
         }
     }
+}
+
+/// `copies` (in the profile's order) in the order of the groups, `sets.rules`: rule `k` of the
+/// groups is `grouped[k]`, one look-up (rules in no group are left out: the engine never uses
+/// them).
+pub(in crate::engine) fn grouped_copies(copies: &[Rule], sets: &RuleSets) -> Vec<Rule> {
+    sets.rules.iter().filter_map(|&k| copies.get(k).cloned()).collect()
 }
 
 /// Copies of `rules` owned by this thread: the same values, with their own `Arc`s for the local
@@ -392,6 +402,13 @@ mod tests {
         for (c, r) in copies.iter().zip(&profile.rules) {
             assert_eq!(c, &**r);
             assert_eq!((c.action.as_ptr(), c.citation.as_ptr()), (r.action.as_ptr(), r.citation.as_ptr()));
+        }
+        // In the order of the groups: rule `j` of the groups is the profile's rule `sets.rules[j]`.
+        let sets = RuleSets::new(&profile.rules);
+        let grouped = grouped_copies(&copies, &sets);
+        assert!(grouped.len() > 10 && grouped.len() == sets.rules.len());
+        for (g, &k) in grouped.iter().zip(&sets.rules) {
+            assert_eq!(g, &*profile.rules[k]);
         }
         // Counted (not interned) actions and citations: each thread has its own copy, shared by
         // the rules that shared one.
