@@ -234,7 +234,9 @@ impl RuleSets {
         RuleSets { rules, bounds, interval_masks, meeting_col, meeting_cols, repeating, meeting_rules }
     }
 
-    /// The interval rules that may fit review `n` of `regime` (a superset, in profile order).
+    /// The interval rules that may fit review `n` of `regime`, in profile order: exactly those
+    /// [`interval_names`] accepts when the masks are used ([`RuleSets::interval_picks_exact`]),
+    /// else a superset.
     pub(in crate::engine) fn interval_picks(&self, regime: Regime, n: u32) -> Picks {
         let base = self.bounds[INTERVAL];
         // By reference: the masks are a few hundred bytes, not worth copying per pick.

@@ -1,5 +1,5 @@
 //! The speed machinery, kept apart from the law: the per-thread cache of rule groups and scratch
-//! vectors ([`Cache::take`], [`Cache::give_back`]), the slot index, the
+//! vectors, used in place ([`Cache::with`]), the slot index, the
 //! integer hasher and the sort keys ([`sort_key`], [`sort_key_64`]). Nothing here changes a
 //! result (unit tests compare the fast paths with the plain ones).
 
