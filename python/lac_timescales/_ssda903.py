@@ -304,7 +304,8 @@ def _default_kind() -> str:
 # (layout "pandas" or "polars") or bytearrays of native-endian integers (layout "bytes", for
 # plain lists), text columns dictionary-encoded as (distinct values, uint32 codes) (for pandas
 # with text_na given, the text columns not looked up by value come as object arrays of str, one
-# per row, made while the audit went on), DECOM as (distinct epoch days, uint32 codes). Dates are epoch days (int64, NaT for none) in bytearrays,
+# per row, made while the audit went on, and those looked up by value as (distinct values, uint32
+# codes, such an object array)), DECOM as (distinct epoch days, uint32 codes). Dates are epoch days (int64, NaT for none) in bytearrays,
 # seconds (int64, NaT for none) for pandas and days (int32, _NO_DAY for none) for polars.
 _DATE_FIELDS = ("period_start", "REVIEW", "deadline", "latest_working_day")
 _NUMBER_FIELDS = {  # column -> (array typecode, numpy dtype)
@@ -387,9 +388,9 @@ class _Numpy:
     def number(self, name: str, buf: Any) -> Any:
         return self.np.frombuffer(buf, dtype=_NUMBER_FIELDS[name][1])
 
-    def objects(self, name: str, col: Tuple[List[Any], Any]) -> Any:
+    def objects(self, name: str, col: Tuple[Any, ...]) -> Any:
         """A text column as an object array: each distinct string made once, then gathered."""
-        values, codes = col
+        values, codes = col[0], col[1]
         if name in _MAYBE_EMPTY:
             values = [v or None for v in values]
         distinct = self.np.empty(len(values), dtype=object)
@@ -409,12 +410,12 @@ class _Numpy:
         return out
 
     def review_groups(self, year: Any, frames: Dict[str, Any]) -> List[Tuple[Any, Any]]:
-        values, codes = year
+        values, codes = year[0], year[1]
         codes = self.np.frombuffer(codes, dtype=self.np.uint32)
         return [(codes == values.index(label), f) for label, f in frames.items() if label in values]
 
     def reject_groups(self, file: Any, frames: Dict[str, Any]) -> List[Tuple[Any, Any]]:
-        values, codes = file
+        values, codes = file[0], file[1]
         codes = self.np.frombuffer(codes, dtype=self.np.uint32)
         return [(codes == values.index(name), f) for name, f in frames.items() if f is not None]
 
@@ -433,10 +434,11 @@ class _Pandas(_Numpy):
         """A text column in the dtype pandas gives a column of str (also when it is empty or all
         missing): the distinct values made into such an array (checked once per distinct value
         rather than once per row), then gathered by the codes. (A column the native call made
-        as an object array already, see ``_pandas_text_na``, is wrapped as it is.)"""
-        if not isinstance(col, tuple):
+        as an object array already, see ``_pandas_text_na``, alone or third after the values and
+        codes, is wrapped as it is.)"""
+        if not isinstance(col, tuple) or len(col) == 3:
             template = self.pd.array(self.np.array(["x"], dtype=object), dtype=self.text_dtype)
-            return template._from_backing_data(col)
+            return template._from_backing_data(col[2] if isinstance(col, tuple) else col)
         values, codes = col
         if name in _MAYBE_EMPTY:
             values = [v or None for v in values]
@@ -506,9 +508,9 @@ class _Polars(_Numpy):
         super().__init__(framed)
         self.pl: Any = __import__("polars")
 
-    def text(self, name: str, col: Tuple[List[Any], Any]) -> Any:
+    def text(self, name: str, col: Tuple[Any, ...]) -> Any:
         """Each distinct string made once, then gathered by polars."""
-        values, codes = col
+        values, codes = col[0], col[1]
         if name in _MAYBE_EMPTY:
             values = [v or None for v in values]
         distinct = self.pl.Series(name, values, dtype=self.pl.String)
@@ -611,8 +613,8 @@ class _Lists:
         values: List[int] = view.cast(_NUMBER_FIELDS[name][0]).tolist()
         return values
 
-    def text(self, name: str, col: Tuple[List[Any], Any]) -> List[Any]:
-        values, codes = col
+    def text(self, name: str, col: Tuple[Any, ...]) -> List[Any]:
+        values, codes = col[0], col[1]
         if name in _MAYBE_EMPTY:
             values = [v or None for v in values]
         return list(map(values.__getitem__, memoryview(codes).cast("I")))

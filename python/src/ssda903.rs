@@ -12,8 +12,8 @@
 //! `bytearray`s of native-endian integers (for plain lists, which need no numpy), each text column
 //! dictionary-encoded (distinct values and a `uint32` code per row), so no Python object is made
 //! per row here; except, for pandas (which keeps a `str` reference per row in an object array),
-//! the text columns not looked up by value, made as such object arrays on the calling thread as
-//! the chunks arrive, while the workers audit the next ones ([`Objects`]).
+//! the text columns, made as such object arrays on the calling thread as the chunks arrive, while
+//! the workers audit the next ones ([`Objects`]).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -329,14 +329,56 @@ fn frames_csv(jobs: &[(usize, &[(String, Column)])], threads: usize) -> Option<V
 /// (numpy `take`, polars `gather`) instead of making a string object per row.
 #[derive(Default)]
 struct Dict {
+    /// The codes of the values but the empty one (see [`same`]).
     index: HashMap<String, u32, BuildHasherDefault<Fx>>,
+    /// The code of the empty value, once listed (the usual `note` and `conflict`).
+    empty: Option<u32>,
     values: Vec<String>,
     codes: Vec<u32>,
 }
 
+/// `a == b`, compared here eight bytes at a time rather than by `memcmp`. glibc's AVX-512
+/// `memcmp` (2.36, Debian 12) reads a short value with a masked load, which is slow when the
+/// masked-off bytes are not mapped: for an empty `String`, whose address is Rust's dangling 1,
+/// the processor takes a fault-suppression assist of hundreds of cycles on every call. That was
+/// once a row, for the empty `note` of almost every review and the empty `conflict` of every
+/// superseded copy (perf put 6-8% of the Python call's samples in `memcmp`). The values compared
+/// here are short (child ids, notes).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        if word(p) != word(q) {
+            return false;
+        }
+    }
+    word(x.remainder()) == word(y.remainder())
+}
+
+/// Up to 8 bytes as a word (zero-padded), with no call to `memcpy` or `memcmp`.
+#[inline]
+fn word(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    for (slot, &v) in w.iter_mut().zip(b) {
+        *slot = v;
+    }
+    u64::from_le_bytes(w)
+}
+
 impl Dict {
-    /// The code of `v`, added if new.
+    /// The code of `v`, added if new. The empty value is not looked up in `index` (whose key
+    /// comparison would call `memcmp` on it, see [`same`]).
     fn intern(&mut self, v: &str) -> u32 {
+        if v.is_empty() {
+            return *self.empty.get_or_insert_with(|| {
+                self.values.push(String::new());
+                (self.values.len() - 1) as u32
+            });
+        }
         match self.index.get(v) {
             Some(&c) => c,
             None => {
@@ -351,7 +393,7 @@ impl Dict {
     fn push(&mut self, v: &str) {
         // Rows come grouped by child, so the previous row's value is the likeliest.
         if let Some(&last) = self.codes.last() {
-            if self.values[last as usize] == v {
+            if same(&self.values[last as usize], v) {
                 self.codes.push(last);
                 return;
             }
@@ -365,7 +407,7 @@ impl Dict {
     /// comes back is listed again, which costs Python one more string, not a wrong row).
     fn push_run(&mut self, v: &str) {
         if let Some(&last) = self.codes.last() {
-            if self.values[last as usize] == v {
+            if same(&self.values[last as usize], v) {
                 self.codes.push(last);
                 return;
             }
@@ -575,30 +617,37 @@ impl Reviews {
     }
 
     fn push(&mut self, r: &AuditRow) {
-        self.push_row(r, false);
+        self.push_rows(std::slice::from_ref(r));
     }
 
-    /// `same_child`: the row's `child` is the previous row's (the same `Arc`), so its code is the
-    /// previous row's, found without comparing text.
-    fn push_row(&mut self, r: &AuditRow, same_child: bool) {
-        match self.child.codes.last() {
-            Some(&last) if same_child => self.child.codes.push(last),
-            _ => self.child.push_run(&r.child),
+    /// Rows (a chunk's, grouped by child), made a column at a time: the number and date columns
+    /// as one `extend` each (no capacity check per value), and the child's code reused while the
+    /// rows share its `Arc` (found without comparing text).
+    fn push_rows(&mut self, rows: &[AuditRow]) {
+        let mut previous: Option<&Arc<str>> = None;
+        for r in rows {
+            match self.child.codes.last() {
+                Some(&last) if previous.is_some_and(|p| Arc::ptr_eq(p, &r.child)) => self.child.codes.push(last),
+                _ => self.child.push_run(&r.child),
+            }
+            previous = Some(&r.child);
         }
-        self.year.push(&r.collection_year, |y| year_label(*y));
-        self.period_start.push(epoch(r.period_start));
-        self.regime.push(&r.regime, |g| g.map_or("", |x| x.as_str()).to_string());
-        self.review_number.push(r.review_number.map_or(-1, i64::from));
-        self.review.push(epoch(r.review));
-        self.deadline.push(epoch(r.deadline));
-        self.latest_working_day.push(epoch(r.latest_working_day));
-        self.on_time.push(r.on_time.map_or(-1, i8::from));
-        self.working_days_late.push(r.working_days_late.unwrap_or(NAT));
-        self.calendar_days_late.push(r.calendar_days_late.unwrap_or(NAT));
-        self.basis.push(&r.basis, |b| b.as_str().to_string());
-        self.missed.push(&r.missed, |m| m.as_ref().map_or(String::new(), |m| m.to_string()));
-        self.note.push(&r.note);
-        self.line.push(r.line as i64);
+        for r in rows {
+            self.year.push(&r.collection_year, |y| year_label(*y));
+            self.regime.push(&r.regime, |g| g.map_or("", |x| x.as_str()).to_string());
+            self.basis.push(&r.basis, |b| b.as_str().to_string());
+            self.missed.push(&r.missed, |m| m.as_ref().map_or(String::new(), |m| m.to_string()));
+            self.note.push(&r.note);
+        }
+        self.period_start.extend(rows.iter().map(|r| epoch(r.period_start)));
+        self.review_number.extend(rows.iter().map(|r| r.review_number.map_or(-1, i64::from)));
+        self.review.extend(rows.iter().map(|r| epoch(r.review)));
+        self.deadline.extend(rows.iter().map(|r| epoch(r.deadline)));
+        self.latest_working_day.extend(rows.iter().map(|r| epoch(r.latest_working_day)));
+        self.on_time.extend(rows.iter().map(|r| r.on_time.map_or(-1, i8::from)));
+        self.working_days_late.extend(rows.iter().map(|r| r.working_days_late.unwrap_or(NAT)));
+        self.calendar_days_late.extend(rows.iter().map(|r| r.calendar_days_late.unwrap_or(NAT)));
+        self.line.extend(rows.iter().map(|r| r.line as i64));
     }
 }
 
@@ -653,7 +702,16 @@ impl SupersededColumns {
     }
 
     fn push(&mut self, s: &Superseded) {
-        self.child.push_run(&s.child);
+        self.push_row(s, false);
+    }
+
+    /// `same_child`: the row's `child` is the previous row's (the same `Arc`), so its code is the
+    /// previous row's, found without comparing text.
+    fn push_row(&mut self, s: &Superseded, same_child: bool) {
+        match self.child.codes.last() {
+            Some(&last) if same_child => self.child.codes.push(last),
+            _ => self.child.push_run(&s.child),
+        }
         self.decom.push(epoch(Some(s.decom)));
         self.file.push_shared(&s.file);
         self.line.push(s.line as i64);
@@ -678,16 +736,14 @@ impl Tables {
     fn push_chunk(&mut self, c: &Chunk) {
         self.reviews.reserve(c.rows.len());
         self.superseded.reserve(c.superseded.len());
-        let mut previous: Option<&Arc<str>> = None;
-        for r in &c.rows {
-            self.reviews.push_row(r, previous.is_some_and(|p| Arc::ptr_eq(p, &r.child)));
-            previous = Some(&r.child);
-        }
+        self.reviews.push_rows(&c.rows);
         for r in &c.rejects {
             self.rejects.push(r);
         }
+        let mut previous: Option<&Arc<str>> = None;
         for s in &c.superseded {
-            self.superseded.push(s);
+            self.superseded.push_row(s, previous.is_some_and(|p| Arc::ptr_eq(p, &s.child)));
+            previous = Some(&s.child);
         }
     }
 
@@ -792,7 +848,9 @@ enum Whole {
     Text(Vec<String>, Vec<u32>),
     /// Text listed once in all: the index of the values.
     Unique(HashMap<String, u32, BuildHasherDefault<Fx>>, Vec<String>, Vec<u32>),
-    Days(Vec<i64>, Vec<u32>),
+    /// Dates listed once in all (so that Python makes a date object once per distinct date, not
+    /// once per piece that has it): the index of the values, the values and a code per row.
+    Days(HashMap<i64, u32, BuildHasherDefault<Fx>>, Vec<i64>, Vec<u32>),
 }
 
 impl Whole {
@@ -803,7 +861,7 @@ impl Whole {
             Get::U8(_) => Whole::U8(Vec::new()),
             Get::Text(_) => Whole::Text(Vec::new(), Vec::new()),
             Get::Unique(_) => Whole::Unique(HashMap::default(), Vec::new(), Vec::new()),
-            Get::Days(_) => Whole::Days(Vec::new(), Vec::new()),
+            Get::Days(_) => Whole::Days(HashMap::default(), Vec::new(), Vec::new()),
         }
     }
 
@@ -836,11 +894,21 @@ impl Whole {
                     .collect();
                 codes.extend(d.codes.iter().map(|&c| map[c as usize]));
             }
-            (Whole::Days(values, codes), Get::Days(f)) => {
+            (Whole::Days(index, values, codes), Get::Days(f)) => {
                 let d = f(t);
-                let base = values.len() as u32;
-                values.extend_from_slice(&d.values);
-                codes.extend(d.codes.iter().map(|&c| c + base));
+                let map: Vec<u32> = d
+                    .values
+                    .iter()
+                    .map(|&day| {
+                        let next = values.len() as u32;
+                        let code = *index.entry(day).or_insert(next);
+                        if code == next {
+                            values.push(day);
+                        }
+                        code
+                    })
+                    .collect();
+                codes.extend(d.codes.iter().map(|&c| map[c as usize]));
             }
             // `new` made the kind of each column from its `Get`.
             _ => {}
@@ -903,7 +971,7 @@ fn export<'py>(py: Python<'py>, get: Get, whole: Whole, layout: Layout) -> PyRes
         (Whole::Text(values, codes), _) | (Whole::Unique(_, values, codes), _) => {
             (PyList::new(py, values)?, array(py, codes, layout)?).into_pyobject(py)?.into_any()
         }
-        (Whole::Days(values, codes), _) => {
+        (Whole::Days(_, values, codes), _) => {
             (array(py, values, layout)?, array(py, codes, layout)?).into_pyobject(py)?.into_any()
         }
     })
@@ -924,42 +992,76 @@ struct Columns {
     objects: Option<Objects>,
 }
 
-/// The [`Get::Text`] columns as Python objects, a reference to a `str` (or to the missing mark
-/// pandas uses, for an empty `regime` or `missed`) per row, appended while the audit's workers
-/// go on with the next chunks, so that the object arrays pandas keeps text in are ready when the
-/// audit ends instead of being gathered after it (`take_objects`). The calling thread takes the
-/// GIL for each piece.
+/// The [`Get::Text`] and [`Get::Unique`] columns as Python objects, a reference to a `str` (or to
+/// the missing mark pandas uses, for an empty `regime` or `missed`) per row, appended while the
+/// audit's workers go on with the next chunks, so that the object arrays pandas keeps text in are
+/// ready when the audit ends instead of being gathered after it (`take_objects`), when one core
+/// would be idle. The calling thread takes the GIL for each piece.
 struct Objects {
     /// What an empty `regime` or `missed` becomes (pandas' missing mark for its text dtype).
     na: Py<PyAny>,
-    /// Per column of [`COLUMNS`] (empty for the columns that are not [`Get::Text`]).
+    /// Per column of [`COLUMNS`] (empty for the columns that are neither [`Get::Text`] nor
+    /// [`Get::Unique`]).
     cols: Vec<Vec<Py<PyAny>>>,
+    /// Per column of [`COLUMNS`]: for a [`Get::Unique`] column, the `str` made for each value so
+    /// far (once in all, as the values are listed once in all).
+    unique: Vec<HashMap<String, Py<PyAny>, BuildHasherDefault<Fx>>>,
 }
 
 impl Objects {
-    /// Appends a piece's [`Get::Text`] columns: a `str` made once per value the piece lists,
-    /// then a reference per row.
+    fn new(na: Py<PyAny>) -> Objects {
+        Objects {
+            na,
+            cols: COLUMNS.iter().map(|_| Vec::new()).collect(),
+            unique: COLUMNS.iter().map(|_| HashMap::default()).collect(),
+        }
+    }
+
+    /// Appends a piece's [`Get::Text`] and [`Get::Unique`] columns: a `str` made once per value
+    /// the piece lists (for [`Get::Unique`], once per value in all), then a reference per row.
     fn add(&mut self, t: &mut Tables) {
         Python::attach(|py| {
             for (i, (_, name, get)) in COLUMNS.iter().enumerate() {
-                let Get::Text(f) = get else { continue };
-                let d = f(t);
-                let maybe_empty = matches!(*name, "regime" | "missed");
-                let values: Vec<Py<PyAny>> = d
-                    .values
-                    .iter()
-                    .map(|v| {
-                        if maybe_empty && v.is_empty() {
-                            self.na.clone_ref(py)
-                        } else {
-                            PyString::new(py, v).into_any().unbind()
-                        }
-                    })
-                    .collect();
+                let (values, codes): (Vec<Py<PyAny>>, &[u32]) = match get {
+                    Get::Text(f) => {
+                        let d = f(t);
+                        let maybe_empty = matches!(*name, "regime" | "missed");
+                        let values = d
+                            .values
+                            .iter()
+                            .map(|v| {
+                                if maybe_empty && v.is_empty() {
+                                    self.na.clone_ref(py)
+                                } else {
+                                    PyString::new(py, v).into_any().unbind()
+                                }
+                            })
+                            .collect();
+                        (values, &d.codes)
+                    }
+                    Get::Unique(f) => {
+                        let d = f(t);
+                        let known = &mut self.unique[i];
+                        let values = d
+                            .values
+                            .iter()
+                            .map(|v| match known.get(v.as_str()) {
+                                Some(o) => o.clone_ref(py),
+                                None => {
+                                    let o = PyString::new(py, v).into_any().unbind();
+                                    known.insert(v.clone(), o.clone_ref(py));
+                                    o
+                                }
+                            })
+                            .collect();
+                        (values, &d.codes)
+                    }
+                    _ => continue,
+                };
                 let out = &mut self.cols[i];
-                out.reserve(d.codes.len());
+                out.reserve(codes.len());
                 // Every code is one of the piece's values (the `Dict` made them so).
-                out.extend(d.codes.iter().map(|&c| values.get(c as usize).unwrap_or(&self.na).clone_ref(py)));
+                out.extend(codes.iter().map(|&c| values.get(c as usize).unwrap_or(&self.na).clone_ref(py)));
             }
         });
     }
@@ -1065,7 +1167,9 @@ fn load_profile(spec: &str) -> lac_timescales::Result<Profile> {
 /// columns are sent (see [`Layout`]): `"pandas"`, `"polars"` or `"bytes"`. `text_na=(na,)`
 /// (pandas layout only) sends the text columns that are not looked up by value (`CHILD`,
 /// `regime`, `basis`, `missed`, `note`, `reason`, `conflict`) as object arrays of `str`, an empty
-/// `regime` or `missed` as `na`, made as the audit goes (see [`Objects`]).
+/// `regime` or `missed` as `na`, and those that are (`collection_year`, `file`, `kept_file`,
+/// `kept_collection_year`) as `(values, codes, objects)`, made as the audit goes (see
+/// [`Objects`]).
 // The arguments are the Python function's keywords.
 #[allow(clippy::too_many_arguments)]
 #[pyfunction]
@@ -1169,7 +1273,7 @@ pub(crate) fn audit_903_native<'py>(
             })
             .collect();
         let mut cols = Columns::new(prepare);
-        cols.objects = text_na.map(|na| Objects { na, cols: COLUMNS.iter().map(|_| Vec::new()).collect() });
+        cols.objects = text_na.map(Objects::new);
         audit(inputs, &opts, &mut cols).map(|o| (o, cols))
     });
     let (outcome, mut cols) = outcome.map_err(|e| py_error(py, &e, "", None))?;
@@ -1186,6 +1290,14 @@ pub(crate) fn audit_903_native<'py>(
         let made = objects.as_mut().and_then(Iterator::next);
         let column = match (made, get) {
             (Some(v), Get::Text(_)) => PyArray1::from_vec(py, v).into_any(),
+            // Python also looks these values up (by collection year, by file): the pair, and the
+            // object array third.
+            (Some(v), Get::Unique(_)) => {
+                let pair = export(py, *get, w, layout)?;
+                let pair = pair.cast::<PyTuple>()?;
+                PyTuple::new(py, [pair.get_item(0)?, pair.get_item(1)?, PyArray1::from_vec(py, v).into_any()])?
+                    .into_any()
+            }
             _ => export(py, *get, w, layout)?,
         };
         tables[*table as usize].set_item(*name, column)?;

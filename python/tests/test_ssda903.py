@@ -380,6 +380,46 @@ def test_superseded_copies_on_every_input_and_output_kind(tmp_path):
     assert lt.audit_903(inputs["polars"]).superseded.schema["DECOM"] == pl.Date
 
 
+def test_superseded_runs_of_a_child_and_empty_values_between_others(tmp_path):
+    """Rows of one child in a row (the CHILD code reused without comparing text) and empty text
+    values before, between and after others (the empty value has its own code, compared without
+    memcmp): every value comes back in its row, on every input and output kind."""
+    files = {
+        # Child 7 changes placement on 1 Mar 2024 (a second episode); the 2024-25 copy of that
+        # episode has another PLACE, child 8's another LS (conflicts); child 9's copies agree.
+        "SSDA903_2024_episodes.csv": "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n7,05/01/2024,S,C2,U1,01/03/2024,E4A\n"
+        "7,01/03/2024,P,C2,U1,,\n8,01/02/2024,S,C2,U1,,\n9,10/02/2024,S,C2,U1,,\n",
+        "SSDA903_2024_reviews.csv": "CHILD,REVIEW\n7,30/01/2024\n8,28/02/2024\n",
+        "SSDA903_2025_episodes.csv": "CHILD,DECOM,RNE,LS,PLACE,DEC,REC\n7,05/01/2024,S,C2,U1,01/03/2024,E4A\n"
+        "7,01/03/2024,P,C2,U2,,\n8,01/02/2024,S,J1,U1,,\n9,10/02/2024,S,C2,U1,,\n",
+        "SSDA903_2025_reviews.csv": "CHILD,REVIEW\n7,02/05/2024\n8,20/05/2024\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    pairs = [(tmp_path / f"SSDA903_{y}_episodes.csv", tmp_path / f"SSDA903_{y}_reviews.csv") for y in (2024, 2025)]
+    # Each 2023-24 copy is superseded by the 2024-25 copy on the same line; the change of
+    # placement does not move child 7's review deadlines (the rows of two_returns).
+    want = [
+        ["7", "2024-01-05", "2", "2023-24", "2", "2024-25", ""],
+        ["7", "2024-03-01", "3", "2023-24", "3", "2024-25", 'PLACE: "U1" (2023-24) vs "U2" (2024-25)'],
+        ["8", "2024-02-01", "4", "2023-24", "4", "2024-25", 'LS: "C2" (2023-24) vs "J1" (2024-25)'],
+        ["9", "2024-02-10", "5", "2023-24", "5", "2024-25", ""],
+    ]
+    inputs = {
+        "paths": pairs,
+        "pandas": [tuple(pd.read_csv(f, dtype=str, keep_default_na=False) for f in p) + (y,) for p, y in zip(pairs, (2024, 2025))],
+        "polars": [tuple(pl.read_csv(f, infer_schema=False) for f in p) + (y,) for p, y in zip(pairs, (2024, 2025))],
+    }  # fmt: skip
+    for name, returns in inputs.items():
+        for output in ("pandas", "polars", "columns"):
+            for threads in (1, 2):
+                a = lt.audit_903(returns, output=output, threads=threads)
+                assert rows_of(a) == TWO_RETURNS_ROWS, (name, output, threads)
+                assert superseded_rows(a) == want, (name, output, threads)
+                notes = a.reviews["note"]
+                assert list(notes) == [""] * 4, (name, output, threads)
+
+
 def decoded(raw):
     """The native result's tables with each text column decoded (values[code] per row)."""
     out = {}
@@ -427,6 +467,11 @@ def plain(raw, layout):
                 assert layout == "pandas" and all(isinstance(x, str) or x is NA_MARK for x in v.tolist())
                 out[table, k] = ["" if x is NA_MARK else x for x in v.tolist()]
                 continue
+            if isinstance(v, tuple) and len(v) == 3:  # looked up by value, and made as objects (text_na)
+                values, codes, made = v
+                assert layout == "pandas" and isinstance(made, np.ndarray) and made.dtype == object
+                assert made.tolist() == [values[c] for c in np.frombuffer(codes, dtype=np.uint32).tolist()]
+                v = (values, codes)
             if isinstance(v, tuple):
                 values, codes = v
                 assert isinstance(codes, array) and (k != "DECOM" or isinstance(values, array))
