@@ -675,7 +675,7 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
     let breaches = audited
         .iter()
         .filter_map(|a| {
-            a.obligation.breach.as_ref().map(|b| AuditBreach {
+            a.obligation.breach().map(|b| AuditBreach {
                 obligation: a.index,
                 duty: a.obligation.duty,
                 review_number: a.obligation.review_number,
@@ -777,7 +777,7 @@ fn records_done(kind: &EventKind) -> bool {
 }
 
 fn status_of(o: &Obligation, as_at: NaiveDate, case: &CaseHistory, cal: &Calendar) -> Result<Status> {
-    if let Some(why) = &o.not_applicable {
+    if let Some(why) = o.not_applicable() {
         return Ok(Status::NotApplicable { reason: why.to_string() });
     }
     let Some(deadline) = o.latest else {

@@ -30,8 +30,8 @@ mod perf;
 mod repeat;
 mod rules;
 
-use obligation::Trail;
 pub use obligation::{Breach, Considered, Explanation, Metadata, Obligation, Schedule, Triggers};
+use obligation::{Rare, Trail};
 use perf::{
     force_wide_keys, recycle, sort_key, sort_key_64, Cache, FastMap, SlotEntry, Slots, NARROW_INDEX_BITS, WIDE_INDEX,
 };
@@ -613,32 +613,14 @@ impl<'a> Builder<'a, '_> {
         out.extend(order_64.iter().map(|&pi| {
             let p = &mut pending[pi as usize];
             let b = &cands[p.best];
-            let mut roles = Roles::default();
-            let binding = (p.n_cands > 1).then(|| {
-                let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
-                let mut c = Some(p.first);
-                while let Some(cand) = c.and_then(|k| cands.get(k)) {
-                    v.push(cand);
-                    roles = roles.with(cand.rule.role);
-                    c = cand.next;
-                }
-                v.sort_by_key(|c| {
-                    (c.before_care, c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
-                });
-                v.iter()
-                    .map(|c| Considered {
-                        basis: c.rule.basis.clone(),
-                        period: c.rule.period,
-                        latest: c.deadline.map(|d| d.date),
-                        citation: c.rule.citation.clone(),
-                        before_care: c.before_care,
-                    })
-                    .collect()
-            });
+            // What few obligations have (other rules considered, a breach, a note, a rule that
+            // cannot apply), made apart.
+            let (rare, roles) =
+                if p.n_cands > 1 || p.extra.is_some() { rare(p, cands, extras) } else { (None, Roles::default()) };
             let extra = p.extra.and_then(|e| extras.get(e));
             let made = extra.and_then(|x| x.made.as_deref());
             // Every rule of it falls before the child was looked after: it cannot apply.
-            let not_applicable = b.before_care && extra.is_some_and(|x| x.before_care.is_some());
+            let not_applicable = rare.as_ref().is_some_and(|r| r.not_applicable.is_some());
             let deadline = if not_applicable { None } else { b.deadline };
             let rule: &Rule = made.unwrap_or(b.rule);
             let earliest =
@@ -656,15 +638,13 @@ impl<'a> Builder<'a, '_> {
                 latest: deadline.map(|d| d.date),
                 latest_working_day: deadline.map(|d| d.latest_working_day),
                 basis: rule.basis.clone(),
-                binding,
                 citation: rule.citation.clone(),
-                triggered_by: p.triggered_by.clone(),
+                triggered_by: std::mem::take(&mut p.triggered_by),
                 projected: b.assumed,
                 provisional,
                 early: p.early,
                 done: p.done,
-                breach: None,
-                not_applicable: None,
+                rare,
                 trail: Trail {
                     anchor: Some(rule.anchor),
                     anchor_date: Some(b.anchor_date),
@@ -672,23 +652,51 @@ impl<'a> Builder<'a, '_> {
                     direction: Some(rule.direction),
                     period: rule.period,
                     statutory_calendar: b.statutory_calendar,
-                    note: None,
                     meeting: (p.meeting != u32::MAX).then_some(p.meeting),
                 },
             }
         }));
-        for (o, &pi) in out.iter_mut().zip(order_64.iter()) {
-            let p = &pending[pi as usize];
-            if let Some(x) = p.extra.and_then(|e| extras.get_mut(e)) {
-                o.breach = x.breach.take();
-                o.trail.note = x.note.take();
-                if cands[p.best].before_care {
-                    o.not_applicable = x.before_care.take();
-                }
-            }
-        }
         out
     }
+}
+
+/// The rare block of obligation `p` (its rules when more than one, earliest deadline first; its
+/// breach, note and why it cannot apply, taken from its extras), and every role its rules name
+/// when more than one (else none: the binding rule's role is added by the caller).
+#[cold]
+#[inline(never)]
+fn rare(p: &Pending, cands: &[Cand], extras: &mut [Extra]) -> (Option<Box<Rare>>, Roles) {
+    let mut roles = Roles::default();
+    let binding = (p.n_cands > 1).then(|| {
+        let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
+        let mut c = Some(p.first);
+        while let Some(cand) = c.and_then(|k| cands.get(k)) {
+            v.push(cand);
+            roles = roles.with(cand.rule.role);
+            c = cand.next;
+        }
+        v.sort_by_key(|c| {
+            (c.before_care, c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
+        });
+        v.iter()
+            .map(|c| Considered {
+                basis: c.rule.basis.clone(),
+                period: c.rule.period,
+                latest: c.deadline.map(|d| d.date),
+                citation: c.rule.citation.clone(),
+                before_care: c.before_care,
+            })
+            .collect()
+    });
+    let mut rare = Rare { binding, ..Rare::default() };
+    if let Some(x) = p.extra.and_then(|e| extras.get_mut(e)) {
+        rare.breach = x.breach.take();
+        rare.note = x.note.take();
+        if cands.get(p.best).is_some_and(|b| b.before_care) {
+            rare.not_applicable = x.before_care.take();
+        }
+    }
+    (rare.boxed(), roles)
 }
 
 #[cfg(test)]

@@ -408,7 +408,7 @@ fn bind_among<'o>(candidates: impl Iterator<Item = &'o Obligation>) -> Option<Bi
     }
     let b = best?;
     let (latest, lwd) = (b.latest?, b.latest_working_day?);
-    let (wd, cd, missed) = match &b.breach {
+    let (wd, cd, missed) = match b.breach() {
         Some(Breach::LateReview { working_days_late, calendar_days_late, basis, .. }) => {
             (*working_days_late, *calendar_days_late, Some(basis.clone()))
         }
@@ -941,7 +941,7 @@ impl Ctx<'_> {
         let next = |s: &Schedule| -> Option<Next> {
             let o = s.next_review_due(as_at)?;
             // Whose standard the overdue review misses: statute's when its deadline has passed too.
-            let statutory = match &o.binding {
+            let statutory = match o.binding() {
                 Some(list) => {
                     list.iter().filter(|c| c.basis == crate::profile::Basis::Statutory).filter_map(|c| c.latest).min()
                 }
