@@ -427,7 +427,7 @@ fn line(i: usize, o: &Obligation, _case: &CaseHistory) -> String {
     if let Some(d) = o.done {
         flags.push(format!("done {}", d.format("%-d %b")));
     }
-    if let Some(b) = o.breach() {
+    if let Some(b) = &o.breach {
         flags.push(match b {
             Breach::LateReview { working_days_late, .. } => {
                 format!("LATE by {}", days(*working_days_late, "working day"))

@@ -675,7 +675,7 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
     let breaches = audited
         .iter()
         .filter_map(|a| {
-            a.obligation.breach().map(|b| AuditBreach {
+            a.obligation.breach.as_ref().map(|b| AuditBreach {
                 obligation: a.index,
                 duty: a.obligation.duty,
                 review_number: a.obligation.review_number,

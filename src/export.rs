@@ -103,7 +103,7 @@ pub fn schedule_csv(schedule: &Schedule) -> String {
                 o.citation.provision.clone(),
                 format!("{:?}", o.citation.status),
                 date(o.done),
-                o.breach().map(breach_kind).unwrap_or_default().to_string(),
+                o.breach.as_ref().map(breach_kind).unwrap_or_default().to_string(),
                 o.projected.to_string(),
                 o.provisional.to_string(),
                 o.early.to_string(),
@@ -281,7 +281,7 @@ fn description(o: &Obligation) -> String {
     if let Some(d) = o.done {
         lines.push(format!("Done: {}", long_date(d)));
     }
-    if let Some(b) = o.breach() {
+    if let Some(b) = &o.breach {
         lines.push(format!("Breach: {}", breach_kind(b)));
     }
     if o.projected {

@@ -306,7 +306,7 @@ impl ObligationOut {
             provisional: o.provisional,
             early: o.early,
             done: o.done,
-            breach: o.breach().cloned(),
+            breach: o.breach.clone(),
             not_applicable: o.not_applicable().map(str::to_string),
             explanation,
         }
@@ -658,7 +658,7 @@ impl Serialize for Obligations<'_, '_> {
                 provisional: o.provisional,
                 early: o.early,
                 done: o.done,
-                breach: o.breach(),
+                breach: o.breach.as_ref(),
                 not_applicable: o.not_applicable(),
                 explanation: v.explanations.as_ref().map(|e| e[i].as_slice()),
             })?;
@@ -850,7 +850,7 @@ fn write_compact(v: &View<'_>) -> Result<Vec<u8>> {
             w.lit(",\"done\":");
             w.day(Some(d));
         }
-        if let Some(b) = o.breach() {
+        if let Some(b) = &o.breach {
             w.lit(",\"breach\":");
             w.lit(&serde_json::to_string(b).map_err(|e| Error::input("response", "", e.to_string()))?);
         }

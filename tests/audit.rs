@@ -315,7 +315,7 @@ fn breaches_are_listed_with_their_obligations() {
     let s = run(None, &events, "2026-05-12");
     assert!(s.obligations.iter().all(|o| o.obligation.duty != Duty::AuthoriseRearrangement));
     assert_eq!(s.breaches.len(), 2, "{:#?}", s.breaches);
-    assert!(matches!(find(&s, Duty::HoldReview, Some(2)).obligation.breach(), Some(Breach::LateReview { .. })));
+    assert!(matches!(find(&s, Duty::HoldReview, Some(2)).obligation.breach, Some(Breach::LateReview { .. })));
 }
 
 #[test]

@@ -133,7 +133,7 @@ fn dudley_90_days_binds_when_earlier_than_three_months() {
         "2026-03-03",
         0,
     );
-    assert_eq!(review(&s, 1).breach().cloned(), None);
+    assert_eq!(review(&s, 1).breach, None);
     let r = review(&s, 2);
     assert_eq!((r.latest, r.latest_working_day), (Some(d("2026-05-31")), Some(d("2026-05-29"))));
     assert_eq!(r.basis, local("dudley"));

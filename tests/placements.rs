@@ -97,7 +97,7 @@ fn a_placement_not_intended_to_last_until_18_stays_at_six_weeks() {
         ]
     );
     let late = s.obligations.iter().find(|o| o.duty == Duty::VisitChild && o.review_number == Some(2)).unwrap();
-    let b = serde_json::to_value(late.breach().unwrap()).unwrap();
+    let b = serde_json::to_value(late.breach.as_ref().unwrap()).unwrap();
     // 17 Apr 2026 to 3 Mar 2027: 320 calendar days.
     assert_eq!(b["kind"], "late_duty");
     assert_eq!(b["calendar_days_late"], 320);
@@ -119,11 +119,11 @@ fn a_missed_visit_is_overdue_and_later_visits_are_projected_to_the_horizon() {
     let v: Vec<_> = s.obligations.iter().filter(|o| o.duty == Duty::VisitChild).collect();
     assert_eq!(v.len(), 3, "{:#?}", visits(&s));
     assert_eq!(v[0].latest, Some(d("2026-01-12")));
-    assert_eq!(serde_json::to_value(v[0].breach().unwrap()).unwrap()["kind"], "not_done");
+    assert_eq!(serde_json::to_value(v[0].breach.as_ref().unwrap()).unwrap()["kind"], "not_done");
     assert!(!v[0].projected);
     assert_eq!((v[1].latest, v[1].projected), (Some(d("2026-02-23")), true));
     assert_eq!((v[2].latest, v[2].latest_working_day), (Some(d("2026-04-06")), Some(d("2026-04-02"))));
-    assert!(v[1].breach().is_none() && v[2].breach().is_none());
+    assert!(v[1].breach.is_none() && v[2].breach.is_none());
 }
 
 #[test]
@@ -215,7 +215,7 @@ proptest! {
         let c = CaseHistory::new(Jurisdiction::England, Child::default(), events).unwrap();
         let s = schedule(&c, &profile, &cal, &ScheduleOptions { horizon_months: Some(12), ..Default::default() }).unwrap();
         for o in s.obligations.iter().filter(|o| o.duty == Duty::VisitChild) {
-            prop_assert!(o.breach().is_none(), "{o:#?}");
+            prop_assert!(o.breach.is_none(), "{o:#?}");
         }
     }
 

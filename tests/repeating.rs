@@ -74,7 +74,7 @@ fn each_occurrence_counts_from_when_the_previous_was_done_and_lateness_is_a_brea
         ]
     );
     assert_eq!(
-        r[0].breach().cloned(),
+        r[0].breach,
         Some(Breach::LateReview {
             held: d("2026-02-04"),
             working_days_late: 2,
@@ -82,7 +82,7 @@ fn each_occurrence_counts_from_when_the_previous_was_done_and_lateness_is_a_brea
             basis: Basis::Statutory
         })
     );
-    assert_eq!(r[1].breach().cloned(), None);
+    assert_eq!(r[1].breach, None);
     // Visits: the first within one week of Mon 5 Jan 2026 = Mon 12 Jan; done Wed 14 Jan, 2
     // working (2 calendar) days late. The second counts from 14 Jan, the day it was done: 6
     // weeks = Wed 25 Feb; done Fri 20 Feb, on time. The third: 6 weeks from Fri 20 Feb = Fri
@@ -98,7 +98,7 @@ fn each_occurrence_counts_from_when_the_previous_was_done_and_lateness_is_a_brea
         ]
     );
     assert_eq!(
-        v[0].breach().cloned(),
+        v[0].breach,
         Some(Breach::LateDuty {
             done: d("2026-01-14"),
             working_days_late: 2,
@@ -106,7 +106,7 @@ fn each_occurrence_counts_from_when_the_previous_was_done_and_lateness_is_a_brea
             basis: Basis::Statutory
         })
     );
-    assert_eq!((v[1].breach(), v[2].breach()), (None, None));
+    assert_eq!((v[1].breach.as_ref(), v[2].breach.as_ref()), (None, None));
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn an_occurrence_not_done_by_the_as_at_date_is_overdue() {
     let s = run(r#"[{"event":"became_looked_after","date":"2026-01-05"}]"#, Some("2026-02-10"), 0);
     let r = reviews(&s);
     assert_eq!(rows(&r), vec![(Some(1), Some(d("2026-02-02")), Some(d("2026-02-02")), None, false)]);
-    assert_eq!(r[0].breach().cloned(), Some(Breach::NotHeld { as_at: d("2026-02-10"), basis: Basis::Statutory }));
+    assert_eq!(r[0].breach, Some(Breach::NotHeld { as_at: d("2026-02-10"), basis: Basis::Statutory }));
     let s = run(
         r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"placement_started","date":"2026-01-05"}]"#,
         Some("2026-01-20"),
@@ -165,7 +165,7 @@ fn an_occurrence_not_done_by_the_as_at_date_is_overdue() {
     );
     let v = visits(&s);
     assert_eq!(rows(&v), vec![(Some(1), Some(d("2026-01-12")), Some(d("2026-01-12")), None, false)]);
-    assert_eq!(v[0].breach().cloned(), Some(Breach::NotDone { as_at: d("2026-01-20"), basis: Basis::Statutory }));
+    assert_eq!(v[0].breach, Some(Breach::NotDone { as_at: d("2026-01-20"), basis: Basis::Statutory }));
 }
 
 #[test]
@@ -180,7 +180,7 @@ fn a_stopped_clock_owes_an_occurrence_only_if_its_deadline_fell_before_it_stoppe
     let s = run(&ended("2026-02-03"), None, 12);
     let r = reviews(&s);
     assert_eq!(rows(&r), vec![(Some(1), Some(d("2026-02-02")), Some(d("2026-02-02")), None, false)]);
-    assert_eq!(r[0].breach().cloned(), Some(Breach::NotHeld { as_at: d("2026-02-03"), basis: Basis::Statutory }));
+    assert_eq!(r[0].breach, Some(Breach::NotHeld { as_at: d("2026-02-03"), basis: Basis::Statutory }));
     assert!(reviews(&run(&ended("2026-02-02"), None, 12)).is_empty());
     // Visits: the first is due by Mon 12 Jan 2026. The placement ending on Tue 13 Jan leaves it
     // missed (not done as at 13 Jan); ending on Mon 12 Jan owes none.
@@ -193,7 +193,7 @@ fn a_stopped_clock_owes_an_occurrence_only_if_its_deadline_fell_before_it_stoppe
     let s = run(&ended("2026-01-13"), None, 12);
     let v = visits(&s);
     assert_eq!(rows(&v), vec![(Some(1), Some(d("2026-01-12")), Some(d("2026-01-12")), None, false)]);
-    assert_eq!(v[0].breach().cloned(), Some(Breach::NotDone { as_at: d("2026-01-13"), basis: Basis::Statutory }));
+    assert_eq!(v[0].breach, Some(Breach::NotDone { as_at: d("2026-01-13"), basis: Basis::Statutory }));
     assert!(visits(&run(&ended("2026-01-12"), None, 12)).is_empty());
 }
 

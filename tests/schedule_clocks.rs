@@ -66,14 +66,14 @@ fn first_review_on_its_deadline_is_on_time_and_a_day_later_is_late() {
         england(r#"[{"event":"became_looked_after","date":"2026-01-01"},{"event":"review_held","date":"2026-01-29"}]"#);
     let r = review(&on_time, Regime::LookedAfter, 1);
     assert_eq!(r.done, Some(d("2026-01-29")));
-    assert_eq!(r.breach().cloned(), None);
+    assert_eq!(r.breach, None);
     let early =
         england(r#"[{"event":"became_looked_after","date":"2026-01-01"},{"event":"review_held","date":"2026-01-28"}]"#);
-    assert_eq!(review(&early, Regime::LookedAfter, 1).breach().cloned(), None);
+    assert_eq!(review(&early, Regime::LookedAfter, 1).breach, None);
     let late =
         england(r#"[{"event":"became_looked_after","date":"2026-01-01"},{"event":"review_held","date":"2026-01-30"}]"#);
     assert_eq!(
-        review(&late, Regime::LookedAfter, 1).breach().cloned(),
+        review(&late, Regime::LookedAfter, 1).breach,
         Some(Breach::LateReview {
             held: d("2026-01-30"),
             working_days_late: 1,
@@ -85,7 +85,7 @@ fn first_review_on_its_deadline_is_on_time_and_a_day_later_is_late() {
     let later =
         england(r#"[{"event":"became_looked_after","date":"2026-01-01"},{"event":"review_held","date":"2026-02-02"}]"#);
     assert_eq!(
-        review(&later, Regime::LookedAfter, 1).breach().cloned(),
+        review(&later, Regime::LookedAfter, 1).breach,
         Some(Breach::LateReview {
             held: d("2026-02-02"),
             working_days_late: 2,
@@ -108,7 +108,7 @@ fn second_review_three_months_after_the_first_as_held_not_as_due() {
         let s = england(&format!(
             r#"[{{"event":"became_looked_after","date":"2026-01-01"}},{{"event":"review_held","date":"2026-01-15"}},{{"event":"review_held","date":"{held}"}}]"#
         ));
-        assert_eq!(review(&s, Regime::LookedAfter, 2).breach().is_some(), late, "second review held {held}");
+        assert_eq!(review(&s, Regime::LookedAfter, 2).breach.is_some(), late, "second review held {held}");
     }
 }
 
@@ -223,7 +223,7 @@ fn placement_for_adoption_stops_looked_after_reviews_and_return_restarts_them() 
     assert_eq!(r.latest, Some(d("2026-06-29")));
     assert_eq!(r.citation.provision, "reg 36(2)");
     // The looked-after review 2 (due 29 Apr 2026) passed before the clock stopped: missed.
-    assert!(matches!(review(&s, Regime::LookedAfter, 2).breach(), Some(Breach::NotHeld { .. })));
+    assert!(matches!(review(&s, Regime::LookedAfter, 2).breach, Some(Breach::NotHeld { .. })));
     assert!(s.obligations.iter().all(|o| !(o.regime == Some(Regime::LookedAfter) && o.review_number == Some(3))));
     // First adoption review held Fri 26 Jun; second within 3 months: Sat 26 Sep -> plan Fri 25 Sep.
     let s = england(
@@ -247,7 +247,7 @@ fn placement_for_adoption_stops_looked_after_reviews_and_return_restarts_them() 
             o.duty == Duty::HoldReview
                 && o.regime == Some(Regime::LookedAfter)
                 && o.done.is_none()
-                && o.breach().is_none()
+                && o.breach.is_none()
         })
         .collect();
     assert_eq!(restarted.len(), 1);
@@ -319,7 +319,7 @@ fn adjournment_once_within_20_working_days_and_the_recorded_date() {
     assert_eq!(adj.len(), 1);
     assert_eq!(adj[0].latest, Some(d("2026-05-21")));
     assert_eq!(adj[0].done, Some(d("2026-05-06")));
-    assert_eq!(adj[0].breach().cloned(), None);
+    assert_eq!(adj[0].breach, None);
     assert_eq!(adj[0].role, Role::Iro);
     // The review keeps its original date (default): review 2 held 22 Apr, on time (due 29 Apr),
     // and review 3 counts from 22 Apr: Thu 22 Oct 2026.
@@ -336,7 +336,7 @@ fn adjournment_once_within_20_working_days_and_the_recorded_date() {
         {"event":"review_adjourned","date":"2026-04-22"},{"event":"review_adjourned","date":"2026-05-06"},{"event":"review_held","date":"2026-05-13"}]"#,
     );
     assert_eq!(
-        find(&s, Duty::CompleteAdjournedReview)[0].breach().cloned(),
+        find(&s, Duty::CompleteAdjournedReview)[0].breach,
         Some(Breach::SecondAdjournment { adjourned: vec![d("2026-04-22"), d("2026-05-06")], basis: Basis::Statutory })
     );
     // Completed after the 20 working days: Fri 22 May is 1 working day late.
@@ -345,7 +345,7 @@ fn adjournment_once_within_20_working_days_and_the_recorded_date() {
         {"event":"review_adjourned","date":"2026-04-22"},{"event":"review_held","date":"2026-05-22"}]"#,
     );
     assert_eq!(
-        find(&s, Duty::CompleteAdjournedReview)[0].breach().cloned(),
+        find(&s, Duty::CompleteAdjournedReview)[0].breach,
         Some(Breach::AdjournedReviewCompletedLate {
             completed: d("2026-05-22"),
             working_days_late: 1,
@@ -395,7 +395,7 @@ fn rearranging_past_the_deadline_needs_authority_and_is_a_breach() {
     // Statute: the move breaches review 2's interval; no authorisation duty (that is local practice).
     let s = england(events);
     assert!(find(&s, Duty::AuthoriseRearrangement).is_empty());
-    assert_eq!(review(&s, Regime::LookedAfter, 2).breach().cloned(), moved);
+    assert_eq!(review(&s, Regime::LookedAfter, 2).breach, moved);
     // Dudley's procedure (seed 002): the IRO service manager authorises the move when it is made.
     let s = run(Jurisdiction::England, "dudley", events, None);
     let auth = find(&s, Duty::AuthoriseRearrangement);
@@ -406,7 +406,7 @@ fn rearranging_past_the_deadline_needs_authority_and_is_a_breach() {
     assert_eq!(auth[0].citation.provision, "Process for Rearranging Review Meetings");
     // Authority is needed when the move is made: Mon 20 Apr 2026.
     assert_eq!(auth[0].latest, Some(d("2026-04-20")));
-    assert_eq!(auth[0].breach().cloned(), moved);
+    assert_eq!(auth[0].breach, moved);
     // The explanation counts from the day of the move, not from a review.
     let k = s.obligations.iter().position(|o| o.duty == Duty::AuthoriseRearrangement).unwrap();
     let evs = case(Jurisdiction::England, None, events).unwrap().events().to_vec();
@@ -422,7 +422,7 @@ fn rearranging_past_the_deadline_needs_authority_and_is_a_breach() {
         None,
     );
     assert!(find(&s, Duty::AuthoriseRearrangement).is_empty());
-    assert_eq!(review(&s, Regime::LookedAfter, 2).breach().cloned(), None);
+    assert_eq!(review(&s, Regime::LookedAfter, 2).breach, None);
 }
 
 #[test]
@@ -458,7 +458,7 @@ fn overdue_reviews_as_at_a_later_date() {
         Some("2026-02-02"),
     );
     assert_eq!(
-        review(&s, Regime::LookedAfter, 1).breach().cloned(),
+        review(&s, Regime::LookedAfter, 1).breach,
         Some(Breach::NotHeld { as_at: d("2026-02-02"), basis: Basis::Statutory })
     );
     let s = run(
@@ -467,7 +467,7 @@ fn overdue_reviews_as_at_a_later_date() {
         r#"[{"event":"became_looked_after","date":"2026-01-01"}]"#,
         Some("2026-01-29"),
     );
-    assert_eq!(review(&s, Regime::LookedAfter, 1).breach().cloned(), None);
+    assert_eq!(review(&s, Regime::LookedAfter, 1).breach, None);
 }
 
 #[test]

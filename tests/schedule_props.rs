@@ -182,7 +182,7 @@ proptest! {
             // genuinely have passed (a looked-after review due Fri 6 Oct beside an adoption
             // review due Sat 7 Oct, both held on 7 Oct).
             for o in s.obligations.iter().filter(|o| o.duty == Duty::HoldReview && o.done == Some(due) && o.latest == Some(due)) {
-                prop_assert!(!matches!(o.breach(), Some(Breach::LateReview { .. })), "held on its deadline {} but late: {:?}", due, o);
+                prop_assert!(!matches!(o.breach, Some(Breach::LateReview { .. })), "held on its deadline {} but late: {:?}", due, o);
             }
         }
     }

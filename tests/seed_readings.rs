@@ -219,7 +219,7 @@ fn a_review_within_statute_but_after_dudleys_90_days_is_a_local_breach() {
     let s = sched("dudley", None, &dudley_second(r#",{"event":"review_held","date":"2026-06-01"}"#), "2026-06-02", 0);
     let r = one(&s, Duty::HoldReview, Some(2));
     assert_eq!(
-        r.breach().cloned(),
+        r.breach,
         Some(Breach::LateReview {
             held: d("2026-06-01"),
             working_days_late: 1,
@@ -232,7 +232,7 @@ fn a_review_within_statute_but_after_dudleys_90_days_is_a_local_breach() {
     let s = sched("dudley", None, &dudley_second(r#",{"event":"review_held","date":"2026-06-03"}"#), "2026-06-03", 0);
     let r = one(&s, Duty::HoldReview, Some(2));
     assert_eq!(
-        r.breach().cloned(),
+        r.breach,
         Some(Breach::LateReview {
             held: d("2026-06-03"),
             working_days_late: 3,
@@ -243,12 +243,12 @@ fn a_review_within_statute_but_after_dudleys_90_days_is_a_local_breach() {
     // Not held as at Mon 1 Jun: a local miss; as at Wed 3 Jun: a statutory one.
     let s = sched("dudley", None, &dudley_second(""), "2026-06-01", 0);
     assert_eq!(
-        one(&s, Duty::HoldReview, Some(2)).breach().cloned(),
+        one(&s, Duty::HoldReview, Some(2)).breach,
         Some(Breach::NotHeld { as_at: d("2026-06-01"), basis: local("dudley") })
     );
     let s = sched("dudley", None, &dudley_second(""), "2026-06-03", 0);
     assert_eq!(
-        one(&s, Duty::HoldReview, Some(2)).breach().cloned(),
+        one(&s, Duty::HoldReview, Some(2)).breach,
         Some(Breach::NotHeld { as_at: d("2026-06-03"), basis: Basis::Statutory })
     );
 }
@@ -265,7 +265,7 @@ fn moving_a_review_past_dudleys_date_is_named_as_dudleys_not_statutes() {
     let s = sched("dudley", None, &moved("2026-06-01"), "2026-05-18", 0);
     let a = one(&s, Duty::AuthoriseRearrangement, Some(2));
     assert_eq!(
-        a.breach().cloned(),
+        a.breach,
         Some(Breach::RearrangedPastDeadline {
             from: d("2026-05-29"),
             to: d("2026-06-01"),
@@ -284,7 +284,7 @@ fn moving_a_review_past_dudleys_date_is_named_as_dudleys_not_statutes() {
     let s = sched("dudley", None, &moved("2026-06-03"), "2026-05-18", 0);
     let a = one(&s, Duty::AuthoriseRearrangement, Some(2));
     assert_eq!(
-        a.breach().cloned(),
+        a.breach,
         Some(Breach::RearrangedPastDeadline {
             from: d("2026-05-29"),
             to: d("2026-06-03"),
@@ -328,7 +328,7 @@ fn the_isu_gives_the_decision_to_move_a_review_to_the_iro() {
         (lac_timescales::model::Role::Iro, local("isu-procedure"), Some(d("2026-05-18")))
     );
     assert!(
-        matches!(a.breach().cloned(), Some(Breach::RearrangedPastDeadline { basis: Basis::Statutory, deadline, .. }) if deadline == d("2026-06-02"))
+        matches!(a.breach, Some(Breach::RearrangedPastDeadline { basis: Basis::Statutory, deadline, .. }) if deadline == d("2026-06-02"))
     );
     // Under statute alone nobody's authority is required (that is local practice, issue 10): no
     // authorisation obligation, and the breach is reported on review 2 itself.
@@ -336,7 +336,7 @@ fn the_isu_gives_the_decision_to_move_a_review_to_the_iro() {
     assert!(s.obligations.iter().all(|o| o.duty != Duty::AuthoriseRearrangement));
     let r2 = s.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.review_number == Some(2)).unwrap();
     assert!(
-        matches!(r2.breach().cloned(), Some(Breach::RearrangedPastDeadline { basis: Basis::Statutory, deadline, .. }) if deadline == d("2026-06-02"))
+        matches!(r2.breach, Some(Breach::RearrangedPastDeadline { basis: Basis::Statutory, deadline, .. }) if deadline == d("2026-06-02"))
     );
 }
 

@@ -28,7 +28,7 @@ fn render(s: &Schedule) -> String {
         if o.provisional {
             flags.push("provisional".into());
         }
-        if let Some(b) = o.breach() {
+        if let Some(b) = &o.breach {
             flags.push(match b {
                 Breach::LateReview { working_days_late, .. } => format!("LATE {working_days_late}wd"),
                 Breach::NotHeld { as_at, .. } => format!("NOT HELD as at {as_at}"),

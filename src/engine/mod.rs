@@ -610,19 +610,29 @@ impl<'a> Builder<'a, '_> {
         // Built in place (the fields written straight into the vector): what few obligations have
         // besides is moved in afterwards. Moving a whole obligation, or values made on the stack
         // for every obligation, stalled on stores forwarded to wider loads (`perf annotate`).
-        out.extend(order_64.iter().map(|&pi| {
+        // The places in `out` of the obligations with extras, whose breach is moved in afterwards
+        // (kept in `order`, free once sorted: a 48-byte breach carried through every obligation's
+        // making cost more than this second pass over the few).
+        let with_extras = &mut *order;
+        with_extras.clear();
+        out.extend(order_64.iter().enumerate().map(|(k, &pi)| {
             let p = &mut pending[pi as usize];
             let b = &cands[p.best];
-            // What few obligations have (other rules considered, a breach, a note, a rule that
-            // cannot apply), made apart.
-            let (rare, roles) =
-                if p.n_cands > 1 || p.extra.is_some() { rare(p, cands, extras) } else { (None, Roles::default()) };
-            let extra = p.extra.and_then(|e| extras.get(e));
-            let made = extra.and_then(|x| x.made.as_deref());
-            // Every rule of it falls before the child was looked after: it cannot apply.
-            let not_applicable = rare.as_ref().is_some_and(|r| r.not_applicable.is_some());
-            let deadline = if not_applicable { None } else { b.deadline };
-            let rule: &Rule = made.unwrap_or(b.rule);
+            // What few obligations have (other rules considered, a breach, a note, a rule made
+            // for it, a rule that cannot apply) is made apart.
+            let (rare, roles, rule, deadline) = if p.n_cands > 1 || p.extra.is_some() {
+                if p.extra.is_some() {
+                    with_extras.push(k as u128);
+                }
+                let (rare, roles, made) = rare(p, cands, extras);
+                // Every rule of it falls before the child was looked after: it cannot apply.
+                let not_applicable = rare.as_ref().is_some_and(|r| r.not_applicable.is_some());
+                let rule: &Rule = made.unwrap_or(b.rule);
+                let roles = if made.is_some() { Roles::of(rule.role) } else { roles.with(rule.role) };
+                (rare, roles, rule, if not_applicable { None } else { b.deadline })
+            } else {
+                (None, Roles::of(b.rule.role), b.rule, b.deadline)
+            };
             let earliest =
                 (rule.direction == Direction::After && rule.duty != Duty::HoldReview && !rule.before_or_within)
                     .then_some(b.anchor_date);
@@ -630,7 +640,7 @@ impl<'a> Builder<'a, '_> {
             Obligation {
                 duty: p.duty,
                 role: rule.role,
-                roles: if made.is_some() { Roles::of(rule.role) } else { roles.with(rule.role) },
+                roles,
                 action: rule.action.clone(),
                 regime: p.regime,
                 review_number: p.review_number,
@@ -644,6 +654,7 @@ impl<'a> Builder<'a, '_> {
                 provisional,
                 early: p.early,
                 done: p.done,
+                breach: None,
                 rare,
                 trail: Trail {
                     anchor: Some(rule.anchor),
@@ -656,16 +667,24 @@ impl<'a> Builder<'a, '_> {
                 },
             }
         }));
+        for &k in with_extras.iter() {
+            let o = out.get_mut(k as usize);
+            let x = order_64.get(k as usize).and_then(|&pi| pending[pi as usize].extra).and_then(|e| extras.get_mut(e));
+            if let (Some(o), Some(x)) = (o, x) {
+                o.breach = x.breach.take();
+            }
+        }
+        with_extras.clear();
         out
     }
 }
 
 /// The rare block of obligation `p` (its rules when more than one, earliest deadline first; its
-/// breach, note and why it cannot apply, taken from its extras), and every role its rules name
-/// when more than one (else none: the binding rule's role is added by the caller).
+/// note and why it cannot apply, taken from its extras), every role its rules name when
+/// more than one (else none: the caller adds the binding rule's), and the rule made for it, if any.
 #[cold]
 #[inline(never)]
-fn rare(p: &Pending, cands: &[Cand], extras: &mut [Extra]) -> (Option<Box<Rare>>, Roles) {
+fn rare<'x>(p: &Pending, cands: &[Cand], extras: &'x mut [Extra]) -> (Option<Arc<Rare>>, Roles, Option<&'x Rule>) {
     let mut roles = Roles::default();
     let binding = (p.n_cands > 1).then(|| {
         let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
@@ -689,14 +708,14 @@ fn rare(p: &Pending, cands: &[Cand], extras: &mut [Extra]) -> (Option<Box<Rare>>
             .collect()
     });
     let mut rare = Rare { binding, ..Rare::default() };
-    if let Some(x) = p.extra.and_then(|e| extras.get_mut(e)) {
-        rare.breach = x.breach.take();
-        rare.note = x.note.take();
-        if cands.get(p.best).is_some_and(|b| b.before_care) {
-            rare.not_applicable = x.before_care.take();
-        }
+    let Some(x) = p.extra.and_then(|e| extras.get_mut(e)) else {
+        return (rare.shared(), roles, None);
+    };
+    rare.note = x.note.take();
+    if cands.get(p.best).is_some_and(|b| b.before_care) {
+        rare.not_applicable = x.before_care.take();
     }
-    (rare.boxed(), roles)
+    (rare.shared(), roles, x.made.as_deref())
 }
 
 #[cfg(test)]

@@ -329,10 +329,10 @@ impl schemars::JsonSchema for Triggers {
 
 /// One dated obligation: who must do what, by when, on what authority.
 ///
-/// What few obligations have (a breach, a reason it cannot apply, the other rules considered)
-/// is read through [`Obligation::breach`], [`Obligation::not_applicable`] and
-/// [`Obligation::binding`]: it is kept apart, in one block an obligation without any of it does
-/// not allocate. The JSON shape is that of every field, in this order, as before.
+/// What few obligations have (a reason it cannot apply, the other rules considered) is read
+/// through [`Obligation::not_applicable`] and [`Obligation::binding`]: it is kept apart, in one
+/// block an obligation without any of it does not allocate. The JSON shape is that of every
+/// field, in this order (`binding` after `basis`, `not_applicable` last), as before.
 #[derive(Clone)]
 pub struct Obligation {
     /// What must be done.
@@ -373,8 +373,10 @@ pub struct Obligation {
     pub early: bool,
     /// When it was done, if the case history says (reviews held).
     pub done: Option<NaiveDate>,
-    /// The binding rules, breach, inapplicability and note, when it has any (few do).
-    pub(in crate::engine) rare: Option<Box<Rare>>,
+    /// What went wrong, if anything.
+    pub breach: Option<Breach>,
+    /// The binding rules, inapplicability and note, when it has any (few do).
+    pub(in crate::engine) rare: Option<Arc<Rare>>,
     pub(in crate::engine) trail: Trail,
 }
 
@@ -383,18 +385,18 @@ pub struct Obligation {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(in crate::engine) struct Rare {
     pub(in crate::engine) binding: Option<Vec<Considered>>,
-    pub(in crate::engine) breach: Option<Breach>,
     pub(in crate::engine) not_applicable: Option<String>,
     /// The trail's note ([`Trail`]).
     pub(in crate::engine) note: Option<Box<str>>,
 }
 
 impl Rare {
-    /// The block, or none when it would be empty.
-    pub(in crate::engine) fn boxed(self) -> Option<Box<Rare>> {
-        let empty =
-            self.binding.is_none() && self.breach.is_none() && self.not_applicable.is_none() && self.note.is_none();
-        (!empty).then(|| Box::new(self))
+    /// The block, or none when it would be empty. Shared (`Arc`) rather than boxed, so that
+    /// dropping an obligation without one is a test of the pointer: a box's drop, with the
+    /// block's own fields inlined, began by saving every register, block or none.
+    pub(in crate::engine) fn shared(self) -> Option<Arc<Rare>> {
+        let empty = self.binding.is_none() && self.not_applicable.is_none() && self.note.is_none();
+        (!empty).then(|| Arc::new(self))
     }
 }
 
@@ -483,7 +485,8 @@ impl From<ObligationWire> for Obligation {
             provisional: w.provisional,
             early: w.early,
             done: w.done,
-            rare: Rare { binding: w.binding, breach: w.breach, not_applicable: w.not_applicable, note: None }.boxed(),
+            breach: w.breach,
+            rare: Rare { binding: w.binding, not_applicable: w.not_applicable, note: None }.shared(),
             trail: Trail::default(),
         }
     }
@@ -499,7 +502,7 @@ impl Serialize for Obligation {
     /// Every field, in order, as [`ObligationWire`] (absent options and a false `early` left out).
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let (binding, breach, not_applicable) = (self.binding(), self.breach(), self.not_applicable());
+        let (binding, breach, not_applicable) = (self.binding(), self.breach.as_ref(), self.not_applicable());
         let len = 10
             + usize::from(self.regime.is_some())
             + usize::from(self.review_number.is_some())
@@ -579,7 +582,7 @@ impl PartialEq for Obligation {
             && self.provisional == other.provisional
             && self.early == other.early
             && self.done == other.done
-            && self.breach() == other.breach()
+            && self.breach == other.breach
             && self.not_applicable() == other.not_applicable()
             && self.trail == other.trail
             && self.note() == other.note()
@@ -609,7 +612,7 @@ impl std::fmt::Debug for Obligation {
             .field("provisional", &self.provisional)
             .field("early", &self.early)
             .field("done", &self.done)
-            .field("breach", &self.breach())
+            .field("breach", &self.breach)
             .field("not_applicable", &self.rare.as_ref().and_then(|r| r.not_applicable.as_ref()))
             .field("trail", &TrailDebug(&self.trail, self.note()))
             .finish()
@@ -640,11 +643,6 @@ impl Obligation {
     /// first (the first binds; ties go to statute).
     pub fn binding(&self) -> Option<&[Considered]> {
         self.rare.as_ref().and_then(|r| r.binding.as_deref())
-    }
-
-    /// What went wrong, if anything.
-    pub fn breach(&self) -> Option<&Breach> {
-        self.rare.as_ref().and_then(|r| r.breach.as_ref())
     }
 
     /// Why it cannot apply, when it cannot: every rule for it would fall due before the child
@@ -681,7 +679,7 @@ impl Obligation {
     /// # Ok::<(), lac_timescales::Error>(())
     /// ```
     pub fn basis_of_miss(&self, on: NaiveDate) -> Basis {
-        if let Some(b) = self.breach() {
+        if let Some(b) = &self.breach {
             return b.basis().clone();
         }
         let statutory = match self.binding() {
@@ -756,7 +754,7 @@ impl std::fmt::Display for Obligation {
         if self.projected {
             f.write_str(" projected")?;
         }
-        if let Some(b) = self.breach() {
+        if let Some(b) = &self.breach {
             write!(f, " BREACH: {b}")?;
         }
         Ok(())
@@ -922,6 +920,81 @@ mod tests {
             );
             assert_eq!(serde_json::from_value::<Metadata>(json).unwrap(), *m);
         }
+    }
+
+    /// Every field, present, serialises in the order of the JSON Schema (`binding` between
+    /// `basis` and `citation`, `breach` and `not_applicable` last) and reads back equal; the rare
+    /// ones read through their methods.
+    #[test]
+    fn every_field_keeps_its_place_in_json() {
+        let text = concat!(
+            r#"{"duty":"hold_review","role":"local_authority","roles":["local_authority","iro"],"#,
+            r#""action":"Hold it","regime":"looked_after","review_number":2,"earliest":"2026-01-02","#,
+            r#""latest":"2026-03-01","latest_working_day":"2026-02-27","basis":"local:dudley","#,
+            r#""binding":[{"basis":"local:dudley","period":"20 working days","latest":"2026-03-01","#,
+            r#""citation":{"instrument":"L","provision":"3.1","status":"V"}},{"basis":"statutory","#,
+            r#""period":null,"latest":null,"citation":{"instrument":"I","provision":"reg 1","status":"U"},"#,
+            r#""before_care":true}],"citation":{"instrument":"L","provision":"3.1","status":"V"},"#,
+            r#""triggered_by":[0,4,5],"projected":true,"provisional":true,"early":true,"#,
+            r#""done":"2026-03-04","breach":{"kind":"not_held","as_at":"2026-03-02","basis":"statutory"},"#,
+            r#""not_applicable":"before care"}"#
+        );
+        let o: Obligation = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&o).unwrap(), text);
+        let binding = o.binding().unwrap();
+        assert_eq!(
+            (binding.len(), binding[1].before_care, binding[0].latest),
+            (2, true, NaiveDate::from_ymd_opt(2026, 3, 1))
+        );
+        assert_eq!(o.not_applicable(), Some("before care"));
+        assert_eq!(o.breach.as_ref().map(Breach::kind), Some("not_held"));
+        assert!(o.rare.is_some());
+        assert_eq!(serde_json::from_str::<Obligation>(&serde_json::to_string(&o).unwrap()).unwrap(), o);
+    }
+
+    /// An obligation without a rare field has no block (so that it allocates nothing for one),
+    /// whether made by the engine or read from JSON, and leaves those fields out of its JSON.
+    #[test]
+    fn an_obligation_without_rare_fields_has_no_block() {
+        let text = concat!(
+            r#"{"duty":"issue_decisions","role":"iro","roles":[],"action":"Issue","latest":null,"#,
+            r#""latest_working_day":null,"basis":"statutory","citation":{"instrument":"I","#,
+            r#""provision":"reg 1","status":"V"},"triggered_by":[3],"projected":false,"provisional":false}"#
+        );
+        let o: Obligation = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&o).unwrap(), text);
+        assert!(o.rare.is_none());
+        assert_eq!((o.binding(), o.not_applicable(), o.note()), (None, None, None));
+        use crate::calendar::Calendar;
+        use crate::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![
+                Event::new(d(1, 5), EventKind::BecameLookedAfter),
+                Event::new(d(3, 2), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            ],
+        )
+        .unwrap();
+        let p = crate::profile::Profile::builtin("england").unwrap();
+        let s = schedule(&case, &p, &Calendar::england_and_wales(), &ScheduleOptions::default()).unwrap();
+        // The first review, due Mon 2 Feb 2026 (20 working days after Mon 5 Jan), was held on
+        // Mon 2 Mar, 20 working days late (3-6, 9-13, 16-20, 23-27 Feb and 2 Mar): a breach,
+        // kept in the obligation itself, and no block.
+        let first = s.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.review_number == Some(1)).unwrap();
+        assert_eq!(first.latest, Some(d(2, 2)));
+        assert!(matches!(first.breach, Some(Breach::LateReview { working_days_late: 20, .. })), "{first:?}");
+        assert!(s.obligations.iter().all(|o| o.rare.is_none()));
+    }
+
+    /// An obligation takes 192 bytes (248 when its rare fields were kept inline), the block's
+    /// pointer one word.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn an_obligation_is_192_bytes() {
+        assert_eq!(std::mem::size_of::<Obligation>(), 192);
+        assert_eq!(std::mem::size_of::<Option<Arc<Rare>>>(), 8);
     }
 
     /// A trigger list is three words (an `Arc<[usize]>` was two, with a shared count to touch on

@@ -408,7 +408,7 @@ fn bind_among<'o>(candidates: impl Iterator<Item = &'o Obligation>) -> Option<Bi
     }
     let b = best?;
     let (latest, lwd) = (b.latest?, b.latest_working_day?);
-    let (wd, cd, missed) = match b.breach() {
+    let (wd, cd, missed) = match &b.breach {
         Some(Breach::LateReview { working_days_late, calendar_days_late, basis, .. }) => {
             (*working_days_late, *calendar_days_late, Some(basis.clone()))
         }
