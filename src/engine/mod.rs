@@ -707,15 +707,16 @@ fn rare<'x>(p: &Pending, cands: &[Cand], extras: &'x mut [Extra]) -> (Option<Arc
             })
             .collect()
     });
-    let mut rare = Rare { binding, ..Rare::default() };
     let Some(x) = p.extra.and_then(|e| extras.get_mut(e)) else {
-        return (rare.shared(), roles, None);
+        return (Rare { binding, ..Rare::default() }.shared(), roles, None);
     };
-    rare.note = x.note.take();
-    if cands.get(p.best).is_some_and(|b| b.before_care) {
-        rare.not_applicable = x.before_care.take();
+    let before_care = cands.get(p.best).is_some_and(|b| b.before_care);
+    // Extras with a breach only (most of them) make no block.
+    if binding.is_none() && x.note.is_none() && (!before_care || x.before_care.is_none()) {
+        return (None, roles, x.made.as_deref());
     }
-    (rare.shared(), roles, x.made.as_deref())
+    let not_applicable = if before_care { x.before_care.take() } else { None };
+    (Rare { binding, not_applicable, note: x.note.take() }.shared(), roles, x.made.as_deref())
 }
 
 #[cfg(test)]
