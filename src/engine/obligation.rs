@@ -499,7 +499,7 @@ impl<'de> Deserialize<'de> for Obligation {
 }
 
 impl Serialize for Obligation {
-    /// Every field, in order, as [`ObligationWire`] (absent options and a false `early` left out).
+    /// Every field, in order, as the JSON Schema has them (absent options and a false `early` left out).
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let (binding, breach, not_applicable) = (self.binding(), self.breach.as_ref(), self.not_applicable());
