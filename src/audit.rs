@@ -777,7 +777,7 @@ fn records_done(kind: &EventKind) -> bool {
 }
 
 fn status_of(o: &Obligation, as_at: NaiveDate, case: &CaseHistory, cal: &Calendar) -> Result<Status> {
-    if let Some(why) = &o.not_applicable {
+    if let Some(why) = o.not_applicable() {
         return Ok(Status::NotApplicable { reason: why.to_string() });
     }
     let Some(deadline) = o.latest else {

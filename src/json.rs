@@ -288,7 +288,7 @@ impl ObligationOut {
             latest: o.latest,
             latest_working_day: o.latest_working_day,
             basis: o.basis.clone(),
-            binding: o.binding.as_ref().map(|b| {
+            binding: o.binding().map(|b| {
                 b.iter()
                     .zip(&binding_cites[r.binding_from as usize..])
                     .map(|(c, &ci)| ConsideredOut {
@@ -307,7 +307,7 @@ impl ObligationOut {
             early: o.early,
             done: o.done,
             breach: o.breach.clone(),
-            not_applicable: o.not_applicable.clone(),
+            not_applicable: o.not_applicable().map(str::to_string),
             explanation,
         }
     }
@@ -594,7 +594,7 @@ impl<'a> View<'a> {
             .iter()
             .map(|o| {
                 let binding_from = binding_cites.len() as u32;
-                if let Some(b) = &o.binding {
+                if let Some(b) = o.binding() {
                     binding_cites.extend(b.iter().map(|c| table.index(&c.citation)));
                 }
                 heads.push(table.frag.head(o).unwrap_or(u32::MAX));
@@ -648,7 +648,7 @@ impl Serialize for Obligations<'_, '_> {
                 latest: o.latest,
                 latest_working_day: o.latest_working_day,
                 basis: &o.basis,
-                binding: o.binding.as_deref().map(|items| BindingRef {
+                binding: o.binding().map(|items| BindingRef {
                     items,
                     cites: &v.binding_cites[r.binding_from as usize..r.binding_from as usize + items.len()],
                 }),
@@ -659,7 +659,7 @@ impl Serialize for Obligations<'_, '_> {
                 early: o.early,
                 done: o.done,
                 breach: o.breach.as_ref(),
-                not_applicable: o.not_applicable.as_deref(),
+                not_applicable: o.not_applicable(),
                 explanation: v.explanations.as_ref().map(|e| e[i].as_slice()),
             })?;
         }
@@ -801,7 +801,7 @@ fn write_compact(v: &View<'_>) -> Result<Vec<u8>> {
                 w.lit(basis_text.get(&o.basis));
             }
         }
-        if let Some(b) = &o.binding {
+        if let Some(b) = o.binding() {
             w.lit(",\"binding\":[");
             for (k, c) in b.iter().enumerate() {
                 w.lit(if k > 0 { ",{\"basis\":" } else { "{\"basis\":" });
@@ -854,7 +854,7 @@ fn write_compact(v: &View<'_>) -> Result<Vec<u8>> {
             w.lit(",\"breach\":");
             w.lit(&serde_json::to_string(b).map_err(|e| Error::input("response", "", e.to_string()))?);
         }
-        if let Some(reason) = &o.not_applicable {
+        if let Some(reason) = o.not_applicable() {
             w.lit(",\"not_applicable\":");
             w.str(reason);
         }
@@ -895,12 +895,11 @@ impl W {
             .iter()
             .map(|c| 64 + c.instrument.len() + c.provision.len() + c.note.as_ref().map_or(0, |n| 10 + n.len()))
             .sum();
-        let obligations: usize = v
-            .s
-            .obligations
-            .iter()
-            .map(|o| 420 + o.action.len() + 8 * o.triggered_by.len() + o.binding.as_ref().map_or(0, |b| 120 * b.len()))
-            .sum();
+        let obligations: usize =
+            v.s.obligations
+                .iter()
+                .map(|o| 420 + o.action.len() + 8 * o.triggered_by.len() + o.binding().map_or(0, |b| 120 * b.len()))
+                .sum();
         let explained: usize =
             v.explanations.as_ref().map_or(0, |e| e.iter().flatten().map(|step| step.len() + 8).sum::<usize>());
         W(Vec::with_capacity(1024 + cites + obligations + explained + extra))
@@ -1573,7 +1572,7 @@ impl AuditResponse {
             .iter()
             .map(|x| {
                 let binding_from = binding_cites.len() as u32;
-                if let Some(b) = &x.obligation.binding {
+                if let Some(b) = x.obligation.binding() {
                     binding_cites.extend(b.iter().map(|c| table.index(&c.citation)));
                 }
                 Refs { citation: table.index(&x.obligation.citation), binding_from }
@@ -1850,7 +1849,7 @@ citation = { instrument = "Proc \"x\"", provision = "s.1\\2", status = "U", note
             for (out, x) in r.obligations.iter().zip(&a.obligations) {
                 assert_eq!(r.citation(out.obligation.citation), Some(&*x.obligation.citation));
                 let (got, want) =
-                    (out.obligation.binding.as_deref().unwrap_or(&[]), x.obligation.binding.as_deref().unwrap_or(&[]));
+                    (out.obligation.binding.as_deref().unwrap_or(&[]), x.obligation.binding().unwrap_or(&[]));
                 assert_eq!(got.len(), want.len());
                 for (g, w) in got.iter().zip(want) {
                     assert_eq!(r.citation(g.citation), Some(&*w.citation));

@@ -51,7 +51,7 @@ fn review(s: &Schedule, n: u32) -> &Obligation {
 
 /// (basis, latest) of every rule considered: earliest deadline first, statute first on a tie.
 fn considered(o: &Obligation) -> Vec<(Basis, Option<NaiveDate>)> {
-    o.binding.as_ref().map(|v| v.iter().map(|c| (c.basis.clone(), c.latest)).collect()).unwrap_or_default()
+    o.binding().map(|v| v.iter().map(|c| (c.basis.clone(), c.latest)).collect()).unwrap_or_default()
 }
 
 /// Looked after Mon 5 Jan 2026; first review Thu 29 Jan; second adjourned Wed 22 Apr (Easter:
@@ -397,7 +397,7 @@ fn iro_expectations_allocation_letter_first_meeting_and_midway_contact() {
     // immediately before (issue 14 point 9; this test used to say none): review 2 on Wed 22 Apr,
     // by Tue 21 Apr.
     let first = one(&s, Duty::IroMeetChild, Some(1));
-    assert_eq!((first.latest, first.binding.as_ref()), (Some(d("2026-01-28")), None));
+    assert_eq!((first.latest, first.binding()), (Some(d("2026-01-28")), None));
     assert!(first.citation.provision.contains("on allocation"));
     assert_eq!(one(&s, Duty::IroMeetChild, Some(2)).latest, Some(d("2026-04-21")));
     // Midway between review 1 (29 Jan) and review 2's deadline (29 Apr): Sun 15 Mar, by Fri 13 Mar.

@@ -136,17 +136,13 @@ fn a_rule_counted_back_to_before_the_child_was_looked_after_does_not_apply() {
     // SARS: the IRO speaks to the social worker 15 working days before: Tue 23 Dec 2025.
     let talk = one(&s, Duty::IroConsultSocialWorker, Some(1));
     assert_eq!((talk.latest, talk.latest_working_day), (None, None));
-    let why = talk.not_applicable.as_deref().unwrap();
+    let why = talk.not_applicable().unwrap();
     assert!(why.contains("2025-12-23") && why.contains("2026-01-05"), "{why}");
     // Consultation documents 10 working days before: Fri 2 Jan 2026, also before 5 Jan.
-    assert!(one(&s, Duty::SendConsultationDocuments, Some(1))
-        .not_applicable
-        .as_deref()
-        .unwrap()
-        .contains("2026-01-02"));
+    assert!(one(&s, Duty::SendConsultationDocuments, Some(1)).not_applicable().unwrap().contains("2026-01-02"));
     // The report 3 working days before (15, 14, 13): Tue 13 Jan, after 5 Jan: it applies.
     let report = one(&s, Duty::SubmitSocialWorkReport, Some(1));
-    assert_eq!((report.latest, report.not_applicable.as_deref()), (Some(d("2026-01-13")), None));
+    assert_eq!((report.latest, report.not_applicable()), (Some(d("2026-01-13")), None));
     // The audit says not applicable, with the reason, instead of overdue.
     let a = aud("sars-checklist", None, EARLY_FIRST_REVIEW, "2026-01-20");
     match &found(&a, Duty::IroConsultSocialWorker, Some(1)).status {
@@ -158,7 +154,7 @@ fn a_rule_counted_back_to_before_the_child_was_looked_after_does_not_apply() {
     assert_eq!(found(&a, Duty::SubmitSocialWorkReport, Some(1)).status.kind(), StatusKind::Overdue);
     // Dudley: the first visit 15 working days before the first review: Tue 23 Dec 2025.
     let s = sched("dudley", None, EARLY_FIRST_REVIEW, "2026-01-20", 0);
-    assert!(one(&s, Duty::ConsultChildOnArrangements, Some(1)).not_applicable.is_some());
+    assert!(one(&s, Duty::ConsultChildOnArrangements, Some(1)).not_applicable().is_some());
     let a = aud("dudley", None, EARLY_FIRST_REVIEW, "2026-01-20");
     assert_eq!(found(&a, Duty::ConsultChildOnArrangements, Some(1)).status.kind(), StatusKind::NotApplicable);
 }
@@ -190,10 +186,10 @@ citation = { instrument = "test", provision = "1", status = "V" }
     let s = schedule(&case(None, EARLY_FIRST_REVIEW), &p, &Calendar::england_and_wales(), &opts).unwrap();
     let o = one(&s, Duty::IroSpeakToChild, Some(1));
     assert_eq!(
-        (o.latest, o.basis.clone(), o.not_applicable.as_deref()),
+        (o.latest, o.basis.clone(), o.not_applicable()),
         (Some(d("2026-01-16")), lac_timescales::profile::Basis::Statutory, None)
     );
-    let b = o.binding.as_ref().unwrap();
+    let b = o.binding().unwrap();
     assert_eq!((b[0].latest, b[0].before_care), (Some(d("2026-01-16")), false));
     assert_eq!((b[1].latest, b[1].before_care), (Some(d("2025-12-23")), true));
 }
@@ -416,7 +412,7 @@ fn a_first_adoption_review_is_not_the_childs_first_review() {
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].latest, Some(d("2026-06-01")));
     assert!(!v[0].citation.provision.contains("initial review"), "{}", v[0].citation.provision);
-    assert!(v[0].binding.as_ref().unwrap().iter().all(|c| !c.citation.provision.contains("initial review")));
+    assert!(v[0].binding().unwrap().iter().all(|c| !c.citation.provision.contains("initial review")));
     // The IRO's meeting before "the first review" (seed 004): only before review 1 of the period.
     let s = sched("iro-expectations", None, ADOPTION_REVIEW, "2026-06-29", 0);
     // (Its rule for every later review, by the day before, is the other rule of seed 004.)
@@ -441,8 +437,7 @@ fn the_isu_procedure_does_not_run_adoption_reviews() {
         .iter()
         .filter(|o| o.regime == Some(Regime::AdoptionPlaced))
         .filter(|o| {
-            o.basis != Basis::Statutory
-                || o.binding.as_ref().is_some_and(|b| b.iter().any(|c| c.basis != Basis::Statutory))
+            o.basis != Basis::Statutory || o.binding().is_some_and(|b| b.iter().any(|c| c.basis != Basis::Statutory))
         })
         .map(|o| o.duty)
         .collect();
@@ -635,7 +630,7 @@ fn dudleys_five_day_discussion_is_for_subsequent_reviews() {
         0,
     );
     let o = one(&s, Duty::IroConsultSocialWorker, Some(1));
-    assert_eq!((o.latest, o.binding.as_ref()), (Some(d("2026-01-14")), None));
+    assert_eq!((o.latest, o.binding()), (Some(d("2026-01-14")), None));
 }
 
 // ---- Point 9: what a diary needs that nothing gave ----
@@ -763,7 +758,7 @@ fn the_isu_holds_a_review_before_the_child_stops_being_looked_after() {
         s.obligations
             .iter()
             .filter(|o| o.duty == Duty::HoldReview && o.early)
-            .map(|o| (o.latest, o.binding.iter().flatten().map(|c| c.basis.clone()).collect()))
+            .map(|o| (o.latest, o.binding().into_iter().flatten().map(|c| c.basis.clone()).collect()))
             .collect()
     };
     let isu = sched("isu-procedure", None, events, "2026-03-20", 0);

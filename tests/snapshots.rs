@@ -43,7 +43,7 @@ fn render(s: &Schedule) -> String {
                 other => format!("{other}"),
             });
         }
-        if let Some(b) = &o.binding {
+        if let Some(b) = o.binding() {
             flags.push(format!(
                 "binding: {}",
                 b.iter()

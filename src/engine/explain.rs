@@ -81,10 +81,10 @@ impl Schedule {
                 }
             }
         }
-        if let Some(note) = &t.note {
+        if let Some(note) = o.note() {
             steps.push(note.to_string());
         }
-        if let Some(why) = &o.not_applicable {
+        if let Some(why) = o.not_applicable() {
             steps.push(format!("Not applicable: {why}."));
         }
         match (o.latest, o.latest_working_day) {
@@ -96,7 +96,7 @@ impl Schedule {
             (Some(l), _) => steps.push(format!("Deadline: {}.", fmt(l))),
             _ => steps.push("No deadline date: act before the event it precedes.".into()),
         }
-        if let Some(b) = &o.binding {
+        if let Some(b) = o.binding() {
             let list: Vec<String> = b
                 .iter()
                 .map(|c| {

@@ -30,8 +30,8 @@ mod perf;
 mod repeat;
 mod rules;
 
-use obligation::Trail;
 pub use obligation::{Breach, Considered, Explanation, Metadata, Obligation, Schedule, Triggers};
+use obligation::{Rare, Trail};
 use perf::{
     force_wide_keys, recycle, sort_key, sort_key_64, Cache, FastMap, SlotEntry, Slots, NARROW_INDEX_BITS, WIDE_INDEX,
 };
@@ -621,37 +621,29 @@ impl<'a> Builder<'a, '_> {
         // Built in place (the fields written straight into the vector): what few obligations have
         // besides is moved in afterwards. Moving a whole obligation, or values made on the stack
         // for every obligation, stalled on stores forwarded to wider loads (`perf annotate`).
-        out.extend(order_64.iter().map(|&pi| {
+        // The places in `out` of the obligations with extras, whose breach is moved in afterwards
+        // (kept in `order`, free once sorted: a 48-byte breach carried through every obligation's
+        // making cost more than this second pass over the few).
+        let with_extras = &mut *order;
+        with_extras.clear();
+        out.extend(order_64.iter().enumerate().map(|(k, &pi)| {
             let p = &mut pending[pi as usize];
             let b = &cands[p.best];
-            let mut roles = Roles::default();
-            let binding = (p.n_cands > 1).then(|| {
-                let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
-                let mut c = Some(p.first);
-                while let Some(cand) = c.and_then(|k| cands.get(k)) {
-                    v.push(cand);
-                    roles = roles.with(cand.rule.role);
-                    c = cand.next;
+            // What few obligations have (other rules considered, a breach, a note, a rule made
+            // for it, a rule that cannot apply) is made apart.
+            let (rare, roles, rule, deadline) = if p.n_cands > 1 || p.extra.is_some() {
+                if p.extra.is_some() {
+                    with_extras.push(k as u128);
                 }
-                v.sort_by_key(|c| {
-                    (c.before_care, c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
-                });
-                v.iter()
-                    .map(|c| Considered {
-                        basis: c.rule.basis.clone(),
-                        period: c.rule.period,
-                        latest: c.deadline.map(|d| d.date),
-                        citation: c.rule.citation.clone(),
-                        before_care: c.before_care,
-                    })
-                    .collect()
-            });
-            let extra = p.extra.and_then(|e| extras.get(e));
-            let made = extra.and_then(|x| x.made.as_deref());
-            // Every rule of it falls before the child was looked after: it cannot apply.
-            let not_applicable = b.before_care && extra.is_some_and(|x| x.before_care.is_some());
-            let deadline = if not_applicable { None } else { b.deadline };
-            let rule: &Rule = made.unwrap_or(b.rule);
+                let (rare, roles, made) = rare(p, cands, extras);
+                // Every rule of it falls before the child was looked after: it cannot apply.
+                let not_applicable = rare.as_ref().is_some_and(|r| r.not_applicable.is_some());
+                let rule: &Rule = made.unwrap_or(b.rule);
+                let roles = if made.is_some() { Roles::of(rule.role) } else { roles.with(rule.role) };
+                (rare, roles, rule, if not_applicable { None } else { b.deadline })
+            } else {
+                (None, Roles::of(b.rule.role), b.rule, b.deadline)
+            };
             let earliest =
                 (rule.direction == Direction::After && rule.duty != Duty::HoldReview && !rule.before_or_within)
                     .then_some(b.anchor_date);
@@ -659,7 +651,7 @@ impl<'a> Builder<'a, '_> {
             Obligation {
                 duty: p.duty,
                 role: rule.role,
-                roles: if made.is_some() { Roles::of(rule.role) } else { roles.with(rule.role) },
+                roles,
                 action: rule.action.clone(),
                 regime: p.regime,
                 review_number: p.review_number,
@@ -667,15 +659,14 @@ impl<'a> Builder<'a, '_> {
                 latest: deadline.map(|d| d.date),
                 latest_working_day: deadline.map(|d| d.latest_working_day),
                 basis: rule.basis.clone(),
-                binding,
                 citation: rule.citation.clone(),
-                triggered_by: p.triggered_by.clone(),
+                triggered_by: std::mem::take(&mut p.triggered_by),
                 projected: b.assumed,
                 provisional,
                 early: p.early,
                 done: p.done,
                 breach: None,
-                not_applicable: None,
+                rare,
                 trail: Trail {
                     anchor: Some(rule.anchor),
                     anchor_date: Some(b.anchor_date),
@@ -683,23 +674,60 @@ impl<'a> Builder<'a, '_> {
                     direction: Some(rule.direction),
                     period: rule.period,
                     statutory_calendar: b.statutory_calendar,
-                    note: None,
                     meeting: (p.meeting != u32::MAX).then_some(p.meeting),
                 },
             }
         }));
-        for (o, &pi) in out.iter_mut().zip(order_64.iter()) {
-            let p = &pending[pi as usize];
-            if let Some(x) = p.extra.and_then(|e| extras.get_mut(e)) {
+        for &k in with_extras.iter() {
+            let o = out.get_mut(k as usize);
+            let x = order_64.get(k as usize).and_then(|&pi| pending[pi as usize].extra).and_then(|e| extras.get_mut(e));
+            if let (Some(o), Some(x)) = (o, x) {
                 o.breach = x.breach.take();
-                o.trail.note = x.note.take();
-                if cands[p.best].before_care {
-                    o.not_applicable = x.before_care.take();
-                }
             }
         }
+        with_extras.clear();
         out
     }
+}
+
+/// The rare block of obligation `p` (its rules when more than one, earliest deadline first; its
+/// note and why it cannot apply, taken from its extras), every role its rules name when
+/// more than one (else none: the caller adds the binding rule's), and the rule made for it, if any.
+#[cold]
+#[inline(never)]
+fn rare<'x>(p: &Pending, cands: &[Cand], extras: &'x mut [Extra]) -> (Option<Arc<Rare>>, Roles, Option<&'x Rule>) {
+    let mut roles = Roles::default();
+    let binding = (p.n_cands > 1).then(|| {
+        let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
+        let mut c = Some(p.first);
+        while let Some(cand) = c.and_then(|k| cands.get(k)) {
+            v.push(cand);
+            roles = roles.with(cand.rule.role);
+            c = cand.next;
+        }
+        v.sort_by_key(|c| {
+            (c.before_care, c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
+        });
+        v.iter()
+            .map(|c| Considered {
+                basis: c.rule.basis.clone(),
+                period: c.rule.period,
+                latest: c.deadline.map(|d| d.date),
+                citation: c.rule.citation.clone(),
+                before_care: c.before_care,
+            })
+            .collect()
+    });
+    let Some(x) = p.extra.and_then(|e| extras.get_mut(e)) else {
+        return (Rare { binding, ..Rare::default() }.shared(), roles, None);
+    };
+    let before_care = cands.get(p.best).is_some_and(|b| b.before_care);
+    // Extras with a breach only (most of them) make no block.
+    if binding.is_none() && x.note.is_none() && (!before_care || x.before_care.is_none()) {
+        return (None, roles, x.made.as_deref());
+    }
+    let not_applicable = if before_care { x.before_care.take() } else { None };
+    (Rare { binding, not_applicable, note: x.note.take() }.shared(), roles, x.made.as_deref())
 }
 
 #[cfg(test)]

@@ -328,8 +328,12 @@ impl schemars::JsonSchema for Triggers {
 }
 
 /// One dated obligation: who must do what, by when, on what authority.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+///
+/// What few obligations have (a reason it cannot apply, the other rules considered) is read
+/// through [`Obligation::not_applicable`] and [`Obligation::binding`]: it is kept apart, in one
+/// block an obligation without any of it does not allocate. The JSON shape is that of every
+/// field, in this order (`binding` after `basis`, `not_applicable` last), as before.
+#[derive(Clone)]
 pub struct Obligation {
     /// What must be done.
     pub duty: Duty,
@@ -338,20 +342,16 @@ pub struct Obligation {
     /// Every role its rules name: `role`, and the roles of the other rules considered (a local
     /// procedure naming the team manager where statute names a senior manager keeps both, even
     /// when statute binds).
-    #[serde(default)]
     pub roles: Roles,
     /// The action in plain English (from the binding rule).
     pub action: Shared<str>,
     /// The review regime, when the obligation is about a review.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub regime: Option<Regime>,
     /// The review number within its regime and period of care, when about a review (`regime`
     /// set). For a repeating duty not about a review (`regime` absent, e.g. six-monthly case
     /// summaries) it is the repetition number: 1 for the first, 2 for the second, ...
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub review_number: Option<u32>,
     /// The earliest date it can be done (its trigger), if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub earliest: Option<NaiveDate>,
     /// The legal deadline (none: no day fixed, e.g. an early review "before" a change).
     pub latest: Option<NaiveDate>,
@@ -359,10 +359,6 @@ pub struct Obligation {
     pub latest_working_day: Option<NaiveDate>,
     /// Where the binding rule comes from.
     pub basis: Basis,
-    /// When more than one rule governs this duty here: every rule considered, earliest deadline
-    /// first (the first binds; ties go to statute).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub binding: Option<Vec<Considered>>,
     /// The binding rule's citation.
     pub citation: Shared<Citation>,
     /// Indices of the events that triggered it.
@@ -374,24 +370,293 @@ pub struct Obligation {
     /// True when its date relies on bank holidays projected for a year not yet announced.
     pub provisional: bool,
     /// True for an early review (a trigger, not the regular clock).
-    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub early: bool,
     /// When it was done, if the case history says (reviews held).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub done: Option<NaiveDate>,
     /// What went wrong, if anything.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub breach: Option<Breach>,
+    /// The binding rules, inapplicability and note, when it has any (few do).
+    pub(in crate::engine) rare: Option<Arc<Rare>>,
+    pub(in crate::engine) trail: Trail,
+}
+
+/// What few obligations have, kept in one block so that the others carry one empty pointer.
+/// Never all empty: an obligation without any of it has no block (`Obligation::rare` is `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(in crate::engine) struct Rare {
+    pub(in crate::engine) binding: Option<Vec<Considered>>,
+    pub(in crate::engine) not_applicable: Option<String>,
+    /// The trail's note ([`Trail`]).
+    pub(in crate::engine) note: Option<Box<str>>,
+}
+
+impl Rare {
+    /// The block, or none when it would be empty. Shared (`Arc`) rather than boxed, so that
+    /// dropping an obligation without one is a test of the pointer: a box's drop, with the
+    /// block's own fields inlined, began by saving every register, block or none.
+    pub(in crate::engine) fn shared(self) -> Option<Arc<Rare>> {
+        let empty = self.binding.is_none() && self.not_applicable.is_none() && self.note.is_none();
+        (!empty).then(|| Arc::new(self))
+    }
+}
+
+// The obligation as deserialised, and its JSON Schema: every field, in order (the serialiser,
+// `impl Serialize for Obligation`, writes the same). A plain comment: the doc text below is the
+// schema's description, as the obligation's own was.
+/// One dated obligation: who must do what, by when, on what authority.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Obligation")]
+struct ObligationWire {
+    /// What must be done.
+    duty: Duty,
+    /// Who must do it: the binding rule's role.
+    role: Role,
+    /// Every role its rules name: `role`, and the roles of the other rules considered (a local
+    /// procedure naming the team manager where statute names a senior manager keeps both, even
+    /// when statute binds).
+    #[serde(default)]
+    roles: Roles,
+    /// The action in plain English (from the binding rule).
+    action: Shared<str>,
+    /// The review regime, when the obligation is about a review.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    regime: Option<Regime>,
+    /// The review number within its regime and period of care, when about a review (`regime`
+    /// set). For a repeating duty not about a review (`regime` absent, e.g. six-monthly case
+    /// summaries) it is the repetition number: 1 for the first, 2 for the second, ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review_number: Option<u32>,
+    /// The earliest date it can be done (its trigger), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    earliest: Option<NaiveDate>,
+    /// The legal deadline (none: no day fixed, e.g. an early review "before" a change).
+    latest: Option<NaiveDate>,
+    /// The last working day on or before `latest`: the day to plan for.
+    latest_working_day: Option<NaiveDate>,
+    /// Where the binding rule comes from.
+    basis: Basis,
+    /// When more than one rule governs this duty here: every rule considered, earliest deadline
+    /// first (the first binds; ties go to statute).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    binding: Option<Vec<Considered>>,
+    /// The binding rule's citation.
+    citation: Shared<Citation>,
+    /// Indices of the events that triggered it.
+    triggered_by: Triggers,
+    /// True when it rests on an assumed date rather than a recorded one: a review not yet held
+    /// (planned for its last working day), or another duty's completion that was not recorded
+    /// (taken as that duty's deadline, e.g. receipt of the decisions).
+    projected: bool,
+    /// True when its date relies on bank holidays projected for a year not yet announced.
+    provisional: bool,
+    /// True for an early review (a trigger, not the regular clock).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    early: bool,
+    /// When it was done, if the case history says (reviews held).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    done: Option<NaiveDate>,
+    /// What went wrong, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    breach: Option<Breach>,
     /// Why it cannot apply, when it cannot: every rule for it would fall due before the child
     /// became looked after (counted back from a review held soon after that day). It then has no
     /// deadline, and an audit reports it `not_applicable` with this reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_applicable: Option<String>,
-    #[serde(skip)]
-    pub(in crate::engine) trail: Trail,
+    not_applicable: Option<String>,
+}
+
+impl From<ObligationWire> for Obligation {
+    fn from(w: ObligationWire) -> Obligation {
+        Obligation {
+            duty: w.duty,
+            role: w.role,
+            roles: w.roles,
+            action: w.action,
+            regime: w.regime,
+            review_number: w.review_number,
+            earliest: w.earliest,
+            latest: w.latest,
+            latest_working_day: w.latest_working_day,
+            basis: w.basis,
+            citation: w.citation,
+            triggered_by: w.triggered_by,
+            projected: w.projected,
+            provisional: w.provisional,
+            early: w.early,
+            done: w.done,
+            breach: w.breach,
+            rare: Rare { binding: w.binding, not_applicable: w.not_applicable, note: None }.shared(),
+            trail: Trail::default(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Obligation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Obligation, D::Error> {
+        ObligationWire::deserialize(d).map(Obligation::from)
+    }
+}
+
+impl Serialize for Obligation {
+    /// Every field, in order, as the JSON Schema has them (absent options and a false `early` left out).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (binding, breach, not_applicable) = (self.binding(), self.breach.as_ref(), self.not_applicable());
+        let len = 10
+            + usize::from(self.regime.is_some())
+            + usize::from(self.review_number.is_some())
+            + usize::from(self.earliest.is_some())
+            + usize::from(binding.is_some())
+            + usize::from(self.early)
+            + usize::from(self.done.is_some())
+            + usize::from(breach.is_some())
+            + usize::from(not_applicable.is_some());
+        let mut st = s.serialize_struct("Obligation", len)?;
+        st.serialize_field("duty", &self.duty)?;
+        st.serialize_field("role", &self.role)?;
+        st.serialize_field("roles", &self.roles)?;
+        st.serialize_field("action", &self.action)?;
+        field(&mut st, "regime", self.regime.as_ref())?;
+        field(&mut st, "review_number", self.review_number.as_ref())?;
+        field(&mut st, "earliest", self.earliest.as_ref())?;
+        st.serialize_field("latest", &self.latest)?;
+        st.serialize_field("latest_working_day", &self.latest_working_day)?;
+        st.serialize_field("basis", &self.basis)?;
+        field(&mut st, "binding", binding)?;
+        st.serialize_field("citation", &self.citation)?;
+        st.serialize_field("triggered_by", &self.triggered_by)?;
+        st.serialize_field("projected", &self.projected)?;
+        st.serialize_field("provisional", &self.provisional)?;
+        field(&mut st, "early", self.early.then_some(&true))?;
+        field(&mut st, "done", self.done.as_ref())?;
+        field(&mut st, "breach", breach)?;
+        field(&mut st, "not_applicable", not_applicable)?;
+        st.end()
+    }
+}
+
+/// Serialises `value` as field `key` when present, else skips the field.
+fn field<S: serde::ser::SerializeStruct, T: Serialize + ?Sized>(
+    st: &mut S,
+    key: &'static str,
+    value: Option<&T>,
+) -> std::result::Result<(), S::Error> {
+    match value {
+        Some(v) => st.serialize_field(key, v),
+        None => st.skip_field(key),
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Obligation {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <ObligationWire as schemars::JsonSchema>::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        <ObligationWire as schemars::JsonSchema>::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <ObligationWire as schemars::JsonSchema>::json_schema(generator)
+    }
+}
+
+impl PartialEq for Obligation {
+    fn eq(&self, other: &Obligation) -> bool {
+        self.duty == other.duty
+            && self.role == other.role
+            && self.roles == other.roles
+            && self.action == other.action
+            && self.regime == other.regime
+            && self.review_number == other.review_number
+            && self.earliest == other.earliest
+            && self.latest == other.latest
+            && self.latest_working_day == other.latest_working_day
+            && self.basis == other.basis
+            && self.binding() == other.binding()
+            && self.citation == other.citation
+            && self.triggered_by == other.triggered_by
+            && self.projected == other.projected
+            && self.provisional == other.provisional
+            && self.early == other.early
+            && self.done == other.done
+            && self.breach == other.breach
+            && self.not_applicable() == other.not_applicable()
+            && self.trail == other.trail
+            && self.note() == other.note()
+    }
+}
+
+impl Eq for Obligation {}
+
+impl std::fmt::Debug for Obligation {
+    /// Every field, in order, as the JSON has them, then how its date was reached.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Obligation")
+            .field("duty", &self.duty)
+            .field("role", &self.role)
+            .field("roles", &self.roles)
+            .field("action", &self.action)
+            .field("regime", &self.regime)
+            .field("review_number", &self.review_number)
+            .field("earliest", &self.earliest)
+            .field("latest", &self.latest)
+            .field("latest_working_day", &self.latest_working_day)
+            .field("basis", &self.basis)
+            .field("binding", &self.rare.as_ref().and_then(|r| r.binding.as_ref()))
+            .field("citation", &self.citation)
+            .field("triggered_by", &self.triggered_by)
+            .field("projected", &self.projected)
+            .field("provisional", &self.provisional)
+            .field("early", &self.early)
+            .field("done", &self.done)
+            .field("breach", &self.breach)
+            .field("not_applicable", &self.rare.as_ref().and_then(|r| r.not_applicable.as_ref()))
+            .field("trail", &TrailDebug(&self.trail, self.note()))
+            .finish()
+    }
+}
+
+/// A trail with its note, shown as one struct.
+struct TrailDebug<'t>(&'t Trail, Option<&'t str>);
+
+impl std::fmt::Debug for TrailDebug<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = self.0;
+        f.debug_struct("Trail")
+            .field("anchor", &t.anchor)
+            .field("anchor_date", &t.anchor_date)
+            .field("assumed", &t.assumed)
+            .field("direction", &t.direction)
+            .field("period", &t.period)
+            .field("statutory_calendar", &t.statutory_calendar)
+            .field("note", &self.1)
+            .field("meeting", &t.meeting)
+            .finish()
+    }
 }
 
 impl Obligation {
+    /// When more than one rule governs this duty here: every rule considered, earliest deadline
+    /// first (the first binds; ties go to statute).
+    pub fn binding(&self) -> Option<&[Considered]> {
+        self.rare.as_ref().and_then(|r| r.binding.as_deref())
+    }
+
+    /// Why it cannot apply, when it cannot: every rule for it would fall due before the child
+    /// became looked after (counted back from a review held soon after that day). It then has no
+    /// deadline, and an audit reports it `not_applicable` with this reason.
+    pub fn not_applicable(&self) -> Option<&str> {
+        self.rare.as_ref().and_then(|r| r.not_applicable.as_deref())
+    }
+
+    /// The trail's note, if any.
+    pub(in crate::engine) fn note(&self) -> Option<&str> {
+        self.rare.as_ref().and_then(|r| r.note.as_deref())
+    }
+
     /// Whose standard it breaches when it was not done by `on` (done late on `on`, or still not
     /// done as at `on`): its breach's basis when it has a breach; else `statutory` when statute's
     /// own deadline for it (its earliest statutory rule that can apply) is before `on`, and
@@ -417,7 +682,7 @@ impl Obligation {
         if let Some(b) = &self.breach {
             return b.basis().clone();
         }
-        let statutory = match &self.binding {
+        let statutory = match self.binding() {
             Some(all) => {
                 all.iter().filter(|c| c.basis == Basis::Statutory && !c.before_care).filter_map(|c| c.latest).min()
             }
@@ -436,7 +701,8 @@ impl Obligation {
     }
 }
 
-/// How an obligation's date was reached, kept for [`Schedule::explain`].
+/// How an obligation's date was reached, kept for [`Schedule::explain`] (with a note, if any, in
+/// the obligation's [`Rare`] block).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(in crate::engine) struct Trail {
     pub(in crate::engine) anchor: Option<Anchor>,
@@ -445,7 +711,6 @@ pub(in crate::engine) struct Trail {
     pub(in crate::engine) direction: Option<Direction>,
     pub(in crate::engine) period: Option<Period>,
     pub(in crate::engine) statutory_calendar: bool,
-    pub(in crate::engine) note: Option<Box<str>>,
     /// The held review meeting (index in the walk) a duty counted from a review belongs to.
     pub(in crate::engine) meeting: Option<u32>,
 }
@@ -578,7 +843,9 @@ impl Schedule {
     /// ```
     pub fn open_for(&self, role: Role, as_at: NaiveDate) -> impl Iterator<Item = &Obligation> {
         self.obligations.iter().filter(move |o| {
-            (o.role == role || o.roles.contains(role)) && o.done.is_none_or(|d| d > as_at) && o.not_applicable.is_none()
+            (o.role == role || o.roles.contains(role))
+                && o.done.is_none_or(|d| d > as_at)
+                && o.not_applicable().is_none()
         })
     }
 
@@ -604,7 +871,7 @@ impl Schedule {
         let end = as_at.checked_add_days(Days::new(u64::from(days))).unwrap_or(NaiveDate::MAX);
         self.obligations.iter().filter(move |o| {
             o.done.is_none_or(|d| d > as_at)
-                && o.not_applicable.is_none()
+                && o.not_applicable().is_none()
                 && o.latest_working_day.is_some_and(|w| w >= as_at && w <= end)
         })
     }
@@ -653,6 +920,81 @@ mod tests {
             );
             assert_eq!(serde_json::from_value::<Metadata>(json).unwrap(), *m);
         }
+    }
+
+    /// Every field, present, serialises in the order of the JSON Schema (`binding` between
+    /// `basis` and `citation`, `breach` and `not_applicable` last) and reads back equal; the rare
+    /// ones read through their methods.
+    #[test]
+    fn every_field_keeps_its_place_in_json() {
+        let text = concat!(
+            r#"{"duty":"hold_review","role":"local_authority","roles":["local_authority","iro"],"#,
+            r#""action":"Hold it","regime":"looked_after","review_number":2,"earliest":"2026-01-02","#,
+            r#""latest":"2026-03-01","latest_working_day":"2026-02-27","basis":"local:dudley","#,
+            r#""binding":[{"basis":"local:dudley","period":"20 working days","latest":"2026-03-01","#,
+            r#""citation":{"instrument":"L","provision":"3.1","status":"V"}},{"basis":"statutory","#,
+            r#""period":null,"latest":null,"citation":{"instrument":"I","provision":"reg 1","status":"U"},"#,
+            r#""before_care":true}],"citation":{"instrument":"L","provision":"3.1","status":"V"},"#,
+            r#""triggered_by":[0,4,5],"projected":true,"provisional":true,"early":true,"#,
+            r#""done":"2026-03-04","breach":{"kind":"not_held","as_at":"2026-03-02","basis":"statutory"},"#,
+            r#""not_applicable":"before care"}"#
+        );
+        let o: Obligation = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&o).unwrap(), text);
+        let binding = o.binding().unwrap();
+        assert_eq!(
+            (binding.len(), binding[1].before_care, binding[0].latest),
+            (2, true, NaiveDate::from_ymd_opt(2026, 3, 1))
+        );
+        assert_eq!(o.not_applicable(), Some("before care"));
+        assert_eq!(o.breach.as_ref().map(Breach::kind), Some("not_held"));
+        assert!(o.rare.is_some());
+        assert_eq!(serde_json::from_str::<Obligation>(&serde_json::to_string(&o).unwrap()).unwrap(), o);
+    }
+
+    /// An obligation without a rare field has no block (so that it allocates nothing for one),
+    /// whether made by the engine or read from JSON, and leaves those fields out of its JSON.
+    #[test]
+    fn an_obligation_without_rare_fields_has_no_block() {
+        let text = concat!(
+            r#"{"duty":"issue_decisions","role":"iro","roles":[],"action":"Issue","latest":null,"#,
+            r#""latest_working_day":null,"basis":"statutory","citation":{"instrument":"I","#,
+            r#""provision":"reg 1","status":"V"},"triggered_by":[3],"projected":false,"provisional":false}"#
+        );
+        let o: Obligation = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&o).unwrap(), text);
+        assert!(o.rare.is_none());
+        assert_eq!((o.binding(), o.not_applicable(), o.note()), (None, None, None));
+        use crate::calendar::Calendar;
+        use crate::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![
+                Event::new(d(1, 5), EventKind::BecameLookedAfter),
+                Event::new(d(3, 2), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            ],
+        )
+        .unwrap();
+        let p = crate::profile::Profile::builtin("england").unwrap();
+        let s = schedule(&case, &p, &Calendar::england_and_wales(), &ScheduleOptions::default()).unwrap();
+        // The first review, due Mon 2 Feb 2026 (20 working days after Mon 5 Jan), was held on
+        // Mon 2 Mar, 20 working days late (3-6, 9-13, 16-20, 23-27 Feb and 2 Mar): a breach,
+        // kept in the obligation itself, and no block.
+        let first = s.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.review_number == Some(1)).unwrap();
+        assert_eq!(first.latest, Some(d(2, 2)));
+        assert!(matches!(first.breach, Some(Breach::LateReview { working_days_late: 20, .. })), "{first:?}");
+        assert!(s.obligations.iter().all(|o| o.rare.is_none()));
+    }
+
+    /// An obligation takes 192 bytes (248 when its rare fields were kept inline), the block's
+    /// pointer one word.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn an_obligation_is_192_bytes() {
+        assert_eq!(std::mem::size_of::<Obligation>(), 192);
+        assert_eq!(std::mem::size_of::<Option<Arc<Rare>>>(), 8);
     }
 
     /// A trigger list is three words (an `Arc<[usize]>` was two, with a shared count to touch on

@@ -941,7 +941,7 @@ impl Ctx<'_> {
         let next = |s: &Schedule| -> Option<Next> {
             let o = s.next_review_due(as_at)?;
             // Whose standard the overdue review misses: statute's when its deadline has passed too.
-            let statutory = match &o.binding {
+            let statutory = match o.binding() {
                 Some(list) => {
                     list.iter().filter(|c| c.basis == crate::profile::Basis::Statutory).filter_map(|c| c.latest).min()
                 }
