@@ -33,7 +33,7 @@ mod rules;
 pub use obligation::{Breach, Considered, Explanation, Metadata, Obligation, Schedule, Triggers};
 use obligation::{Rare, Trail};
 use perf::{
-    force_wide_keys, recycle, sort_key, sort_key_64, Cache, FastMap, SlotEntry, Slots, NARROW_INDEX_BITS, WIDE_INDEX,
+    duty_rank, force_wide_keys, recycle, sort_key, Cache, FastMap, SlotEntry, Slots, NARROW_INDEX_BITS, WIDE_INDEX,
 };
 use repeat::{Prev, Recorded, Repeating, Running};
 use rules::*;
@@ -583,40 +583,32 @@ impl<'a> Builder<'a, '_> {
 
     /// Builds the obligations in order, leaving out projected ones past the horizon.
     fn finish(&mut self, horizon_end: Option<NaiveDate>) -> Vec<Obligation> {
-        let cal = self.cal;
+        let verified_through = self.cal.version().verified_through;
         let cands = &self.cands;
         let pending = &mut *self.pending;
         let extras = &mut *self.extras;
         // Sort small keys (64 bits when they fit, else 128), then build each obligation once, in order.
         let (order, order_64) = (&mut *self.order, &mut *self.order_64);
-        // The obligations kept (projected ones past the horizon are left out) and their sort fields.
+        // The obligations kept (projected ones past the horizon are left out) and their sort fields,
+        // for 128-bit keys.
         let kept = pending.iter().enumerate().filter_map(|(i, p)| {
             let b = &cands[p.best];
             let past = b.assumed && horizon_end.is_some_and(|h| b.deadline.is_some_and(|d| d.date > h));
             (!past).then(|| (b.deadline.map(|d| d.latest_working_day), p.review_number, p.duty, i))
         });
-        let mut narrow = !force_wide_keys();
-        for (day, number, duty, i) in kept.clone() {
-            if !narrow {
-                break;
-            }
-            match sort_key_64(day, number, duty, i) {
-                Some(k) => order_64.push(k),
-                None => narrow = false,
-            }
-        }
-        // Sorted, then each key replaced by the obligation's index.
-        if narrow {
+        // Sorted: the obligation's index is then the key's low bits (`index_mask` of it).
+        let narrow = !force_wide_keys() && narrow_keys(pending, cands, horizon_end, order_64);
+        let index_mask = if narrow {
             order_64.sort_unstable();
-            for k in order_64.iter_mut() {
-                *k &= (1 << NARROW_INDEX_BITS) - 1;
-            }
+            (1 << NARROW_INDEX_BITS) - 1
         } else {
+            order.clear();
             order.extend(kept.map(|(day, number, duty, i)| sort_key(day, number, duty, i)));
             order.sort_unstable();
             order_64.clear();
             order_64.extend(order.iter().map(|&k| (k & WIDE_INDEX) as u64));
-        }
+            u64::MAX
+        };
         let mut out = Vec::with_capacity(order_64.len());
         // Built in place (the fields written straight into the vector): what few obligations have
         // besides is moved in afterwards. Moving a whole obligation, or values made on the stack
@@ -626,8 +618,8 @@ impl<'a> Builder<'a, '_> {
         // making cost more than this second pass over the few).
         let with_extras = &mut *order;
         with_extras.clear();
-        out.extend(order_64.iter().enumerate().map(|(k, &pi)| {
-            let p = &mut pending[pi as usize];
+        out.extend(order_64.iter().enumerate().map(|(k, &key)| {
+            let p = &mut pending[(key & index_mask) as usize];
             let b = &cands[p.best];
             // What few obligations have (other rules considered, a breach, a note, a rule made
             // for it, a rule that cannot apply) is made apart.
@@ -647,7 +639,8 @@ impl<'a> Builder<'a, '_> {
             let earliest =
                 (rule.direction == Direction::After && rule.duty != Duty::HoldReview && !rule.before_or_within)
                     .then_some(b.anchor_date);
-            let provisional = deadline.is_some_and(|d| d.provisional || cal.is_provisional(b.anchor_date, d.date));
+            // `cal.is_provisional(b.anchor_date, d.date)`, its date read once.
+            let provisional = deadline.is_some_and(|d| d.provisional || b.anchor_date.max(d.date) > verified_through);
             Obligation {
                 duty: p.duty,
                 role: rule.role,
@@ -680,7 +673,10 @@ impl<'a> Builder<'a, '_> {
         }));
         for &k in with_extras.iter() {
             let o = out.get_mut(k as usize);
-            let x = order_64.get(k as usize).and_then(|&pi| pending[pi as usize].extra).and_then(|e| extras.get_mut(e));
+            let x = order_64
+                .get(k as usize)
+                .and_then(|&key| pending[(key & index_mask) as usize].extra)
+                .and_then(|e| extras.get_mut(e));
             if let (Some(o), Some(x)) = (o, x) {
                 o.breach = x.breach.take();
             }
@@ -688,6 +684,48 @@ impl<'a> Builder<'a, '_> {
         with_extras.clear();
         out
     }
+}
+
+/// The 64-bit sort keys of the obligations kept (projected ones past `horizon_end` are left
+/// out), made in one pass into `keys`: each is the key [`perf::sort_key_64`] gives (unit test
+/// `one_pass_keys_are_those_of_sort_key_64`). `false` when a field of some obligation's key, kept
+/// or not, does not fit in 64 bits: `keys` is then to be discarded, and the caller sorts on
+/// 128-bit keys, in the same order.
+fn narrow_keys(pending: &[Pending], cands: &[Cand], horizon_end: Option<NaiveDate>, keys: &mut Vec<u64>) -> bool {
+    keys.clear();
+    if pending.len() > 1 << NARROW_INDEX_BITS {
+        return false;
+    }
+    // Every obligation's key is written at the next place, which only a kept one takes.
+    keys.resize(pending.len(), 0);
+    let mut n = 0;
+    let h = horizon_end.unwrap_or(NaiveDate::MAX);
+    // The bits of every field above its width, gathered over all keys: none when all fit. A
+    // year before 1900 wraps to a large number.
+    let mut over = 0u64;
+    for (i, p) in pending.iter().enumerate() {
+        let b = &cands[p.best];
+        let (day, past) = match b.deadline {
+            Some(d) => {
+                let w = d.latest_working_day;
+                let year = u64::from(w.year().wrapping_sub(1900) as u32);
+                over |= year >> 11;
+                (year << 9 | u64::from(w.ordinal()), b.assumed && d.date > h)
+            }
+            // After every date.
+            None => (1 << 20, false),
+        };
+        let number = p.review_number.map_or(0, |n| u64::from(n) + 1);
+        let duty = duty_rank(p.duty) as u64;
+        over |= number >> 16 | duty >> 6;
+        let key = day << 43 | number << 27 | duty << NARROW_INDEX_BITS | i as u64;
+        debug_assert!(perf::sort_key_64(b.deadline.map(|d| d.latest_working_day), p.review_number, p.duty, i)
+            .is_none_or(|k| k == key));
+        keys[n] = key;
+        n += usize::from(!past);
+    }
+    keys.truncate(n);
+    over == 0
 }
 
 /// The rare block of obligation `p` (its rules when more than one, earliest deadline first; its
@@ -733,7 +771,7 @@ fn rare<'x>(p: &Pending, cands: &[Cand], extras: &'x mut [Extra]) -> (Option<Arc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use perf::FORCE_WIDE;
+    use perf::{sort_key_64, FORCE_WIDE};
 
     /// Sorting on 64-bit keys (when they fit) and on 128-bit keys gives the same schedules.
     #[test]
@@ -852,6 +890,79 @@ mod tests {
             }
         }
         assert_eq!(days_between(NaiveDate::MIN, NaiveDate::MAX), (NaiveDate::MAX - NaiveDate::MIN).num_days());
+    }
+
+    /// The keys made in one pass are those of `sort_key_64`, projected obligations past the
+    /// horizon left out, and the pass says so when one of them does not fit in 64 bits.
+    #[test]
+    fn one_pass_keys_are_those_of_sort_key_64() {
+        let profile = Profile::builtin("england").unwrap();
+        let rule = &*profile.rules[0];
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let dates =
+            [None, d(1900, 1, 1), d(2026, 6, 30), d(2026, 7, 1), d(2199, 12, 31), d(1899, 12, 31), d(3948, 1, 1)];
+        let numbers = [None, Some(0), Some(1), Some(65_534), Some(65_535), Some(u32::MAX)];
+        let duties = [Duty::ALL[0], *Duty::ALL.last().unwrap()];
+        let pending = |duty: Duty, review_number: Option<u32>, best: usize| Pending {
+            duty,
+            regime: None,
+            review_number,
+            triggered_by: Triggers::default(),
+            early: false,
+            done: None,
+            extra: None,
+            best,
+            first: best,
+            last: best,
+            n_cands: 1,
+            meeting: u32::MAX,
+        };
+        let cand = |day: Option<NaiveDate>, assumed: bool| Cand {
+            rule,
+            duty: rule.duty,
+            anchor_date: NaiveDate::MIN,
+            assumed,
+            deadline: day.map(|date| Deadline { date, latest_working_day: date, provisional: false }),
+            statutory_calendar: true,
+            before_care: false,
+            next: None,
+        };
+        let (mut kept, mut wide, mut left_out) = (0, 0, 0);
+        for horizon in [None, d(2026, 6, 30)] {
+            for &day in &dates {
+                for &number in &numbers {
+                    for assumed in [false, true] {
+                        for &duty in &duties {
+                            // One obligation that always fits, then the one tried.
+                            let p = vec![pending(Duty::HoldReview, Some(2), 0), pending(duty, number, 1)];
+                            let c = vec![cand(d(2026, 3, 2), false), cand(day, assumed)];
+                            let mut keys = vec![7];
+                            let fits = narrow_keys(&p, &c, horizon, &mut keys);
+                            let past = assumed && day.zip(horizon).is_some_and(|(x, h)| x > h);
+                            let expected: Vec<u64> = [(d(2026, 3, 2), Some(2), Duty::HoldReview, 0, false)]
+                                .into_iter()
+                                .chain([(day, number, duty, 1, past)])
+                                .filter(|k| !k.4)
+                                .filter_map(|(day, number, duty, i, _)| sort_key_64(day, number, duty, i))
+                                .collect();
+                            if sort_key_64(day, number, duty, 1).is_some() {
+                                assert!(fits, "{day:?} {number:?} {duty:?}");
+                                assert_eq!(keys, expected);
+                                kept += usize::from(expected.len() == 2);
+                            } else {
+                                // A key that does not fit sends the schedule to 128-bit keys, even
+                                // when its obligation is left out (the order is the same).
+                                assert!(!fits, "{day:?} {number:?} {duty:?}");
+                                wide += 1;
+                            }
+                            left_out += usize::from(past);
+                        }
+                    }
+                }
+            }
+        }
+        // Both outcomes are reached, and some obligations past the horizon are left out.
+        assert!(kept > 50 && wide > 50 && left_out > 10, "{kept} {wide} {left_out}");
     }
 
     /// The 64-bit key, when it fits, orders exactly as the 128-bit key.
