@@ -10,6 +10,7 @@ impl<'a> Builder<'a, '_> {
     /// obligation's index. The earliest deadline binds; on a tie the first candidate
     /// (statute comes first in a profile) keeps it.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     pub(in crate::engine) fn attach(
         &mut self,
         existing: Option<usize>,
