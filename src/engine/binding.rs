@@ -5,10 +5,12 @@
 use crate::engine::*;
 
 impl<'a> Builder<'a, '_> {
-    /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None`;
-    /// returns the obligation's index. The earliest deadline binds; on a tie the first candidate
+    /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None` (of the
+    /// held review meeting `meeting`, or `u32::MAX`: see `Pending::meeting`); returns the
+    /// obligation's index. The earliest deadline binds; on a tie the first candidate
     /// (statute comes first in a profile) keeps it.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     pub(in crate::engine) fn attach(
         &mut self,
         existing: Option<usize>,
@@ -17,6 +19,7 @@ impl<'a> Builder<'a, '_> {
         review_number: Option<u32>,
         triggered_by: Trig<'_>,
         early: bool,
+        meeting: u32,
     ) -> usize {
         let c = self.cands.len();
         let i = match existing {
@@ -47,7 +50,7 @@ impl<'a> Builder<'a, '_> {
                     first: c,
                     last: c,
                     n_cands: 1,
-                    meeting: u32::MAX,
+                    meeting,
                 });
                 self.pending.len() - 1
             }

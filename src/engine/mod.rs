@@ -557,7 +557,7 @@ impl<'a> Builder<'a, '_> {
     ) -> usize {
         let key = (cand.duty, scope);
         let existing = self.index.get(&key).copied();
-        let i = self.attach(existing, cand, regime, review_number, triggered_by, early);
+        let i = self.attach(existing, cand, regime, review_number, triggered_by, early, u32::MAX);
         if existing.is_none() {
             self.index.insert(key, i);
         }

@@ -33,9 +33,10 @@ impl<'a> Builder<'a, '_> {
                 // meeting's index.
                 let period_start = self.walk.periods.get(m.period).map(|p| p.start);
                 let row = mi * self.sets.meeting_cols;
+                // The held meeting's index for `Pending::meeting` (`u32::MAX`: none).
                 let held = match m.r {
-                    MeetingRef::Held(hm) => Some(u32::try_from(hm).unwrap_or(u32::MAX)),
-                    MeetingRef::Projected(_) => None,
+                    MeetingRef::Held(hm) => u32::try_from(hm).unwrap_or(u32::MAX),
+                    MeetingRef::Projected(_) => u32::MAX,
                 };
                 for mr in rules {
                     // The rule's reviews, regimes, meeting and adjournment (`MeetingRule`).
@@ -43,6 +44,8 @@ impl<'a> Builder<'a, '_> {
                         continue;
                     }
                     let rule: &'a Rule = &grouped[mr.k];
+                    // The yearly meeting (rules on the last review meeting only), found once.
+                    let mut yearly = None;
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::ReviewDate => (m.date, m.assumed),
                         Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
@@ -58,9 +61,8 @@ impl<'a> Builder<'a, '_> {
                             None => continue,
                         },
                         Anchor::LastReviewMeeting => {
-                            if yearly_meeting(self.walk, mtgs, mi).is_none() {
-                                continue;
-                            }
+                            let Some(y) = yearly_meeting(self.walk, mtgs, mi) else { continue };
+                            yearly = Some(y);
                             (m.date, m.assumed)
                         }
                         Anchor::DecisionsReceived => {
@@ -89,9 +91,6 @@ impl<'a> Builder<'a, '_> {
                         continue;
                     }
                     let mut c = self.cand(rule, anchor, assumed)?;
-                    let yearly = (rule.anchor == Anchor::LastReviewMeeting)
-                        .then(|| yearly_meeting(self.walk, mtgs, mi))
-                        .flatten();
                     if let Some((review, _)) = yearly.and_then(|y| y.too_soon) {
                         // A review without a meeting before 12 months in the placement: the meeting
                         // was needed at that review.
@@ -105,22 +104,17 @@ impl<'a> Builder<'a, '_> {
                         Direction::Before => period_start,
                         Direction::After => None,
                     };
-                    let early_count = c.deadline.zip(care_start).filter(|(dl, s)| dl.date < *s);
-                    c.before_care = early_count.is_some();
+                    c.before_care = match (c.deadline, care_start) {
+                        (Some(dl), Some(s)) => dl.date < s,
+                        _ => false,
+                    };
                     let at = row + mr.col;
                     let existing = self.meeting_duty[at];
-                    let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false);
+                    let (before_care, due) = (c.before_care, c.deadline);
+                    let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false, held);
                     self.meeting_duty[at] = Some(i);
-                    if let Some((dl, start)) = early_count {
-                        let why = format!(
-                            "counted back from review {n} on {anchor}, it would fall due on {}, before the child became \
-                             looked after on {start}: the review was held too soon after for this rule to apply",
-                            dl.date
-                        );
-                        self.extra(i).before_care = Some(why);
-                    }
-                    if let Some(hm) = held {
-                        self.pending[i].meeting = hm;
+                    if before_care {
+                        self.before_care(i, n, anchor, due, care_start);
                     }
                     if rule.duty == Duty::CompleteAdjournedReview {
                         self.adjourned_breach(i, m, case)?;
@@ -138,6 +132,22 @@ impl<'a> Builder<'a, '_> {
             }
         }
         Ok(())
+    }
+}
+
+impl Builder<'_, '_> {
+    /// Records why obligation `i`'s rule, counted back from review `n` on `anchor` to `due`,
+    /// cannot apply: it falls before the child became looked after on `start`.
+    #[cold]
+    #[inline(never)]
+    fn before_care(&mut self, i: usize, n: u32, anchor: NaiveDate, due: Option<Deadline>, start: Option<NaiveDate>) {
+        let (Some(dl), Some(start)) = (due, start) else { return };
+        let why = format!(
+            "counted back from review {n} on {anchor}, it would fall due on {}, before the child became \
+             looked after on {start}: the review was held too soon after for this rule to apply",
+            dl.date
+        );
+        self.extra(i).before_care = Some(why);
     }
 }
 
