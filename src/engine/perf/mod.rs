@@ -68,15 +68,24 @@ thread_local! {
 
 impl Cache {
     /// Runs `f` on this thread's cache, in place, then empties the cache of this schedule's data
-    /// ([`Cache::clean`]); on a fresh cache if this thread's is in use or the thread is ending.
+    /// ([`Cache::clean`]), also when `f` panics; on a fresh cache if this thread's is in use or the
+    /// thread is ending.
     /// `f` runs once.
     pub(in crate::engine) fn with<R>(mut f: impl FnMut(&mut Cache) -> R) -> R {
+        /// Empties the cache when dropped: after `f`, and also on the way out of a panic in `f`
+        /// (the FFI and the Python module catch panics and go on using the thread, whose next
+        /// schedule must not find this one's data).
+        struct Clean<'c>(&'c mut Cache);
+        impl Drop for Clean<'_> {
+            fn drop(&mut self) {
+                self.0.clean();
+            }
+        }
         CACHE
             .try_with(|c| {
                 c.try_borrow_mut().ok().map(|mut c| {
-                    let r = f(&mut c);
-                    c.clean();
-                    r
+                    let guard = Clean(&mut c);
+                    f(&mut *guard.0)
                 })
             })
             .ok()
@@ -431,5 +440,39 @@ mod tests {
         assert_eq!(copies[0].action.as_ptr(), copies[1].action.as_ptr());
         assert_eq!(copies[0].citation.as_ptr(), copies[2].citation.as_ptr());
         assert_ne!(copies[0].citation.as_ptr(), copies[1].citation.as_ptr());
+    }
+
+    /// A panic inside [`Cache::with`] (the FFI and the Python module catch panics and go on using
+    /// the thread) leaves none of that schedule's data for the next schedule on the thread: the
+    /// next one is the same as before the panic. (With the cache moved out for a schedule, a
+    /// panic dropped it; used in place, it must be emptied on the way out of a panic too.)
+    #[test]
+    fn a_panic_leaves_no_data_for_the_next_schedule() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![
+                Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+                Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            ],
+        )
+        .unwrap();
+        let profile = Profile::builtin_shared("england").unwrap();
+        let cal = Calendar::england_and_wales();
+        let before = schedule(&case, &profile, &cal, &ScheduleOptions::default()).unwrap();
+        assert!(before.obligations.len() > 10);
+        // A schedule that fails half way, with data in the cache.
+        let caught = std::panic::catch_unwind(|| {
+            Cache::with(|c| {
+                c.meeting_duty.extend([Some(0); 256]);
+                c.order.push(1);
+                panic!("a schedule failing half way");
+            })
+        });
+        assert!(caught.is_err());
+        let after = std::panic::catch_unwind(|| schedule(&case, &profile, &cal, &ScheduleOptions::default()));
+        let after = after.expect("no panic after a panic").unwrap();
+        assert_eq!(format!("{:?}", after.obligations), format!("{:?}", before.obligations));
     }
 }
