@@ -640,7 +640,53 @@ impl std::fmt::Debug for TrailDebug<'_> {
 
 impl Obligation {
     /// When more than one rule governs this duty here: every rule considered, earliest deadline
-    /// first (the first binds; ties go to statute).
+    /// first (the first binds; ties go to statute). `None` when one rule alone governs it.
+    ///
+    /// A local rule asking the IRO to speak to the child 5 working days before each review
+    /// competes with statute's "before the review" (at the latest on its day). For the review of
+    /// Thu 29 Jan 2026, 5 working days back are 28, 27, 26, 23 and Thu 22 Jan: the local rule binds.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Duty, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::profile::{Basis, Profile};
+    /// use lac_timescales::{calendar::Calendar, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let local = Profile::from_toml("talk-early.toml", r#"
+    /// id = "talk-early"
+    /// name = "Talk to the child a week ahead"
+    /// kind = "local"
+    /// extends = "england"
+    /// version = "1"
+    /// source = "an example"
+    /// [[rule]]
+    /// duty = "iro_speak_to_child"
+    /// role = "iro"
+    /// anchor = "review_date"
+    /// direction = "before"
+    /// period = "5 working days"
+    /// action = "Speak to the child before the review"
+    /// citation = { instrument = "Example procedure", provision = "s.2", status = "V" }
+    /// "#)?;
+    /// let events = vec![
+    ///     Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+    ///     Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+    /// ];
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(), events)?;
+    /// let opts = ScheduleOptions::as_at(d(2026, 1, 29)).with_horizon_months(0);
+    /// let s = schedule(&case, &local, &Calendar::england_and_wales(), &opts)?;
+    /// let talk = s.obligations.iter()
+    ///     .find(|o| o.duty == Duty::IroSpeakToChild && o.review_number == Some(1)).unwrap();
+    /// let rules = talk.binding().expect("two rules");
+    /// assert_eq!(rules.len(), 2);
+    /// assert_eq!((rules[0].latest, rules[0].basis.clone()), (Some(d(2026, 1, 22)), Basis::Local("talk-early".into())));
+    /// assert_eq!((rules[1].latest, rules[1].basis.clone()), (Some(d(2026, 1, 29)), Basis::Statutory));
+    /// assert_eq!(talk.latest, Some(d(2026, 1, 22)));
+    /// // Under statute alone one rule governs it.
+    /// let s = schedule(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(), &opts)?;
+    /// assert!(s.obligations.iter().all(|o| o.binding().is_none()));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
     pub fn binding(&self) -> Option<&[Considered]> {
         self.rare.as_ref().and_then(|r| r.binding.as_deref())
     }
@@ -648,6 +694,35 @@ impl Obligation {
     /// Why it cannot apply, when it cannot: every rule for it would fall due before the child
     /// became looked after (counted back from a review held soon after that day). It then has no
     /// deadline, and an audit reports it `not_applicable` with this reason.
+    ///
+    /// The SARS checklist asks for the IRO to speak to the social worker 15 working days before
+    /// each review. A child looked after on Mon 5 Jan 2026 had the first review on Fri 16 Jan:
+    /// 15 working days back (Thu 1 Jan and 25-26 Dec 2025 are bank holidays) is Tue 23 Dec 2025,
+    /// before the child was looked after.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Duty, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let events = vec![
+    ///     Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+    ///     Event::new(d(2026, 1, 16), EventKind::ReviewHeld { meeting: true, regimes: None }),
+    /// ];
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(), events)?;
+    /// let opts = ScheduleOptions::as_at(d(2026, 1, 20)).with_horizon_months(0);
+    /// let p = Profile::builtin("sars-checklist")?;
+    /// let s = schedule(&case, &p, &Calendar::england_and_wales(), &opts)?;
+    /// let of = |duty| s.obligations.iter().find(|o| o.duty == duty && o.review_number == Some(1)).unwrap();
+    /// let talk = of(Duty::IroConsultSocialWorker);
+    /// assert_eq!(talk.latest, None);
+    /// let why = talk.not_applicable().unwrap();
+    /// assert!(why.contains("2025-12-23") && why.contains("2026-01-05"), "{why}");
+    /// // The social worker's report, 3 working days before (Tue 13 Jan), applies.
+    /// let report = of(Duty::SubmitSocialWorkReport);
+    /// assert_eq!((report.latest, report.not_applicable()), (Some(d(2026, 1, 13)), None));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
     pub fn not_applicable(&self) -> Option<&str> {
         self.rare.as_ref().and_then(|r| r.not_applicable.as_deref())
     }
