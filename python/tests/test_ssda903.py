@@ -351,6 +351,17 @@ def superseded_rows(result):
     return [[cell(row[k]) for k in keys] for row in rows]
 
 
+def input_kinds(pairs):
+    """The 2024 and 2025 returns `pairs` (episodes and reviews paths) as each input kind
+    `audit_903` takes: paths, pandas and polars frames read as text, with the collection year."""
+    years = (2024, 2025)
+    return {
+        "paths": pairs,
+        "pandas": [tuple(pd.read_csv(f, dtype=str, keep_default_na=False) for f in p) + (y,) for p, y in zip(pairs, years)],
+        "polars": [tuple(pl.read_csv(f, infer_schema=False) for f in p) + (y,) for p, y in zip(pairs, years)],
+    }  # fmt: skip
+
+
 def test_superseded_copies_on_every_input_and_output_kind(tmp_path):
     pairs = two_returns(tmp_path)
     out = tmp_path / "out"
@@ -363,11 +374,7 @@ def test_superseded_copies_on_every_input_and_output_kind(tmp_path):
         ["7", "2024-01-05", "2", "2023-24", "2", "2024-25", ""],
         ["8", "2024-02-01", "3", "2023-24", "3", "2024-25", 'LS: "C2" (2023-24) vs "J1" (2024-25)'],
     ]
-    inputs = {
-        "paths": pairs,
-        "pandas": [tuple(pd.read_csv(f, dtype=str, keep_default_na=False) for f in p) + (y,) for p, y in zip(pairs, (2024, 2025))],
-        "polars": [tuple(pl.read_csv(f, infer_schema=False) for f in p) + (y,) for p, y in zip(pairs, (2024, 2025))],
-    }  # fmt: skip
+    inputs = input_kinds(pairs)
     for name, returns in inputs.items():
         for output in ("pandas", "polars", "columns"):
             a = lt.audit_903(returns, output=output)
@@ -405,11 +412,7 @@ def test_superseded_runs_of_a_child_and_empty_values_between_others(tmp_path):
         ["8", "2024-02-01", "4", "2023-24", "4", "2024-25", 'LS: "C2" (2023-24) vs "J1" (2024-25)'],
         ["9", "2024-02-10", "5", "2023-24", "5", "2024-25", ""],
     ]
-    inputs = {
-        "paths": pairs,
-        "pandas": [tuple(pd.read_csv(f, dtype=str, keep_default_na=False) for f in p) + (y,) for p, y in zip(pairs, (2024, 2025))],
-        "polars": [tuple(pl.read_csv(f, infer_schema=False) for f in p) + (y,) for p, y in zip(pairs, (2024, 2025))],
-    }  # fmt: skip
+    inputs = input_kinds(pairs)
     for name, returns in inputs.items():
         for output in ("pandas", "polars", "columns"):
             for threads in (1, 2):
