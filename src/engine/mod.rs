@@ -364,33 +364,40 @@ pub fn schedule(
     calendar: &Calendar,
     options: &ScheduleOptions,
 ) -> Result<Schedule> {
-    schedule_unblamed(case, profile, calendar, options).map_err(|e| {
-        let months = options.effective_horizon_months();
-        if !e.is_range()
-            || months == 0
-            || schedule_unblamed(
-                case,
-                profile,
-                calendar,
-                &ScheduleOptions { horizon_months: Some(0), ..options.clone() },
-            )
+    schedule_unblamed(case, profile, calendar, options).map_err(|e| blame_horizon(e, case, profile, calendar, options))
+}
+
+/// `e`, or, when it is a date-range error that only the projection causes (the same case with a
+/// horizon of 0 succeeds), an error naming `horizon_months`.
+#[cold]
+#[inline(never)]
+fn blame_horizon(
+    e: Error,
+    case: &CaseHistory,
+    profile: &Profile,
+    calendar: &Calendar,
+    options: &ScheduleOptions,
+) -> Error {
+    let months = options.effective_horizon_months();
+    if !e.is_range()
+        || months == 0
+        || schedule_unblamed(case, profile, calendar, &ScheduleOptions { horizon_months: Some(0), ..options.clone() })
             .is_err()
-        {
-            return e;
-        }
-        let value = match options.horizon_months {
-            Some(h) => h.to_string(),
-            None => format!("{months} (the default)"),
-        };
-        Error::InvalidInput {
-            field: "horizon_months".into(),
-            value,
-            reason: format!(
-                "projecting that many months runs past {}, the calendar's last day ({e}): ask for fewer months",
-                crate::calendar::LAST_DATE
-            ),
-        }
-    })
+    {
+        return e;
+    }
+    let value = match options.horizon_months {
+        Some(h) => h.to_string(),
+        None => format!("{months} (the default)"),
+    };
+    Error::InvalidInput {
+        field: "horizon_months".into(),
+        value,
+        reason: format!(
+            "projecting that many months runs past {}, the calendar's last day ({e}): ask for fewer months",
+            crate::calendar::LAST_DATE
+        ),
+    }
 }
 
 /// [`schedule`] without naming the horizon in a date-range error.
@@ -431,9 +438,12 @@ fn schedule_unblamed(
                 .unwrap_or(calendar.version().last),
         ),
     };
-    let (names, obligations) = Cache::with(|cache| {
+    // Written in place by the cache's closure, which returns only the names: a large value
+    // returned through it was copied there with `memcpy`.
+    let mut obligations = Ok(Vec::new());
+    let names = Cache::with(|cache| {
         cache.select(&profile.rules);
-        let names = (cache.name(&profile.id), cache.name(&profile.version), cache.name(&profile.statutory_version));
+        let names = cache.names(profile);
         let cands = recycle(std::mem::take(&mut cache.cands));
         let fitting = recycle(std::mem::take(&mut cache.fitting));
         let mtgs = recycle(std::mem::take(&mut cache.mtgs));
@@ -441,8 +451,8 @@ fn schedule_unblamed(
         let mut b = Builder {
             walk: case.walk(),
             profile,
-            sets: &groups[0].1,
-            rules: &groups[0].2,
+            sets: &groups[0].sets,
+            rules: &groups[0].copies,
             cal: calendar,
             local_cal: options.local_calendar.as_ref(),
             as_at,
@@ -457,17 +467,17 @@ fn schedule_unblamed(
             fitting,
             mtgs,
         };
-        let obligations = b.run(case, horizon_end, horizon == 0);
+        obligations = b.run(case, horizon_end, horizon == 0);
         (cache.cands, cache.fitting, cache.mtgs) = (recycle(b.cands), recycle(b.fitting), recycle(b.mtgs));
-        (names, obligations)
+        names
     });
     Ok(Schedule {
         obligations: obligations?,
         metadata: Metadata {
-            profile: names.0,
-            profile_version: names.1,
+            profile: names.id,
+            profile_version: names.version,
             statutory_profile: profile.statutory_id().into(),
-            statutory_profile_version: names.2,
+            statutory_profile_version: names.statutory_version,
             jurisdiction: profile.jurisdiction,
             adjourned_review_date: profile.settings.adjourned_review_date,
             as_at,

@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use super::rules::RuleSets;
 use super::{Cand, Extra, Mtg, Pending, Scope};
 use crate::model::{Duty, Shared};
-use crate::profile::{Basis, Citation, Rule};
+use crate::profile::{Basis, Citation, Profile, Rule};
 
 /// What a thread keeps between schedules, so that a schedule allocates little besides its result:
 /// the rule groups of the last few profiles and scratch vectors. It never
@@ -25,7 +25,7 @@ pub(in crate::engine) struct Cache {
     /// The rules each set of groups was built from, most recent first, with the groups and this
     /// thread's own copies of the rules ([`thread_copies`]) in the order of the groups
     /// ([`grouped_copies`]).
-    pub(in crate::engine) groups: Vec<(Vec<Arc<Rule>>, RuleSets, Vec<Rule>)>,
+    pub(in crate::engine) groups: Vec<Group>,
     pub(in crate::engine) pending: Vec<Pending>,
     pub(in crate::engine) extras: Vec<Extra>,
     pub(in crate::engine) slots: Slots,
@@ -41,6 +41,27 @@ pub(in crate::engine) struct Cache {
     pub(in crate::engine) mtgs: Vec<Mtg<'static>>,
     /// The profile names and versions of recent schedules, interned ([`Cache::name`]).
     pub(in crate::engine) names: Vec<Shared<str>>,
+}
+
+/// The rule groups of one profile's rules, kept by a thread ([`Cache::select`]).
+pub(in crate::engine) struct Group {
+    /// The rules the groups were built from (compared by identity).
+    rules: Vec<Arc<Rule>>,
+    pub(in crate::engine) sets: RuleSets,
+    /// This thread's copies of the rules ([`thread_copies`]) in the order of the groups
+    /// ([`grouped_copies`]).
+    pub(in crate::engine) copies: Vec<Rule>,
+    /// The metadata names of the last profile scheduled with these rules: its id, version and
+    /// statutory version, interned ([`Cache::names`]).
+    names: Option<Names>,
+}
+
+/// A profile's id, version and statutory version, as a schedule's metadata carries them.
+#[derive(Clone)]
+pub(in crate::engine) struct Names {
+    pub(in crate::engine) id: Shared<str>,
+    pub(in crate::engine) version: Shared<str>,
+    pub(in crate::engine) statutory_version: Shared<str>,
 }
 
 /// An emptied vector's buffer, reused for another lifetime of the same type: the candidates
@@ -138,6 +159,29 @@ impl Cache {
         n
     }
 
+    /// The metadata names of `profile`, whose rules' groups are at the front ([`Cache::select`]):
+    /// those kept with the groups when they are the same text (three short comparisons), else
+    /// found or interned by [`Cache::name`] and kept with the groups.
+    pub(in crate::engine) fn names(&mut self, profile: &Profile) -> Names {
+        if let Some(n) = self.groups.first().and_then(|g| g.names.as_ref()) {
+            if *n.id == *profile.id
+                && *n.version == *profile.version
+                && *n.statutory_version == *profile.statutory_version
+            {
+                return n.clone();
+            }
+        }
+        let n = Names {
+            id: self.name(&profile.id),
+            version: self.name(&profile.version),
+            statutory_version: self.name(&profile.statutory_version),
+        };
+        if let Some(g) = self.groups.first_mut() {
+            g.names = Some(n.clone());
+        }
+        n
+    }
+
     /// Moves the groups of `rules` to the front, building them if they are not cached.
     pub(in crate::engine) fn select(&mut self, rules: &[Arc<Rule>]) {
         // Every pointer compared, without stopping at the first difference (a loop the compiler
@@ -150,7 +194,7 @@ impl Cache {
                     .fold(0usize, |diff, (a, b)| diff | (Arc::as_ptr(a) as usize ^ Arc::as_ptr(b) as usize))
                     == 0
         };
-        match self.groups.iter().position(|(cached, _, _)| same(cached)) {
+        match self.groups.iter().position(|g| same(&g.rules)) {
             Some(0) => {}
             Some(k) => {
                 let entry = self.groups.remove(k);
@@ -160,7 +204,7 @@ impl Cache {
                 self.groups.truncate(CACHED_PROFILES - 1);
                 let sets = RuleSets::new(rules);
                 let grouped = grouped_copies(&thread_copies(rules), &sets);
-                self.groups.insert(0, (rules.to_vec(), sets, grouped));
+                self.groups.insert(0, Group { rules: rules.to_vec(), sets, copies: grouped, names: None });
             }
         }
     }
