@@ -185,15 +185,16 @@ impl Cache {
     /// Moves the groups of `rules` to the front, building them if they are not cached.
     pub(in crate::engine) fn select(&mut self, rules: &[Arc<Rule>]) {
         // Every pointer compared, without stopping at the first difference (a loop the compiler
-        // can run several pointers at a time; the cache holds few profiles).
-        let same = |cached: &[Arc<Rule>]| {
-            cached.len() == rules.len()
-                && cached
-                    .iter()
-                    .zip(rules)
-                    .fold(0usize, |diff, (a, b)| diff | (Arc::as_ptr(a) as usize ^ Arc::as_ptr(b) as usize))
-                    == 0
-        };
+        // can run several pointers at a time; the cache holds few profiles). Differences rather
+        // than exclusive ors: the offset of an `Arc`'s value within its block cancels out, and is
+        // not added to every pointer.
+        let same =
+            |cached: &[Arc<Rule>]| {
+                cached.len() == rules.len()
+                    && cached.iter().zip(rules).fold(0usize, |diff, (a, b)| {
+                        diff | (Arc::as_ptr(a) as usize).wrapping_sub(Arc::as_ptr(b) as usize)
+                    }) == 0
+            };
         match self.groups.iter().position(|g| same(&g.rules)) {
             Some(0) => {}
             Some(k) => {
