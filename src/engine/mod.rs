@@ -741,9 +741,29 @@ fn narrow_keys(pending: &[Pending], cands: &[Cand], horizon_end: Option<NaiveDat
 /// The rare block of obligation `p` (its rules when more than one, earliest deadline first; its
 /// note and why it cannot apply, taken from its extras), every role its rules name when
 /// more than one (else none: the caller adds the binding rule's), and the rule made for it, if any.
+///
+/// Most obligations that come here have one rule and extras with a breach only (and perhaps a
+/// rule made for them): they make no block, and are answered here without the work (and the
+/// saved registers) of [`rare_block`].
 #[cold]
 #[inline(never)]
 fn rare<'x>(p: &Pending, cands: &[Cand], extras: &'x mut [Extra]) -> (Option<Arc<Rare>>, Roles, Option<&'x Rule>) {
+    let extra = p.extra.and_then(|e| extras.get(e));
+    if p.n_cands <= 1 && !cands.get(p.best).is_some_and(|b| b.before_care) && extra.is_some_and(|x| x.note.is_none()) {
+        let extras: &'x [Extra] = extras;
+        return (None, Roles::default(), p.extra.and_then(|e| extras.get(e)).and_then(|x| x.made.as_deref()));
+    }
+    rare_block(p, cands, extras)
+}
+
+/// [`rare`], in full.
+#[cold]
+#[inline(never)]
+fn rare_block<'x>(
+    p: &Pending,
+    cands: &[Cand],
+    extras: &'x mut [Extra],
+) -> (Option<Arc<Rare>>, Roles, Option<&'x Rule>) {
     let mut roles = Roles::default();
     let binding = (p.n_cands > 1).then(|| {
         let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
