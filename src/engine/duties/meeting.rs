@@ -33,10 +33,10 @@ impl<'a> Builder<'a, '_> {
                 // meeting's index.
                 let period_start = self.walk.periods.get(m.period).map(|p| p.start);
                 let row = mi * self.sets.meeting_cols;
-                // The held meeting's index for `Pending::meeting` (`u32::MAX`: none).
+                // The held meeting's index for `Pending::meeting`.
                 let held = match m.r {
-                    MeetingRef::Held(hm) => u32::try_from(hm).unwrap_or(u32::MAX),
-                    MeetingRef::Projected(_) => u32::MAX,
+                    MeetingRef::Held(hm) => u32::try_from(hm).ok(),
+                    MeetingRef::Projected(_) => None,
                 };
                 for mr in rules {
                     // The rule's reviews, regimes, meeting and adjournment (`MeetingRule`).
