@@ -10,6 +10,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     /// Duties anchored on a review meeting.
+    #[inline(never)]
     pub(in crate::engine) fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
         // The rules that can apply to a meeting, split by pass: those counting from another
         // duty's completion go second, once that duty's deadline is known.
@@ -44,8 +45,8 @@ impl<'a> Builder<'a, '_> {
                         continue;
                     }
                     let rule: &'a Rule = &grouped[mr.k];
-                    // The yearly meeting (rules on the last review meeting only), found once.
-                    let mut yearly = None;
+                    // A review held too soon without a meeting (rules on the last review meeting only).
+                    let mut too_soon = None;
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::ReviewDate => (m.date, m.assumed),
                         Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
@@ -62,7 +63,7 @@ impl<'a> Builder<'a, '_> {
                         },
                         Anchor::LastReviewMeeting => {
                             let Some(y) = yearly_meeting(self.walk, mtgs, mi) else { continue };
-                            yearly = Some(y);
+                            too_soon = y.too_soon;
                             (m.date, m.assumed)
                         }
                         Anchor::DecisionsReceived => {
@@ -91,7 +92,7 @@ impl<'a> Builder<'a, '_> {
                         continue;
                     }
                     let mut c = self.cand(rule, anchor, assumed)?;
-                    if let Some((review, _)) = yearly.and_then(|y| y.too_soon) {
+                    if let Some((review, _)) = too_soon {
                         // A review without a meeting before 12 months in the placement: the meeting
                         // was needed at that review.
                         let lwd = self.cal.last_working_day_on_or_before(review).unwrap_or(review);
@@ -110,23 +111,18 @@ impl<'a> Builder<'a, '_> {
                     };
                     let at = row + mr.col;
                     let existing = self.meeting_duty[at];
-                    let (before_care, due) = (c.before_care, c.deadline);
+                    let before_care = c.before_care;
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false, held);
                     self.meeting_duty[at] = Some(i);
                     if before_care {
-                        self.before_care(i, n, anchor, due, care_start);
+                        self.before_care(i, n, period_start);
                     }
-                    if rule.duty == Duty::CompleteAdjournedReview {
+                    // The duty is `complete_adjourned_review`.
+                    if mr.adjourned_only {
                         self.adjourned_breach(i, m, case)?;
                     }
-                    if let Some(y) = yearly {
-                        self.pending[i].done = y.done;
-                        if let Some((review, year)) = y.too_soon {
-                            self.extra(i).note = Some(format!(
-                                "The review of {review} was held without a meeting before the child had been 12 months in the \
-                                 designated long-term foster placement ({year}): a meeting was needed at that review."
-                            ).into());
-                        }
+                    if rule.anchor == Anchor::LastReviewMeeting {
+                        self.yearly_done(i, mtgs, mi);
                     }
                 }
             }
@@ -136,18 +132,40 @@ impl<'a> Builder<'a, '_> {
 }
 
 impl Builder<'_, '_> {
-    /// Records why obligation `i`'s rule, counted back from review `n` on `anchor` to `due`,
-    /// cannot apply: it falls before the child became looked after on `start`.
+    /// Records why obligation `i`'s rule, just attached (the last candidate), counted back from
+    /// review `n`, cannot apply: it falls before the child became looked after on `start`.
     #[cold]
     #[inline(never)]
-    fn before_care(&mut self, i: usize, n: u32, anchor: NaiveDate, due: Option<Deadline>, start: Option<NaiveDate>) {
-        let (Some(dl), Some(start)) = (due, start) else { return };
+    fn before_care(&mut self, i: usize, n: u32, start: Option<NaiveDate>) {
+        let Some(c) = self.cands.last() else { return };
+        let (Some(dl), Some(start), anchor) = (c.deadline, start, c.anchor_date) else { return };
         let why = format!(
             "counted back from review {n} on {anchor}, it would fall due on {}, before the child became \
              looked after on {start}: the review was held too soon after for this rule to apply",
             dl.date
         );
         self.extra(i).before_care = Some(why);
+    }
+}
+
+impl Builder<'_, '_> {
+    /// What discharges the yearly meeting duty of obligation `i`, counted from review meeting
+    /// `mi`, and the note when a review was held too soon without a meeting (`yearly_meeting`
+    /// again: rules on the last review meeting are rare, so nothing is kept from before).
+    #[cold]
+    #[inline(never)]
+    fn yearly_done(&mut self, i: usize, mtgs: &[Mtg], mi: usize) {
+        let Some(y) = yearly_meeting(self.walk, mtgs, mi) else { return };
+        self.pending[i].done = y.done;
+        if let Some((review, year)) = y.too_soon {
+            self.extra(i).note = Some(
+                format!(
+                    "The review of {review} was held without a meeting before the child had been 12 months in the \
+                     designated long-term foster placement ({year}): a meeting was needed at that review."
+                )
+                .into(),
+            );
+        }
     }
 }
 
