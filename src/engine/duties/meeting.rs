@@ -50,15 +50,8 @@ impl<'a> Builder<'a, '_> {
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::ReviewDate => (m.date, m.assumed),
                         Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
-                        Anchor::Midpoint => match self.next_deadline(run, n, m.date)? {
-                            Some(next) => {
-                                let mid = m.date + Days::new(((next - m.date).num_days().max(0) / 2) as u64);
-                                // A clock that stopped before the mid-point has no mid-point duty.
-                                if self.walk.runs[run].end.is_some_and(|(e, _)| e < mid) {
-                                    continue;
-                                }
-                                (mid, m.assumed)
-                            }
+                        Anchor::Midpoint => match self.midpoint(run, n, m.date)? {
+                            Some(mid) => (mid, m.assumed),
                             None => continue,
                         },
                         Anchor::LastReviewMeeting => {
@@ -149,6 +142,20 @@ impl Builder<'_, '_> {
 }
 
 impl Builder<'_, '_> {
+    /// The mid-point between review `n` of run `run`, held on `held`, and the next review's
+    /// binding deadline; `None` when there is no next deadline or the clock stopped before the
+    /// mid-point (no mid-point duty then).
+    #[inline(never)]
+    fn midpoint(&mut self, run: usize, n: u32, held: NaiveDate) -> Result<Option<NaiveDate>> {
+        let Some(next) = self.next_deadline(run, n, held)? else { return Ok(None) };
+        let mid = held + Days::new(((next - held).num_days().max(0) / 2) as u64);
+        // A clock that stopped before the mid-point has no mid-point duty.
+        if self.walk.runs[run].end.is_some_and(|(e, _)| e < mid) {
+            return Ok(None);
+        }
+        Ok(Some(mid))
+    }
+
     /// What discharges the yearly meeting duty of obligation `i`, counted from review meeting
     /// `mi`, and the note when a review was held too soon without a meeting (`yearly_meeting`
     /// again: rules on the last review meeting are rare, so nothing is kept from before).
