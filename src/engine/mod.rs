@@ -524,8 +524,22 @@ impl<'a> Builder<'a, '_> {
 
     #[inline(always)]
     fn cand(&self, rule: &'a Rule, anchor_date: NaiveDate, assumed: bool) -> Result<Cand<'a>> {
-        self.check_size()?;
         let (cal, statutory_calendar) = self.cal_for(rule);
+        self.cand_on(rule, anchor_date, assumed, cal, statutory_calendar)
+    }
+
+    /// [`Builder::cand`] on `cal`, the calendar [`Builder::cal_for`] gives for `rule` (and
+    /// whether it is the statutory one).
+    #[inline(always)]
+    fn cand_on(
+        &self,
+        rule: &'a Rule,
+        anchor_date: NaiveDate,
+        assumed: bool,
+        cal: &Calendar,
+        statutory_calendar: bool,
+    ) -> Result<Cand<'a>> {
+        self.check_size()?;
         let deadline = match rule.period {
             // Counted inline; where that fails, `count` gives the error.
             Some(p) => Some(match period::count_opt(anchor_date, p, rule.direction, cal) {

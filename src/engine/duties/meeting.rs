@@ -17,6 +17,8 @@ impl<'a> Builder<'a, '_> {
         // `grouped`: this thread's copies of the profile's rules in group order (`Builder::rule`'s),
         // so that obligations never touch the reference counts every thread shares.
         let (sets, grouped): (&RuleSets, &'a [Rule]) = (self.sets, self.rules);
+        // The calendars of statutory and local rules (`Builder::cal_for`), read once.
+        let (statutory_cal, local_cal) = (self.cal, self.local_cal);
         for pass in 0..2 {
             let rules = &sets.meeting_rules[pass];
             if rules.is_empty() {
@@ -84,7 +86,11 @@ impl<'a> Builder<'a, '_> {
                     if !rule.in_force(m.date) {
                         continue;
                     }
-                    let mut c = self.cand(rule, anchor, assumed)?;
+                    let (cal, statutory_calendar) = match local_cal {
+                        Some(l) if mr.local => (l, false),
+                        _ => (statutory_cal, true),
+                    };
+                    let mut c = self.cand_on(rule, anchor, assumed, cal, statutory_calendar)?;
                     if let Some((review, _)) = too_soon {
                         // A review without a meeting before 12 months in the placement: the meeting
                         // was needed at that review.
