@@ -3,12 +3,6 @@
 use crate::engine::*;
 
 impl<'a> Builder<'a, '_> {
-    pub(in crate::engine) fn primary(&self, m: &Mtg) -> Option<(usize, u32, Regime)> {
-        PRIMARY.iter().find_map(|reg| {
-            m.slots.iter().find(|(r, _)| self.walk.runs[*r].regime == *reg).map(|(r, n)| (*r, *n, *reg))
-        })
-    }
-
     /// Duties anchored on a review meeting.
     #[inline(never)]
     pub(in crate::engine) fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
@@ -19,23 +13,24 @@ impl<'a> Builder<'a, '_> {
         let (sets, grouped): (&RuleSets, &'a [Rule]) = (self.sets, self.rules);
         // The calendars of statutory and local rules (`Builder::cal_for`), read once.
         let (statutory_cal, local_cal) = (self.cal, self.local_cal);
+        let (walk, cols) = (self.walk, sets.meeting_cols);
         for pass in 0..2 {
             let rules = &sets.meeting_rules[pass];
             if rules.is_empty() {
                 continue;
             }
             if self.meeting_duty.is_empty() {
-                self.meeting_duty.resize(mtgs.len() * self.sets.meeting_cols, None);
+                self.meeting_duty.resize(mtgs.len() * cols, None);
             }
             for (mi, m) in mtgs.iter().enumerate() {
-                let Some((run, n, regime)) = self.primary(m) else { continue };
+                let Some((run, n, regime)) = primary(walk, m) else { continue };
                 // `reviews` counts the reviews of the period of care (secure panels: their own).
                 let in_care = if m.ordinal > 0 { m.ordinal } else { n };
                 let adjourned = !m.adjourned.is_empty();
                 // Per meeting: the start of its period of care, its row of `meeting_duty`, the held
                 // meeting's index.
-                let period_start = self.walk.periods.get(m.period).map(|p| p.start);
-                let row = mi * self.sets.meeting_cols;
+                let period_start = walk.periods.get(m.period).map(|p| p.start);
+                let row = mi * cols;
                 // The held meeting's index for `Pending::meeting`.
                 let held = match m.r {
                     MeetingRef::Held(hm) => u32::try_from(hm).ok(),
@@ -180,6 +175,14 @@ impl Builder<'_, '_> {
             );
         }
     }
+}
+
+/// The slot of meeting `m` whose regime comes first in [`PRIMARY`] order: its run, review number
+/// and regime.
+fn primary(walk: &Walk, m: &Mtg) -> Option<(usize, u32, Regime)> {
+    PRIMARY
+        .iter()
+        .find_map(|reg| m.slots.iter().find(|(r, _)| walk.runs[*r].regime == *reg).map(|(r, n)| (*r, *n, *reg)))
 }
 
 /// A yearly review meeting in a long-term foster placement, counted from review meeting `mi`.
