@@ -193,6 +193,10 @@ fn within_after_opt(anchor: NaiveDate, period: Period, calendar: &Calendar) -> O
         let date = calendar.add_working_days_opt(anchor, n)?;
         return Some(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) });
     }
+    // A period of nothing ("0 days"): the anchor itself, whose range `finish_opt` checks.
+    if period.count() == 0 {
+        return finish_opt(anchor, anchor, calendar);
+    }
     if !calendar.in_range(anchor) {
         return None;
     }
@@ -211,6 +215,10 @@ fn at_least_before_opt(anchor: NaiveDate, period: Period, calendar: &Calendar) -
     if let Period::WorkingDays(n @ 1..) = period {
         let date = calendar.sub_working_days_opt(anchor, n)?;
         return Some(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) });
+    }
+    // A period of nothing ("0 days"): the anchor itself, whose range `finish_opt` checks.
+    if period.count() == 0 {
+        return finish_opt(anchor, anchor, calendar);
     }
     if !calendar.in_range(anchor) {
         return None;
