@@ -893,6 +893,44 @@ mod tests {
         assert_eq!(speak(&profile), vec![Some(d(2026, 1, 8))]);
     }
 
+    /// Rules of one duty that give the same deadline are listed in profile order, and the first
+    /// binds: each new candidate heads its obligation's chain (`attach`) and `rare` turns the
+    /// chain back to the order the candidates were attached in, for its stable sort.
+    #[test]
+    fn tied_rules_are_listed_in_profile_order() {
+        use crate::model::{Child, Event, EventKind};
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let cal = Calendar::england_and_wales();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![
+                Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+                Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            ],
+        )
+        .unwrap();
+        let mut profile = Profile::builtin("england").unwrap();
+        let k = profile.rules.iter().position(|r| r.duty == Duty::IroSpeakToChild).unwrap();
+        let statute = profile.rules[k].citation.provision.clone();
+        // Two statutory copies of the rule right after it, told apart by their provisions: all three
+        // fall due on the day of the review (0 days before it).
+        for (j, provision) in ["copy one", "copy two"].into_iter().enumerate() {
+            let mut copy = (*profile.rules[k]).clone();
+            copy.citation = Shared::counted(Arc::new(crate::profile::Citation {
+                provision: provision.into(),
+                ..(*copy.citation).clone()
+            }));
+            profile.rules.insert(k + 1 + j, Arc::new(copy));
+        }
+        let s = schedule(&case, &profile, &cal, &ScheduleOptions::default()).unwrap();
+        let o =
+            s.obligations.iter().find(|o| o.duty == Duty::IroSpeakToChild && o.latest == Some(d(2026, 1, 29))).unwrap();
+        let listed: Vec<&str> = o.binding().unwrap().iter().map(|c| c.citation.provision.as_str()).collect();
+        assert_eq!(listed, [statute.as_str(), "copy one", "copy two"]);
+        assert_eq!(o.citation.provision, statute);
+    }
+
     /// `days_between` is chrono's difference in days, across years, leap days and the range.
     #[test]
     fn days_between_is_the_difference_in_days() {
