@@ -212,6 +212,11 @@ fn at_least_before_opt(anchor: NaiveDate, period: Period, calendar: &Calendar) -
         let date = calendar.sub_working_days_opt(anchor, n)?;
         return Some(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) });
     }
+    // A period of nothing ("0 days before the review"): the anchor itself, whose range
+    // `finish_opt` checks. (Counted after an anchor, such periods are too rare to test for.)
+    if period.count() == 0 {
+        return finish_opt(anchor, anchor, calendar);
+    }
     if !calendar.in_range(anchor) {
         return None;
     }

@@ -6,7 +6,7 @@ use crate::engine::*;
 
 impl<'a> Builder<'a, '_> {
     /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None` (of the
-    /// held review meeting `meeting`, or `u32::MAX`: see `Pending::meeting`); returns the
+    /// held review meeting `meeting`, if any: see `Pending::meeting`); returns the
     /// obligation's index. The earliest deadline binds; on a tie the first candidate
     /// (statute comes first in a profile) keeps it.
     #[inline(always)]
@@ -19,19 +19,23 @@ impl<'a> Builder<'a, '_> {
         review_number: Option<u32>,
         triggered_by: Trig<'_>,
         early: bool,
-        meeting: u32,
+        meeting: Option<u32>,
     ) -> usize {
-        let c = self.cands.len();
+        // `check_size` keeps the candidates far below 2^32.
+        let c = self.cands.len() as u32;
         let i = match existing {
             Some(i) => {
                 let p = &mut self.pending[i];
-                if earlier(&cand, &self.cands[p.best]) {
+                let best = &self.cands[p.best as usize];
+                let head = Cand { next: Some(p.latest), ..cand };
+                if earlier(&head, best) {
                     p.best = c;
                 }
-                self.cands[p.last].next = Some(c);
-                p.last = c;
+                // Linked at the head of the chain: `rare` reverses it back to the order attached.
+                p.latest = c;
                 p.n_cands += 1;
-                i
+                self.cands.push(head);
+                return i;
             }
             None => {
                 let triggered_by = match triggered_by {
@@ -47,8 +51,7 @@ impl<'a> Builder<'a, '_> {
                     done: None,
                     extra: None,
                     best: c,
-                    first: c,
-                    last: c,
+                    latest: c,
                     n_cands: 1,
                     meeting,
                 });
@@ -60,7 +63,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     pub(in crate::engine) fn best(&self, i: usize) -> &Cand<'a> {
-        &self.cands[self.pending[i].best]
+        &self.cands[self.pending[i].best as usize]
     }
 
     pub(in crate::engine) fn binding_latest(&self, i: usize) -> Option<NaiveDate> {
@@ -69,9 +72,9 @@ impl<'a> Builder<'a, '_> {
 
     /// The earliest deadline of obligation `i`'s statutory rules, if it has one.
     pub(in crate::engine) fn statutory_latest(&self, i: usize) -> Option<NaiveDate> {
-        let mut c = Some(self.pending[i].first);
+        let mut c = Some(self.pending[i].latest);
         let mut best: Option<NaiveDate> = None;
-        while let Some(cand) = c.and_then(|k| self.cands.get(k)) {
+        while let Some(cand) = c.and_then(|k| self.cands.get(k as usize)) {
             if cand.rule.basis == Basis::Statutory {
                 if let Some(d) = cand.deadline {
                     best = Some(best.map_or(d.date, |b| b.min(d.date)));

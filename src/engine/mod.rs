@@ -206,8 +206,9 @@ struct Cand<'a> {
     /// Its deadline falls before the child became looked after (a rule counted back from a
     /// review held soon after): it cannot apply, and any other rule binds before it.
     before_care: bool,
-    /// Index in `Builder::cands` of the next candidate of the same obligation, if any.
-    next: Option<usize>,
+    /// Index in `Builder::cands` of the candidate of the same obligation attached before this
+    /// one, if any (the chain runs from the latest to the first attached).
+    next: Option<u32>,
 }
 
 struct Pending {
@@ -219,15 +220,15 @@ struct Pending {
     early: bool,
     done: Option<NaiveDate>,
     /// Index in `Builder::extras` of what few obligations have besides, if any.
-    extra: Option<usize>,
-    /// Indices in `Builder::cands` of the binding, first and last candidates, and how many there are.
-    best: usize,
-    first: usize,
-    last: usize,
+    extra: Option<u32>,
+    /// Indices in `Builder::cands` of the binding candidate and of the one attached last (the
+    /// head of the chain through `Cand::next`), and how many candidates there are. Indices fit
+    /// in 32 bits: `check_size` stops a schedule long before.
+    best: u32,
+    latest: u32,
     n_cands: u32,
-    /// The held review meeting (index in the walk) a duty counted from a review belongs to, or
-    /// `u32::MAX`.
-    meeting: u32,
+    /// The held review meeting (index in the walk) a duty counted from a review belongs to, if any.
+    meeting: Option<u32>,
 }
 
 /// What few obligations have besides (kept apart so that `Pending` stays small).
@@ -533,8 +534,22 @@ impl<'a> Builder<'a, '_> {
 
     #[inline(always)]
     fn cand(&self, rule: &'a Rule, anchor_date: NaiveDate, assumed: bool) -> Result<Cand<'a>> {
-        self.check_size()?;
         let (cal, statutory_calendar) = self.cal_for(rule);
+        self.cand_on(rule, anchor_date, assumed, cal, statutory_calendar)
+    }
+
+    /// [`Builder::cand`] on `cal`, the calendar [`Builder::cal_for`] gives for `rule` (and
+    /// whether it is the statutory one).
+    #[inline(always)]
+    fn cand_on(
+        &self,
+        rule: &'a Rule,
+        anchor_date: NaiveDate,
+        assumed: bool,
+        cal: &Calendar,
+        statutory_calendar: bool,
+    ) -> Result<Cand<'a>> {
+        self.check_size()?;
         let deadline = match rule.period {
             // Counted inline; where that fails, `count` gives the error.
             Some(p) => Some(match period::count_opt(anchor_date, p, rule.direction, cal) {
@@ -567,7 +582,7 @@ impl<'a> Builder<'a, '_> {
     ) -> usize {
         let key = (cand.duty, scope);
         let existing = self.index.get(&key).copied();
-        let i = self.attach(existing, cand, regime, review_number, triggered_by, early, u32::MAX);
+        let i = self.attach(existing, cand, regime, review_number, triggered_by, early, None);
         if existing.is_none() {
             self.index.insert(key, i);
         }
@@ -579,10 +594,11 @@ impl<'a> Builder<'a, '_> {
         let e = match self.pending[i].extra {
             None => {
                 self.extras.push(Extra::default());
-                self.pending[i].extra = Some(self.extras.len() - 1);
+                // At most one extra an obligation: fewer than `check_size` allows.
+                self.pending[i].extra = Some((self.extras.len() - 1) as u32);
                 self.extras.len() - 1
             }
-            Some(e) => e,
+            Some(e) => e as usize,
         };
         &mut self.extras[e]
     }
@@ -592,6 +608,7 @@ impl<'a> Builder<'a, '_> {
     }
 
     /// Builds the obligations in order, leaving out projected ones past the horizon.
+    #[inline(never)]
     fn finish(&mut self, horizon_end: Option<NaiveDate>) -> Vec<Obligation> {
         let verified_through = self.cal.version().verified_through;
         let cands = &self.cands;
@@ -602,7 +619,7 @@ impl<'a> Builder<'a, '_> {
         // The obligations kept (projected ones past the horizon are left out) and their sort fields,
         // for 128-bit keys.
         let kept = pending.iter().enumerate().filter_map(|(i, p)| {
-            let b = &cands[p.best];
+            let b = &cands[p.best as usize];
             let past = b.assumed && horizon_end.is_some_and(|h| b.deadline.is_some_and(|d| d.date > h));
             (!past).then(|| (b.deadline.map(|d| d.latest_working_day), p.review_number, p.duty, i))
         });
@@ -630,7 +647,7 @@ impl<'a> Builder<'a, '_> {
         with_extras.clear();
         out.extend(order_64.iter().enumerate().map(|(k, &key)| {
             let p = &mut pending[(key & index_mask) as usize];
-            let b = &cands[p.best];
+            let b = &cands[p.best as usize];
             // What few obligations have (other rules considered, a breach, a note, a rule made
             // for it, a rule that cannot apply) is made apart.
             let (rare, roles, rule, deadline) = if p.n_cands > 1 || p.extra.is_some() {
@@ -677,7 +694,7 @@ impl<'a> Builder<'a, '_> {
                     direction: Some(rule.direction),
                     period: rule.period,
                     statutory_calendar: b.statutory_calendar,
-                    meeting: (p.meeting != u32::MAX).then_some(p.meeting),
+                    meeting: p.meeting,
                 },
             }
         }));
@@ -686,7 +703,7 @@ impl<'a> Builder<'a, '_> {
             let x = order_64
                 .get(k as usize)
                 .and_then(|&key| pending[(key & index_mask) as usize].extra)
-                .and_then(|e| extras.get_mut(e));
+                .and_then(|e| extras.get_mut(e as usize));
             if let (Some(o), Some(x)) = (o, x) {
                 o.breach = x.breach.take();
             }
@@ -714,7 +731,7 @@ fn narrow_keys(pending: &[Pending], cands: &[Cand], horizon_end: Option<NaiveDat
     // year before 1900 wraps to a large number.
     let mut over = 0u64;
     for (i, p) in pending.iter().enumerate() {
-        let b = &cands[p.best];
+        let b = &cands[p.best as usize];
         let (day, past) = match b.deadline {
             Some(d) => {
                 let w = d.latest_working_day;
@@ -767,12 +784,14 @@ fn rare_block<'x>(
     let mut roles = Roles::default();
     let binding = (p.n_cands > 1).then(|| {
         let mut v: Vec<&Cand> = Vec::with_capacity(p.n_cands as usize);
-        let mut c = Some(p.first);
-        while let Some(cand) = c.and_then(|k| cands.get(k)) {
+        let mut c = Some(p.latest);
+        while let Some(cand) = c.and_then(|k| cands.get(k as usize)) {
             v.push(cand);
             roles = roles.with(cand.rule.role);
             c = cand.next;
         }
+        // In the order they were attached (statute first), for the stable sort to keep on ties.
+        v.reverse();
         v.sort_by_key(|c| {
             (c.before_care, c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
         });
@@ -786,10 +805,10 @@ fn rare_block<'x>(
             })
             .collect()
     });
-    let Some(x) = p.extra.and_then(|e| extras.get_mut(e)) else {
+    let Some(x) = p.extra.and_then(|e| extras.get_mut(e as usize)) else {
         return (Rare { binding, ..Rare::default() }.shared(), roles, None);
     };
-    let before_care = cands.get(p.best).is_some_and(|b| b.before_care);
+    let before_care = cands.get(p.best as usize).is_some_and(|b| b.before_care);
     // Extras with a breach only (most of them) make no block.
     if binding.is_none() && x.note.is_none() && (!before_care || x.before_care.is_none()) {
         return (None, roles, x.made.as_deref());
@@ -904,6 +923,44 @@ mod tests {
         assert_eq!(speak(&profile), vec![Some(d(2026, 1, 8))]);
     }
 
+    /// Rules of one duty that give the same deadline are listed in profile order, and the first
+    /// binds: each new candidate heads its obligation's chain (`attach`) and `rare` turns the
+    /// chain back to the order the candidates were attached in, for its stable sort.
+    #[test]
+    fn tied_rules_are_listed_in_profile_order() {
+        use crate::model::{Child, Event, EventKind};
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let cal = Calendar::england_and_wales();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![
+                Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+                Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            ],
+        )
+        .unwrap();
+        let mut profile = Profile::builtin("england").unwrap();
+        let k = profile.rules.iter().position(|r| r.duty == Duty::IroSpeakToChild).unwrap();
+        let statute = profile.rules[k].citation.provision.clone();
+        // Two statutory copies of the rule right after it, told apart by their provisions: all three
+        // fall due on the day of the review (0 days before it).
+        for (j, provision) in ["copy one", "copy two"].into_iter().enumerate() {
+            let mut copy = (*profile.rules[k]).clone();
+            copy.citation = Shared::counted(Arc::new(crate::profile::Citation {
+                provision: provision.into(),
+                ..(*copy.citation).clone()
+            }));
+            profile.rules.insert(k + 1 + j, Arc::new(copy));
+        }
+        let s = schedule(&case, &profile, &cal, &ScheduleOptions::default()).unwrap();
+        let o =
+            s.obligations.iter().find(|o| o.duty == Duty::IroSpeakToChild && o.latest == Some(d(2026, 1, 29))).unwrap();
+        let listed: Vec<&str> = o.binding().unwrap().iter().map(|c| c.citation.provision.as_str()).collect();
+        assert_eq!(listed, [statute.as_str(), "copy one", "copy two"]);
+        assert_eq!(o.citation.provision, statute);
+    }
+
     /// `days_between` is chrono's difference in days, across years, leap days and the range.
     #[test]
     fn days_between_is_the_difference_in_days() {
@@ -933,7 +990,7 @@ mod tests {
             [None, d(1900, 1, 1), d(2026, 6, 30), d(2026, 7, 1), d(2199, 12, 31), d(1899, 12, 31), d(3948, 1, 1)];
         let numbers = [None, Some(0), Some(1), Some(65_534), Some(65_535), Some(u32::MAX)];
         let duties = [Duty::ALL[0], *Duty::ALL.last().unwrap()];
-        let pending = |duty: Duty, review_number: Option<u32>, best: usize| Pending {
+        let pending = |duty: Duty, review_number: Option<u32>, best: u32| Pending {
             duty,
             regime: None,
             review_number,
@@ -942,10 +999,9 @@ mod tests {
             done: None,
             extra: None,
             best,
-            first: best,
-            last: best,
+            latest: best,
             n_cands: 1,
-            meeting: u32::MAX,
+            meeting: None,
         };
         let cand = |day: Option<NaiveDate>, assumed: bool| Cand {
             rule,

@@ -132,7 +132,7 @@ impl<'a> Builder<'a, '_> {
         let regime = c.regime();
         let mut idx = None;
         for cand in cands {
-            idx = Some(self.attach(idx, cand, regime, Some(n), Trig::List(trig), false, u32::MAX));
+            idx = Some(self.attach(idx, cand, regime, Some(n), Trig::List(trig), false, None));
         }
         if let Some(i) = idx {
             c.made(self, n, i);

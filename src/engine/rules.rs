@@ -99,6 +99,8 @@ pub(in crate::engine) struct MeetingRule {
     pub(in crate::engine) needs_meeting: bool,
     /// The duty is `complete_adjourned_review`: only for an adjourned meeting.
     pub(in crate::engine) adjourned_only: bool,
+    /// A local rule: counted on the local calendar when there is one (`Builder::cal_for`).
+    pub(in crate::engine) local: bool,
     /// Its column in `Builder::meeting_duty`.
     pub(in crate::engine) col: usize,
 }
@@ -218,6 +220,7 @@ impl RuleSets {
                         regimes,
                         needs_meeting: r.needs_meeting,
                         adjourned_only: r.duty == Duty::CompleteAdjournedReview,
+                        local: matches!(r.basis, Basis::Local(_)),
                         col: meeting_col[r.duty as usize]?,
                     })
                 })

@@ -3,40 +3,38 @@
 use crate::engine::*;
 
 impl<'a> Builder<'a, '_> {
-    pub(in crate::engine) fn primary(&self, m: &Mtg) -> Option<(usize, u32, Regime)> {
-        PRIMARY.iter().find_map(|reg| {
-            m.slots.iter().find(|(r, _)| self.walk.runs[*r].regime == *reg).map(|(r, n)| (*r, *n, *reg))
-        })
-    }
-
     /// Duties anchored on a review meeting.
+    #[inline(never)]
     pub(in crate::engine) fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
         // The rules that can apply to a meeting, split by pass: those counting from another
         // duty's completion go second, once that duty's deadline is known.
         // `grouped`: this thread's copies of the profile's rules in group order (`Builder::rule`'s),
         // so that obligations never touch the reference counts every thread shares.
         let (sets, grouped): (&RuleSets, &'a [Rule]) = (self.sets, self.rules);
+        // The calendars of statutory and local rules (`Builder::cal_for`), read once.
+        let (statutory_cal, local_cal) = (self.cal, self.local_cal);
+        let (walk, cols) = (self.walk, sets.meeting_cols);
         for pass in 0..2 {
             let rules = &sets.meeting_rules[pass];
             if rules.is_empty() {
                 continue;
             }
             if self.meeting_duty.is_empty() {
-                self.meeting_duty.resize(mtgs.len() * self.sets.meeting_cols, None);
+                self.meeting_duty.resize(mtgs.len() * cols, None);
             }
             for (mi, m) in mtgs.iter().enumerate() {
-                let Some((run, n, regime)) = self.primary(m) else { continue };
+                let Some((run, n, regime)) = primary(walk, m) else { continue };
                 // `reviews` counts the reviews of the period of care (secure panels: their own).
                 let in_care = if m.ordinal > 0 { m.ordinal } else { n };
                 let adjourned = !m.adjourned.is_empty();
                 // Per meeting: the start of its period of care, its row of `meeting_duty`, the held
                 // meeting's index.
-                let period_start = self.walk.periods.get(m.period).map(|p| p.start);
-                let row = mi * self.sets.meeting_cols;
-                // The held meeting's index for `Pending::meeting` (`u32::MAX`: none).
+                let period_start = walk.periods.get(m.period).map(|p| p.start);
+                let row = mi * cols;
+                // The held meeting's index for `Pending::meeting`.
                 let held = match m.r {
-                    MeetingRef::Held(hm) => u32::try_from(hm).unwrap_or(u32::MAX),
-                    MeetingRef::Projected(_) => u32::MAX,
+                    MeetingRef::Held(hm) => u32::try_from(hm).ok(),
+                    MeetingRef::Projected(_) => None,
                 };
                 for mr in rules {
                     // The rule's reviews, regimes, meeting and adjournment (`MeetingRule`).
@@ -44,25 +42,18 @@ impl<'a> Builder<'a, '_> {
                         continue;
                     }
                     let rule: &'a Rule = &grouped[mr.k];
-                    // The yearly meeting (rules on the last review meeting only), found once.
-                    let mut yearly = None;
+                    // A review held too soon without a meeting (rules on the last review meeting only).
+                    let mut too_soon = None;
                     let (anchor, assumed) = match rule.anchor {
                         Anchor::ReviewDate => (m.date, m.assumed),
                         Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
-                        Anchor::Midpoint => match self.next_deadline(run, n, m.date)? {
-                            Some(next) => {
-                                let mid = m.date + Days::new(((next - m.date).num_days().max(0) / 2) as u64);
-                                // A clock that stopped before the mid-point has no mid-point duty.
-                                if self.walk.runs[run].end.is_some_and(|(e, _)| e < mid) {
-                                    continue;
-                                }
-                                (mid, m.assumed)
-                            }
+                        Anchor::Midpoint => match self.midpoint(run, n, m.date)? {
+                            Some(mid) => (mid, m.assumed),
                             None => continue,
                         },
                         Anchor::LastReviewMeeting => {
                             let Some(y) = yearly_meeting(self.walk, mtgs, mi) else { continue };
-                            yearly = Some(y);
+                            too_soon = y.too_soon;
                             (m.date, m.assumed)
                         }
                         Anchor::DecisionsReceived => {
@@ -90,8 +81,12 @@ impl<'a> Builder<'a, '_> {
                     if !rule.in_force(m.date) {
                         continue;
                     }
-                    let mut c = self.cand(rule, anchor, assumed)?;
-                    if let Some((review, _)) = yearly.and_then(|y| y.too_soon) {
+                    let (cal, statutory_calendar) = match local_cal {
+                        Some(l) if mr.local => (l, false),
+                        _ => (statutory_cal, true),
+                    };
+                    let mut c = self.cand_on(rule, anchor, assumed, cal, statutory_calendar)?;
+                    if let Some((review, _)) = too_soon {
                         // A review without a meeting before 12 months in the placement: the meeting
                         // was needed at that review.
                         let lwd = self.cal.last_working_day_on_or_before(review).unwrap_or(review);
@@ -110,23 +105,18 @@ impl<'a> Builder<'a, '_> {
                     };
                     let at = row + mr.col;
                     let existing = self.meeting_duty[at];
-                    let (before_care, due) = (c.before_care, c.deadline);
+                    let before_care = c.before_care;
                     let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false, held);
                     self.meeting_duty[at] = Some(i);
                     if before_care {
-                        self.before_care(i, n, anchor, due, care_start);
+                        self.before_care(i, n, period_start);
                     }
-                    if rule.duty == Duty::CompleteAdjournedReview {
+                    // The duty is `complete_adjourned_review`.
+                    if mr.adjourned_only {
                         self.adjourned_breach(i, m, case)?;
                     }
-                    if let Some(y) = yearly {
-                        self.pending[i].done = y.done;
-                        if let Some((review, year)) = y.too_soon {
-                            self.extra(i).note = Some(format!(
-                                "The review of {review} was held without a meeting before the child had been 12 months in the \
-                                 designated long-term foster placement ({year}): a meeting was needed at that review."
-                            ).into());
-                        }
+                    if rule.anchor == Anchor::LastReviewMeeting {
+                        self.yearly_done(i, mtgs, mi);
                     }
                 }
             }
@@ -136,12 +126,13 @@ impl<'a> Builder<'a, '_> {
 }
 
 impl Builder<'_, '_> {
-    /// Records why obligation `i`'s rule, counted back from review `n` on `anchor` to `due`,
-    /// cannot apply: it falls before the child became looked after on `start`.
+    /// Records why obligation `i`'s rule, just attached (the last candidate), counted back from
+    /// review `n`, cannot apply: it falls before the child became looked after on `start`.
     #[cold]
     #[inline(never)]
-    fn before_care(&mut self, i: usize, n: u32, anchor: NaiveDate, due: Option<Deadline>, start: Option<NaiveDate>) {
-        let (Some(dl), Some(start)) = (due, start) else { return };
+    fn before_care(&mut self, i: usize, n: u32, start: Option<NaiveDate>) {
+        let Some(c) = self.cands.last() else { return };
+        let (Some(dl), Some(start), anchor) = (c.deadline, start, c.anchor_date) else { return };
         let why = format!(
             "counted back from review {n} on {anchor}, it would fall due on {}, before the child became \
              looked after on {start}: the review was held too soon after for this rule to apply",
@@ -149,6 +140,49 @@ impl Builder<'_, '_> {
         );
         self.extra(i).before_care = Some(why);
     }
+}
+
+impl Builder<'_, '_> {
+    /// The mid-point between review `n` of run `run`, held on `held`, and the next review's
+    /// binding deadline; `None` when there is no next deadline or the clock stopped before the
+    /// mid-point (no mid-point duty then).
+    #[inline(never)]
+    fn midpoint(&mut self, run: usize, n: u32, held: NaiveDate) -> Result<Option<NaiveDate>> {
+        let Some(next) = self.next_deadline(run, n, held)? else { return Ok(None) };
+        let mid = held + Days::new(((next - held).num_days().max(0) / 2) as u64);
+        // A clock that stopped before the mid-point has no mid-point duty.
+        if self.walk.runs[run].end.is_some_and(|(e, _)| e < mid) {
+            return Ok(None);
+        }
+        Ok(Some(mid))
+    }
+
+    /// What discharges the yearly meeting duty of obligation `i`, counted from review meeting
+    /// `mi`, and the note when a review was held too soon without a meeting (`yearly_meeting`
+    /// again: rules on the last review meeting are rare, so nothing is kept from before).
+    #[cold]
+    #[inline(never)]
+    fn yearly_done(&mut self, i: usize, mtgs: &[Mtg], mi: usize) {
+        let Some(y) = yearly_meeting(self.walk, mtgs, mi) else { return };
+        self.pending[i].done = y.done;
+        if let Some((review, year)) = y.too_soon {
+            self.extra(i).note = Some(
+                format!(
+                    "The review of {review} was held without a meeting before the child had been 12 months in the \
+                     designated long-term foster placement ({year}): a meeting was needed at that review."
+                )
+                .into(),
+            );
+        }
+    }
+}
+
+/// The slot of meeting `m` whose regime comes first in [`PRIMARY`] order: its run, review number
+/// and regime.
+fn primary(walk: &Walk, m: &Mtg) -> Option<(usize, u32, Regime)> {
+    PRIMARY
+        .iter()
+        .find_map(|reg| m.slots.iter().find(|(r, _)| walk.runs[*r].regime == *reg).map(|(r, n)| (*r, *n, *reg)))
 }
 
 /// A yearly review meeting in a long-term foster placement, counted from review meeting `mi`.
