@@ -765,10 +765,13 @@ fn narrow_keys(pending: &[Pending], cands: &[Cand], horizon_end: Option<NaiveDat
 #[cold]
 #[inline(never)]
 fn rare<'x>(p: &Pending, cands: &[Cand], extras: &'x mut [Extra]) -> (Option<Arc<Rare>>, Roles, Option<&'x Rule>) {
-    let extra = p.extra.and_then(|e| extras.get(e));
-    if p.n_cands <= 1 && !cands.get(p.best).is_some_and(|b| b.before_care) && extra.is_some_and(|x| x.note.is_none()) {
+    let extra = p.extra.and_then(|e| extras.get(e as usize));
+    if p.n_cands <= 1
+        && !cands.get(p.best as usize).is_some_and(|b| b.before_care)
+        && extra.is_some_and(|x| x.note.is_none())
+    {
         let extras: &'x [Extra] = extras;
-        return (None, Roles::default(), p.extra.and_then(|e| extras.get(e)).and_then(|x| x.made.as_deref()));
+        return (None, Roles::default(), p.extra.and_then(|e| extras.get(e as usize)).and_then(|x| x.made.as_deref()));
     }
     rare_block(p, cands, extras)
 }
