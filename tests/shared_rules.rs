@@ -154,3 +154,86 @@ fn reordered_rules_at_the_same_addresses_are_not_mixed_up() {
         }
     }
 }
+
+/// Schedules that stop with an error part-way (a date past the calendar's end in the meeting
+/// pass; more obligations than allowed; more candidate rules than allowed) interleaved on one
+/// thread with schedules that succeed: each gives what a fresh thread gives (the cache is emptied
+/// whichever way a schedule ends).
+#[test]
+fn a_schedule_that_fails_part_way_leaves_nothing_for_the_next() {
+    let ev = |date, kind| Event::new(date, kind);
+    let held = || EventKind::ReviewHeld { meeting: true, regimes: None };
+    // Adjourned on Fri 20 Dec 2199: completion within 20 working days falls after 31 Dec 2199.
+    let range = CaseHistory::new(
+        Jurisdiction::England,
+        Child::default(),
+        vec![ev(d(2199, 12, 1), EventKind::BecameLookedAfter), ev(d(2199, 12, 20), EventKind::ReviewAdjourned)],
+    )
+    .unwrap();
+    // A review every day for 2,000 days: over 20,000 obligations under Dudley's rules.
+    let daily = |n: i64, step: i64| {
+        let start = d(2000, 1, 3);
+        let mut events = vec![ev(start, EventKind::BecameLookedAfter)];
+        events.extend((1..=n).map(|k| ev(start + chrono::Duration::days(k * step), held())));
+        CaseHistory::new(Jurisdiction::England, Child::default(), events).unwrap()
+    };
+    let many = daily(2_000, 1);
+    // 1,999 local rules for one duty at each of 80 weekly reviews: over 8 x 20,000 candidates.
+    let rules: String = (0..1_999)
+        .map(|k| {
+            format!(
+                "[[rule]]\nduty = \"iro_speak_to_child\"\nrole = \"iro\"\nanchor = \"review_date\"\n\
+                 direction = \"before\"\nperiod = \"0 days\"\naction = \"Speak\"\n\
+                 citation = {{ instrument = \"I\", provision = \"p{}\", status = \"V\" }}\n",
+                k % 7
+            )
+        })
+        .collect();
+    let crowded = Profile::from_toml(
+        "crowded.toml",
+        &format!("id = \"crowded\"\nname = \"C\"\nkind = \"local\"\nextends = \"england\"\nversion = \"1\"\nsource = \"x\"\n{rules}"),
+    )
+    .unwrap();
+    let weekly = daily(80, 7);
+    let fewer_weekly = daily(10, 7);
+    let (england, dudley) = (Profile::builtin("england").unwrap(), Profile::builtin("dudley").unwrap());
+    let ok = case();
+    let runs: Vec<(&CaseHistory, &Profile)> = vec![
+        (&ok, &dudley),
+        (&range, &england),
+        (&ok, &england),
+        (&many, &dudley),
+        (&ok, &dudley),
+        (&weekly, &crowded),
+        (&fewer_weekly, &crowded),
+        (&ok, &dudley),
+        (&range, &dudley),
+        (&ok, &dudley),
+    ];
+    let outcome = |s: Result<Schedule, lac_timescales::Error>| match s {
+        Ok(s) => Ok(format!("{s:?}")),
+        Err(e) => Err(e.to_string()),
+    };
+    let cal = Calendar::england_and_wales();
+    // No as-at date (the events run to 2199), no projection.
+    let open = ScheduleOptions::default().with_horizon_months(0);
+    let want: Vec<_> = runs
+        .iter()
+        .map(|(c, p)| std::thread::scope(|s| s.spawn(|| outcome(schedule(c, p, &cal, &open))).join().unwrap()))
+        .collect();
+    // The failures are those meant (by hand: the limits and the range).
+    let err = |k: usize| want[k].clone().unwrap_err();
+    assert!(
+        err(1).contains("after 2199-12-20 falls outside the supported range 1971-01-01 to 2199-12-31"),
+        "{}",
+        err(1)
+    );
+    assert!(err(3).contains("above the limit of 20000"), "{}", err(3));
+    assert!(err(5).contains("above the limit of 20000"), "{}", err(5));
+    assert!(want[6].is_ok() && want[0].is_ok());
+    for _ in 0..2 {
+        for (k, (c, p)) in runs.iter().enumerate() {
+            assert_eq!(outcome(schedule(c, p, &cal, &open)), want[k], "run {k}");
+        }
+    }
+}
