@@ -27,7 +27,8 @@ fn rule(duty: &str, anchor: &str, direction: &str, period: &str, provision: &str
 }
 
 fn profile(rules: &[String]) -> Profile {
-    let head = "id = \"ties\"\nname = \"Ties\"\nkind = \"local\"\nextends = \"england\"\nversion = \"1\"\nsource = \"x\"\n";
+    let head =
+        "id = \"ties\"\nname = \"Ties\"\nkind = \"local\"\nextends = \"england\"\nversion = \"1\"\nsource = \"x\"\n";
     Profile::from_toml("ties.toml", &format!("{head}{}", rules.concat())).unwrap()
 }
 
@@ -87,7 +88,10 @@ fn tied_rules_before_a_review_list_statute_then_profile_order() {
             ("too early".to_string(), Some(Period::WorkingDays(20)), Some(d(2025, 12, 31)), true),
         ]
     );
-    assert_eq!((o.latest, o.basis.clone(), o.citation.provision.as_str()), (Some(d(2026, 1, 28)), local(), "local early"));
+    assert_eq!(
+        (o.latest, o.basis.clone(), o.citation.provision.as_str()),
+        (Some(d(2026, 1, 28)), local(), "local early")
+    );
     assert_eq!(o.not_applicable(), None);
     // Review 2 (projected), 3 months after: Wed 29 Apr 2026. 20 working days before skips Easter
     // (Fri 3 and Mon 6 Apr): Mon 30 Mar, which binds.

@@ -17,7 +17,8 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-const ZERO: [Period; 5] = [Period::Days(0), Period::WorkingDays(0), Period::Weeks(0), Period::Months(0), Period::Hours(0)];
+const ZERO: [Period; 5] =
+    [Period::Days(0), Period::WorkingDays(0), Period::Weeks(0), Period::Months(0), Period::Hours(0)];
 const RANGE: &str = "the supported range 1971-01-01 to 2199-12-31";
 
 /// Every zero period, both ways (and through `count`), from `anchor` on `cal`: `want` is the
