@@ -165,3 +165,38 @@ fn tied_rules_with_a_breach_and_one_rule_with_a_breach() {
     assert_eq!((o.latest, o.basis.clone()), (Some(d(2026, 2, 12)), local()));
     assert_eq!(o.breach, late(d(2026, 2, 20), 6, local()));
 }
+
+/// A tie between a local rule counted in the meeting pass's first round and a statutory rule
+/// counted in its second (from receipt of the decisions, once their deadline is known): statute
+/// binds, as it is listed first. Review held and completed Thu 29 Jan 2026: decisions due 5
+/// working days after, Thu 5 Feb; statute's "5 working days" to consider them from receipt, Thu
+/// 12 Feb; the local "10 working days after the review's completion" (30 Jan, 2-6 Feb, 9-12 Feb),
+/// also Thu 12 Feb. The local rule is attached first (it counts from the review itself), and used
+/// to keep the tie: the obligation named the local rule while `binding()` listed statute first.
+#[test]
+fn a_tie_across_the_meeting_rounds_goes_to_statute() {
+    let p = profile(&[rule("consider_decisions", "review_completed", "after", "10 working days", "local ten")]);
+    let s = run(
+        &p,
+        vec![
+            Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+            Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+        ],
+        d(2026, 2, 1),
+    );
+    let statute = Profile::builtin("england").unwrap();
+    let k = statute.rules.iter().position(|r| r.duty == Duty::ConsiderDecisions).unwrap();
+    let statute_provision = statute.rules[k].citation.provision.clone();
+    let o = one(&s, Duty::ConsiderDecisions, 1);
+    assert_eq!(
+        listed(o),
+        [
+            (statute_provision.clone(), Some(Period::WorkingDays(5)), Some(d(2026, 2, 12)), false),
+            ("local ten".to_string(), Some(Period::WorkingDays(10)), Some(d(2026, 2, 12)), false),
+        ]
+    );
+    assert_eq!(
+        (o.latest, o.basis.clone(), o.citation.provision.as_str()),
+        (Some(d(2026, 2, 12)), Basis::Statutory, statute_provision.as_str())
+    );
+}
