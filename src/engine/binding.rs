@@ -1,14 +1,15 @@
 //! "The earliest deadline binds", in one place: every candidate rule of an obligation is
-//! attached here; the earliest deadline binds and, on a tie, the first (statute comes first in a
-//! profile). Also whose standard a miss breaches (statute's or a local procedure's).
+//! attached here; the earliest deadline binds and, on a tie, statute's over a local rule's, else
+//! the first attached (profile order). Also whose standard a miss breaches (statute's or a local
+//! procedure's).
 
 use crate::engine::*;
 
 impl<'a> Builder<'a, '_> {
     /// Adds a candidate rule to obligation `existing`, or to a new obligation when `None` (of the
     /// held review meeting `meeting`, if any: see `Pending::meeting`); returns the
-    /// obligation's index. The earliest deadline binds; on a tie the first candidate
-    /// (statute comes first in a profile) keeps it.
+    /// obligation's index. The earliest deadline binds; on a tie a statutory rule keeps it from a
+    /// local one, and otherwise the first candidate keeps it ([`earlier`]).
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(in crate::engine) fn attach(
@@ -98,13 +99,18 @@ impl<'a> Builder<'a, '_> {
 
 /// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest, and a
 /// rule that cannot apply because it falls before the child was looked after after every other).
+/// On the same deadline a statutory rule comes before a local one, as `Obligation::binding`
+/// lists them: a local rule may be attached first (counted in the meeting pass's first round,
+/// statute's from receipt of the decisions in its second), and must not keep a tie from statute.
 pub(in crate::engine) fn earlier(a: &Cand, b: &Cand) -> bool {
     if a.before_care != b.before_care {
         return b.before_care;
     }
+    let statute_first = || matches!(a.rule.basis, Basis::Statutory) && !matches!(b.rule.basis, Basis::Statutory);
     match (a.deadline, b.deadline) {
-        (Some(x), Some(y)) => x.date < y.date,
+        (Some(x), Some(y)) => x.date < y.date || (x.date == y.date && statute_first()),
         (Some(_), None) => true,
-        _ => false,
+        (None, None) => statute_first(),
+        (None, Some(_)) => false,
     }
 }
