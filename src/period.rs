@@ -149,7 +149,8 @@ pub struct Deadline {
     /// The legal deadline.
     pub date: NaiveDate,
     /// The last working day on or before the legal deadline: the day to plan for. Equal to
-    /// `date` for working-day periods.
+    /// `date` for periods of one or more working days (a period of 0 working days from a
+    /// non-working day keeps that day as `date` and plans for the working day before it).
     pub latest_working_day: NaiveDate,
     /// True when the count relied on bank holidays projected for a year not yet announced.
     pub provisional: bool,

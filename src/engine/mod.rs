@@ -323,14 +323,24 @@ const MAX_PROJECTION: usize = 400;
 /// the total work of one request is bounded (a real child's schedule has hundreds).
 pub const MAX_OBLIGATIONS: usize = 20_000;
 
-/// The error when a schedule grows past [`MAX_OBLIGATIONS`] (or its candidate rules past eight
-/// times that): computing stops there.
+/// The error when a schedule grows past [`MAX_OBLIGATIONS`] obligations, or past eight times
+/// that many candidate rules (`candidates`): computing stops there, and the error names the
+/// limit that was passed.
 #[cold]
-fn too_many_obligations(actual: usize) -> Error {
+fn too_many_obligations(obligations: usize, candidates: usize) -> Error {
+    if obligations > MAX_OBLIGATIONS {
+        return Error::LimitExceeded {
+            what: "number of obligations in one schedule (computing stopped there)".into(),
+            actual: obligations,
+            limit: MAX_OBLIGATIONS,
+        };
+    }
     Error::LimitExceeded {
-        what: "number of obligations in one schedule (computing stopped there)".into(),
-        actual,
-        limit: MAX_OBLIGATIONS,
+        what: "number of candidate rules in one schedule, counting every rule that competes for each obligation \
+               (computing stopped there)"
+            .into(),
+        actual: candidates,
+        limit: 8 * MAX_OBLIGATIONS,
     }
 }
 
@@ -515,7 +525,7 @@ impl<'a> Builder<'a, '_> {
     /// An error once the schedule is over [`MAX_OBLIGATIONS`].
     pub(in crate::engine) fn check_size(&self) -> Result<()> {
         if self.pending.len() > MAX_OBLIGATIONS || self.cands.len() > 8 * MAX_OBLIGATIONS {
-            return Err(too_many_obligations(self.pending.len()));
+            return Err(too_many_obligations(self.pending.len(), self.cands.len()));
         }
         Ok(())
     }
