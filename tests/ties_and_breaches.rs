@@ -49,6 +49,13 @@ fn listed(o: &Obligation) -> Vec<(String, Option<Period>, Option<NaiveDate>, boo
     o.binding().unwrap().iter().map(|c| (c.citation.provision.clone(), c.period, c.latest, c.before_care)).collect()
 }
 
+/// The provision statute's rule for `duty` cites (England).
+fn statute_provision(duty: Duty) -> String {
+    let statute = Profile::builtin("england").unwrap();
+    let k = statute.rules.iter().position(|r| r.duty == duty).unwrap();
+    statute.rules[k].citation.provision.clone()
+}
+
 fn local() -> Basis {
     Basis::Local("ties".into())
 }
@@ -64,9 +71,7 @@ fn tied_rules_before_a_review_list_statute_then_profile_order() {
         rule("iro_speak_to_child", "review_date", "before", "1 day", "local early"),
         rule("iro_speak_to_child", "review_date", "before", "0 days", "local B"),
     ]);
-    let statute = Profile::builtin("england").unwrap();
-    let k = statute.rules.iter().position(|r| r.duty == Duty::IroSpeakToChild).unwrap();
-    let statute_provision = statute.rules[k].citation.provision.clone();
+    let statute_provision = statute_provision(Duty::IroSpeakToChild);
     let s = run(
         &p,
         vec![
@@ -128,8 +133,7 @@ fn tied_rules_with_a_breach_and_one_rule_with_a_breach() {
         ]
     };
     let statute = Profile::builtin("england").unwrap();
-    let k = statute.rules.iter().position(|r| r.duty == Duty::CompleteAdjournedReview).unwrap();
-    let statute_provision = statute.rules[k].citation.provision.clone();
+    let statute_provision = statute_provision(Duty::CompleteAdjournedReview);
     let late = |completed, working_days_late, basis| {
         Some(Breach::AdjournedReviewCompletedLate { completed, working_days_late, basis })
     };
@@ -184,9 +188,7 @@ fn a_tie_across_the_meeting_rounds_goes_to_statute() {
         ],
         d(2026, 2, 1),
     );
-    let statute = Profile::builtin("england").unwrap();
-    let k = statute.rules.iter().position(|r| r.duty == Duty::ConsiderDecisions).unwrap();
-    let statute_provision = statute.rules[k].citation.provision.clone();
+    let statute_provision = statute_provision(Duty::ConsiderDecisions);
     let o = one(&s, Duty::ConsiderDecisions, 1);
     assert_eq!(
         listed(o),

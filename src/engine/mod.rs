@@ -831,9 +831,25 @@ fn rare_block<'x>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(in crate::engine) mod tests {
     use super::*;
     use perf::{sort_key_64, FORCE_WIDE};
+
+    /// Looked after Mon 5 Jan 2026, the first review held Thu 29 Jan 2026 (England): the history
+    /// several of the engine's unit tests schedule.
+    pub(in crate::engine) fn first_review_case() -> CaseHistory {
+        use crate::model::{Child, Event, EventKind};
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![
+                Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+                Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            ],
+        )
+        .unwrap()
+    }
 
     /// Sorting on 64-bit keys (when they fit) and on 128-bit keys gives the same schedules.
     #[test]
@@ -904,18 +920,9 @@ mod tests {
     /// at the same position is replaced by one of another group must be grouped afresh.
     #[test]
     fn a_replaced_rule_is_grouped_afresh() {
-        use crate::model::{Child, Event, EventKind};
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let cal = Calendar::england_and_wales();
-        let case = CaseHistory::new(
-            Jurisdiction::England,
-            Child::default(),
-            vec![
-                Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
-                Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
-            ],
-        )
-        .unwrap();
+        let case = first_review_case();
         let speak = |p: &Profile| -> Vec<Option<NaiveDate>> {
             let s = schedule(&case, p, &cal, &ScheduleOptions::default()).unwrap();
             s.obligations.iter().filter(|o| o.duty == Duty::IroSpeakToChild).map(|o| o.latest).collect()
@@ -941,18 +948,9 @@ mod tests {
     /// chain back to the order the candidates were attached in, for its stable sort.
     #[test]
     fn tied_rules_are_listed_in_profile_order() {
-        use crate::model::{Child, Event, EventKind};
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let cal = Calendar::england_and_wales();
-        let case = CaseHistory::new(
-            Jurisdiction::England,
-            Child::default(),
-            vec![
-                Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
-                Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
-            ],
-        )
-        .unwrap();
+        let case = first_review_case();
         let mut profile = Profile::builtin("england").unwrap();
         let k = profile.rules.iter().position(|r| r.duty == Duty::IroSpeakToChild).unwrap();
         let statute = profile.rules[k].citation.provision.clone();

@@ -140,9 +140,7 @@ impl Builder<'_, '_> {
         );
         self.extra(i).before_care = Some(why);
     }
-}
 
-impl Builder<'_, '_> {
     /// The mid-point between review `n` of run `run`, held on `held`, and the next review's
     /// binding deadline; `None` when there is no next deadline or the clock stopped before the
     /// mid-point (no mid-point duty then).
