@@ -831,13 +831,13 @@ fn rare_block<'x>(
 }
 
 #[cfg(test)]
-pub(in crate::engine) mod tests {
+mod tests {
     use super::*;
     use perf::{sort_key_64, FORCE_WIDE};
 
     /// Looked after Mon 5 Jan 2026, the first review held Thu 29 Jan 2026 (England): the history
     /// several of the engine's unit tests schedule.
-    pub(in crate::engine) fn first_review_case() -> CaseHistory {
+    fn first_review_case() -> CaseHistory {
         use crate::model::{Child, Event, EventKind};
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         CaseHistory::new(

@@ -493,7 +493,18 @@ mod tests {
     /// panic dropped it; used in place, it must be emptied on the way out of a panic too.)
     #[test]
     fn a_panic_leaves_no_data_for_the_next_schedule() {
-        let case = crate::engine::tests::first_review_case();
+        // (Built here, not taken from the engine's test fixture: perf stays below the engine's
+        // layers, `tests/layering.rs`.)
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let case = CaseHistory::new(
+            Jurisdiction::England,
+            Child::default(),
+            vec![
+                Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+                Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+            ],
+        )
+        .unwrap();
         let profile = Profile::builtin_shared("england").unwrap();
         let cal = Calendar::england_and_wales();
         let before = schedule(&case, &profile, &cal, &ScheduleOptions::default()).unwrap();
