@@ -7,117 +7,114 @@ impl<'a> Builder<'a, '_> {
     #[inline(never)]
     pub(in crate::engine) fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
         // The rules that can apply to a meeting, split by pass: those counting from another
-        // duty's completion go second, once that duty's deadline is known.
+        // duty's completion at the same meeting go second, once that duty's deadline is known.
         // `grouped`: this thread's copies of the profile's rules in group order (`Builder::rule`'s),
         // so that obligations never touch the reference counts every thread shares.
         let (sets, grouped): (&RuleSets, &'a [Rule]) = (self.sets, self.rules);
         // The calendars of statutory and local rules (`Builder::cal_for`), read once.
         let (statutory_cal, local_cal) = (self.cal, self.local_cal);
         let (walk, cols) = (self.walk, sets.meeting_cols);
-        for pass in 0..2 {
-            let rules = &sets.meeting_rules[pass];
-            if rules.is_empty() {
-                continue;
-            }
-            if self.meeting_duty.is_empty() {
-                self.meeting_duty.resize(mtgs.len() * cols, None);
-            }
-            for (mi, m) in mtgs.iter().enumerate() {
-                let Some((run, n, regime)) = primary(walk, m) else { continue };
-                // `reviews` counts the reviews of the period of care (secure panels: their own).
-                let in_care = if m.ordinal > 0 { m.ordinal } else { n };
-                let adjourned = !m.adjourned.is_empty();
-                // Per meeting: the start of its period of care, its row of `meeting_duty`, the held
-                // meeting's index.
-                let period_start = walk.periods.get(m.period).map(|p| p.start);
-                let row = mi * cols;
-                // The held meeting's index for `Pending::meeting`.
-                let held = match m.r {
-                    MeetingRef::Held(hm) => u32::try_from(hm).ok(),
-                    MeetingRef::Projected(_) => None,
-                };
-                for mr in rules {
-                    // The rule's reviews, regimes, meeting and adjournment (`MeetingRule`).
-                    if !mr.admits(in_care, regime, m.with_meeting, adjourned) {
-                        continue;
+        if sets.meeting_rules.iter().all(|rules| rules.is_empty()) {
+            return Ok(());
+        }
+        self.meeting_duty.resize(mtgs.len() * cols, None);
+        for (mi, m) in mtgs.iter().enumerate() {
+            let Some((run, n, regime)) = primary(walk, m) else { continue };
+            // `reviews` counts the reviews of the period of care (secure panels: their own).
+            let in_care = if m.ordinal > 0 { m.ordinal } else { n };
+            let adjourned = !m.adjourned.is_empty();
+            // Per meeting: the start of its period of care, its row of `meeting_duty`, the held
+            // meeting's index.
+            let period_start = walk.periods.get(m.period).map(|p| p.start);
+            let row = mi * cols;
+            // The held meeting's index for `Pending::meeting`.
+            let held = match m.r {
+                MeetingRef::Held(hm) => u32::try_from(hm).ok(),
+                MeetingRef::Projected(_) => None,
+            };
+            // This meeting's rules counting from it, then those counting from another duty's
+            // completion at it (pass 1), once that duty's deadline is known.
+            for mr in sets.meeting_rules.iter().flatten() {
+                // The rule's reviews, regimes, meeting and adjournment (`MeetingRule`).
+                if !mr.admits(in_care, regime, m.with_meeting, adjourned) {
+                    continue;
+                }
+                let rule: &'a Rule = &grouped[mr.k];
+                // A review held too soon without a meeting (rules on the last review meeting only).
+                let mut too_soon = None;
+                let (anchor, assumed) = match rule.anchor {
+                    Anchor::ReviewDate => (m.date, m.assumed),
+                    Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
+                    Anchor::Midpoint => match self.midpoint(run, n, m.date)? {
+                        Some(mid) => (mid, m.assumed),
+                        None => continue,
+                    },
+                    Anchor::LastReviewMeeting => {
+                        let Some(y) = yearly_meeting(self.walk, mtgs, mi) else { continue };
+                        too_soon = y.too_soon;
+                        (m.date, m.assumed)
                     }
-                    let rule: &'a Rule = &grouped[mr.k];
-                    // A review held too soon without a meeting (rules on the last review meeting only).
-                    let mut too_soon = None;
-                    let (anchor, assumed) = match rule.anchor {
-                        Anchor::ReviewDate => (m.date, m.assumed),
-                        Anchor::ReviewCompleted => (m.completed.0, m.completed.1),
-                        Anchor::Midpoint => match self.midpoint(run, n, m.date)? {
-                            Some(mid) => (mid, m.assumed),
-                            None => continue,
-                        },
-                        Anchor::LastReviewMeeting => {
-                            let Some(y) = yearly_meeting(self.walk, mtgs, mi) else { continue };
-                            too_soon = y.too_soon;
-                            (m.date, m.assumed)
-                        }
-                        Anchor::DecisionsReceived => {
-                            let dep = Duty::IssueDecisions;
-                            // The one matching rule (`Walk::meeting_of_done`), as the audit uses.
-                            let recorded = match m.r {
-                                MeetingRef::Held(hm) => {
-                                    self.walk.done.iter().find(|d| d.duty == dep && d.meeting == Some(hm))
-                                }
-                                MeetingRef::Projected(_) => None,
-                            };
-                            let issued = self.sets.meeting_col[dep as usize]
-                                .and_then(|col| self.meeting_duty[mi * self.sets.meeting_cols + col]);
-                            match (recorded, issued) {
-                                (Some(d), _) => (d.date, false),
-                                (None, Some(i)) => match self.binding_latest(i) {
-                                    Some(l) => (l, true),
-                                    None => continue,
-                                },
-                                (None, None) => continue,
+                    Anchor::DecisionsReceived => {
+                        let dep = Duty::IssueDecisions;
+                        // The one matching rule (`Walk::meeting_of_done`), as the audit uses.
+                        let recorded = match m.r {
+                            MeetingRef::Held(hm) => {
+                                self.walk.done.iter().find(|d| d.duty == dep && d.meeting == Some(hm))
                             }
+                            MeetingRef::Projected(_) => None,
+                        };
+                        let issued = self.sets.meeting_col[dep as usize]
+                            .and_then(|col| self.meeting_duty[mi * self.sets.meeting_cols + col]);
+                        match (recorded, issued) {
+                            (Some(d), _) => (d.date, false),
+                            (None, Some(i)) => match self.binding_latest(i) {
+                                Some(l) => (l, true),
+                                None => continue,
+                            },
+                            (None, None) => continue,
                         }
-                        _ => continue,
-                    };
-                    if !rule.in_force(m.date) {
-                        continue;
                     }
-                    let (cal, statutory_calendar) = match local_cal {
-                        Some(l) if mr.local => (l, false),
-                        _ => (statutory_cal, true),
-                    };
-                    let mut c = self.cand_on(rule, anchor, assumed, cal, statutory_calendar)?;
-                    if let Some((review, _)) = too_soon {
-                        // A review without a meeting before 12 months in the placement: the meeting
-                        // was needed at that review.
-                        let lwd = self.cal.last_working_day_on_or_before(review).unwrap_or(review);
-                        c.deadline = Some(Deadline { date: review, latest_working_day: lwd, provisional: false });
-                    }
-                    // Nothing is due before the child was looked after: a rule counted back from a
-                    // review held soon after that day cannot apply (issue 14; READING.md).
-                    // Only a rule counted back before a review can fall before the child was looked after.
-                    let care_start = match rule.direction {
-                        Direction::Before => period_start,
-                        Direction::After => None,
-                    };
-                    c.before_care = match (c.deadline, care_start) {
-                        (Some(dl), Some(s)) => dl.date < s,
-                        _ => false,
-                    };
-                    let at = row + mr.col;
-                    let existing = self.meeting_duty[at];
-                    let before_care = c.before_care;
-                    let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false, held);
-                    self.meeting_duty[at] = Some(i);
-                    if before_care {
-                        self.before_care(i, n, period_start);
-                    }
-                    // The duty is `complete_adjourned_review`.
-                    if mr.adjourned_only {
-                        self.adjourned_breach(i, m, case)?;
-                    }
-                    if rule.anchor == Anchor::LastReviewMeeting {
-                        self.yearly_done(i, mtgs, mi);
-                    }
+                    _ => continue,
+                };
+                if !rule.in_force(m.date) {
+                    continue;
+                }
+                let (cal, statutory_calendar) = match local_cal {
+                    Some(l) if mr.local => (l, false),
+                    _ => (statutory_cal, true),
+                };
+                let mut c = self.cand_on(rule, anchor, assumed, cal, statutory_calendar)?;
+                if let Some((review, _)) = too_soon {
+                    // A review without a meeting before 12 months in the placement: the meeting
+                    // was needed at that review.
+                    let lwd = self.cal.last_working_day_on_or_before(review).unwrap_or(review);
+                    c.deadline = Some(Deadline { date: review, latest_working_day: lwd, provisional: false });
+                }
+                // Nothing is due before the child was looked after: a rule counted back from a
+                // review held soon after that day cannot apply (issue 14; READING.md).
+                // Only a rule counted back before a review can fall before the child was looked after.
+                let care_start = match rule.direction {
+                    Direction::Before => period_start,
+                    Direction::After => None,
+                };
+                c.before_care = match (c.deadline, care_start) {
+                    (Some(dl), Some(s)) => dl.date < s,
+                    _ => false,
+                };
+                let at = row + mr.col;
+                let existing = self.meeting_duty[at];
+                let before_care = c.before_care;
+                let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false, held);
+                self.meeting_duty[at] = Some(i);
+                if before_care {
+                    self.before_care(i, n, period_start);
+                }
+                // The duty is `complete_adjourned_review`.
+                if mr.adjourned_only {
+                    self.adjourned_breach(i, m, case)?;
+                }
+                if rule.anchor == Anchor::LastReviewMeeting {
+                    self.yearly_done(i, mtgs, mi);
                 }
             }
         }
