@@ -13,7 +13,12 @@
 //! | `late` | done after the deadline |
 //! | `overdue` | not done, and the deadline is before the as-at date |
 //! | `pending` | not done, and the deadline is on or after the as-at date |
-//! | `not_applicable` | no deadline is fixed; or every rule for it would fall due before the child became looked after (counted back from a review held soon after: [`Obligation::not_applicable`] says so); or the obligation rests on an assumed review date that has passed without the review; or the child ceased to be looked after before the deadline (the duty fell away) |
+//! | `not_applicable` | no deadline is fixed; or every rule for it would fall due before the child became looked after (counted back from a review held soon after: [`Obligation::not_applicable`] says so); or the obligation counts from an assumed day that has passed without what it assumes (a review not yet held, taken as held on its last working day or the day it was moved to; a previous visit not made), so its date will follow from the real one; or the child ceased to be looked after before the deadline (the duty fell away) |
+//!
+//! A duty counted back from a review that is still ahead (the child's consultation 15 working
+//! days before it) is `overdue` once its own deadline passes: held by its deadline at the latest,
+//! the review needed it by then. Once the review's assumed day passes without it, the duties
+//! counted from that day are `not_applicable` (reported once, as the review, when it is overdue).
 //!
 //! The child ceasing to be looked after makes a duty fall away only when it comes after every
 //! event that triggered the duty, before its deadline, and the duty was not triggered by a
@@ -84,7 +89,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
-use crate::model::{CaseHistory, Duty, EventKind, Regime, Role};
+use crate::model::{Anchor, CaseHistory, Duty, Event, EventKind, Regime, Role};
 use crate::profile::Profile;
 use crate::schedule::{schedule, Breach, Metadata, Obligation, ScheduleOptions};
 
@@ -667,9 +672,10 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
             _ => format!("no rule of profile {} creates or records an obligation from it", profile.id),
         });
     }
+    let assumed = assumed_reviews(&obligations, events, as_at);
     let mut audited = Vec::with_capacity(obligations.len());
     for (k, o) in obligations.into_iter().enumerate() {
-        let status = status_of(&o, as_at, case, calendar)?;
+        let status = status_of(&o, as_at, case, calendar, &assumed)?;
         audited.push(AuditedObligation { index: k, obligation: o, done_by_event: done_by[k], status });
     }
     let breaches = audited
@@ -776,7 +782,109 @@ fn records_done(kind: &EventKind) -> bool {
     is_meeting(kind) || matches!(kind, EventKind::SocialWorkerVisit)
 }
 
-fn status_of(o: &Obligation, as_at: NaiveDate, case: &CaseHistory, cal: &Calendar) -> Result<Status> {
+/// A review not held that a schedule assumes held on a day (its last working day, or the day it
+/// was moved to): its regime, number, that day, and whether the review is overdue as at the
+/// audit date (not held by its deadline).
+struct AssumedReview {
+    regime: Regime,
+    number: u32,
+    day: NaiveDate,
+    overdue: bool,
+}
+
+/// The reviews the obligations of `obligations` assume held (read from the duties counted from
+/// such a review's day or completion; none triggered by a held meeting).
+fn assumed_reviews(obligations: &[Obligation], events: &[Event], as_at: NaiveDate) -> Vec<AssumedReview> {
+    let mut out: Vec<AssumedReview> = Vec::new();
+    for o in obligations.iter().filter(|o| o.projected && !after_held_review(o, events)) {
+        let (Some((anchor, day)), Some(regime), Some(number)) = (o.assumed_anchor(), o.regime, o.review_number) else {
+            continue;
+        };
+        let from_the_review =
+            matches!(anchor, Anchor::ReviewDate | Anchor::ReviewCompleted | Anchor::LastReviewMeeting);
+        if o.duty == Duty::HoldReview
+            || !from_the_review
+            || out.iter().any(|r| (r.regime, r.number) == (regime, number))
+        {
+            continue;
+        }
+        // The review's own obligation: the latest one of that regime and number not done (an
+        // earlier period of care may have one missed).
+        let overdue = obligations
+            .iter()
+            .filter(|r| r.duty == Duty::HoldReview && r.regime == Some(regime) && r.review_number == Some(number))
+            .filter(|r| r.done.is_none())
+            .filter_map(|r| r.latest)
+            .max()
+            .is_some_and(|deadline| deadline < as_at);
+        out.push(AssumedReview { regime, number, day, overdue });
+    }
+    out
+}
+
+/// Whether obligation `o` was triggered by a review meeting that was held.
+fn after_held_review(o: &Obligation, events: &[Event]) -> bool {
+    o.triggered_by.iter().any(|&e| events.get(e).is_some_and(|ev| is_meeting(&ev.kind)))
+}
+
+/// Why projected obligation `o` (not triggered by a held meeting) is not applicable as at
+/// `as_at`: the assumed day it counts from passed without what it assumes. `None` while that day
+/// is still ahead (its own deadline may still have passed: overdue), and, when nothing says what
+/// it counts from, `None` unless its deadline passed.
+fn assumed_day_passed(
+    o: &Obligation,
+    deadline: NaiveDate,
+    as_at: NaiveDate,
+    assumed: &[AssumedReview],
+) -> Option<String> {
+    let review = match (o.duty, o.regime, o.review_number) {
+        (Duty::HoldReview, _, _) => None,
+        (_, Some(regime), Some(number)) => assumed.iter().find(|r| (r.regime, r.number) == (regime, number)),
+        _ => None,
+    };
+    if let Some(r) = review {
+        return (r.day < as_at).then(|| {
+            if r.overdue {
+                "it rests on an assumed review date that passed without the review (that review is reported overdue)"
+                    .to_string()
+            } else {
+                format!(
+                    "it counts from review {} assumed held on {}, which passed without the review: its date follows \
+                     from the day the review is held",
+                    r.number, r.day
+                )
+            }
+        });
+    }
+    match o.assumed_anchor() {
+        Some((anchor, day)) => (day < as_at).then(|| match anchor {
+            Anchor::PreviousReview => format!(
+                "it counts from the previous review, assumed held on {day}, which passed without the review: its date \
+                 follows from the day that review is held"
+            ),
+            Anchor::LastDone => format!(
+                "it counts from the previous occurrence ({}), assumed on {day}, which passed with none recorded: its \
+                 date follows from the day one is done",
+                o.duty.describe().to_lowercase()
+            ),
+            _ => format!(
+                "it counts from {}, not recorded and assumed on {day}, which has passed: its date follows from the \
+                 day it happens",
+                anchor.describe()
+            ),
+        }),
+        None => (deadline < as_at)
+            .then(|| "it rests on an assumed date that passed without the event it assumes being recorded".to_string()),
+    }
+}
+
+fn status_of(
+    o: &Obligation,
+    as_at: NaiveDate,
+    case: &CaseHistory,
+    cal: &Calendar,
+    assumed: &[AssumedReview],
+) -> Result<Status> {
     if let Some(why) = o.not_applicable() {
         return Ok(Status::NotApplicable { reason: why.to_string() });
     }
@@ -798,13 +906,11 @@ fn status_of(o: &Obligation, as_at: NaiveDate, case: &CaseHistory, cal: &Calenda
         });
     }
     let events = case.events();
-    let after_review = o.triggered_by.iter().any(|&e| events.get(e).is_some_and(|ev| is_meeting(&ev.kind)));
-    if o.projected && !after_review && deadline < as_at {
-        return Ok(Status::NotApplicable {
-            reason: "it rests on an assumed review date that passed without the review (that review is reported \
-                     overdue)"
-                .into(),
-        });
+    let after_review = after_held_review(o, events);
+    if o.projected && !after_review {
+        if let Some(reason) = assumed_day_passed(o, deadline, as_at, assumed) {
+            return Ok(Status::NotApplicable { reason });
+        }
     }
     let last_trigger = o.triggered_by.iter().copied().max();
     if !after_review {

@@ -600,3 +600,87 @@ mod props {
         }
     }
 }
+
+/// Obligations counted from an assumed day (a review not yet held, a visit not yet made) are not
+/// applicable once that day has passed without it, whatever their own deadline; a duty counted
+/// back from a review still ahead is overdue once its own deadline passes (vectors 146, 147).
+/// Calendar: Good Friday 3 Apr 2026, Easter Monday 6 Apr.
+#[test]
+fn obligations_on_an_assumed_day_that_passed() {
+    let with_horizon = |profile: &str, events: &str, as_at: &str| {
+        let opts = AuditOptions { as_at: Some(d(as_at)), horizon_months: Some(12), ..Default::default() };
+        let p = Profile::builtin(profile).unwrap();
+        audit(&case(None, events), &p, &Calendar::england_and_wales(), &opts).unwrap()
+    };
+    let reason = |o: &AuditedObligation| match &o.status {
+        Status::NotApplicable { reason } => reason.clone(),
+        other => panic!("{:?} {:?}: {other:?}", o.obligation.duty, o.obligation.review_number),
+    };
+    // Review 1 held Sun 4 Jan 2026; review 2 due within three months, Sat 4 Apr, assumed held on its
+    // last working day, Thu 2 Apr. As at Good Friday review 2 is still pending (it can be held on
+    // the Saturday); review 3, counted from the assumed Thu 2 Apr (due Fri 2 Oct, six months on),
+    // rests on a day that has passed: not pending with 126 working days left, but not applicable.
+    let a = with_horizon(
+        "england",
+        r#"[{"event": "became_looked_after", "date": "2025-12-10"}, {"event": "review_held", "date": "2026-01-04"}]"#,
+        "2026-04-03",
+    );
+    let second = find(&a, Duty::HoldReview, Some(2));
+    assert_eq!(second.status, Status::Pending { working_days_left: 0, calendar_days_left: 1 });
+    let third = find(&a, Duty::HoldReview, Some(3));
+    assert_eq!(third.obligation.latest, Some(d("2026-10-02")));
+    assert_eq!(
+        reason(third),
+        "it counts from the previous review, assumed held on 2026-04-02, which passed without the review: its date \
+         follows from the day that review is held"
+    );
+    assert_eq!(
+        reason(find(&a, Duty::IssueDecisions, Some(2))),
+        "it counts from review 2 assumed held on 2026-04-02, which passed without the review: its date follows from \
+         the day the review is held"
+    );
+    // A placement on Mon 5 Jan 2026, visited Fri 9 Jan: the next visit is due within six weeks, Fri
+    // 20 Feb, and is overdue as at Tue 24 Feb by 2 working days (Mon 23, Tue 24). The visit after it,
+    // counted from the assumed Fri 20 Feb (due Fri 3 Apr, Good Friday: last working day Thu 2 Apr),
+    // rests on a visit that was not made: not applicable.
+    let a = with_horizon(
+        "england",
+        r#"[{"event": "became_looked_after", "date": "2026-01-05"},
+            {"event": "placement_started", "date": "2026-01-05"},
+            {"event": "social_worker_visit", "date": "2026-01-09"}]"#,
+        "2026-02-24",
+    );
+    let visits: Vec<&AuditedObligation> =
+        a.obligations.iter().filter(|o| o.obligation.duty == Duty::VisitChild).collect();
+    let due = |day: &str| visits.iter().find(|o| o.obligation.latest == Some(d(day))).copied();
+    let next = due("2026-02-20").expect("the visit due Fri 20 Feb");
+    assert_eq!(next.status, Status::Overdue { overdue_working_days: 2, overdue_calendar_days: 4 });
+    let after = due("2026-04-03").expect("the visit due Fri 3 Apr");
+    assert_eq!(after.obligation.latest_working_day, Some(d("2026-04-02")));
+    assert_eq!(
+        reason(after),
+        "it counts from the previous occurrence (visit the child in the placement), assumed on 2026-02-20, which \
+         passed with none recorded: its date follows from the day one is done"
+    );
+    // seed 004 (iro-expectations): an IRO allocated within 48 hours of Mon 5 Jan 2026 (Wed 7 Jan),
+    // not recorded; the introductory letter within 48 hours of the allocation, counted from the
+    // assumed Wed 7 Jan (Fri 9 Jan). As at Tue 10 Feb the allocation is overdue by 24 working days
+    // (Thu 8 - Fri 9 Jan 2, three weeks 17, Mon 2 - Tue 10 Feb 24) and the letter not applicable.
+    let a = {
+        let opts = AuditOptions { as_at: Some(d("2026-02-10")), ..Default::default() };
+        let p = Profile::builtin("iro-expectations").unwrap();
+        let c = case(Some("2015-01-01"), r#"[{"event": "became_looked_after", "date": "2026-01-05"}]"#);
+        audit(&c, &p, &Calendar::england_and_wales(), &opts).unwrap()
+    };
+    assert_eq!(
+        find(&a, Duty::AppointIro, None).status,
+        Status::Overdue { overdue_working_days: 24, overdue_calendar_days: 34 }
+    );
+    let letter = find(&a, Duty::SendIntroductionLetter, None);
+    assert_eq!(letter.obligation.latest, Some(d("2026-01-09")));
+    assert_eq!(
+        reason(letter),
+        "it counts from the IRO's appointment, not recorded and assumed on 2026-01-07, which has passed: its date \
+         follows from the day it happens"
+    );
+}

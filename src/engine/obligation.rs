@@ -774,6 +774,17 @@ impl Obligation {
     pub(crate) fn after_meeting(&self) -> Option<usize> {
         self.trail.meeting.filter(|_| self.trail.direction == Some(Direction::After)).map(|m| m as usize)
     }
+
+    /// What it is counted from, when that is an assumed date rather than a recorded one (a review
+    /// not yet held, taken as held on its last working day; a previous visit not yet made; a duty's
+    /// completion not recorded): the anchor and the assumed date. What the audit reads to tell
+    /// whether that date has passed without the event it assumes.
+    pub(crate) fn assumed_anchor(&self) -> Option<(Anchor, NaiveDate)> {
+        match (self.trail.assumed, self.trail.anchor, self.trail.anchor_date) {
+            (true, Some(anchor), Some(date)) => Some((anchor, date)),
+            _ => None,
+        }
+    }
 }
 
 /// How an obligation's date was reached, kept for [`Schedule::explain`] (with a note, if any, in
