@@ -462,6 +462,7 @@ impl Walker {
                 let r = self.active[slot(Regime::SecureAccommodation)].ok_or_else(|| {
                     Self::err(i, ev, "event", ev.kind.name().into(), "the child is not in secure accommodation")
                 })?;
+                self.not_held_today(i, ev, date, r)?;
                 let n = self.walk.runs[r].held.len() as u32 + 1;
                 let period = self.walk.runs[r].period;
                 self.walk.meetings.push(Meeting {
@@ -607,6 +608,29 @@ impl Walker {
     }
 
     /// Records a review meeting satisfying the running clocks (all, or those named).
+    /// An error when run `r` already had a review on `date`: one meeting is one review, and the
+    /// same review sent twice (a duplicated row) would count as two and move every later review
+    /// (an adjourned review's completion is a `review_held` after `review_adjourned`, and a review
+    /// of another regime the same day names its `regimes`).
+    fn not_held_today(&self, i: usize, ev: &Event, date: NaiveDate, r: usize) -> Result<()> {
+        let run = &self.walk.runs[r];
+        match run.held.last().and_then(|&m| self.walk.meetings.get(m)) {
+            Some(earlier) if earlier.date == date => Err(Self::err(
+                i,
+                ev,
+                "date",
+                date.to_string(),
+                format!(
+                    "a {} was already held on this day (event {}): one meeting is one review, so send it \
+                     once",
+                    run.regime.describe().to_lowercase(),
+                    earlier.event
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     fn hold(
         &mut self,
         i: usize,
@@ -657,6 +681,9 @@ impl Walker {
                 &chosen_list
             }
         };
+        for r in chosen {
+            self.not_held_today(i, ev, date, *r)?;
+        }
         let m = self.walk.meetings.len();
         let mut slots = MeetingSlots::default();
         for r in chosen {

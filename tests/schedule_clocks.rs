@@ -632,3 +632,46 @@ fn next_review_is_the_earliest_legal_deadline_when_two_clocks_share_a_day_to_act
     assert_eq!((adoption.latest, adoption.latest_working_day), (Some(d("2023-10-07")), Some(d("2023-10-06"))));
     assert_eq!(s.next_review_due(d("2023-07-07")).map(|o| o.regime), Some(Some(Regime::LookedAfter)));
 }
+
+/// One meeting is one review: a review sent twice for one day (a duplicated row) is refused,
+/// naming both events, rather than counted as two, which would move every later review (the
+/// second review due within 3 months of Tue 20 Jan 2026, Mon 20 Apr, would have become review 3,
+/// due six months on, Mon 20 Jul). Reviews of two regimes on one day stay two reviews. (adv8,
+/// session 8; `tests/adv8_same_day_reviews.rs` asserts the JSON boundary.)
+#[test]
+fn the_same_review_twice_on_one_day_is_refused() {
+    let err = |events: &str| match case(Jurisdiction::England, None, events) {
+        Err(e) => e,
+        Ok(_) => panic!("accepted: {events}"),
+    };
+    let e = err(r#"[{"event": "became_looked_after", "date": "2026-01-05"},
+        {"event": "review_held", "date": "2026-01-20"}, {"event": "review_held", "date": "2026-01-20"}]"#);
+    assert_eq!(e.kind(), ErrorKind::InvalidEvent);
+    assert_eq!(
+        e.to_string(),
+        "event 2 (review_held): date \"2026-01-20\": a looked-after review was already held on this day (event 1): \
+         one meeting is one review, so send it once"
+    );
+    // The secure panel's review: the same.
+    let e = err(r#"[{"event": "became_looked_after", "date": "2026-01-05"},
+        {"event": "placed_in_secure_accommodation", "date": "2026-01-31"},
+        {"event": "secure_review_held", "date": "2026-02-26"}, {"event": "secure_review_held", "date": "2026-02-26"}]"#);
+    assert!(
+        e.to_string().starts_with("event 3 (secure_review_held): date \"2026-02-26\": a secure-accommodation review"),
+        "{e}"
+    );
+    // A looked-after review and a secure panel review on one day (vector 020's case): two reviews.
+    // The first looked-after review held Thu 29 Jan, the second on Thu 26 Feb (due Wed 29 Apr,
+    // within three months of 29 Jan); the first secure review due within one month of Sat 31 Jan
+    // (Sat 28 Feb), held the same Thu 26 Feb.
+    let s = england(
+        r#"[{"event": "became_looked_after", "date": "2026-01-05"}, {"event": "review_held", "date": "2026-01-29"},
+        {"event": "placed_in_secure_accommodation", "date": "2026-01-31"},
+        {"event": "review_held", "date": "2026-02-26", "regimes": ["looked_after"]},
+        {"event": "secure_review_held", "date": "2026-02-26"}]"#,
+    );
+    let second = review(&s, Regime::LookedAfter, 2);
+    assert_eq!((second.latest, second.done), (Some(d("2026-04-29")), Some(d("2026-02-26"))));
+    let secure = review(&s, Regime::SecureAccommodation, 1);
+    assert_eq!((secure.latest, secure.done), (Some(d("2026-02-28")), Some(d("2026-02-26"))));
+}
