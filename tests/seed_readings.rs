@@ -897,3 +897,41 @@ fn dudleys_own_adjournment_rule_is_cited_beside_statutes() {
         ("Process for Rearranging Review Meetings (adjournment)", lac_timescales::profile::Status::V)
     );
 }
+
+#[test]
+fn the_isu_and_dudley_cite_their_own_iro_meeting_with_the_child_beside_statutes() {
+    // Seed 001 s.8: "The IRO must speak with the child in person before each review" (s.5: "must
+    // meet with the child before the review"); seed 002: "The IRO will visit or speak to the child
+    // prior to their review". No day is fixed, so each is read as statute's reg 36(1)(b) is: at
+    // the latest on the day of the review. Looked after Mon 5 Jan 2026, review 1 held Thu 29 Jan:
+    // due Thu 29 Jan under every profile, statute named on the tie and the procedure's own rule
+    // listed beside it (until session 8 only statute's unverified rule was cited).
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"}]"#;
+    for (profile, provision) in [
+        (
+            "isu-procedure",
+            "s.8 Independent Reviewing Officer's Responsibilities; s.5 Invitations and the Child's Participation",
+        ),
+        ("dudley", "Invitations and the Importance of Child's Participation"),
+    ] {
+        let s = sched(profile, None, events, "2026-01-29", 0);
+        let o = one(&s, Duty::IroSpeakToChild, Some(1));
+        assert_eq!(
+            (o.latest, o.role, o.basis.clone()),
+            (Some(d("2026-01-29")), Role::Iro, Basis::Statutory),
+            "{profile}"
+        );
+        let listed: Vec<_> = o.binding().unwrap_or_default().iter().map(|c| (c.basis.clone(), c.latest)).collect();
+        assert_eq!(
+            listed,
+            [(Basis::Statutory, Some(d("2026-01-29"))), (Basis::Local(profile.into()), Some(d("2026-01-29")))],
+            "{profile}"
+        );
+        assert_eq!(o.binding().unwrap()[1].citation.provision, provision, "{profile}");
+    }
+    // Statute alone, and a profile whose seed says nothing of it (SARS), list statute only.
+    for profile in ["england", "sars-checklist"] {
+        let s = sched(profile, None, events, "2026-01-29", 0);
+        assert!(one(&s, Duty::IroSpeakToChild, Some(1)).binding().is_none(), "{profile}");
+    }
+}
