@@ -795,3 +795,143 @@ fn the_isu_shares_the_care_plan_with_parents_and_tells_absent_parents_the_outcom
     let e = sched("england", None, events, "2026-04-23", 0);
     assert!(!e.obligations.iter().any(|o| matches!(o.duty, Duty::ShareCarePlan | Duty::InformParentsOfOutcome)));
 }
+
+// ---- Session 8: citations as each document numbers them, quotes as written ----
+
+/// The citation of the one rule of `profile` itself (statute's rules are not searched) for
+/// `duty` whose quoted `text` contains `quoted`.
+fn cited(profile: &str, duty: Duty, quoted: &str) -> lac_timescales::profile::Citation {
+    let p = Profile::builtin(profile).unwrap();
+    let own = Basis::Local(profile.into());
+    let v: Vec<_> =
+        p.rules_for(duty).filter(|r| r.basis == own && r.text.as_deref().is_some_and(|t| t.contains(quoted))).collect();
+    assert_eq!(v.len(), 1, "{profile} {duty} {quoted:?}");
+    (*v[0].citation).clone()
+}
+
+#[test]
+fn each_local_rule_cites_the_section_its_words_are_in_as_the_seed_numbers_it() {
+    // Seed 004 numbers its sections: the allocation and the letter are in "1. Duties of the Local
+    // Authority" (which also says "The IRO should meet the child before the first Review."); the
+    // key points of communication are a list in "3. Direct Engagement with Children".
+    let s1 = "1. Duties of the Local Authority";
+    assert_eq!(cited("iro-expectations", Duty::AppointIro, "within 48 hours").provision, s1);
+    assert_eq!(cited("iro-expectations", Duty::SendIntroductionLetter, "introductory letter").provision, s1);
+    assert_eq!(
+        cited("iro-expectations", Duty::IroMeetChild, "prior to the day of the first review").provision,
+        "1. Duties of the Local Authority; 3. Direct Engagement with Children: on allocation"
+    );
+    assert_eq!(
+        cited("iro-expectations", Duty::IroContactChild, "Midway between reviews").provision,
+        "3. Direct Engagement with Children: midway between reviews"
+    );
+    // Seed 002 (unnumbered headings): "When a young person in care reaches the aged of 15 ½" is
+    // under "Pathway Plan Reviews" (the key-documents list only names the assessment); "to be sent
+    // to the child and attendees within 20 working days" is under "The role and responsibility of
+    // the Independent Reviewing Officer", and the appendix's "Following the CIC Review" repeats it.
+    assert_eq!(cited("dudley", Duty::StartNeedsAssessment, "15 1/2").provision, "Pathway Plan Reviews");
+    assert_eq!(
+        cited("dudley", Duty::DistributeReviewRecord, "within 20 working days").provision,
+        "The role and responsibility of the Independent Reviewing Officer; Following the CIC Review"
+    );
+}
+
+#[test]
+fn dudleys_appendix_is_quoted_as_written() {
+    // Appendix 4's boxes, as the seed spells them ("witin", "meetin,g", "prrior"): a council
+    // searching its own text for the quote finds it.
+    for (duty, words) in [
+        (Duty::ConsultChildOnArrangements, "witin 4 weeks"),
+        (Duty::ProvideAttendeeList, "at least 4 weeks prior to the review meetin,g"),
+        (Duty::IroConsultSocialWorker, "5 days prrior to the meeting"),
+    ] {
+        let c = cited("dudley", duty, words);
+        assert!(c.provision.starts_with("Appendix 4"), "{duty}: {}", c.provision);
+    }
+}
+
+#[test]
+fn a_welsh_interval_rule_quotes_only_its_own_words() {
+    // Wales reg 39(1) is "o fewn 20 diwrnod gwaith" (within 20 working days); reg 39(2)(a)-(b) are
+    // the three and six months, and do not carry that phrase.
+    let p = Profile::builtin("wales").unwrap();
+    for r in p.rules_for(Duty::HoldReview) {
+        let note = r.citation.note.as_deref().unwrap_or("");
+        let says_20 = note.contains("20 diwrnod gwaith");
+        let is_20_working_days = r.period.is_some_and(|x| x.to_string() == "20 working days");
+        assert_eq!(says_20, is_20_working_days, "wales line {}: {} {note}", r.line, r.citation.provision);
+    }
+}
+
+#[test]
+fn dudleys_own_adjournment_rule_is_cited_beside_statutes() {
+    // Seed 002: "The review may only be adjourned once and should be completed within 20 working
+    // days from the date of the adjourned review." Looked after Mon 5 Jan 2026, review 1 Thu 29 Jan;
+    // review 2 adjourned Wed 22 Apr and completed Wed 6 May. 20 working days from 22 Apr: 23-24
+    // Apr = 2, 27-30 Apr = 6, Fri 1 May = 7, (Mon 4 May bank holiday), 5-8 May = 11, 11-15 = 16,
+    // 18-21 = 20: Thu 21 May 2026, for statute's reg 36(2) (U) and Dudley's standard alike. On the
+    // tie statute is named and Dudley's rule is listed beside it.
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"review_adjourned","date":"2026-04-22"},{"event":"review_held","date":"2026-05-06"}]"#;
+    let considered = |profile: &str| -> Vec<(Basis, Option<NaiveDate>)> {
+        let s = sched(profile, None, events, "2026-06-01", 0);
+        let o = one(&s, Duty::CompleteAdjournedReview, Some(2));
+        assert_eq!(
+            (o.latest, o.done, o.basis.clone()),
+            (Some(d("2026-05-21")), Some(d("2026-05-06")), Basis::Statutory)
+        );
+        o.binding().unwrap_or_default().iter().map(|c| (c.basis.clone(), c.latest)).collect()
+    };
+    assert_eq!(
+        considered("dudley"),
+        [(Basis::Statutory, Some(d("2026-05-21"))), (Basis::Local("dudley".into()), Some(d("2026-05-21")))]
+    );
+    assert!(considered("england").iter().all(|(b, _)| *b == Basis::Statutory));
+    let c = cited(
+        "dudley",
+        Duty::CompleteAdjournedReview,
+        "completed within 20 working days from the date of the adjourned review",
+    );
+    assert_eq!(
+        (c.provision.as_str(), c.status),
+        ("Process for Rearranging Review Meetings (adjournment)", lac_timescales::profile::Status::V)
+    );
+}
+
+#[test]
+fn the_isu_and_dudley_cite_their_own_iro_meeting_with_the_child_beside_statutes() {
+    // Seed 001 s.8: "The IRO must speak with the child in person before each review" (s.5: "must
+    // meet with the child before the review"); seed 002: "The IRO will visit or speak to the child
+    // prior to their review". No day is fixed, so each is read as statute's reg 36(1)(b) is: at
+    // the latest on the day of the review. Looked after Mon 5 Jan 2026, review 1 held Thu 29 Jan:
+    // due Thu 29 Jan under every profile, statute named on the tie and the procedure's own rule
+    // listed beside it (until session 8 only statute's unverified rule was cited).
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"}]"#;
+    for (profile, provision) in [
+        (
+            "isu-procedure",
+            "s.8 Independent Reviewing Officer's Responsibilities; s.5 Invitations and the Child's Participation",
+        ),
+        ("dudley", "Invitations and the Importance of Child's Participation"),
+    ] {
+        let s = sched(profile, None, events, "2026-01-29", 0);
+        let o = one(&s, Duty::IroSpeakToChild, Some(1));
+        assert_eq!(
+            (o.latest, o.role, o.basis.clone()),
+            (Some(d("2026-01-29")), Role::Iro, Basis::Statutory),
+            "{profile}"
+        );
+        let listed: Vec<_> = o.binding().unwrap_or_default().iter().map(|c| (c.basis.clone(), c.latest)).collect();
+        assert_eq!(
+            listed,
+            [(Basis::Statutory, Some(d("2026-01-29"))), (Basis::Local(profile.into()), Some(d("2026-01-29")))],
+            "{profile}"
+        );
+        assert_eq!(o.binding().unwrap()[1].citation.provision, provision, "{profile}");
+    }
+    // Statute alone, and a profile whose seed says nothing of it (SARS), list statute only.
+    for profile in ["england", "sars-checklist"] {
+        let s = sched(profile, None, events, "2026-01-29", 0);
+        assert!(one(&s, Duty::IroSpeakToChild, Some(1)).binding().is_none(), "{profile}");
+    }
+}
