@@ -152,9 +152,12 @@ lact_status lact_audit_json(const char *request, char **response_out);
  * profiles by name (a request can also carry one inline as `profile_toml`).
  *
  * Returns `LACT_OK`; `LACT_NULL_ARGUMENT`; `LACT_INVALID_UTF8`; `LACT_REQUEST_TOO_LARGE` (over
- * 1 MiB, or more than 1,000 registered profiles); `LACT_INVALID_DATA` (the profile is malformed:
- * the message names the line and value); `LACT_INVALID_INPUT` (`id` differs from the profile's
- * id, or is a built-in one); or `LACT_PANIC`. Nothing is registered on failure.
+ * 1 MiB, or more than 1,000 registered profiles; replacing a registered id is always allowed);
+ * `LACT_INVALID_DATA` (the profile is malformed: the message names the line and value; this
+ * includes an `id` field that is not lower-case letters, digits and `-`, or is a statutory
+ * profile's id, `england` or `wales`); `LACT_INVALID_INPUT` (`id` differs from the profile's id,
+ * or is a built-in local profile's, such as `dudley`); or `LACT_PANIC`. Nothing is registered on
+ * failure.
  *
  * # Safety
  * `id` and `toml` must be NULL or point to NUL-terminated strings that stay valid and unchanged
@@ -198,7 +201,9 @@ void lact_string_free(char *s);
  *   a bigger buffer.
  *
  * The message is UTF-8 and names the offending input. Reading it does not clear it. Returns 0 if
- * an internal panic was caught.
+ * an internal panic was caught, and in a call made while the thread is exiting (from a thread
+ * key's destructor, once this library's thread-local storage is gone: calls made there work but
+ * record no message).
  *
  * # Safety
  * `buf` must be NULL or point to `len` writable bytes.
