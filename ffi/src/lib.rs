@@ -72,7 +72,7 @@ use lac_timescales::{Error, ErrorKind};
 /// | `LACT_INVALID_JSON` | 3 | The request is not well-formed JSON. |
 /// | `LACT_INVALID_INPUT` | 4 | A field or argument is invalid: an unknown or missing field, a wrong type, a date that does not exist, a negative count. |
 /// | `LACT_DATE_OUT_OF_RANGE` | 5 | A date, or a date computed from it, is outside 1971-01-01 to 2199-12-31. |
-/// | `LACT_REQUEST_TOO_LARGE` | 6 | The request is over a limit: more than 8 MiB (`MAX_REQUEST_BYTES`) or more than 10,000 events. |
+/// | `LACT_REQUEST_TOO_LARGE` | 6 | The request is over a limit (the message names it): more than 8 MiB (`MAX_REQUEST_BYTES`), 10,000 events or 10,000 closure days; a profile over 1 MiB or 2,000 rules; a schedule over 20,000 obligations; a 1,001st registered profile. |
 /// | `LACT_PANIC` | 7 | An internal error (a caught panic). Please report it with the request. |
 /// | `LACT_INVALID_EVENT` | 8 | An event is invalid or impossible (the message names its index, field and value). |
 /// | `LACT_INVALID_DATA` | 9 | A data document is malformed: a local profile (`profile_toml` or a profile file), including a malformed period in it. |
@@ -96,7 +96,9 @@ pub enum lact_status {
     LACT_INVALID_INPUT = 4,
     /// A date, or a date computed from it, is outside 1971-01-01 to 2199-12-31.
     LACT_DATE_OUT_OF_RANGE = 5,
-    /// The request is over a limit: more than 8 MiB or more than 10,000 events.
+    /// The request is over a limit (the message names it): more than 8 MiB, 10,000 events or
+    /// 10,000 closure days; a profile over 1 MiB or 2,000 rules; a schedule over 20,000
+    /// obligations; a 1,001st registered profile.
     LACT_REQUEST_TOO_LARGE = 6,
     /// An internal error (a caught panic). Please report it with the request.
     LACT_PANIC = 7,
