@@ -439,6 +439,8 @@ function groupsOf(obligations) {
  * the repetition number when the obligation has no review regime); "" when it has none. */
 function numberText(o) {
   if (!o || !o.reviewNumber) return "";
+  // The action may name the review already ("Authorise moving review 2 from ..."): not twice.
+  if (o.regime && o.action.includes(`review ${o.reviewNumber} `)) return "";
   if (o.regime) return ` (review ${o.reviewNumber})`;
   if (o.duty === "visit_child") return ` (visit ${o.reviewNumber})`;
   return ` (no. ${o.reviewNumber})`;

@@ -154,6 +154,7 @@ async fn show(c: &Client, url: &str, case: Value) {
         const s = arguments[0];
         const set = (el, v) => { if (el.type === 'checkbox') el.checked = !!v; else el.value = v; el.dispatchEvent(new Event('change', {bubbles: true})); };
         if (s.as_at) set(document.getElementById('as-at'), s.as_at);
+        if (s.profile) set(document.getElementById('profile'), s.profile);
         const rows = document.getElementById('events');
         s.events.forEach((ev, i) => {
           if (i > 0) document.getElementById('add-event').click();
@@ -277,6 +278,30 @@ async fn an_adjourned_review_across_new_year(c: &Client, url: &str) {
     assert_plain(&inner_text(c, "#timeline").await);
 }
 
+/// Dudley: looked after Mon 5 Jan 2026, first review Thu 29 Jan 2026. The second is due within 3
+/// months (statute) and 90 days (Dudley), both Wed 29 Apr 2026 (29 Jan + 90 days: 2 to 31 Jan, 28
+/// in February, 31 in March, 29 in April). On Mon 20 Apr it was moved from Fri 24 Apr to Wed 6 May,
+/// past that date, and held then: 4 working days late (30 Apr, 1 May, Tue 5 and Wed 6 May; Mon 4
+/// May is the early May bank holiday). The authorisation's action names the review already, so
+/// the page does not add "(review 2)" to it again.
+async fn a_moved_review_is_named_once(c: &Client, url: &str) {
+    let case = json!({"as_at": "2026-05-20", "profile": "dudley", "events": [
+        {"event": "became_looked_after", "date": "2026-01-05"},
+        {"event": "review_held", "date": "2026-01-29"},
+        {"event": "review_rearranged", "date": "2026-04-20", "from": "2026-04-24", "to": "2026-05-06"},
+        {"event": "review_held", "date": "2026-05-06"},
+    ]});
+    show(c, url, case).await;
+    let problems = inner_text(c, "#attention .problems").await;
+    assert!(
+        problems.contains("Hold the second looked-after review (review 2): Held late: 4 working days after the deadline; deadline Wed 29 Apr 2026."),
+        "{problems}"
+    );
+    assert!(problems.contains("Authorise moving review 2 from"), "{problems}");
+    assert_eq!(problems.matches("review 2").count(), 2, "review 2 named once per line: {problems}");
+    assert!(problems.contains("Moved past the legal deadline (Wed 29 Apr 2026)"), "{problems}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_line_reads_plainly() {
     let (chromium, driver) = match browser() {
@@ -304,5 +329,6 @@ async fn each_line_reads_plainly() {
     let c = connect(&chromium, driver_port, &scratch.0).await;
     visits_read_as_visits(&c, &url).await;
     an_adjourned_review_across_new_year(&c, &url).await;
+    a_moved_review_is_named_once(&c, &url).await;
     c.close().await.expect("close the browser");
 }
