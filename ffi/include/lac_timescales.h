@@ -33,7 +33,7 @@
  * | `LACT_INVALID_JSON` | 3 | The request is not well-formed JSON. |
  * | `LACT_INVALID_INPUT` | 4 | A field or argument is invalid: an unknown or missing field, a wrong type, a date that does not exist, a negative count. |
  * | `LACT_DATE_OUT_OF_RANGE` | 5 | A date, or a date computed from it, is outside 1971-01-01 to 2199-12-31. |
- * | `LACT_REQUEST_TOO_LARGE` | 6 | The request is over a limit: more than 8 MiB (`MAX_REQUEST_BYTES`) or more than 10,000 events. |
+ * | `LACT_REQUEST_TOO_LARGE` | 6 | The request is over a limit (the message names it): more than 8 MiB (`MAX_REQUEST_BYTES`), 10,000 events or 10,000 closure days; a profile over 1 MiB or 2,000 rules; a schedule over 20,000 obligations; a 1,001st registered profile. |
  * | `LACT_PANIC` | 7 | An internal error (a caught panic). Please report it with the request. |
  * | `LACT_INVALID_EVENT` | 8 | An event is invalid or impossible (the message names its index, field and value). |
  * | `LACT_INVALID_DATA` | 9 | A data document is malformed: a local profile (`profile_toml` or a profile file), including a malformed period in it. |
@@ -68,7 +68,9 @@ typedef enum {
    */
   LACT_DATE_OUT_OF_RANGE = 5,
   /**
-   * The request is over a limit: more than 8 MiB or more than 10,000 events.
+   * The request is over a limit (the message names it): more than 8 MiB, 10,000 events or
+   * 10,000 closure days; a profile over 1 MiB or 2,000 rules; a schedule over 20,000
+   * obligations; a 1,001st registered profile.
    */
   LACT_REQUEST_TOO_LARGE = 6,
   /**
@@ -152,9 +154,12 @@ lact_status lact_audit_json(const char *request, char **response_out);
  * profiles by name (a request can also carry one inline as `profile_toml`).
  *
  * Returns `LACT_OK`; `LACT_NULL_ARGUMENT`; `LACT_INVALID_UTF8`; `LACT_REQUEST_TOO_LARGE` (over
- * 1 MiB, or more than 1,000 registered profiles); `LACT_INVALID_DATA` (the profile is malformed:
- * the message names the line and value); `LACT_INVALID_INPUT` (`id` differs from the profile's
- * id, or is a built-in one); or `LACT_PANIC`. Nothing is registered on failure.
+ * 1 MiB, or more than 1,000 registered profiles; replacing a registered id is always allowed);
+ * `LACT_INVALID_DATA` (the profile is malformed: the message names the line and value; this
+ * includes an `id` field that is not lower-case letters, digits and `-`, or is a statutory
+ * profile's id, `england` or `wales`); `LACT_INVALID_INPUT` (`id` differs from the profile's id,
+ * or is a built-in local profile's, such as `dudley`); or `LACT_PANIC`. Nothing is registered on
+ * failure.
  *
  * # Safety
  * `id` and `toml` must be NULL or point to NUL-terminated strings that stay valid and unchanged
@@ -198,7 +203,9 @@ void lact_string_free(char *s);
  *   a bigger buffer.
  *
  * The message is UTF-8 and names the offending input. Reading it does not clear it. Returns 0 if
- * an internal panic was caught.
+ * an internal panic was caught, and in a call made while the thread is exiting (from a thread
+ * key's destructor, once this library's thread-local storage is gone: calls made there work but
+ * record no message).
  *
  * # Safety
  * `buf` must be NULL or point to `len` writable bytes.

@@ -72,7 +72,7 @@ use lac_timescales::{Error, ErrorKind};
 /// | `LACT_INVALID_JSON` | 3 | The request is not well-formed JSON. |
 /// | `LACT_INVALID_INPUT` | 4 | A field or argument is invalid: an unknown or missing field, a wrong type, a date that does not exist, a negative count. |
 /// | `LACT_DATE_OUT_OF_RANGE` | 5 | A date, or a date computed from it, is outside 1971-01-01 to 2199-12-31. |
-/// | `LACT_REQUEST_TOO_LARGE` | 6 | The request is over a limit: more than 8 MiB (`MAX_REQUEST_BYTES`) or more than 10,000 events. |
+/// | `LACT_REQUEST_TOO_LARGE` | 6 | The request is over a limit (the message names it): more than 8 MiB (`MAX_REQUEST_BYTES`), 10,000 events or 10,000 closure days; a profile over 1 MiB or 2,000 rules; a schedule over 20,000 obligations; a 1,001st registered profile. |
 /// | `LACT_PANIC` | 7 | An internal error (a caught panic). Please report it with the request. |
 /// | `LACT_INVALID_EVENT` | 8 | An event is invalid or impossible (the message names its index, field and value). |
 /// | `LACT_INVALID_DATA` | 9 | A data document is malformed: a local profile (`profile_toml` or a profile file), including a malformed period in it. |
@@ -96,7 +96,9 @@ pub enum lact_status {
     LACT_INVALID_INPUT = 4,
     /// A date, or a date computed from it, is outside 1971-01-01 to 2199-12-31.
     LACT_DATE_OUT_OF_RANGE = 5,
-    /// The request is over a limit: more than 8 MiB or more than 10,000 events.
+    /// The request is over a limit (the message names it): more than 8 MiB, 10,000 events or
+    /// 10,000 closure days; a profile over 1 MiB or 2,000 rules; a schedule over 20,000
+    /// obligations; a 1,001st registered profile.
     LACT_REQUEST_TOO_LARGE = 6,
     /// An internal error (a caught panic). Please report it with the request.
     LACT_PANIC = 7,
@@ -140,14 +142,19 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
 }
 
+// The last error is set and cleared with `try_with`, never `with`: these run outside the
+// boundary's `catch_unwind`, and a call made while the thread is exiting (from a pthread key's
+// destructor, say, after this thread-local is gone) would otherwise panic there and abort the
+// caller's process. Such a call still works; it just records no message.
+
 fn set_last_error(message: &str) {
     // A message naming user input could contain a NUL; C would stop reading there.
     let bytes = message.replace('\0', "\\0").into_bytes();
-    LAST_ERROR.with(|e| *e.borrow_mut() = Some(bytes));
+    let _ = LAST_ERROR.try_with(|e| *e.borrow_mut() = Some(bytes));
 }
 
 fn clear_last_error() {
-    LAST_ERROR.with(|e| *e.borrow_mut() = None);
+    let _ = LAST_ERROR.try_with(|e| *e.borrow_mut() = None);
 }
 
 /// A failed call: its status and the message for [`lact_last_error`].
@@ -324,9 +331,12 @@ pub unsafe extern "C" fn lact_audit_json(request: *const c_char, response_out: *
 /// profiles by name (a request can also carry one inline as `profile_toml`).
 ///
 /// Returns `LACT_OK`; `LACT_NULL_ARGUMENT`; `LACT_INVALID_UTF8`; `LACT_REQUEST_TOO_LARGE` (over
-/// 1 MiB, or more than 1,000 registered profiles); `LACT_INVALID_DATA` (the profile is malformed:
-/// the message names the line and value); `LACT_INVALID_INPUT` (`id` differs from the profile's
-/// id, or is a built-in one); or `LACT_PANIC`. Nothing is registered on failure.
+/// 1 MiB, or more than 1,000 registered profiles; replacing a registered id is always allowed);
+/// `LACT_INVALID_DATA` (the profile is malformed: the message names the line and value; this
+/// includes an `id` field that is not lower-case letters, digits and `-`, or is a statutory
+/// profile's id, `england` or `wales`); `LACT_INVALID_INPUT` (`id` differs from the profile's id,
+/// or is a built-in local profile's, such as `dudley`); or `LACT_PANIC`. Nothing is registered on
+/// failure.
 ///
 /// # Safety
 /// `id` and `toml` must be NULL or point to NUL-terminated strings that stay valid and unchanged
@@ -431,14 +441,16 @@ pub unsafe extern "C" fn lact_string_free(s: *mut c_char) {
 ///   a bigger buffer.
 ///
 /// The message is UTF-8 and names the offending input. Reading it does not clear it. Returns 0 if
-/// an internal panic was caught.
+/// an internal panic was caught, and in a call made while the thread is exiting (from a thread
+/// key's destructor, once this library's thread-local storage is gone: calls made there work but
+/// record no message).
 ///
 /// # Safety
 /// `buf` must be NULL or point to `len` writable bytes.
 #[no_mangle]
 pub unsafe extern "C" fn lact_last_error(buf: *mut c_char, len: usize) -> usize {
     catch_unwind(AssertUnwindSafe(|| {
-        LAST_ERROR.with(|e| {
+        let read = LAST_ERROR.try_with(|e| {
             let e = e.borrow();
             let (needed, message) = match e.as_deref() {
                 None => (0, &[][..]),
@@ -460,21 +472,46 @@ pub unsafe extern "C" fn lact_last_error(buf: *mut c_char, len: usize) -> usize 
                 unsafe { buf.write(0) };
             }
             needed
+        });
+        // The thread is exiting and its message is gone: as when no failure is recorded.
+        read.unwrap_or_else(|_| {
+            if !buf.is_null() && len >= 1 {
+                // SAFETY: `buf` is not NULL and `len >= 1`, so its first byte is writable.
+                unsafe { buf.write(0) };
+            }
+            0
         })
     }))
     .unwrap_or(0)
 }
 
-/// A date from C arguments, or an `LACT_INVALID_INPUT` failure naming it.
+/// A date from C arguments, or a failure naming it: `LACT_INVALID_INPUT` for a day that does not
+/// exist (2026-02-29, month 13), `LACT_DATE_OUT_OF_RANGE` for a real day in a year too far from the
+/// calendar for chrono to hold it (e.g. year 2147483647: the same status as for year 2200).
 fn date_from(year: i32, month: i32, day: i32) -> Result<NaiveDate, Failure> {
     let date =
         u32::try_from(month).ok().zip(u32::try_from(day).ok()).and_then(|(m, d)| NaiveDate::from_ymd_opt(year, m, d));
     date.ok_or_else(|| {
-        Failure::from_error(&Error::InvalidInput {
-            field: "date".into(),
-            value: format!("{year:04}-{month:02}-{day:02}"),
-            reason: "no such day in the calendar".into(),
-        })
+        let value = format!("{year:04}-{month:02}-{day:02}");
+        // The same month and day in a year of the same kind (leap or not) that chrono holds.
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let exists = u32::try_from(month)
+            .ok()
+            .zip(u32::try_from(day).ok())
+            .and_then(|(m, d)| NaiveDate::from_ymd_opt(if leap { 2000 } else { 2001 }, m, d))
+            .is_some();
+        if exists {
+            Failure {
+                status: LACT_DATE_OUT_OF_RANGE,
+                message: format!("date {value} is outside the supported range 1971-01-01 to 2199-12-31"),
+            }
+        } else {
+            Failure::from_error(&Error::InvalidInput {
+                field: "date".into(),
+                value,
+                reason: "no such day in the calendar".into(),
+            })
+        }
     })
 }
 

@@ -434,6 +434,18 @@ function groupsOf(obligations) {
   });
 }
 
+/** What an obligation's number counts: " (review 2)" for a review's duties, " (visit 2)" for the
+ * social worker's visits, " (no. 2)" for another repeating duty (the library's `review_number` is
+ * the repetition number when the obligation has no review regime); "" when it has none. */
+function numberText(o) {
+  if (!o || !o.reviewNumber) return "";
+  // The action may name the review already ("Authorise moving review 2 from ..."): not twice.
+  if (o.regime && o.action.includes(`review ${o.reviewNumber} `)) return "";
+  if (o.regime) return ` (review ${o.reviewNumber})`;
+  if (o.duty === "visit_child") return ` (visit ${o.reviewNumber})`;
+  return ` (no. ${o.reviewNumber})`;
+}
+
 function dueText(o) {
   if (!o.latestWorkingDay) return "No date fixed";
   return longDate(o.latestWorkingDay);
@@ -468,8 +480,12 @@ function breachWords(b) {
       return `Completed ${plural(b.working_days_late, "working day", "working days")} late`;
     case "rearranged_past_deadline":
       return `Moved past the legal deadline (${longDate(b.deadline)})`;
+    case "late_duty":
+      return `Done late: ${plural(b.working_days_late, "working day", "working days")} after the deadline`;
+    case "not_done":
+      return "Overdue: not done by the deadline";
     default:
-      return b.kind;
+      return String(b.kind || "breach").replace(/_/g, " ");
   }
 }
 
@@ -592,6 +608,10 @@ function groupHeading(g) {
   if (review && review.done) status = `held ${longDate(review.done)}`;
   else if (review && review.projected) status = `projected, due by ${dueText(review)}`;
   else if (review) status = `not yet held, due by ${dueText(review)}`;
+  // An adjourned review: say so, and when it was (or must be) completed.
+  const completion = g.items.find((o) => o.duty === "complete_adjourned_review");
+  if (completion && completion.done) status += `, adjourned and completed ${longDate(completion.done)}`;
+  else if (completion) status += `, adjourned: to be completed by ${dueText(completion)}`;
   return `Review ${g.number}${status ? ` \u2014 ${status}` : ""}`;
 }
 
@@ -703,7 +723,7 @@ function renderAttention() {
     box.append(h("div", { class: "problems" }, h("h3", {}, "Overdue and breaches"),
       h("ul", {}, problems.map((o) => h("li", {},
         h("a", { href: `#ob-${o.index}`, onclick: (e) => { e.preventDefault(); openObligation(o.index); } },
-          `${o.action}${o.reviewNumber ? ` (review ${o.reviewNumber})` : ""}`),
+          `${o.action}${numberText(o)}`),
         `: ${o.breach ? breachText(o.breach) : "Overdue"}; deadline ${o.latest ? longDate(o.latest) : "none fixed"}.`)))));
   }
   if (asAt) {
@@ -795,7 +815,7 @@ async function runAudit(event) {
     return h("tr", { class: `st-${it.status.kind}` },
       h("td", {}, o.latest ? longDate(o.latest) : "none fixed"),
       h("td", {}, roleLabel(o.role)),
-      h("td", {}, o.action, o.reviewNumber ? ` (review ${o.reviewNumber})` : ""),
+      h("td", {}, o.action, numberText(o)),
       h("td", {}, h("strong", {}, word)),
       h("td", {}, detail));
   });
@@ -812,7 +832,8 @@ async function runAudit(event) {
   if (a.breaches.length) {
     parts.push(h("h4", {}, "Breaches"), h("ul", {}, a.breaches.map((b) => {
       const o = a.items.find((it) => it.index === b.obligation);
-      return h("li", {}, `${o ? o.obligation.action : b.duty}${b.review_number ? ` (review ${b.review_number})` : ""}: ${breachText(b.breach)}`);
+      const number = o ? numberText(o.obligation) : b.review_number ? ` (no. ${b.review_number})` : "";
+      return h("li", {}, `${o ? o.obligation.action : b.duty}${number}: ${breachText(b.breach)}`);
     })));
   }
   const unmatched = a.events.filter((e) => e.unmatched);
