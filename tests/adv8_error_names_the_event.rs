@@ -1,7 +1,7 @@
 //! A date the engine computes past the calendar's end is a typed error, but it does not say which
 //! input it came from (adv8, session 8). The brief: every bad input gives an error naming the
-//! field and value. Failing today, so `#[ignore]`d for the engine's owner (the lead); run with
-//! `cargo test -p lac-timescales --test adv8_error_names_the_event -- --ignored`.
+//! field and value. Fixed in session 8: `schedule` names every event giving the date counted from
+//! (`engine::blame_event`).
 
 use lac_timescales::json::schedule_json;
 use lac_timescales::ErrorKind;
@@ -13,7 +13,6 @@ use lac_timescales::ErrorKind;
 /// A request whose rearranged review is moved `to` 2199-12-31 gives "5 working days after
 /// 2199-12-31 ..." in the same way. A vendor with 10,000 events cannot tell which one to fix.
 #[test]
-#[ignore = "defect (adv8): a computed date out of range does not name the event it came from"]
 fn a_computed_date_out_of_range_names_its_event() {
     let cases = [
         (

@@ -1,9 +1,8 @@
 //! A review recorded twice on the same day (a duplicated row, as case-management exports often
 //! hold) is counted as two reviews, which moves the next review three months later than the law
 //! allows (adv8, session 8). The SSDA903 audit rejects such a row ("duplicate: same CHILD and
-//! REVIEW date"); the JSON request, the C ABI, Python and the web page do not. Failing today, so
-//! `#[ignore]`d for the owner of `src/clocks.rs`; run with
-//! `cargo test -p lac-timescales --test adv8_same_day_reviews -- --ignored`.
+//! REVIEW date"); the JSON request, the C ABI, Python and the web page did not. Fixed in session 8:
+//! the history is refused, naming both events (`src/clocks.rs`, `not_held_today`).
 
 use lac_timescales::json::schedule_json;
 use lac_timescales::ErrorKind;
@@ -16,7 +15,6 @@ use serde_json::Value;
 /// the second review by three months. Either answer below is acceptable: the duplicate refused
 /// as an impossible history naming event 2, or taken as the one review it is.
 #[test]
-#[ignore = "defect (adv8): the same review sent twice counts as two reviews and moves the next one 3 months later"]
 fn the_same_review_twice_is_one_review_or_an_error() {
     let request = r#"{"jurisdiction": "england", "horizon_months": 12, "events": [
         {"event": "became_looked_after", "date": "2026-01-05"},

@@ -224,7 +224,7 @@ fn a_schedule_that_fails_part_way_leaves_nothing_for_the_next() {
     // The failures are those meant (by hand: the limits and the range).
     let err = |k: usize| want[k].clone().unwrap_err();
     assert!(
-        err(1).contains("after 2199-12-20 falls outside the supported range 1971-01-01 to 2199-12-31"),
+        err(1).contains("3 months after event 1 (review_adjourned) on 2199-12-20 falls outside the supported range 1971-01-01 to 2199-12-31"),
         "{}",
         err(1)
     );

@@ -375,7 +375,39 @@ pub fn schedule(
     calendar: &Calendar,
     options: &ScheduleOptions,
 ) -> Result<Schedule> {
-    schedule_unblamed(case, profile, calendar, options).map_err(|e| blame_horizon(e, case, profile, calendar, options))
+    schedule_unblamed(case, profile, calendar, options)
+        .map_err(|e| blame_event(blame_horizon(e, case, profile, calendar, options), case))
+}
+
+/// `e`, or, when it is a date counted past the calendar from a date an event gives (its `date`, or
+/// a rearrangement's `from` or `to`), the same error naming that event and field: "20 working
+/// days after event 0 (became_looked_after) on 2199-12-31 falls outside ..." (every event giving
+/// that date, when several do). A date the schedule assumed (a review not yet held, taken on its
+/// last working day) names no event.
+#[cold]
+#[inline(never)]
+fn blame_event(e: Error, case: &CaseHistory) -> Error {
+    let Error::ResultOutOfRange { date, what, first, last } = e else { return e };
+    let named: Vec<String> = case
+        .events()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, ev)| {
+            let field = match ev.kind {
+                _ if ev.date == date => "",
+                crate::model::EventKind::ReviewRearranged { from, .. } if from == date => ", from",
+                crate::model::EventKind::ReviewRearranged { to, .. } if to == date => ", to",
+                _ => return None,
+            };
+            Some(format!("{i} ({}{field})", ev.kind.name()))
+        })
+        .collect();
+    let what = match named.as_slice() {
+        [] => what,
+        [one] => format!("{what} event {one} on"),
+        [rest @ .., last] => format!("{what} events {} and {last} on", rest.join(", ")),
+    };
+    Error::ResultOutOfRange { date, what, first, last }
 }
 
 /// `e`, or, when it is a date-range error that only the projection causes (the same case with a
