@@ -241,23 +241,36 @@ impl std::fmt::Display for Status {
     /// use lac_timescales::audit::Status;
     /// let s = Status::Overdue { overdue_working_days: 2, overdue_calendar_days: 4 };
     /// assert_eq!(s.to_string(), "overdue by 2 working days (4 calendar days)");
+    /// // Due Mon 2 Feb 2026, done Tue 3 Feb: one day of each, in the singular.
+    /// let done = chrono::NaiveDate::from_ymd_opt(2026, 2, 3).unwrap();
+    /// let s = Status::Late { done, late_working_days: 1, late_calendar_days: 1 };
+    /// assert_eq!(s.to_string(), "late by 1 working day (1 calendar day), done 2026-02-03");
     /// ```
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Status::Met { done, margin_working_days: w, margin_calendar_days: c } => {
-                write!(f, "met with {w} working days ({c} calendar days) to spare, done {done}")
+                write!(f, "met with {} ({}) to spare, done {done}", days(*w, "working"), days(*c, "calendar"))
             }
             Status::Late { done, late_working_days: w, late_calendar_days: c } => {
-                write!(f, "late by {w} working days ({c} calendar days), done {done}")
+                write!(f, "late by {} ({}), done {done}", days(*w, "working"), days(*c, "calendar"))
             }
             Status::Overdue { overdue_working_days: w, overdue_calendar_days: c } => {
-                write!(f, "overdue by {w} working days ({c} calendar days)")
+                write!(f, "overdue by {} ({})", days(*w, "working"), days(*c, "calendar"))
             }
             Status::Pending { working_days_left: w, calendar_days_left: c } => {
-                write!(f, "pending, {w} working days ({c} calendar days) left")
+                write!(f, "pending, {} ({}) left", days(*w, "working"), days(*c, "calendar"))
             }
             Status::NotApplicable { reason } => write!(f, "not applicable: {reason}"),
         }
+    }
+}
+
+/// "1 working day", "2 calendar days".
+fn days(n: i64, kind: &str) -> String {
+    if n == 1 {
+        format!("1 {kind} day")
+    } else {
+        format!("{n} {kind} days")
     }
 }
 

@@ -663,7 +663,16 @@ impl Walker {
                     ));
                 }
                 let mut v = Vec::new();
-                for r in list {
+                for (k, r) in list.iter().enumerate() {
+                    if list[..k].contains(r) {
+                        return Err(Self::err(
+                            i,
+                            ev,
+                            "regimes",
+                            r.as_str().into(),
+                            "named twice: name each regime once",
+                        ));
+                    }
                     match runs.as_slice().iter().find(|x| self.walk.runs[**x].regime == *r) {
                         Some(x) => v.push(*x),
                         None => {

@@ -183,9 +183,9 @@ fn epoch_day_arithmetic_by_hand() {
     assert!(e.to_string().contains(&i64::MAX.to_string()), "{e}");
     let e = cal.offset_epoch_day(LAST_EPOCH_DAY, 1).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::DateOutOfRange);
-    assert!(e.to_string().contains("1 working days after 2199-12-31"), "{e}");
+    assert!(e.to_string().contains("1 working day after 2199-12-31"), "{e}");
     let e = cal.offset_epoch_day(FIRST_EPOCH_DAY, -1).unwrap_err();
-    assert!(e.to_string().contains("1 working days before 1971-01-01"), "{e}");
+    assert!(e.to_string().contains("1 working day before 1971-01-01"), "{e}");
     assert!(cal.offset_epoch_day(20_000, i64::MIN).is_err());
     assert!(cal.offset_epoch_day(20_000, i64::from(u32::MAX) + 1).is_err());
 }

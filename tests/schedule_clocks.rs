@@ -652,6 +652,10 @@ fn the_same_review_twice_on_one_day_is_refused() {
         "event 2 (review_held): date \"2026-01-20\": a looked-after review was already held on this day (event 1): \
          one meeting is one review, so send it once"
     );
+    // A regime named twice in one review's `regimes` is refused too (it was accepted silently).
+    let e = err(r#"[{"event": "became_looked_after", "date": "2026-01-05"},
+        {"event": "review_held", "date": "2026-01-20", "regimes": ["looked_after", "looked_after"]}]"#);
+    assert_eq!(e.to_string(), "event 1 (review_held): regimes \"looked_after\": named twice: name each regime once");
     // The secure panel's review: the same.
     let e = err(r#"[{"event": "became_looked_after", "date": "2026-01-05"},
         {"event": "placed_in_secure_accommodation", "date": "2026-01-31"},

@@ -457,7 +457,7 @@ impl Calendar {
         }
         match self.add_at(i, n) {
             Some(k) => Ok(self.inner.working[k]),
-            None => Err(result_out_of_range(date, format!("{n} working days after"))),
+            None => Err(result_out_of_range(date, format!("{} after", working_days(u64::from(n))))),
         }
     }
 
@@ -905,10 +905,22 @@ fn epoch_out_of_range(day: i64) -> Error {
     }
 }
 
+/// "1 working day", "2 working days".
+fn working_days(n: u64) -> String {
+    if n == 1 {
+        "1 working day".into()
+    } else {
+        format!("{n} working days")
+    }
+}
+
 #[cold]
 fn epoch_result_out_of_range(day: i64, n: i64) -> Error {
-    let what =
-        if n > 0 { format!("{n} working days after") } else { format!("{} working days before", n.unsigned_abs()) };
+    let what = if n > 0 {
+        format!("{} after", working_days(n.unsigned_abs()))
+    } else {
+        format!("{} before", working_days(n.unsigned_abs()))
+    };
     match epoch_date(day) {
         Some(date) => result_out_of_range(date, what),
         None => epoch_out_of_range(day),
