@@ -4,7 +4,10 @@
 #   1. builds the shared library as a vendor would (cargo build -p lac-timescales-ffi),
 #   2. compiles ffi/tests/c/test_lact.c against it with -Wall -Wextra -Werror and runs it,
 #   3. runs it again under valgrind, failing on any memory error or definite/indirect leak,
-#   4. runs the Python ctypes example against it.
+#   4. compiles ffi/tests/c/stress_lact.c (threads, profile re-registration, calls while a thread
+#      exits) and runs it under valgrind the same way ("possibly lost" not shown: the process-
+#      lifetime intern registry),
+#   5. runs the Python ctypes example against it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +39,12 @@ echo "C test program:"
 
 echo "C test program under valgrind:"
 valgrind -q --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect "$out/test_lact"
+
+echo "C stress program (threads, profile re-registration, calls while a thread exits) under valgrind:"
+cc -std=c11 -Wall -Wextra -Werror -pedantic -pthread -I ffi/include ffi/tests/c/stress_lact.c \
+  -o "$out/stress_lact" "$lib" "-Wl,-rpath,$lib_dir"
+valgrind -q --leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite,indirect \
+  --show-possibly-lost=no "$out/stress_lact"
 
 echo "Python example:"
 python3 examples/python/schedule.py "$lib"
