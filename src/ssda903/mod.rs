@@ -111,9 +111,11 @@ pub struct Reject {
     /// The line in the file (the header is line 1); for XML, the element's number among the
     /// file's `EPISODE` (or `AREVIEW`) elements.
     pub line: u64,
-    /// The row's `CHILD` value (may be empty).
+    /// The row's `CHILD` value (may be empty; a line break in it is shown as a space, and the
+    /// reason names it).
     pub child: String,
-    /// Why, naming the field and value.
+    /// Why, naming the field and value (a line break in a quoted value is named as one, the
+    /// value shown with `\n`).
     pub reason: String,
 }
 

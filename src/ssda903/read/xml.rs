@@ -13,7 +13,7 @@ use std::io::{BufReader, Read};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::csv::header_columns;
+use super::csv::{header_columns, LINE_BREAK};
 use super::{Ingest, MAX_CHILD_ROWS};
 use crate::error::{Error, Result};
 use crate::export::csv_field;
@@ -56,12 +56,19 @@ enum In {
 
 fn row(child: &str, values: &[&str]) -> String {
     let mut s = String::new();
-    csv_field(&mut s, child);
-    for v in values {
-        s.push(',');
-        // Rows are single lines: a line break inside a value becomes a space.
-        let v = v.replace(['\r', '\n'], " ");
-        csv_field(&mut s, v.trim_ascii());
+    for (i, v) in std::iter::once(&child).chain(values).enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let v = v.trim_ascii();
+        if v.contains(['\r', '\n']) {
+            // Rows are single lines: a line break inside a value (LF, CRLF or CR) is held as the
+            // CSV reader holds one in a quoted field (`LINE_BREAK`), so a reason names it.
+            let b = char::from(LINE_BREAK).to_string();
+            csv_field(&mut s, &v.replace("\r\n", &b).replace('\n', &b));
+        } else {
+            csv_field(&mut s, v);
+        }
     }
     s
 }
