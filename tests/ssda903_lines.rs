@@ -135,3 +135,96 @@ fn a_line_break_against_a_space_in_two_copies_of_an_episode_is_named() {
     assert_eq!((s.line, s.kept_line), (2, 2));
     assert_eq!(s.conflict, "PL_POST: \"B2\\n2BB\" (2023-24) vs \"B2 2BB\" (2024-25)");
 }
+
+/// An XML return written as a person (or a tool) writes one: a declaration, a comment over two
+/// lines, a start tag over two lines, a `CHILDID` with a line break in it. Lines are numbered
+/// here from 1.
+const XML_LINES: [&str; 24] = [
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",          // 1
+    "<EXPSSDA903>",                                        // 2
+    "<!-- a comment",                                      // 3
+    "     over two lines -->",                             // 4
+    "<CHILD>",                                             // 5
+    "  <HEADER><CHILDID>A</CHILDID><DOB>01/01/2012</DOB>", // 6
+    "    <AREVIEW><REVIEW>20/05/2024</REVIEW><REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW>", // 7
+    "    <AREVIEW>",                                       // 8
+    "      <REVIEW>notadate</REVIEW>",                     // 9
+    "    </AREVIEW>",                                      // 10
+    "  </HEADER>",                                         // 11
+    "  <EPISODE><DECOM>01/05/2024</DECOM><RNE>S</RNE><LS>C2</LS><PL>U1</PL></EPISODE>", // 12
+    "  <EPISODE",                                          // 13
+    "  ><DECOM>01/05/2024</DECOM><RNE>P</RNE><LS>C2</LS><PL>U1</PL></EPISODE>", // 14
+    "</CHILD>",                                            // 15
+    "<CHILD>",                                             // 16
+    "  <HEADER><CHILDID>B",                                // 17
+    "X</CHILDID></HEADER>",                                // 18
+    "  <EPISODE><DECOM>01/05/2024</DECOM><RNE>S</RNE><LS>C2</LS><PL>U1</PL></EPISODE>", // 19
+    "</CHILD>",                                            // 20
+    "<CHILD><HEADER><CHILDID>C</CHILDID></HEADER>",        // 21
+    "  <EPISODE><DECOM>31/02/2024</DECOM><RNE>S</RNE><LS>C2</LS><PL>U1</PL></EPISODE>", // 22
+    "</CHILD>",                                            // 23
+    "</EXPSSDA903>",                                       // 24
+];
+
+fn xml_audit(text: &str) -> lac_timescales::Result<(Collect, lac_timescales::ssda903::Outcome)> {
+    let mut c = Collect::default();
+    let r = ReturnInput::Xml { file: Input::Text { name: "SSDA903_2025.xml".into(), text }, year: None };
+    let o = audit(vec![r], &opts(), &mut c)?;
+    assert!(o.totals.balanced());
+    Ok((c, o))
+}
+
+fn sorted_rejects(c: &Collect) -> Vec<(FileKind, u64, String, String)> {
+    let mut v = rejects(c);
+    v.sort();
+    v
+}
+
+/// An XML reject's line is the line of the file where its `EPISODE` (or `AREVIEW`) element
+/// starts, whichever line end the file uses (LF, CRLF or CR); and a `CHILDID` with a line break
+/// is named as one.
+#[test]
+fn an_xml_reject_names_the_line_its_element_starts_on() {
+    use FileKind::{Episodes as E, Reviews as R};
+    let s = |x: &str| x.to_string();
+    let want = vec![
+        (E, 13, s("A"), s("duplicate: same CHILD and DECOM as line 12")),
+        (E, 19, s("B X"), s("CHILD \"B\\nX\" contains a line break")),
+        (E, 22, s("C"), s("bad date in DECOM: \"31/02/2024\" (expected DD/MM/YYYY or YYYY-MM-DD)")),
+        (R, 8, s("A"), s("bad date in REVIEW: \"notadate\" (expected DD/MM/YYYY or YYYY-MM-DD)")),
+    ];
+    for end in ["\n", "\r\n", "\r"] {
+        let (c, _) = xml_audit(&(XML_LINES.join(end) + end)).unwrap();
+        assert_eq!(sorted_rejects(&c), want, "line end {end:?}");
+        // A (S on Wed 1 May 2024) reviewed Mon 20 May 2024, due by Fri 31 May: on time.
+        assert_eq!(c.rows.len(), 1, "{:?}", c.rows);
+        assert_eq!((&*c.rows[0].child, c.rows[0].on_time), ("A", Some(true)));
+    }
+    // Written on one line (no line breaks at all): every element is on line 1 (and B's CHILDID
+    // now holds a space).
+    let (c, _) = xml_audit(&XML_LINES.join(" ")).unwrap();
+    let one: Vec<_> = vec![
+        (E, 1, s("A"), s("duplicate: same CHILD and DECOM as line 1")),
+        (E, 1, s("B X"), s("CHILD \"B X\" contains a space")),
+        (E, 1, s("C"), s("bad date in DECOM: \"31/02/2024\" (expected DD/MM/YYYY or YYYY-MM-DD)")),
+        (R, 1, s("A"), s("bad date in REVIEW: \"notadate\" (expected DD/MM/YYYY or YYYY-MM-DD)")),
+    ];
+    assert_eq!(sorted_rejects(&c), one);
+}
+
+/// An XML file that cannot be read names the line (and byte) where reading stopped.
+#[test]
+fn an_unreadable_xml_file_names_its_line() {
+    // A misspelt end tag on line 9: the reader stops at its end, on line 9 (byte 276: lines 1-8
+    // are 39, 13, 15, 24, 8, 52, 81 and 14 bytes, each with its LF, so line 9 starts at byte 246,
+    // and "      <REVIEW>notadate</REVIW>" is 30 bytes).
+    let mut bad: Vec<String> = XML_LINES.iter().map(|l| l.to_string()).collect();
+    bad[8] = "      <REVIEW>notadate</REVIW>".into();
+    let e = xml_audit(&(bad.join("\n") + "\n")).unwrap_err().to_string();
+    assert!(e.starts_with("SSDA903_2025.xml: line 9 (byte 276): "), "{e}");
+    // Cut after line 7 (its LF read; lines 1-7 are 232 bytes): the file ends inside a CHILD
+    // element, on line 8.
+    let cut = XML_LINES[..7].join("\n") + "\n";
+    let e = xml_audit(&cut).unwrap_err().to_string();
+    assert!(e.starts_with("SSDA903_2025.xml: line 8 (byte 232): the file ends inside a CHILD element"), "{e}");
+}

@@ -108,8 +108,8 @@ pub struct Reject {
     pub file: Arc<str>,
     /// The table.
     pub table: FileKind,
-    /// The line in the file (the header is line 1); for XML, the element's number among the
-    /// file's `EPISODE` (or `AREVIEW`) elements.
+    /// The line in the file (the header is line 1; a row over several lines, its first); for
+    /// XML, the line its `EPISODE` (or `AREVIEW`) element starts on.
     pub line: u64,
     /// The row's `CHILD` value (may be empty; a line break in it is shown as a space, and the
     /// reason names it).

@@ -5,10 +5,11 @@
 //!
 //! Read as a stream with `quick-xml`, holding one child at a time (at most
 //! [`super::MAX_CHILD_ROWS`] rows of it). Each `EPISODE` and `AREVIEW` becomes the same row the CSV
-//! tables would hold, so the audit is identical; a row's "line" is the element's number among the
-//! file's `EPISODE` (or `AREVIEW`) elements, from 1.
+//! tables would hold, so the audit is identical; a row's "line" is the line of the file where its
+//! `EPISODE` (or `AREVIEW`) element starts (lines end in LF, CRLF or a lone CR, as a CSV table's
+//! do), counted as the file is read ([`Counted`]).
 
-use std::io::{BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -37,11 +38,76 @@ pub(crate) const EP_COLUMNS: [&str; 13] = [
 ];
 const RV_COLUMNS: [&str; 4] = ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"];
 
+/// A buffered reader that counts the line ends (LF, CRLF or a lone CR) in the bytes its user has
+/// consumed: `quick-xml` consumes exactly the bytes of each event it returns, so when it returns
+/// a start tag, the line the tag ends on is known, and the line it starts on is that less the
+/// line ends inside the tag ([`line_ends`]). One pass over each byte, as it is consumed.
+struct Counted<R> {
+    r: BufReader<R>,
+    /// Line ends consumed so far.
+    ends: u64,
+    /// Whether the last byte consumed was a CR (a LF right after it ends no line).
+    cr: bool,
+}
+
+impl<R: Read> Counted<R> {
+    /// The line of the next byte to be read (the first line is 1).
+    fn line(&self) -> u64 {
+        self.ends + 1
+    }
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let b = self.fill_buf()?;
+            let n = b.len().min(out.len());
+            out[..n].copy_from_slice(&b[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.r.fill_buf()
+    }
+    fn consume(&mut self, n: usize) {
+        if let Some(b) = self.r.buffer().get(..n) {
+            self.ends += line_ends(b, &mut self.cr);
+        }
+        self.r.consume(n);
+    }
+}
+
+/// How many lines `b` ends (LF, CRLF or a lone CR); `cr`: whether the byte before `b` was a CR,
+/// updated to whether its last byte is.
+fn line_ends(b: &[u8], cr: &mut bool) -> u64 {
+    let Some(&last) = b.last() else { return 0 };
+    // The usual text, with no CR: its LFs (counted a word at a time), less one right after a CR.
+    let lf = b.iter().filter(|&&c| c == b'\n').count() as u64;
+    let n = if memchr::memchr(b'\r', b).is_none() {
+        lf - u64::from(*cr && b[0] == b'\n')
+    } else {
+        let mut prev = *cr;
+        let mut n = 0;
+        for &c in b {
+            n += u64::from(c == b'\r' || (c == b'\n' && !prev));
+            prev = c == b'\r';
+        }
+        n
+    };
+    *cr = last == b'\r';
+    n
+}
+
 #[derive(Default)]
 struct Child {
     id: Option<String>,
     dob: String,
-    /// (element number, values in column order without CHILD)
+    /// (the element's line, values in column order without CHILD)
     episodes: Vec<(u64, Vec<String>)>,
     reviews: Vec<(u64, [String; 2])>,
 }
@@ -79,16 +145,19 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
     let cols = |kind, names: &[&str]| header_columns(kind, &names.join(",")).ok();
     ing.metas[ep as usize].cols = cols(FileKind::Episodes, &EP_COLUMNS);
     ing.metas[rv as usize].cols = cols(FileKind::Reviews, &RV_COLUMNS);
-    let mut reader = Reader::from_reader(BufReader::with_capacity(1 << 20, r));
+    let mut reader = Reader::from_reader(Counted { r: BufReader::with_capacity(1 << 20, r), ends: 0, cr: false });
     let mut buf = Vec::new();
     let mut child: Option<Child> = None;
     let mut section = In::Nothing;
     let mut leaf: Option<String> = None;
     let mut text = String::new();
     let mut current: Vec<(String, String)> = Vec::new();
+    // The line of the last EPISODE and AREVIEW element started.
     let (mut n_ep, mut n_rv) = (0u64, 0u64);
     let mut saw_root = false;
-    let err = |reader: &Reader<_>, e: String| Error::data(&name, format!("byte {}", reader.buffer_position()), e);
+    let err = |reader: &Reader<Counted<_>>, e: String| {
+        Error::data(&name, format!("line {} (byte {})", reader.get_ref().line(), reader.buffer_position()), e)
+    };
     loop {
         let ev = reader.read_event_into(&mut buf).map_err(|e| err(&reader, e.to_string()))?;
         match ev {
@@ -105,12 +174,12 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
                     }
                     "HEADER" if child.is_some() => section = In::Header,
                     "AREVIEW" if child.is_some() => {
-                        n_rv += 1;
+                        n_rv = start_line(&reader, e);
                         section = In::Review;
                         current.clear();
                     }
                     "EPISODE" if child.is_some() => {
-                        n_ep += 1;
+                        n_ep = start_line(&reader, e);
                         section = In::Episode;
                         current.clear();
                     }
@@ -195,6 +264,12 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
         return Err(err(&reader, "the file ends inside a CHILD element (truncated?)".into()));
     }
     Ok(())
+}
+
+/// The line a start (or empty) tag just read starts on: the line the reader is on, less the line
+/// ends inside the tag (between its `<` and `>`).
+fn start_line<R: Read>(reader: &Reader<Counted<R>>, tag: &[u8]) -> u64 {
+    reader.get_ref().line() - line_ends(tag, &mut false)
 }
 
 #[allow(clippy::too_many_arguments)]
