@@ -57,7 +57,7 @@
 //! returns or of the rows.
 //!
 //! # Entry points
-//! [`audit`] takes [`ReturnInput`]s (files, readers or text) and a [`Sink`]; [`audit_str`] is the
+//! [`audit()`] takes [`ReturnInput`]s (files, readers or text) and a [`Sink`]; [`audit_str`] is the
 //! one-return, in-memory shorthand. [`report::Summary`] is a sink wrapper that gathers the
 //! figures for the console summary and the HTML report.
 
@@ -925,7 +925,7 @@ pub fn audit(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut dyn 
 /// Audits one return given as two CSV texts, in memory, its year from `year` or the data.
 ///
 /// # Errors
-/// As [`audit`].
+/// As [`audit()`].
 pub fn audit_str(
     episodes: &str,
     reviews: &str,
