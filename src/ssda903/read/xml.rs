@@ -7,9 +7,10 @@
 //! [`super::MAX_CHILD_ROWS`] rows of it). Each `EPISODE` and `AREVIEW` becomes the same row the CSV
 //! tables would hold, so the audit is identical; a row's "line" is the line of the file where its
 //! `EPISODE` (or `AREVIEW`) element starts (lines end in LF, CRLF or a lone CR, as a CSV table's
-//! do), counted as the file is read ([`Counted`]).
+//! do), counted as the file is read (`Counted`).
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::cell::Cell;
+use std::io::{self, BufRead, Read};
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -38,22 +39,54 @@ pub(crate) const EP_COLUMNS: [&str; 13] = [
 ];
 const RV_COLUMNS: [&str; 4] = ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"];
 
-/// A buffered reader that counts the line ends (LF, CRLF or a lone CR) in the bytes its user has
-/// consumed: `quick-xml` consumes exactly the bytes of each event it returns, so when it returns
-/// a start tag, the line the tag ends on is known, and the line it starts on is that less the
-/// line ends inside the tag ([`line_ends`]). One pass over each byte, as it is consumed.
+/// A buffered reader (as `BufReader`) that knows the line of the next byte its user will read
+/// ([`Counted::line`]): `quick-xml` consumes exactly the bytes of each event it returns, so when
+/// it returns a start tag, the line the tag ends on is known, and the line it starts on is that
+/// less the line ends inside the tag. Line ends (LF, CRLF or a lone CR) are counted when a line
+/// is asked for, over the bytes consumed since the last time (and over the rest of the buffer
+/// before it is filled again): each byte is counted once, a run at a time.
 struct Counted<R> {
-    r: BufReader<R>,
-    /// Line ends consumed so far.
-    ends: u64,
-    /// Whether the last byte consumed was a CR (a LF right after it ends no line).
-    cr: bool,
+    r: R,
+    buf: Box<[u8]>,
+    /// The next byte to read, and the end of the bytes read into `buf`.
+    pos: usize,
+    filled: usize,
+    /// `buf[..counted]` is counted in `ends`.
+    counted: Cell<usize>,
+    /// Line ends counted so far.
+    ends: Cell<u64>,
+    /// Whether the last byte counted was a CR (a LF right after it ends no line).
+    cr: Cell<bool>,
 }
 
 impl<R: Read> Counted<R> {
+    fn new(r: R) -> Self {
+        Counted {
+            r,
+            buf: vec![0; 1 << 20].into_boxed_slice(),
+            pos: 0,
+            filled: 0,
+            counted: Cell::new(0),
+            ends: Cell::new(0),
+            cr: Cell::new(false),
+        }
+    }
+
+    /// Counts the line ends in `buf[counted..to]`.
+    fn count_to(&self, to: usize) {
+        let from = self.counted.get();
+        if let Some(b) = self.buf.get(from..to).filter(|b| !b.is_empty()) {
+            let mut cr = self.cr.get();
+            self.ends.set(self.ends.get() + line_ends(b, &mut cr));
+            self.cr.set(cr);
+            self.counted.set(to);
+        }
+    }
+
     /// The line of the next byte to be read (the first line is 1).
     fn line(&self) -> u64 {
-        self.ends + 1
+        self.count_to(self.pos);
+        self.ends.get() + 1
     }
 }
 
@@ -70,15 +103,36 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
-impl<R: Read> BufRead for Counted<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.r.fill_buf()
+impl<R: Read> Counted<R> {
+    /// Fills the buffer again (its bytes counted first), once all of it is consumed.
+    #[inline(never)]
+    fn refill(&mut self) -> io::Result<()> {
+        self.count_to(self.filled);
+        let n = loop {
+            match self.r.read(&mut self.buf) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        self.pos = 0;
+        self.filled = n;
+        self.counted.set(0);
+        Ok(())
     }
-    fn consume(&mut self, n: usize) {
-        if let Some(b) = self.r.buffer().get(..n) {
-            self.ends += line_ends(b, &mut self.cr);
+}
+
+impl<R: Read> BufRead for Counted<R> {
+    #[inline]
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.filled {
+            self.refill()?;
         }
-        self.r.consume(n);
+        Ok(self.buf.get(self.pos..self.filled).unwrap_or_default())
+    }
+    #[inline]
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.filled);
     }
 }
 
@@ -86,9 +140,16 @@ impl<R: Read> BufRead for Counted<R> {
 /// updated to whether its last byte is.
 fn line_ends(b: &[u8], cr: &mut bool) -> u64 {
     let Some(&last) = b.last() else { return 0 };
-    // The usual text, with no CR: its LFs (counted a word at a time), less one right after a CR.
-    let lf = b.iter().filter(|&&c| c == b'\n').count() as u64;
-    let n = if memchr::memchr(b'\r', b).is_none() {
+    // The LFs and CRs, counted in one pass (up to 255 bytes into 8-bit counts, which the compiler
+    // does many bytes at a time).
+    let (mut lf, mut crs) = (0u64, 0u64);
+    for c in b.chunks(255) {
+        let (l, r) = c.iter().fold((0u8, 0u8), |(l, r), &x| (l + u8::from(x == b'\n'), r + u8::from(x == b'\r')));
+        lf += u64::from(l);
+        crs += u64::from(r);
+    }
+    let n = if crs == 0 {
+        // The usual text, with no CR: its LFs, less one right after a CR before `b`.
         lf - u64::from(*cr && b[0] == b'\n')
     } else {
         let mut prev = *cr;
@@ -145,7 +206,7 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
     let cols = |kind, names: &[&str]| header_columns(kind, &names.join(",")).ok();
     ing.metas[ep as usize].cols = cols(FileKind::Episodes, &EP_COLUMNS);
     ing.metas[rv as usize].cols = cols(FileKind::Reviews, &RV_COLUMNS);
-    let mut reader = Reader::from_reader(Counted { r: BufReader::with_capacity(1 << 20, r), ends: 0, cr: false });
+    let mut reader = Reader::from_reader(Counted::new(r));
     let mut buf = Vec::new();
     let mut child: Option<Child> = None;
     let mut section = In::Nothing;
@@ -334,4 +395,52 @@ fn emit(c: Child, ing: &mut Ingest<'_>, ep: u32, rv: u32) -> Result<()> {
         ing.push(rv, *n, row(&id, &[&c.dob, review, code]).as_bytes(), false)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that gives at most `k` bytes a read (so the buffer is filled again between any
+    /// two bytes, a CRLF split between two fills).
+    struct Dribble<'a>(&'a [u8], usize);
+
+    impl Read for Dribble<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.0.len().min(self.1).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn the_line_of_the_next_byte_whatever_the_reads_and_the_steps() {
+        // "a" CRLF "b" CR "c" LF LF "d" CR: bytes 0-9. The line of the next byte after k bytes
+        // are consumed (a line end ends its line as soon as it is read; the LF of a CRLF ends
+        // none), by hand for k = 0..=10:
+        let text = b"a\r\nb\rc\n\nd\r";
+        let want = [1, 1, 2, 2, 2, 3, 3, 4, 5, 5, 6];
+        for k in [1, 2, 3, 64] {
+            for step in [1, 2, 3, 10] {
+                let mut c = Counted::new(Dribble(text, k));
+                let mut at = 0;
+                assert_eq!(c.line(), 1);
+                while at < text.len() {
+                    let n = c.fill_buf().unwrap().len().min(step);
+                    c.consume(n);
+                    at += n;
+                    assert_eq!(c.line(), want[at], "reads of {k}, steps of {step}, {at} consumed");
+                }
+                assert!(c.fill_buf().unwrap().is_empty());
+                assert_eq!(c.line(), 6);
+            }
+            // Asked only at the end, after the buffer was filled again and again (read through
+            // `Read`, 4 bytes a time): the bytes of each fill were counted before the next.
+            let mut c = Counted::new(Dribble(text, k));
+            let mut out = [0u8; 4];
+            while c.read(&mut out).unwrap() > 0 {}
+            assert_eq!(c.line(), 6, "reads of {k}");
+        }
+    }
 }
