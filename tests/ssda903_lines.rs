@@ -228,3 +228,33 @@ fn an_unreadable_xml_file_names_its_line() {
     let e = xml_audit(&cut).unwrap_err().to_string();
     assert!(e.starts_with("SSDA903_2025.xml: line 8 (byte 232): the file ends inside a CHILD element"), "{e}");
 }
+
+/// An XML return saved as UTF-16 (as some Windows tools save "Unicode" text) is refused as
+/// UTF-16, saying what to do; not as "not an SSDA903 XML return".
+#[test]
+fn a_utf16_xml_return_is_named_as_utf16() {
+    let text = XML_LINES.join("\n") + "\n";
+    let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let bom = |b: [u8; 2], t: &[u8]| -> Vec<u8> { b.iter().chain(t).copied().collect() };
+    let cases = [
+        (bom([0xFF, 0xFE], &le), "UTF-16 (little-endian, with a byte order mark)"),
+        (bom([0xFE, 0xFF], &be), "UTF-16 (big-endian, with a byte order mark)"),
+        (le, "UTF-16 (little-endian)"),
+        (be, "UTF-16 (big-endian)"),
+    ];
+    for (bytes, what) in cases {
+        let r = ReturnInput::Xml {
+            file: Input::Reader { name: "SSDA903_2025.xml".into(), reader: Box::new(std::io::Cursor::new(bytes)) },
+            year: None,
+        };
+        let e = audit(vec![r], &opts(), &mut Collect::default()).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            format!(
+                "SSDA903_2025.xml: line 1 (byte 0): the file is {what}; an SSDA903 XML return is read as UTF-8: \
+                 save it as UTF-8 and audit it again"
+            )
+        );
+    }
+}

@@ -206,7 +206,15 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
     let cols = |kind, names: &[&str]| header_columns(kind, &names.join(",")).ok();
     ing.metas[ep as usize].cols = cols(FileKind::Episodes, &EP_COLUMNS);
     ing.metas[rv as usize].cols = cols(FileKind::Reviews, &RV_COLUMNS);
-    let mut reader = Reader::from_reader(Counted::new(r));
+    let mut src = Counted::new(r);
+    if let Some(what) = utf16(src.fill_buf().map_err(|e| super::io_err(&name, e))?) {
+        return Err(Error::data(
+            &name,
+            "line 1 (byte 0)",
+            format!("the file is {what}; an SSDA903 XML return is read as UTF-8: save it as UTF-8 and audit it again"),
+        ));
+    }
+    let mut reader = Reader::from_reader(src);
     let mut buf = Vec::new();
     let mut child: Option<Child> = None;
     let mut section = In::Nothing;
@@ -331,6 +339,18 @@ pub(crate) fn read_xml(ing: &mut Ingest<'_>, ep: u32, rv: u32, r: impl Read) -> 
 /// ends inside the tag (between its `<` and `>`).
 fn start_line<R: Read>(reader: &Reader<Counted<R>>, tag: &[u8]) -> u64 {
     reader.get_ref().line() - line_ends(tag, &mut false)
+}
+
+/// Whether a file starting `b` is UTF-16, and which: a byte order mark, or (without one) its
+/// first character `<` as two bytes with a NUL.
+fn utf16(b: &[u8]) -> Option<&'static str> {
+    match b {
+        [0xFF, 0xFE, ..] => Some("UTF-16 (little-endian, with a byte order mark)"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 (big-endian, with a byte order mark)"),
+        [b'<', 0, ..] => Some("UTF-16 (little-endian)"),
+        [0, b'<', ..] => Some("UTF-16 (big-endian)"),
+        _ => None,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
