@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{Days, NaiveDate};
 
 use super::periods::{fmt_d, CarePeriod, Episode, EpisodeReject, PeriodBuffers};
-use super::read::csv::{trim, with_fields, Columns, DateCache, EpisodeColumns, ReviewColumns};
+use super::read::csv::{shown, trim, with_fields, Columns, DateCache, EpisodeColumns, ReviewColumns};
 use super::read::parallel::{Job, Source, Step};
 use super::read::{self, io_err, Finished, Ingest, RowRef, SourceMeta, Store, MAX_CHILD_ROWS};
 use super::window::{year_end, year_from_name, year_label, year_of, year_start, Window};
@@ -303,7 +303,8 @@ fn conflict(
                     && super::read::csv::parse_date(v) == super::read::csv::parse_date(w);
                 let filled_later = filled_in_later(n) && v.is_empty();
                 if !same_date && !filled_later {
-                    diffs.push(format!("{n}: {v:?} ({}) vs {w:?} ({})", year_label(old_year), year_label(new_year)));
+                    let (v, w) = (shown(v), shown(w));
+                    diffs.push(format!("{n}: {v} ({}) vs {w} ({})", year_label(old_year), year_label(new_year)));
                 }
             }
             diffs.join("; ")

@@ -57,7 +57,7 @@
 //! returns or of the rows.
 //!
 //! # Entry points
-//! [`audit`] takes [`ReturnInput`]s (files, readers or text) and a [`Sink`]; [`audit_str`] is the
+//! [`audit()`] takes [`ReturnInput`]s (files, readers or text) and a [`Sink`]; [`audit_str`] is the
 //! one-return, in-memory shorthand. [`report::Summary`] is a sink wrapper that gathers the
 //! figures for the console summary and the HTML report.
 
@@ -108,12 +108,14 @@ pub struct Reject {
     pub file: Arc<str>,
     /// The table.
     pub table: FileKind,
-    /// The line in the file (the header is line 1); for XML, the element's number among the
-    /// file's `EPISODE` (or `AREVIEW`) elements.
+    /// The line in the file (the header is line 1; a row over several lines, its first); for
+    /// XML, the line its `EPISODE` (or `AREVIEW`) element starts on.
     pub line: u64,
-    /// The row's `CHILD` value (may be empty).
+    /// The row's `CHILD` value (may be empty; a line break in it is shown as a space, and the
+    /// reason names it).
     pub child: String,
-    /// Why, naming the field and value.
+    /// Why, naming the field and value (a line break in a quoted value is named as one, the
+    /// value shown with `\n`).
     pub reason: String,
 }
 
@@ -923,7 +925,7 @@ pub fn audit(returns: Vec<ReturnInput<'_>>, opts: &AuditOptions, sink: &mut dyn 
 /// Audits one return given as two CSV texts, in memory, its year from `year` or the data.
 ///
 /// # Errors
-/// As [`audit`].
+/// As [`audit()`].
 pub fn audit_str(
     episodes: &str,
     reviews: &str,

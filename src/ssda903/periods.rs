@@ -25,7 +25,7 @@ use crate::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
 /// One episode of care, as read from an episodes table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Episode {
-    /// Line (or element number) in its file.
+    /// Line in its file (for XML, the line its `EPISODE` element starts on).
     pub line: u64,
     /// Start of the episode (`DECOM`).
     pub decom: NaiveDate,

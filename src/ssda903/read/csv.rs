@@ -11,6 +11,30 @@ pub(crate) const MAX_LINE: usize = 1 << 20;
 /// The most lines one record may span (a quoted field with line breaks in it).
 pub(crate) const MAX_RECORD_LINES: usize = 20;
 
+/// How a line break inside a value is held in a row's text: a CR. No line of a CSV table holds
+/// one (CR, LF and CRLF all end a line), so it stands for a line break in a quoted field (and,
+/// in an XML value, for any line break), a row stays one line in the partition files, and a
+/// reason names it as a line break ([`shown`]).
+pub(crate) const LINE_BREAK: u8 = b'\r';
+
+/// A value as a reason quotes it (as `{:?}` does), a line break ([`LINE_BREAK`]) shown as `\n`.
+pub(crate) fn shown(v: &str) -> String {
+    if v.as_bytes().contains(&LINE_BREAK) {
+        format!("{:?}", v.replace(char::from(LINE_BREAK), "\n"))
+    } else {
+        format!("{v:?}")
+    }
+}
+
+/// `" contains a line break"` when `v` holds one ([`LINE_BREAK`]), for a reason about `v`.
+pub(crate) fn breaks(v: &str) -> &'static str {
+    if v.as_bytes().contains(&LINE_BREAK) {
+        " contains a line break"
+    } else {
+        ""
+    }
+}
+
 /// Lines of a reader, ended by LF, CRLF or a lone CR (old Mac files: one header line otherwise).
 pub(crate) struct LineReader<R> {
     r: R,
@@ -234,9 +258,10 @@ pub(crate) fn check_child(raw: &[u8]) -> Result<&str, String> {
         let what = match c {
             '\u{a0}' => "a non-breaking space".to_string(),
             ' ' => "a space".to_string(),
+            '\r' | '\n' => "a line break".to_string(),
             c => format!("the character U+{:04X}", u32::from(c)),
         };
-        return Err(format!("CHILD {s:?} contains {what}"));
+        return Err(format!("CHILD {} contains {what}", shown(s)));
     }
     if s.len() > 64 {
         return Err(format!("CHILD is {} bytes long (at most 64)", s.len()));
@@ -330,9 +355,11 @@ pub(crate) fn date_field(field: &str, value: &str) -> Result<NaiveDate, String> 
     match parse_date(value) {
         // The calendar's range (what `Calendar::check_in_range` checks), compared directly.
         Some(d) if (crate::calendar::FIRST_DATE..=crate::calendar::LAST_DATE).contains(&d) => Ok(d),
-        Some(d) => Err(format!("{field} {value:?}: date {d} is outside the calendar")),
+        Some(d) => Err(format!("{field} {}: date {d} is outside the calendar", shown(value))),
         None if value.trim().is_empty() => Err(format!("{field} is empty (expected a date DD/MM/YYYY or YYYY-MM-DD)")),
-        None => Err(format!("bad date in {field}: {value:?} (expected DD/MM/YYYY or YYYY-MM-DD)")),
+        None => {
+            Err(format!("bad date in {field}: {}{} (expected DD/MM/YYYY or YYYY-MM-DD)", shown(value), breaks(value)))
+        }
     }
 }
 

@@ -519,7 +519,9 @@ pub(crate) fn classify(cols: Option<&Columns>, text: &[u8], track_years: bool, p
     };
     // The usual CHILD (letters and digits, not the header repeated) needs no more checking.
     if let Some(Err(reason)) = (!usual_child(raw.trim_ascii())).then(|| check_child(&raw)) {
-        let mut shown = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+        // A line break in it is shown as a space (rejects.csv keeps one line a row; the reason
+        // names the line break).
+        let mut shown = String::from_utf8_lossy(raw.trim_ascii()).replace(char::from(csv::LINE_BREAK), " ");
         if shown.starts_with(['=', '+', '-', '@']) {
             // Shown in rejects.csv: a leading quote keeps a spreadsheet from running it.
             shown.insert(0, '\'');
@@ -1106,8 +1108,9 @@ pub(crate) fn read_lines(
             continue;
         }
         // A quoted field with a line break in it (RFC 4180, as spreadsheets write it): the record
-        // goes on until the quote closes, the line break read as a space (rows are single lines
-        // in the partition files), within MAX_RECORD_LINES lines and MAX_LINE bytes.
+        // goes on until the quote closes, the line break held as `csv::LINE_BREAK` (rows are
+        // single lines in the partition files; a reason names it), within MAX_RECORD_LINES lines
+        // and MAX_LINE bytes.
         let mut rec = buf.to_vec();
         let mut taken: Vec<OwnedLine> = Vec::new();
         let mut closed = false;
@@ -1118,7 +1121,7 @@ pub(crate) fn read_lines(
             let Some((m, long, more)) = next_owned(&mut pending, &mut read_more)? else { break };
             let fits = !long && rec.len() + 1 + more.len() <= csv::MAX_LINE;
             if fits {
-                rec.push(b' ');
+                rec.push(csv::LINE_BREAK);
                 rec.extend_from_slice(&more);
                 closed = odd_quotes(&more);
             }
