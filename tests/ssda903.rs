@@ -558,6 +558,28 @@ fn two_returns_of_the_same_year_are_refused() {
     assert!(e.to_string().contains("two returns for the same collection year 2024-25"), "{e}");
 }
 
+/// Two returns' episodes files given first, then their reviews files (the order a shell glob of
+/// `SSDA903_20*_episodes.csv SSDA903_20*_reviews.csv` gives): the pair's names give two years,
+/// and the error says how to order the files (adv8, session 8).
+#[test]
+fn files_of_two_years_in_one_pair_say_how_to_order_them() {
+    let a = file(EP_HEADER, &since_2022("A"));
+    let r = file(RV_HEADER, &[]);
+    let pair = ReturnInput::Csv {
+        episodes: Input::Text { name: "SSDA903_2024_episodes.csv".into(), text: &a },
+        reviews: Input::Text { name: "SSDA903_2025_episodes.csv".into(), text: &r },
+        year: None,
+    };
+    let e = audit(vec![pair], &opts(None), &mut Collect::default()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid file names \"SSDA903_2024_episodes.csv, SSDA903_2025_episodes.csv\": the file names give different \
+         collection years (2024 and 2025): the files of one return are for one year; give each return's episodes file \
+         followed by its reviews file (SSDA903_2024_episodes.csv SSDA903_2024_reviews.csv SSDA903_2025_episodes.csv \
+         SSDA903_2025_reviews.csv ...), as `SSDA903_20*.csv` lists them"
+    );
+}
+
 // ---- Rejects and whole-file failures ----
 
 fn reasons(c: &Collect) -> Vec<(FileKind, u64, String)> {

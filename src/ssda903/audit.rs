@@ -1248,7 +1248,12 @@ fn names_year(names: &[String]) -> std::result::Result<Option<i32>, String> {
     match ys.as_slice() {
         [] => Ok(None),
         [y, rest @ ..] if rest.iter().all(|r| r == y) => Ok(Some(*y)),
-        _ => Err(format!("the file names give different collection years: {}", names.join(", "))),
+        _ => Err(format!(
+            "the file names give different collection years ({}): the files of one return are for one year; give each \
+             return's episodes file followed by its reviews file (SSDA903_2024_episodes.csv SSDA903_2024_reviews.csv \
+             SSDA903_2025_episodes.csv SSDA903_2025_reviews.csv ...), as `SSDA903_20*.csv` lists them",
+            ys.iter().map(i32::to_string).collect::<Vec<_>>().join(" and ")
+        )),
     }
 }
 
