@@ -588,6 +588,30 @@ impl Audit {
 
 /// Audits `case` under `profile` as at `options.as_at`.
 ///
+/// Looked after from Mon 5 Jan 2026 and nothing since: the first review was due by Mon 2 Feb (20
+/// working days) and, as at Tue 10 Feb, is overdue by 6 working days (3, 4, 5, 6, 9 and 10 Feb)
+/// and 8 calendar days. Its decisions, counted from the day it was assumed held, are not
+/// applicable: the review they rest on was not held.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lac_timescales::audit::{audit, AuditOptions, Status, StatusKind};
+/// use lac_timescales::model::{CaseHistory, Child, Duty, Event, EventKind, Jurisdiction};
+/// use lac_timescales::{calendar::Calendar, profile::Profile};
+///
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// let case = CaseHistory::new(Jurisdiction::England, Child::default(),
+///     vec![Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter)])?;
+/// let opts = AuditOptions { as_at: Some(d(2026, 2, 10)), ..Default::default() };
+/// let a = audit(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(), &opts)?;
+/// let of = |duty| a.obligations.iter().find(|o| o.obligation.duty == duty).unwrap();
+/// assert_eq!(of(Duty::HoldReview).obligation.latest, Some(d(2026, 2, 2)));
+/// assert_eq!(of(Duty::HoldReview).status, Status::Overdue { overdue_working_days: 6, overdue_calendar_days: 8 });
+/// assert_eq!(of(Duty::IssueDecisions).status.kind(), StatusKind::NotApplicable);
+/// assert_eq!(a.with_status(StatusKind::Overdue).count(), 1);
+/// # Ok::<(), lac_timescales::Error>(())
+/// ```
+///
 /// # Errors
 /// As [`schedule`]; [`Error::InvalidInput`] when there is no audit date (none given and the case
 /// has no events); calendar errors for dates outside the calendar.

@@ -901,6 +901,24 @@ pub(in crate::engine) fn due_key(o: &Obligation) -> (bool, Option<NaiveDate>, Op
 impl Schedule {
     /// The next review due: the review (regular or early) not yet held with the earliest day to
     /// act by, then the earliest legal deadline (two clocks can share a day to act by).
+    ///
+    /// Looked after from Mon 5 Jan 2026, first review held Thu 29 Jan: the second is due within
+    /// three months of it, Wed 29 Apr 2026 (reg 33(2)(a)).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+    ///     Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+    ///     Event::new(d(2026, 1, 29), EventKind::ReviewHeld { meeting: true, regimes: None }),
+    /// ])?;
+    /// let s = schedule(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(), &ScheduleOptions::new())?;
+    /// let next = s.next_review().unwrap();
+    /// assert_eq!((next.review_number, next.latest), (Some(2), Some(d(2026, 4, 29))));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
     pub fn next_review(&self) -> Option<&Obligation> {
         self.obligations.iter().filter(|o| o.duty == Duty::HoldReview && o.done.is_none()).min_by_key(|o| due_key(o))
     }
@@ -964,6 +982,29 @@ impl Schedule {
 
     /// The next review due as seen on `as_at`: the earliest review not held by that date (a
     /// review held after `as_at` was still due on it). Overdue reviews count: they are still due.
+    ///
+    /// Looked after from Mon 5 Jan 2026; the first review held Thu 29 Jan, the second Mon 20 Apr
+    /// (due Wed 29 Apr). On Fri 10 Apr the second was still due; on Fri 1 May the third is,
+    /// within six months of 20 Apr: Tue 20 Oct 2026 (reg 33(2)(b)).
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lac_timescales::model::{CaseHistory, Child, Event, EventKind, Jurisdiction};
+    /// use lac_timescales::{calendar::Calendar, profile::Profile, schedule::{schedule, ScheduleOptions}};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let held = |on| Event::new(on, EventKind::ReviewHeld { meeting: true, regimes: None });
+    /// let case = CaseHistory::new(Jurisdiction::England, Child::default(), vec![
+    ///     Event::new(d(2026, 1, 5), EventKind::BecameLookedAfter),
+    ///     held(d(2026, 1, 29)),
+    ///     held(d(2026, 4, 20)),
+    /// ])?;
+    /// let s = schedule(&case, &Profile::builtin("england")?, &Calendar::england_and_wales(), &ScheduleOptions::new())?;
+    /// let on_10_april = s.next_review_due(d(2026, 4, 10)).unwrap();
+    /// assert_eq!((on_10_april.review_number, on_10_april.latest), (Some(2), Some(d(2026, 4, 29))));
+    /// let on_1_may = s.next_review_due(d(2026, 5, 1)).unwrap();
+    /// assert_eq!((on_1_may.review_number, on_1_may.latest), (Some(3), Some(d(2026, 10, 20))));
+    /// # Ok::<(), lac_timescales::Error>(())
+    /// ```
     pub fn next_review_due(&self, as_at: NaiveDate) -> Option<&Obligation> {
         self.obligations
             .iter()
