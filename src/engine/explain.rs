@@ -35,7 +35,9 @@ impl Schedule {
         })?;
         let mut steps = Vec::new();
         let fmt = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
-        steps.push(format!("{}: {}.", o.role.describe(), o.action));
+        // The action as written, ending with one full stop (none after "?" or ".").
+        let stop = if o.action.ends_with(['.', '?', '!']) { "" } else { "." };
+        steps.push(format!("{}: {}{stop}", o.role.describe(), o.action));
         let others: Vec<&str> = o.roles.iter().filter(|r| *r != o.role).map(|r| r.describe()).collect();
         if !others.is_empty() {
             steps.push(format!("The other rules considered also name: {}.", others.join(", ")));
@@ -47,11 +49,27 @@ impl Schedule {
         }
         let t = &o.trail;
         if let (Some(anchor), Some(ad)) = (t.anchor, t.anchor_date) {
-            let how = if t.assumed { " (assumed: that review has not been held yet)" } else { "" };
+            let how = match (t.assumed, anchor) {
+                (false, _) => "",
+                (true, Anchor::LastDone) => {
+                    " (assumed: the previous one is not recorded yet, so it is taken as done on its last working day)"
+                }
+                (true, Anchor::Midpoint) => " (assumed: the review it is counted from has not been held yet)",
+                (true, a) if a.done_duty().is_some() => " (assumed: not recorded, so taken as that duty's deadline)",
+                (true, _) => {
+                    " (assumed: that review has not been held yet, so it is taken as held on the day it is planned for)"
+                }
+            };
             steps.push(format!("Counted from {}: {}{how}.", anchor.describe(), fmt(ad)));
             match (t.period, t.direction) {
+                (Some(p), Some(Direction::After)) if p.count() == 0 => {
+                    steps.push(format!("Rule: on that day ({p} after it)."))
+                }
                 (Some(p), Some(Direction::After)) => {
                     steps.push(format!("Rule: within {p} after it; the anchor day itself does not count."))
+                }
+                (Some(p), Some(Direction::Before)) if p.count() == 0 => {
+                    steps.push(format!("Rule: on that day at the latest ({p} before it)."))
                 }
                 (Some(p), Some(Direction::Before)) => steps.push(format!("Rule: at least {p} before it.")),
                 _ => steps.push("Rule: no day is fixed.".into()),
@@ -108,7 +126,27 @@ impl Schedule {
                     )
                 })
                 .collect();
-            steps.push(format!("More than one rule governs this; the earliest deadline binds: {}.", list.join("; ")));
+            let tie = match b {
+                [first, second, ..] if first.latest.is_some() && first.latest == second.latest => {
+                    if first.basis == Basis::Statutory {
+                        " On the same day, statute's rule is the one named."
+                    } else {
+                        " On the same day, the first rule in the profile is the one named."
+                    }
+                }
+                _ => "",
+            };
+            let others: Vec<String> = b
+                .iter()
+                .filter(|c| *c.citation != *o.citation)
+                .map(|c| format!("{}, {}", c.basis, c.citation))
+                .collect();
+            let also =
+                if others.is_empty() { String::new() } else { format!(" Also considered: {}.", others.join("; ")) };
+            steps.push(format!(
+                "More than one rule governs this; the earliest deadline binds: {}.{tie}{also}",
+                list.join("; ")
+            ));
         }
         steps.push(format!(
             "Authority: {}{}.",
