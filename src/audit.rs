@@ -951,9 +951,16 @@ fn status_of(
     }
     let last_trigger = o.triggered_by.iter().copied().max();
     if !after_review {
+        // An obligation no event triggered (projected) belongs to the period running at its
+        // deadline: a cessation followed by a new period starting by then ended an earlier one.
+        let restarted_after = |i: usize| {
+            events[i + 1..].iter().any(|r| {
+                matches!(r.kind, EventKind::BecameLookedAfter | EventKind::ShortBreaksStarted) && r.date <= deadline
+            })
+        };
         let ended = events.iter().enumerate().find(|(i, e)| {
             matches!(e.kind, EventKind::CeasedToBeLookedAfter | EventKind::ShortBreaksEnded)
-                && last_trigger.is_none_or(|t| *i > t)
+                && last_trigger.map_or(!restarted_after(*i), |t| *i > t)
                 && e.date < deadline
         });
         if let Some((i, e)) = ended {

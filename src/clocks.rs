@@ -502,6 +502,16 @@ impl Walker {
             }
             ReviewAdjourned => {
                 if let Some(m) = self.pending {
+                    let last = self.walk.meetings[m].adjournments.last().copied();
+                    if let Some(k) = last.filter(|&k| events.get(k).is_some_and(|e| e.date == date)) {
+                        return Err(Self::err(
+                            i,
+                            ev,
+                            "date",
+                            date.to_string(),
+                            format!("the review was already adjourned on this day (event {k}): send it once"),
+                        ));
+                    }
                     self.walk.meetings[m].adjournments.push(i);
                     return Ok(());
                 }
@@ -611,11 +621,16 @@ impl Walker {
     /// An error when run `r` already had a review on `date`: one meeting is one review, and the
     /// same review sent twice (a duplicated row) would count as two and move every later review
     /// (an adjourned review's completion is a `review_held` after `review_adjourned`, and a review
-    /// of another regime the same day names its `regimes`).
+    /// of another regime the same day names its `regimes`). The day of an adjourned review's
+    /// completing meeting counts too: that `review_held` sent twice was a new review.
     fn not_held_today(&self, i: usize, ev: &Event, date: NaiveDate, r: usize) -> Result<()> {
         let run = &self.walk.runs[r];
-        match run.held.last().and_then(|&m| self.walk.meetings.get(m)) {
-            Some(earlier) if earlier.date == date => Err(Self::err(
+        // The review's own meeting, or the one completing it after an adjournment.
+        let earlier = run.held.last().and_then(|&m| self.walk.meetings.get(m)).and_then(|m| {
+            [(m.date, m.event)].into_iter().chain(m.completed).find(|&(d, _)| d == date).map(|(_, e)| e)
+        });
+        match earlier {
+            Some(earlier) => Err(Self::err(
                 i,
                 ev,
                 "date",
@@ -624,7 +639,7 @@ impl Walker {
                     "a {} was already held on this day (event {}): one meeting is one review, so send it \
                      once",
                     run.regime.describe().to_lowercase(),
-                    earlier.event
+                    earlier
                 ),
             )),
             _ => Ok(()),

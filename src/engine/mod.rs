@@ -383,17 +383,22 @@ pub fn schedule(
 /// a rearrangement's `from` or `to`), the same error naming that event and field: "20 working
 /// days after event 0 (became_looked_after) on 2199-12-31 falls outside ..." (every event giving
 /// that date, when several do). A date the schedule assumed (a review not yet held, taken on its
-/// last working day) names no event.
+/// last working day) names no event, though one may fall on that day: only a rearrangement
+/// moving a review `to` it.
 #[cold]
 #[inline(never)]
 fn blame_event(e: Error, case: &CaseHistory) -> Error {
     let Error::ResultOutOfRange { date, what, first, last } = e else { return e };
+    // Counted from an assumed date: only the day a review was moved to gives one.
+    let assumed = what.ends_with(ASSUMED_DATE);
     let named: Vec<String> = case
         .events()
         .iter()
         .enumerate()
         .filter_map(|(i, ev)| {
             let field = match ev.kind {
+                crate::model::EventKind::ReviewRearranged { to, .. } if assumed && to == date => ", to",
+                _ if assumed => return None,
                 _ if ev.date == date => "",
                 crate::model::EventKind::ReviewRearranged { from, .. } if from == date => ", from",
                 crate::model::EventKind::ReviewRearranged { to, .. } if to == date => ", to",
@@ -402,12 +407,37 @@ fn blame_event(e: Error, case: &CaseHistory) -> Error {
             Some(format!("{i} ({}{field})", ev.kind.name()))
         })
         .collect();
+    if named.is_empty() {
+        return Error::ResultOutOfRange { date, what, first, last };
+    }
+    let what = match what.strip_suffix(ASSUMED_DATE) {
+        Some(w) => w.to_string(),
+        None => what,
+    };
     let what = match named.as_slice() {
         [] => what,
         [one] => format!("{what} event {one} on"),
         [rest @ .., last] => format!("{what} events {} and {last} on", rest.join(", ")),
     };
     Error::ResultOutOfRange { date, what, first, last }
+}
+
+/// How a date-range error counted from an assumed date (a review not yet held, taken on its last
+/// working day; a duty's completion not recorded) names it: "5 working days after the assumed
+/// date 2199-12-31 falls outside ...". [`blame_event`] names no event for it, though an event may
+/// fall on that day.
+const ASSUMED_DATE: &str = " the assumed date";
+
+/// `e`, naming its date as assumed when it is a date counted past the calendar.
+#[cold]
+#[inline(never)]
+fn from_assumed_date(e: Error) -> Error {
+    match e {
+        Error::ResultOutOfRange { date, what, first, last } => {
+            Error::ResultOutOfRange { date, what: format!("{what}{ASSUMED_DATE}"), first, last }
+        }
+        e => e,
+    }
 }
 
 /// `e`, or, when it is a date-range error that only the projection causes (the same case with a
@@ -596,7 +626,8 @@ impl<'a> Builder<'a, '_> {
             // Counted inline; where that fails, `count` gives the error.
             Some(p) => Some(match period::count_opt(anchor_date, p, rule.direction, cal) {
                 Some(d) => d,
-                None => period::count(anchor_date, p, rule.direction, cal)?,
+                None => period::count(anchor_date, p, rule.direction, cal)
+                    .map_err(|e| if assumed { from_assumed_date(e) } else { e })?,
             }),
             None => None,
         };
