@@ -617,7 +617,6 @@ impl Walker {
         Ok(())
     }
 
-    /// Records a review meeting satisfying the running clocks (all, or those named).
     /// An error when run `r` already had a review on `date`: one meeting is one review, and the
     /// same review sent twice (a duplicated row) would count as two and move every later review
     /// (an adjourned review's completion is a `review_held` after `review_adjourned`, and a review
@@ -626,9 +625,10 @@ impl Walker {
     fn not_held_today(&self, i: usize, ev: &Event, date: NaiveDate, r: usize) -> Result<()> {
         let run = &self.walk.runs[r];
         // The review's own meeting, or the one completing it after an adjournment.
-        let earlier = run.held.last().and_then(|&m| self.walk.meetings.get(m)).and_then(|m| {
-            [(m.date, m.event)].into_iter().chain(m.completed).find(|&(d, _)| d == date).map(|(_, e)| e)
-        });
+        let earlier =
+            run.held.last().and_then(|&m| self.walk.meetings.get(m)).and_then(|m| {
+                [(m.date, m.event)].into_iter().chain(m.completed).find(|&(d, _)| d == date).map(|(_, e)| e)
+            });
         match earlier {
             Some(earlier) => Err(Self::err(
                 i,
@@ -646,6 +646,7 @@ impl Walker {
         }
     }
 
+    /// Records a review meeting satisfying the running clocks (all, or those named).
     fn hold(
         &mut self,
         i: usize,
