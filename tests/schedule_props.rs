@@ -175,6 +175,9 @@ proptest! {
             let Some(next) = s.next_review() else { return Ok(()) };
             let Some(due) = next.latest else { return Ok(()) };
             if due < evs.last().unwrap().date { return Ok(()) }
+            // A review_held already on that day (an adjourned review completed on the next
+            // review's deadline): another is the same meeting sent twice, an error.
+            if evs.last().is_some_and(|l| l.date == due && matches!(l.kind, EventKind::ReviewHeld { .. })) { return Ok(()) }
             evs.push(Event::new(due, EventKind::ReviewHeld { meeting: true, regimes: None }));
             let case = CaseHistory::new(Jurisdiction::England, Child::default(), evs.clone()).unwrap();
             let s = schedule(&case, &p, &cal, &ScheduleOptions::default()).unwrap();
