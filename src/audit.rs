@@ -827,6 +827,9 @@ struct AssumedReview {
     number: u32,
     day: NaiveDate,
     overdue: bool,
+    /// The previous review's assumed day, when the review's own date counts from it and it has
+    /// passed without that review: the review's day is then not known either.
+    previous_passed: Option<NaiveDate>,
 }
 
 /// The reviews the obligations of `obligations` assume held (read from the duties counted from
@@ -854,7 +857,15 @@ fn assumed_reviews(obligations: &[Obligation], events: &[Event], as_at: NaiveDat
             .filter_map(|r| r.latest)
             .max()
             .is_some_and(|deadline| deadline < as_at);
-        out.push(AssumedReview { regime, number, day, overdue });
+        let previous_passed = obligations
+            .iter()
+            .filter(|r| r.duty == Duty::HoldReview && r.regime == Some(regime) && r.review_number == Some(number))
+            .filter(|r| r.done.is_none() && r.projected)
+            .max_by_key(|r| r.latest)
+            .and_then(|r| r.assumed_anchor())
+            .filter(|&(anchor, previous)| anchor == Anchor::PreviousReview && previous < as_at)
+            .map(|(_, previous)| previous);
+        out.push(AssumedReview { regime, number, day, overdue, previous_passed });
     }
     out
 }
@@ -880,6 +891,13 @@ fn assumed_day_passed(
         _ => None,
     };
     if let Some(r) = review {
+        if let Some(previous) = r.previous_passed {
+            return Some(format!(
+                "it counts from review {}, whose date counts from the previous review, assumed held on {previous}, \
+                 which passed without the review: its date follows from the day that review is held",
+                r.number
+            ));
+        }
         return (r.day < as_at).then(|| {
             if r.overdue {
                 "it rests on an assumed review date that passed without the review (that review is reported overdue)"

@@ -60,3 +60,52 @@ fn a_cessation_in_an_earlier_period_does_not_end_this_periods_duties() {
         .expect("period 1's review 2");
     assert!(matches!(first_period.status, Status::Overdue { .. }), "{:?}", first_period.status);
 }
+
+/// Looked after Mon 5 Jan 2026, review 1 held Tue 20 Jan; review 2 due within 3 months, Mon 20
+/// Apr, not held (overdue as at Wed 10 Jun 2026). Review 3 counts from review 2 assumed held on
+/// Mon 20 Apr (due Tue 20 Oct): not applicable, its date follows from the day review 2 is held.
+/// The duties of review 3 count from review 3's day, which rests on the same passed assumption:
+/// not applicable too (they were pending, the IRO's talk with 93 working days left; one whose own
+/// deadline had passed was reported overdue, a breach, for a review whose date is not known).
+#[test]
+fn the_duties_of_a_review_resting_on_a_passed_assumption_are_not_applicable() {
+    let events = r#"[{"event":"became_looked_after","date":"2026-01-05"},
+        {"event":"review_held","date":"2026-01-20"}]"#;
+    let v: Vec<serde_json::Value> = serde_json::from_str(events).unwrap();
+    let evs = v.iter().enumerate().map(|(i, e)| Event::from_json(i, e)).collect::<Result<Vec<_>, _>>().unwrap();
+    let case = CaseHistory::new(Jurisdiction::England, Child::default(), evs).unwrap();
+    let opts = AuditOptions { as_at: Some(d("2026-06-10")), horizon_months: Some(12), ..Default::default() };
+    let a = audit(&case, &Profile::builtin("england").unwrap(), &Calendar::england_and_wales(), &opts).unwrap();
+    let third = |duty: Duty| {
+        a.obligations
+            .iter()
+            .find(|o| o.obligation.duty == duty && o.obligation.review_number == Some(3) && !o.obligation.early)
+            .unwrap_or_else(|| panic!("no {duty} for review 3"))
+    };
+    assert!(matches!(
+        a.obligations.iter().find(|o| o.obligation.duty == Duty::HoldReview && o.obligation.review_number == Some(2)).unwrap().status,
+        Status::Overdue { .. }
+    ));
+    let review = third(Duty::HoldReview);
+    assert_eq!(review.obligation.latest, Some(d("2026-10-20")));
+    assert!(matches!(review.status, Status::NotApplicable { .. }), "{:?}", review.status);
+    let talk = third(Duty::IroSpeakToChild);
+    assert_eq!(talk.obligation.latest, Some(d("2026-10-20")));
+    assert_eq!(
+        talk.status,
+        Status::NotApplicable {
+            reason: "it counts from review 3, whose date counts from the previous review, assumed held on 2026-04-20, \
+                     which passed without the review: its date follows from the day that review is held"
+                .into()
+        }
+    );
+    assert!(matches!(third(Duty::IssueDecisions).status, Status::NotApplicable { .. }));
+    // Review 4 (due Tue 20 Apr 2027) counts from review 3 assumed on Tue 20 Oct 2026, still
+    // ahead: its duties keep their status (pending).
+    let fourth_talk = a
+        .obligations
+        .iter()
+        .find(|o| o.obligation.duty == Duty::IroSpeakToChild && o.obligation.review_number == Some(4))
+        .unwrap();
+    assert!(matches!(fourth_talk.status, Status::Pending { .. }), "{:?}", fourth_talk.status);
+}
