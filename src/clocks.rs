@@ -626,9 +626,10 @@ impl Walker {
     fn not_held_today(&self, i: usize, ev: &Event, date: NaiveDate, r: usize) -> Result<()> {
         let run = &self.walk.runs[r];
         // The review's own meeting, or the one completing it after an adjournment.
-        let earlier = run.held.last().and_then(|&m| self.walk.meetings.get(m)).and_then(|m| {
-            [(m.date, m.event)].into_iter().chain(m.completed).find(|&(d, _)| d == date).map(|(_, e)| e)
-        });
+        let earlier =
+            run.held.last().and_then(|&m| self.walk.meetings.get(m)).and_then(|m| {
+                [(m.date, m.event)].into_iter().chain(m.completed).find(|&(d, _)| d == date).map(|(_, e)| e)
+            });
         match earlier {
             Some(earlier) => Err(Self::err(
                 i,

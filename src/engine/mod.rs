@@ -626,8 +626,13 @@ impl<'a> Builder<'a, '_> {
             // Counted inline; where that fails, `count` gives the error.
             Some(p) => Some(match period::count_opt(anchor_date, p, rule.direction, cal) {
                 Some(d) => d,
-                None => period::count(anchor_date, p, rule.direction, cal)
-                    .map_err(|e| if assumed { from_assumed_date(e) } else { e })?,
+                None => period::count(anchor_date, p, rule.direction, cal).map_err(|e| {
+                    if assumed {
+                        from_assumed_date(e)
+                    } else {
+                        e
+                    }
+                })?,
             }),
             None => None,
         };
