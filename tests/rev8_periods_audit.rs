@@ -83,7 +83,11 @@ fn the_duties_of_a_review_resting_on_a_passed_assumption_are_not_applicable() {
             .unwrap_or_else(|| panic!("no {duty} for review 3"))
     };
     assert!(matches!(
-        a.obligations.iter().find(|o| o.obligation.duty == Duty::HoldReview && o.obligation.review_number == Some(2)).unwrap().status,
+        a.obligations
+            .iter()
+            .find(|o| o.obligation.duty == Duty::HoldReview && o.obligation.review_number == Some(2))
+            .unwrap()
+            .status,
         Status::Overdue { .. }
     ));
     let review = third(Duty::HoldReview);
