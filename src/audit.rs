@@ -922,6 +922,10 @@ fn assumed_day_passed(
                  date follows from the day one is done",
                 o.duty.describe().to_lowercase()
             ),
+            Anchor::Midpoint => format!(
+                "it counts from the mid-point after a review not yet held (taken as {day}), which has passed: its \
+                 date follows from the day that review is held"
+            ),
             _ => format!(
                 "it counts from {}, not recorded and assumed on {day}, which has passed: its date follows from the \
                  day it happens",
