@@ -429,6 +429,20 @@ fn blame_event(e: Error, case: &CaseHistory) -> Error {
 const ASSUMED_DATE: &str = " the assumed date";
 
 /// `e`, naming its date as assumed when it is a date counted past the calendar.
+/// [`period::count`] where the inline count failed (its error, saying when the date counted from
+/// was assumed): apart, so that the hot path's code stays as it was.
+#[cold]
+#[inline(never)]
+fn count_slow(
+    anchor_date: NaiveDate,
+    p: Period,
+    direction: Direction,
+    cal: &Calendar,
+    assumed: bool,
+) -> Result<period::Deadline> {
+    period::count(anchor_date, p, direction, cal).map_err(|e| if assumed { from_assumed_date(e) } else { e })
+}
+
 #[cold]
 #[inline(never)]
 fn from_assumed_date(e: Error) -> Error {
@@ -626,13 +640,7 @@ impl<'a> Builder<'a, '_> {
             // Counted inline; where that fails, `count` gives the error.
             Some(p) => Some(match period::count_opt(anchor_date, p, rule.direction, cal) {
                 Some(d) => d,
-                None => period::count(anchor_date, p, rule.direction, cal).map_err(|e| {
-                    if assumed {
-                        from_assumed_date(e)
-                    } else {
-                        e
-                    }
-                })?,
+                None => count_slow(anchor_date, p, rule.direction, cal, assumed)?,
             }),
             None => None,
         };
