@@ -850,18 +850,14 @@ fn assumed_reviews(obligations: &[Obligation], events: &[Event], as_at: NaiveDat
         }
         // The review's own obligation: the latest one of that regime and number not done (an
         // earlier period of care may have one missed).
-        let overdue = obligations
+        let review = obligations
             .iter()
             .filter(|r| r.duty == Duty::HoldReview && r.regime == Some(regime) && r.review_number == Some(number))
             .filter(|r| r.done.is_none())
-            .filter_map(|r| r.latest)
-            .max()
-            .is_some_and(|deadline| deadline < as_at);
-        let previous_passed = obligations
-            .iter()
-            .filter(|r| r.duty == Duty::HoldReview && r.regime == Some(regime) && r.review_number == Some(number))
-            .filter(|r| r.done.is_none() && r.projected)
-            .max_by_key(|r| r.latest)
+            .max_by_key(|r| r.latest);
+        let overdue = review.and_then(|r| r.latest).is_some_and(|deadline| deadline < as_at);
+        let previous_passed = review
+            .filter(|r| r.projected)
             .and_then(|r| r.assumed_anchor())
             .filter(|&(anchor, previous)| anchor == Anchor::PreviousReview && previous < as_at)
             .map(|(_, previous)| previous);

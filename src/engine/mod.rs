@@ -407,17 +407,12 @@ fn blame_event(e: Error, case: &CaseHistory) -> Error {
             Some(format!("{i} ({}{field})", ev.kind.name()))
         })
         .collect();
-    if named.is_empty() {
-        return Error::ResultOutOfRange { date, what, first, last };
-    }
-    let what = match what.strip_suffix(ASSUMED_DATE) {
-        Some(w) => w.to_string(),
+    let what = match named.split_last() {
         None => what,
-    };
-    let what = match named.as_slice() {
-        [] => what,
-        [one] => format!("{what} event {one} on"),
-        [rest @ .., last] => format!("{what} events {} and {last} on", rest.join(", ")),
+        Some((one, [])) => format!("{} event {one} on", what.trim_end_matches(ASSUMED_DATE)),
+        Some((last, rest)) => {
+            format!("{} events {} and {last} on", what.trim_end_matches(ASSUMED_DATE), rest.join(", "))
+        }
     };
     Error::ResultOutOfRange { date, what, first, last }
 }
@@ -428,7 +423,6 @@ fn blame_event(e: Error, case: &CaseHistory) -> Error {
 /// fall on that day.
 const ASSUMED_DATE: &str = " the assumed date";
 
-/// `e`, naming its date as assumed when it is a date counted past the calendar.
 /// [`period::count`] where the inline count failed (its error, saying when the date counted from
 /// was assumed): apart, so that the hot path's code stays as it was.
 #[cold]
@@ -443,6 +437,7 @@ fn count_slow(
     period::count(anchor_date, p, direction, cal).map_err(|e| if assumed { from_assumed_date(e) } else { e })
 }
 
+/// `e`, naming its date as assumed when it is a date counted past the calendar.
 #[cold]
 #[inline(never)]
 fn from_assumed_date(e: Error) -> Error {
