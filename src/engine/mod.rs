@@ -688,7 +688,8 @@ impl<'a> Builder<'a, '_> {
         self.slots.get(key).map(|k| &self.slots.list[k])
     }
 
-    /// Builds the obligations in order, leaving out projected ones past the horizon.
+    /// Builds the obligations in order, leaving out projected ones whose day to plan for (last working
+    /// day on or before the deadline) is past the horizon.
     #[inline(never)]
     fn finish(&mut self, horizon_end: Option<NaiveDate>) -> Vec<Obligation> {
         let verified_through = self.cal.version().verified_through;
@@ -701,7 +702,10 @@ impl<'a> Builder<'a, '_> {
         // for 128-bit keys.
         let kept = pending.iter().enumerate().filter_map(|(i, p)| {
             let b = &cands[p.best as usize];
-            let past = b.assumed && horizon_end.is_some_and(|h| b.deadline.is_some_and(|d| d.date > h));
+            // The day to plan for, as the projection reads the horizon (`Builder::project`): a
+            // projected review due on a Saturday after the horizon's last day, planned for the
+            // Friday inside it, is shown with the duties before it.
+            let past = b.assumed && horizon_end.is_some_and(|h| b.deadline.is_some_and(|d| d.latest_working_day > h));
             (!past).then(|| (b.deadline.map(|d| d.latest_working_day), p.review_number, p.duty, i))
         });
         // Sorted: the obligation's index is then the key's low bits (`index_mask` of it).
@@ -818,7 +822,7 @@ fn narrow_keys(pending: &[Pending], cands: &[Cand], horizon_end: Option<NaiveDat
                 let w = d.latest_working_day;
                 let year = u64::from(w.year().wrapping_sub(1900) as u32);
                 over |= year >> 11;
-                (year << 9 | u64::from(w.ordinal()), b.assumed && d.date > h)
+                (year << 9 | u64::from(w.ordinal()), b.assumed && w > h)
             }
             // After every date.
             None => (1 << 20, false),

@@ -869,7 +869,8 @@ pub struct Metadata {
     pub adjourned_review_date: AdjournedReviewDate,
     /// The as-at date.
     pub as_at: Option<NaiveDate>,
-    /// End of the planning horizon (none: no projection beyond the next review).
+    /// End of the planning horizon (none: no projection beyond the next review). A projected
+    /// obligation is shown when its `latest_working_day` falls on or before it.
     pub horizon_end: Option<NaiveDate>,
     /// The calendar's data version.
     pub calendar: DataVersion,
