@@ -251,7 +251,7 @@ fn as_at_of(j: Jurisdiction, events: &[Event], a: AsAt) -> NaiveDate {
         // The running clock's next review: the last one not held (earlier periods' missed
         // reviews come before it).
         let running = periods(events).last().unwrap().ceased.is_none();
-        let next = oracle_reviews(j, events, last, 0).into_iter().filter(|r| r.0 .3.is_none() && !r.0 .5).next_back();
+        let next = oracle_reviews(j, events, last, 0).into_iter().rfind(|r| r.0 .3.is_none() && !r.0 .5);
         next.filter(|_| running).map(|r| r.0 .1)
     };
     match a {
