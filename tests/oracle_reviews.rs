@@ -385,3 +385,224 @@ proptest! {
         check_reviews(j, &events, as_at, horizon)?;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 2. Wales.
+
+/// The oracle by hand for Wales: looked after Tue 5 Apr 2016 (the 2007 Regulations: 28 days):
+/// due Tue 3 May 2016; looked after Wed 6 Apr 2016 (the 2015 Regulations: 20 working days; Mon 2
+/// May is the early May holiday): 7-8 Apr (2), 11-15 (7), 18-22 (12), 25-29 (17), 3-5 May (20):
+/// Thu 5 May 2016. Held Thu 5 May; the second is due Fri 5 Aug 2016; held early on Fri 1 Jul; the
+/// third is due 6 months after that, Sun 1 Jan 2017 (planning day Fri 30 Dec 2016).
+#[test]
+fn wales_review_clock_by_hand() {
+    let j = Jurisdiction::Wales;
+    assert_eq!(first_review_due(j, d(2016, 4, 5)), d(2016, 5, 3));
+    assert_eq!(first_review_due(j, d(2016, 4, 6)), d(2016, 5, 5));
+    let events = vec![ev(d(2016, 4, 6), EventKind::BecameLookedAfter), held(d(2016, 5, 5)), held(d(2016, 7, 1))];
+    let want = vec![
+        (1, d(2016, 5, 5), d(2016, 5, 5), Some(d(2016, 5, 5)), Status::Fine, false),
+        (2, d(2016, 8, 5), d(2016, 8, 5), Some(d(2016, 7, 1)), Status::Fine, false),
+        (3, d(2017, 1, 1), d(2016, 12, 30), None, Status::Fine, false),
+    ];
+    let mut got: Vec<Rev> = oracle_reviews(j, &events, d(2016, 7, 1), 0).into_iter().map(|r| r.0).collect();
+    got.sort();
+    assert_eq!(got, want);
+    check_reviews(j, &events, d(2016, 7, 1), 0).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// Wales: as for England, under the 2015 Regulations from 6 Apr 2016 and the 2007 (and
+    /// 1991) Regulations before.
+    #[test]
+    fn wales_review_clock_matches_the_oracle((start, plans, as_at, horizon) in plan(Jurisdiction::Wales)) {
+        let j = Jurisdiction::Wales;
+        let events = build(j, start, &plans);
+        let as_at = as_at_of(j, &events, as_at);
+        check_reviews(j, &events, as_at, horizon)?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. The duties after a review (England; IRO Handbook 2010, statutory guidance, in force from
+//    1 Apr 2011 with the CPPCR: reference s.1 and s.3).
+//
+// - written record of the decisions: within 5 working days of the review;
+// - full record completed within 15, distributed within 20 working days;
+// - the senior manager may object within 5 working days of receiving the decisions (received:
+//   the day they were recorded as issued, else assumed on their deadline);
+// - the IRO speaks to the child before the review (no day fixed in law: the library's reading,
+//   "at the latest on the day of the review", is taken here).
+// A review not yet held is assumed held on the last working day on or before its deadline; what
+// rests on an assumed day is shown like the projected reviews, while its deadline is within the
+// horizon (always with a horizon of 0, which projects only the next review).
+
+/// One duty: duty, review number, deadline, done, projected.
+type DutyRow = (Duty, u32, NaiveDate, Option<NaiveDate>, bool);
+
+const AROUND_REVIEW: [Duty; 5] = [
+    Duty::IroSpeakToChild,
+    Duty::IssueDecisions,
+    Duty::CompleteReviewRecord,
+    Duty::DistributeReviewRecord,
+    Duty::ConsiderDecisions,
+];
+
+fn oracle_review_duties(events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec<DutyRow> {
+    let h_end = horizon_end(as_at, horizon);
+    // Decisions recorded, per period of care and review number.
+    let mut recorded: Vec<Vec<(u32, NaiveDate)>> = Vec::new();
+    for e in events {
+        match e.kind {
+            EventKind::BecameLookedAfter => recorded.push(Vec::new()),
+            EventKind::DutyDone { duty: Duty::IssueDecisions, review_number: Some(k) } => {
+                recorded.last_mut().unwrap().push((k, e.date))
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for ((k, _, _, _, status, _), day, assumed) in oracle_reviews(Jurisdiction::England, events, as_at, horizon) {
+        if day < d(2011, 4, 1) {
+            continue;
+        }
+        // A review missed before the child ceased to be looked after was never held: nothing is
+        // counted from it.
+        let period = period_index(events, day);
+        if status == Status::Missed && periods(events)[period].ceased.is_some() {
+            continue;
+        }
+        let show = |latest: NaiveDate, rests_on_assumed: bool| !rests_on_assumed || h_end.is_none_or(|h| latest <= h);
+        // Receipt of the decisions: the day they were recorded as issued for this review.
+        let dec = recorded[period].iter().find(|(n, _)| *n == k).map(|(_, date)| *date).filter(|_| !assumed);
+        let decisions_due = working_days_after(day, 5);
+        let rows = [
+            (Duty::IroSpeakToChild, day, None, assumed),
+            // The schedule's `done` is for reviews and visits; a recorded duty is matched by the
+            // audit, so it is not compared here.
+            (Duty::IssueDecisions, decisions_due, None, assumed),
+            (Duty::CompleteReviewRecord, working_days_after(day, 15), None, assumed),
+            (Duty::DistributeReviewRecord, working_days_after(day, 20), None, assumed),
+            (
+                Duty::ConsiderDecisions,
+                working_days_after(dec.unwrap_or(decisions_due), 5),
+                None,
+                assumed || dec.is_none(),
+            ),
+        ];
+        for (duty, latest, done, proj) in rows {
+            if show(latest, proj) {
+                out.push((duty, k, latest, done, proj));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The index of the period of care a day falls in (the last one started on or before it).
+fn period_index(events: &[Event], day: NaiveDate) -> usize {
+    periods(events).iter().rposition(|p| p.start <= day).unwrap()
+}
+
+fn engine_review_duties(s: &Schedule) -> Vec<DutyRow> {
+    let mut v: Vec<DutyRow> = s
+        .obligations
+        .iter()
+        .filter(|o| AROUND_REVIEW.contains(&o.duty))
+        .map(|o| (o.duty, o.review_number.unwrap(), o.latest.unwrap(), o.done, o.projected))
+        .collect();
+    v.sort();
+    v
+}
+
+fn check_review_duties(events: &[Event], as_at: NaiveDate, horizon: u32) -> Result<(), TestCaseError> {
+    let s = run(Jurisdiction::England, events, as_at, horizon);
+    let want = oracle_review_duties(events, as_at, horizon);
+    let mut got = engine_review_duties(&s);
+    // The known defect of `a_duty_before_a_review_past_the_horizon_is_shown_without_it` (below):
+    // a duty due before a projected review that is itself past the horizon is shown. Left out
+    // here so that the rest is still compared; the ignored test keeps the defect in view.
+    let last_review = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::HoldReview && o.regime == Some(Regime::LookedAfter) && o.done.is_none())
+        .filter_map(|o| o.review_number)
+        .max()
+        .unwrap_or(0);
+    got.retain(|r| !(r.4 && r.0 == Duty::IroSpeakToChild && r.1 > last_review));
+    prop_assert_eq!(&got, &want, "as at {} horizon {}: {:?}", as_at, horizon, events);
+    Ok(())
+}
+
+/// The oracle by hand: looked after Mon 2 Mar 2026; review 1 held Fri 27 Mar 2026; decisions
+/// recorded as issued Wed 1 Apr. Easter 2026 is Fri 3 - Mon 6 Apr. Decisions within 5 working
+/// days: 30, 31 Mar, 1, 2, 7 Apr: Tue 7 Apr. Full record 15: 8-10 (8), 13-17 (13), 20, 21: Tue 21
+/// Apr. Distributed 20: 22-24 (18), 27, 28: Tue 28 Apr. Objection within 5 working days of receipt
+/// (1 Apr): 2, 7, 8, 9, 10: Fri 10 Apr. Review 2 is due Sat 27 Jun, assumed held Fri 26 Jun:
+/// decisions Fri 3 Jul, record Fri 17 Jul, distributed Fri 24 Jul, objection (receipt assumed on
+/// 3 Jul) Fri 10 Jul; all projected.
+#[test]
+fn england_post_review_duties_by_hand() {
+    let events = vec![
+        ev(d(2026, 3, 2), EventKind::BecameLookedAfter),
+        held(d(2026, 3, 27)),
+        ev(d(2026, 4, 1), EventKind::DutyDone { duty: Duty::IssueDecisions, review_number: Some(1) }),
+    ];
+    let mut want = vec![
+        (Duty::IroSpeakToChild, 1, d(2026, 3, 27), None, false),
+        (Duty::IssueDecisions, 1, d(2026, 4, 7), None, false),
+        (Duty::CompleteReviewRecord, 1, d(2026, 4, 21), None, false),
+        (Duty::DistributeReviewRecord, 1, d(2026, 4, 28), None, false),
+        (Duty::ConsiderDecisions, 1, d(2026, 4, 10), None, false),
+        (Duty::IroSpeakToChild, 2, d(2026, 6, 26), None, true),
+        (Duty::IssueDecisions, 2, d(2026, 7, 3), None, true),
+        (Duty::CompleteReviewRecord, 2, d(2026, 7, 17), None, true),
+        (Duty::DistributeReviewRecord, 2, d(2026, 7, 24), None, true),
+        (Duty::ConsiderDecisions, 2, d(2026, 7, 10), None, true),
+    ];
+    want.sort();
+    assert_eq!(oracle_review_duties(&events, d(2026, 4, 1), 0), want);
+    check_review_duties(&events, d(2026, 4, 1), 0).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// England: the record of decisions and the other duties around each review are the
+    /// oracle's.
+    #[test]
+    fn england_post_review_duties_match_the_oracle((start, plans, as_at, horizon) in plan(Jurisdiction::England)) {
+        let j = Jurisdiction::England;
+        let events = build(j, start, &plans);
+        let as_at = as_at_of(j, &events, as_at);
+        check_review_duties(&events, as_at, horizon)?;
+    }
+}
+
+/// Defect: a duty due before a projected review past the horizon is shown, though the review
+/// is not.
+///
+/// Looked after Mon 2 Mar 2026; review 1 held Fri 27 Mar 2026 (due Mon 30 Mar). As at Fri 24 Apr
+/// 2026 with a horizon of 8 months (to Thu 24 Dec 2026): review 2 is due Sat 27 Jun 2026
+/// (3 months), assumed held on its last working day, Fri 26 Jun; review 3 is then due Sat 26 Dec
+/// 2026 (6 months), past the horizon, so it is not shown (right: README "projected ... up to the
+/// horizon"). But the IRO's talk with the child "before review 3" (`iro_speak_to_child`, CPPCR
+/// reg 36(1)(b), due on the review's assumed day, Thu 24 Dec 2026) is shown, for a review the
+/// schedule does not list. Expected (the oracle): nothing of review 3 (the duties of a review are
+/// shown with it). Got: `iro_speak_to_child` review 3, due 2026-12-24, projected. The engine
+/// projects step n while the assumed day (the last working day) is within the horizon, then drops
+/// assumed obligations whose own deadline is past it (`Builder::project`, `Builder::finish`):
+/// the review (26 Dec) goes, the duty before it (24 Dec) stays.
+#[test]
+#[ignore = "defect: iro_speak_to_child shown for a projected review left out past the horizon"]
+fn a_duty_before_a_review_past_the_horizon_is_shown_without_it() {
+    let events = vec![ev(d(2026, 3, 2), EventKind::BecameLookedAfter), held(d(2026, 3, 27))];
+    let s = run(Jurisdiction::England, &events, d(2026, 4, 24), 8);
+    let reviews = engine_reviews(&s);
+    assert_eq!(reviews.iter().map(|r| (r.0, r.1)).collect::<Vec<_>>(), vec![(1, d(2026, 3, 30)), (2, d(2026, 6, 27))]);
+    let of_review_3: Vec<_> = engine_review_duties(&s).into_iter().filter(|r| r.1 == 3).collect();
+    assert_eq!(of_review_3, vec![], "duties of a review the schedule does not show");
+}
