@@ -440,14 +440,16 @@ proptest! {
 // horizon (always with a horizon of 0, which projects only the next review).
 
 /// One duty: duty, review number, deadline, done, projected.
-type DutyRow = (Duty, u32, NaiveDate, Option<NaiveDate>, bool);
+type DutyRow = (Duty, u32, Option<NaiveDate>, Option<NaiveDate>, bool);
 
-const AROUND_REVIEW: [Duty; 5] = [
+const AROUND_REVIEW: [Duty; 7] = [
     Duty::IroSpeakToChild,
     Duty::IssueDecisions,
     Duty::CompleteReviewRecord,
     Duty::DistributeReviewRecord,
     Duty::ConsiderDecisions,
+    Duty::HealthAssessment,
+    Duty::PersonalEducationPlan,
 ];
 
 fn oracle_review_duties(events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec<DutyRow> {
@@ -492,8 +494,19 @@ fn oracle_review_duties(events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec
                 assumed || dec.is_none(),
             ),
         ];
-        for (duty, latest, done, proj) in rows {
+        // Before the first review (care-planning-timescales.md): the health assessment (reg 7,
+        // G: "before the first review", read as by the day before it) and the personal
+        // education plan (statutory guidance, G: "available for the first review", by its day).
+        let first = [
+            (Duty::HealthAssessment, day - Days::new(1), None, assumed),
+            (Duty::PersonalEducationPlan, day, None, assumed),
+        ];
+        let first = if k == 1 { &first[..] } else { &[] };
+        for &(duty, latest, done, proj) in rows.iter().chain(first) {
             if show(latest, proj) {
+                // A deadline before the child became looked after (the health assessment of a
+                // review held on the first day of care) cannot apply: no deadline.
+                let latest = Some(latest).filter(|l| *l >= periods(events)[period].start);
                 out.push((duty, k, latest, done, proj));
             }
         }
@@ -512,7 +525,7 @@ fn engine_review_duties(s: &Schedule) -> Vec<DutyRow> {
         .obligations
         .iter()
         .filter(|o| AROUND_REVIEW.contains(&o.duty))
-        .map(|o| (o.duty, o.review_number.unwrap(), o.latest.unwrap(), o.done, o.projected))
+        .map(|o| (o.duty, o.review_number.unwrap(), o.latest, o.done, o.projected))
         .collect();
     v.sort();
     v
@@ -543,7 +556,8 @@ fn check_review_duties(events: &[Event], as_at: NaiveDate, horizon: u32) -> Resu
 /// Apr. Distributed 20: 22-24 (18), 27, 28: Tue 28 Apr. Objection within 5 working days of receipt
 /// (1 Apr): 2, 7, 8, 9, 10: Fri 10 Apr. Review 2 is due Sat 27 Jun, assumed held Fri 26 Jun:
 /// decisions Fri 3 Jul, record Fri 17 Jul, distributed Fri 24 Jul, objection (receipt assumed on
-/// 3 Jul) Fri 10 Jul; all projected.
+/// 3 Jul) Fri 10 Jul; all projected. Before review 1: the health assessment by Thu 26 Mar, the
+/// education plan by Fri 27 Mar.
 #[test]
 fn england_post_review_duties_by_hand() {
     let events = vec![
@@ -552,16 +566,18 @@ fn england_post_review_duties_by_hand() {
         ev(d(2026, 4, 1), EventKind::DutyDone { duty: Duty::IssueDecisions, review_number: Some(1) }),
     ];
     let mut want = vec![
-        (Duty::IroSpeakToChild, 1, d(2026, 3, 27), None, false),
-        (Duty::IssueDecisions, 1, d(2026, 4, 7), None, false),
-        (Duty::CompleteReviewRecord, 1, d(2026, 4, 21), None, false),
-        (Duty::DistributeReviewRecord, 1, d(2026, 4, 28), None, false),
-        (Duty::ConsiderDecisions, 1, d(2026, 4, 10), None, false),
-        (Duty::IroSpeakToChild, 2, d(2026, 6, 26), None, true),
-        (Duty::IssueDecisions, 2, d(2026, 7, 3), None, true),
-        (Duty::CompleteReviewRecord, 2, d(2026, 7, 17), None, true),
-        (Duty::DistributeReviewRecord, 2, d(2026, 7, 24), None, true),
-        (Duty::ConsiderDecisions, 2, d(2026, 7, 10), None, true),
+        (Duty::IroSpeakToChild, 1, Some(d(2026, 3, 27)), None, false),
+        (Duty::IssueDecisions, 1, Some(d(2026, 4, 7)), None, false),
+        (Duty::CompleteReviewRecord, 1, Some(d(2026, 4, 21)), None, false),
+        (Duty::DistributeReviewRecord, 1, Some(d(2026, 4, 28)), None, false),
+        (Duty::ConsiderDecisions, 1, Some(d(2026, 4, 10)), None, false),
+        (Duty::HealthAssessment, 1, Some(d(2026, 3, 26)), None, false),
+        (Duty::PersonalEducationPlan, 1, Some(d(2026, 3, 27)), None, false),
+        (Duty::IroSpeakToChild, 2, Some(d(2026, 6, 26)), None, true),
+        (Duty::IssueDecisions, 2, Some(d(2026, 7, 3)), None, true),
+        (Duty::CompleteReviewRecord, 2, Some(d(2026, 7, 17)), None, true),
+        (Duty::DistributeReviewRecord, 2, Some(d(2026, 7, 24)), None, true),
+        (Duty::ConsiderDecisions, 2, Some(d(2026, 7, 10)), None, true),
     ];
     want.sort();
     assert_eq!(oracle_review_duties(&events, d(2026, 4, 1), 0), want);
