@@ -200,7 +200,10 @@ fn start_date(j: Jurisdiction) -> impl Strategy<Value = NaiveDate> {
         Jurisdiction::England => d(1992, 1, 1),
         Jurisdiction::Wales => d(1992, 1, 1),
     };
+    let bounds = rule_boundaries();
     prop_oneof![
+        (0..bounds.len(), -2i64..3)
+            .prop_map(move |(i, off)| bounds[i].checked_add_signed(chrono::Duration::days(off)).unwrap()),
         (0..centres.len(), -3i64..4).prop_map({
             let centres = centres.clone();
             move |(i, off)| centres[i].checked_add_signed(chrono::Duration::days(off)).unwrap()

@@ -244,3 +244,11 @@ pub fn edge_centres() -> Vec<NaiveDate> {
     }
     v
 }
+
+/// The days where a rule changes (in force from, or the last day of an old one), hit exactly
+/// (with a few days either side) by the generators: the CPPCR (1 Apr 2011), the Welsh 2015
+/// Regulations (6 Apr 2016), the 2020 coronavirus amendment (24 Apr - 25 Sep 2020), CPPCR reg 39
+/// (1 Apr 2015), the Welsh 2007 Regulations (1 Jul 2007).
+pub fn rule_boundaries() -> Vec<NaiveDate> {
+    vec![d(2011, 4, 1), d(2016, 4, 6), d(2020, 4, 24), d(2020, 9, 26), d(2015, 4, 1), d(2007, 7, 1)]
+}
