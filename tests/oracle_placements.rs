@@ -196,6 +196,9 @@ enum When {
     LastWorkingDay,
     Early(u64),
     Late(u64),
+    /// On the placement's first anniversary, or a day either side (when that is after the
+    /// previous visit): where the interval changes.
+    Anniversary(i64),
 }
 
 fn when() -> impl Strategy<Value = When> {
@@ -205,6 +208,7 @@ fn when() -> impl Strategy<Value = When> {
         2 => Just(When::LastWorkingDay),
         2 => (1u64..40).prop_map(When::Early),
         2 => (2u64..50).prop_map(When::Late),
+        1 => (-1i64..=1).prop_map(When::Anniversary),
     ]
 }
 
@@ -254,7 +258,8 @@ enum AsAt {
 fn start_date() -> impl Strategy<Value = NaiveDate> {
     let centres = edge_centres();
     let c2 = centres.clone();
-    let bounds = rule_boundaries();
+    let mut bounds = rule_boundaries();
+    bounds.extend([d(2012, 2, 29), d(2016, 2, 29), d(2020, 2, 29), d(2024, 2, 29), d(2028, 2, 29)]);
     prop_oneof![
         (0..bounds.len(), -2i64..3)
             .prop_map(move |(i, off)| bounds[i].checked_add_signed(chrono::Duration::days(off)).unwrap()),
@@ -318,6 +323,14 @@ fn build(s: NaiveDate, gap: u64, plans: &[PlacementPlan]) -> Vec<Event> {
                 When::LastWorkingDay => last_working_day_on_or_before(due),
                 When::Early(n) => due - Days::new(n),
                 When::Late(n) => due + Days::new(n),
+                When::Anniversary(off) => {
+                    let a = months_after(start, 12).checked_add_signed(chrono::Duration::days(off)).unwrap();
+                    if a > last {
+                        a
+                    } else {
+                        due
+                    }
+                }
             };
             // Visits on different days; the first may be on the day the placement starts.
             let v = v.max(if k == 0 { last } else { last + Days::new(1) });
