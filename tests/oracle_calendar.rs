@@ -96,6 +96,12 @@ fn counting_conventions_worked_by_hand() {
     // At least 5 working days before Tue 7 Apr 2026: Thu 2, Wed 1, Tue 31, Mon 30, Fri 27 Mar.
     assert_eq!(working_days_before(d(2026, 4, 7), 5), d(2026, 3, 27));
     assert_eq!(last_working_day_on_or_before(d(2026, 12, 28)), d(2026, 12, 24));
+    // How late (README "Audit"): due Sat 2 May 2026, done Tue 5 May: 1 working day (Mon 4 May
+    // is a bank holiday); done Sun 3 May: 0.
+    assert_eq!(working_days_late(d(2026, 5, 2), d(2026, 5, 5)), 1);
+    assert_eq!(working_days_late(d(2026, 5, 2), d(2026, 5, 3)), 0);
+    // Due Thu 24 Dec 2026, done Mon 4 Jan 2027: 29, 30, 31 Dec and 4 Jan.
+    assert_eq!(working_days_late(d(2026, 12, 24), d(2027, 1, 4)), 4);
 }
 
 /// The library's data file, read by this file's own parser: every `one_off` is a holiday of the

@@ -109,12 +109,23 @@ fn next_visit_due(p: &Placement, prev: NaiveDate) -> NaiveDate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Status {
     Fine,
-    Late,
+    /// Done after its deadline: working days and calendar days late.
+    Late(i64, i64),
     Missed,
 }
 
 /// One visit: placement start, number, deadline, planning day, done, status, projected.
 type Visit = (NaiveDate, u32, NaiveDate, NaiveDate, Option<NaiveDate>, Status, bool);
+
+/// Late or not, done on `done` when due on `due`; how late in working days (those after the
+/// deadline up to and including the day done: README "Audit") and calendar days.
+fn late(due: NaiveDate, done: NaiveDate) -> Status {
+    if done > due {
+        Status::Late(working_days_late(due, done), (done - due).num_days())
+    } else {
+        Status::Fine
+    }
+}
 
 fn horizon_end(as_at: NaiveDate, months: u32) -> Option<NaiveDate> {
     (months > 0).then(|| as_at.checked_add_months(Months::new(months)).unwrap())
@@ -127,7 +138,7 @@ fn oracle_visits(events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec<Visit>
         let mut due = first_visit_due(p.start);
         let mut k = 1;
         for &v in &p.visits {
-            let st = if v > due { Status::Late } else { Status::Fine };
+            let st = late(due, v);
             out.push((p.start, k, due, last_working_day_on_or_before(due), Some(v), st, false));
             due = next_visit_due(&p, v);
             k += 1;
@@ -172,7 +183,9 @@ fn engine_visits(events: &[Event], s: &Schedule) -> Vec<Visit> {
         .map(|o| {
             let st = match o.breach {
                 None => Status::Fine,
-                Some(Breach::LateDuty { .. }) => Status::Late,
+                Some(Breach::LateDuty { working_days_late, calendar_days_late, .. }) => {
+                    Status::Late(working_days_late, calendar_days_late)
+                }
                 Some(Breach::NotDone { .. }) => Status::Missed,
                 Some(ref b) => panic!("unexpected breach {b:?}"),
             };
@@ -444,7 +457,7 @@ fn visits_by_hand() {
     let s = d(2012, 2, 29);
     let want = vec![
         (s, 1, d(2012, 3, 7), d(2012, 3, 7), Some(d(2012, 3, 7)), Status::Fine, false),
-        (s, 2, d(2012, 4, 18), d(2012, 4, 18), Some(d(2012, 4, 19)), Status::Late, false),
+        (s, 2, d(2012, 4, 18), d(2012, 4, 18), Some(d(2012, 4, 19)), Status::Late(1, 1), false),
         (s, 3, d(2012, 5, 31), d(2012, 5, 31), None, Status::Fine, false),
     ];
     assert_eq!(oracle_visits(&events, d(2012, 4, 19), 0), want);

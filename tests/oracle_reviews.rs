@@ -63,8 +63,8 @@ fn next_review_due(k: u32, h: NaiveDate) -> NaiveDate {
 enum Status {
     /// Held on or before its deadline, or not yet due.
     Fine,
-    /// Held after its deadline.
-    Late,
+    /// Held after its deadline: working days and calendar days late.
+    Late(i64, i64),
     /// Not held and its deadline passed (before the child ceased, or before the as-at date).
     Missed,
 }
@@ -95,6 +95,16 @@ fn periods(events: &[Event]) -> Vec<Period> {
 }
 
 /// The horizon's end: `as_at` + `months`, none for 0 (no projection beyond the next review).
+/// Late or not, done on `done` when due on `due`; how late in working days (those after the
+/// deadline up to and including the day done: README "Audit") and calendar days.
+fn late(due: NaiveDate, done: NaiveDate) -> Status {
+    if done > due {
+        Status::Late(working_days_late(due, done), (done - due).num_days())
+    } else {
+        Status::Fine
+    }
+}
+
 fn horizon_end(as_at: NaiveDate, months: u32) -> Option<NaiveDate> {
     (months > 0).then(|| as_at.checked_add_months(Months::new(months)).unwrap())
 }
@@ -108,7 +118,7 @@ fn oracle_reviews(j: Jurisdiction, events: &[Event], as_at: NaiveDate, horizon: 
         let mut due = first_review_due(j, p.start);
         let mut k = 1u32;
         for &h in &p.held {
-            let st = if h > due { Status::Late } else { Status::Fine };
+            let st = late(due, h);
             out.push(((k, due, last_working_day_on_or_before(due), Some(h), st, false), h, false));
             due = next_review_due(k, h);
             k += 1;
@@ -149,7 +159,9 @@ fn engine_reviews(s: &Schedule) -> Vec<Rev> {
         .map(|o| {
             let st = match o.breach {
                 None => Status::Fine,
-                Some(Breach::LateReview { .. }) => Status::Late,
+                Some(Breach::LateReview { working_days_late, calendar_days_late, .. }) => {
+                    Status::Late(working_days_late, calendar_days_late)
+                }
                 Some(Breach::NotHeld { .. }) => Status::Missed,
                 Some(ref b) => panic!("unexpected breach {b:?} on {o:?}"),
             };
@@ -356,7 +368,7 @@ fn england_review_clock_by_hand() {
     let events = vec![ev(d(2011, 3, 7), EventKind::BecameLookedAfter), held(d(2011, 4, 4)), held(d(2011, 7, 5))];
     let want = vec![
         (1, d(2011, 4, 4), d(2011, 4, 4), Some(d(2011, 4, 4)), Status::Fine, false),
-        (2, d(2011, 7, 4), d(2011, 7, 4), Some(d(2011, 7, 5)), Status::Late, false),
+        (2, d(2011, 7, 4), d(2011, 7, 4), Some(d(2011, 7, 5)), Status::Late(1, 1), false),
         (3, d(2012, 1, 5), d(2012, 1, 5), None, Status::Fine, false),
     ];
     let mut got: Vec<Rev> = oracle_reviews(j, &events, d(2011, 7, 5), 0).into_iter().map(|r| r.0).collect();

@@ -252,3 +252,17 @@ pub fn edge_centres() -> Vec<NaiveDate> {
 pub fn rule_boundaries() -> Vec<NaiveDate> {
     vec![d(2011, 4, 1), d(2016, 4, 6), d(2020, 4, 24), d(2020, 9, 26), d(2015, 4, 1), d(2007, 7, 1)]
 }
+
+/// The working days after `a` up to and including `b` (how late something done on `b` was,
+/// when due on `a`): counted one by one.
+pub fn working_days_late(a: NaiveDate, b: NaiveDate) -> i64 {
+    let mut n = 0;
+    let mut x = a;
+    while x < b {
+        x = x.succ_opt().unwrap();
+        if is_working_day(x) {
+            n += 1;
+        }
+    }
+    n
+}
