@@ -304,10 +304,15 @@ fn plan() -> impl Strategy<Value = Plan> {
 /// The events of a plan: the child looked after on `s`, the first placement `gap` days later (on
 /// or after 1 Apr 2011), visits placed with the oracle's deadlines.
 fn build(s: NaiveDate, gap: u64, plans: &[PlacementPlan]) -> Vec<Event> {
+    build_from(d(2011, 4, 1), s, gap, plans)
+}
+
+/// As [`build`], the first placement on or after `floor` (the day the visit rules came into force).
+fn build_from(floor: NaiveDate, s: NaiveDate, gap: u64, plans: &[PlacementPlan]) -> Vec<Event> {
     let mut ev = vec![Event::new(s, EventKind::BecameLookedAfter)];
     let mut start = s + Days::new(gap);
-    if start < d(2011, 4, 1) {
-        start = d(2011, 4, 1) + Days::new(gap % 5);
+    if start < floor {
+        start = floor + Days::new(gap % 5);
     }
     for (i, p) in plans.iter().enumerate() {
         ev.push(Event::new(
@@ -378,11 +383,15 @@ fn build(s: NaiveDate, gap: u64, plans: &[PlacementPlan]) -> Vec<Event> {
 }
 
 fn run(events: &[Event], as_at: NaiveDate, horizon: u32) -> Schedule {
+    run_in(Jurisdiction::England, events, as_at, horizon)
+}
+
+fn run_in(j: Jurisdiction, events: &[Event], as_at: NaiveDate, horizon: u32) -> Schedule {
     let cal = Calendar::england_and_wales();
-    let case = CaseHistory::new(Jurisdiction::England, Child::default(), events.to_vec())
-        .unwrap_or_else(|e| panic!("{e}: {events:?}"));
+    let case = CaseHistory::new(j, Child::default(), events.to_vec()).unwrap_or_else(|e| panic!("{e}: {events:?}"));
     let opts = ScheduleOptions { as_at: Some(as_at), horizon_months: Some(horizon), ..Default::default() };
-    schedule(&case, &Profile::builtin("england").unwrap(), &cal, &opts).unwrap_or_else(|e| panic!("{e}: {events:?}"))
+    let p = Profile::builtin(if j == Jurisdiction::England { "england" } else { "wales" }).unwrap();
+    schedule(&case, &p, &cal, &opts).unwrap_or_else(|e| panic!("{e}: {events:?}"))
 }
 
 fn as_at_of(events: &[Event], a: AsAt) -> NaiveDate {
@@ -401,7 +410,11 @@ fn as_at_of(events: &[Event], a: AsAt) -> NaiveDate {
 }
 
 fn check_visits(events: &[Event], as_at: NaiveDate, horizon: u32) -> Result<(), TestCaseError> {
-    let s = run(events, as_at, horizon);
+    check_visits_in(Jurisdiction::England, events, as_at, horizon)
+}
+
+fn check_visits_in(j: Jurisdiction, events: &[Event], as_at: NaiveDate, horizon: u32) -> Result<(), TestCaseError> {
+    let s = run_in(j, events, as_at, horizon);
     let want = oracle_visits(events, as_at, horizon);
     let got = engine_visits(events, &s);
     prop_assert_eq!(&got, &want, "as at {} horizon {}: {:?}", as_at, horizon, events);
@@ -474,6 +487,35 @@ proptest! {
         let events = build(s, gap, &plans);
         let as_at = as_at_of(&events, as_at);
         check_visits(&events, as_at, horizon)?;
+    }
+}
+
+/// Wales, reg 31(2) of the 2015 Regulations (V: the same words as England's reg 28(2),
+/// care-planning-timescales.md), in force from 6 Apr 2016: the oracle is England's. By hand:
+/// placed Wed 6 Apr 2016 (intended to last until 18): visit 1 by Wed 13 Apr 2016; made Fri 8 Apr;
+/// visit 2 by Fri 20 May 2016 (6 weeks).
+#[test]
+fn wales_visits_by_hand() {
+    let events =
+        vec![ev(d(2016, 4, 6), EventKind::BecameLookedAfter), placed(d(2016, 4, 6), true, false), visit(d(2016, 4, 8))];
+    let s = d(2016, 4, 6);
+    let want = vec![
+        (s, 1, d(2016, 4, 13), d(2016, 4, 13), Some(d(2016, 4, 8)), Status::Fine, false),
+        (s, 2, d(2016, 5, 20), d(2016, 5, 20), None, Status::Fine, false),
+    ];
+    assert_eq!(oracle_visits(&events, d(2016, 4, 8), 0), want);
+    check_visits_in(Jurisdiction::Wales, &events, d(2016, 4, 8), 0).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Wales: the visits are the oracle's (placements from 6 Apr 2016).
+    #[test]
+    fn wales_visits_match_the_oracle((s, gap, plans, as_at, horizon) in plan()) {
+        let events = build_from(d(2016, 4, 6), s, gap, &plans);
+        let as_at = as_at_of(&events, as_at);
+        check_visits_in(Jurisdiction::Wales, &events, as_at, horizon)?;
     }
 }
 
