@@ -637,3 +637,117 @@ fn a_duty_before_a_review_past_the_horizon_is_shown_without_it() {
     let of_review_3: Vec<_> = engine_review_duties(&s).into_iter().filter(|r| r.1 == 3).collect();
     assert_eq!(of_review_3, vec![], "duties of a review the schedule does not show");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The audit of the same histories (England): each review held and the next one due, and the
+// written decisions of each review held (matched to `duty_done issue_decisions` with its review
+// number), as met, late, overdue or pending, with the days counted as the README's "Audit"
+// section defines them (working days after the first date up to and including the second).
+
+/// An audit outcome: kind and its two numbers (working days, calendar days).
+type Outcome = (&'static str, i64, i64);
+
+fn outcome(due: NaiveDate, done: Option<NaiveDate>, as_at: NaiveDate) -> Outcome {
+    let days = |a: NaiveDate, b: NaiveDate| (working_days_late(a, b), (b - a).num_days());
+    match done {
+        Some(x) if x <= due => ("met", days(x, due).0, days(x, due).1),
+        Some(x) => ("late", days(due, x).0, days(due, x).1),
+        None if due < as_at => ("overdue", days(due, as_at).0, days(due, as_at).1),
+        None => ("pending", days(as_at, due).0, days(as_at, due).1),
+    }
+}
+
+/// The oracle's audit rows: (duty, review number, deadline) and the outcome. Reviews missed
+/// before a cessation are left out (what an audit says of them is not modelled).
+fn oracle_audit(events: &[Event], as_at: NaiveDate) -> Vec<((Duty, u32, NaiveDate), Outcome)> {
+    let ps = periods(events);
+    let mut out = Vec::new();
+    for ((k, due, _, held, _, projected), day, assumed) in oracle_reviews(Jurisdiction::England, events, as_at, 0) {
+        let period = period_index(events, day);
+        if projected || (held.is_none() && ps[period].ceased.is_some()) {
+            continue;
+        }
+        out.push(((Duty::HoldReview, k, due), outcome(due, held, as_at)));
+        if !assumed && day >= d(2011, 4, 1) {
+            let mut n = 0;
+            let recorded = events.iter().find(|e| {
+                n += matches!(e.kind, EventKind::BecameLookedAfter) as usize;
+                n == period + 1 && e.kind == EventKind::DutyDone { duty: Duty::IssueDecisions, review_number: Some(k) }
+            });
+            let due = working_days_after(day, 5);
+            out.push(((Duty::IssueDecisions, k, due), outcome(due, recorded.map(|e| e.date), as_at)));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn check_audit(events: &[Event], as_at: NaiveDate) -> Result<(), TestCaseError> {
+    use lac_timescales::audit::{audit, AuditOptions, Status as A};
+    let case = CaseHistory::new(Jurisdiction::England, Child::default(), events.to_vec()).unwrap();
+    let a = audit(
+        &case,
+        &Profile::builtin("england").unwrap(),
+        &Calendar::england_and_wales(),
+        &AuditOptions::as_at(as_at),
+    )
+    .unwrap();
+    let engine: std::collections::BTreeMap<(Duty, u32, NaiveDate), Outcome> = a
+        .obligations
+        .iter()
+        .filter(|o| o.obligation.regime == Some(Regime::LookedAfter) && !o.obligation.early)
+        .filter(|o| matches!(o.obligation.duty, Duty::HoldReview | Duty::IssueDecisions))
+        .filter_map(|o| {
+            let key = (o.obligation.duty, o.obligation.review_number?, o.obligation.latest?);
+            let v = match &o.status {
+                A::Met { margin_working_days: w, margin_calendar_days: c, .. } => ("met", *w, *c),
+                A::Late { late_working_days: w, late_calendar_days: c, .. } => ("late", *w, *c),
+                A::Overdue { overdue_working_days: w, overdue_calendar_days: c } => ("overdue", *w, *c),
+                A::Pending { working_days_left: w, calendar_days_left: c } => ("pending", *w, *c),
+                A::NotApplicable { .. } => ("not_applicable", 0, 0),
+            };
+            Some((key, v))
+        })
+        .collect();
+    for (key, want) in oracle_audit(events, as_at) {
+        prop_assert_eq!(engine.get(&key), Some(&want), "{:?} as at {}: {:?}", key, as_at, events);
+    }
+    Ok(())
+}
+
+/// The oracle's audit by hand: looked after Mon 2 Mar 2026, review 1 held Fri 27 Mar (due Mon 30
+/// Mar: met with 1 working day, 3 calendar days to spare); decisions recorded Wed 8 Apr (due Tue
+/// 7 Apr: late by 1 working day, 1 calendar day); as at Mon 29 Jun 2026, review 2 (due Sat 27
+/// Jun) is overdue by 1 working day (Mon 29 Jun), 2 calendar days.
+#[test]
+fn audit_by_hand() {
+    let events = vec![
+        ev(d(2026, 3, 2), EventKind::BecameLookedAfter),
+        held(d(2026, 3, 27)),
+        ev(d(2026, 4, 8), EventKind::DutyDone { duty: Duty::IssueDecisions, review_number: Some(1) }),
+    ];
+    let as_at = d(2026, 6, 29);
+    assert_eq!(
+        oracle_audit(&events, as_at),
+        vec![
+            ((Duty::HoldReview, 1, d(2026, 3, 30)), ("met", 1, 3)),
+            ((Duty::HoldReview, 2, d(2026, 6, 27)), ("overdue", 1, 2)),
+            ((Duty::IssueDecisions, 1, d(2026, 4, 7)), ("late", 1, 1)),
+        ]
+    );
+    check_audit(&events, as_at).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// England: the audit's outcome for each review and each review's written decisions is the
+    /// oracle's.
+    #[test]
+    fn england_audit_matches_the_oracle((start, plans, as_at, _horizon) in plan(Jurisdiction::England)) {
+        let j = Jurisdiction::England;
+        let events = build(j, start, &plans);
+        let as_at = as_at_of(j, &events, as_at);
+        check_audit(&events, as_at)?;
+    }
+}
