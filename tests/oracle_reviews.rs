@@ -3,7 +3,8 @@
 //! histories.
 //!
 //! What the oracle models (and so what the generators make): periods of care (became looked
-//! after, reviews held with a meeting satisfying every clock, ceased), one after another; no
+//! after, reviews held with a meeting satisfying every clock, some adjourned once and completed
+//! later, ceased), one after another; decisions recorded with `duty_done`; no second
 //! adjournments, rearrangements, early-review triggers, placements or other regimes. Reviews are
 //! placed relative to the oracle's own deadlines, so that they land on the deadline, the day
 //! after, its last working day, early and late; starts cluster on month ends, 29 February,
@@ -77,16 +78,23 @@ type Rev = (u32, NaiveDate, NaiveDate, Option<NaiveDate>, Status, bool);
 #[derive(Debug, Clone)]
 struct Period {
     start: NaiveDate,
-    held: Vec<NaiveDate>,
+    /// Each review: the day of its meeting (for an adjourned review, the adjourned meeting: the
+    /// profiles' default `adjourned_review_date = "original"`, reference s.2) and the day it was
+    /// completed (the same day unless adjourned).
+    held: Vec<(NaiveDate, NaiveDate)>,
     ceased: Option<NaiveDate>,
 }
 
 fn periods(events: &[Event]) -> Vec<Period> {
     let mut out: Vec<Period> = Vec::new();
+    let mut adjourned = None;
     for e in events {
         match e.kind {
             EventKind::BecameLookedAfter => out.push(Period { start: e.date, held: vec![], ceased: None }),
-            EventKind::ReviewHeld { .. } => out.last_mut().unwrap().held.push(e.date),
+            EventKind::ReviewAdjourned => adjourned = Some(e.date),
+            EventKind::ReviewHeld { .. } => {
+                out.last_mut().unwrap().held.push((adjourned.take().unwrap_or(e.date), e.date))
+            }
             EventKind::CeasedToBeLookedAfter => out.last_mut().unwrap().ceased = Some(e.date),
             _ => {}
         }
@@ -94,7 +102,6 @@ fn periods(events: &[Event]) -> Vec<Period> {
     out
 }
 
-/// The horizon's end: `as_at` + `months`, none for 0 (no projection beyond the next review).
 /// Late or not, done on `done` when due on `due`; how late in working days (those after the
 /// deadline up to and including the day done: README "Audit") and calendar days.
 fn late(due: NaiveDate, done: NaiveDate) -> Status {
@@ -105,6 +112,7 @@ fn late(due: NaiveDate, done: NaiveDate) -> Status {
     }
 }
 
+/// The horizon's end: `as_at` + `months`, none for 0 (no projection beyond the next review).
 fn horizon_end(as_at: NaiveDate, months: u32) -> Option<NaiveDate> {
     (months > 0).then(|| as_at.checked_add_months(Months::new(months)).unwrap())
 }
@@ -117,7 +125,7 @@ fn oracle_reviews(j: Jurisdiction, events: &[Event], as_at: NaiveDate, horizon: 
     for p in periods(events) {
         let mut due = first_review_due(j, p.start);
         let mut k = 1u32;
-        for &h in &p.held {
+        for &(h, _) in &p.held {
             let st = late(due, h);
             out.push(((k, due, last_working_day_on_or_before(due), Some(h), st, false), h, false));
             due = next_review_due(k, h);
@@ -202,7 +210,9 @@ fn when() -> impl Strategy<Value = When> {
 #[derive(Debug, Clone)]
 struct PeriodPlan {
     gap: u64,
-    reviews: Vec<(When, Option<u64>)>,
+    /// When each review is held, and optionally: the decisions recorded some days after it
+    /// (or after its completion); the meeting adjourned and completed some days later.
+    reviews: Vec<(When, Option<u64>, Option<u64>)>,
     end: Option<i64>,
 }
 
@@ -229,7 +239,14 @@ fn start_date(j: Jurisdiction) -> impl Strategy<Value = NaiveDate> {
 fn period_plan() -> impl Strategy<Value = PeriodPlan> {
     (
         1u64..60,
-        prop::collection::vec((when(), prop::option::weighted(0.5, 0u64..12)), 0..7),
+        prop::collection::vec(
+            (
+                when(),
+                prop::option::weighted(0.5, 0u64..12),
+                prop::option::weighted(0.15, prop_oneof![Just(26u64), Just(27u64), Just(28u64), 1u64..40]),
+            ),
+            0..7,
+        ),
         prop::option::weighted(0.4, prop_oneof![Just(-1i64), Just(0i64), Just(1i64), -40i64..40]),
     )
         .prop_map(|(gap, reviews, end)| PeriodPlan { gap, reviews, end })
@@ -290,7 +307,7 @@ fn build(j: Jurisdiction, start: NaiveDate, plans: &[PeriodPlan]) -> Vec<Event> 
         let mut due = first_review_due(j, s);
         let mut last = s;
         let mut decisions: Vec<(NaiveDate, u32)> = Vec::new();
-        for (k, (w, dec)) in p.reviews.iter().enumerate() {
+        for (k, (w, dec, adj)) in p.reviews.iter().enumerate() {
             let k = k as u32 + 1;
             let h = match *w {
                 When::OnDeadline => due,
@@ -301,11 +318,19 @@ fn build(j: Jurisdiction, start: NaiveDate, plans: &[PeriodPlan]) -> Vec<Event> 
             };
             // Reviews of one clock on one day are one meeting sent twice (an error): one a day.
             let h = h.max(if k == 1 { last } else { last + Days::new(1) });
-            ev.push(Event::new(h, EventKind::ReviewHeld { meeting: true, regimes: None }));
+            // An adjourned meeting on h, completed c days later (a review_held on the completion).
+            let c = match adj {
+                Some(c) => {
+                    ev.push(Event::new(h, EventKind::ReviewAdjourned));
+                    h + Days::new(*c)
+                }
+                None => h,
+            };
+            ev.push(Event::new(c, EventKind::ReviewHeld { meeting: true, regimes: None }));
             if let Some(n) = dec {
-                decisions.push((h + Days::new(*n), k));
+                decisions.push((c + Days::new(*n), k));
             }
-            last = h;
+            last = c;
             due = next_review_due(k, h);
         }
         let end =
@@ -457,7 +482,8 @@ proptest! {
 /// One duty: duty, review number, deadline, done, projected.
 type DutyRow = (Duty, u32, Option<NaiveDate>, Option<NaiveDate>, bool);
 
-const AROUND_REVIEW: [Duty; 7] = [
+const AROUND_REVIEW: [Duty; 8] = [
+    Duty::CompleteAdjournedReview,
     Duty::IroSpeakToChild,
     Duty::IssueDecisions,
     Duty::CompleteReviewRecord,
@@ -492,16 +518,20 @@ fn oracle_review_duties(events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec
             continue;
         }
         let show = |latest: NaiveDate, rests_on_assumed: bool| !rests_on_assumed || h_end.is_none_or(|h| latest <= h);
+        // Duties after the review count from its completion (README "Adjournment"); the IRO's talk
+        // with the child and the duties before the first review, from its meeting.
+        let completed = if assumed { day } else { periods(events)[period].held[k as usize - 1].1 };
+        let adjourned = completed != day;
         // Receipt of the decisions: the day they were recorded as issued for this review.
         let dec = recorded[period].iter().find(|(n, _)| *n == k).map(|(_, date)| *date).filter(|_| !assumed);
-        let decisions_due = working_days_after(day, 5);
+        let decisions_due = working_days_after(completed, 5);
         let rows = [
             (Duty::IroSpeakToChild, day, None, assumed),
             // The schedule's `done` is for reviews and visits; a recorded duty is matched by the
             // audit, so it is not compared here.
             (Duty::IssueDecisions, decisions_due, None, assumed),
-            (Duty::CompleteReviewRecord, working_days_after(day, 15), None, assumed),
-            (Duty::DistributeReviewRecord, working_days_after(day, 20), None, assumed),
+            (Duty::CompleteReviewRecord, working_days_after(completed, 15), None, assumed),
+            (Duty::DistributeReviewRecord, working_days_after(completed, 20), None, assumed),
             (
                 Duty::ConsiderDecisions,
                 working_days_after(dec.unwrap_or(decisions_due), 5),
@@ -517,7 +547,11 @@ fn oracle_review_duties(events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec
             (Duty::PersonalEducationPlan, day, None, assumed),
         ];
         let first = if k == 1 { &first[..] } else { &[] };
-        for &(duty, latest, done, proj) in rows.iter().chain(first) {
+        // An adjourned review: completed within 20 working days of the adjourned meeting (CPPCR
+        // reg 36(2), U: "not more than 20 working days"); done on its completion.
+        let adjournment = [(Duty::CompleteAdjournedReview, working_days_after(day, 20), Some(completed), false)];
+        let adjournment = if adjourned { &adjournment[..] } else { &[] };
+        for &(duty, latest, done, proj) in rows.iter().chain(first).chain(adjournment) {
             if show(latest, proj) {
                 // A deadline before the child became looked after (the health assessment of a
                 // review held on the first day of care) cannot apply: no deadline.
@@ -599,6 +633,41 @@ fn england_post_review_duties_by_hand() {
     check_review_duties(&events, d(2026, 4, 1), 0).unwrap();
 }
 
+/// An adjourned review by hand: looked after Mon 2 Mar 2026; review 1 adjourned Fri 27 Mar,
+/// completed Mon 20 Apr. The review's date stays 27 Mar (the profiles' default, "original"):
+/// review 2 is due Sat 27 Jun. Completion within 20 working days of 27 Mar (Easter 3-6 Apr
+/// skipped): 30, 31 Mar, 1, 2, 7-10, 13-17, 20-24, 27, 28 Apr: Tue 28 Apr, done 20 Apr. Decisions
+/// within 5 working days of the completion: 21-24, 27 Apr: Mon 27 Apr; record 15 (Mon 4 May is
+/// a bank holiday): 28-30 Apr, 1, 5-8, 11, 12 May: Tue 12 May; distributed 20: 13-15, 18, 19 May:
+/// Tue 19 May; objection (receipt assumed 27 Apr): 28-30 Apr, 1, 5 May: Tue 5 May.
+#[test]
+fn adjourned_review_by_hand() {
+    let events = vec![
+        ev(d(2026, 3, 2), EventKind::BecameLookedAfter),
+        ev(d(2026, 3, 27), EventKind::ReviewAdjourned),
+        held(d(2026, 4, 20)),
+    ];
+    let rows = oracle_review_duties(&events, d(2026, 4, 20), 0);
+    let of_1: Vec<_> = rows.iter().filter(|r| r.1 == 1).map(|r| (r.0, r.2.unwrap(), r.3)).collect();
+    let mut want = vec![
+        (Duty::CompleteAdjournedReview, d(2026, 4, 28), Some(d(2026, 4, 20))),
+        (Duty::IroSpeakToChild, d(2026, 3, 27), None),
+        (Duty::HealthAssessment, d(2026, 3, 26), None),
+        (Duty::PersonalEducationPlan, d(2026, 3, 27), None),
+        (Duty::IssueDecisions, d(2026, 4, 27), None),
+        (Duty::CompleteReviewRecord, d(2026, 5, 12), None),
+        (Duty::DistributeReviewRecord, d(2026, 5, 19), None),
+        (Duty::ConsiderDecisions, d(2026, 5, 5), None),
+    ];
+    want.sort();
+    assert_eq!(of_1, want);
+    let revs: Vec<Rev> =
+        oracle_reviews(Jurisdiction::England, &events, d(2026, 4, 20), 0).into_iter().map(|r| r.0).collect();
+    assert_eq!(revs[1].1, d(2026, 6, 27));
+    check_reviews(Jurisdiction::England, &events, d(2026, 4, 20), 0).unwrap();
+    check_review_duties(&events, d(2026, 4, 20), 0).unwrap();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -674,7 +743,8 @@ fn oracle_audit(events: &[Event], as_at: NaiveDate) -> Vec<((Duty, u32, NaiveDat
                 n += matches!(e.kind, EventKind::BecameLookedAfter) as usize;
                 n == period + 1 && e.kind == EventKind::DutyDone { duty: Duty::IssueDecisions, review_number: Some(k) }
             });
-            let due = working_days_after(day, 5);
+            let completed = ps[period].held[k as usize - 1].1;
+            let due = working_days_after(completed, 5);
             out.push(((Duty::IssueDecisions, k, due), outcome(due, recorded.map(|e| e.date), as_at)));
         }
     }
