@@ -668,6 +668,49 @@ fn adjourned_review_by_hand() {
     check_review_duties(&events, d(2026, 4, 20), 0).unwrap();
 }
 
+/// Approval of the decision to stop looking after a child (CPPCR reg 39, from 1 Apr 2015, V:
+/// reference s.2): for a child looked after for 20 working days or more, before the decision takes
+/// effect (the library's reading: by the day the child ceases). "Looked after for 20 working
+/// days" is counted as in s.4: 20 working days after the day the child became looked after (day
+/// 0) have been reached by the day of ceasing. Each cessation's deadline.
+fn oracle_cessation_approvals(events: &[Event]) -> Vec<Option<NaiveDate>> {
+    periods(events)
+        .iter()
+        .filter_map(|p| p.ceased.filter(|c| *c >= d(2015, 4, 1) && *c >= working_days_after(p.start, 20)))
+        .map(Some)
+        .collect()
+}
+
+fn check_cessation_approvals(events: &[Event], as_at: NaiveDate) -> Result<(), TestCaseError> {
+    let s = run(Jurisdiction::England, events, as_at, 0);
+    let got: Vec<Option<NaiveDate>> =
+        s.obligations.iter().filter(|o| o.duty == Duty::ApproveCessation).map(|o| o.latest).collect();
+    prop_assert_eq!(got, oracle_cessation_approvals(events), "{:?}", events);
+    Ok(())
+}
+
+/// By hand: looked after Mon 2 Mar 2026; 20 working days after it is Mon 30 Mar. Ceasing on Fri
+/// 27 Mar needs no approval; ceasing on Mon 30 Mar needs it, by that day.
+#[test]
+fn cessation_approval_by_hand() {
+    let la = ev(d(2026, 3, 2), EventKind::BecameLookedAfter);
+    let events = vec![la.clone(), ev(d(2026, 3, 27), EventKind::CeasedToBeLookedAfter)];
+    assert_eq!(oracle_cessation_approvals(&events), vec![]);
+    check_cessation_approvals(&events, d(2026, 3, 27)).unwrap();
+    let events = vec![la, ev(d(2026, 3, 30), EventKind::CeasedToBeLookedAfter)];
+    assert_eq!(oracle_cessation_approvals(&events), vec![Some(d(2026, 3, 30))]);
+    check_cessation_approvals(&events, d(2026, 3, 30)).unwrap();
+    // Reg 39 applies from 1 Apr 2015 (by the day the child ceases): looked after Mon 2 Feb 2015,
+    // ceasing Tue 31 Mar 2015 needs no approval, ceasing Wed 1 Apr 2015 does.
+    let la = ev(d(2015, 2, 2), EventKind::BecameLookedAfter);
+    let events = vec![la.clone(), ev(d(2015, 3, 31), EventKind::CeasedToBeLookedAfter)];
+    assert_eq!(oracle_cessation_approvals(&events), vec![]);
+    check_cessation_approvals(&events, d(2015, 3, 31)).unwrap();
+    let events = vec![la, ev(d(2015, 4, 1), EventKind::CeasedToBeLookedAfter)];
+    assert_eq!(oracle_cessation_approvals(&events), vec![Some(d(2015, 4, 1))]);
+    check_cessation_approvals(&events, d(2015, 4, 1)).unwrap();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -679,6 +722,7 @@ proptest! {
         let events = build(j, start, &plans);
         let as_at = as_at_of(j, &events, as_at);
         check_review_duties(&events, as_at, horizon)?;
+        check_cessation_approvals(&events, as_at)?;
     }
 }
 

@@ -248,9 +248,10 @@ pub fn edge_centres() -> Vec<NaiveDate> {
 /// The days where a rule changes (in force from, or the last day of an old one), hit exactly
 /// (with a few days either side) by the generators: the CPPCR (1 Apr 2011), the Welsh 2015
 /// Regulations (6 Apr 2016), the 2020 coronavirus amendment (24 Apr - 25 Sep 2020), CPPCR reg 39
-/// (1 Apr 2015), the Welsh 2007 Regulations (1 Jul 2007).
+/// (1 Apr 2015, and 20 working days before it), the Welsh 2007 Regulations (1 Jul 2007).
 pub fn rule_boundaries() -> Vec<NaiveDate> {
-    vec![d(2011, 4, 1), d(2016, 4, 6), d(2020, 4, 24), d(2020, 9, 26), d(2015, 4, 1), d(2007, 7, 1)]
+    // 4 Mar 2015: 20 working days before 1 Apr 2015 (a first review due, or a cessation, on it).
+    vec![d(2011, 4, 1), d(2016, 4, 6), d(2020, 4, 24), d(2020, 9, 26), d(2015, 4, 1), d(2015, 3, 4), d(2007, 7, 1)]
 }
 
 /// The working days after `a` up to and including `b` (how late something done on `b` was,
