@@ -865,3 +865,192 @@ proptest! {
         check_audit(&events, as_at)?;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Two clocks at once: authority to place for adoption while looked after (reference s.2: "while
+// authorised to place but not placed, looked-after reviews continue and one meeting can satisfy
+// both clocks (CPPCR reg 32(3))"). Adoption Agencies Regulations 2005 reg 36(1) (V): the first
+// review not more than 3 months after authority to place is first held, then not more than 6
+// months after the previous review. Each review held satisfies both clocks. A running clock's
+// next review is shown; the projection assumes the clocks reviewed together, at one meeting on
+// the earliest of their last working days (README "Clocks": one meeting satisfies every running
+// clock), each counting its next review from that meeting; a projected review is shown while its
+// deadline is within the horizon, and the projection stops once the meeting itself is past it.
+
+/// Every review of both clocks: regime and review. The authority (if any) is in the last period
+/// of care, which has not ended.
+fn oracle_two_clocks(events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec<(Regime, Rev)> {
+    let h_end = horizon_end(as_at, horizon);
+    let authority = events.iter().find(|e| e.kind == EventKind::AuthorityToPlace).map(|e| e.date);
+    let mut out = Vec::new();
+    let ps = periods(events);
+    for (i, p) in ps.iter().enumerate() {
+        let last = i + 1 == ps.len();
+        // Each clock: regime, reviews held (meeting days), first deadline, rule for the next.
+        type Next = fn(u32, NaiveDate) -> NaiveDate;
+        let mut clocks: Vec<(Regime, Vec<NaiveDate>, NaiveDate, Next)> = vec![(
+            Regime::LookedAfter,
+            p.held.iter().map(|h| h.0).collect(),
+            first_review_due(Jurisdiction::England, p.start),
+            next_review_due,
+        )];
+        if let (true, Some(a)) = (last, authority) {
+            let held = p.held.iter().map(|h| h.0).filter(|h| *h > a).collect();
+            clocks.push((Regime::AdoptionAuthorised, held, months_after(a, 3), |_, h| months_after(h, 6)));
+        }
+        // Recorded reviews, and each clock's next (number, deadline).
+        let mut next: Vec<(Regime, u32, NaiveDate, Next)> = Vec::new();
+        for (regime, held, first, rule) in clocks {
+            let mut due = first;
+            let mut k = 1;
+            for h in held {
+                out.push((regime, (k, due, last_working_day_on_or_before(due), Some(h), late(due, h), false)));
+                due = rule(k, h);
+                k += 1;
+            }
+            next.push((regime, k, due, rule));
+        }
+        match p.ceased {
+            Some(c) => {
+                for (regime, k, due, _) in next {
+                    if due < c {
+                        out.push((regime, (k, due, last_working_day_on_or_before(due), None, Status::Missed, false)));
+                    }
+                }
+            }
+            None => {
+                for &(regime, k, due, _) in &next {
+                    let st = if due < as_at { Status::Missed } else { Status::Fine };
+                    out.push((regime, (k, due, last_working_day_on_or_before(due), None, st, false)));
+                }
+                let Some(h_end) = h_end else { continue };
+                let mut meeting = next.iter().map(|n| last_working_day_on_or_before(n.2)).min().unwrap();
+                loop {
+                    for n in next.iter_mut() {
+                        n.2 = (n.3)(n.1, meeting);
+                        n.1 += 1;
+                    }
+                    meeting = next.iter().map(|n| last_working_day_on_or_before(n.2)).min().unwrap();
+                    if meeting > h_end {
+                        break;
+                    }
+                    for &(regime, k, due, _) in &next {
+                        if due <= h_end {
+                            out.push((regime, (k, due, last_working_day_on_or_before(due), None, Status::Fine, true)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn engine_two_clocks(s: &Schedule) -> Vec<(Regime, Rev)> {
+    let mut v: Vec<(Regime, Rev)> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::HoldReview && !o.early)
+        .map(|o| {
+            let st = match o.breach {
+                None => Status::Fine,
+                Some(Breach::LateReview { working_days_late, calendar_days_late, .. }) => {
+                    Status::Late(working_days_late, calendar_days_late)
+                }
+                Some(Breach::NotHeld { .. }) => Status::Missed,
+                Some(ref b) => panic!("unexpected breach {b:?} on {o:?}"),
+            };
+            (
+                o.regime.unwrap(),
+                (o.review_number.unwrap(), o.latest.unwrap(), o.latest_working_day.unwrap(), o.done, st, o.projected),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Adds authority to place `off` days into the last period of care (when it has not ended and
+/// the Adoption Agencies Regulations 2005 are in force), on a day with no other event.
+fn with_authority(mut events: Vec<Event>, off: u64) -> Vec<Event> {
+    let p = periods(&events).pop().unwrap();
+    if p.ceased.is_some() {
+        return events;
+    }
+    let mut a = p.start + Days::new(off);
+    while events.iter().any(|e| e.date == a) {
+        a = a + Days::new(1);
+    }
+    if a < d(2005, 12, 30) {
+        return events;
+    }
+    events.push(Event::new(a, EventKind::AuthorityToPlace));
+    events.sort_by_key(|e| e.date);
+    events
+}
+
+fn check_two_clocks(events: &[Event], as_at: NaiveDate, horizon: u32) -> Result<(), TestCaseError> {
+    let s = run(Jurisdiction::England, events, as_at, horizon);
+    prop_assert_eq!(
+        engine_two_clocks(&s),
+        oracle_two_clocks(events, as_at, horizon),
+        "as at {} horizon {}: {:?}",
+        as_at,
+        horizon,
+        events
+    );
+    Ok(())
+}
+
+/// By hand: looked after Mon 2 Mar 2026; review 1 held Fri 27 Mar; authority to place Sun 10 May;
+/// reviews held Sat 20 Jun and Tue 1 Sep. Looked-after: review 1 due Mon 30 Mar, review 2 due
+/// Sat 27 Jun (held 20 Jun), review 3 due 6 months after 20 Jun, Sun 20 Dec 2026 (held 1 Sep),
+/// review 4 due Mon 1 Mar 2027. Adoption: review 1 due Mon 10 Aug (held 20
+/// Jun), review 2 due Sun 20 Dec (held 1 Sep), review 3 due Mon 1 Mar 2027. As at 1 Dec 2026 with
+/// a horizon of 12 months (to 1 Dec 2027): the next meeting is assumed on Mon 1 Mar 2027 for both;
+/// then both are due Wed 1 Sep 2027 (6 months), shown; the meeting after, Wed 1 Mar 2028, is past
+/// the horizon.
+#[test]
+fn two_clocks_by_hand() {
+    let events = vec![
+        ev(d(2026, 3, 2), EventKind::BecameLookedAfter),
+        held(d(2026, 3, 27)),
+        ev(d(2026, 5, 10), EventKind::AuthorityToPlace),
+        held(d(2026, 6, 20)),
+        held(d(2026, 9, 1)),
+    ];
+    let (la, ad) = (Regime::LookedAfter, Regime::AdoptionAuthorised);
+    let mut want = vec![
+        (la, (1, d(2026, 3, 30), d(2026, 3, 30), Some(d(2026, 3, 27)), Status::Fine, false)),
+        (la, (2, d(2026, 6, 27), d(2026, 6, 26), Some(d(2026, 6, 20)), Status::Fine, false)),
+        (la, (3, d(2026, 12, 20), d(2026, 12, 18), Some(d(2026, 9, 1)), Status::Fine, false)),
+        (la, (4, d(2027, 3, 1), d(2027, 3, 1), None, Status::Fine, false)),
+        (la, (5, d(2027, 9, 1), d(2027, 9, 1), None, Status::Fine, true)),
+        (ad, (1, d(2026, 8, 10), d(2026, 8, 10), Some(d(2026, 6, 20)), Status::Fine, false)),
+        (ad, (2, d(2026, 12, 20), d(2026, 12, 18), Some(d(2026, 9, 1)), Status::Fine, false)),
+        (ad, (3, d(2027, 3, 1), d(2027, 3, 1), None, Status::Fine, false)),
+        (ad, (4, d(2027, 9, 1), d(2027, 9, 1), None, Status::Fine, true)),
+    ];
+    want.sort();
+    assert_eq!(oracle_two_clocks(&events, d(2026, 12, 1), 12), want);
+    check_two_clocks(&events, d(2026, 12, 1), 12).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// England with authority to place (about half the histories): both clocks' reviews are
+    /// the oracle's, projected together.
+    #[test]
+    fn two_clocks_match_the_oracle((start, plans, as_at, horizon) in plan(Jurisdiction::England), off in prop::option::of(0u64..400)) {
+        let j = Jurisdiction::England;
+        let events = build(j, start, &plans);
+        let events = match off {
+            Some(off) => with_authority(events, off),
+            None => events,
+        };
+        let as_at = as_at_of(j, &events, as_at);
+        check_two_clocks(&events, as_at, horizon)?;
+    }
+}
