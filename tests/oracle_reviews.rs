@@ -1072,9 +1072,9 @@ proptest! {
 /// 36(1), V: "not more than three months after authority to place is first held"). The engine
 /// projects both clocks as one meeting on the earliest last working day, Mon 29 Jan 2024, and
 /// counts the adoption clock's review 2 from it: adoption reviews 2-5 due 29 Jul 2024, 29 Oct
-/// 2024, 29 Apr 2025 and 29 Oct 2025, all before the authority existed and before its own review
-/// 1. Expected: no adoption review before the authority; each adoption review due after the one
-/// before it. Got: adoption_authorised review 2 due 2024-07-29 (projected). The same history
+/// 2024, 29 Apr 2025 and 29 Oct 2025, all before the authority existed and before its own first
+/// review. Expected: no adoption review before the authority; each adoption review due after the
+/// one before it. Got: adoption_authorised review 2 due 2024-07-29 (projected). The same history
 /// moved to 2005 (looked after Wed 31 Aug 2005, authority Fri 26 May 2006, as at that day, horizon
 /// 12) is refused outright: "no statutory rule for adoption_authorised review 2 is encoded for
 /// that date" (the assumed meeting, 28 Sep 2005, is before the Adoption Agencies Regulations 2005
