@@ -120,6 +120,18 @@ fn horizon_end(as_at: NaiveDate, months: u32) -> Option<NaiveDate> {
 /// Every looked-after review the oracle expects, with the day each review was (or is assumed)
 /// held, for the duties counted from it: `(review, held or assumed day, assumed)`.
 fn oracle_reviews(j: Jurisdiction, events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec<(Rev, NaiveDate, bool)> {
+    oracle_reviews_with(j, events, as_at, horizon, next_review_due)
+}
+
+/// As [`oracle_reviews`], with another rule for the deadline of review k + 1 (a local profile's
+/// earlier deadline beside statute's).
+fn oracle_reviews_with(
+    j: Jurisdiction,
+    events: &[Event],
+    as_at: NaiveDate,
+    horizon: u32,
+    next_review_due: fn(u32, NaiveDate) -> NaiveDate,
+) -> Vec<(Rev, NaiveDate, bool)> {
     let h_end = horizon_end(as_at, horizon);
     let mut out = Vec::new();
     for p in periods(events) {
@@ -297,6 +309,16 @@ fn as_at_of(j: Jurisdiction, events: &[Event], a: AsAt) -> NaiveDate {
 /// recorded (`duty_done issue_decisions`) some days after a review when the plan says so (only
 /// within the period of care).
 fn build(j: Jurisdiction, start: NaiveDate, plans: &[PeriodPlan]) -> Vec<Event> {
+    build_with(j, start, plans, next_review_due)
+}
+
+/// As [`build`], reviews placed with another rule for the deadline of review k + 1.
+fn build_with(
+    j: Jurisdiction,
+    start: NaiveDate,
+    plans: &[PeriodPlan],
+    next_review_due: fn(u32, NaiveDate) -> NaiveDate,
+) -> Vec<Event> {
     let mut ev: Vec<Event> = Vec::new();
     let mut s = start;
     for (i, p) in plans.iter().enumerate() {
@@ -1100,4 +1122,162 @@ fn a_joint_meeting_before_the_authority_counts_for_adoption() {
     let opts = ScheduleOptions { as_at: Some(d(2006, 5, 26)), horizon_months: Some(12), ..Default::default() };
     let got = schedule(&case, &Profile::builtin("england").unwrap(), &Calendar::england_and_wales(), &opts);
     assert!(got.is_ok(), "{:?}", got.err());
+}
+
+// ---------------------------------------------------------------------------------------------
+// A local profile beside statute: Dudley (local-procedures.md, seed 002): the second review "no
+// more than three months (90 days)" after the first, later ones "no more than six months (180
+// days)": both encoded, "the earlier deadline binds". A late review breaches statute when held
+// after statute's deadline, else only the local standard (README "Whose breach"). The local
+// rules carry no in-force dates (ARCHITECTURE notes: they apply before 2011 too).
+
+/// Dudley's binding deadline of review k + 1 after review k held on `h`.
+fn dudley_next_review_due(k: u32, h: NaiveDate) -> NaiveDate {
+    next_review_due(k, h).min(days_after(h, if k == 1 { 90 } else { 180 }))
+}
+
+/// Each review of the looked-after clock whose deadline was missed: number, deadline, and whose
+/// standard the miss breaches ("statutory" or "local:dudley").
+fn dudley_bases(events: &[Event], as_at: NaiveDate) -> Vec<(u32, NaiveDate, &'static str)> {
+    let mut out = Vec::new();
+    for p in periods(events) {
+        let mut k = 1;
+        let mut statute = first_review_due(Jurisdiction::England, p.start);
+        let mut binding = statute;
+        for &(h, _) in &p.held {
+            if h > binding {
+                out.push((k, binding, if h > statute { "statutory" } else { "local:dudley" }));
+            }
+            statute = next_review_due(k, h);
+            binding = dudley_next_review_due(k, h);
+            k += 1;
+        }
+        let stop = p.ceased.unwrap_or(as_at);
+        if binding < stop {
+            out.push((k, binding, if statute < stop { "statutory" } else { "local:dudley" }));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn check_dudley(events: &[Event], as_at: NaiveDate, horizon: u32) -> Result<(), TestCaseError> {
+    let cal = Calendar::england_and_wales();
+    let case = CaseHistory::new(Jurisdiction::England, Child::default(), events.to_vec()).unwrap();
+    let opts = ScheduleOptions { as_at: Some(as_at), horizon_months: Some(horizon), ..Default::default() };
+    let s = schedule(&case, &Profile::builtin("dudley").unwrap(), &cal, &opts).unwrap();
+    let mut want: Vec<Rev> = oracle_reviews_with(Jurisdiction::England, events, as_at, horizon, dudley_next_review_due)
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    want.sort();
+    prop_assert_eq!(&engine_reviews(&s), &want, "as at {} horizon {}: {:?}", as_at, horizon, events);
+    let mut bases: Vec<(u32, NaiveDate, &'static str)> = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::HoldReview && o.regime == Some(Regime::LookedAfter) && !o.early)
+        .filter_map(|o| {
+            let basis = match o.breach.as_ref()?.basis() {
+                lac_timescales::profile::Basis::Statutory => "statutory",
+                lac_timescales::profile::Basis::Local(id) if &**id == "dudley" => "local:dudley",
+                other => panic!("{other:?}"),
+            };
+            Some((o.review_number.unwrap(), o.latest.unwrap(), basis))
+        })
+        .collect();
+    bases.sort();
+    let mut want = dudley_bases(events, as_at);
+    // The known defect of `a_miss_at_cessation_the_day_after_statute_s_deadline_breaches_statute`
+    // (below): a review missed at a cessation the day after statute's deadline. Left out on both
+    // sides so that the rest is still compared; the ignored test keeps the defect in view.
+    let known = |r: &(u32, NaiveDate, &'static str)| {
+        let k = r.0 as usize;
+        periods(events).iter().any(|p| {
+            let Some(c) = p.ceased else { return false };
+            // Review k missed at the cessation: k - 1 held, the last on h.
+            k >= 2 && p.held.len() == k - 1 && {
+                let h = p.held[k - 2].0;
+                dudley_next_review_due(r.0 - 1, h) == r.1 && next_review_due(r.0 - 1, h) + Days::new(1) == c
+            }
+        })
+    };
+    bases.retain(|r| !known(r));
+    want.retain(|r| !known(r));
+    prop_assert_eq!(bases, want, "as at {}: {:?}", as_at, events);
+    Ok(())
+}
+
+/// By hand: looked after Mon 5 Jan 2026; review 1 held Thu 29 Jan (due Mon 2 Feb). Review 2:
+/// statute 3 months, Wed 29 Apr; Dudley 90 days, also Wed 29 Apr (2 days of January left, 28 of
+/// February, 31 of March, 29 of April: 90): a tie.
+/// Held Fri 1 May: late, breaching statute. Review 3: statute 6 months, Sun 1 Nov; Dudley 180
+/// days, Wed 28 Oct (30 of May, 30 of June, 31 of July, 31 of August, 30 of September, 28 of
+/// October: 180). Held Fri 30 Oct: late against Dudley only.
+#[test]
+fn dudley_by_hand() {
+    assert_eq!(dudley_next_review_due(1, d(2026, 1, 29)), d(2026, 4, 29));
+    assert_eq!(dudley_next_review_due(2, d(2026, 5, 1)), d(2026, 10, 28));
+    // 31 Jan + 3 months = 30 Apr (89 days): statute binds.
+    assert_eq!(dudley_next_review_due(1, d(2026, 1, 31)), d(2026, 4, 30));
+    let events = vec![
+        ev(d(2026, 1, 5), EventKind::BecameLookedAfter),
+        held(d(2026, 1, 29)),
+        held(d(2026, 5, 1)),
+        held(d(2026, 10, 30)),
+    ];
+    assert_eq!(
+        dudley_bases(&events, d(2026, 10, 30)),
+        vec![(2, d(2026, 4, 29), "statutory"), (3, d(2026, 10, 28), "local:dudley")]
+    );
+    check_dudley(&events, d(2026, 10, 30), 0).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Dudley beside statute: the binding deadline of every review is the earlier one, and each
+    /// miss breaches the standard it breaches.
+    #[test]
+    fn dudley_review_clock_matches_the_oracle((start, plans, as_at, horizon) in plan(Jurisdiction::England)) {
+        let j = Jurisdiction::England;
+        let plans: Vec<PeriodPlan> = plans.into_iter().map(|mut p| { p.reviews.iter_mut().for_each(|r| r.2 = None); p }).collect();
+        let events = build_with(j, start, &plans, dudley_next_review_due);
+        let as_at = as_at_of(j, &events, as_at);
+        check_dudley(&events, as_at, horizon)?;
+    }
+}
+
+/// Defect: a review missed because the child ceased to be looked after the day after statute's
+/// deadline is reported as breaching only the local standard.
+///
+/// Dudley profile. Looked after Sun 1 Jul 2007; review 1 held Sun 29 Jul 2007; review 2 due
+/// within 90 days (Dudley), Sat 27 Oct, and within 3 months (statute), Mon 29 Oct 2007. Not held;
+/// the child ceased to be looked after on Tue 30 Oct. The review was missed (its binding deadline,
+/// 27 Oct, fell before the cessation), and statute's deadline, 29 Oct, also fell before it: the
+/// child was looked after all of 29 Oct and no review was held by then. Expected (README "Whose
+/// breach": `statutory` when statute's deadline was missed): `not_held` with basis `statutory`.
+/// Got: basis `local:dudley`. Ceasing on 15 Nov instead gives `statutory`, and so does the same
+/// history still running as at 30 Oct. The review clock tells `breach_basis` the day before the
+/// cessation (`missed_at_end` in engine/clocks/review.rs: `end.pred_opt()`), and a deadline on
+/// that very day does not count as passed (`on > s`); visits pass the cessation day itself.
+#[test]
+#[ignore = "defect: a review missed at a cessation the day after statute's deadline breaches only local:dudley"]
+fn a_miss_at_cessation_the_day_after_statute_s_deadline_breaches_statute() {
+    let events = vec![
+        ev(d(2007, 7, 1), EventKind::BecameLookedAfter),
+        held(d(2007, 7, 29)),
+        ev(d(2007, 10, 30), EventKind::CeasedToBeLookedAfter),
+    ];
+    let case = CaseHistory::new(Jurisdiction::England, Child::default(), events).unwrap();
+    let s = schedule(
+        &case,
+        &Profile::builtin("dudley").unwrap(),
+        &Calendar::england_and_wales(),
+        &ScheduleOptions::default(),
+    )
+    .unwrap();
+    let second = s.obligations.iter().find(|o| o.duty == Duty::HoldReview && o.review_number == Some(2)).unwrap();
+    assert_eq!(second.latest, Some(d(2007, 10, 27)));
+    assert!(matches!(second.breach, Some(Breach::NotHeld { .. })), "{:?}", second.breach);
+    assert_eq!(second.breach.as_ref().unwrap().basis(), &lac_timescales::profile::Basis::Statutory);
 }
