@@ -1281,3 +1281,143 @@ fn a_miss_at_cessation_the_day_after_statute_s_deadline_breaches_statute() {
     assert!(matches!(second.breach, Some(Breach::NotHeld { .. })), "{:?}", second.breach);
     assert_eq!(second.breach.as_ref().unwrap().basis(), &lac_timescales::profile::Basis::Statutory);
 }
+
+// ---------------------------------------------------------------------------------------------
+// "At least N working days before R" (reference s.4), through a local profile whose duties count
+// back from each review: the SARS checklist (local-procedures.md, seed 000), with R the review's
+// meeting (held, or assumed on the last working day of its deadline, shown as the projected
+// reviews are):
+// - the IRO discusses with the child who to invite and where: at least 20 working days before R
+//   (the profile applies it from the second review: 20 working days before a first review falls
+//   before care, its note says);
+// - the IRO speaks to the social worker: at least 15 working days before R;
+// - consultation documents sent: at least 10 working days before R;
+// - the social worker's report to the IRO: at least 3 working days before R.
+// A deadline before the child became looked after cannot apply (no deadline). The team manager's
+// "at least 5 days before" is the ignored test below (a reading).
+
+const SARS_BEFORE: [(Duty, u32); 4] = [
+    (Duty::ConsultChildOnArrangements, 20),
+    (Duty::IroConsultSocialWorker, 15),
+    (Duty::SendConsultationDocuments, 10),
+    (Duty::SubmitSocialWorkReport, 3),
+];
+
+fn oracle_sars_before(events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec<DutyRow> {
+    let h_end = horizon_end(as_at, horizon);
+    let mut out = Vec::new();
+    for ((k, _, _, _, status, _), day, assumed) in oracle_reviews(Jurisdiction::England, events, as_at, horizon) {
+        let period = period_index(events, day);
+        if status == Status::Missed && periods(events)[period].ceased.is_some() {
+            continue;
+        }
+        for (duty, n) in SARS_BEFORE {
+            if duty == Duty::ConsultChildOnArrangements && k == 1 {
+                continue;
+            }
+            let latest = working_days_before(day, n);
+            if assumed && h_end.is_some_and(|h| latest > h) {
+                continue;
+            }
+            let latest = Some(latest).filter(|l| *l >= periods(events)[period].start);
+            out.push((duty, k, latest, None, assumed));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn check_sars_before(events: &[Event], as_at: NaiveDate, horizon: u32) -> Result<(), TestCaseError> {
+    let cal = Calendar::england_and_wales();
+    let case = CaseHistory::new(Jurisdiction::England, Child::default(), events.to_vec()).unwrap();
+    let opts = ScheduleOptions { as_at: Some(as_at), horizon_months: Some(horizon), ..Default::default() };
+    let s = schedule(&case, &Profile::builtin("sars-checklist").unwrap(), &cal, &opts).unwrap();
+    let last_review = s
+        .obligations
+        .iter()
+        .filter(|o| o.duty == Duty::HoldReview && o.regime == Some(Regime::LookedAfter) && o.done.is_none())
+        .filter_map(|o| o.review_number)
+        .max()
+        .unwrap_or(0);
+    let mut got: Vec<DutyRow> = s
+        .obligations
+        .iter()
+        .filter(|o| SARS_BEFORE.iter().any(|(duty, _)| *duty == o.duty))
+        .map(|o| (o.duty, o.review_number.unwrap(), o.latest, o.done, o.projected))
+        // The known defect of `a_duty_before_a_review_past_the_horizon_is_shown_without_it`.
+        .filter(|r| !(r.4 && r.1 > last_review))
+        .collect();
+    got.sort();
+    prop_assert_eq!(
+        got,
+        oracle_sars_before(events, as_at, horizon),
+        "as at {} horizon {}: {:?}",
+        as_at,
+        horizon,
+        events
+    );
+    Ok(())
+}
+
+/// By hand: looked after Mon 2 Mar 2026, review 1 held Fri 27 Mar, review 2 held Tue 16 Jun
+/// 2026. Before review 2 (R = Tue 16 Jun): 3 working days: 15, 12, 11 Jun: Thu 11 Jun; 10: 10-8,
+/// 5-2 Jun: Tue 2 Jun; 15: 1 Jun, 29-26 May (Mon 25 May is the spring bank holiday): Tue 26 May;
+/// 20: 22-18 May: Mon 18 May. Before review 1 (R = Fri 27 Mar): 3: Tue 24 Mar; 10: Fri 13 Mar;
+/// 15: Fri 6 Mar (20: before care, and not a rule for a first review).
+#[test]
+fn sars_before_by_hand() {
+    assert_eq!(working_days_before(d(2026, 6, 16), 3), d(2026, 6, 11));
+    let events = vec![ev(d(2026, 3, 2), EventKind::BecameLookedAfter), held(d(2026, 3, 27)), held(d(2026, 6, 16))];
+    let got: Vec<_> = oracle_sars_before(&events, d(2026, 6, 16), 0).into_iter().filter(|r| !r.4).collect();
+    let mut want = vec![
+        (Duty::IroConsultSocialWorker, 1, Some(d(2026, 3, 6)), None, false),
+        (Duty::SendConsultationDocuments, 1, Some(d(2026, 3, 13)), None, false),
+        (Duty::SubmitSocialWorkReport, 1, Some(d(2026, 3, 24)), None, false),
+        (Duty::ConsultChildOnArrangements, 2, Some(d(2026, 5, 18)), None, false),
+        (Duty::IroConsultSocialWorker, 2, Some(d(2026, 5, 26)), None, false),
+        (Duty::SendConsultationDocuments, 2, Some(d(2026, 6, 2)), None, false),
+        (Duty::SubmitSocialWorkReport, 2, Some(d(2026, 6, 11)), None, false),
+    ];
+    want.sort();
+    assert_eq!(got, want);
+    check_sars_before(&events, d(2026, 6, 16), 0).unwrap();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// The SARS checklist's duties before each review are the oracle's "at least N working days
+    /// before".
+    #[test]
+    fn sars_before_duties_match_the_oracle((start, plans, as_at, horizon) in plan(Jurisdiction::England)) {
+        let j = Jurisdiction::England;
+        let events = build(j, start, &plans);
+        let as_at = as_at_of(j, &events, as_at);
+        check_sars_before(&events, as_at, horizon)?;
+    }
+}
+
+/// A reading: the team manager quality-assures the social work report "at least 5 days before
+/// the review" (seed 000; local-procedures.md: "at least 5 days before R"). The reference's rule
+/// for the seeds (local-procedures.md, head): "Where a seed says 'days' without 'working', encode
+/// calendar days and note the ambiguity in the rule's citation note". The profile reads it as 5
+/// working days instead, with a note giving its reason (in calendar days it would fall after the
+/// report's own deadline around bank holidays). Review on Tue 7 Apr 2026: expected (the
+/// reference's rule) Thu 2 Apr 2026; got Fri 27 Mar 2026 (5 working days: 2, 1 Apr, 31, 30, 27
+/// Mar; Good Friday and Easter Monday skipped). Which reading is right is for the lead: the
+/// profile's reason is sound, but it departs from the reference's stated rule.
+#[test]
+#[ignore = "reading: sars-checklist's '5 days' before the review is encoded as working days; the reference says calendar days"]
+fn sars_quality_assurance_in_calendar_days() {
+    let events = vec![ev(d(2026, 3, 2), EventKind::BecameLookedAfter), held(d(2026, 3, 27)), held(d(2026, 4, 7))];
+    let case = CaseHistory::new(Jurisdiction::England, Child::default(), events).unwrap();
+    let s = schedule(
+        &case,
+        &Profile::builtin("sars-checklist").unwrap(),
+        &Calendar::england_and_wales(),
+        &ScheduleOptions::default(),
+    )
+    .unwrap();
+    let qa = s.obligations.iter().find(|o| o.duty == Duty::QualityAssureReport && o.review_number == Some(2)).unwrap();
+    assert_eq!(qa.latest, Some(d(2026, 4, 2)));
+}
