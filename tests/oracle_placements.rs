@@ -2,13 +2,14 @@
 //! `tests/oracle/mod.rs`, on random histories: the social worker's visits (CPPCR reg 28(2)) and
 //! the plans and notices counted from a placement (care-planning-timescales.md).
 //!
-//! What the oracle models (and so what the generators make): one period of care (became looked
+//! What the oracle models (and so what the generators make): periods of care (became looked
 //! after), then placements one after another, each started with `placement_started` (flags
 //! `intended_to_last_until_18` and `emergency` at random; never `with_parent`, never an adoption
 //! placement), visits placed relative to the oracle's own deadlines (on the deadline, the day
-//! after, its last working day, early, late), each placement ending by a move (the next
-//! `placement_started`), by `placement_ended` (the next one starting some days later) or, for the
-//! last, by the child ceasing to be looked after, or not at all. Placements start on or after
+//! after, its last working day, early, late, the first anniversary), each placement ending by a
+//! move (the next `placement_started`), by `placement_ended` (the next one starting some days
+//! later), by the child ceasing to be looked after (looked after and placed again some days
+//! later: a new period of care), or not at all. Placements start on or after
 //! 1 Apr 2011 (the CPPCR; the generator pushes earlier ones to 1 Apr 2011 plus a few days, so the
 //! boundary is hit); a placement straddling 1 Apr 2011 is the ignored test at the end.
 //!
@@ -232,8 +233,9 @@ enum End {
     Move,
     /// `placement_ended`; the next starts this many days later.
     Ended(u64),
-    /// The child ceases to be looked after (last placement only).
-    Ceased,
+    /// The child ceases to be looked after; looked after again this many days later, placed
+    /// that day (a new period of care: its first placement again needs a care plan).
+    Ceased(u64),
 }
 
 #[derive(Debug, Clone)]
@@ -253,7 +255,7 @@ fn placement_plan() -> impl Strategy<Value = PlacementPlan> {
         prop::option::weighted(
             0.6,
             (
-                prop_oneof![Just(End::Move), (1u64..30).prop_map(End::Ended), Just(End::Ceased)],
+                prop_oneof![Just(End::Move), (1u64..30).prop_map(End::Ended), (1u64..30).prop_map(End::Ceased)],
                 prop_oneof![Just(-1i64), Just(0i64), Just(1i64), -30i64..30],
             ),
         ),
@@ -360,9 +362,13 @@ fn build_from(floor: NaiveDate, s: NaiveDate, gap: u64, plans: &[PlacementPlan])
         let Some((end, off)) = p.end else { break };
         let at = due.checked_add_signed(chrono::Duration::days(off)).unwrap().max(last + Days::new(1));
         match end {
-            End::Ceased if last_plan => {
+            End::Ceased(g) => {
                 ev.push(Event::new(at, EventKind::CeasedToBeLookedAfter));
-                break;
+                if last_plan {
+                    break;
+                }
+                start = at + Days::new(g);
+                ev.push(Event::new(start, EventKind::BecameLookedAfter));
             }
             End::Ended(g) => {
                 ev.push(Event::new(at, EventKind::PlacementEnded));
