@@ -27,7 +27,7 @@
 //! - A visit owed when the placement ended was missed only if its deadline fell before the end.
 //! - A running placement always shows its next visit (missed when due before the as-at date),
 //!   then projected ones, each assumed on the last working day on or before its deadline, while
-//!   their deadline is within the horizon.
+//!   that day to plan for is within the horizon.
 
 mod oracle;
 
@@ -158,7 +158,7 @@ fn oracle_visits(events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec<Visit>
                     loop {
                         due = next_visit_due(&p, assumed);
                         k += 1;
-                        if due > h_end {
+                        if last_working_day_on_or_before(due) > h_end {
                             break;
                         }
                         assumed = last_working_day_on_or_before(due);
