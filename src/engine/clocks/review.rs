@@ -78,10 +78,11 @@ impl<'a> Repeating<'a> for ReviewClock<'a> {
         Breach::NotHeld { as_at, basis }
     }
 
-    /// The event that stopped the clock is a trigger; the day before it is the last day the
-    /// review could be held.
+    /// The event that stopped the clock is a trigger. Whose standard the miss breaches is judged
+    /// on the day the clock stopped, as for visits: a deadline before it (statute's on the last
+    /// day the child was looked after included) passed without the review.
     fn missed_at_end(&self, end: NaiveDate, event: usize) -> (Option<usize>, NaiveDate) {
-        (Some(event), end.pred_opt().unwrap_or(end))
+        (Some(event), end)
     }
 
     /// Each review is kept in the slot table (made once: held, missed and projected reviews of a
