@@ -88,10 +88,18 @@ impl<'a, 'm> RepeatingDuty<'a, 'm> {
     }
 
     /// Whether the first review after the start of the placement was held (or is planned) on or
-    /// before `date`.
-    fn first_review_by(&self, date: NaiveDate) -> bool {
+    /// before `date`. A review not yet held counts only when planning ahead: from its planned day,
+    /// and never before the as-at date `as_at` (a review whose planned day passed without it was
+    /// not held then, and the visits stay weekly until it is).
+    fn first_review_by(&self, date: NaiveDate, as_at: Option<NaiveDate>) -> bool {
         let pl = self.pl;
-        self.mtgs.iter().any(|m| m.period == pl.period && m.date >= pl.start && m.date <= date)
+        self.mtgs.iter().any(|m| {
+            let held = match (m.assumed, as_at) {
+                (true, Some(a)) => m.date.max(a),
+                _ => m.date,
+            };
+            m.period == pl.period && m.date >= pl.start && held <= date
+        })
     }
 
     /// The last day of the stage of length `first` from the placement's start ("the first
@@ -135,7 +143,7 @@ impl<'a> Repeating<'a> for RepeatingDuty<'a, '_> {
             }
         }
         if let Some(held) = rule.first_review_held {
-            if self.first_review_by(prev) != held {
+            if self.first_review_by(prev, b.as_at) != held {
                 return Ok(false);
             }
         }
