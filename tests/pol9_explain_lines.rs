@@ -106,7 +106,11 @@ fn a_dudley_review_adjourned_is_done_on_its_recorded_date() {
     has(&first, "Done on Thu 29 Jan 2026 (event 1: review_held), by the deadline.");
     let second = steps_of(&all, Duty::HoldReview, 2, false);
     has(&second, "Deadline: Wed 29 Apr 2026.");
-    has(&second, "Done on Wed 22 Apr 2026 (event 2: review_adjourned), by the deadline.");
+    has(
+        &second,
+        "Done on Wed 22 Apr 2026 (event 2: review_adjourned; the adjourned meeting is the review's recorded date), by \
+         the deadline.",
+    );
     lacks(&second, "Triggered by event 2");
 }
 

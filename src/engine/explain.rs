@@ -139,8 +139,19 @@ impl Schedule {
             _ => steps.push("No deadline date: the rule fixes no day.".into()),
         }
         if let Some(d) = o.done {
+            // An adjourned review is recorded on the day it first met (the profile's setting):
+            // say so, or "done" on the adjournment reads as if it had been completed then.
             let by = done_by
-                .and_then(|e| events.get(e).map(|ev| format!(" (event {e}: {})", ev.kind.name())))
+                .and_then(|e| {
+                    events.get(e).map(|ev| match ev.kind {
+                        crate::model::EventKind::ReviewAdjourned => {
+                            format!(
+                                " (event {e}: review_adjourned; the adjourned meeting is the review's recorded date)"
+                            )
+                        }
+                        _ => format!(" (event {e}: {})", ev.kind.name()),
+                    })
+                })
                 .unwrap_or_default();
             let when = match o.latest {
                 Some(l) if d > l => match calendar.working_days_between(l, d) {

@@ -532,8 +532,7 @@ function explanationPanel(o) {
     if (skip.has(p.key)) continue;
     // "Done on ... (event 3: review_held)": the page numbers its rows from 1, as its triggers.
     const text = p.key === "done"
-      ? p.text.replace(/\(event (\d+): [a-z_]+\)/, (_, i) =>
-        `(event ${Number(i) + 1})`)
+      ? p.text.replace(/\(event (\d+): [a-z_]+/, (_, i) => `(event ${Number(i) + 1}`)
       : p.text;
     list.append(h("dt", {}, p.label), h("dd", {}, text));
   }
