@@ -611,6 +611,30 @@ impl Walker {
             kind => {
                 let anchor = kind.trigger().expect("every remaining event kind is an early-review trigger");
                 let p = self.care.ok_or_else(not_looked_after)?;
+                // The same trigger sent twice on one day (equal in every field) is one trigger:
+                // one IRO request is one early review (CPPCR reg 33(3)), as one meeting is one
+                // review. Two significant changes with different notes stay two.
+                let twice = self
+                    .walk
+                    .markers
+                    .iter()
+                    .rev()
+                    .take_while(|m| m.date == date)
+                    .find(|m| m.period == p && events.get(m.event).is_some_and(|e| e.kind == ev.kind));
+                if let Some(m) = twice {
+                    return Err(Self::err(
+                        i,
+                        ev,
+                        "date",
+                        date.to_string(),
+                        format!(
+                            "{} was already recorded on this day (event {}): the same trigger sent twice is one \
+                             early review, so send it once",
+                            anchor.describe(),
+                            m.event
+                        ),
+                    ));
+                }
                 self.walk.markers.push(Marker { event: i, date, anchor, period: p });
             }
         }

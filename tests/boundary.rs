@@ -169,11 +169,15 @@ fn an_amplifying_request_is_cut_off_with_a_clear_error() {
 #[test]
 fn ten_thousand_events_with_a_long_horizon_are_bounded() {
     // The issue's case: 10,000 events, a long horizon. Alternate care plans and significant
-    // changes on one day after the child is looked after.
+    // changes on one day after the child is looked after. Each change has its own note: the
+    // same change sent twice on one day is refused as one trigger sent twice (session 9).
     let mut events = vec![LAC.to_string()];
     for k in 0..9_999 {
-        let e = if k % 2 == 0 { "care_plan_started" } else { "significant_change" };
-        events.push(format!(r#"{{"event": "{e}", "date": "2026-01-05"}}"#));
+        events.push(if k % 2 == 0 {
+            r#"{"event": "care_plan_started", "date": "2026-01-05"}"#.to_string()
+        } else {
+            format!(r#"{{"event": "significant_change", "date": "2026-01-05", "note": "change {k}"}}"#)
+        });
     }
     let req = format!(
         r#"{{"jurisdiction": "england", "profile": "isu-procedure", "horizon_months": 1200, "events": [{}]}}"#,

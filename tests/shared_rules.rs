@@ -81,7 +81,7 @@ fn profiles_sharing_rules_keep_their_own_names_on_one_thread() {
     assert_eq!(names(&want[3]), ("copy-3", "v3", "s3"));
     assert_eq!(names(&want[20]), ("copy-0", "v0-other", "s0"));
     assert_eq!(names(&want[21]), ("copy-0", "v0", "s0-other"));
-    assert_eq!(names(&want[22]), ("dudley", "2026.1", base.statutory_version.as_str()));
+    assert_eq!(names(&want[22]), ("dudley", "2026.2", base.statutory_version.as_str()));
     let cal = Calendar::england_and_wales();
     for round in 0..3 {
         for (k, p) in profiles.iter().enumerate() {
@@ -170,14 +170,14 @@ fn a_schedule_that_fails_part_way_leaves_nothing_for_the_next() {
         vec![ev(d(2199, 12, 1), EventKind::BecameLookedAfter), ev(d(2199, 12, 20), EventKind::ReviewAdjourned)],
     )
     .unwrap();
-    // A review every day for 2,000 days: over 20,000 obligations under Dudley's rules.
-    let daily = |n: i64, step: i64| {
-        let start = d(2000, 1, 3);
+    // A review every day for 2,000 days: over 20,000 obligations under Dudley's rules (from 2 Jan
+    // 2023: Dudley's rules apply from 8 Aug 2022).
+    let daily = |start: NaiveDate, n: i64, step: i64| {
         let mut events = vec![ev(start, EventKind::BecameLookedAfter)];
         events.extend((1..=n).map(|k| ev(start + chrono::Duration::days(k * step), held())));
         CaseHistory::new(Jurisdiction::England, Child::default(), events).unwrap()
     };
-    let many = daily(2_000, 1);
+    let many = daily(d(2023, 1, 2), 2_000, 1);
     // 1,999 local rules for one duty at each of 80 weekly reviews: over 8 x 20,000 candidates.
     let rules: String = (0..1_999)
         .map(|k| {
@@ -194,8 +194,8 @@ fn a_schedule_that_fails_part_way_leaves_nothing_for_the_next() {
         &format!("id = \"crowded\"\nname = \"C\"\nkind = \"local\"\nextends = \"england\"\nversion = \"1\"\nsource = \"x\"\n{rules}"),
     )
     .unwrap();
-    let weekly = daily(80, 7);
-    let fewer_weekly = daily(10, 7);
+    let weekly = daily(d(2000, 1, 3), 80, 7);
+    let fewer_weekly = daily(d(2000, 1, 3), 10, 7);
     let (england, dudley) = (Profile::builtin("england").unwrap(), Profile::builtin("dudley").unwrap());
     let ok = case();
     let runs: Vec<(&CaseHistory, &Profile)> = vec![

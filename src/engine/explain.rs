@@ -2,6 +2,14 @@
 
 use crate::engine::*;
 
+/// Whether an event of this kind records an obligation done on its date: a review meeting (held,
+/// adjourned (the review's recorded date) or a secure panel review) or a visit, as the audit
+/// reads them (`audit::records_done`).
+fn records_done(kind: &crate::model::EventKind) -> bool {
+    use crate::model::EventKind::*;
+    matches!(kind, ReviewHeld { .. } | ReviewAdjourned | SecureReviewHeld | SocialWorkerVisit)
+}
+
 impl Schedule {
     /// Explains obligation `index`: trigger, rule, counting, days skipped, binding rule, versions.
     ///
@@ -42,7 +50,18 @@ impl Schedule {
         if !others.is_empty() {
             steps.push(format!("The other rules considered also name: {}.", others.join(", ")));
         }
+        // The event recording it done (the review's meeting, the visit) is named
+        // as what did it, after the deadline, not as what triggered it.
+        let done_by = o.done.and_then(|d| {
+            o.triggered_by
+                .iter()
+                .copied()
+                .find(|&e| events.get(e).is_some_and(|ev| ev.date == d && records_done(&ev.kind)))
+        });
         for &e in o.triggered_by.iter() {
+            if Some(e) == done_by {
+                continue;
+            }
             if let Some(ev) = events.get(e) {
                 steps.push(format!("Triggered by event {e}: {} on {}.", ev.kind.name(), fmt(ev.date)));
             }
@@ -112,7 +131,38 @@ impl Schedule {
                 fmt(w)
             )),
             (Some(l), _) => steps.push(format!("Deadline: {}.", fmt(l))),
-            _ => steps.push("No deadline date: act before the event it precedes.".into()),
+            // No day: the rule fixes none (its action says what it waits for: "before the change
+            // is made", "as soon as reasonably practicable"; an early review on a request has
+            // none), or it cannot apply (said above). Not "act before the event it precedes":
+            // most such rules precede no event.
+            _ if o.not_applicable().is_some() => steps.push("No deadline date: it does not apply.".into()),
+            _ => steps.push("No deadline date: the rule fixes no day.".into()),
+        }
+        if let Some(d) = o.done {
+            // An adjourned review is recorded on the day it first met (the profile's setting):
+            // say so, or "done" on the adjournment reads as if it had been completed then.
+            let by = done_by
+                .and_then(|e| {
+                    events.get(e).map(|ev| match ev.kind {
+                        crate::model::EventKind::ReviewAdjourned => {
+                            format!(
+                                " (event {e}: review_adjourned; the adjourned meeting is the review's recorded date)"
+                            )
+                        }
+                        _ => format!(" (event {e}: {})", ev.kind.name()),
+                    })
+                })
+                .unwrap_or_default();
+            let when = match o.latest {
+                Some(l) if d > l => match calendar.working_days_between(l, d) {
+                    Ok(1) => ", 1 working day after the deadline".to_string(),
+                    Ok(n) if n > 1 => format!(", {n} working days after the deadline"),
+                    _ => ", after the deadline (on a day that is not a working day)".to_string(),
+                },
+                Some(_) => ", by the deadline".to_string(),
+                None => String::new(),
+            };
+            steps.push(format!("Done on {}{by}{when}.", fmt(d)));
         }
         if let Some(b) = o.binding() {
             let list: Vec<String> = b

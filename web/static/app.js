@@ -455,17 +455,37 @@ function flagsOf(o, asAt) {
   const flags = [];
   if (o.early) flags.push(["early", "Early review"]);
   if (o.done) flags.push(["done", `Done ${shortDate(o.done)}`]);
-  if (o.breach) flags.push(["breach", breachText(o.breach)]);
+  if (o.breach) flags.push(["breach", breachText(o.breach, o)]);
   else if (!o.done && o.duty === "hold_review" && o.latest && asAt && o.latest < asAt) flags.push(["breach", "Overdue"]);
   if (o.projected) flags.push(["projected", "Projected"]);
   if (o.provisional) flags.push(["provisional", "Provisional"]);
   return flags;
 }
 
-function breachText(b) {
+/** What went wrong, in words; `o` is the obligation it belongs to, when known. */
+function breachText(b, o) {
+  if (b.kind === "rearranged_past_deadline") return movedText(b, o);
   const local = b.basis && b.basis.startsWith("local:")
     ? ` (against the local procedure's deadline, ${b.basis.slice(6)}; the legal deadline was met)` : "";
   return breachWords(b) + local;
+}
+
+/** A review moved past its deadline: one deadline, named as the law's or the local procedure's.
+ * On the authorisation (its action already says which review moved, from when to when) only
+ * whose deadline the new date passes; on the review itself, the move too. */
+function movedText(b, o) {
+  const local = b.basis && b.basis.startsWith("local:");
+  const whose = local
+    ? `after the ${b.basis.slice(6)} procedure's deadline (${longDate(b.deadline)}): a breach of that procedure, not of the regulations`
+    : `after the legal deadline (${longDate(b.deadline)})`;
+  if (o && o.duty !== "hold_review") return `The new date is ${whose}`;
+  return `Moved from ${longDate(b.from)} to ${longDate(b.to)}, ${whose}`;
+}
+
+/** An obligation's action, with any ISO date in it (a rearrangement's action names the case's
+ * dates) written as on the rest of the page, "Wed 29 Apr 2026". */
+function actionText(o) {
+  return o.action.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (iso) => longDate(iso));
 }
 
 function breachWords(b) {
@@ -478,8 +498,6 @@ function breachWords(b) {
       return "Adjourned a second time (only one is allowed)";
     case "adjourned_review_completed_late":
       return `Completed ${plural(b.working_days_late, "working day", "working days")} late`;
-    case "rearranged_past_deadline":
-      return `Moved past the legal deadline (${longDate(b.deadline)})`;
     case "late_duty":
       return `Done late: ${plural(b.working_days_late, "working day", "working days")} after the deadline`;
     case "not_done":
@@ -489,21 +507,34 @@ function breachWords(b) {
   }
 }
 
+/** Events that record an obligation done on their date (the library's `records_done`). */
+const DONE_EVENTS = new Set(["review_held", "review_adjourned", "secure_review_held", "social_worker_visit"]);
+
 function explanationPanel(o) {
   // The library numbers events from 0; the page numbers its rows from 1, so triggers are shown
   // from the request, by row. The authority and competing rules get their own blocks below.
   const skip = new Set(["trigger", "authority", "duty"]);
   if (o.binding.length > 1) skip.add("binding");
   const list = h("dl", { class: "explain-list" });
-  if (o.triggeredBy.length) {
-    list.append(h("dt", {}, "Triggered by"), h("dd", {}, o.triggeredBy.map((i) => {
+  // The event that records it done (the review's meeting, the visit) is under "Done", as the
+  // library's explanation says it, not among its triggers.
+  const events = (state.lastRequest && state.lastRequest.events) || [];
+  const triggers = o.triggeredBy.filter((i) => !(o.done && events[i] && events[i].date === o.done
+    && DONE_EVENTS.has(events[i].event)));
+  if (triggers.length) {
+    list.append(h("dt", {}, "Triggered by"), h("dd", {}, triggers.map((i) => {
       const ev = state.lastRequest && state.lastRequest.events[i];
       const what = ev ? (eventInfo(ev.event) || { label: ev.event }).label : "";
       return `event ${i + 1}: ${what}, ${longDate(ev && ev.date)}`;
     }).join("; ")));
   }
   for (const p of explanationParts(o.explanation || [])) {
-    if (!skip.has(p.key)) list.append(h("dt", {}, p.label), h("dd", {}, p.text));
+    if (skip.has(p.key)) continue;
+    // "Done on ... (event 3: review_held)": the page numbers its rows from 1, as its triggers.
+    const text = p.key === "done"
+      ? p.text.replace(/\(event (\d+): [a-z_]+/, (_, i) => `(event ${Number(i) + 1}`)
+      : p.text;
+    list.append(h("dt", {}, p.label), h("dd", {}, text));
   }
   const c = o.citation;
   const authority = h("div", { class: "authority" },
@@ -539,10 +570,10 @@ function obligationItem(o, asAt) {
     h("span", { class: "ob-date" }, dueText(o), deadline),
     h("span", { class: "ob-who" }, roleLabel(o.role),
       o.roles.length > 1 ? h("span", { class: "ob-also" }, `also named: ${o.roles.slice(1).map(roleLabel).join(", ")}`) : null),
-    h("span", { class: "ob-what" }, o.action,
+    h("span", { class: "ob-what" }, actionText(o),
       flags.length ? h("span", { class: "flags" }, flags.map(([cls, text]) => h("span", { class: `flag flag-${cls}` }, text))) : null),
     h("span", { class: "ob-authority" }, badge(o.citation.status), " ", o.basis === "statutory" ? "Law" : "Local"));
-  const panel = h("div", { class: "explain", id: exId, hidden: true, role: "region", "aria-label": `How the date for \u201c${o.action}\u201d was worked out` });
+  const panel = h("div", { class: "explain", id: exId, hidden: true, role: "region", "aria-label": `How the date for \u201c${actionText(o)}\u201d was worked out` });
   button.addEventListener("click", () => toggle(button, panel, o));
   const classes = ["ob"];
   if (o.done) classes.push("is-done");
@@ -698,6 +729,21 @@ function renderSummary() {
     h("h3", { class: "events-heading" }, "Events entered"), events);
 }
 
+/** The "Overdue and breaches" line after the action: what went wrong and the one date to act by.
+ * A move past the deadline names the deadline it passes; its authorisation says by when to
+ * authorise (the day of the move), not "deadline" a second time. */
+function problemText(o) {
+  if (!o.breach) return `Overdue; deadline ${o.latest ? longDate(o.latest) : "none fixed"}`;
+  if (o.breach.kind === "rearranged_past_deadline") {
+    const moved = breachText(o.breach, o);
+    if (o.duty === "hold_review") return moved;
+    const when = o.latest ? `, by ${longDate(o.latest)}, the day the move was made` : "";
+    const who = roleLabel(o.role).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+    return `${moved}; the ${who}'s authority is needed${when}`;
+  }
+  return `${breachText(o.breach, o)}; deadline ${o.latest ? longDate(o.latest) : "none fixed"}`;
+}
+
 function renderAttention() {
   const s = state.schedule;
   const asAt = s.metadata.as_at;
@@ -723,8 +769,8 @@ function renderAttention() {
     box.append(h("div", { class: "problems" }, h("h3", {}, "Overdue and breaches"),
       h("ul", {}, problems.map((o) => h("li", {},
         h("a", { href: `#ob-${o.index}`, onclick: (e) => { e.preventDefault(); openObligation(o.index); } },
-          `${o.action}${numberText(o)}`),
-        `: ${o.breach ? breachText(o.breach) : "Overdue"}; deadline ${o.latest ? longDate(o.latest) : "none fixed"}.`)))));
+          `${actionText(o)}${numberText(o)}`),
+        `: ${problemText(o)}.`)))));
   }
   if (asAt) {
     const end = addDaysIso(asAt, 28);
@@ -732,7 +778,7 @@ function renderAttention() {
     if (soon.length) {
       box.append(h("div", { class: "soon" }, h("h3", {}, `Due in the next four weeks (to ${longDate(end)})`),
         h("ul", {}, soon.map((o) => h("li", {}, h("strong", {}, shortDate(o.latestWorkingDay)), ` ${roleLabel(o.role)}: `,
-          h("a", { href: `#ob-${o.index}`, onclick: (e) => { e.preventDefault(); openObligation(o.index); } }, o.action))))));
+          h("a", { href: `#ob-${o.index}`, onclick: (e) => { e.preventDefault(); openObligation(o.index); } }, actionText(o)))))));
     }
   }
 }
@@ -815,7 +861,7 @@ async function runAudit(event) {
     return h("tr", { class: `st-${it.status.kind}` },
       h("td", {}, o.latest ? longDate(o.latest) : "none fixed"),
       h("td", {}, roleLabel(o.role)),
-      h("td", {}, o.action, numberText(o)),
+      h("td", {}, actionText(o), numberText(o)),
       h("td", {}, h("strong", {}, word)),
       h("td", {}, detail));
   });
@@ -833,7 +879,7 @@ async function runAudit(event) {
     parts.push(h("h4", {}, "Breaches"), h("ul", {}, a.breaches.map((b) => {
       const o = a.items.find((it) => it.index === b.obligation);
       const number = o ? numberText(o.obligation) : b.review_number ? ` (no. ${b.review_number})` : "";
-      return h("li", {}, `${o ? o.obligation.action : b.duty}${number}: ${breachText(b.breach)}`);
+      return h("li", {}, `${o ? actionText(o.obligation) : b.duty}${number}: ${breachText(b.breach, o && o.obligation)}`);
     })));
   }
   const unmatched = a.events.filter((e) => e.unmatched);

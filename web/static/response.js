@@ -156,6 +156,7 @@ export function explanationParts(steps) {
     ["skipped", /^Non-working weekdays skipped: /, "Days skipped", true],
     ["deadline", /^Deadline: /, "Deadline", true],
     ["deadline", /^No deadline date/, "Deadline", false],
+    ["done", /^Done on /, "Done", true],
     ["binding", /^More than one rule governs/, "Which rule binds", false],
     ["authority", /^Authority: /, "Authority", true],
     ["provisional", /^Provisional: /, "Provisional", false],

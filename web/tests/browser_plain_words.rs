@@ -297,9 +297,101 @@ async fn a_moved_review_is_named_once(c: &Client, url: &str) {
         problems.contains("Hold the second looked-after review (review 2): Held late: 4 working days after the deadline; deadline Wed 29 Apr 2026."),
         "{problems}"
     );
-    assert!(problems.contains("Authorise moving review 2 from"), "{problems}");
     assert_eq!(problems.matches("review 2").count(), 2, "review 2 named once per line: {problems}");
-    assert!(problems.contains("Moved past the legal deadline (Wed 29 Apr 2026)"), "{problems}");
+    // One deadline on the line, named as the law's, and the one date to act by: the day of the
+    // move (adv8: the line said "Moved past the legal deadline (Wed 29 Apr 2026); deadline Mon 20
+    // Apr 2026", two deadlines, and the case's dates as 2026-04-24).
+    let start = problems.find("Authorise moving review 2").unwrap_or_else(|| panic!("no authorisation: {problems}"));
+    let line = problems[start..].split(". ").next().unwrap_or_default();
+    assert!(
+        line.starts_with(
+            "Authorise moving review 2 from Fri 24 Apr 2026 to Wed 6 May 2026: past its statutory date Wed 29 Apr 2026 ("
+        ),
+        "{line}"
+    );
+    assert!(
+        line.ends_with(
+            "): The new date is after the legal deadline (Wed 29 Apr 2026); the IRO service manager's authority is \
+             needed, by Mon 20 Apr 2026, the day the move was made"
+        ),
+        "{line}"
+    );
+    assert_eq!(line.matches("deadline").count(), 1, "{line}");
+    assert_plain(&problems);
+
+    // The first review's explanation says when it was held, by the page's own row number (row
+    // 2), not as what "triggered" it.
+    js(
+        c,
+        "const li = [...document.querySelectorAll('#timeline li.ob')].find(li => li.innerText.includes('Hold the first looked-after review')); li.querySelector('.ob-toggle').click();",
+        vec![],
+    )
+    .await;
+    let open = "[...document.querySelectorAll('#timeline li.ob')].find(li => li.innerText.includes('Hold the first looked-after review')).querySelector('.explain')";
+    until(c, "the first review's explanation", &format!("{open}.innerText.includes('Deadline')")).await;
+    let panel = js(c, &format!("return {open}.innerText;"), vec![]).await;
+    let panel = panel.as_str().unwrap_or_default();
+    assert!(panel.contains("Done\nThu 29 Jan 2026 (event 2), by the deadline."), "{panel}");
+    assert!(panel.contains("Triggered by\nevent 1: Became looked after, Mon 5 Jan 2026"), "{panel}");
+    assert!(!panel.contains("event 2: Review held"), "{panel}");
+}
+
+/// Dudley: the review moved past Dudley's own deadline but not the law's. Looked after Mon 5 Jan
+/// 2026; reviews held Thu 29 Jan and Wed 29 Apr 2026 (both on time: 3 months and 90 days from 29
+/// Jan are both 29 Apr). The third is due within 180 days of Wed 29 Apr (1 to 30 Apr, 31 in May,
+/// 30 in June, 31 in July, 31 in August, 30 in September, 26 in October): Mon 26 Oct 2026, before
+/// statute's six months (Thu 29 Oct). On Mon 5 Oct it was moved from Tue 20 Oct to Wed 28 Oct:
+/// past Dudley's date, within the law's. Before, the line said it was "Moved past the legal
+/// deadline (Monday 26 October 2026) (against the local procedure's deadline, dudley; the legal
+/// deadline was met)": the legal deadline both passed and met.
+async fn a_move_past_the_local_deadline_only(c: &Client, url: &str) {
+    let case = json!({"as_at": "2026-10-06", "profile": "dudley", "events": [
+        {"event": "became_looked_after", "date": "2026-01-05"},
+        {"event": "review_held", "date": "2026-01-29"},
+        {"event": "review_held", "date": "2026-04-29"},
+        {"event": "review_rearranged", "date": "2026-10-05", "from": "2026-10-20", "to": "2026-10-28"},
+    ]});
+    show(c, url, case).await;
+    let problems = inner_text(c, "#attention .problems").await;
+    assert!(
+        problems.contains(
+            "Authorise moving review 3 from Tue 20 Oct 2026 to Wed 28 Oct 2026: past its date under the dudley \
+             procedure Mon 26 Oct 2026 ("
+        ),
+        "{problems}"
+    );
+    assert!(
+        problems.contains(
+            "): The new date is after the dudley procedure's deadline (Mon 26 Oct 2026): a breach of that \
+             procedure, not of the regulations; the IRO service manager's authority is needed, by Mon 5 Oct 2026, \
+             the day the move was made."
+        ),
+        "{problems}"
+    );
+    assert!(!problems.contains("legal deadline"), "{problems}");
+    assert_plain(&problems);
+}
+
+/// Statute alone has no authorisation: the move is the review's own breach. Looked after Mon 5 Jan
+/// 2026, first review Thu 29 Jan; the second is due within 3 months, Wed 29 Apr 2026. On Mon 20
+/// Apr it was moved from Fri 24 Apr to Wed 6 May. The line says the move and the one deadline.
+async fn a_move_under_statute_alone(c: &Client, url: &str) {
+    let case = json!({"as_at": "2026-04-21", "events": [
+        {"event": "became_looked_after", "date": "2026-01-05"},
+        {"event": "review_held", "date": "2026-01-29"},
+        {"event": "review_rearranged", "date": "2026-04-20", "from": "2026-04-24", "to": "2026-05-06"},
+    ]});
+    show(c, url, case).await;
+    let problems = inner_text(c, "#attention .problems").await;
+    assert!(
+        problems.contains(
+            "Hold the second looked-after review (review 2): Moved from Fri 24 Apr 2026 to Wed 6 May 2026, after \
+             the legal deadline (Wed 29 Apr 2026)."
+        ),
+        "{problems}"
+    );
+    assert_eq!(problems.matches("deadline").count(), 1, "{problems}");
+    assert_plain(&problems);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -330,5 +422,7 @@ async fn each_line_reads_plainly() {
     visits_read_as_visits(&c, &url).await;
     an_adjourned_review_across_new_year(&c, &url).await;
     a_moved_review_is_named_once(&c, &url).await;
+    a_move_past_the_local_deadline_only(&c, &url).await;
+    a_move_under_statute_alone(&c, &url).await;
     c.close().await.expect("close the browser");
 }
