@@ -7,8 +7,8 @@
 //! date of the previous one (ARCHITECTURE.md, "Rule versions"); by that reading (or by each
 //! summary's own due date) the summaries from Sep 2017 or Mar 2018 on are the ISU's.
 //!
-//! Failing test, `#[ignore]`d for the owner of `engine/duties/event.rs` (not pol9's file this
-//! session): run with `-- --ignored`.
+//! Fixed in session 9: each repetition is under the rule in force on the date the previous one
+//! fell due (the first: on the event's date).
 //!
 //! The case: ISU; looked after Tue 1 Mar 2016, care plan started Thu 10 Mar 2016; reviews held on
 //! time. Case summaries every six months from 10 Mar 2016: Sat 10 Sep 2016, Fri 10 Mar 2017, Sun
@@ -19,7 +19,6 @@ use lac_timescales::json::schedule_json;
 use serde_json::Value;
 
 #[test]
-#[ignore = "engine/duties/event.rs decides in force once, by the care plan's start (not pol9's file)"]
 fn case_summaries_after_the_procedure_applies_are_due() {
     let out = schedule_json(
         r#"{"jurisdiction": "england", "profile": "isu-procedure", "as_at": "2018-01-10", "horizon_months": 0,
@@ -36,5 +35,10 @@ fn case_summaries_after_the_procedure_applies_are_due() {
     let v: Value = serde_json::from_str(&out).unwrap();
     let summaries: Vec<&Value> =
         v["obligations"].as_array().unwrap().iter().filter(|o| o["duty"] == "case_summary").collect();
-    assert!(summaries.iter().any(|o| o["latest"] == "2018-03-10"), "{summaries:#?}");
+    // Sat 10 Sep 2016, Fri 10 Mar 2017 and Sun 10 Sep 2017 each count from a date before 1 Jun
+    // 2017 (the care plan's start, then the previous summary's due date): not the ISU's. Sat 10
+    // Mar 2018 counts from Sun 10 Sep 2017: the ISU's, and the next one after the as-at date.
+    let due: Vec<&str> = summaries.iter().map(|o| o["latest"].as_str().unwrap()).collect();
+    assert_eq!(due, ["2018-03-10"], "{summaries:#?}");
+    assert_eq!(summaries[0]["review_number"], 4, "the fourth six-monthly repetition from the care plan");
 }

@@ -19,15 +19,23 @@ impl<'a> Builder<'a, '_> {
             let end = walk.periods.get(mk.period).and_then(|p| p.end.map(|(d, _)| d));
             for k in rules.clone() {
                 let rule = self.rule(k);
-                if rule.anchor != mk.anchor || !rule.in_force(mk.date) {
+                if rule.anchor != mk.anchor {
                     continue;
                 }
                 if !rule.repeat {
+                    if !rule.in_force(mk.date) {
+                        continue;
+                    }
                     let c = self.cand(rule, mk.date, false)?;
                     self.add(Scope::Event(mk.event), c, None, None, Trig::List(&[mk.event]), false);
                     continue;
                 }
                 let Some(p) = rule.period else { continue };
+                // Each repetition under the rule in force on the date the previous one fell due
+                // (the first: on the anchor), as a visit is counted under the rule in force on the
+                // date of the previous visit: a procedure that came in after the anchor applies
+                // from the repetition after it did.
+                let mut previous = mk.date;
                 for k in 1..=MAX_PROJECTION as u32 {
                     let step = match p {
                         Period::Months(n) => Period::Months(n * k),
@@ -45,6 +53,14 @@ impl<'a> Builder<'a, '_> {
                         break;
                     }
                     let last = until.is_none_or(|u| dl.date > u);
+                    let in_force = rule.in_force(previous);
+                    previous = dl.date;
+                    if !in_force {
+                        if last {
+                            break;
+                        }
+                        continue;
+                    }
                     let (cal, statutory_calendar) = self.cal_for(rule);
                     let deadline = Some(period::within_after(mk.date, step, cal)?);
                     let c = Cand {
