@@ -1,10 +1,8 @@
 //! The note on a rearrangement's authorisation names the procedure by its basis identifier,
 //! "the local:isu-procedure procedure requires the IRO's authority" (pol9, session 9, reading an
 //! ISU case's explanations as an IRO would): an identifier, and "procedure procedure". The note
-//! is made in `src/engine/clocks/rearrangement.rs`, which is not this session's pol9 file:
-//! failing test, `#[ignore]`d for its owner (run with `-- --ignored`). The Dudley note says the
-//! same ("the local:dudley procedure"). Either the procedure's id ("the isu-procedure
-//! procedure") or its name would read plainly.
+//! is made in `src/engine/clocks/rearrangement.rs`; fixed in session 9: "the local procedure
+//! (isu-procedure) requires the IRO's authority", as the web page labels a local basis.
 //!
 //! The case: ISU; looked after Mon 5 Jan 2026, first review Thu 29 Jan; the second is due within
 //! 3 months, Wed 29 Apr 2026. On Mon 20 Apr it was moved from Fri 24 Apr to Wed 6 May, past it.
@@ -13,7 +11,6 @@ use lac_timescales::json::schedule_json;
 use serde_json::Value;
 
 #[test]
-#[ignore = "the note is made in src/engine/clocks/rearrangement.rs (not pol9's file this session)"]
 fn the_authorisation_note_names_the_procedure_plainly() {
     let out = schedule_json(
         r#"{"jurisdiction": "england", "profile": "isu-procedure", "as_at": "2026-04-21", "horizon_months": 0,
@@ -32,6 +29,6 @@ fn the_authorisation_note_names_the_procedure_plainly() {
         .expect("an authorisation");
     assert_eq!(auth["latest"], "2026-04-20");
     let text = auth["explanation"].to_string();
-    assert!(text.contains("requires the IRO's authority"), "{text}");
+    assert!(text.contains("the local procedure (isu-procedure) requires the IRO's authority"), "{text}");
     assert!(!text.contains("local:isu-procedure procedure"), "{text}");
 }

@@ -273,7 +273,7 @@ fn moving_a_review_past_dudleys_date_is_named_as_dudleys_not_statutes() {
             basis: local("dudley")
         })
     );
-    assert!(a.action.contains("past its date under the dudley procedure 2026-05-31"), "{}", a.action);
+    assert!(a.action.contains("past its date under the local procedure (dudley) 2026-05-31"), "{}", a.action);
     assert!(!a.action.contains("statutory"), "{}", a.action);
     // Dudley's own rule: the IRO Service Manager authorises it, due the day of the move.
     assert_eq!(

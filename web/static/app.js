@@ -476,7 +476,7 @@ function breachText(b, o) {
 function movedText(b, o) {
   const local = b.basis && b.basis.startsWith("local:");
   const whose = local
-    ? `after the ${b.basis.slice(6)} procedure's deadline (${longDate(b.deadline)}): a breach of that procedure, not of the regulations`
+    ? `after the local procedure's deadline (${b.basis.slice(6)}: ${longDate(b.deadline)}): a breach of that procedure, not of the regulations`
     : `after the legal deadline (${longDate(b.deadline)})`;
   if (o && o.duty !== "hold_review") return `The new date is ${whose}`;
   return `Moved from ${longDate(b.from)} to ${longDate(b.to)}, ${whose}`;

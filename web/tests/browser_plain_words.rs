@@ -355,14 +355,14 @@ async fn a_move_past_the_local_deadline_only(c: &Client, url: &str) {
     let problems = inner_text(c, "#attention .problems").await;
     assert!(
         problems.contains(
-            "Authorise moving review 3 from Tue 20 Oct 2026 to Wed 28 Oct 2026: past its date under the dudley \
-             procedure Mon 26 Oct 2026 ("
+            "Authorise moving review 3 from Tue 20 Oct 2026 to Wed 28 Oct 2026: past its date under the local \
+             procedure (dudley) Mon 26 Oct 2026 ("
         ),
         "{problems}"
     );
     assert!(
         problems.contains(
-            "): The new date is after the dudley procedure's deadline (Mon 26 Oct 2026): a breach of that \
+            "): The new date is after the local procedure's deadline (dudley: Mon 26 Oct 2026): a breach of that \
              procedure, not of the regulations; the IRO service manager's authority is needed, by Mon 5 Oct 2026, \
              the day the move was made."
         ),

@@ -88,18 +88,16 @@ impl<'a, 'm> RepeatingDuty<'a, 'm> {
     }
 
     /// Whether the first review after the start of the placement was held (or is planned) on or
-    /// before `date`. A review not yet held counts only when planning ahead: from its planned day,
-    /// and never before the as-at date `as_at` (a review whose planned day passed without it was
-    /// not held then, and the visits stay weekly until it is).
+    /// before `date`. A review not yet held counts only when planning ahead, for a `date` after
+    /// the as-at date `as_at`, from its planned day: up to the as-at date the history says it was
+    /// not held (a review whose planned day passed without it, overdue, leaves the visits weekly
+    /// until it is held), and a visit's interval never depends on how far the history reaches.
     fn first_review_by(&self, date: NaiveDate, as_at: Option<NaiveDate>) -> bool {
         let pl = self.pl;
-        self.mtgs.iter().any(|m| {
-            let held = match (m.assumed, as_at) {
-                (true, Some(a)) => m.date.max(a),
-                _ => m.date,
-            };
-            m.period == pl.period && m.date >= pl.start && held <= date
-        })
+        let planning = as_at.is_none_or(|a| date > a);
+        self.mtgs
+            .iter()
+            .any(|m| m.period == pl.period && m.date >= pl.start && m.date <= date && (!m.assumed || planning))
     }
 
     /// The last day of the stage of length `first` from the placement's start ("the first

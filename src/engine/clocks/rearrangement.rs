@@ -40,7 +40,7 @@ impl<'a> Builder<'a, '_> {
             };
             let whose = match &basis {
                 Basis::Statutory => "its statutory date".to_string(),
-                Basis::Local(id) => format!("its date under the {id} procedure"),
+                Basis::Local(id) => format!("its date under the local procedure ({id})"),
             };
             let breach = Breach::RearrangedPastDeadline { from: ra.from, to: ra.to, deadline, basis: basis.clone() };
             let (regime, number) = (self.pending[slot_i].regime, self.pending[slot_i].review_number);
@@ -73,14 +73,18 @@ impl<'a> Builder<'a, '_> {
                         ))),
                         ..Rule::clone(rule)
                     });
+                    // The procedure whose rule asks for the authority, by its profile id.
+                    let procedure = match &rule.basis {
+                        Basis::Local(id) => format!("the local procedure ({id})"),
+                        Basis::Statutory => "the profile".to_string(),
+                    };
                     let note = match &basis {
                         Basis::Statutory => format!(
-                            "Moving a review past its statutory date breaches the review regulations; the {} procedure requires the {}'s authority, given when the move is made.",
-                            rule.basis,
+                            "Moving a review past its statutory date breaches the review regulations; {procedure} requires the {}'s authority, given when the move is made.",
                             rule.role.describe()
                         ),
                         Basis::Local(id) => format!(
-                            "The new date is within statute's ({}) but past the {id} procedure's earlier date: a breach of that procedure, not of the regulations.",
+                            "The new date is within statute's ({}) but past the earlier date of the local procedure ({id}), {deadline}: a breach of that procedure, not of the regulations.",
                             self.statutory_latest(slot_i).map(|d| d.to_string()).unwrap_or_default()
                         ),
                     };
