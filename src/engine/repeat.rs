@@ -12,7 +12,9 @@
 //!   before the as-at date); later ones are projected, each assumed done on one day (the
 //!   earliest last working day among the clocks projected together, unless the family plans
 //!   another), up to the horizon;
-//! - the clock stops where no rule fits (or, projecting, where no day is fixed).
+//! - the clock stops where no rule fits (or, projecting, where no day is fixed); a family may
+//!   instead pass over an occurrence recorded before its law came into force, counting the next
+//!   from it (visits in a placement made before 1 Apr 2011).
 //!
 //! What differs between the families is behind [`Repeating`]: which rules count an occurrence
 //! (regime and review number; placement conditions and stages), what the history recorded,
@@ -91,6 +93,14 @@ pub(in crate::engine) trait Repeating<'a> {
 
     /// Occurrence `n` became obligation `i` (a family may keep it, as reviews keep their slots).
     fn made(&mut self, _b: &mut Builder<'a, '_>, _n: u32, _i: usize) {}
+
+    /// Whether an occurrence recorded before any of its rules was in force (counted from a date
+    /// before the law came in) is passed over, the clock going on from it, rather than stopping
+    /// the clock: visits in a placement made before the 2010 Regulations came into force are owed
+    /// from the first visit after. `false` (the default): the clock's own `check` decides.
+    fn passes_over_before_law(&self) -> bool {
+        false
+    }
 }
 
 /// The binding deadline among candidates (the earliest; on a tie the first), as
@@ -156,6 +166,12 @@ impl<'a> Builder<'a, '_> {
         while let Some(rec) = c.recorded(self, n)? {
             self.fitting.clear();
             self.gather(&mut c, n, &prev)?;
+            if self.fitting.is_empty() && c.passes_over_before_law() && self.before_law(&mut c, n, prev.date)? {
+                // Done before the law that would owe it: no obligation, and the next counts from it.
+                prev = rec.next;
+                n += 1;
+                continue;
+            }
             let trig = prev.trig.with(rec.event);
             if !c.check(self, n, &prev, &self.fitting, trig.as_slice())? {
                 return Ok(None);
@@ -195,6 +211,19 @@ impl<'a> Builder<'a, '_> {
             }
         }
         Ok(None)
+    }
+
+    /// Whether some rule that would count occurrence `n` of `c` from `prev` comes into force only
+    /// after `prev` (none in force on it).
+    #[cold]
+    fn before_law<C: Repeating<'a>>(&mut self, c: &mut C, n: u32, prev: NaiveDate) -> Result<bool> {
+        for k in c.picks(self.sets, n) {
+            let rule = self.rule(k);
+            if rule.in_force_from.is_some_and(|f| prev < f) && c.fits(self, rule, n, prev)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Projects the running clocks `open` together, up to the horizon: the next occurrence of each

@@ -192,6 +192,13 @@ impl<'a> Repeating<'a> for RepeatingDuty<'a, '_> {
     fn missed_at_end(&self, end: NaiveDate, _event: usize) -> (Option<usize>, NaiveDate) {
         (None, end)
     }
+
+    /// A visit made before reg 28 came into force (1 Apr 2011; Wales reg 31, 6 Apr 2016) owed
+    /// nothing under it; the next counts from it (care-planning-timescales.md: the interval is
+    /// the one in force on the date of the previous visit).
+    fn passes_over_before_law(&self) -> bool {
+        true
+    }
 }
 
 impl<'a> Builder<'a, '_> {
