@@ -1085,8 +1085,10 @@ proptest! {
     }
 }
 
-/// Defect: the projection counts the adoption clock from a meeting assumed before authority to
-/// place existed; before 30 Dec 2005 the whole schedule is refused.
+/// The projection no longer counts the adoption clock from a meeting assumed before authority to
+/// place existed (a defect orc9's oracle found, fixed in session 9: a clock joins a projected
+/// meeting only when it counts from that day or before; before 30 Dec 2005 the whole schedule was
+/// refused). What follows is the defect as found; after it, what is expected, worked by hand.
 ///
 /// Looked after Mon 1 Jan 2024, no review held; authority to place Mon 12 Jan 2026; as at 12 Jan
 /// 2026 with a horizon of 12 months. The looked-after review 1 was due Mon 29 Jan 2024 (overdue).
@@ -1101,8 +1103,14 @@ proptest! {
 /// 12) is refused outright: "no statutory rule for adoption_authorised review 2 is encoded for
 /// that date" (the assumed meeting, 28 Sep 2005, is before the Adoption Agencies Regulations 2005
 /// came into force), though the history is valid and the adoption clock starts in 2006.
+///
+/// By hand, now: the looked-after clock is projected alone from Mon 29 Jan 2024 (reviews due 29
+/// Apr 2024, 29 Oct 2024, 29 Apr 2025, 29 Oct 2025, then Wed 29 Apr 2026); the adoption review 1,
+/// due Sun 12 Apr 2026, planned for Fri 10 Apr (Good Friday and Easter Monday were 3 and 6 Apr),
+/// is the earlier, so both clocks meet on Fri 10 Apr 2026. Adoption review 2 (six months, as the
+/// looked-after review 7): Sat 10 Oct 2026, planned for Fri 9 Oct; then Fri 9 Apr 2027, past the
+/// horizon (Tue 12 Jan 2027).
 #[test]
-#[ignore = "defect: joint projection counts the adoption clock from a meeting before authority to place"]
 fn a_joint_meeting_before_the_authority_counts_for_adoption() {
     let events = vec![ev(d(2024, 1, 1), EventKind::BecameLookedAfter), ev(d(2026, 1, 12), EventKind::AuthorityToPlace)];
     let s = run(Jurisdiction::England, &events, d(2026, 1, 12), 12);
@@ -1113,9 +1121,7 @@ fn a_joint_meeting_before_the_authority_counts_for_adoption() {
         .map(|o| (o.review_number.unwrap(), o.latest.unwrap()))
         .collect();
     adoption.sort();
-    assert_eq!(adoption.first(), Some(&(1, d(2026, 4, 12))));
-    assert!(adoption.iter().all(|(_, due)| *due > d(2026, 1, 12)), "{adoption:?}");
-    assert!(adoption.windows(2).all(|w| w[0].1 < w[1].1), "{adoption:?}");
+    assert_eq!(adoption, vec![(1, d(2026, 4, 12)), (2, d(2026, 10, 10))]);
     let events =
         vec![ev(d(2005, 8, 31), EventKind::BecameLookedAfter), ev(d(2006, 5, 26), EventKind::AuthorityToPlace)];
     let case = CaseHistory::new(Jurisdiction::England, Child::default(), events).unwrap();

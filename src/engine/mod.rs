@@ -811,7 +811,11 @@ fn narrow_keys(pending: &[Pending], cands: &[Cand], horizon_end: Option<NaiveDat
     // Every obligation's key is written at the next place, which only a kept one takes.
     keys.resize(pending.len(), 0);
     let mut n = 0;
-    let h = horizon_end.unwrap_or(NaiveDate::MAX);
+    // The horizon's end as a key's day field (year from 1900, then day of the year): a projected
+    // obligation whose day to plan for is after it is left out. Every day before 1900 wraps to a
+    // large year, as in the keys; no horizon: after every day.
+    let h =
+        horizon_end.map_or(u64::MAX, |h| u64::from(h.year().wrapping_sub(1900) as u32) << 9 | u64::from(h.ordinal()));
     // The bits of every field above its width, gathered over all keys: none when all fit. A
     // year before 1900 wraps to a large number.
     let mut over = 0u64;
@@ -822,7 +826,8 @@ fn narrow_keys(pending: &[Pending], cands: &[Cand], horizon_end: Option<NaiveDat
                 let w = d.latest_working_day;
                 let year = u64::from(w.year().wrapping_sub(1900) as u32);
                 over |= year >> 11;
-                (year << 9 | u64::from(w.ordinal()), b.assumed && w > h)
+                let day = year << 9 | u64::from(w.ordinal());
+                (day, b.assumed && day > h)
             }
             // After every date.
             None => (1 << 20, false),

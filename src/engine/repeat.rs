@@ -52,6 +52,9 @@ pub(in crate::engine) struct Running<C> {
     pub(in crate::engine) prev: Prev,
     /// How many candidate rules its occurrence has in the current projection step.
     cands: usize,
+    /// Its occurrence `n` was made at an earlier step, whose meeting it could not join (the
+    /// meeting was before the day it counts from).
+    made: bool,
 }
 
 /// What one clock of a repeating duty tells the mechanism.
@@ -100,6 +103,21 @@ pub(in crate::engine) trait Repeating<'a> {
     /// from the first visit after. `false` (the default): the clock's own `check` decides.
     fn passes_over_before_law(&self) -> bool {
         false
+    }
+}
+
+/// Puts the clocks that can be done on `date` (counting from it or before) first, keeping their
+/// order; how many there are, or all of them when none can.
+#[cold]
+fn join_first<C>(open: &mut Vec<Running<C>>, date: NaiveDate) -> usize {
+    let (mut joining, waiting): (Vec<_>, Vec<_>) = open.drain(..).partition(|o| o.prev.date <= date);
+    let n = joining.len();
+    joining.extend(waiting);
+    *open = joining;
+    if n == 0 {
+        open.len()
+    } else {
+        n
     }
 }
 
@@ -192,7 +210,7 @@ impl<'a> Builder<'a, '_> {
             n += 1;
         }
         let Some((end, end_event)) = c.end() else {
-            return Ok(Some(Running { clock: c, n, prev, cands: 0 }));
+            return Ok(Some(Running { clock: c, n, prev, cands: 0, made: false }));
         };
         // The clock stopped: an occurrence whose binding date fell before that was missed.
         self.fitting.clear();
@@ -230,8 +248,11 @@ impl<'a> Builder<'a, '_> {
     /// always (overdue when its binding date is before the as-at date), then further ones. Each
     /// step's occurrences are assumed done on one day, `day(step, earliest)` where `earliest` is
     /// the earliest last working day among them (a family may plan another); `done(builder, step,
-    /// day, open)` is told of each step made. A clock stops where no rule fits; the projection
-    /// stops where no day is fixed, or past the horizon (those occurrences are not made).
+    /// day, joined)` is told of each step made, with the clocks done on that day. A clock whose
+    /// occurrence counts from a day after it (an adoption clock started after an overdue
+    /// looked-after review's assumed day) does not join: its occurrence stays owed, made once,
+    /// for a later step. A clock stops where no rule fits; the projection stops where no day is
+    /// fixed, or past the horizon (those occurrences are not made).
     pub(in crate::engine) fn project<C: Repeating<'a>>(
         &mut self,
         open: &mut Vec<Running<C>>,
@@ -271,6 +292,11 @@ impl<'a> Builder<'a, '_> {
             let mut fitting = std::mem::take(&mut self.fitting);
             let mut cands = fitting.drain(..);
             for o in open.iter_mut() {
+                if o.made {
+                    // Made at an earlier step: its candidates again, not a second obligation.
+                    cands.by_ref().take(o.cands).for_each(drop);
+                    continue;
+                }
                 let prev = Prev { assumed: o.prev.assumed || step > 0, ..o.prev };
                 let i = self.commit(&mut o.clock, o.n, cands.by_ref().take(o.cands), prev.trig.as_slice());
                 if let (0, Some(i), Some(as_at)) = (step, i, self.as_at) {
@@ -283,10 +309,18 @@ impl<'a> Builder<'a, '_> {
             drop(cands);
             self.fitting = fitting;
             let Some(date) = date else { break };
-            done(self, step, date, open);
-            for o in open.iter_mut() {
-                o.n += 1;
-                o.prev = Prev { date, assumed: true, trig: Evs::default() };
+            // The clocks done at this step's meeting, first (a stable partition): those counting
+            // from a later day wait; when none could join, all do (a planned day before every clock).
+            let joined = if open.iter().all(|o| o.prev.date <= date) { open.len() } else { join_first(open, date) };
+            done(self, step, date, &open[..joined]);
+            for (k, o) in open.iter_mut().enumerate() {
+                if k < joined {
+                    o.n += 1;
+                    o.prev = Prev { date, assumed: true, trig: Evs::default() };
+                    o.made = false;
+                } else {
+                    o.made = true;
+                }
             }
             step += 1;
             if no_horizon {
