@@ -689,7 +689,12 @@ impl Ctx<'_> {
         }
         out.t.periods += periods.len() as u64;
         for p in periods.iter() {
-            out.t.periods_before_data += u64::from(!p.start_known);
+            // Before the data: its start is not in the data (it is before the window then), or
+            // it is, before the window's first day (an `RNE` = `S` episode still open, as most
+            // children already looked after are).
+            let before = !p.start_known || self.window.first_day().is_some_and(|f| p.start < f);
+            out.t.periods_before_data += u64::from(before);
+            out.t.periods_start_unknown += u64::from(!p.start_known);
             for &i in &p.indexes {
                 out.per_src[kept[i].1.src as usize][0] += 1;
                 out.date(kept[i].0.decom);
@@ -1430,6 +1435,7 @@ fn emit(o: &Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
     t.children += u.children;
     t.periods += u.periods;
     t.periods_before_data += u.periods_before_data;
+    t.periods_start_unknown += u.periods_start_unknown;
     t.conflicts += u.conflicts;
     if let Some(d) = u.last_date {
         acc.date(d);

@@ -860,8 +860,12 @@ pub struct Totals {
     pub children: u64,
     /// Periods of care built.
     pub periods: u64,
-    /// Periods that began before the data.
+    /// Periods that began before the data: before the window's first day, whether their start
+    /// is in the data (an `RNE` = `S` episode) or not.
     pub periods_before_data: u64,
+    /// Of these, periods whose start is not in the data (their first episode in the data is not
+    /// `RNE` = `S`): `period_start` is empty on their rows.
+    pub periods_start_unknown: u64,
     /// Superseded copies that differ in more than what a later year fills in.
     pub conflicts: u64,
     /// The latest date in the rows used.

@@ -440,8 +440,8 @@ impl Summary {
             s += &format!("  {:>9}  {}\n", self.by_basis.get(&b).copied().unwrap_or(0), b.as_str());
         }
         s += &format!(
-            "Periods of care: {} ({} began before the data); children: {}\n",
-            t.periods, t.periods_before_data, t.children
+            "Periods of care: {} ({} began before the data, {} of them with no start in the data); children: {}\n",
+            t.periods, t.periods_before_data, t.periods_start_unknown, t.children
         );
         for (kind, used_name) in [(FileKind::Episodes, "used in periods of care"), (FileKind::Reviews, "audited")] {
             let sup = if kind == FileKind::Episodes {

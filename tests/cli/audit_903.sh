@@ -42,6 +42,14 @@ grep -qx 'episodes: 23 rows read = 21 used in periods of care + 2 rejected + 0 s
   || fail "episode counts"
 grep -qx 'reviews:  24 rows read = 0 audited + 24 rejected' "$tmp/summary" || fail "review counts"
 grep -qx 'rows in = rows out + rejects + superseded, for every file: yes' "$tmp/summary" || fail "invariant line"
+# Periods: 11 built (the blank CHILD's episode and 689661's bad DECOM are rejected). 9 have no
+# `RNE` = `S` episode in the data (14338, 173118, 185686, 310964, 689661 from its `A` episode,
+# 79630, 817282, 900323, 900327); 237247's `S` of 21 Jul 2023 is before the window too: 10.
+grep -qx 'Periods of care: 11 (10 began before the data, 9 of them with no start in the data); children: 13' "$tmp/summary" \
+  || fail "periods line"
+# The five reviews never held, below.
+grep -qx 'Never held before care ended (or the review regime ended) after falling due: 5 reviews' "$tmp/summary" \
+  || fail "never-held line"
 
 # Overdue at 31 Mar 2025 (the rows are in CHILD byte order):
 # - 185686 and 900323: looked after before the data (first episodes RNE P), open, no review in the
