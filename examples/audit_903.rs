@@ -1,6 +1,7 @@
 //! Audit review timeliness on SSDA903 returns: one or more returns (episodes and reviews tables
-//! as CSV, or the DfE XML) in; one row per review out, with its deadline, lateness and the basis
-//! the deadline stands on; every unusable row in `rejects.csv`; episodes replaced by a later
+//! as CSV, or the DfE XML) in; one row per review out (held, or fell due and never held before
+//! its clock stopped), with its deadline, lateness and the basis the deadline stands on; with
+//! `--as-at`, one per overdue review; every unusable row in `rejects.csv`; episodes replaced by a later
 //! year's copy in `superseded.csv`; a summary; optionally an HTML report.
 //!
 //! ```sh

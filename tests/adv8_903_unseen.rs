@@ -1,7 +1,5 @@
 //! SSDA903 audit: what an analyst is never told (adv8, session 8). Two defects, each a test that
-//! fails today and is `#[ignore]`d so that the branch stays green: the lead routes them to the
-//! owners of `src/ssda903/`, who remove the `#[ignore]` with the fix. Run them with
-//! `cargo test -p lac-timescales --test adv8_903_unseen -- --ignored`.
+//! failed and was `#[ignore]`d; both fixed in session 9 (s903), the `#[ignore]`s removed.
 //!
 //! Dates worked out by hand: looked after Mon 1 May 2023, the first review is due within 20
 //! working days, skipping Mon 8 May 2023 (the coronation bank holiday) and Mon 29 May 2023 (the
@@ -58,7 +56,6 @@ fn run(returns: &[(String, String, i32)], as_at: Option<NaiveDate>) -> Collect {
 /// row, no reject and no count ("Late or overdue: 0"). An analyst counting missed reviews
 /// undercounts exactly the children the audit exists to find.
 #[test]
-#[ignore = "defect (adv8): a review never held in a period of care that has ended is reported nowhere"]
 fn a_review_missed_before_the_period_ended_is_reported() {
     let r2024 = (file(EP_HEADER, &[ep("G7", "01/05/2023", "20/07/2023", "E4A")]), file(RV_HEADER, &[]), 2024);
     let c = run(&[r2024], Some(d(2024, 3, 31)));
@@ -78,7 +75,6 @@ fn a_review_missed_before_the_period_ended_is_reported() {
 /// return, absent from the next return, whose later period began inside the earlier return's
 /// year) is a reject, or the note must reach some output.
 #[test]
-#[ignore = "defect (adv8): a late-corrected DECOM silently makes a period of care no return shows"]
 fn a_late_corrected_start_is_not_a_silent_extra_period() {
     let r2024 = (
         file(EP_HEADER, &[ep("F6", "01/05/2023", "", "")]),
@@ -98,4 +94,68 @@ fn a_late_corrected_start_is_not_a_silent_extra_period() {
         "nothing tells the analyst about the 2023-24 return's open episode of 01/05/2023:\n{:?}\n{:?}",
         c.rows, c.rejects
     );
+    // The fix (s903): the 2023-24 return's episode is rejected as contradicted by the later
+    // return, so no period of care of 1 May to 15 Jul 2023 is built, and no review of it is
+    // reported never held (its first would have been due 31 May 2023).
+    assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
+    assert_eq!((&*c.rejects[0].file, c.rejects[0].line), ("SSDA903_2024_episodes.csv", 2));
+    assert_eq!(
+        c.rejects[0].reason,
+        "contradicted by a later return: the 2023-24 return shows the period of care from DECOM 01/05/2023 open on its \
+         last day, but the 2024-25 return does not show it and begins a new period on DECOM 15/07/2023 (line 2), inside \
+         2023-24: the later return is taken as the correction"
+    );
+    // Its rows: the review held and, at 31 Mar 2025, review 2 overdue (due within 3 months of
+    // Thu 10 Aug 2023: Fri 10 Nov 2023); nothing never held.
+    assert_eq!(c.rows.len(), 2, "{:?}", c.rows);
+    assert!(c.rows[1].is_overdue() && c.rows[1].deadline == Some(d(2023, 11, 10)), "{:?}", c.rows);
+}
+
+/// The same correction with the old period longer (three episodes from Fri 1 Apr 2022, the last
+/// open at the end of 2023-24) and a review in it: every episode of the contradicted period is
+/// rejected, and its review (Wed 1 Jun 2022, in the 2022-23 return) is outside every period of
+/// care, rejected too, naming the period that remains. Nothing is judged on a period no return
+/// shows.
+#[test]
+fn a_contradicted_period_is_rejected_whole_with_its_reviews() {
+    let r2023 = (
+        file(
+            EP_HEADER,
+            &[ep("H8", "01/04/2022", "01/09/2022", "X1"), ep("H8", "01/09/2022", "", "").replace(",S,", ",P,")],
+        ),
+        file(RV_HEADER, &["H8,01/01/2012,01/06/2022,PN1".to_string()]),
+        2023,
+    );
+    let r2024 = (
+        file(
+            EP_HEADER,
+            &[
+                ep("H8", "01/09/2022", "01/02/2023", "X1").replace(",S,", ",P,"),
+                ep("H8", "01/02/2023", "", "").replace(",S,", ",P,"),
+            ],
+        ),
+        file(RV_HEADER, &[]),
+        2024,
+    );
+    let r2025 = (file(EP_HEADER, &[ep("H8", "15/07/2023", "", "")]), file(RV_HEADER, &[]), 2025);
+    let c = run(&[r2023, r2024, r2025], Some(d(2025, 3, 31)));
+    let why: Vec<(&str, u64)> = c.rejects.iter().map(|r| (&*r.file, r.line)).collect();
+    assert_eq!(
+        why,
+        vec![
+            ("SSDA903_2023_episodes.csv", 2),
+            ("SSDA903_2024_episodes.csv", 2),
+            ("SSDA903_2024_episodes.csv", 3),
+            ("SSDA903_2023_reviews.csv", 2),
+        ],
+        "{:?}",
+        c.rejects
+    );
+    assert!(c.rejects[..3].iter().all(|r| r.reason.starts_with(
+        "contradicted by a later return: the 2023-24 return shows the period of care from DECOM 01/04/2022"
+    )));
+    assert_eq!(c.rejects[3].reason, "REVIEW 01/06/2022 is outside every period of care (15/07/2023 to open)");
+    // The corrected period: looked after Sat 15 Jul 2023, no review by 31 Mar 2025: overdue.
+    assert_eq!(c.rows.len(), 1, "{:?}", c.rows);
+    assert!(c.rows[0].is_overdue() && c.rows[0].period_start == Some(d(2023, 7, 15)), "{:?}", c.rows);
 }

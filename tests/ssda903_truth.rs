@@ -175,6 +175,7 @@ fn returns_cut_from_full_histories_agree_with_the_truth() {
     let as_at = d(LAST, 3, 31);
     let mut checked = BTreeMap::<Basis, u64>::new();
     let mut not_assessable = 0u64;
+    let mut never_held = 0u64;
     for seed in 1..=3u64 {
         let (eps, revs) = generate(seed, 250);
         let all_years: Vec<i32> = (2015..=LAST).collect();
@@ -187,6 +188,10 @@ fn returns_cut_from_full_histories_agree_with_the_truth() {
             &truth.rejects[..truth.rejects.len().min(5)]
         );
         assert!(truth.rows.iter().all(|r| r.basis == Basis::KnownReviewNumber), "the truth must be fully known");
+        let mut truth_missed: BTreeMap<(String, NaiveDate), Vec<&AuditRow>> = BTreeMap::new();
+        for r in truth.rows.iter().filter(|r| r.is_never_held()) {
+            truth_missed.entry((r.child.to_string(), r.ended.unwrap())).or_default().push(r);
+        }
         let truth_overdue: BTreeSet<String> =
             truth.rows.iter().filter(|r| r.is_overdue()).map(|r| r.child.to_string()).collect();
         for k in 1..=3 {
@@ -200,9 +205,34 @@ fn returns_cut_from_full_histories_agree_with_the_truth() {
             assert_eq!(got.rows, got2.rows, "order changed the rows (seed {seed}, years {years:?})");
             assert_eq!(got.rejects, got2.rejects);
             assert!(got.rejects.is_empty(), "{:?}", &got.rejects[..got.rejects.len().min(5)]);
+            // Every review never held in a period that began inside the cut is found, the same.
+            let first_day = d(LAST - k, 4, 1);
+            for t in truth.rows.iter().filter(|t| t.is_never_held() && t.period_start.is_some_and(|s| s >= first_day)) {
+                assert!(
+                    got.rows.iter().any(|r| r.is_never_held()
+                        && (&r.child, r.ended, r.review_number, r.deadline, r.basis)
+                            == (&t.child, t.ended, t.review_number, t.deadline, Basis::KnownReviewNumber)),
+                    "seed {seed} years {years:?}: the truth's review never held is missing: {t:?}"
+                );
+            }
             for r in &got.rows {
                 if r.is_overdue() {
                     assert!(truth_overdue.contains(&*r.child), "{} reported overdue but is not: {r:?}", r.child);
+                    continue;
+                }
+                if r.is_never_held() {
+                    // Never held in the full history too: the same meeting (same day the clock
+                    // stopped) due no later than the row says (the latest possible deadline when
+                    // the earlier reviews are not in the cut), the same one when its number is known.
+                    let t =
+                        truth_missed.get(&(r.child.to_string(), r.ended.unwrap())).map(Vec::as_slice).unwrap_or(&[]);
+                    let ok = t.iter().any(|t| {
+                        t.deadline <= r.deadline
+                            && (r.basis != Basis::KnownReviewNumber
+                                || (t.review_number, t.deadline) == (r.review_number, r.deadline))
+                    });
+                    assert!(ok, "seed {seed} years {years:?}: never held but not in the truth: {r:?}\ntruth {t:?}");
+                    never_held += 1;
                     continue;
                 }
                 let t = truth_rows[&(r.child.to_string(), r.review.unwrap())];
@@ -227,6 +257,7 @@ fn returns_cut_from_full_histories_agree_with_the_truth() {
     for b in [Basis::KnownReviewNumber, Basis::DecidedByData, Basis::Assumption] {
         assert!(checked.get(&b).copied().unwrap_or(0) > 20, "too few {b} rows: {checked:?}");
     }
-    eprintln!("checked by basis: {checked:?}; not assessable: {not_assessable}");
+    eprintln!("checked by basis: {checked:?}; not assessable: {not_assessable}; never held: {never_held}");
     assert!(not_assessable > 0);
+    assert!(never_held > 20, "too few reviews never held: {never_held}");
 }

@@ -25,6 +25,7 @@ fn late_row(child: &str, working_days_late: i64) -> AuditRow {
         missed: Some(lac_timescales::profile::Basis::Statutory),
         note: String::new(),
         line: 1,
+        ended: None,
     }
 }
 

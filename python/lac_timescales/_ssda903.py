@@ -30,13 +30,17 @@ class Audit903:
     """The result of :func:`audit_903`.
 
     Attributes:
-        reviews: one row per review (and, with ``as_at``, per overdue review): ``CHILD``,
+        reviews: one row per review held; one per review never held (it fell due before the
+            child left care, or its review regime ended, inside the data: no ``REVIEW``, the
+            lateness counted to that day, a note "never held: ..."); and, with ``as_at``, one
+            per overdue review: ``CHILD``,
             ``collection_year``, ``period_start``, ``regime``, ``review_number``, ``REVIEW``,
             ``deadline``, ``latest_working_day``, ``on_time``, ``working_days_late``,
             ``calendar_days_late``, ``basis``, ``missed``, ``note`` (the columns of ``reviews_audit.csv``),
             then ``row`` (the index label of the review in the caller's DataFrame; missing for
-            an overdue row) for DataFrame input, or ``line`` (the file line; 0 for an overdue
-            row) for file input. A DataFrame of the caller's kind.
+            an overdue row or a review never held) for DataFrame input, or ``line`` (the file
+            line; 0 for an overdue row or a review never held) for file input. A DataFrame of
+            the caller's kind.
         rejects: every row that could not be used: ``file``, ``table``, ``line``, ``row`` (the
             index label in the caller's DataFrame, for DataFrame input), ``CHILD``, ``reason``.
         superseded: episode rows replaced by a later collection year's copy.

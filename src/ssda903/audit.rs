@@ -441,6 +441,26 @@ fn bind_among<'o>(candidates: impl Iterator<Item = &'o Obligation>) -> Option<Bi
     })
 }
 
+/// A review that fell due and was never held before its clock stopped, under one history.
+#[derive(Debug, Clone)]
+struct Miss {
+    regime: Option<Regime>,
+    number: Option<u32>,
+    latest: NaiveDate,
+    lwd: NaiveDate,
+    /// The day its clock stopped.
+    stopped: NaiveDate,
+    missed: crate::profile::Basis,
+    /// The day the previous review (never held either) is assumed held, when it follows one.
+    after: Option<NaiveDate>,
+    /// The step that found it (0: the engine's own; n: counted from the n-th day assumed).
+    step: usize,
+}
+
+/// At most this many steps of reviews never held in a row, per period and history (a period of
+/// care of 30 years, one review every 6 months).
+const MAX_MISSED: usize = 64;
+
 /// The next review due at the as-at date: regime, number, deadline, last working day, and whose
 /// standard it misses if overdue.
 type Next = (Option<Regime>, Option<u32>, NaiveDate, NaiveDate, crate::profile::Basis);
@@ -593,6 +613,37 @@ impl Ctx<'_> {
             }
         }
         eps.truncate(n);
+        // An episode open (no DEC) at the end of its return, followed by a new period of care
+        // (RNE = S) from a later return that began inside that return's year: the two returns
+        // contradict each other (the earlier shows the child in the old period on its last day;
+        // the later, in a new period since a day of that year, and not the old episode). The
+        // later return is taken as the correction (a DECOM corrected after submission, say): the
+        // earlier return's period, every episode of it, is rejected naming the later episode,
+        // rather than built into a period of care that no return shows.
+        let mut i = 1;
+        while i < eps.len() {
+            let (e, nx) = (&eps[i - 1].0, &eps[i].0);
+            if e.dec.is_some() || !nx.starts_period || e.year == 0 || nx.year <= e.year || nx.decom > year_end(e.year) {
+                i += 1;
+                continue;
+            }
+            let j = (0..i).rev().find(|&k| eps[k].0.starts_period).unwrap_or(0);
+            let reason = format!(
+                "contradicted by a later return: the {y} return shows the period of care from DECOM {} open on its last day, \
+                 but the {} return does not show it and begins a new period on DECOM {} (line {}), inside {y}: the later \
+                 return is taken as the correction",
+                fmt_d(eps[j].0.decom),
+                year_label(nx.year),
+                fmt_d(nx.decom),
+                nx.line,
+                y = year_label(e.year),
+            );
+            for (_, r, _) in &eps[j..i] {
+                out.reject(self, r, child, reason.clone());
+            }
+            eps.drain(j..i);
+            i = j.max(1);
+        }
         let kept = &*eps;
         episodes.extend(kept.iter().map(|(e, _, _)| e.clone()));
         // An episode open (no DEC) at the end of its return and followed by a new period of care
@@ -601,6 +652,8 @@ impl Ctx<'_> {
         // began. Without this, the stale open copy would make the later, authoritative period
         // "overlap" and be rejected, and the later reviews be judged in the old period.
         let mut ended_by: Vec<(usize, String)> = Vec::new();
+        // Those episodes, each with the last day of its return's year (open then).
+        let mut open_until: Vec<(usize, NaiveDate)> = Vec::new();
         for i in 1..episodes.len() {
             let (e, n) = (&episodes[i - 1], &episodes[i]);
             if e.dec.is_some() || !n.starts_period || e.year == 0 || n.year <= e.year {
@@ -619,6 +672,7 @@ impl Ctx<'_> {
                         fmt_d(by)
                     ),
                 ));
+                open_until.push((i - 1, year_end(e.year)));
                 episodes[i - 1].dec = Some(by);
             }
         }
@@ -635,7 +689,12 @@ impl Ctx<'_> {
         }
         out.t.periods += periods.len() as u64;
         for p in periods.iter() {
-            out.t.periods_before_data += u64::from(!p.start_known);
+            // Before the data: its start is not in the data (it is before the window then), or
+            // it is, before the window's first day (an `RNE` = `S` episode still open, as most
+            // children already looked after are).
+            let before = !p.start_known || self.window.first_day().is_some_and(|f| p.start < f);
+            out.t.periods_before_data += u64::from(before);
+            out.t.periods_start_unknown += u64::from(!p.start_known);
             for &i in &p.indexes {
                 out.per_src[kept[i].1.src as usize][0] += 1;
                 out.date(kept[i].0.decom);
@@ -713,10 +772,16 @@ impl Ctx<'_> {
             let these = &revs[at..at + n];
             at += n;
             let open_at_as_at = self.as_at.is_some_and(|a| p.start <= a && p.end.is_none_or(|e| e > a));
-            if these.is_empty() && !open_at_as_at {
+            // A review clock that stopped (the period ended, or a regime within it) may have
+            // missed a review.
+            let may_miss = p.end.is_some() || p.events.len() > 1;
+            if these.is_empty() && !open_at_as_at && !may_miss {
                 continue;
             }
-            self.audit_period(&child_arc, p, these, open_at_as_at, out);
+            // An end taken from the returns (`ended_by`): the child was still looked after at
+            // the end of that episode's return, and not known to be after it.
+            let known_until = open_until.iter().find(|(e, _)| p.indexes.contains(e)).map(|(_, d)| *d);
+            self.audit_period(&child_arc, p, these, open_at_as_at, known_until, out);
         }
     }
 
@@ -726,6 +791,7 @@ impl Ctx<'_> {
         p: &CarePeriod,
         revs: &[(NaiveDate, &RowRef)],
         open_at_as_at: bool,
+        known_until: Option<NaiveDate>,
         out: &mut Out,
     ) {
         // The review dates, in a buffer kept from period to period (given back below).
@@ -826,13 +892,168 @@ impl Ctx<'_> {
                 basis,
                 note: n,
                 line: r.line,
+                ended: None,
             });
         }
         if let (true, Some(as_at)) = (open_at_as_at, self.as_at) {
             self.overdue(child, p, revs, &gaps, &s0, s2.as_ref(), as_at, &base_note, out);
         }
+        let late_dates: Vec<NaiveDate> = if s2.is_some() {
+            let mut v: Vec<NaiveDate> = dates.iter().copied().chain(gaps.iter().flat_map(late_syn)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        } else {
+            Vec::new()
+        };
+        let m0 = self.misses(p, &dates, &s0, &mut case);
+        let ml = s2.as_ref().map(|s2| self.misses(p, &late_dates, s2, &mut case));
+        self.never_held(child, p, &m0, ml.as_deref(), known_until, &base_note, out);
         out.dates_buf = dates;
         out.case = case;
+    }
+
+    /// The reviews never held in period `p` under one history (reviews held on `base`, its
+    /// schedule `first`), in the order found: those the engine finds missed when their clock
+    /// stopped (a deadline before the day it stopped; one on that day was not yet missed); then,
+    /// for each step, the next ones counted from the day the earliest of the last ones is assumed
+    /// held (its last working day, as the engine projects a review not held), while any is
+    /// missed too.
+    fn misses(
+        &self,
+        p: &CarePeriod,
+        base: &[NaiveDate],
+        first: &Schedule,
+        case: &mut Option<CaseHistory>,
+    ) -> Vec<Miss> {
+        let mut found: Vec<Miss> = Vec::new();
+        let mut assumed: Vec<NaiveDate> = Vec::new();
+        let mut owned: Option<Schedule> = None;
+        for _ in 0..MAX_MISSED {
+            let s = owned.as_ref().unwrap_or(first);
+            let before = found.len();
+            let after = assumed.last().copied();
+            for o in s.obligations.iter().filter(|o| o.duty == Duty::HoldReview && !o.early && o.done.is_none()) {
+                let Some(Breach::NotHeld { as_at, basis }) = &o.breach else { continue };
+                let (Some(latest), Some(lwd)) = (o.latest, o.latest_working_day) else { continue };
+                if found.iter().any(|m| (m.regime, m.number) == (o.regime, o.review_number)) {
+                    continue;
+                }
+                found.push(Miss {
+                    regime: o.regime,
+                    number: o.review_number,
+                    latest,
+                    lwd,
+                    stopped: *as_at,
+                    missed: basis.clone(),
+                    after,
+                    step: assumed.len(),
+                });
+            }
+            found[before..].sort_by_key(|m| (m.stopped, m.latest, m.regime, m.number));
+            let day = found[before..].iter().map(|m| m.lwd).min();
+            let Some(day) = day.filter(|d| p.contains(*d) && after.is_none_or(|a| *d > a) && !base.contains(d)) else {
+                break;
+            };
+            assumed.push(day);
+            let mut all: Vec<NaiveDate> = base.iter().copied().chain(assumed.iter().copied()).collect();
+            all.sort_unstable();
+            match self.sched(p, &all, case) {
+                Ok(s) => owned = Some(s),
+                Err(_) => break,
+            }
+        }
+        found
+    }
+
+    /// Writes a row for each review never held that the data decides: its clock stopped on a
+    /// day the window covers (and, for an end taken from the returns, its deadline is no later
+    /// than `known_until`, the last day the child was known to be looked after). With no gap in
+    /// the data, `m0` (the reviews held) is the answer; with a gap, `ml` (the latest possible
+    /// reviews before each gap ends) is: a review missed under it was missed under every history,
+    /// due no later than the deadline it gives. Reviews of several regimes missed in one step
+    /// whose clocks stopped on the same day are one meeting not held, as for a meeting held: one
+    /// row, the earliest deadline binding, the others named in the note.
+    #[allow(clippy::too_many_arguments)]
+    fn never_held(
+        &self,
+        child: &Arc<str>,
+        p: &CarePeriod,
+        m0: &[Miss],
+        ml: Option<&[Miss]>,
+        known_until: Option<NaiveDate>,
+        base_note: &str,
+        out: &mut Out,
+    ) {
+        let meetings = |ms: &[Miss]| -> Vec<(usize, usize)> {
+            let mut v: Vec<(usize, usize)> = Vec::new();
+            for (i, m) in ms.iter().enumerate() {
+                match v.last_mut() {
+                    Some(g) if (ms[g.0].step, ms[g.0].stopped) == (m.step, m.stopped) => g.1 = i + 1,
+                    _ => v.push((i, i + 1)),
+                }
+            }
+            v
+        };
+        let chosen = ml.unwrap_or(m0);
+        let g0 = meetings(m0);
+        let key = |ms: &[Miss], g: (usize, usize)| -> Vec<(Option<Regime>, Option<u32>, NaiveDate)> {
+            ms[g.0..g.1].iter().map(|m| (m.regime, m.number, m.latest)).collect()
+        };
+        for (i, g) in meetings(chosen).into_iter().enumerate() {
+            let m = &chosen[g.0];
+            if !self.window.covers(m.stopped) || known_until.is_some_and(|k| m.latest > k) {
+                continue;
+            }
+            let known = ml.is_none() || g0.get(i).is_some_and(|&h| key(m0, h) == key(chosen, g));
+            let mut n = if p.end == Some(m.stopped) {
+                format!("never held: the child left care on {} after it fell due", m.stopped)
+            } else {
+                format!("never held: its review clock stopped on {} after it fell due", m.stopped)
+            };
+            for o in &chosen[g.0 + 1..g.1] {
+                let number = match (known, o.number) {
+                    (true, Some(k)) => k.to_string(),
+                    _ => "?".into(),
+                };
+                n.push_str(&format!(
+                    "; also {} review {number} due {}",
+                    o.regime.map(|r| r.as_str()).unwrap_or("?"),
+                    o.latest
+                ));
+            }
+            if let Some(a) = m.after {
+                n.push_str(&format!(
+                    "; counted from {a}, the last working day by which the previous review (never held) was due, as if held then"
+                ));
+            }
+            if !known {
+                n.push_str("; missed whatever the earlier reviews (latest possible deadline shown)");
+            }
+            if !base_note.is_empty() {
+                n.push_str("; ");
+                n.push_str(base_note);
+            }
+            out.chunk.rows.push(AuditRow {
+                child: child.clone(),
+                collection_year: year_of(m.latest),
+                period_start: p.start_known.then_some(p.start),
+                regime: m.regime,
+                review_number: if known { m.number } else { None },
+                review: None,
+                deadline: Some(m.latest),
+                latest_working_day: Some(m.lwd),
+                on_time: Some(false),
+                working_days_late: Some(self.calendar.working_days_between(m.latest, m.stopped).unwrap_or(0)),
+                calendar_days_late: Some((m.stopped - m.latest).num_days()),
+                basis: if known { Basis::KnownReviewNumber } else { Basis::DecidedByData },
+                missed: Some(m.missed.clone()),
+                note: n,
+                line: 0,
+                ended: Some(m.stopped),
+            });
+            out.t.never_held += 1;
+        }
     }
 
     /// The row's binding deadline and basis from the deadlines under each history.
@@ -1031,6 +1252,7 @@ impl Ctx<'_> {
             basis,
             note: n,
             line: 0,
+            ended: None,
         });
         out.t.overdue += 1;
     }
@@ -1208,10 +1430,12 @@ fn emit(o: &Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
     t.reviews_assessed += u.reviews_assessed;
     t.on_assumption += u.on_assumption;
     t.overdue += u.overdue;
+    t.never_held += u.never_held;
     t.overdue_not_assessable += u.overdue_not_assessable;
     t.children += u.children;
     t.periods += u.periods;
     t.periods_before_data += u.periods_before_data;
+    t.periods_start_unknown += u.periods_start_unknown;
     t.conflicts += u.conflicts;
     if let Some(d) = u.last_date {
         acc.date(d);

@@ -39,6 +39,21 @@
 //! Overdue reviews (with an as-at date) follow the same rule: a child is reported overdue only
 //! when every history (or the stated assumption) makes it overdue.
 //!
+//! # Reviews never held
+//! A review clock that stopped (the child left care, or the review regime ended: short breaks
+//! to care, placement for adoption) owes the review whose deadline fell **before** the day it
+//! stopped (the engine's rule: a deadline on that day had not passed while the clock ran). Such a
+//! review is a row with no `REVIEW` date ([`AuditRow::is_never_held`], [`AuditRow::ended`]),
+//! `on_time` false, lateness counted to the day the clock stopped, and a note ("never held: the
+//! child left care on ... after it fell due"). The next review is counted from the last working
+//! day by which the missed one was due, as if held then (as the engine projects a review not
+//! held), so several may be missed in a row. Only what the data decides is written: the day the
+//! clock stopped is in the window; with reviews before the data unknown, a review is written only
+//! when it was missed under the latest possible earlier reviews (then under every history),
+//! `decided_by_data` with that latest deadline; for a period whose end was taken from the
+//! returns, only a deadline no later than the last day its return shows the child looked after.
+//! A period still open has none (with an as-at date its review not held is the overdue row).
+//!
 //! # Accounting
 //! Every data row ends up used (an episode in a period of care, a review in the audit), rejected
 //! (with its file, line and reason), or superseded (an episode also in a later year's return,
@@ -246,7 +261,9 @@ impl fmt::Display for Basis {
     }
 }
 
-/// One line of `reviews_audit.csv`: a review held, or (with an as-at date) a review overdue.
+/// One line of `reviews_audit.csv`: a review held; a review never held, that fell due before
+/// its clock stopped (the child left care, or the review regime ended) inside the data; or (with
+/// an as-at date) a review overdue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRow {
     /// The child.
@@ -260,7 +277,7 @@ pub struct AuditRow {
     pub regime: Option<Regime>,
     /// The review's number within its regime and period, when known.
     pub review_number: Option<u32>,
-    /// The date the review was held; `None` for an overdue row.
+    /// The date the review was held; `None` for an overdue row or a review never held.
     pub review: Option<NaiveDate>,
     /// The deadline it is judged against (see [`Basis`]); `None` when not assessable.
     pub deadline: Option<NaiveDate>,
@@ -268,9 +285,10 @@ pub struct AuditRow {
     pub latest_working_day: Option<NaiveDate>,
     /// Held on or before the deadline; `None` when not assessable.
     pub on_time: Option<bool>,
-    /// Working days after the deadline (0 when on time).
+    /// Working days after the deadline (0 when on time); for an overdue row, to the as-at date;
+    /// for a review never held, to the day its clock stopped.
     pub working_days_late: Option<i64>,
-    /// Calendar days after the deadline (0 when on time).
+    /// Calendar days after the deadline (0 when on time), counted as `working_days_late`.
     pub calendar_days_late: Option<i64>,
     /// On what the deadline stands.
     pub basis: Basis,
@@ -279,8 +297,12 @@ pub struct AuditRow {
     pub missed: Option<crate::profile::Basis>,
     /// Anything worth knowing: the basis explained, other clocks served, inferred episode ends.
     pub note: String,
-    /// Line of the review in its file (0 for an overdue row).
+    /// Line of the review in its file (0 for an overdue row or a review never held).
     pub line: u64,
+    /// For a review never held: the day its clock stopped, after the review fell due (the day
+    /// the child left care, or the day its review regime ended); `None` otherwise. Not a column
+    /// of `reviews_audit.csv`: there the note says it ("never held: the child left care on ...").
+    pub ended: Option<NaiveDate>,
 }
 
 /// Appends bytes written by a `write_csv_bytes` (valid UTF-8 by construction: ASCII and whole
@@ -489,9 +511,15 @@ impl AuditRow {
     pub const CSV_HEADER: &'static str = "CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,\
 latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,note";
 
-    /// True for an overdue row (a review not held by the as-at date).
+    /// True for an overdue row (a review not held by the as-at date, its clock still running).
     pub fn is_overdue(&self) -> bool {
-        self.review.is_none()
+        self.review.is_none() && self.ended.is_none()
+    }
+
+    /// True for a review never held: it fell due before its clock stopped (the child left care,
+    /// or the review regime ended), and no review was held in between.
+    pub fn is_never_held(&self) -> bool {
+        self.review.is_none() && self.ended.is_some()
     }
 
     /// Appends this row as one CSV line (dates ISO `YYYY-MM-DD`).
@@ -555,7 +583,7 @@ latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,not
 /// Receives the audit's output, in order (children in `CHILD` byte order; when the rows were
 /// partitioned, in that order within each partition, one partition after another).
 pub trait Sink {
-    /// One audit row (a review, or an overdue review).
+    /// One audit row (a review held, a review never held, or an overdue review).
     fn row(&mut self, row: &AuditRow) -> io::Result<()>;
     /// One rejected row.
     fn reject(&mut self, reject: &Reject) -> io::Result<()>;
@@ -823,14 +851,21 @@ pub struct Totals {
     pub on_assumption: u64,
     /// Overdue rows written (with an as-at date).
     pub overdue: u64,
+    /// Rows written for reviews never held: each fell due before its clock stopped (the child
+    /// left care, or the review regime ended) inside the data.
+    pub never_held: u64,
     /// Children open at the as-at date whose overdue status the data cannot decide.
     pub overdue_not_assessable: u64,
     /// Children audited.
     pub children: u64,
     /// Periods of care built.
     pub periods: u64,
-    /// Periods that began before the data.
+    /// Periods that began before the data: before the window's first day, whether their start
+    /// is in the data (an `RNE` = `S` episode) or not.
     pub periods_before_data: u64,
+    /// Of these, periods whose start is not in the data (their first episode in the data is not
+    /// `RNE` = `S`): `period_start` is empty on their rows.
+    pub periods_start_unknown: u64,
     /// Superseded copies that differ in more than what a later year fills in.
     pub conflicts: u64,
     /// The latest date in the rows used.
@@ -966,6 +1001,7 @@ mod csv_tests {
             missed: Some(crate::profile::Basis::Statutory),
             note: String::new(),
             line: 7,
+            ended: None,
         }
     }
 

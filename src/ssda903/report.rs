@@ -153,6 +153,9 @@ pub struct Summary {
     pub overdue: u64,
     /// Overdue rows on the assumption.
     pub overdue_assumption: u64,
+    /// Rows for reviews never held: each fell due before its clock stopped (the child left care,
+    /// or the review regime ended).
+    pub never_held: u64,
     /// Late and overdue rows kept for the report (overdue first, then the most late).
     pub late: Vec<AuditRow>,
     /// Late and overdue rows in all.
@@ -225,6 +228,8 @@ impl Summary {
             };
             self.by_number[k].add(r);
             self.monthly.entry((d.year(), d.month())).or_default().add(r);
+        } else if r.ended.is_some() {
+            self.never_held += 1;
         } else {
             self.overdue += 1;
             self.overdue_assumption += u64::from(r.basis == Basis::Assumption);
@@ -298,8 +303,12 @@ impl Summary {
                 by_basis[r.basis as usize] = (true, by_basis[r.basis as usize].1 + 1);
             } else {
                 by_basis[r.basis as usize].0 = true;
-                self.overdue += 1;
-                self.overdue_assumption += u64::from(r.basis == Basis::Assumption);
+                if r.ended.is_some() {
+                    self.never_held += 1;
+                } else {
+                    self.overdue += 1;
+                    self.overdue_assumption += u64::from(r.basis == Basis::Assumption);
+                }
             }
             self.add_missed(r);
         }
@@ -413,6 +422,11 @@ impl Summary {
                 if t.overdue_not_assessable == 1 { "child" } else { "children" }
             );
         }
+        s += &format!(
+            "Never held before care ended (or the review regime ended) after falling due: {} {}\n",
+            self.never_held,
+            if self.never_held == 1 { "review" } else { "reviews" }
+        );
         s += "By collection year (1 April to 31 March):      assessed            on time of assessed\n";
         for (y, c) in &self.by_year {
             s += &coverage_line(&year_label(*y), c);
@@ -426,8 +440,8 @@ impl Summary {
             s += &format!("  {:>9}  {}\n", self.by_basis.get(&b).copied().unwrap_or(0), b.as_str());
         }
         s += &format!(
-            "Periods of care: {} ({} began before the data); children: {}\n",
-            t.periods, t.periods_before_data, t.children
+            "Periods of care: {} ({} began before the data, {} of them with no start in the data); children: {}\n",
+            t.periods, t.periods_before_data, t.periods_start_unknown, t.children
         );
         for (kind, used_name) in [(FileKind::Episodes, "used in periods of care"), (FileKind::Reviews, "audited")] {
             let sup = if kind == FileKind::Episodes {
@@ -568,6 +582,10 @@ small{color:#666}</style></head><body>",
             "<div class=\"card\"><b>{}</b>late or overdue against statute ({} more only against the local profile)</div>",
             self.missed_statutory, self.missed_local_only
         );
+        s += &format!(
+            "<div class=\"card\"><b>{}</b>never held: fell due before care (or the review regime) ended</div>",
+            self.never_held
+        );
         if as_at.is_some() {
             let who = if t.overdue == 1 { "child" } else { "children" };
             s += &format!("<div class=\"card\"><b>{}</b>{who} overdue now</div>", t.overdue);
@@ -688,6 +706,7 @@ mod tests {
             missed: (wd > 0).then_some(crate::profile::Basis::Statutory),
             note: String::new(),
             line: 0,
+            ended: None,
         }
     }
 

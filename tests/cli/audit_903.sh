@@ -42,6 +42,14 @@ grep -qx 'episodes: 23 rows read = 21 used in periods of care + 2 rejected + 0 s
   || fail "episode counts"
 grep -qx 'reviews:  24 rows read = 0 audited + 24 rejected' "$tmp/summary" || fail "review counts"
 grep -qx 'rows in = rows out + rejects + superseded, for every file: yes' "$tmp/summary" || fail "invariant line"
+# Periods: 11 built (the blank CHILD's episode and 689661's bad DECOM are rejected). 9 have no
+# `RNE` = `S` episode in the data (14338, 173118, 185686, 310964, 689661 from its `A` episode,
+# 79630, 817282, 900323, 900327); 237247's `S` of 21 Jul 2023 is before the window too: 10.
+grep -qx 'Periods of care: 11 (10 began before the data, 9 of them with no start in the data); children: 13' "$tmp/summary" \
+  || fail "periods line"
+# The five reviews never held, below.
+grep -qx 'Never held before care ended (or the review regime ended) after falling due: 5 reviews' "$tmp/summary" \
+  || fail "never-held line"
 
 # Overdue at 31 Mar 2025 (the rows are in CHILD byte order):
 # - 185686 and 900323: looked after before the data (first episodes RNE P), open, no review in the
@@ -54,10 +62,31 @@ grep -qx 'rows in = rows out + rejects + superseded, for every file: yes' "$tmp/
 # - 900327: before the data, but short breaks (LS V3) from Wed 10 Apr 2024: first short-break
 #   review within 3 months = Wed 10 Jul 2024: 264 calendar days; working days Jul 11-31 (15),
 #   Aug (21, 26 Aug is a bank holiday), Sep (21), then 127 = 184; known.
+# Never held (a review that fell due and was not held before its clock stopped): for a period that
+# began before the data, the latest deadline any earlier review could give is 6 months after a
+# review on Sun 31 Mar 2024, Mon 30 Sep 2024 (looked after and short breaks alike); a clock that
+# stopped after it missed it whatever the earlier reviews (decided by the data, number unknown).
+# Lateness is counted to the day the clock stopped.
+# - 173118: placement order (LS E1) from before the data, left care Thu 10 Oct 2024: 10 calendar
+#   days, 8 working days (1-4, 7-10 Oct). The adoption_authorised review due the same day is the
+#   same meeting (named in the note).
+# - 237247: looked after from Fri 21 Jul 2023 (RNE S, before the window), legal status V4 (short
+#   breaks) from Mon 18 Nov 2024: the looked-after clock stopped then, 49 calendar days and 35
+#   working days (23 in Oct, 12 in 1-18 Nov) after 30 Sep. The short-break series (18 Nov to
+#   27 Dec 2024) owed its first review 3 months on, after it ended: nothing missed.
+# - 310964: left care Mon 10 Feb 2025: 133 calendar days; working days Oct 23, Nov 21, Dec 20,
+#   Jan 22, 3-10 Feb 6 = 92. The next, counted from 30 Sep 2024, would be due 30 Mar 2025: after.
+# - 79630: short breaks (LS V4), ended Fri 25 Oct 2024: 25 calendar days, 19 working days.
+# - 817282: left care Sat 5 Oct 2024: 5 calendar days, 4 working days (1-4 Oct).
 cat > "$tmp/want" <<'CSV'
 CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,note
+173118,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,8,10,decided_by_data,statutory,never held: the child left care on 2024-10-10 after it fell due; also adoption_authorised review ? due 2024-09-30; missed whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 07/12/2023)
 185686,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,statutory,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 17/02/2024)
 186835,2024-25,2024-12-10,looked_after,1,,2025-01-10,2025-01-10,false,56,80,known_review_number,statutory,overdue at 2025-03-31: not held
+237247,2024-25,2023-07-21,looked_after,,,2024-09-30,2024-09-30,false,35,49,decided_by_data,statutory,never held: its review clock stopped on 2024-11-18 after it fell due; missed whatever the earlier reviews (latest possible deadline shown)
+310964,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,92,133,decided_by_data,statutory,never held: the child left care on 2025-02-10 after it fell due; missed whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 08/02/2024)
+79630,2024-25,,short_breaks,,,2024-09-30,2024-09-30,false,19,25,decided_by_data,statutory,never held: the child left care on 2024-10-25 after it fell due; missed whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 12/07/2023)
+817282,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,4,5,decided_by_data,statutory,never held: the child left care on 2024-10-05 after it fell due; missed whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 21/03/2024)
 900323,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,statutory,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 13/02/2023)
 900327,2024-25,,short_breaks,1,,2024-07-10,2024-07-10,false,184,264,known_review_number,statutory,overdue at 2025-03-31: not held; period of care began before the data (first episode in it: DECOM 30/03/2024)
 CSV
