@@ -1339,6 +1339,8 @@ pub(crate) fn audit_903_native<'py>(
         ("children", t.children),
         ("periods", t.periods),
         ("periods_before_data", t.periods_before_data),
+        ("periods_start_unknown", t.periods_start_unknown),
+        ("never_held", t.never_held),
         ("conflicts", t.conflicts),
     ] {
         totals.set_item(k, v)?;

@@ -70,10 +70,16 @@ def reject_keys(result):
     return sorted(zip(r["table"], map(int, r["line"]), r["CHILD"], r["reason"]))
 
 
-# The sample return's four overdue rows at 31 Mar 2025, worked by hand in tests/cli/audit_903.sh.
+# The sample return's rows with no REVIEW at 31 Mar 2025: four overdue and five never held before
+# the child left care, worked by hand in tests/cli/audit_903.sh.
 SAMPLE_OVERDUE = [
+    ["173118", "2024-25", "", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "8", "10", "decided_by_data"],
     ["185686", "2024-25", "", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "127", "182", "decided_by_data"],
     ["186835", "2024-25", "2024-12-10", "looked_after", "1", "", "2025-01-10", "2025-01-10", "false", "56", "80", "known_review_number"],
+    ["237247", "2024-25", "2023-07-21", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "35", "49", "decided_by_data"],
+    ["310964", "2024-25", "", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "92", "133", "decided_by_data"],
+    ["79630", "2024-25", "", "short_breaks", "", "", "2024-09-30", "2024-09-30", "false", "19", "25", "decided_by_data"],
+    ["817282", "2024-25", "", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "4", "5", "decided_by_data"],
     ["900323", "2024-25", "", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "127", "182", "decided_by_data"],
     ["900327", "2024-25", "", "short_breaks", "1", "", "2024-07-10", "2024-07-10", "false", "184", "264", "known_review_number"],
 ]  # fmt: skip
@@ -227,7 +233,7 @@ def test_empty_frames():
 
 def test_file_input_needs_no_numpy():
     """No runtime dependency: with numpy, pandas and polars unimportable, file input gives plain
-    lists (the sample's four overdue rows, worked by hand in SAMPLE_OVERDUE)."""
+    lists (the sample's rows with no REVIEW, worked by hand in SAMPLE_OVERDUE)."""
     e, r = sample_paths()
     code = (
         "import sys\nfor m in ('numpy', 'pandas', 'polars'):\n    sys.modules[m] = None\n"
@@ -239,7 +245,7 @@ def test_file_input_needs_no_numpy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     want = [(row[0], row[6]) for row in SAMPLE_OVERDUE]
     assert out.split("\n")[0] == (
-        f"dict {[c for c, _ in want]} {[d for _, d in want]} [False, False, False, False] list"
+        f"dict {[c for c, _ in want]} {[d for _, d in want]} {[False] * len(want)} list"
     )
 
 
