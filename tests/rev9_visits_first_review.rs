@@ -179,3 +179,27 @@ fn adoption_visits_follow_a_rearranged_first_review() {
     assert_eq!(visits[4..], ["5 2026-03-06 2026-03-06 - false -", "6 2026-03-13 2026-03-13 - true -"]);
     assert_eq!(rows(&v, "hold_review", Some("adoption_placed"))[1], "2 2026-06-09 2026-06-09 - true -");
 }
+
+/// Planning ahead: placed with a parent Mon 5 Jan 2026, visited Fri 9 Jan; as at Mon 12 Jan,
+/// horizon 3 months (to Sun 12 Apr). The first review is planned for its deadline, Mon 2 Feb.
+/// Visits weekly from 9 Jan: Fri 16, 23, 30 Jan, 6 Feb (each counted from a day before 2 Feb);
+/// the one after counts from Fri 6 Feb, after the planned review: six weeks, Fri 20 Mar; the
+/// next, Fri 1 May, is past the horizon.
+#[test]
+fn with_a_parent_projected_visits_turn_six_weekly_after_the_planned_first_review() {
+    let v = run(r#"{"jurisdiction":"england","as_at":"2026-01-12","horizon_months":3,"events":[
+        {"event":"became_looked_after","date":"2026-01-05"},
+        {"event":"placement_started","date":"2026-01-05","with_parent":true},
+        {"event":"social_worker_visit","date":"2026-01-09"}]}"#);
+    assert_eq!(
+        rows(&v, "visit_child", None),
+        [
+            "1 2026-01-12 2026-01-12 2026-01-09 false -",
+            "2 2026-01-16 2026-01-16 - false -",
+            "3 2026-01-23 2026-01-23 - true -",
+            "4 2026-01-30 2026-01-30 - true -",
+            "5 2026-02-06 2026-02-06 - true -",
+            "6 2026-03-20 2026-03-20 - true -",
+        ]
+    );
+}
