@@ -139,7 +139,11 @@ fn a_placement_for_adoption_projects_its_own_clock() {
 /// - repetition 3, Fri 1 Jun 2018: the next after the as-at date, shown.
 #[test]
 fn a_repeating_local_duty_starts_from_the_repetition_after_the_procedure() {
-    let v = run(r#"{"jurisdiction":"england","profile":"isu-procedure","as_at":"2018-01-10","horizon_months":0,"events":[
+    let v =
+        run(r#"{"jurisdiction":"england","profile":"isu-procedure","as_at":"2018-01-10","horizon_months":0,"events":[
         {"event":"became_looked_after","date":"2016-11-14"},{"event":"care_plan_started","date":"2016-12-01"}]}"#);
-    assert_eq!(rows(&v, "case_summary", None), ["2 2017-12-01 2017-12-01 - false -", "3 2018-06-01 2018-06-01 - false -"]);
+    assert_eq!(
+        rows(&v, "case_summary", None),
+        ["2 2017-12-01 2017-12-01 - false -", "3 2018-06-01 2018-06-01 - false -"]
+    );
 }

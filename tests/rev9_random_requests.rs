@@ -20,7 +20,11 @@ fn event() -> impl Strategy<Value = (u8, u16, bool)> {
     (0u8..12, 0u16..120, any::<bool>())
 }
 
-fn request() -> impl Strategy<Value = (bool, u8, NaiveDate, Vec<(u8, u16, bool)>, u16, u32)> {
+/// Wales?, the profile (England), the day looked after, the events, the as-at date's distance
+/// from the last event, the horizon.
+type Request = (bool, u8, NaiveDate, Vec<(u8, u16, bool)>, u16, u32);
+
+fn request() -> impl Strategy<Value = Request> {
     let start = prop_oneof![
         (0u64..900).prop_map(|n| d(2010, 1, 1) + Days::new(n)),
         (0u64..600).prop_map(|n| d(2015, 6, 1) + Days::new(n)),
@@ -46,7 +50,9 @@ fn build(wales: bool, profile: u8, start: NaiveDate, evs: &[(u8, u16, bool)], ta
         let e = match kind {
             0 | 1 => json!({"event": "review_held", "date": day}),
             2 | 3 => json!({"event": "social_worker_visit", "date": day}),
-            4 => json!({"event": "placement_started", "date": day, "with_parent": flag, "intended_to_last_until_18": !flag}),
+            4 => {
+                json!({"event": "placement_started", "date": day, "with_parent": flag, "intended_to_last_until_18": !flag})
+            }
             5 if !authority && !wales => {
                 authority = true;
                 json!({"event": "authority_to_place", "date": day})

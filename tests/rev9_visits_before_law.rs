@@ -55,7 +55,10 @@ fn a_2010_placement_owes_visits_from_the_first_visit_after_1_april_2011() {
         {"event":"became_looked_after","date":"2010-06-01"},{"event":"placement_started","date":"2010-06-01"},
         {"event":"social_worker_visit","date":"2010-06-05"},{"event":"social_worker_visit","date":"2011-02-01"},
         {"event":"social_worker_visit","date":"2011-05-01"}]}"#);
-    assert_eq!(rows(&v, "visit_child", None), ["4 2011-06-12 2011-06-10 - false -", "5 2011-07-22 2011-07-22 - true -"]);
+    assert_eq!(
+        rows(&v, "visit_child", None),
+        ["4 2011-06-12 2011-06-10 - false -", "5 2011-07-22 2011-07-22 - true -"]
+    );
     let cites: Vec<&str> = v["obligations"]
         .as_array()
         .unwrap()

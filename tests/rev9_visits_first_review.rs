@@ -81,7 +81,10 @@ fn with_a_parent_visits_turn_six_weekly_after_a_first_review_held_late() {
         ]
     );
     // The first review: due Mon 2 Feb, held Wed 11 Feb: 7 working days (9 calendar days) late.
-    assert_eq!(rows(&v, "hold_review", Some("looked_after"))[0], "1 2026-02-02 2026-02-02 2026-02-11 false late_review/statutory");
+    assert_eq!(
+        rows(&v, "hold_review", Some("looked_after"))[0],
+        "1 2026-02-02 2026-02-02 2026-02-11 false late_review/statutory"
+    );
 }
 
 /// The same history as at Mon 9 Feb 2026, before the review is held (it is overdue since Mon
