@@ -88,3 +88,30 @@ fn with_a_longer_horizon_the_review_and_its_duties_are_shown() {
         ]
     );
 }
+
+/// The same through a rearranged review. Looked after Mon 5 Jan 2026; review 1 held Thu 29 Jan;
+/// review 2 (due Wed 29 Apr) rearranged on Wed 1 Apr to Fri 17 Apr; authority to place Mon
+/// 20 Apr; as at 20 Apr, horizon four months (to Thu 20 Aug 2026). The planned meeting of 17 Apr
+/// is before the adoption clock's start (looked-after review 2 alone); review 3 is due six months
+/// after it, Sat 17 Oct (plan Fri 16 Oct); adoption review 1 on Mon 20 Jul: both join the
+/// meeting of Mon 20 Jul, inside the horizon. Shown: the IRO's talk before review 3 (20 Jul),
+/// its decisions (Mon 27 Jul), its record (Mon 10 Aug, Mon 17 Aug). Not shown: review 3.
+#[test]
+#[ignore = "defect: a review planned for a joint meeting inside the horizon is left out while that meeting's duties for it are shown"]
+fn a_review_joining_the_adoption_clocks_meeting_after_a_rearrangement_is_shown_with_its_duties() {
+    let out = lac_timescales::json::schedule_json(
+        r#"{"jurisdiction":"england","as_at":"2026-04-20","horizon_months":4,"events":[
+        {"event":"became_looked_after","date":"2026-01-05"},{"event":"review_held","date":"2026-01-29"},
+        {"event":"review_rearranged","date":"2026-04-01","from":"2026-04-29","to":"2026-04-17"},
+        {"event":"authority_to_place","date":"2026-04-20"}]}"#,
+    )
+    .unwrap();
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let obs = v["obligations"].as_array().unwrap();
+    let la = |duty: &str, n: u64| {
+        obs.iter().find(|o| o["duty"] == duty && o["regime"] == "looked_after" && o["review_number"] == n)
+    };
+    assert_eq!(la("iro_speak_to_child", 3).expect("the IRO's talk before review 3")["latest"], "2026-07-20");
+    assert_eq!(la("distribute_review_record", 3).expect("review 3's record")["latest"], "2026-08-17");
+    assert!(la("hold_review", 3).is_some(), "review 3 left out while its duties are shown");
+}
