@@ -62,7 +62,6 @@ fn repetitions_follow_the_rules_last_day() {
 /// Reproduce: `schedule_json` with the profile above as `profile_toml`, `closure_days:
 /// ["2026-03-06"]`, as at 2026-04-30, horizon 0, looked after and care plan started 2026-03-02.
 #[test]
-#[ignore = "defect: a repeating local duty's force is tested on the national calendar's date, not the due date shown (closure days)"]
 fn a_repetition_after_the_rule_ended_on_the_councils_calendar_is_not_owed() {
     assert_eq!(summaries(true), [(1, "2026-03-17".to_string())]);
 }

@@ -53,16 +53,19 @@ impl<'a> Builder<'a, '_> {
                         break;
                     }
                     let last = until.is_none_or(|u| dl.date > u);
+                    // On the rule's own calendar (a council's closure days for a local rule): the
+                    // day the schedule shows, and the day the next repetition's rule is read on.
+                    let (cal, statutory_calendar) = self.cal_for(rule);
+                    let due = period::within_after(mk.date, step, cal)?;
                     let in_force = rule.in_force(previous);
-                    previous = dl.date;
+                    previous = due.date;
                     if !in_force {
                         if last {
                             break;
                         }
                         continue;
                     }
-                    let (cal, statutory_calendar) = self.cal_for(rule);
-                    let deadline = Some(period::within_after(mk.date, step, cal)?);
+                    let deadline = Some(due);
                     let c = Cand {
                         rule,
                         duty: rule.duty,
