@@ -895,9 +895,9 @@ proptest! {
 // months after the previous review. Each review held satisfies both clocks. A running clock's
 // next review is shown; the projection assumes the clocks reviewed together, at one meeting on
 // the earliest of their last working days (README "Clocks": one meeting satisfies every running
-// clock), each counting its next review from that meeting; a projected review is shown while its
-// day to plan for is within the horizon, and the projection stops once the meeting itself is past
-// it.
+// clock), each counting its next review from that meeting; a projected review is shown when the
+// meeting it is held at is within the horizon (even if its own day to plan for is after it), and
+// the projection stops once the meeting itself is past it.
 
 /// Every review of both clocks: regime and review. The authority (if any) is in the last period
 /// of care, which has not ended.
@@ -956,10 +956,10 @@ fn oracle_two_clocks(events: &[Event], as_at: NaiveDate, horizon: u32) -> Vec<(R
                     if meeting > h_end {
                         break;
                     }
+                    // Every review held at a meeting inside the horizon is shown, even one whose
+                    // own day to plan for is after it (the meeting brought it forward).
                     for &(regime, k, due, _) in &next {
-                        if last_working_day_on_or_before(due) <= h_end {
-                            out.push((regime, (k, due, last_working_day_on_or_before(due), None, Status::Fine, true)));
-                        }
+                        out.push((regime, (k, due, last_working_day_on_or_before(due), None, Status::Fine, true)));
                     }
                 }
             }

@@ -49,6 +49,7 @@ impl<'a> Builder<'a, '_> {
                     review_number,
                     triggered_by,
                     early,
+                    in_horizon: false,
                     done: None,
                     extra: None,
                     best: c,

@@ -218,6 +218,9 @@ struct Pending {
     /// Moved into the obligation when it is built.
     triggered_by: Triggers,
     early: bool,
+    /// Shown whatever its day to plan for: a review projected to be held at a meeting inside the
+    /// horizon (a joint meeting may come before its own deadline), as the duties of that meeting are.
+    in_horizon: bool,
     done: Option<NaiveDate>,
     /// Index in `Builder::extras` of what few obligations have besides, if any.
     extra: Option<u32>,
@@ -705,7 +708,9 @@ impl<'a> Builder<'a, '_> {
             // The day to plan for, as the projection reads the horizon (`Builder::project`): a
             // projected review due on a Saturday after the horizon's last day, planned for the
             // Friday inside it, is shown with the duties before it.
-            let past = b.assumed && horizon_end.is_some_and(|h| b.deadline.is_some_and(|d| d.latest_working_day > h));
+            let past = b.assumed
+                && !p.in_horizon
+                && horizon_end.is_some_and(|h| b.deadline.is_some_and(|d| d.latest_working_day > h));
             (!past).then(|| (b.deadline.map(|d| d.latest_working_day), p.review_number, p.duty, i))
         });
         // Sorted: the obligation's index is then the key's low bits (`index_mask` of it).
@@ -827,7 +832,7 @@ fn narrow_keys(pending: &[Pending], cands: &[Cand], horizon_end: Option<NaiveDat
                 let year = u64::from(w.year().wrapping_sub(1900) as u32);
                 over |= year >> 11;
                 let day = year << 9 | u64::from(w.ordinal());
-                (day, b.assumed && day > h)
+                (day, b.assumed && !p.in_horizon && day > h)
             }
             // After every date.
             None => (1 << 20, false),
@@ -1087,6 +1092,7 @@ mod tests {
             review_number,
             triggered_by: Triggers::default(),
             early: false,
+            in_horizon: false,
             done: None,
             extra: None,
             best,

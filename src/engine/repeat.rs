@@ -55,6 +55,8 @@ pub(in crate::engine) struct Running<C> {
     /// Its occurrence `n` was made at an earlier step, whose meeting it could not join (the
     /// meeting was before the day it counts from).
     made: bool,
+    /// The obligation occurrence `n` was made, if it was.
+    i: Option<usize>,
 }
 
 /// What one clock of a repeating duty tells the mechanism.
@@ -210,7 +212,7 @@ impl<'a> Builder<'a, '_> {
             n += 1;
         }
         let Some((end, end_event)) = c.end() else {
-            return Ok(Some(Running { clock: c, n, prev, cands: 0, made: false }));
+            return Ok(Some(Running { clock: c, n, prev, cands: 0, made: false, i: None }));
         };
         // The clock stopped: an occurrence whose binding date fell before that was missed.
         self.fitting.clear();
@@ -299,6 +301,7 @@ impl<'a> Builder<'a, '_> {
                 }
                 let prev = Prev { assumed: o.prev.assumed || step > 0, ..o.prev };
                 let i = self.commit(&mut o.clock, o.n, cands.by_ref().take(o.cands), prev.trig.as_slice());
+                o.i = i;
                 if let (0, Some(i), Some(as_at)) = (step, i, self.as_at) {
                     if self.binding_latest(i).is_some_and(|l| l < as_at) {
                         let basis = self.breach_basis(i, as_at);
@@ -313,8 +316,14 @@ impl<'a> Builder<'a, '_> {
             // from a later day wait; when none could join, all do (a planned day before every clock).
             let joined = if open.iter().all(|o| o.prev.date <= date) { open.len() } else { join_first(open, date) };
             done(self, step, date, &open[..joined]);
+            // Held at a meeting inside the horizon: shown with that meeting's duties, even when
+            // its own day to plan for is after the horizon (a joint meeting brought it forward).
+            let inside = horizon_end.is_some_and(|h| date <= h);
             for (k, o) in open.iter_mut().enumerate() {
                 if k < joined {
+                    if let (true, Some(i)) = (inside, o.i) {
+                        self.pending[i].in_horizon = true;
+                    }
                     o.n += 1;
                     o.prev = Prev { date, assumed: true, trig: Evs::default() };
                     o.made = false;
