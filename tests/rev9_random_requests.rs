@@ -111,9 +111,26 @@ fn check_response(text: &str, req: &Value) -> Result<(), TestCaseError> {
         prop_assert_eq!(&numbers, &want, "{} numbers in {}", regime, req);
     }
     if let Some(h) = v["metadata"]["horizon_end"].as_str() {
+        // A review held at a joint meeting inside the horizon is shown though its own day to plan
+        // for is after it (the meeting, another clock's review, brought it forward): then another
+        // regime's projected review is planned inside the horizon.
+        let joint_inside = |regime: &Value| {
+            obs.iter().any(|x| {
+                x["duty"] == "hold_review"
+                    && x["regime"] != *regime
+                    && x["latest_working_day"].as_str().is_some_and(|w| w <= h)
+            })
+        };
         for o in obs.iter().filter(|o| o["projected"] == true) {
             if let Some(w) = o["latest_working_day"].as_str() {
-                prop_assert!(w <= h, "projected {} planned {} past the horizon {}: {}", o["duty"], w, h, req);
+                prop_assert!(
+                    w <= h || (o["duty"] == "hold_review" && joint_inside(&o["regime"])),
+                    "projected {} planned {} past the horizon {}: {}",
+                    o["duty"],
+                    w,
+                    h,
+                    req
+                );
             }
         }
     }

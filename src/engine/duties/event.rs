@@ -35,15 +35,15 @@ impl<'a> Builder<'a, '_> {
                 // (the first: on the anchor), as a visit is counted under the rule in force on the
                 // date of the previous visit: a procedure that came in after the anchor applies
                 // from the repetition after it did.
-                let mut previous = mk.date;
-                for k in 1..=MAX_PROJECTION as u32 {
-                    let step = match p {
-                        Period::Months(n) => Period::Months(n * k),
-                        Period::Weeks(n) => Period::Weeks(n * k),
-                        Period::Days(n) => Period::Days(n * k),
-                        Period::WorkingDays(n) => Period::WorkingDays(n * k),
-                        Period::Hours(n) => Period::Hours(n * k),
-                    };
+                // At most MAX_PROJECTION repetitions are made: when more fall due by the as-at date
+                // or horizon, the earliest are left out (the first made says so), never the next one.
+                let first = first_repetition(mk.date, p, until.into_iter().chain(end).min(), self.cal);
+                let mut previous = match first {
+                    1 => mk.date,
+                    f => period::within_after(mk.date, times(p, f - 1), self.cal_for(rule).0)?.date,
+                };
+                for k in first..first.saturating_add(MAX_PROJECTION as u32) {
+                    let step = times(p, k);
                     let Ok(dl) = period::within_after(mk.date, step, self.cal) else {
                         break;
                     };
@@ -78,8 +78,17 @@ impl<'a> Builder<'a, '_> {
                     };
                     self.check_size()?;
                     let i = self.add(Scope::Repeat(mk.event, k), c, None, Some(k), Trig::List(&[mk.event]), false);
+                    let left_out = if k == first && first > 1 {
+                        format!(
+                            " Repetitions 1 to {} fell due before it and are not listed (a schedule lists at most {MAX_PROJECTION}).",
+                            first - 1
+                        )
+                    } else {
+                        String::new()
+                    };
                     self.extra(i).note = Some(
-                        format!("Repetition {k}: {step} after the anchor, counted from the anchor itself.").into(),
+                        format!("Repetition {k}: {step} after the anchor, counted from the anchor itself.{left_out}")
+                            .into(),
                     );
                     if last {
                         break;
@@ -89,4 +98,43 @@ impl<'a> Builder<'a, '_> {
         }
         Ok(())
     }
+}
+
+/// Period `p` taken `k` times (saturating: a count past `u32` is past the calendar anyway).
+fn times(p: Period, k: u32) -> Period {
+    match p {
+        Period::Months(n) => Period::Months(n.saturating_mul(k)),
+        Period::Weeks(n) => Period::Weeks(n.saturating_mul(k)),
+        Period::Days(n) => Period::Days(n.saturating_mul(k)),
+        Period::WorkingDays(n) => Period::WorkingDays(n.saturating_mul(k)),
+        Period::Hours(n) => Period::Hours(n.saturating_mul(k)),
+    }
+}
+
+/// The first repetition of period `p` from `anchor` to make: 1, or, when more than
+/// `MAX_PROJECTION - 1` repetitions fall due on or before `stop`, the one that leaves exactly
+/// `MAX_PROJECTION - 1` of them and the next one after `stop`. Repetition dates grow with their
+/// number, so the count is found by bisection (each date is counted in O(1)).
+fn first_repetition(anchor: NaiveDate, p: Period, stop: Option<NaiveDate>, cal: &Calendar) -> u32 {
+    let Some(stop) = stop else { return 1 };
+    let due_by_stop = |k: u32| period::within_after(anchor, times(p, k), cal).is_ok_and(|d| d.date <= stop);
+    let max = MAX_PROJECTION as u32;
+    if !due_by_stop(max) {
+        return 1;
+    }
+    // The last repetition due by `stop`: in [max, hi).
+    let (mut lo, mut hi) = (max, max.saturating_mul(2));
+    while due_by_stop(hi) && hi < u32::MAX / 2 {
+        lo = hi;
+        hi = hi.saturating_mul(2);
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if due_by_stop(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo + 2 - max
 }
