@@ -87,7 +87,7 @@ use std::cmp::Ordering;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Calendar;
+use crate::calendar::{days_phrase, Calendar};
 use crate::error::{Error, Result};
 use crate::model::{Anchor, CaseHistory, Duty, Event, EventKind, Regime, Role};
 use crate::profile::Profile;
@@ -249,28 +249,24 @@ impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Status::Met { done, margin_working_days: w, margin_calendar_days: c } => {
-                write!(f, "met with {} ({}) to spare, done {done}", days(*w, "working"), days(*c, "calendar"))
+                write!(
+                    f,
+                    "met with {} ({}) to spare, done {done}",
+                    days_phrase(*w, "working"),
+                    days_phrase(*c, "calendar")
+                )
             }
             Status::Late { done, late_working_days: w, late_calendar_days: c } => {
-                write!(f, "late by {} ({}), done {done}", days(*w, "working"), days(*c, "calendar"))
+                write!(f, "late by {} ({}), done {done}", days_phrase(*w, "working"), days_phrase(*c, "calendar"))
             }
             Status::Overdue { overdue_working_days: w, overdue_calendar_days: c } => {
-                write!(f, "overdue by {} ({})", days(*w, "working"), days(*c, "calendar"))
+                write!(f, "overdue by {} ({})", days_phrase(*w, "working"), days_phrase(*c, "calendar"))
             }
             Status::Pending { working_days_left: w, calendar_days_left: c } => {
-                write!(f, "pending, {} ({}) left", days(*w, "working"), days(*c, "calendar"))
+                write!(f, "pending, {} ({}) left", days_phrase(*w, "working"), days_phrase(*c, "calendar"))
             }
             Status::NotApplicable { reason } => write!(f, "not applicable: {reason}"),
         }
-    }
-}
-
-/// "1 working day", "2 calendar days".
-fn days(n: i64, kind: &str) -> String {
-    if n == 1 {
-        format!("1 {kind} day")
-    } else {
-        format!("{n} {kind} days")
     }
 }
 
@@ -627,16 +623,7 @@ pub fn audit(case: &CaseHistory, profile: &Profile, calendar: &Calendar, options
     };
     let s = schedule(case, profile, calendar, &sopts)?;
     let mut obligations: Vec<Obligation> = s.obligations;
-    let mut done_by: Vec<Option<usize>> = obligations
-        .iter()
-        .map(|o| {
-            let done = o.done?;
-            o.triggered_by
-                .iter()
-                .copied()
-                .find(|&e| events.get(e).is_some_and(|ev| ev.date == done && records_done(&ev.kind)))
-        })
-        .collect();
+    let mut done_by: Vec<Option<usize>> = obligations.iter().map(|o| o.done_by(events)).collect();
     let mut accounts: Vec<EventAccount> = events
         .iter()
         .enumerate()
@@ -808,17 +795,6 @@ fn match_duty_done(
     due.or(missed).or(undated).map(|(i, _)| *i).ok_or_else(|| format!("no obligation for duty {duty}{n_text} fits"))
 }
 
-/// A review meeting: held, adjourned (the meeting took place) or a secure panel review.
-fn is_meeting(kind: &EventKind) -> bool {
-    matches!(kind, EventKind::ReviewHeld { .. } | EventKind::ReviewAdjourned | EventKind::SecureReviewHeld)
-}
-
-/// An event that records an obligation as done by itself: a review meeting (held, adjourned (the
-/// meeting took place) or a secure panel review), or a social worker's visit.
-fn records_done(kind: &EventKind) -> bool {
-    is_meeting(kind) || matches!(kind, EventKind::SocialWorkerVisit)
-}
-
 /// A review not held that a schedule assumes held on a day (its last working day, or the day it
 /// was moved to): its regime, number, that day, and whether the review is overdue as at the
 /// audit date (not held by its deadline).
@@ -868,7 +844,7 @@ fn assumed_reviews(obligations: &[Obligation], events: &[Event], as_at: NaiveDat
 
 /// Whether obligation `o` was triggered by a review meeting that was held.
 fn after_held_review(o: &Obligation, events: &[Event]) -> bool {
-    o.triggered_by.iter().any(|&e| events.get(e).is_some_and(|ev| is_meeting(&ev.kind)))
+    o.triggered_by.iter().any(|&e| events.get(e).is_some_and(|ev| ev.kind.is_review_meeting()))
 }
 
 /// Why projected obligation `o` (not triggered by a held meeting) is not applicable as at

@@ -907,10 +907,16 @@ fn epoch_out_of_range(day: i64) -> Error {
 
 /// "1 working day", "2 working days".
 fn working_days(n: u64) -> String {
-    if n == 1 {
-        "1 working day".into()
+    days_phrase(n, "working")
+}
+
+/// A count of days of a kind, singular for one: "1 working day", "2 calendar days". The one
+/// wording the calendar's errors, the audit's statuses and the explanations share.
+pub(crate) fn days_phrase(n: impl Into<i128> + std::fmt::Display + Copy, kind: &str) -> String {
+    if n.into() == 1 {
+        format!("1 {kind} day")
     } else {
-        format!("{n} working days")
+        format!("{n} {kind} days")
     }
 }
 

@@ -2,14 +2,6 @@
 
 use crate::engine::*;
 
-/// Whether an event of this kind records an obligation done on its date: a review meeting (held,
-/// adjourned (the review's recorded date) or a secure panel review) or a visit, as the audit
-/// reads them (`audit::records_done`).
-fn records_done(kind: &crate::model::EventKind) -> bool {
-    use crate::model::EventKind::*;
-    matches!(kind, ReviewHeld { .. } | ReviewAdjourned | SecureReviewHeld | SocialWorkerVisit)
-}
-
 impl Schedule {
     /// Explains obligation `index`: trigger, rule, counting, days skipped, binding rule, versions.
     ///
@@ -52,12 +44,7 @@ impl Schedule {
         }
         // The event recording it done (the review's meeting, the visit) is named
         // as what did it, after the deadline, not as what triggered it.
-        let done_by = o.done.and_then(|d| {
-            o.triggered_by
-                .iter()
-                .copied()
-                .find(|&e| events.get(e).is_some_and(|ev| ev.date == d && records_done(&ev.kind)))
-        });
+        let done_by = o.done_by(events);
         for &e in o.triggered_by.iter() {
             if Some(e) == done_by {
                 continue;
@@ -155,8 +142,7 @@ impl Schedule {
                 .unwrap_or_default();
             let when = match o.latest {
                 Some(l) if d > l => match calendar.working_days_between(l, d) {
-                    Ok(1) => ", 1 working day after the deadline".to_string(),
-                    Ok(n) if n > 1 => format!(", {n} working days after the deadline"),
+                    Ok(n) if n >= 1 => format!(", {} after the deadline", crate::calendar::days_phrase(n, "working")),
                     _ => ", after the deadline (on a day that is not a working day)".to_string(),
                 },
                 Some(_) => ", by the deadline".to_string(),

@@ -775,6 +775,17 @@ impl Obligation {
         self.trail.meeting.filter(|_| self.trail.direction == Some(Direction::After)).map(|m| m as usize)
     }
 
+    /// The event (index into `events`, the case's) that records it done: among its triggers, the
+    /// review meeting or visit on the day it was done. What the audit and the explanation name as
+    /// what did it, rather than as what triggered it.
+    pub(crate) fn done_by(&self, events: &[crate::model::Event]) -> Option<usize> {
+        let done = self.done?;
+        self.triggered_by
+            .iter()
+            .copied()
+            .find(|&e| events.get(e).is_some_and(|ev| ev.date == done && ev.kind.records_done()))
+    }
+
     /// What it is counted from, when that is an assumed date rather than a recorded one (a review
     /// not yet held, taken as held on its last working day; a previous visit not yet made; a duty's
     /// completion not recorded): the anchor and the assumed date. What the audit reads to tell

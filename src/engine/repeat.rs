@@ -52,10 +52,9 @@ pub(in crate::engine) struct Running<C> {
     pub(in crate::engine) prev: Prev,
     /// How many candidate rules its occurrence has in the current projection step.
     cands: usize,
-    /// Its occurrence `n` was made at an earlier step, whose meeting it could not join (the
-    /// meeting was before the day it counts from).
-    made: bool,
-    /// The obligation occurrence `n` was made, if it was.
+    /// The obligation occurrence `n` was made, while it is not yet done: made at one step, it
+    /// stays owed to a later step when it could not join that step's meeting (the meeting was
+    /// before the day it counts from), and is not made again.
     i: Option<usize>,
 }
 
@@ -212,7 +211,7 @@ impl<'a> Builder<'a, '_> {
             n += 1;
         }
         let Some((end, end_event)) = c.end() else {
-            return Ok(Some(Running { clock: c, n, prev, cands: 0, made: false, i: None }));
+            return Ok(Some(Running { clock: c, n, prev, cands: 0, i: None }));
         };
         // The clock stopped: an occurrence whose binding date fell before that was missed.
         self.fitting.clear();
@@ -294,7 +293,7 @@ impl<'a> Builder<'a, '_> {
             let mut fitting = std::mem::take(&mut self.fitting);
             let mut cands = fitting.drain(..);
             for o in open.iter_mut() {
-                if o.made {
+                if o.i.is_some() {
                     // Made at an earlier step: its candidates again, not a second obligation.
                     cands.by_ref().take(o.cands).for_each(drop);
                     continue;
@@ -326,9 +325,7 @@ impl<'a> Builder<'a, '_> {
                     }
                     o.n += 1;
                     o.prev = Prev { date, assumed: true, trig: Evs::default() };
-                    o.made = false;
-                } else {
-                    o.made = true;
+                    o.i = None;
                 }
             }
             step += 1;

@@ -556,6 +556,17 @@ impl EventKind {
         }
     }
 
+    /// A review meeting: held, adjourned (the meeting took place) or a secure panel review.
+    pub(crate) fn is_review_meeting(&self) -> bool {
+        matches!(self, EventKind::ReviewHeld { .. } | EventKind::ReviewAdjourned | EventKind::SecureReviewHeld)
+    }
+
+    /// An event that records an obligation as done by itself, on its date: a review meeting
+    /// ([`EventKind::is_review_meeting`]) or a social worker's visit.
+    pub(crate) fn records_done(&self) -> bool {
+        self.is_review_meeting() || matches!(self, EventKind::SocialWorkerVisit)
+    }
+
     /// The early-review trigger anchor this event is, if any.
     pub fn trigger(&self) -> Option<Anchor> {
         use EventKind::*;
