@@ -9,41 +9,9 @@
 //! for Fri 28 Aug: Mon 31 Aug is the summer bank holiday); statute, three months: Tue 1 Sep 2026.
 //! Dudley's binds.
 
-use serde_json::Value;
+mod json_rows;
 
-/// The schedule for a JSON request (through the JSON boundary, as the CLI and C ABI see it).
-fn run(request: &str) -> Value {
-    let out = lac_timescales::json::schedule_json(request).unwrap_or_else(|e| panic!("{e}: {request}"));
-    serde_json::from_str(&out).unwrap()
-}
-
-/// The obligations of one duty (and regime, if given), each as
-/// "number latest day-to-plan-for done projected breach-kind/basis" ("-" for none).
-fn rows(v: &Value, duty: &str, regime: Option<&str>) -> Vec<String> {
-    let s = |x: &Value| x.as_str().map_or("-".to_string(), str::to_string);
-    v["obligations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|o| o["duty"] == duty && regime.is_none_or(|r| o["regime"] == r))
-        .map(|o| {
-            let breach = if o["breach"].is_null() {
-                "-".to_string()
-            } else {
-                format!("{}/{}", s(&o["breach"]["kind"]), s(&o["breach"]["basis"]))
-            };
-            format!(
-                "{} {} {} {} {} {}",
-                o["review_number"].as_u64().map_or("-".to_string(), |n| n.to_string()),
-                s(&o["latest"]),
-                s(&o["latest_working_day"]),
-                s(&o["done"]),
-                o["projected"].as_bool().unwrap(),
-                breach
-            )
-        })
-        .collect()
-}
+use json_rows::{rows, run};
 
 fn ceased_on(day: &str) -> Vec<String> {
     let v = run(&format!(

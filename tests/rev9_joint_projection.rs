@@ -6,41 +6,9 @@
 //! 36(1)): three months, then six; placed for adoption (reg 36(2)-(3)): four weeks, three
 //! months, six.
 
-use serde_json::Value;
+mod json_rows;
 
-/// The schedule for a JSON request (through the JSON boundary, as the CLI and C ABI see it).
-fn run(request: &str) -> Value {
-    let out = lac_timescales::json::schedule_json(request).unwrap_or_else(|e| panic!("{e}: {request}"));
-    serde_json::from_str(&out).unwrap()
-}
-
-/// The obligations of one duty (and regime, if given), each as
-/// "number latest day-to-plan-for done projected breach-kind/basis" ("-" for none).
-fn rows(v: &Value, duty: &str, regime: Option<&str>) -> Vec<String> {
-    let s = |x: &Value| x.as_str().map_or("-".to_string(), str::to_string);
-    v["obligations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|o| o["duty"] == duty && regime.is_none_or(|r| o["regime"] == r))
-        .map(|o| {
-            let breach = if o["breach"].is_null() {
-                "-".to_string()
-            } else {
-                format!("{}/{}", s(&o["breach"]["kind"]), s(&o["breach"]["basis"]))
-            };
-            format!(
-                "{} {} {} {} {} {}",
-                o["review_number"].as_u64().map_or("-".to_string(), |n| n.to_string()),
-                s(&o["latest"]),
-                s(&o["latest_working_day"]),
-                s(&o["done"]),
-                o["projected"].as_bool().unwrap(),
-                breach
-            )
-        })
-        .collect()
-}
+use json_rows::{rows, run};
 
 /// Looked after Mon 5 Jan 2026; review 1 never held (due Mon 2 Feb: overdue); authority to place
 /// Mon 9 Feb 2026; as at Mon 16 Feb, horizon 12 months (to Tue 16 Feb 2027).

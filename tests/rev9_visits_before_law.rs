@@ -4,41 +4,9 @@
 //! visit (care-planning-timescales.md; orc9's oracle reads the same: intervals beginning on or
 //! after the law's day).
 
-use serde_json::Value;
+mod json_rows;
 
-/// The schedule for a JSON request (through the JSON boundary, as the CLI and C ABI see it).
-fn run(request: &str) -> Value {
-    let out = lac_timescales::json::schedule_json(request).unwrap_or_else(|e| panic!("{e}: {request}"));
-    serde_json::from_str(&out).unwrap()
-}
-
-/// The obligations of one duty (and regime, if given), each as
-/// "number latest day-to-plan-for done projected breach-kind/basis" ("-" for none).
-fn rows(v: &Value, duty: &str, regime: Option<&str>) -> Vec<String> {
-    let s = |x: &Value| x.as_str().map_or("-".to_string(), str::to_string);
-    v["obligations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|o| o["duty"] == duty && regime.is_none_or(|r| o["regime"] == r))
-        .map(|o| {
-            let breach = if o["breach"].is_null() {
-                "-".to_string()
-            } else {
-                format!("{}/{}", s(&o["breach"]["kind"]), s(&o["breach"]["basis"]))
-            };
-            format!(
-                "{} {} {} {} {} {}",
-                o["review_number"].as_u64().map_or("-".to_string(), |n| n.to_string()),
-                s(&o["latest"]),
-                s(&o["latest_working_day"]),
-                s(&o["done"]),
-                o["projected"].as_bool().unwrap(),
-                breach
-            )
-        })
-        .collect()
-}
+use json_rows::{rows, run};
 
 /// England: looked after and placed Tue 1 Jun 2010 (not long-term); visits Sat 5 Jun 2010,
 /// Tue 1 Feb 2011 (both counted from days before 1 Apr 2011: nothing owed), Sun 1 May 2011

@@ -8,41 +8,9 @@
 //! Every date below is worked out by hand from the calendar (2026: no bank holiday between
 //! 1 Jan and Good Friday 3 Apr). "1 week" is 7 calendar days; "6 weeks" is 42.
 
-use serde_json::Value;
+mod json_rows;
 
-/// The schedule for a JSON request (through the JSON boundary, as the CLI and C ABI see it).
-fn run(request: &str) -> Value {
-    let out = lac_timescales::json::schedule_json(request).unwrap_or_else(|e| panic!("{e}: {request}"));
-    serde_json::from_str(&out).unwrap()
-}
-
-/// The obligations of one duty (and regime, if given), each as
-/// "number latest day-to-plan-for done projected breach-kind/basis" ("-" for none).
-fn rows(v: &Value, duty: &str, regime: Option<&str>) -> Vec<String> {
-    let s = |x: &Value| x.as_str().map_or("-".to_string(), str::to_string);
-    v["obligations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|o| o["duty"] == duty && regime.is_none_or(|r| o["regime"] == r))
-        .map(|o| {
-            let breach = if o["breach"].is_null() {
-                "-".to_string()
-            } else {
-                format!("{}/{}", s(&o["breach"]["kind"]), s(&o["breach"]["basis"]))
-            };
-            format!(
-                "{} {} {} {} {} {}",
-                o["review_number"].as_u64().map_or("-".to_string(), |n| n.to_string()),
-                s(&o["latest"]),
-                s(&o["latest_working_day"]),
-                s(&o["done"]),
-                o["projected"].as_bool().unwrap(),
-                breach
-            )
-        })
-        .collect()
-}
+use json_rows::{rows, run};
 
 const WITH_PARENT: &str = r#"{"event":"became_looked_after","date":"2026-01-05"},
     {"event":"placement_started","date":"2026-01-05","with_parent":true},
