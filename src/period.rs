@@ -168,8 +168,11 @@ pub fn count(anchor: NaiveDate, period: Period, direction: Direction, calendar: 
 }
 
 /// [`count`] for the engine's hot path: the same deadline, or `None` where [`count`] gives an
-/// error (then ask [`count`] for it). Working days are counted here, inline; the other periods
-/// by [`within_after_opt`] and [`at_least_before_opt`]. The same counting as the public functions,
+/// error (then ask [`count`] for it). Working days are counted here, inline; the legal deadline
+/// of the other periods by [`date_after_opt`] and [`date_before_opt`], out of line, and its day
+/// to plan for here again. Those two return only a date, which comes back in a register: a whole
+/// `Deadline` returned through memory and read back at once stalled the engine's loops on a
+/// store forwarded to a wider load (`perf annotate`). The same counting as the public functions,
 /// which are built on these (a unit test compares them with the plain versions).
 #[inline(always)]
 pub(crate) fn count_opt(
@@ -182,8 +185,8 @@ pub(crate) fn count_opt(
     let date = match (period, direction) {
         (Period::WorkingDays(n @ 1..), Direction::After) => calendar.add_working_days_opt(anchor, n)?,
         (Period::WorkingDays(n @ 1..), Direction::Before) => calendar.sub_working_days_opt(anchor, n)?,
-        (_, Direction::After) => return within_after_opt(anchor, period, calendar),
-        (_, Direction::Before) => return at_least_before_opt(anchor, period, calendar),
+        (_, Direction::After) => return finish_opt(anchor, date_after_opt(anchor, period, calendar)?, calendar),
+        (_, Direction::Before) => return finish_opt(anchor, date_before_opt(anchor, period, calendar)?, calendar),
     };
     Some(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) })
 }
@@ -194,17 +197,23 @@ fn within_after_opt(anchor: NaiveDate, period: Period, calendar: &Calendar) -> O
         let date = calendar.add_working_days_opt(anchor, n)?;
         return Some(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) });
     }
+    finish_opt(anchor, date_after_opt(anchor, period, calendar)?, calendar)
+}
+
+/// The legal deadline of `period` (not a positive number of working days) after `anchor`, its
+/// range not yet checked: `None` when `anchor` lies outside the calendar or the date overflows.
+#[inline(never)]
+fn date_after_opt(anchor: NaiveDate, period: Period, calendar: &Calendar) -> Option<NaiveDate> {
     if !calendar.in_range(anchor) {
         return None;
     }
-    let date = match period {
-        Period::WorkingDays(_) => anchor,
-        Period::Days(n) => anchor.checked_add_days(Days::new(n.into()))?,
-        Period::Weeks(n) => anchor.checked_add_days(Days::new(u64::from(n) * 7))?,
-        Period::Months(n) => add_months(anchor, n)?,
-        Period::Hours(n) => anchor.checked_add_days(Days::new(Period::hours_as_days(n)))?,
-    };
-    finish_opt(anchor, date, calendar)
+    match period {
+        Period::WorkingDays(_) => Some(anchor),
+        Period::Days(n) => anchor.checked_add_days(Days::new(n.into())),
+        Period::Weeks(n) => anchor.checked_add_days(Days::new(u64::from(n) * 7)),
+        Period::Months(n) => add_months(anchor, n),
+        Period::Hours(n) => anchor.checked_add_days(Days::new(Period::hours_as_days(n))),
+    }
 }
 
 /// [`at_least_before`], or `None` where it gives an error.
@@ -213,26 +222,33 @@ fn at_least_before_opt(anchor: NaiveDate, period: Period, calendar: &Calendar) -
         let date = calendar.sub_working_days_opt(anchor, n)?;
         return Some(Deadline { date, latest_working_day: date, provisional: calendar.is_provisional(anchor, date) });
     }
-    // A period of nothing ("0 days before the review"): the anchor itself, whose range
-    // `finish_opt` checks. (Counted after an anchor, such periods are too rare to test for.)
+    finish_opt(anchor, date_before_opt(anchor, period, calendar)?, calendar)
+}
+
+/// The legal deadline of `period` (not a positive number of working days) before `anchor`, its
+/// range not yet checked: `None` when the date overflows, or when `anchor` lies outside the
+/// calendar and the period is not one of nothing ("0 days before the review": the anchor itself,
+/// whose range [`finish_opt`] checks; counted after an anchor, such periods are too rare to test
+/// for).
+#[inline(never)]
+fn date_before_opt(anchor: NaiveDate, period: Period, calendar: &Calendar) -> Option<NaiveDate> {
     if period.count() == 0 {
-        return finish_opt(anchor, anchor, calendar);
+        return Some(anchor);
     }
     if !calendar.in_range(anchor) {
         return None;
     }
-    let date = match period {
-        Period::WorkingDays(_) => anchor,
-        Period::Days(n) => anchor.checked_sub_days(Days::new(n.into()))?,
-        Period::Weeks(n) => anchor.checked_sub_days(Days::new(u64::from(n) * 7))?,
-        Period::Months(n) => months_before(anchor, n)?,
-        Period::Hours(n) => anchor.checked_sub_days(Days::new(Period::hours_as_days(n)))?,
-    };
-    finish_opt(anchor, date, calendar)
+    match period {
+        Period::WorkingDays(_) => Some(anchor),
+        Period::Days(n) => anchor.checked_sub_days(Days::new(n.into())),
+        Period::Weeks(n) => anchor.checked_sub_days(Days::new(u64::from(n) * 7)),
+        Period::Months(n) => months_before(anchor, n),
+        Period::Hours(n) => anchor.checked_sub_days(Days::new(Period::hours_as_days(n))),
+    }
 }
 
 /// The deadline on `date`: `None` when `date` is outside the range or no working day precedes it.
-#[inline]
+#[inline(always)]
 fn finish_opt(anchor: NaiveDate, date: NaiveDate, calendar: &Calendar) -> Option<Deadline> {
     let latest_working_day = calendar.plan_day(date)??;
     Some(Deadline { date, latest_working_day, provisional: calendar.is_provisional(anchor, date) })
