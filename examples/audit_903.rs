@@ -1,7 +1,8 @@
 //! Audit review timeliness on SSDA903 returns: one or more returns (episodes and reviews tables
 //! as CSV, or the DfE XML) in; one row per review out (held, or fell due and never held before
 //! its clock stopped), with its deadline, lateness and the basis the deadline stands on; with
-//! `--as-at`, one per overdue review; every unusable row in `rejects.csv`; episodes replaced by a later
+//! `--as-at`, one per review overdue (the review due, then each next that fell due before that
+//! date, counted from the last working day by which the one before was due); every unusable row in `rejects.csv`; episodes replaced by a later
 //! year's copy in `superseded.csv`; a summary; optionally an HTML report.
 //!
 //! ```sh
@@ -35,7 +36,9 @@ const USAGE: &str = "usage: audit_903 EPISODES.csv REVIEWS.csv [EPISODES2.csv RE
   --year YYYY               the collection year (the year it ends: 2025 = 2024-25) of a return
                             whose file names do not say it (SSDA903_2025_reviews.csv does)
   --report FILE.html        also write a self-contained HTML report
-  --as-at DATE              add a row for each child whose next review is overdue on DATE
+  --as-at DATE              add a row for each review overdue on DATE: a child's review due and
+                            not held, then each next counted from the last working day by which
+                            the one before was due, as if held then, that fell due before DATE
                             (not before the data's last date, not after the last year's end)
   --profile ID|FILE         built-in profile id or a local profile TOML file (default: england)
   --threads N               worker threads (default: one per core)

@@ -106,9 +106,12 @@ fn a_late_corrected_start_is_not_a_silent_extra_period() {
          2023-24: the later return is taken as the correction"
     );
     // Its rows: the review held and, at 31 Mar 2025, review 2 overdue (due within 3 months of
-    // Thu 10 Aug 2023: Fri 10 Nov 2023); nothing never held.
-    assert_eq!(c.rows.len(), 2, "{:?}", c.rows);
-    assert!(c.rows[1].is_overdue() && c.rows[1].deadline == Some(d(2023, 11, 10)), "{:?}", c.rows);
+    // Thu 10 Aug 2023: Fri 10 Nov 2023), then each next counted from the last as if held then:
+    // 6 months on, Fri 10 May 2024 and Sun 10 Nov 2024 (the next, from Fri 8 Nov 2024, would be
+    // due 8 May 2025, after the as-at date); nothing never held.
+    assert_eq!(c.rows.len(), 4, "{:?}", c.rows);
+    let over: Vec<_> = c.rows[1..].iter().filter(|r| r.is_overdue()).map(|r| r.deadline).collect();
+    assert_eq!(over, [Some(d(2023, 11, 10)), Some(d(2024, 5, 10)), Some(d(2024, 11, 10))], "{:?}", c.rows);
 }
 
 /// The same correction with the old period longer (three episodes from Fri 1 Apr 2022, the last
@@ -155,7 +158,17 @@ fn a_contradicted_period_is_rejected_whole_with_its_reviews() {
         "contradicted by a later return: the 2023-24 return shows the period of care from DECOM 01/04/2022"
     )));
     assert_eq!(c.rejects[3].reason, "REVIEW 01/06/2022 is outside every period of care (15/07/2023 to open)");
-    // The corrected period: looked after Sat 15 Jul 2023, no review by 31 Mar 2025: overdue.
-    assert_eq!(c.rows.len(), 1, "{:?}", c.rows);
-    assert!(c.rows[0].is_overdue() && c.rows[0].period_start == Some(d(2023, 7, 15)), "{:?}", c.rows);
+    // The corrected period: looked after Sat 15 Jul 2023, no review by 31 Mar 2025: overdue, the
+    // first review due Fri 11 Aug 2023, then each next counted from the last as if held then:
+    // Sat 11 Nov 2023 (3 months; last working day Fri 10 Nov), Fri 10 May 2024 and Sun 10 Nov
+    // 2024 (6 months each).
+    let over: Vec<_> = c.rows.iter().filter(|r| r.is_overdue()).map(|r| r.deadline).collect();
+    assert_eq!(c.rows.len(), 4, "{:?}", c.rows);
+    assert_eq!(
+        over,
+        [Some(d(2023, 8, 11)), Some(d(2023, 11, 11)), Some(d(2024, 5, 10)), Some(d(2024, 11, 10))],
+        "{:?}",
+        c.rows
+    );
+    assert!(c.rows.iter().all(|r| r.period_start == Some(d(2023, 7, 15))), "{:?}", c.rows);
 }

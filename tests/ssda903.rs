@@ -431,13 +431,21 @@ fn overdue_whole_window_without_a_review() {
     // Looked after since 1 Jun 2022, no review in 2024-25. Whatever came before, the next review
     // was due by 30 Sep 2024 at the latest (6 months after 31 Mar 2024). As at Mon 31 Mar 2025:
     // 182 calendar days; working days Oct 23 + Nov 21 + Dec 20 + Jan 22 + Feb 20 + Mar 21 = 127.
+    // The next, counted from Mon 30 Sep 2024 as if held then, was due by Sun 30 Mar 2025 at the
+    // latest: overdue too, 1 working day and 1 calendar day.
     let (c, o) = run_year(&since_2022("G"), &[], 2025, Some(d(2025, 3, 31)));
-    assert_eq!(o.totals.overdue, 1);
+    assert_eq!((o.totals.overdue, o.totals.overdue_children, c.rows.len()), (2, 1, 2));
     let r = &c.rows[0];
     assert!(r.is_overdue());
     assert_eq!(
         (r.basis, r.deadline, r.working_days_late, r.calendar_days_late),
         (Basis::DecidedByData, Some(d(2024, 9, 30)), Some(127), Some(182))
+    );
+    let r = &c.rows[1];
+    assert!(r.is_overdue());
+    assert_eq!(
+        (r.basis, r.deadline, r.working_days_late, r.calendar_days_late),
+        (Basis::DecidedByData, Some(d(2025, 3, 30)), Some(1), Some(1))
     );
     // Reviewed 15 Oct 2024 (late): next due 15 Apr 2025 as a later review, so not overdue on
     // 31 Mar 2025 on the stated assumption (as a second review it would have been due 15 Jan).
@@ -532,17 +540,23 @@ fn the_stale_copy_alone_would_make_h_overdue() {
     // Only the 2023-24 return: H's episode is open at 31 Mar 2024. Reviewed 5 Nov 2023: next due
     // 5 May 2024 (after two reviews in the data), so as at 31 Mar 2024 H is not overdue. Child I
     // (first review Fri 28 Apr 2023, none since) is: its second review was due 3 months after the
-    // first, Fri 28 Jul 2023; as at Sun 31 Mar 2024 that is 247 calendar days.
+    // first, Fri 28 Jul 2023; as at Sun 31 Mar 2024 that is 247 calendar days. Its third, counted
+    // from 28 Jul 2023 as if held then, was due 6 months later, Sun 28 Jan 2024: 3 + 29 + 31 = 63
+    // calendar days.
     let (eps, revs) = two_years();
     let returns = cut(&eps, &revs, &[2024]);
     let (c, _) = run_returns(&returns, Some(d(2024, 3, 31)));
     let overdue: Vec<_> = c.rows.iter().filter(|r| r.is_overdue()).collect();
-    assert_eq!(overdue.len(), 1, "{overdue:?}");
+    assert_eq!(overdue.len(), 2, "{overdue:?}");
     assert_eq!(
         (&*overdue[0].child, overdue[0].review_number, overdue[0].deadline),
         ("I", Some(2), Some(d(2023, 7, 28)))
     );
     assert_eq!((overdue[0].calendar_days_late, overdue[0].basis), (Some(247), Basis::KnownReviewNumber));
+    assert_eq!(
+        (&*overdue[1].child, overdue[1].review_number, overdue[1].deadline, overdue[1].calendar_days_late),
+        ("I", Some(3), Some(d(2024, 1, 28)), Some(63))
+    );
 }
 
 #[test]
@@ -1179,7 +1193,7 @@ fn the_summary_says_one_child_and_what_happened_when_every_review_was_rejected()
     // outside the 2024-25 return's year: rejected, so no review is assessed at all (t9 findings
     // F10 and F12: "0 of 0 reviews assessed" and "1 children").
     let (c, o) = run_year(&since_2022("G"), &[rv("G", "01/05/2023")], 2025, Some(d(2025, 3, 31)));
-    assert_eq!(o.totals.overdue, 1);
+    assert_eq!((o.totals.overdue, o.totals.overdue_children), (2, 1));
     assert_eq!(c.rejects.len(), 1, "{:?}", c.rejects);
     let mut s = lac_timescales::ssda903::report::Summary::default();
     for r in &c.rows {
@@ -1194,11 +1208,13 @@ fn the_summary_says_one_child_and_what_happened_when_every_review_was_rejected()
     );
     let text = s.text(&o, "england", Some(d(2025, 3, 31)));
     assert!(
-        text.contains("Overdue at 2025-03-31: 1 child (0 on the stated assumption); 0 more open children"),
+        text.contains(
+            "Overdue at 2025-03-31: 2 reviews due and not held, of 1 child (0 on the stated assumption); 0 more open children"
+        ),
         "{text}"
     );
     let html = s.html(&o, &[], "england", Some(d(2025, 3, 31)));
-    assert!(html.contains("<b>1</b>child overdue now"), "{html}");
+    assert!(html.contains("<b>1</b>child overdue now (2 reviews due and not held)"), "{html}");
 }
 
 #[test]

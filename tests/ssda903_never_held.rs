@@ -158,18 +158,24 @@ fn a_review_missed_after_one_held_counts_from_the_review_held() {
     assert!(!r.note.contains("counted from"), "{}", r.note);
 }
 
-/// A period still open at the as-at date: its review not held is the overdue row (counted to
-/// the as-at date), never also a review never held. Looked after Wed 1 May 2024: 20 working days,
-/// skipping Mon 6 May and Mon 27 May 2024: 2-3 May (2), 7-10 (6), 13-17 (11), 20-24 (16), 28-31
-/// (20): Fri 31 May 2024. Without an as-at date, no row at all: nothing has stopped.
+/// A period still open at the as-at date: its reviews not held are overdue rows (counted to the
+/// as-at date; tests/ssda903_overdue_steps.rs), never also reviews never held. Looked after Wed 1
+/// May 2024: 20 working days, skipping Mon 6 May and Mon 27 May 2024: 2-3 May (2), 7-10 (6),
+/// 13-17 (11), 20-24 (16), 28-31 (20): Fri 31 May 2024. The next within 3 months of it, Sat 31 Aug
+/// 2024 (last working day Fri 30 Aug); the next within 6 months of Fri 30 Aug: Fri 28 Feb 2025
+/// (February has no 30th). Without an as-at date, no row at all: nothing has stopped.
 #[test]
-fn an_open_period_gives_the_overdue_row_only() {
+fn an_open_period_gives_overdue_rows_only() {
     let r = (file(EP_HEADER, &[ep("D4", "01/05/2024", "S", "", "")]), file(RV_HEADER, &[]), 2025);
     let (c, o) = run(std::slice::from_ref(&r), Some(d(2025, 3, 31)));
-    assert_eq!(c.rows.len(), 1, "{:?}", c.rows);
-    assert!(c.rows[0].is_overdue() && !c.rows[0].is_never_held());
-    assert_eq!((c.rows[0].review_number, c.rows[0].deadline), (Some(1), Some(d(2024, 5, 31))));
-    assert_eq!((o.totals.overdue, o.totals.never_held), (1, 0));
+    assert_eq!(c.rows.len(), 3, "{:?}", c.rows);
+    assert!(c.rows.iter().all(|r| r.is_overdue() && !r.is_never_held()));
+    let got: Vec<_> = c.rows.iter().map(|r| (r.review_number, r.deadline)).collect();
+    assert_eq!(
+        got,
+        [(Some(1), Some(d(2024, 5, 31))), (Some(2), Some(d(2024, 8, 31))), (Some(3), Some(d(2025, 2, 28)))]
+    );
+    assert_eq!((o.totals.overdue, o.totals.never_held), (3, 0));
     let (c, o) = run(&[r], None);
     assert!(c.rows.is_empty(), "{:?}", c.rows);
     assert_eq!(o.totals.never_held, 0);

@@ -33,7 +33,9 @@ class Audit903:
         reviews: one row per review held; one per review never held (it fell due before the
             child left care, or its review regime ended, inside the data: no ``REVIEW``, the
             lateness counted to that day, a note "never held: ..."); and, with ``as_at``, one
-            per overdue review: ``CHILD``,
+            per review overdue (a child's review due and not held, then each next that fell due
+            before ``as_at``, counted from the last working day by which the one before was due,
+            as if held then; the lateness counted to ``as_at``): ``CHILD``,
             ``collection_year``, ``period_start``, ``regime``, ``review_number``, ``REVIEW``,
             ``deadline``, ``latest_working_day``, ``on_time``, ``working_days_late``,
             ``calendar_days_late``, ``basis``, ``missed``, ``note`` (the columns of ``reviews_audit.csv``),
@@ -217,7 +219,9 @@ def audit_903(
     return's path, or a list of returns (dicts with an optional ``"year"``, pairs, XML paths)
     to audit several collection years together.
 
-    ``as_at`` adds a row for each child whose next review is overdue on that date; ``profile``
+    ``as_at`` adds a row for each review overdue on that date (a child's review due and not
+    held, then each next counted from the last working day by which the one before was due, as
+    if held then, that fell due before it); ``profile``
     is a built-in profile id or a local profile TOML file (default ``england``); ``year`` the
     collection year (2025 = 2024-25) when the file names and dates do not say it; ``output``
     the kind of DataFrame for file input (``"pandas"``, ``"polars"`` or ``"columns"``, a dict

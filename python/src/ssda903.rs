@@ -1335,6 +1335,7 @@ pub(crate) fn audit_903_native<'py>(
         ("reviews_assessed", t.reviews_assessed),
         ("on_assumption", t.on_assumption),
         ("overdue", t.overdue),
+        ("overdue_children", t.overdue_children),
         ("overdue_not_assessable", t.overdue_not_assessable),
         ("children", t.children),
         ("periods", t.periods),

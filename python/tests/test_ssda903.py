@@ -70,18 +70,23 @@ def reject_keys(result):
     return sorted(zip(r["table"], map(int, r["line"]), r["CHILD"], r["reason"]))
 
 
-# The sample return's rows with no REVIEW at 31 Mar 2025: four overdue and five never held before
-# the child left care, worked by hand in tests/cli/audit_903.sh.
+# The sample return's rows with no REVIEW at 31 Mar 2025: seven overdue (of four children: after
+# each child's review due, the next ones that fell due before 31 Mar, counted from the last working
+# day by which the one before was due) and five never held before the child left care, worked by
+# hand in tests/cli/audit_903.sh.
 SAMPLE_OVERDUE = [
     ["173118", "2024-25", "", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "8", "10", "decided_by_data"],
     ["185686", "2024-25", "", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "127", "182", "decided_by_data"],
+    ["185686", "2024-25", "", "looked_after", "", "", "2025-03-30", "2025-03-28", "false", "1", "1", "decided_by_data"],
     ["186835", "2024-25", "2024-12-10", "looked_after", "1", "", "2025-01-10", "2025-01-10", "false", "56", "80", "known_review_number"],
     ["237247", "2024-25", "2023-07-21", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "35", "49", "decided_by_data"],
     ["310964", "2024-25", "", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "92", "133", "decided_by_data"],
     ["79630", "2024-25", "", "short_breaks", "", "", "2024-09-30", "2024-09-30", "false", "19", "25", "decided_by_data"],
     ["817282", "2024-25", "", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "4", "5", "decided_by_data"],
     ["900323", "2024-25", "", "looked_after", "", "", "2024-09-30", "2024-09-30", "false", "127", "182", "decided_by_data"],
+    ["900323", "2024-25", "", "looked_after", "", "", "2025-03-30", "2025-03-28", "false", "1", "1", "decided_by_data"],
     ["900327", "2024-25", "", "short_breaks", "1", "", "2024-07-10", "2024-07-10", "false", "184", "264", "known_review_number"],
+    ["900327", "2024-25", "", "short_breaks", "2", "", "2025-01-10", "2025-01-10", "false", "56", "80", "known_review_number"],
 ]  # fmt: skip
 
 
@@ -110,6 +115,7 @@ def test_sample_return_same_as_the_example_on_every_input_kind(tmp_path):
         assert rows_of(a) == want, name
         assert reject_keys(a) == sorted((t, int(ln), c, why) for _, t, ln, c, why in want_rejects), name
         assert a.summary["balanced"] and a.summary["reviews_in"] == 24 and a.summary["episodes_in"] == 23
+        assert (a.summary["overdue"], a.summary["overdue_children"], a.summary["never_held"]) == (7, 4, 5)
     # File input: the very summary the example prints.
     a = lt.audit_903(e, r, as_at="2025-03-31")
     assert stdout.startswith(a.summary_text)

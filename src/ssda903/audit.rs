@@ -455,6 +455,9 @@ struct Miss {
     after: Option<NaiveDate>,
     /// The step that found it (0: the engine's own; n: counted from the n-th day assumed).
     step: usize,
+    /// Its clock was still running on `stopped`, the as-at date: an overdue review, not a
+    /// review never held.
+    open: bool,
 }
 
 /// At most this many steps of reviews never held in a row, per period and history (a period of
@@ -895,9 +898,10 @@ impl Ctx<'_> {
                 ended: None,
             });
         }
-        if let (true, Some(as_at)) = (open_at_as_at, self.as_at) {
-            self.overdue(child, p, revs, &gaps, &s0, s2.as_ref(), as_at, &base_note, out);
-        }
+        let first = match (open_at_as_at, self.as_at) {
+            (true, Some(as_at)) => self.overdue(child, p, revs, &gaps, &s0, s2.as_ref(), as_at, &base_note, out),
+            _ => None,
+        };
         let late_dates: Vec<NaiveDate> = if s2.is_some() {
             let mut v: Vec<NaiveDate> = dates.iter().copied().chain(gaps.iter().flat_map(late_syn)).collect();
             v.sort_unstable();
@@ -906,24 +910,30 @@ impl Ctx<'_> {
         } else {
             Vec::new()
         };
-        let m0 = self.misses(p, &dates, &s0, &mut case);
-        let ml = s2.as_ref().map(|s2| self.misses(p, &late_dates, s2, &mut case));
+        let until = if open_at_as_at { self.as_at } else { None };
+        let m0 = self.misses(p, &dates, &s0, until, &mut case);
+        let ml = s2.as_ref().map(|s2| self.misses(p, &late_dates, s2, until, &mut case));
+        if let (Some(first), Some(as_at)) = (&first, self.as_at) {
+            self.overdue_steps(child, p, first, &m0, ml.as_deref(), as_at, &base_note, out);
+        }
         self.never_held(child, p, &m0, ml.as_deref(), known_until, &base_note, out);
         out.dates_buf = dates;
         out.case = case;
     }
 
-    /// The reviews never held in period `p` under one history (reviews held on `base`, its
+    /// The reviews not held in period `p` under one history (reviews held on `base`, its
     /// schedule `first`), in the order found: those the engine finds missed when their clock
-    /// stopped (a deadline before the day it stopped; one on that day was not yet missed); then,
-    /// for each step, the next ones counted from the day the earliest of the last ones is assumed
-    /// held (its last working day, as the engine projects a review not held), while any is
-    /// missed too.
+    /// stopped (a deadline before the day it stopped; one on that day was not yet missed) and,
+    /// with `until` (the as-at date, for a period open then), the review each running clock owes
+    /// whose deadline is before it (overdue); then, step by step, the next ones counted from the
+    /// day the earliest review still owed is assumed held (its last working day, as the engine
+    /// projects a review not held), while any is missed or overdue too.
     fn misses(
         &self,
         p: &CarePeriod,
         base: &[NaiveDate],
         first: &Schedule,
+        until: Option<NaiveDate>,
         case: &mut Option<CaseHistory>,
     ) -> Vec<Miss> {
         let mut found: Vec<Miss> = Vec::new();
@@ -933,9 +943,19 @@ impl Ctx<'_> {
             let s = owned.as_ref().unwrap_or(first);
             let before = found.len();
             let after = assumed.last().copied();
+            // The earliest last working day among the reviews still owed after the last day
+            // assumed: the next day assumed.
+            let mut next: Option<NaiveDate> = None;
             for o in s.obligations.iter().filter(|o| o.duty == Duty::HoldReview && !o.early && o.done.is_none()) {
-                let Some(Breach::NotHeld { as_at, basis }) = &o.breach else { continue };
                 let (Some(latest), Some(lwd)) = (o.latest, o.latest_working_day) else { continue };
+                let (stopped, missed, open) = match (&o.breach, until) {
+                    (Some(Breach::NotHeld { as_at, basis }), _) => (*as_at, basis.clone(), false),
+                    (None, Some(u)) if latest < u => (u, overdue_basis(o, u), true),
+                    _ => continue,
+                };
+                if after.is_none_or(|a| lwd > a) {
+                    next = Some(next.map_or(lwd, |n| n.min(lwd)));
+                }
                 if found.iter().any(|m| (m.regime, m.number) == (o.regime, o.review_number)) {
                     continue;
                 }
@@ -944,15 +964,15 @@ impl Ctx<'_> {
                     number: o.review_number,
                     latest,
                     lwd,
-                    stopped: *as_at,
-                    missed: basis.clone(),
+                    stopped,
+                    missed,
                     after,
                     step: assumed.len(),
+                    open,
                 });
             }
             found[before..].sort_by_key(|m| (m.stopped, m.latest, m.regime, m.number));
-            let day = found[before..].iter().map(|m| m.lwd).min();
-            let Some(day) = day.filter(|d| p.contains(*d) && after.is_none_or(|a| *d > a) && !base.contains(d)) else {
+            let Some(day) = next.filter(|d| p.contains(*d) && !base.contains(d)) else {
                 break;
             };
             assumed.push(day);
@@ -989,7 +1009,9 @@ impl Ctx<'_> {
             let mut v: Vec<(usize, usize)> = Vec::new();
             for (i, m) in ms.iter().enumerate() {
                 match v.last_mut() {
-                    Some(g) if (ms[g.0].step, ms[g.0].stopped) == (m.step, m.stopped) => g.1 = i + 1,
+                    Some(g) if (ms[g.0].step, ms[g.0].stopped, ms[g.0].open) == (m.step, m.stopped, m.open) => {
+                        g.1 = i + 1
+                    }
                     _ => v.push((i, i + 1)),
                 }
             }
@@ -1002,7 +1024,7 @@ impl Ctx<'_> {
         };
         for (i, g) in meetings(chosen).into_iter().enumerate() {
             let m = &chosen[g.0];
-            if !self.window.covers(m.stopped) || known_until.is_some_and(|k| m.latest > k) {
+            if m.open || !self.window.covers(m.stopped) || known_until.is_some_and(|k| m.latest > k) {
                 continue;
             }
             let known = ml.is_none() || g0.get(i).is_some_and(|&h| key(m0, h) == key(chosen, g));
@@ -1152,46 +1174,45 @@ impl Ctx<'_> {
         as_at: NaiveDate,
         base_note: &str,
         out: &mut Out,
-    ) {
+    ) -> Option<FirstOverdue> {
         // A period open at the end of an earlier year whose child is not in a later return: its
         // end is not known.
         let last_year = self.window.years().last().copied().unwrap_or(0);
         if p.last_year != 0 && p.last_year < last_year && p.last_year < year_of(as_at) {
             out.t.overdue_not_assessable += 1;
-            return;
+            return None;
         }
         let next = |s: &Schedule| -> Option<Next> {
-            let o = s.next_review_due(as_at)?;
-            // Whose standard the overdue review misses: statute's when its deadline has passed too.
-            let statutory = match o.binding() {
-                Some(list) => {
-                    list.iter().filter(|c| c.basis == crate::profile::Basis::Statutory).filter_map(|c| c.latest).min()
-                }
-                None if o.basis == crate::profile::Basis::Statutory => o.latest,
-                None => None,
-            };
-            let missed =
-                if statutory.is_some_and(|l| l < as_at) { crate::profile::Basis::Statutory } else { o.basis.clone() };
-            Some((o.regime, o.review_number, o.latest?, o.latest_working_day?, missed))
+            // The review due next on a clock still running (as `Schedule::next_review_due`, but
+            // not a review a stopped clock missed: that is a review never held).
+            let o = s
+                .obligations
+                .iter()
+                .filter(|o| o.duty == Duty::HoldReview && o.done.is_none_or(|d| d > as_at))
+                .filter(|o| !matches!(o.breach, Some(Breach::NotHeld { .. })))
+                .min_by_key(|o| (o.latest_working_day.is_none(), o.latest_working_day, o.latest))?;
+            Some((o.regime, o.review_number, o.latest?, o.latest_working_day?, overdue_basis(o, as_at)))
         };
         let n0 = next(s0);
-        let (chosen, basis, note) = if gaps.is_empty() {
-            (n0, Basis::KnownReviewNumber, String::new())
+        let (chosen, from_late, basis, note) = if gaps.is_empty() {
+            (n0, false, Basis::KnownReviewNumber, String::new())
         } else {
             let n2 = s2.and_then(next);
             match (n0, n2) {
                 (Some(a), Some(b)) if (a.0, a.1, a.2) == (b.0, b.1, b.2) => {
-                    (Some(a), Basis::KnownReviewNumber, String::new())
+                    (Some(a), true, Basis::KnownReviewNumber, String::new())
                 }
                 (Some(a), Some(b)) if a.2 < as_at && b.2 < as_at => {
-                    let m = if a.2 >= b.2 { a } else { b };
+                    let from_late = a.2 < b.2;
+                    let m = if from_late { b } else { a };
                     (
                         Some(m),
+                        from_late,
                         Basis::DecidedByData,
                         "overdue whatever the earlier reviews (latest possible deadline shown)".into(),
                     )
                 }
-                (Some(a), Some(b)) if a.2 >= as_at && b.2 >= as_at => return,
+                (Some(a), Some(b)) if a.2 >= as_at && b.2 >= as_at => return None,
                 (Some(_), Some(b)) => {
                     // Disagree: the assumption, if the last review in the data (same run) would
                     // otherwise be a first review held more than 3 months late.
@@ -1205,28 +1226,29 @@ impl Ctx<'_> {
                     match assumed {
                         Some((q, bq)) if b.2 < as_at => (
                             Some(b),
+                            true,
                             Basis::Assumption,
                             format!(
                                 "on the stated assumption: the last review ({q}) would otherwise be the period's first, held more than 3 months after it was due ({})",
                                 bq.latest
                             ),
                         ),
-                        Some(_) => return,
+                        Some(_) => return None,
                         None => {
                             out.t.overdue_not_assessable += 1;
-                            return;
+                            return None;
                         }
                     }
                 }
                 _ => {
                     out.t.overdue_not_assessable += 1;
-                    return;
+                    return None;
                 }
             }
         };
-        let Some((regime, number, l, w, missed)) = chosen else { return };
+        let (regime, number, l, w, missed) = chosen?;
         if l >= as_at {
-            return;
+            return None;
         }
         let wd = self.calendar.working_days_between(l, as_at).unwrap_or(0);
         let mut n = format!("overdue at {as_at}: not held");
@@ -1255,6 +1277,140 @@ impl Ctx<'_> {
             ended: None,
         });
         out.t.overdue += 1;
+        out.t.overdue_children += 1;
+        Some(FirstOverdue { deadline: l, from_late, basis, note })
+    }
+
+    /// Writes a row for each further review overdue at `as_at` after the period's first overdue
+    /// review (`first`, its row written by [`Ctx::overdue`]): the next counted from the last
+    /// working day by which the one before was due, as if held then, while its deadline is before
+    /// the as-at date (as for reviews never held, [`Ctx::never_held`]). They come from the same
+    /// history as the first row (`m0` the reviews held; `ml` the latest possible reviews before
+    /// each gap) and rest on what it rests on: a known review number when the histories agree on
+    /// each, else decided by the data (overdue whatever the earlier reviews, the latest deadline
+    /// shown), or the same stated assumption.
+    #[allow(clippy::too_many_arguments)]
+    fn overdue_steps(
+        &self,
+        child: &Arc<str>,
+        p: &CarePeriod,
+        first: &FirstOverdue,
+        m0: &[Miss],
+        ml: Option<&[Miss]>,
+        as_at: NaiveDate,
+        base_note: &str,
+        out: &mut Out,
+    ) {
+        // The overdue reviews, one meeting per step.
+        let open = |ms: &[Miss]| -> Vec<Vec<Miss>> {
+            let mut v: Vec<Vec<Miss>> = Vec::new();
+            for m in ms.iter().filter(|m| m.open) {
+                match v.last_mut() {
+                    Some(g) if g[0].step == m.step => g.push(m.clone()),
+                    _ => v.push(vec![m.clone()]),
+                }
+            }
+            v
+        };
+        let chain = open(if first.from_late { ml.unwrap_or(m0) } else { m0 });
+        // The first is the row already written (its deadline, the earliest of its meeting).
+        if chain.first().and_then(|g| g.iter().map(|m| m.latest).min()) != Some(first.deadline) {
+            return;
+        }
+        let held = open(m0);
+        let key = |g: &[Miss]| -> Vec<(Option<Regime>, Option<u32>, NaiveDate)> {
+            g.iter().map(|m| (m.regime, m.number, m.latest)).collect()
+        };
+        for (i, g) in chain.iter().enumerate().skip(1) {
+            let known = first.basis == Basis::KnownReviewNumber
+                && (ml.is_none() || held.get(i).is_some_and(|h| key(h) == key(g)));
+            let basis = match first.basis {
+                Basis::KnownReviewNumber if !known => Basis::DecidedByData,
+                b => b,
+            };
+            let k = (0..g.len()).min_by_key(|&k| (g[k].latest, g[k].regime, g[k].number)).unwrap_or(0);
+            let m = &g[k];
+            let mut n = format!("overdue at {as_at}: not held");
+            for (_, o) in g.iter().enumerate().filter(|(j, _)| *j != k) {
+                let number = match (known, o.number) {
+                    (true, Some(x)) => x.to_string(),
+                    _ => "?".into(),
+                };
+                n.push_str(&format!(
+                    "; also {} review {number} due {}",
+                    o.regime.map(|r| r.as_str()).unwrap_or("?"),
+                    o.latest
+                ));
+            }
+            if let Some(a) = m.after {
+                n.push_str(&format!(
+                    "; counted from {a}, the last working day by which the previous review (not held) was due, as if held then"
+                ));
+            }
+            match basis {
+                Basis::DecidedByData => {
+                    n.push_str("; overdue whatever the earlier reviews (latest possible deadline shown)")
+                }
+                Basis::Assumption => {
+                    n.push_str("; ");
+                    n.push_str(&first.note);
+                }
+                _ => {}
+            }
+            if !base_note.is_empty() {
+                n.push_str("; ");
+                n.push_str(base_note);
+            }
+            out.chunk.rows.push(AuditRow {
+                child: child.clone(),
+                collection_year: year_of(as_at),
+                period_start: p.start_known.then_some(p.start),
+                regime: m.regime,
+                review_number: if known { m.number } else { None },
+                review: None,
+                deadline: Some(m.latest),
+                latest_working_day: Some(m.lwd),
+                on_time: Some(false),
+                working_days_late: Some(self.calendar.working_days_between(m.latest, as_at).unwrap_or(0)),
+                calendar_days_late: Some((as_at - m.latest).num_days()),
+                basis,
+                missed: Some(m.missed.clone()),
+                note: n,
+                line: 0,
+                ended: None,
+            });
+            out.t.overdue += 1;
+        }
+    }
+}
+
+/// What [`Ctx::overdue`] wrote: the period's first overdue review.
+struct FirstOverdue {
+    /// Its deadline.
+    deadline: NaiveDate,
+    /// Whether it comes from the latest possible reviews before each gap (else from the reviews
+    /// held).
+    from_late: bool,
+    /// Its row's basis.
+    basis: Basis,
+    /// Its row's note on the basis (the stated assumption), if any.
+    note: String,
+}
+
+/// Whose standard a review not held by `as_at` misses: statute's when statute's own deadline has
+/// passed too, else the binding rule's.
+fn overdue_basis(o: &Obligation, as_at: NaiveDate) -> crate::profile::Basis {
+    let statutory = match o.binding() {
+        Some(list) => {
+            list.iter().filter(|c| c.basis == crate::profile::Basis::Statutory).filter_map(|c| c.latest).min()
+        }
+        None if o.basis == crate::profile::Basis::Statutory => o.latest,
+        None => None,
+    };
+    if statutory.is_some_and(|l| l < as_at) {
+        crate::profile::Basis::Statutory
+    } else {
+        o.basis.clone()
     }
 }
 
@@ -1430,6 +1586,7 @@ fn emit(o: &Out, sink: &mut dyn Sink, acc: &mut Out) -> Result<()> {
     t.reviews_assessed += u.reviews_assessed;
     t.on_assumption += u.on_assumption;
     t.overdue += u.overdue;
+    t.overdue_children += u.overdue_children;
     t.never_held += u.never_held;
     t.overdue_not_assessable += u.overdue_not_assessable;
     t.children += u.children;

@@ -39,20 +39,38 @@
 //! Overdue reviews (with an as-at date) follow the same rule: a child is reported overdue only
 //! when every history (or the stated assumption) makes it overdue.
 //!
-//! # Reviews never held
-//! A review clock that stopped (the child left care, or the review regime ended: short breaks
-//! to care, placement for adoption) owes the review whose deadline fell **before** the day it
-//! stopped (the engine's rule: a deadline on that day had not passed while the clock ran). Such a
-//! review is a row with no `REVIEW` date ([`AuditRow::is_never_held`], [`AuditRow::ended`]),
-//! `on_time` false, lateness counted to the day the clock stopped, and a note ("never held: the
-//! child left care on ... after it fell due"). The next review is counted from the last working
-//! day by which the missed one was due, as if held then (as the engine projects a review not
-//! held), so several may be missed in a row. Only what the data decides is written: the day the
-//! clock stopped is in the window; with reviews before the data unknown, a review is written only
-//! when it was missed under the latest possible earlier reviews (then under every history),
-//! `decided_by_data` with that latest deadline; for a period whose end was taken from the
-//! returns, only a deadline no later than the last day its return shows the child looked after.
-//! A period still open has none (with an as-at date its review not held is the overdue row).
+//! # Reviews not held
+//! One rule for every period of care, ended or still open. A review that fell due and was not
+//! held is a row; so is each next one, counted from the last working day by which the one before
+//! was due, as if held then (as the engine projects a review not held), while it too fell due
+//! before the day the audit looks from. The Regulations set the longest interval between reviews,
+//! counted from the review before (CPPCR reg 33(2)); with none held, each interval that passes
+//! is one more review the child went without. So the same history gives the same rows, with the
+//! same deadlines and lateness, whether the child left care on a day or was still looked after
+//! and audited as at that day: a child not reviewed for a year has two reviews missed either way.
+//! Every clock of a period is stepped on (the looked-after reviews up to a placement for
+//! adoption, then the adoption reviews).
+//! - **Never held**: a review clock that stopped (the child left care, or the review regime
+//!   ended: short breaks to care, placement for adoption) owes the review whose deadline fell
+//!   **before** the day it stopped (the engine's rule: a deadline on that day had not passed
+//!   while the clock ran). Such a review is a row with no `REVIEW` date
+//!   ([`AuditRow::is_never_held`], [`AuditRow::ended`]), `on_time` false, lateness counted to the
+//!   day the clock stopped, and a note ("never held: the child left care on ... after it fell
+//!   due").
+//! - **Overdue** (with an as-at date, a period open then): the review due first is the overdue
+//!   row ("overdue at ...: not held"); each next whose deadline is before the as-at date is an
+//!   overdue row too ([`AuditRow::is_overdue`]), lateness counted to the as-at date. A review a
+//!   stopped clock missed is a review never held, never also overdue.
+//!
+//! The rows after the first say what they were counted from ("counted from ..., the last working
+//! day by which the previous review (not held) was due, as if held then"). Only what the data
+//! decides is written: the day the clock stopped is in the window; with reviews before the data
+//! unknown, a review is written only when it was missed under the latest possible earlier
+//! reviews (then under every history), `decided_by_data` with that latest deadline; for a period
+//! whose end was taken from the returns, only a deadline no later than the last day its return
+//! shows the child looked after. Overdue rows after the first rest on what the first rests on: a
+//! known review number, the data (the latest possible earlier reviews), or the stated assumption.
+//! Without an as-at date a period still open has no such row.
 //!
 //! # Accounting
 //! Every data row ends up used (an episode in a period of care, a review in the audit), rejected
@@ -849,8 +867,12 @@ pub struct Totals {
     pub reviews_assessed: u64,
     /// Of the assessed, on the stated assumption.
     pub on_assumption: u64,
-    /// Overdue rows written (with an as-at date).
+    /// Overdue rows written (with an as-at date): for each child whose review is overdue, the
+    /// review due first, then each later one that fell due before the as-at date, counted from
+    /// the last working day by which the one before was due, as if held then.
     pub overdue: u64,
+    /// Children with an overdue review at the as-at date (each has one or more overdue rows).
+    pub overdue_children: u64,
     /// Rows written for reviews never held: each fell due before its clock stopped (the child
     /// left care, or the review regime ended) inside the data.
     pub never_held: u64,

@@ -184,6 +184,11 @@ fn children(n: u64) -> String {
     format!("{n} {}", if n == 1 { "child" } else { "children" })
 }
 
+/// "1 review", "2 reviews".
+fn reviews(n: u64) -> String {
+    format!("{n} {}", if n == 1 { "review" } else { "reviews" })
+}
+
 /// Overdue first, then the most late, then by child and date.
 fn late_key(r: &AuditRow) -> (bool, std::cmp::Reverse<Option<i64>>, &str, Option<NaiveDate>) {
     (r.review.is_some(), std::cmp::Reverse(r.working_days_late), &r.child, r.review)
@@ -415,8 +420,9 @@ impl Summary {
         );
         if let Some(d) = as_at {
             s += &format!(
-                "Overdue at {d}: {} ({} on the stated assumption); {} more open {} the data cannot decide\n",
-                children(t.overdue),
+                "Overdue at {d}: {} due and not held, of {} ({} on the stated assumption); {} more open {} the data cannot decide\n",
+                reviews(self.overdue),
+                children(t.overdue_children),
                 self.overdue_assumption,
                 t.overdue_not_assessable,
                 if t.overdue_not_assessable == 1 { "child" } else { "children" }
@@ -587,8 +593,12 @@ small{color:#666}</style></head><body>",
             self.never_held
         );
         if as_at.is_some() {
-            let who = if t.overdue == 1 { "child" } else { "children" };
-            s += &format!("<div class=\"card\"><b>{}</b>{who} overdue now</div>", t.overdue);
+            let who = if t.overdue_children == 1 { "child" } else { "children" };
+            s += &format!(
+                "<div class=\"card\"><b>{}</b>{who} overdue now ({} due and not held)</div>",
+                t.overdue_children,
+                reviews(self.overdue)
+            );
         }
         s += &format!(
             "<div class=\"card\"><b>{}</b>rows rejected ({} episodes, {} reviews)</div>",

@@ -50,18 +50,25 @@ grep -qx 'Periods of care: 11 (10 began before the data, 9 of them with no start
 # The five reviews never held, below.
 grep -qx 'Never held before care ended (or the review regime ended) after falling due: 5 reviews' "$tmp/summary" \
   || fail "never-held line"
+# The seven overdue reviews of four children, below.
+grep -qx 'Overdue at 2025-03-31: 7 reviews due and not held, of 4 children (0 on the stated assumption); 0 more open children the data cannot decide' "$tmp/summary" \
+  || fail "overdue line"
 
 # Overdue at 31 Mar 2025 (the rows are in CHILD byte order):
 # - 185686 and 900323: looked after before the data (first episodes RNE P), open, no review in the
 #   year. Whatever came before, the next review was due by 30 Sep 2024 (6 months after a review on
 #   31 Mar 2024): 182 calendar days and 127 working days (Oct 23, Nov 21, Dec 20, Jan 22, Feb 20,
-#   Mar 21) overdue; decided by the data.
+#   Mar 21) overdue; decided by the data. The next, counted from Mon 30 Sep 2024 as if held
+#   then, was due by Sun 30 Mar 2025 (last working day Fri 28 Mar): 1 working day and 1 calendar
+#   day overdue, decided by the data too.
 # - 186835: period from Tue 10 Dec 2024 (RNE S). First review within 20 working days: 11-13,
 #   16-20, 23-24, 27, 30-31 Dec, 2-3, 6-10 Jan (25, 26 Dec and 1 Jan are bank holidays) = Fri
 #   10 Jan 2025: 80 calendar days, 56 working days (15 in Jan, 20 in Feb, 21 in Mar); known.
 # - 900327: before the data, but short breaks (LS V3) from Wed 10 Apr 2024: first short-break
 #   review within 3 months = Wed 10 Jul 2024: 264 calendar days; working days Jul 11-31 (15),
-#   Aug (21, 26 Aug is a bank holiday), Sep (21), then 127 = 184; known.
+#   Aug (21, 26 Aug is a bank holiday), Sep (21), then 127 = 184; known. The second within 6
+#   months of it, Fri 10 Jan 2025: 80 calendar days, 56 working days (Jan 13-31 15, Feb 20, Mar
+#   21); known. (186835's second review, 3 months after 10 Jan, is due 10 Apr 2025: after.)
 # Never held (a review that fell due and was not held before its clock stopped): for a period that
 # began before the data, the latest deadline any earlier review could give is 6 months after a
 # review on Sun 31 Mar 2024, Mon 30 Sep 2024 (looked after and short breaks alike); a clock that
@@ -82,13 +89,16 @@ cat > "$tmp/want" <<'CSV'
 CHILD,collection_year,period_start,regime,review_number,REVIEW,deadline,latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,note
 173118,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,8,10,decided_by_data,statutory,never held: the child left care on 2024-10-10 after it fell due; also adoption_authorised review ? due 2024-09-30; missed whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 07/12/2023)
 185686,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,statutory,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 17/02/2024)
+185686,2024-25,,looked_after,,,2025-03-30,2025-03-28,false,1,1,decided_by_data,statutory,"overdue at 2025-03-31: not held; counted from 2024-09-30, the last working day by which the previous review (not held) was due, as if held then; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 17/02/2024)"
 186835,2024-25,2024-12-10,looked_after,1,,2025-01-10,2025-01-10,false,56,80,known_review_number,statutory,overdue at 2025-03-31: not held
 237247,2024-25,2023-07-21,looked_after,,,2024-09-30,2024-09-30,false,35,49,decided_by_data,statutory,never held: its review clock stopped on 2024-11-18 after it fell due; missed whatever the earlier reviews (latest possible deadline shown)
 310964,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,92,133,decided_by_data,statutory,never held: the child left care on 2025-02-10 after it fell due; missed whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 08/02/2024)
 79630,2024-25,,short_breaks,,,2024-09-30,2024-09-30,false,19,25,decided_by_data,statutory,never held: the child left care on 2024-10-25 after it fell due; missed whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 12/07/2023)
 817282,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,4,5,decided_by_data,statutory,never held: the child left care on 2024-10-05 after it fell due; missed whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 21/03/2024)
 900323,2024-25,,looked_after,,,2024-09-30,2024-09-30,false,127,182,decided_by_data,statutory,overdue at 2025-03-31: not held; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 13/02/2023)
+900323,2024-25,,looked_after,,,2025-03-30,2025-03-28,false,1,1,decided_by_data,statutory,"overdue at 2025-03-31: not held; counted from 2024-09-30, the last working day by which the previous review (not held) was due, as if held then; overdue whatever the earlier reviews (latest possible deadline shown); period of care began before the data (first episode in it: DECOM 13/02/2023)"
 900327,2024-25,,short_breaks,1,,2024-07-10,2024-07-10,false,184,264,known_review_number,statutory,overdue at 2025-03-31: not held; period of care began before the data (first episode in it: DECOM 30/03/2024)
+900327,2024-25,,short_breaks,2,,2025-01-10,2025-01-10,false,56,80,known_review_number,statutory,"overdue at 2025-03-31: not held; counted from 2024-07-10, the last working day by which the previous review (not held) was due, as if held then; period of care began before the data (first episode in it: DECOM 30/03/2024)"
 CSV
 diff -u "$tmp/want" "$tmp/out/reviews_audit.csv" || fail "reviews_audit.csv differs"
 
