@@ -306,3 +306,66 @@ fn each_clock_in_a_period_that_ended_is_stepped_on() {
     );
     assert_eq!((c.rows.len(), o.totals.never_held), (4, 3));
 }
+
+/// A period open at the end of one return whose child is not in the next: the returns show the
+/// child looked after on Sun 31 Mar 2024, the 2023-24 return's last day, and nothing after. The
+/// reviews that fell due before then and were not held are decided by the data; only what came
+/// after is not. Looked after from Mon 1 May 2023, review 1 held Fri 26 May 2023; the full
+/// history goes on, but the 2024-25 return leaves the child out (child Z keeps it from being
+/// empty). Review 2 within 3 months of 26 May: Sat 26 Aug 2023 (last working day Fri 25 Aug);
+/// review 3 within 6 months of Fri 25 Aug: Sun 25 Feb 2024 (Fri 23 Feb); review 4 would be due 23
+/// Aug 2024, after 31 Mar 2024: not decided, not a row.
+///
+/// Lateness to Sun 31 Mar 2024: from Sat 26 Aug 2023, 29-31 Aug (3; Mon 28 Aug a bank holiday),
+/// September 21, October 22, November 22, December 19 (25, 26 Dec), January 22 (1 Jan), February
+/// 21, March 20 (Good Friday 29 Mar) = 150 working days, 5 + 30 + 31 + 30 + 31 + 31 + 29 + 31 =
+/// 218 calendar days; from Sun 25 Feb 2024, 26-29 Feb (4) and March 20 = 24 working days, 4 + 31
+/// = 35 calendar days. Without an as-at date and with one alike; with one, whether a review is
+/// overdue at it stays not assessable (the child's care after 31 Mar 2024 is not in the data).
+///
+/// The audit wrote nothing for these reviews: the period went only to "overdue not assessable".
+#[test]
+fn reviews_missed_before_a_child_drops_out_of_the_returns_are_rows() {
+    let history = [ep("P5", d(2023, 5, 1), "S", None), ep("Z", d(2023, 5, 1), "S", None)];
+    let reviews = [("P5", d(2023, 5, 26)), ("Z", d(2023, 5, 26)), ("Z", d(2023, 8, 25)), ("Z", d(2024, 2, 20))];
+    let mut returns = cut(&history, &reviews, &[2024, 2025]);
+    let dropped: Vec<&str> = returns[1].0.lines().filter(|l| !l.starts_with("P5,")).collect();
+    returns[1].0 = dropped.join("\n") + "\n";
+    let note = "not held by 2024-03-31, the last day the returns show the child looked after (the child is not in the \
+                2024-25 return, and when care ended is not in the data)";
+    for as_at in [None, Some(d(2025, 3, 31))] {
+        let (c, o) = run(&returns, as_at);
+        let rows: Vec<_> = c.rows.iter().filter(|r| &*r.child == "P5").collect();
+        assert_eq!(rows.len(), 3, "{:?}", c.rows);
+        assert_eq!((rows[0].review, rows[0].on_time), (Some(d(2023, 5, 26)), Some(true)));
+        let got: Vec<_> = rows[1..].iter().map(|r| (facts(r), r.latest_working_day, r.ended)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    (Some(2), Some(d(2023, 8, 26)), Some(150), Some(218), 2024),
+                    Some(d(2023, 8, 25)),
+                    Some(d(2024, 3, 31))
+                ),
+                ((Some(3), Some(d(2024, 2, 25)), Some(24), Some(35), 2024), Some(d(2024, 2, 23)), Some(d(2024, 3, 31))),
+            ],
+            "{:?}",
+            c.rows
+        );
+        assert!(rows[1..].iter().all(|r| r.review.is_none() && r.basis == Basis::KnownReviewNumber));
+        assert_eq!(rows[1].note, note);
+        assert_eq!(
+            rows[2].note,
+            format!("{note}; counted from 2023-08-25, the last working day by which the previous review (not held) was due, as if held then")
+        );
+        assert_eq!(o.totals.never_held, 2);
+        assert_eq!(o.totals.overdue_not_assessable, u64::from(as_at.is_some()));
+        // Child Z, in both returns, reviewed on time to Tue 20 Feb 2024 (review 3, due 25 Feb): its
+        // review 4, due Tue 20 Aug 2024, and review 5, counted from it, Thu 20 Feb 2025, are
+        // overdue at 31 Mar 2025; without an as-at date its period, open, has no such row.
+        let z: Vec<_> = c.rows.iter().filter(|r| &*r.child == "Z" && r.review.is_none()).map(|r| r.deadline).collect();
+        let want: Vec<Option<NaiveDate>> =
+            if as_at.is_some() { vec![Some(d(2024, 8, 20)), Some(d(2025, 2, 20))] } else { vec![] };
+        assert_eq!(z, want);
+    }
+}

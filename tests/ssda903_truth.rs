@@ -5,12 +5,14 @@
 //! number is known there, which the test checks). Audits of the last one, two or three years,
 //! in either file order, must get every assessed review right (an `assumption` row too: the
 //! generator never holds a first review more than 3 months late, so the assumption is true),
-//! report nobody overdue who is not, and give the same output in any order.
+//! report no review overdue or never held that is not (each overdue review of a child, the one
+//! due and each next counted from it, as the truth has it), and give the same output in any
+//! order.
 //!
 //! The generator is deterministic (xorshift), so `cargo test` needs no Python;
 //! `scripts/gen_ssda903.py --returns` writes the same shape of files for manual runs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 use lac_timescales::profile::Profile;
@@ -101,6 +103,9 @@ fn generate(
                 if rng.chance(3) {
                     // A long gap: no review for a year.
                     r = r + Days::new(365);
+                } else if rng.chance(2) {
+                    // No review again in this period (several missed in a row, still open or not).
+                    break;
                 }
             }
             start = end + Days::new(30 + rng.below(700));
@@ -176,6 +181,7 @@ fn returns_cut_from_full_histories_agree_with_the_truth() {
     let mut checked = BTreeMap::<Basis, u64>::new();
     let mut not_assessable = 0u64;
     let mut never_held = 0u64;
+    let (mut overdue, mut overdue_stepped) = (0u64, 0u64);
     for seed in 1..=3u64 {
         let (eps, revs) = generate(seed, 250);
         let all_years: Vec<i32> = (2015..=LAST).collect();
@@ -192,8 +198,10 @@ fn returns_cut_from_full_histories_agree_with_the_truth() {
         for r in truth.rows.iter().filter(|r| r.is_never_held()) {
             truth_missed.entry((r.child.to_string(), r.ended.unwrap())).or_default().push(r);
         }
-        let truth_overdue: BTreeSet<String> =
-            truth.rows.iter().filter(|r| r.is_overdue()).map(|r| r.child.to_string()).collect();
+        let mut truth_overdue: BTreeMap<String, Vec<&AuditRow>> = BTreeMap::new();
+        for r in truth.rows.iter().filter(|r| r.is_overdue()) {
+            truth_overdue.entry(r.child.to_string()).or_default().push(r);
+        }
         for k in 1..=3 {
             let years: Vec<i32> = (LAST - k + 1..=LAST).collect();
             let returns = cut(&eps, &revs, &years);
@@ -215,9 +223,29 @@ fn returns_cut_from_full_histories_agree_with_the_truth() {
                     "seed {seed} years {years:?}: the truth's review never held is missing: {t:?}"
                 );
             }
+            // So is every review overdue at the as-at date.
+            for t in truth.rows.iter().filter(|t| t.is_overdue() && t.period_start.is_some_and(|s| s >= first_day)) {
+                assert!(
+                    got.rows.iter().any(|r| r.is_overdue()
+                        && (&r.child, r.review_number, r.deadline, r.basis)
+                            == (&t.child, t.review_number, t.deadline, Basis::KnownReviewNumber)),
+                    "seed {seed} years {years:?}: the truth's overdue review is missing: {t:?}"
+                );
+            }
             for r in &got.rows {
                 if r.is_overdue() {
-                    assert!(truth_overdue.contains(&*r.child), "{} reported overdue but is not: {r:?}", r.child);
+                    // Overdue in the full history too: due no later than the row says (the latest
+                    // possible deadline when the earlier reviews are not in the cut), the same one
+                    // when its number is known.
+                    let t = truth_overdue.get(&*r.child).map(Vec::as_slice).unwrap_or(&[]);
+                    let ok = t.iter().any(|t| {
+                        t.deadline <= r.deadline
+                            && (r.basis != Basis::KnownReviewNumber
+                                || (t.review_number, t.deadline) == (r.review_number, r.deadline))
+                    });
+                    assert!(ok, "seed {seed} years {years:?}: overdue but not in the truth: {r:?}\ntruth {t:?}");
+                    overdue += 1;
+                    overdue_stepped += u64::from(r.note.contains("counted from"));
                     continue;
                 }
                 if r.is_never_held() {
@@ -257,7 +285,11 @@ fn returns_cut_from_full_histories_agree_with_the_truth() {
     for b in [Basis::KnownReviewNumber, Basis::DecidedByData, Basis::Assumption] {
         assert!(checked.get(&b).copied().unwrap_or(0) > 20, "too few {b} rows: {checked:?}");
     }
-    eprintln!("checked by basis: {checked:?}; not assessable: {not_assessable}; never held: {never_held}");
+    eprintln!(
+        "checked by basis: {checked:?}; not assessable: {not_assessable}; never held: {never_held}; overdue: \
+         {overdue} ({overdue_stepped} after the first)"
+    );
+    assert!(overdue_stepped > 0 && overdue > overdue_stepped, "too few overdue rows: {overdue} ({overdue_stepped})");
     assert!(not_assessable > 0);
     assert!(never_held > 20, "too few reviews never held: {never_held}");
 }

@@ -778,16 +778,29 @@ impl Ctx<'_> {
             // A review clock that stopped (the period ended, or a regime within it) may have
             // missed a review.
             let may_miss = p.end.is_some() || p.events.len() > 1;
-            if these.is_empty() && !open_at_as_at && !may_miss {
+            // A period open at the end of its last return whose child is not in a later return
+            // (nor at the as-at date): looked after on that return's last day, and not known to be
+            // after it. Its reviews missed by then are decided by the data.
+            let seen_until = self
+                .window
+                .years()
+                .iter()
+                .copied()
+                .find(|&y| y > p.last_year)
+                .filter(|_| p.end.is_none() && p.last_year != 0)
+                .filter(|_| self.as_at.is_none_or(|a| p.last_year < year_of(a)))
+                .map(|next| Seen { last: year_end(p.last_year), next });
+            if these.is_empty() && !open_at_as_at && !may_miss && seen_until.is_none() {
                 continue;
             }
             // An end taken from the returns (`ended_by`): the child was still looked after at
             // the end of that episode's return, and not known to be after it.
             let known_until = open_until.iter().find(|(e, _)| p.indexes.contains(e)).map(|(_, d)| *d);
-            self.audit_period(&child_arc, p, these, open_at_as_at, known_until, out);
+            self.audit_period(&child_arc, p, these, open_at_as_at, known_until, seen_until, out);
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn audit_period(
         &self,
         child: &Arc<str>,
@@ -795,6 +808,7 @@ impl Ctx<'_> {
         revs: &[(NaiveDate, &RowRef)],
         open_at_as_at: bool,
         known_until: Option<NaiveDate>,
+        seen_until: Option<Seen>,
         out: &mut Out,
     ) {
         // The review dates, in a buffer kept from period to period (given back below).
@@ -910,13 +924,15 @@ impl Ctx<'_> {
         } else {
             Vec::new()
         };
-        let until = if open_at_as_at { self.as_at } else { None };
+        // Reviews owed on clocks still running count up to the last day the returns show the
+        // child looked after when nothing later is known, else up to the as-at date.
+        let until = seen_until.map(|s| s.last).or(if open_at_as_at { self.as_at } else { None });
         let m0 = self.misses(p, &dates, &s0, until, &mut case);
         let ml = s2.as_ref().map(|s2| self.misses(p, &late_dates, s2, until, &mut case));
         if let (Some(first), Some(as_at)) = (&first, self.as_at) {
             self.overdue_steps(child, p, first, &m0, ml.as_deref(), as_at, &base_note, out);
         }
-        self.never_held(child, p, &m0, ml.as_deref(), known_until, &base_note, out);
+        self.never_held(child, p, &m0, ml.as_deref(), known_until, seen_until, &base_note, out);
         out.dates_buf = dates;
         out.case = case;
     }
@@ -988,7 +1004,10 @@ impl Ctx<'_> {
 
     /// Writes a row for each review never held that the data decides: its clock stopped on a
     /// day the window covers (and, for an end taken from the returns, its deadline is no later
-    /// than `known_until`, the last day the child was known to be looked after). With no gap in
+    /// than `known_until`, the last day the child was known to be looked after); and, for a
+    /// period open at the end of its last return whose child is not in a later one
+    /// (`seen_until`), each review owed whose deadline is before that return's last day, not
+    /// held by then (lateness counted to that day). With no gap in
     /// the data, `m0` (the reviews held) is the answer; with a gap, `ml` (the latest possible
     /// reviews before each gap ends) is: a review missed under it was missed under every history,
     /// due no later than the deadline it gives. Reviews of several regimes missed in one step
@@ -1002,6 +1021,7 @@ impl Ctx<'_> {
         m0: &[Miss],
         ml: Option<&[Miss]>,
         known_until: Option<NaiveDate>,
+        seen_until: Option<Seen>,
         base_note: &str,
         out: &mut Out,
     ) {
@@ -1024,11 +1044,22 @@ impl Ctx<'_> {
         };
         for (i, g) in meetings(chosen).into_iter().enumerate() {
             let m = &chosen[g.0];
-            if m.open || !self.window.covers(m.stopped) || known_until.is_some_and(|k| m.latest > k) {
+            // A review owed on a clock still running is written here only when nothing after the
+            // day it counts to is known (else it is an overdue row, or nothing yet).
+            let seen = seen_until.filter(|s| m.open && s.last == m.stopped);
+            if (m.open && seen.is_none()) || !self.window.covers(m.stopped) || known_until.is_some_and(|k| m.latest > k)
+            {
                 continue;
             }
             let known = ml.is_none() || g0.get(i).is_some_and(|&h| key(m0, h) == key(chosen, g));
-            let mut n = if p.end == Some(m.stopped) {
+            let mut n = if let Some(s) = seen {
+                format!(
+                    "not held by {}, the last day the returns show the child looked after (the child is not in the {} \
+                     return, and when care ended is not in the data)",
+                    s.last,
+                    year_label(s.next)
+                )
+            } else if p.end == Some(m.stopped) {
                 format!("never held: the child left care on {} after it fell due", m.stopped)
             } else {
                 format!("never held: its review clock stopped on {} after it fell due", m.stopped)
@@ -1046,7 +1077,8 @@ impl Ctx<'_> {
             }
             if let Some(a) = m.after {
                 n.push_str(&format!(
-                    "; counted from {a}, the last working day by which the previous review (never held) was due, as if held then"
+                    "; counted from {a}, the last working day by which the previous review ({}) was due, as if held then",
+                    if seen.is_some() { "not held" } else { "never held" }
                 ));
             }
             if !known {
@@ -1382,6 +1414,15 @@ impl Ctx<'_> {
             out.t.overdue += 1;
         }
     }
+}
+
+/// A period open at the end of its last return whose child is not in a later one.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    /// The last day the returns show the child looked after: the last return's 31 March.
+    last: NaiveDate,
+    /// The collection year of the next return given.
+    next: i32,
 }
 
 /// What [`Ctx::overdue`] wrote: the period's first overdue review.

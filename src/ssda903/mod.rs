@@ -61,6 +61,15 @@
 //!   row ("overdue at ...: not held"); each next whose deadline is before the as-at date is an
 //!   overdue row too ([`AuditRow::is_overdue`]), lateness counted to the as-at date. A review a
 //!   stopped clock missed is a review never held, never also overdue.
+//! - **Not held while the returns show the child looked after**: a period open at the end of
+//!   one return whose child is not in a later return given (its end is not in the data). The
+//!   child was looked after on that return's last day, 31 March; the reviews whose deadlines
+//!   are before that day and that were not held by then are decided by the data, with or
+//!   without an as-at date: rows as for a review never held, `ended` that 31 March, lateness
+//!   counted to it, and a note ("not held by ..., the last day the returns show the child looked
+//!   after (the child is not in the ... return, and when care ended is not in the data)"). What
+//!   came after that day stays unknown: with an as-at date the child is counted among the open
+//!   children whose overdue status the data cannot decide.
 //!
 //! The rows after the first say what they were counted from ("counted from ..., the last working
 //! day by which the previous review (not held) was due, as if held then"). Only what the data
@@ -318,8 +327,10 @@ pub struct AuditRow {
     /// Line of the review in its file (0 for an overdue row or a review never held).
     pub line: u64,
     /// For a review never held: the day its clock stopped, after the review fell due (the day
-    /// the child left care, or the day its review regime ended); `None` otherwise. Not a column
-    /// of `reviews_audit.csv`: there the note says it ("never held: the child left care on ...").
+    /// the child left care, or the day its review regime ended), or, when the child's end of
+    /// care is not in the data (not in a later return), the last day the returns show the child
+    /// looked after; `None` otherwise. Not a column of `reviews_audit.csv`: there the note says
+    /// it ("never held: the child left care on ...", "not held by ...").
     pub ended: Option<NaiveDate>,
 }
 
@@ -535,7 +546,9 @@ latest_working_day,on_time,working_days_late,calendar_days_late,basis,missed,not
     }
 
     /// True for a review never held: it fell due before its clock stopped (the child left care,
-    /// or the review regime ended), and no review was held in between.
+    /// or the review regime ended), and no review was held in between; or it fell due before the
+    /// last day the returns show the child looked after, when the end of care is not in the
+    /// data, and was not held by then.
     pub fn is_never_held(&self) -> bool {
         self.review.is_none() && self.ended.is_some()
     }
@@ -874,7 +887,8 @@ pub struct Totals {
     /// Children with an overdue review at the as-at date (each has one or more overdue rows).
     pub overdue_children: u64,
     /// Rows written for reviews never held: each fell due before its clock stopped (the child
-    /// left care, or the review regime ended) inside the data.
+    /// left care, or the review regime ended) inside the data, or before the last day the returns
+    /// show the child looked after when the end of care is not in the data.
     pub never_held: u64,
     /// Children open at the as-at date whose overdue status the data cannot decide.
     pub overdue_not_assessable: u64,

@@ -154,7 +154,8 @@ pub struct Summary {
     /// Overdue rows on the assumption.
     pub overdue_assumption: u64,
     /// Rows for reviews never held: each fell due before its clock stopped (the child left care,
-    /// or the review regime ended).
+    /// or the review regime ended), or before the last day the returns show the child looked
+    /// after when the end of care is not in the data ([`AuditRow::is_never_held`]).
     pub never_held: u64,
     /// Late and overdue rows kept for the report (overdue first, then the most late).
     pub late: Vec<AuditRow>,
