@@ -369,3 +369,37 @@ fn reviews_missed_before_a_child_drops_out_of_the_returns_are_rows() {
         assert_eq!(z, want);
     }
 }
+
+/// The same when the return in between is not given: looked after from Wed 1 Jun 2022, review 1
+/// Fri 24 Jun 2022 (due Fri 1 Jul: 20 working days, 2 and 3 Jun 2022 the Jubilee bank holidays),
+/// review 2 Fri 23 Sep 2022 (due 3 months after the first, Sat 24 Sep); review 3 due 6 months
+/// after that, Thu 23 Mar 2023, held late on Tue 11 Apr 2023; left care Mon 15 May 2023. Only the
+/// 2022-23 and 2024-25 returns are given: the first shows the child looked after on Fri 31 Mar
+/// 2023, the second does not show the child. Review 3 was not held by 31 Mar 2023: 24 and 27-31
+/// March = 6 working days, 8 calendar days late then, a row of the 2022-23 year. The 2023-24
+/// return, not given, could hold a review (it does, 11 Apr), but none by 31 Mar 2023.
+///
+/// The audit let the reviews that might be in the missing return count for this one too, and
+/// wrote nothing.
+#[test]
+fn a_return_not_given_after_the_last_day_seen_does_not_hide_a_review_missed_before_it() {
+    let history = [ep("Q6", d(2022, 6, 1), "S", Some(d(2023, 5, 15))), ep("Z", d(2022, 6, 1), "S", None)];
+    let reviews = [
+        ("Q6", d(2022, 6, 24)),
+        ("Q6", d(2022, 9, 23)),
+        ("Q6", d(2023, 4, 11)),
+        ("Z", d(2024, 6, 1)),
+        ("Z", d(2024, 11, 1)),
+    ];
+    let returns = cut(&history, &reviews, &[2023, 2025]);
+    assert!(!returns[1].0.contains("Q6"));
+    let (c, o) = run(&returns, None);
+    let rows: Vec<_> = c.rows.iter().filter(|r| &*r.child == "Q6").collect();
+    assert_eq!(rows.len(), 3, "{:?}", c.rows);
+    assert_eq!(
+        (facts(rows[2]), rows[2].ended, rows[2].basis),
+        ((Some(3), Some(d(2023, 3, 23)), Some(6), Some(8), 2023), Some(d(2023, 3, 31)), Basis::KnownReviewNumber)
+    );
+    assert!(rows[2].note.starts_with("not held by 2023-03-31, the last day the returns show the child looked after"));
+    assert_eq!(o.totals.never_held, 1);
+}

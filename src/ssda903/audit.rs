@@ -928,7 +928,19 @@ impl Ctx<'_> {
         // child looked after when nothing later is known, else up to the as-at date.
         let until = seen_until.map(|s| s.last).or(if open_at_as_at { self.as_at } else { None });
         let m0 = self.misses(p, &dates, &s0, until, &mut case);
-        let ml = s2.as_ref().map(|s2| self.misses(p, &late_dates, s2, until, &mut case));
+        let ml = match (seen_until, s2.as_ref()) {
+            // Nothing after the last day the returns show the child looked after is known: a gap
+            // after it (a return not given) holds no review that could have been held by then.
+            (Some(seen), Some(_)) if gaps.iter().any(|g| g.hi > seen.last) => {
+                let before: Vec<NaiveDate> = late_dates.iter().copied().filter(|d| *d <= seen.last).collect();
+                if before.len() == dates.len() {
+                    None
+                } else {
+                    self.sched(p, &before, &mut case).ok().map(|s| self.misses(p, &before, &s, until, &mut case))
+                }
+            }
+            (_, s2) => s2.map(|s2| self.misses(p, &late_dates, s2, until, &mut case)),
+        };
         if let (Some(first), Some(as_at)) = (&first, self.as_at) {
             self.overdue_steps(child, p, first, &m0, ml.as_deref(), as_at, &base_note, out);
         }
