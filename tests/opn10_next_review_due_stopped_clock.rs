@@ -1,9 +1,9 @@
-//! `Schedule::next_review_due` (src/engine/obligation.rs, not opn10's file) returns a review that
+//! `Schedule::next_review_due` (src/engine/obligation.rs) returned a review that
 //! a clock which has stopped missed, rather than the review due next on a clock still running.
 //! The SSDA903 audit used it for its overdue row and so reported a looked-after review, missed
 //! before a placement for adoption, as overdue months after its clock had stopped (fixed in the
-//! audit by opn10, which no longer calls it). Reported to the lead, ignored here until the engine
-//! decides.
+//! audit by opn10, which no longer calls it). Fixed in the engine in session 10: a review missed
+//! before its clock stopped is no longer due (`Trail::clock_stopped`).
 //!
 //! Looked after Mon 1 May 2023, review 1 held Fri 26 May 2023. Review 2 due within 3 months of it
 //! (CPPCR reg 33(2)(a)): Sat 26 Aug 2023 (last working day Fri 25 Aug), not held. Placed for
@@ -23,7 +23,6 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 #[test]
-#[ignore = "engine (src/engine/obligation.rs): next_review_due returns a review a stopped clock missed; reported by opn10"]
 fn the_next_review_due_is_on_a_clock_still_running() {
     let case = CaseHistory::new(
         Jurisdiction::England,

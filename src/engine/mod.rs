@@ -243,6 +243,8 @@ struct Extra {
     made: Option<Arc<Rule>>,
     /// Why a rule of it cannot apply (its deadline falls before the child was looked after).
     before_care: Option<String>,
+    /// An occurrence of a repeating clock missed before the clock stopped (`Rare::clock_stopped`).
+    clock_stopped: bool,
 }
 
 /// The events that triggered an obligation: already shared, or a short list to share.
@@ -863,7 +865,7 @@ fn rare<'x>(p: &Pending, cands: &[Cand], extras: &'x mut [Extra]) -> (Option<Arc
     let extra = p.extra.and_then(|e| extras.get(e as usize));
     if p.n_cands <= 1
         && !cands.get(p.best as usize).is_some_and(|b| b.before_care)
-        && extra.is_some_and(|x| x.note.is_none())
+        && extra.is_some_and(|x| x.note.is_none() && !x.clock_stopped)
     {
         let extras: &'x [Extra] = extras;
         return (None, Roles::default(), p.extra.and_then(|e| extras.get(e as usize)).and_then(|x| x.made.as_deref()));
@@ -908,11 +910,15 @@ fn rare_block<'x>(
     };
     let before_care = cands.get(p.best as usize).is_some_and(|b| b.before_care);
     // Extras with a breach only (most of them) make no block.
-    if binding.is_none() && x.note.is_none() && (!before_care || x.before_care.is_none()) {
+    if binding.is_none() && x.note.is_none() && !x.clock_stopped && (!before_care || x.before_care.is_none()) {
         return (None, roles, x.made.as_deref());
     }
     let not_applicable = if before_care { x.before_care.take() } else { None };
-    (Rare { binding, not_applicable, note: x.note.take() }.shared(), roles, x.made.as_deref())
+    (
+        Rare { binding, not_applicable, note: x.note.take(), clock_stopped: x.clock_stopped }.shared(),
+        roles,
+        x.made.as_deref(),
+    )
 }
 
 #[cfg(test)]

@@ -388,6 +388,10 @@ pub(in crate::engine) struct Rare {
     pub(in crate::engine) not_applicable: Option<String>,
     /// The trail's note ([`Trail`]).
     pub(in crate::engine) note: Option<Box<str>>,
+    /// An occurrence missed before its clock stopped (the child left care, or the review regime
+    /// ended): no longer due ([`Schedule::next_review_due`]). Not in the JSON: a schedule read
+    /// back from JSON does not know it (as it does not know its trail).
+    pub(in crate::engine) clock_stopped: bool,
 }
 
 impl Rare {
@@ -395,7 +399,8 @@ impl Rare {
     /// dropping an obligation without one is a test of the pointer: a box's drop, with the
     /// block's own fields inlined, began by saving every register, block or none.
     pub(in crate::engine) fn shared(self) -> Option<Arc<Rare>> {
-        let empty = self.binding.is_none() && self.not_applicable.is_none() && self.note.is_none();
+        let empty =
+            self.binding.is_none() && self.not_applicable.is_none() && self.note.is_none() && !self.clock_stopped;
         (!empty).then(|| Arc::new(self))
     }
 }
@@ -486,7 +491,7 @@ impl From<ObligationWire> for Obligation {
             early: w.early,
             done: w.done,
             breach: w.breach,
-            rare: Rare { binding: w.binding, not_applicable: w.not_applicable, note: None }.shared(),
+            rare: Rare { binding: w.binding, not_applicable: w.not_applicable, ..Rare::default() }.shared(),
             trail: Trail::default(),
         }
     }
@@ -725,6 +730,11 @@ impl Obligation {
     /// ```
     pub fn not_applicable(&self) -> Option<&str> {
         self.rare.as_ref().and_then(|r| r.not_applicable.as_deref())
+    }
+
+    /// Whether this is an occurrence missed before its clock stopped (`Rare::clock_stopped`).
+    fn clock_stopped(&self) -> bool {
+        self.rare.as_ref().is_some_and(|r| r.clock_stopped)
     }
 
     /// The trail's note, if any.
@@ -994,6 +1004,8 @@ impl Schedule {
 
     /// The next review due as seen on `as_at`: the earliest review not held by that date (a
     /// review held after `as_at` was still due on it). Overdue reviews count: they are still due.
+    /// A review missed before its clock stopped (the child left care, or was placed for adoption
+    /// and the looked-after reviews ended) does not: it is no longer due, it was missed.
     ///
     /// Looked after from Mon 5 Jan 2026; the first review held Thu 29 Jan, the second Mon 20 Apr
     /// (due Wed 29 Apr). On Fri 10 Apr the second was still due; on Fri 1 May the third is,
@@ -1020,7 +1032,7 @@ impl Schedule {
     pub fn next_review_due(&self, as_at: NaiveDate) -> Option<&Obligation> {
         self.obligations
             .iter()
-            .filter(|o| o.duty == Duty::HoldReview && o.done.is_none_or(|d| d > as_at))
+            .filter(|o| o.duty == Duty::HoldReview && o.done.is_none_or(|d| d > as_at) && !o.clock_stopped())
             .min_by_key(|o| due_key(o))
     }
 }

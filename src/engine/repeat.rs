@@ -225,7 +225,9 @@ impl<'a> Builder<'a, '_> {
             if c.check(self, n, &prev, &self.fitting, trig.as_slice())? {
                 if let Some(i) = self.commit_fitting(&mut c, n, trig.as_slice()) {
                     let basis = self.breach_basis(i, on);
-                    self.extra(i).breach = Some(c.not_done(end, basis));
+                    let x = self.extra(i);
+                    x.breach = Some(c.not_done(end, basis));
+                    x.clock_stopped = true;
                 }
             }
         }
