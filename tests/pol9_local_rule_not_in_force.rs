@@ -29,7 +29,6 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 #[test]
-#[ignore = "the engine does not list a local rule not yet in force (engine/repeat.rs, binding.rs: the lead's files)"]
 fn dudleys_90_days_are_listed_as_not_applied_before_8_august_2022() {
     let case = CaseHistory::new(
         Jurisdiction::England,
