@@ -245,6 +245,11 @@ pub struct ConsideredOut {
     /// when false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub before_care: bool,
+    /// Present when the rule did not apply because it is a local procedure's that was not yet in
+    /// force on the date it was read on: the first day it applies. Such a rule never binds and is
+    /// listed after the others (`latest`: the deadline it would have given). Left out otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_force_from: Option<NaiveDate>,
 }
 
 /// A schedule response: every obligation, sorted by date, each referring to a table of the
@@ -297,6 +302,7 @@ impl ObligationOut {
                         latest: c.latest,
                         citation: ci as usize,
                         before_care: c.before_care,
+                        in_force_from: c.in_force_from,
                     })
                     .collect()
             }),
@@ -720,6 +726,7 @@ impl Serialize for BindingRef<'_> {
                 latest: c.latest,
                 citation,
                 before_care: c.before_care,
+                in_force_from: c.in_force_from,
             })?;
         }
         seq.end()
@@ -735,6 +742,8 @@ struct ConsideredRef<'a> {
     citation: u32,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     before_care: bool,
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "opt_day")]
+    in_force_from: Option<NaiveDate>,
 }
 
 /// The compact response, written by hand: the same bytes as serde_json writes for
@@ -824,7 +833,14 @@ fn write_compact(v: &View<'_>) -> Result<Vec<u8>> {
                     }
                 }
                 w.uint(u64::from(v.binding_cites[r.binding_from as usize + k]));
-                w.lit(if c.before_care { ",\"before_care\":true}" } else { "}" });
+                if c.before_care {
+                    w.lit(",\"before_care\":true");
+                }
+                if let Some(from) = c.in_force_from {
+                    w.lit(",\"in_force_from\":");
+                    w.day(Some(from));
+                }
+                w.lit("}");
             }
             w.lit("]");
         }
@@ -1715,6 +1731,9 @@ mod tests {
         r#"{"jurisdiction": "england", "profile": "sars-checklist", "as_at": "2026-04-23", "horizon_months": 0,
             "events": [{"event": "became_looked_after", "date": "2026-01-05"}, {"event": "review_held", "date": "2026-01-16"},
                        {"event": "review_held", "date": "2026-04-22"}]}"#,
+        // Dudley's rules not yet in force before 8 Aug 2022, listed with `in_force_from`.
+        r#"{"jurisdiction": "england", "profile": "dudley", "as_at": "2022-08-20", "horizon_months": 0,
+            "events": [{"event": "became_looked_after", "date": "2022-07-11"}, {"event": "review_held", "date": "2022-08-05"}]}"#,
     ];
 
     /// The borrowed writer and the owned [`ScheduleResponse`] write the same JSON, and the
@@ -1761,6 +1780,9 @@ citation = { instrument = "Proc \"x\"", provision = "s.1\\2", status = "U", note
                     if request == REQUESTS[3] {
                         assert!(fast.contains("\"not_applicable\":"), "{fast}");
                         assert!(owned.obligations.iter().any(|o| o.roles.len() > 1), "{fast}");
+                    }
+                    if request == REQUESTS[4] && !pretty {
+                        assert!(fast.contains(r#""citation":2,"in_force_from":"2022-08-08"}"#), "{fast}");
                     }
                     if request == escaping && !pretty {
                         assert!(fast.contains(r#""Say \"hi\" \\ back\t\u0001\u001f\b\f\r\n é 🎉 "#), "{fast}");
@@ -1853,7 +1875,7 @@ citation = { instrument = "Proc \"x\"", provision = "s.1\\2", status = "U", note
                 assert_eq!(got.len(), want.len());
                 for (g, w) in got.iter().zip(want) {
                     assert_eq!(r.citation(g.citation), Some(&*w.citation));
-                    assert_eq!(g.before_care, w.before_care);
+                    assert_eq!((g.before_care, g.in_force_from), (w.before_care, w.in_force_from));
                 }
                 assert_eq!((out.index, out.done_by_event, &out.status), (x.index, x.done_by_event, &x.status));
             }

@@ -7,12 +7,10 @@
 //! schedule of 2022 sees statute's three months and cannot tell whether Dudley's rule was
 //! forgotten or did not apply yet.
 //!
-//! Failing test, `#[ignore]`d for the engine's owner (the candidates are made in
-//! `engine/repeat.rs`, `engine/duties/meeting.rs`, ...; the list in `engine/binding.rs` and
-//! `engine/obligation.rs`): run with `cargo test --test pol9_local_rule_not_in_force -- --ignored`.
-//! One way, the way `before_care` already works: attach a local candidate whose rule is not yet
-//! in force with a flag (never binding, listed after the others, `Considered::not_in_force` or
-//! its `in_force_from`), and let `Schedule::explain` say "Not applied: ... in force from ...".
+//! Fixed in session 10 (nif10), the way `before_care` works: a local candidate whose rule is not
+//! yet in force is attached with a flag (`Builder::aside`: never binding, listed after the
+//! others with `Considered::in_force_from`), and `Schedule::explain` says "Not applied: ...
+//! applies only from ...". The other places rules are read: `tests/nif10_local_rules_not_in_force.rs`.
 //!
 //! The case is vector 151's: Dudley; looked after Mon 11 Jul 2022; first review held Fri 5 Aug
 //! 2022, three days before Dudley's standards apply. The second review is due under statute
@@ -29,7 +27,6 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 }
 
 #[test]
-#[ignore = "the engine does not list a local rule not yet in force (engine/repeat.rs, binding.rs: the lead's files)"]
 fn dudleys_90_days_are_listed_as_not_applied_before_8_august_2022() {
     let case = CaseHistory::new(
         Jurisdiction::England,

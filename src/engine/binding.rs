@@ -64,6 +64,64 @@ impl<'a> Builder<'a, '_> {
         i
     }
 
+    /// Adds to obligation `i`, made by other rules, candidate `cand` of a local procedure's rule
+    /// that was not yet in force on `on`, the date it was read on: it never binds (the binding
+    /// candidate and every deadline read from it stay as they were), is listed after the other
+    /// rules (`Considered::in_force_from`), and the explanation says why it was not applied
+    /// (`on` described by `what`, e.g. "this review was held on"). A rule not in force makes no
+    /// obligation of its own: a site keeps such candidates apart and attaches them here only to
+    /// an obligation its rules in force made.
+    #[cold]
+    #[inline(never)]
+    pub(in crate::engine) fn aside(&mut self, i: usize, cand: Cand<'a>, on: NaiveDate, what: &str) {
+        let Some(from) = cand.rule.in_force_from else { return };
+        // `check_size` keeps the candidates far below 2^32.
+        let c = self.cands.len() as u32;
+        let p = &mut self.pending[i];
+        let head = Cand { next: Some(p.latest), not_in_force: true, ..cand };
+        p.latest = c;
+        p.n_cands += 1;
+        let fmt = |d: NaiveDate| d.format("%a %-d %b %Y").to_string();
+        let r = head.rule;
+        let period = r.period.map_or_else(|| "no day fixed".to_string(), |p| p.to_string());
+        let why = format!(
+            "Not applied: {}, {} ({}, {period}) is a local procedure that applies only from {}; {what} {}.",
+            r.citation.instrument,
+            r.citation.provision,
+            r.basis,
+            fmt(from),
+            fmt(on)
+        );
+        self.cands.push(head);
+        let x = self.extra(i);
+        x.note = Some(match x.note.take() {
+            Some(n) => format!("{n} {why}").into(),
+            None => why.into(),
+        });
+    }
+
+    /// [`Builder::aside`] for each of `later`'s candidates (with the key of the obligation it
+    /// would join, the date its rule was read on and what that date is) whose obligation the
+    /// rules in force made.
+    #[cold]
+    #[inline(never)]
+    pub(in crate::engine) fn aside_scoped(&mut self, later: Vec<Later<'a>>) {
+        for Later { key, cand: c, on, what } in later {
+            if let Some(&i) = self.index.get(&key) {
+                self.aside(i, c, on, what);
+            }
+        }
+    }
+
+    /// Whether `rule`, not in force on `on`, is a local procedure's not yet in force then (its
+    /// `in_force_from` after `on`): one that [`Builder::aside`] lists. A statutory rule's earlier
+    /// or later version, or a local rule whose `in_force_to` has passed, is not. Read only on
+    /// the cold paths of local profiles: the hot loops skip a rule not in force as before.
+    #[inline(always)]
+    pub(in crate::engine) fn not_yet(rule: &Rule, on: NaiveDate) -> bool {
+        matches!(rule.basis, Basis::Local(_)) && rule.in_force_from.is_some_and(|f| on < f)
+    }
+
     pub(in crate::engine) fn best(&self, i: usize) -> &Cand<'a> {
         &self.cands[self.pending[i].best as usize]
     }
@@ -96,6 +154,16 @@ impl<'a> Builder<'a, '_> {
             _ => self.best(i).rule.basis.clone(),
         }
     }
+}
+
+/// A candidate of a local procedure's rule not yet in force, kept until every rule of its pass
+/// is attached: the key of the obligation it would join, the date its rule was read on, and what
+/// that date is, in words ("the period of care began on").
+pub(in crate::engine) struct Later<'a> {
+    pub(in crate::engine) key: (Duty, Scope),
+    pub(in crate::engine) cand: Cand<'a>,
+    pub(in crate::engine) on: NaiveDate,
+    pub(in crate::engine) what: &'static str,
 }
 
 /// Whether candidate `a` has an earlier deadline than `b` (no deadline counts as latest, and a

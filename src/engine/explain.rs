@@ -155,15 +155,21 @@ impl Schedule {
                 .iter()
                 .map(|c| {
                     format!(
-                        "{} {} -> {}",
+                        "{} {} -> {}{}",
                         c.basis,
                         c.period.map(|p| p.to_string()).unwrap_or_else(|| "no day fixed".into()),
-                        c.latest.map(fmt).unwrap_or_else(|| "no date".into())
+                        c.latest.map(fmt).unwrap_or_else(|| "no date".into()),
+                        // A local rule not yet in force (said above): listed, never binding.
+                        c.in_force_from
+                            .map(|f| format!(" (not applied: in force only from {})", fmt(f)))
+                            .unwrap_or_default()
                     )
                 })
                 .collect();
             let tie = match b {
-                [first, second, ..] if first.latest.is_some() && first.latest == second.latest => {
+                [first, second, ..]
+                    if first.latest.is_some() && first.latest == second.latest && second.in_force_from.is_none() =>
+                {
                     if first.basis == Basis::Statutory {
                         " On the same day, statute's rule is the one named."
                     } else {

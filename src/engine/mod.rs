@@ -206,6 +206,10 @@ struct Cand<'a> {
     /// Its deadline falls before the child became looked after (a rule counted back from a
     /// review held soon after): it cannot apply, and any other rule binds before it.
     before_care: bool,
+    /// Its rule is a local procedure's not yet in force on the date it was read on: attached
+    /// apart (`Builder::aside`) to an obligation that other rules made, it never binds and is
+    /// listed after them.
+    not_in_force: bool,
     /// Index in `Builder::cands` of the candidate of the same obligation attached before this
     /// one, if any (the chain runs from the latest to the first attached).
     next: Option<u32>,
@@ -652,6 +656,7 @@ impl<'a> Builder<'a, '_> {
             deadline,
             statutory_calendar,
             before_care: false,
+            not_in_force: false,
             next: None,
         })
     }
@@ -887,13 +892,22 @@ fn rare_block<'x>(
         let mut c = Some(p.latest);
         while let Some(cand) = c.and_then(|k| cands.get(k as usize)) {
             v.push(cand);
-            roles = roles.with(cand.rule.role);
+            // A rule not yet in force names no one who must act.
+            if !cand.not_in_force {
+                roles = roles.with(cand.rule.role);
+            }
             c = cand.next;
         }
         // In the order they were attached (statute first), for the stable sort to keep on ties.
         v.reverse();
         v.sort_by_key(|c| {
-            (c.before_care, c.deadline.is_none(), c.deadline.map(|d| d.date), c.rule.basis != Basis::Statutory)
+            (
+                c.not_in_force,
+                c.before_care,
+                c.deadline.is_none(),
+                c.deadline.map(|d| d.date),
+                c.rule.basis != Basis::Statutory,
+            )
         });
         v.iter()
             .map(|c| Considered {
@@ -902,6 +916,7 @@ fn rare_block<'x>(
                 latest: c.deadline.map(|d| d.date),
                 citation: c.rule.citation.clone(),
                 before_care: c.before_care,
+                in_force_from: if c.not_in_force { c.rule.in_force_from } else { None },
             })
             .collect()
     });
@@ -1114,6 +1129,7 @@ mod tests {
             deadline: day.map(|date| Deadline { date, latest_working_day: date, provisional: false }),
             statutory_calendar: true,
             before_care: false,
+            not_in_force: false,
             next: None,
         };
         let (mut kept, mut wide, mut left_out) = (0, 0, 0);

@@ -168,6 +168,11 @@ pub struct Considered {
     /// review held soon after): it cannot apply, and is listed after the rules that can.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub before_care: bool,
+    /// Present when the rule did not apply because it is a local procedure's that was not yet in
+    /// force on the date it was read on: the first day it applies. Such a rule never binds and is
+    /// listed after the others (its `latest` is the deadline it would have given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_force_from: Option<NaiveDate>,
 }
 
 /// The indices of the events that triggered an obligation: a list of event indices, used as a

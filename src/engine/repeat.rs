@@ -122,10 +122,26 @@ fn join_first<C>(open: &mut Vec<Running<C>>, date: NaiveDate) -> usize {
     }
 }
 
+/// The candidates of one occurrence that count: those in force, before any of a local rule not
+/// yet in force that [`Builder::gather`] put after them.
+#[inline(always)]
+pub(in crate::engine) fn in_force<'c, 'a>(cands: &'c [Cand<'a>]) -> &'c [Cand<'a>] {
+    match cands.last() {
+        Some(last) if last.not_in_force => in_force_cold(cands),
+        _ => cands,
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn in_force_cold<'c, 'a>(cands: &'c [Cand<'a>]) -> &'c [Cand<'a>] {
+    &cands[..cands.partition_point(|c| !c.not_in_force)]
+}
+
 /// The binding deadline among candidates (the earliest; on a tie the first), as
-/// [`Builder::attach`] would choose it.
+/// [`Builder::attach`] would choose it: a local rule not yet in force never binds.
 pub(in crate::engine) fn binding_deadline(cands: &[Cand<'_>]) -> Option<Deadline> {
-    let mut it = cands.iter();
+    let mut it = in_force(cands).iter();
     let mut best = it.next()?;
     for c in it {
         if earlier(c, best) {
@@ -138,6 +154,10 @@ pub(in crate::engine) fn binding_deadline(cands: &[Cand<'_>]) -> Option<Deadline
 impl<'a> Builder<'a, '_> {
     /// Appends to `self.fitting` a candidate for every rule in force on `prev.date` that counts
     /// occurrence `n` of `c` from `prev`.
+    ///
+    /// A local procedure's rule not yet in force on that date that would otherwise count it
+    /// follows them, marked `not_in_force` ([`Builder::aside`]): see [`in_force`] for the
+    /// candidates that count.
     pub(in crate::engine) fn gather<C: Repeating<'a>>(&mut self, c: &mut C, n: u32, prev: &Prev) -> Result<()> {
         for k in c.picks(self.sets, n) {
             let rule = self.rule(k);
@@ -145,6 +165,26 @@ impl<'a> Builder<'a, '_> {
             if rule.in_force(prev.date) && c.fits(self, rule, n, prev.date)? {
                 let cand = self.cand(rule, prev.date, prev.assumed)?;
                 self.fitting.push(cand);
+            }
+        }
+        if self.profile.kind == crate::profile::ProfileKind::Local {
+            self.gather_not_yet(c, n, prev)?;
+        }
+        Ok(())
+    }
+
+    /// Appends to `self.fitting`, marked `not_in_force`, a candidate for every local procedure's
+    /// rule not yet in force on `prev.date` that would count occurrence `n` of `c` from `prev`
+    /// (a deadline that cannot be counted leaves it out: it would not have applied anyway).
+    #[cold]
+    #[inline(never)]
+    fn gather_not_yet<C: Repeating<'a>>(&mut self, c: &mut C, n: u32, prev: &Prev) -> Result<()> {
+        for k in c.picks(self.sets, n) {
+            let rule = self.rule(k);
+            if !rule.in_force(prev.date) && Self::not_yet(rule, prev.date) && c.fits(self, rule, n, prev.date)? {
+                if let Ok(cand) = self.cand(rule, prev.date, prev.assumed) {
+                    self.fitting.push(Cand { not_in_force: true, ..cand });
+                }
             }
         }
         Ok(())
@@ -161,12 +201,37 @@ impl<'a> Builder<'a, '_> {
         let regime = c.regime();
         let mut idx = None;
         for cand in cands {
+            if cand.not_in_force {
+                // After those in force: listed on their obligation, never one of its own.
+                if let Some(i) = idx {
+                    self.aside_occurrence(i, cand);
+                }
+                continue;
+            }
             idx = Some(self.attach(idx, cand, regime, Some(n), Trig::List(trig), false, None));
         }
         if let Some(i) = idx {
             c.made(self, n, i);
         }
         idx
+    }
+
+    /// [`Builder::aside`] for a repeating clock's candidate, read on the date the previous
+    /// occurrence was done (or the clock started): its anchor date.
+    #[cold]
+    #[inline(never)]
+    fn aside_occurrence(&mut self, i: usize, cand: Cand<'a>) {
+        let what = match (cand.rule.anchor, cand.assumed) {
+            (Anchor::PreviousReview, false) => "the review this one counts from was held on",
+            (Anchor::PreviousReview, true) => "the review this one counts from is planned for",
+            (Anchor::RegimeStart, _) => "the clock this review counts from started on",
+            (Anchor::PlacementStarted, _) => "the placement started on",
+            (Anchor::LastDone, false) => "it was last done on",
+            (Anchor::LastDone, true) => "it is next taken as done on",
+            (_, _) => "it is counted from",
+        };
+        let on = cand.anchor_date;
+        self.aside(i, cand, on, what);
     }
 
     /// Makes the fitting candidates occurrence `n` of `c`.
@@ -185,14 +250,17 @@ impl<'a> Builder<'a, '_> {
         while let Some(rec) = c.recorded(self, n)? {
             self.fitting.clear();
             self.gather(&mut c, n, &prev)?;
-            if self.fitting.is_empty() && c.passes_over_before_law() && self.before_law(&mut c, n, prev.date)? {
+            if in_force(&self.fitting).is_empty()
+                && c.passes_over_before_law()
+                && self.before_law(&mut c, n, prev.date)?
+            {
                 // Done before the law that would owe it: no obligation, and the next counts from it.
                 prev = rec.next;
                 n += 1;
                 continue;
             }
             let trig = prev.trig.with(rec.event);
-            if !c.check(self, n, &prev, &self.fitting, trig.as_slice())? {
+            if !c.check(self, n, &prev, in_force(&self.fitting), trig.as_slice())? {
                 return Ok(None);
             }
             let Some(i) = self.commit_fitting(&mut c, n, trig.as_slice()) else {
@@ -222,7 +290,7 @@ impl<'a> Builder<'a, '_> {
                 Some(e) => prev.trig.with(e),
                 None => prev.trig,
             };
-            if c.check(self, n, &prev, &self.fitting, trig.as_slice())? {
+            if c.check(self, n, &prev, in_force(&self.fitting), trig.as_slice())? {
                 if let Some(i) = self.commit_fitting(&mut c, n, trig.as_slice()) {
                     let basis = self.breach_basis(i, on);
                     let x = self.extra(i);
@@ -274,7 +342,7 @@ impl<'a> Builder<'a, '_> {
                 let prev = Prev { assumed: o.prev.assumed || step > 0, ..o.prev };
                 let from = self.fitting.len();
                 self.gather(&mut o.clock, o.n, &prev)?;
-                if !o.clock.check(self, o.n, &prev, &self.fitting[from..], prev.trig.as_slice())? {
+                if !o.clock.check(self, o.n, &prev, in_force(&self.fitting[from..]), prev.trig.as_slice())? {
                     self.fitting.truncate(from);
                     open.remove(j);
                     continue;

@@ -552,7 +552,8 @@ function explanationPanel(o) {
           h("th", { scope: "col" }, "Deadline it gives"), h("th", { scope: "col" }, "Authority"))),
         h("tbody", {}, o.binding.map((r, i) =>
           h("tr", { class: i === 0 ? "binds" : "" },
-            h("td", {}, basisText(r.basis), i === 0 ? " (binds)" : ""),
+            h("td", {}, basisText(r.basis), i === 0 ? " (binds)" : "",
+              r.inForceFrom ? ` (not applied: in force only from ${longDate(r.inForceFrom)})` : ""),
             h("td", {}, r.period === null ? "no day fixed" : String(r.period)),
             h("td", {}, r.latest ? longDate(r.latest) : "no date"),
             h("td", {}, badge(r.citation.status), " ", `${r.citation.instrument}, ${r.citation.provision}`))))));

@@ -37,6 +37,8 @@ function readObligation(o, index, tables) {
       period: c.period ?? null,
       latest: c.latest || null,
       citation: citationOf(c.citation, tables.citations),
+      // A local procedure's rule not yet in force: the day it applies from (it never binds).
+      inForceFrom: c.in_force_from || null,
     })),
     triggeredBy: Array.from(o.triggered_by || []),
     projected: !!o.projected,

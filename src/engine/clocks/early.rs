@@ -67,6 +67,18 @@ impl<'a> Builder<'a, '_> {
                     true,
                 );
             }
+            // A local procedure's rule for this trigger not yet in force on its date is listed on
+            // the early review that the rules in force make.
+            for k in rules.clone() {
+                let rule = self.rule(k);
+                if !rule.in_force(mk.date)
+                    && Self::not_yet(rule, mk.date)
+                    && rule.anchor == mk.anchor
+                    && rule.applies_to_regime(Regime::LookedAfter)
+                {
+                    self.aside_early(idx, rule, mk.date);
+                }
+            }
             match satisfied {
                 Some(m) => {
                     self.pending[idx].done = Some(m.date);
@@ -103,5 +115,17 @@ impl<'a> Builder<'a, '_> {
             }
         }
         Ok(open_first)
+    }
+}
+
+impl<'a> Builder<'a, '_> {
+    /// [`Builder::aside`] for early review `i` of `rule`, a local procedure's not yet in force on
+    /// `on`, the day of the trigger.
+    #[cold]
+    #[inline(never)]
+    fn aside_early(&mut self, i: usize, rule: &'a Rule, on: NaiveDate) {
+        if let Ok(c) = self.cand(rule, on, false) {
+            self.aside(i, c, on, "the event that triggers it was on");
+        }
     }
 }

@@ -12,6 +12,7 @@
 //! clock stops where no rule fits (adoption visits after the first review are for the agency to
 //! decide) or the placement ends.
 
+use crate::engine::binding::Later;
 use crate::engine::*;
 use crate::model::walk::Placement;
 use crate::model::PlacementCondition;
@@ -216,6 +217,7 @@ impl<'a> Builder<'a, '_> {
         if rules.is_empty() || walk.placements.is_empty() {
             return Ok(());
         }
+        let mut later = Vec::new();
         for (p, pl) in walk.placements.iter().enumerate() {
             for k in rules.clone() {
                 let rule = self.rule(k);
@@ -229,11 +231,29 @@ impl<'a> Builder<'a, '_> {
                     }
                     _ => continue,
                 };
-                if !rule.in_force(anchor) || !placement_fits(rule, pl) {
+                if !placement_fits(rule, pl) {
+                    continue;
+                }
+                if !rule.in_force(anchor) {
+                    // A local procedure's rule not yet in force: listed on the obligation the
+                    // rules in force make, once every rule is attached.
+                    if Self::not_yet(rule, anchor) {
+                        if let Ok(c) = self.cand(rule, anchor, false) {
+                            let cand = Cand { not_in_force: true, ..c };
+                            let what = match rule.anchor {
+                                Anchor::PlacementEnded => "the placement ended on",
+                                _ => "the placement started on",
+                            };
+                            later.push(Later { key: (rule.duty, Scope::Placement(p)), cand, on: anchor, what });
+                        }
+                    }
                     continue;
                 }
                 let c = self.cand(rule, anchor, false)?;
                 self.add(Scope::Placement(p), c, None, None, Trig::List(trig.as_slice()), false);
+            }
+            if !later.is_empty() {
+                self.aside_scoped(std::mem::take(&mut later));
             }
             for d in 0..self.sets.repeating.len() {
                 let duty = self.sets.repeating[d];

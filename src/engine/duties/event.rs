@@ -1,6 +1,7 @@
 //! Duties counted from an event (care plan started, dispute started, triggers), repeating ones
 //! included.
 
+use crate::engine::binding::Later;
 use crate::engine::*;
 
 impl<'a> Builder<'a, '_> {
@@ -15,6 +16,7 @@ impl<'a> Builder<'a, '_> {
             (Some(a), Some(h)) => Some(a.max(h)),
             (a, h) => a.or(h),
         };
+        let mut later = Vec::new();
         for mk in &walk.markers {
             let end = walk.periods.get(mk.period).and_then(|p| p.end.map(|(d, _)| d));
             for k in rules.clone() {
@@ -24,6 +26,15 @@ impl<'a> Builder<'a, '_> {
                 }
                 if !rule.repeat {
                     if !rule.in_force(mk.date) {
+                        // A local procedure's rule not yet in force: listed on the obligation the
+                        // rules in force make, once every rule is attached.
+                        if Self::not_yet(rule, mk.date) {
+                            if let Ok(c) = self.cand(rule, mk.date, false) {
+                                let cand = Cand { not_in_force: true, ..c };
+                                let what = "the event it is counted from was on";
+                                later.push(Later { key: (rule.duty, Scope::Event(mk.event)), cand, on: mk.date, what });
+                            }
+                        }
                         continue;
                     }
                     let c = self.cand(rule, mk.date, false)?;
@@ -57,9 +68,30 @@ impl<'a> Builder<'a, '_> {
                     // day the schedule shows, and the day the next repetition's rule is read on.
                     let (cal, statutory_calendar) = self.cal_for(rule);
                     let due = period::within_after(mk.date, step, cal)?;
-                    let in_force = rule.in_force(previous);
+                    let (read_on, in_force) = (previous, rule.in_force(previous));
                     previous = due.date;
                     if !in_force {
+                        // A local procedure's rule not yet in force: listed on the repetition the
+                        // rules in force make, if any, once every rule is attached.
+                        if Self::not_yet(rule, read_on) {
+                            let cand = Cand {
+                                rule,
+                                duty: rule.duty,
+                                anchor_date: mk.date,
+                                assumed: false,
+                                deadline: Some(due),
+                                statutory_calendar,
+                                before_care: false,
+                                not_in_force: true,
+                                next: None,
+                            };
+                            let what = if k == 1 {
+                                "the event it is counted from was on"
+                            } else {
+                                "the repetition before it fell due on"
+                            };
+                            later.push(Later { key: (rule.duty, Scope::Repeat(mk.event, k)), cand, on: read_on, what });
+                        }
                         if last {
                             break;
                         }
@@ -74,6 +106,7 @@ impl<'a> Builder<'a, '_> {
                         deadline,
                         statutory_calendar,
                         before_care: false,
+                        not_in_force: false,
                         next: None,
                     };
                     self.check_size()?;
@@ -95,6 +128,9 @@ impl<'a> Builder<'a, '_> {
                     }
                 }
             }
+        }
+        if !later.is_empty() {
+            self.aside_scoped(later);
         }
         Ok(())
     }

@@ -6,6 +6,32 @@ impl<'a> Builder<'a, '_> {
     /// Duties anchored on a review meeting.
     #[inline(never)]
     pub(in crate::engine) fn meeting_duties(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
+        self.meeting_rules::<false>(mtgs, case)?;
+        if self.profile.kind == crate::profile::ProfileKind::Local {
+            self.meeting_rules_not_yet(mtgs, case)?;
+        }
+        Ok(())
+    }
+
+    /// The local procedures' rules not yet in force on the day of a meeting, listed (after every
+    /// rule in force is attached) on the obligations the rules in force made
+    /// ([`Builder::aside`]): the second pass of [`Builder::meeting_rules`].
+    #[cold]
+    #[inline(never)]
+    fn meeting_rules_not_yet(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
+        if !self.sets.meeting_rules.iter().flatten().any(|mr| mr.local && self.rules[mr.k].in_force_from.is_some()) {
+            return Ok(());
+        }
+        self.meeting_rules::<true>(mtgs, case)
+    }
+
+    /// The rules anchored on each meeting: with `NOT_YET` false, those in force on its day; with
+    /// `NOT_YET` true, only the local procedures' rules not yet in force on its day, each listed
+    /// on the obligation the rules in force made for its duty at that meeting, if any (a deadline
+    /// that cannot be counted leaves it out: it would not have applied anyway). One body, so that
+    /// both passes read a rule's anchor alike.
+    #[inline(always)]
+    fn meeting_rules<const NOT_YET: bool>(&mut self, mtgs: &[Mtg<'a>], case: &CaseHistory) -> Result<()> {
         // The rules that can apply to a meeting, split by pass: those counting from another
         // duty's completion at the same meeting go second, once that duty's deadline is known.
         // `grouped`: this thread's copies of the profile's rules in group order (`Builder::rule`'s),
@@ -17,9 +43,14 @@ impl<'a> Builder<'a, '_> {
         if sets.meeting_rules.iter().all(|rules| rules.is_empty()) {
             return Ok(());
         }
-        self.meeting_duty.resize(mtgs.len() * cols, None);
+        if !NOT_YET {
+            self.meeting_duty.resize(mtgs.len() * cols, None);
+        }
         for (mi, m) in mtgs.iter().enumerate() {
-            let Some((run, n, regime)) = primary(walk, m) else { continue };
+            // (The second pass's own copy keeps `primary` inlined in the first: it is hot.)
+            let Some((run, n, regime)) = (if NOT_YET { primary_apart(walk, m) } else { primary(walk, m) }) else {
+                continue;
+            };
             // `reviews` counts the reviews of the period of care (secure panels: their own).
             let in_care = if m.ordinal > 0 { m.ordinal } else { n };
             let adjourned = !m.adjourned.is_empty();
@@ -40,6 +71,9 @@ impl<'a> Builder<'a, '_> {
                     continue;
                 }
                 let rule: &'a Rule = &grouped[mr.k];
+                if NOT_YET && !(mr.local && !rule.in_force(m.date) && Self::not_yet(rule, m.date)) {
+                    continue;
+                }
                 // A review held too soon without a meeting (rules on the last review meeting only).
                 let mut too_soon = None;
                 let (anchor, assumed) = match rule.anchor {
@@ -76,14 +110,19 @@ impl<'a> Builder<'a, '_> {
                     }
                     _ => continue,
                 };
-                if !rule.in_force(m.date) {
+                if !NOT_YET && !rule.in_force(m.date) {
+                    // A local procedure's rule not yet in force is listed in the second pass.
                     continue;
                 }
                 let (cal, statutory_calendar) = match local_cal {
                     Some(l) if mr.local => (l, false),
                     _ => (statutory_cal, true),
                 };
-                let mut c = self.cand_on(rule, anchor, assumed, cal, statutory_calendar)?;
+                let mut c = match self.cand_on(rule, anchor, assumed, cal, statutory_calendar) {
+                    Ok(c) => c,
+                    Err(_) if NOT_YET => continue,
+                    Err(e) => return Err(e),
+                };
                 if let Some((review, _)) = too_soon {
                     // A review without a meeting before 12 months in the placement: the meeting
                     // was needed at that review.
@@ -102,6 +141,13 @@ impl<'a> Builder<'a, '_> {
                     _ => false,
                 };
                 let at = row + mr.col;
+                if NOT_YET {
+                    if let Some(i) = self.meeting_duty[at] {
+                        let what = if m.assumed { "this review is planned for" } else { "this review was held on" };
+                        self.aside(i, c, m.date, what);
+                    }
+                    continue;
+                }
                 let existing = self.meeting_duty[at];
                 let before_care = c.before_care;
                 let i = self.attach(existing, c, Some(regime), Some(n), Trig::Shared(&m.events), false, held);
@@ -178,6 +224,20 @@ fn primary(walk: &Walk, m: &Mtg) -> Option<(usize, u32, Regime)> {
     PRIMARY
         .iter()
         .find_map(|reg| m.slots.iter().find(|(r, _)| walk.runs[*r].regime == *reg).map(|(r, n)| (*r, *n, *reg)))
+}
+
+/// [`primary`], out of line, for the second pass of [`Builder::meeting_rules`].
+#[cold]
+#[inline(never)]
+fn primary_apart(walk: &Walk, m: &Mtg) -> Option<(usize, u32, Regime)> {
+    for reg in PRIMARY.iter() {
+        for &(r, n) in m.slots.iter() {
+            if walk.runs[r].regime == *reg {
+                return Some((r, n, *reg));
+            }
+        }
+    }
+    None
 }
 
 /// A yearly review meeting in a long-term foster placement, counted from review meeting `mi`.

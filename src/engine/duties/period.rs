@@ -1,5 +1,6 @@
 //! Duties counted from a period of care (becoming looked after, ceasing, the 16th birthday...).
 
+use crate::engine::binding::Later;
 use crate::engine::*;
 
 impl<'a> Builder<'a, '_> {
@@ -7,6 +8,7 @@ impl<'a> Builder<'a, '_> {
     pub(in crate::engine) fn period_duties(&mut self, case: &CaseHistory) -> Result<()> {
         let walk = self.walk;
         let dob = case.child().date_of_birth;
+        let mut later = Vec::new();
         for pass in 0..2 {
             let rules = self.sets.range(PERIOD + pass);
             if rules.is_empty() {
@@ -69,7 +71,11 @@ impl<'a> Builder<'a, '_> {
                         }
                         _ => continue,
                     };
-                    if !rule.in_force(period.start.max(anchor.min(period.start.max(anchor)))) {
+                    let on = period.start.max(anchor.min(period.start.max(anchor)));
+                    // A local procedure's rule not yet in force is listed, once every rule is
+                    // attached, on the obligation the rules in force made.
+                    let not_in_force = !rule.in_force(on);
+                    if not_in_force && !Self::not_yet(rule, on) {
                         continue;
                     }
                     if let Some(min) = rule.when_looked_after_for {
@@ -82,10 +88,22 @@ impl<'a> Builder<'a, '_> {
                             continue;
                         }
                     }
-                    let mut c = self.cand(rule, anchor, assumed)?;
+                    let mut c = match self.cand(rule, anchor, assumed) {
+                        Ok(c) => c,
+                        // A rule not in force whose deadline cannot be counted would not have applied.
+                        Err(_) if not_in_force => continue,
+                        Err(e) => return Err(e),
+                    };
                     if at_once {
                         let day = self.cal.next_working_day_on_or_after(period.start).unwrap_or(period.start);
                         c.deadline = Some(Deadline { date: day, latest_working_day: day, provisional: false });
+                    }
+                    if not_in_force {
+                        let what =
+                            if on == period.start { "the period of care began on" } else { "it is counted from" };
+                        let cand = Cand { not_in_force: true, ..c };
+                        later.push(Later { key: (rule.duty, Scope::Period(p)), cand, on, what });
+                        continue;
                     }
                     let i = self.add(Scope::Period(p), c, None, None, Trig::List(trig.as_slice()), false);
                     if at_once {
@@ -96,6 +114,9 @@ impl<'a> Builder<'a, '_> {
                     }
                 }
             }
+        }
+        if !later.is_empty() {
+            self.aside_scoped(later);
         }
         Ok(())
     }
