@@ -6,9 +6,8 @@
 //! spring bank holiday): 2-5 May (4), 9-12 (8), 15-19 (13), 22-26 (18), Tue 30 (19), Wed 31 May
 //! 2023 (20).
 
+mod audit_903_run;
 use chrono::NaiveDate;
-use lac_timescales::profile::Profile;
-use lac_timescales::ssda903::{audit, AuditOptions, Collect, Input, ReturnInput};
 
 const EP_HEADER: &str = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN";
 const RV_HEADER: &str = "CHILD,DOB,REVIEW,REVIEW_CODE";
@@ -29,24 +28,6 @@ fn file(header: &str, rows: &[String]) -> String {
     }
     s.push('\n');
     s
-}
-
-fn run(returns: &[(String, String, i32)], as_at: Option<NaiveDate>) -> Collect {
-    let inputs: Vec<ReturnInput<'_>> = returns
-        .iter()
-        .map(|(e, r, y)| ReturnInput::Csv {
-            episodes: Input::Text { name: format!("SSDA903_{y}_episodes.csv"), text: e },
-            reviews: Input::Text { name: format!("SSDA903_{y}_reviews.csv"), text: r },
-            year: None,
-        })
-        .collect();
-    let mut o = AuditOptions::new(&Profile::builtin("england").unwrap());
-    o.as_at = as_at;
-    o.threads = 1;
-    let mut c = Collect::default();
-    let out = audit(inputs, &o, &mut c).unwrap();
-    assert!(out.totals.balanced(), "{:?}", out.totals);
-    c
 }
 
 /// Child G7 was looked after from Mon 1 May 2023 to Thu 20 Jul 2023 (REC E4A) and never had a
@@ -171,4 +152,9 @@ fn a_contradicted_period_is_rejected_whole_with_its_reviews() {
         c.rows
     );
     assert!(c.rows.iter().all(|r| r.period_start == Some(d(2023, 7, 15))), "{:?}", c.rows);
+}
+
+/// The rows collected ([`audit_903_run::run`]).
+fn run(returns: &[(String, String, i32)], as_at: Option<NaiveDate>) -> lac_timescales::ssda903::Collect {
+    audit_903_run::run(returns, as_at).0
 }

@@ -11,10 +11,11 @@
 //! months of the first (reg 33(2)(a)), later ones within 6 months of the previous (reg 33(2)(b));
 //! a month deadline on a day the month lacks is its last day.
 
+mod audit_903_run;
+use audit_903_run::run;
 use chrono::NaiveDate;
-use lac_timescales::profile::Profile;
 use lac_timescales::ssda903::report::Summary;
-use lac_timescales::ssda903::{audit, AuditOptions, AuditRow, Basis, Collect, Input, Outcome, ReturnInput};
+use lac_timescales::ssda903::{AuditRow, Basis, Collect};
 
 const EP_HEADER: &str = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN";
 const RV_HEADER: &str = "CHILD,DOB,REVIEW,REVIEW_CODE";
@@ -74,24 +75,6 @@ fn cut(history: &[Ep], reviews: &[(&str, NaiveDate)], years: &[i32]) -> Vec<(Str
             (e, r, y)
         })
         .collect()
-}
-
-fn run(returns: &[(String, String, i32)], as_at: Option<NaiveDate>) -> (Collect, Outcome) {
-    let inputs: Vec<ReturnInput<'_>> = returns
-        .iter()
-        .map(|(e, r, y)| ReturnInput::Csv {
-            episodes: Input::Text { name: format!("SSDA903_{y}_episodes.csv"), text: e },
-            reviews: Input::Text { name: format!("SSDA903_{y}_reviews.csv"), text: r },
-            year: None,
-        })
-        .collect();
-    let mut o = AuditOptions::new(&Profile::builtin("england").unwrap());
-    o.as_at = as_at;
-    o.threads = 1;
-    let mut c = Collect::default();
-    let out = audit(inputs, &o, &mut c).unwrap();
-    assert!(out.totals.balanced(), "{:?}", out.totals);
-    (c, out)
 }
 
 /// (review number, deadline, working days late, calendar days late, collection year).

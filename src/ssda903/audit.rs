@@ -460,6 +460,30 @@ struct Miss {
     open: bool,
 }
 
+/// Adds to a row's note the other reviews due at the same meeting (their numbers only when
+/// `known`) and, for a review counted from one missed before it (`after`), the day it was counted
+/// from, that previous review being `previous` ("not held", "never held").
+fn note_others<'m>(
+    n: &mut String,
+    others: impl IntoIterator<Item = &'m Miss>,
+    known: bool,
+    after: Option<NaiveDate>,
+    previous: &str,
+) {
+    for o in others {
+        let number = match (known, o.number) {
+            (true, Some(k)) => k.to_string(),
+            _ => "?".into(),
+        };
+        n.push_str(&format!("; also {} review {number} due {}", o.regime.map(|r| r.as_str()).unwrap_or("?"), o.latest));
+    }
+    if let Some(a) = after {
+        n.push_str(&format!(
+            "; counted from {a}, the last working day by which the previous review ({previous}) was due, as if held then"
+        ));
+    }
+}
+
 /// At most this many steps of reviews never held in a row, per period and history (a period of
 /// care of 30 years, one review every 6 months).
 const MAX_MISSED: usize = 64;
@@ -1076,23 +1100,8 @@ impl Ctx<'_> {
             } else {
                 format!("never held: its review clock stopped on {} after it fell due", m.stopped)
             };
-            for o in &chosen[g.0 + 1..g.1] {
-                let number = match (known, o.number) {
-                    (true, Some(k)) => k.to_string(),
-                    _ => "?".into(),
-                };
-                n.push_str(&format!(
-                    "; also {} review {number} due {}",
-                    o.regime.map(|r| r.as_str()).unwrap_or("?"),
-                    o.latest
-                ));
-            }
-            if let Some(a) = m.after {
-                n.push_str(&format!(
-                    "; counted from {a}, the last working day by which the previous review ({}) was due, as if held then",
-                    if seen.is_some() { "not held" } else { "never held" }
-                ));
-            }
+            let previous = if seen.is_some() { "not held" } else { "never held" };
+            note_others(&mut n, &chosen[g.0 + 1..g.1], known, m.after, previous);
             if !known {
                 n.push_str("; missed whatever the earlier reviews (latest possible deadline shown)");
             }
@@ -1375,22 +1384,8 @@ impl Ctx<'_> {
             let k = (0..g.len()).min_by_key(|&k| (g[k].latest, g[k].regime, g[k].number)).unwrap_or(0);
             let m = &g[k];
             let mut n = format!("overdue at {as_at}: not held");
-            for (_, o) in g.iter().enumerate().filter(|(j, _)| *j != k) {
-                let number = match (known, o.number) {
-                    (true, Some(x)) => x.to_string(),
-                    _ => "?".into(),
-                };
-                n.push_str(&format!(
-                    "; also {} review {number} due {}",
-                    o.regime.map(|r| r.as_str()).unwrap_or("?"),
-                    o.latest
-                ));
-            }
-            if let Some(a) = m.after {
-                n.push_str(&format!(
-                    "; counted from {a}, the last working day by which the previous review (not held) was due, as if held then"
-                ));
-            }
+            let others: Vec<&Miss> = g.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, o)| o).collect();
+            note_others(&mut n, others, known, m.after, "not held");
             match basis {
                 Basis::DecidedByData => {
                     n.push_str("; overdue whatever the earlier reviews (latest possible deadline shown)")
